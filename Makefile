@@ -1,0 +1,51 @@
+# CongVu. `make run`: app with demo data on SQLite. `make test`: the whole test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+# Settings for the test run: production-like (DEBUG off) with a throwaway key.
+TEST_ENV := DJANGO_DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdefgh \
+            STATIC_MANIFEST=false SECURE_COOKIES=false
+
+.PHONY: run test lint format messages bench clean e2e-deps
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
+	@echo "CongVu is at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests --no-obsolete
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,33 @@
+"""Navigation: a menu entry is shown only to users who hold its permission."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Perm, has_perm, user_roles
+
+MENU = [
+    ("dashboard", _("Dashboard"), None),
+    ("staff:unit-list", _("Organisation"), Perm.UNIT_VIEW),
+    ("staff:staff-list", _("Staff"), Perm.STAFF_VIEW),
+    ("training:home", _("Training"), (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE)),
+    ("training:my-record", _("My training"), Perm.OWN_RECORD),
+    ("inspections:home", _("Inspections"), (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)),
+    ("scorecards:home", _("Scorecards"), Perm.SCORECARD_VIEW),
+    ("staff:role-list", _("Roles"), Perm.ROLE_MANAGE),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    items = []
+    for name, label, perm in MENU:
+        if perm is not None and not has_perm(user, perm):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # an app whose screens are not there yet
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+    return {"menu": items, "user_roles": sorted(user_roles(user))}

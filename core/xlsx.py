@@ -1,0 +1,316 @@
+"""Excel in and out, shared by every app.
+
+Out: `XlsxWriter` streams rows (openpyxl write_only), with a bold frozen header and an
+autofilter; text that looks like a formula is always stored as text.
+
+In: `check_upload` refuses what is not a small, sane .xlsx before openpyxl opens it (size, zip
+members, uncompressed size); `read_table` finds the header row under title rows, maps Vietnamese or
+English column names to fields and yields rows with their sheet row number, so importers can report
+every bad cell by sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.text import fold
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ZIP_MEMBERS = 200
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+HEADER_SCAN_ROWS = 20
+
+
+# --------------------------------------------------------------------------------------- output
+class XlsxWriter:
+    """A streamed workbook. Use `sheet(title, headers)`, then `row(values)`, then `save()`."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+        self._ws = None
+        self._ncols = 0
+        self._nrows = 0
+        self._header_font = Font(bold=True, color="FFFFFF")
+        self._header_fill = PatternFill("solid", fgColor="1F4E79")
+
+    def sheet(self, title: str, headers: list[str], widths: list[int] | None = None):
+        self._close_sheet()
+        ws = self.workbook.create_sheet(title=title[:31])
+        for index, width in enumerate(widths or [max(12, min(40, len(h) + 4)) for h in headers], 1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
+        cells = []
+        for header in headers:
+            cell = WriteOnlyCell(ws, value=str(header))
+            cell.font = self._header_font
+            cell.fill = self._header_fill
+            cells.append(cell)
+        ws.append(cells)
+        self._ws, self._ncols, self._nrows = ws, len(headers), 1
+        return ws
+
+    def row(self, values: Iterable[Any]) -> None:
+        self._ws.append([self.cell(v) for v in values])
+        self._nrows += 1
+
+    def cell(self, value: Any):
+        """Formula-like text is stored as a string cell, never as a formula."""
+        if isinstance(value, str):
+            cell = WriteOnlyCell(self._ws, value=value)
+            if value.startswith(FORMULA_PREFIXES):
+                cell.data_type = "s"
+            return cell
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = WriteOnlyCell(self._ws, value=value)
+        if isinstance(value, dt.date):
+            cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, dt.datetime) else "DD/MM/YYYY"
+        return cell
+
+    def _close_sheet(self) -> None:
+        if self._ws is not None and self._ncols:
+            self._ws.auto_filter.ref = f"A1:{get_column_letter(self._ncols)}{max(self._nrows, 1)}"
+
+    def save(self) -> bytes:
+        self._close_sheet()
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
+
+    def save_to_tempfile(self):
+        """For large exports: a file object positioned at 0, to stream with FileResponse."""
+        self._close_sheet()
+        handle = tempfile.TemporaryFile()
+        self.workbook.save(handle)
+        handle.seek(0)
+        return handle
+
+
+# ---------------------------------------------------------------------------------------- input
+@dataclass
+class CellError:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.sheet]
+        if self.row:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The whole file is refused; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[CellError]):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+@dataclass
+class Column:
+    field: str
+    aliases: tuple[str, ...]
+    required: bool = False
+    label: str = ""
+
+    def matches(self, header: str) -> bool:
+        folded = fold(header)
+        return any(folded == fold(alias) for alias in self.aliases)
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+    columns: dict[str, str] = field(default_factory=dict)  # field → column letter
+
+
+def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
+    """Refuse anything that is not a reasonably sized .xlsx before openpyxl touches it."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    if not data:
+        raise ImportRejected([CellError(_("file"), None, None, _("The file is empty."))])
+    if len(data) > limit:
+        raise ImportRejected(
+            [
+                CellError(
+                    _("file"),
+                    None,
+                    None,
+                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                    % {"size": len(data) / 1048576, "limit": limit / 1048576},
+                )
+            ]
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ImportRejected(
+                [CellError(_("file"), None, None, _("The workbook has too many parts (%(n)s).") % {"n": len(members)})]
+            )
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ImportRejected(
+                [CellError(_("file"), None, None, _("The workbook unpacks to more than %(mb)s MB; it is refused.") % {"mb": MAX_UNCOMPRESSED_BYTES // 1048576})]
+            )
+        if "[Content_Types].xml" not in archive.namelist() or not any(
+            n.startswith("xl/") for n in archive.namelist()
+        ):
+            raise ImportRejected(
+                [CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]
+            )
+
+
+def open_workbook(data: bytes, *, max_bytes: int | None = None):
+    check_upload(data, max_bytes=max_bytes)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("The workbook cannot be read: %(error)s") % {"error": exc})]
+        ) from exc
+
+
+def read_table(
+    data: bytes,
+    columns: list[Column],
+    *,
+    sheet_name: str | None = None,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
+) -> tuple[str, list[Row]]:
+    """Return (sheet title, rows). Raises ImportRejected for a file-level problem (no header row,
+    missing required columns, too many rows)."""
+    workbook = open_workbook(data, max_bytes=max_bytes)
+    try:
+        if sheet_name and sheet_name in workbook.sheetnames:
+            ws = workbook[sheet_name]
+        else:
+            ws = workbook.worksheets[0]
+        title = ws.title
+        limit = max_rows or settings.IMPORT_MAX_ROWS
+        rows_iter = ws.iter_rows(values_only=True)
+        header_row_number, mapping = None, {}
+        scanned: list[tuple] = []
+        for number, values in enumerate(rows_iter, 1):
+            scanned.append(values)
+            found = _match_header(values, columns)
+            found_fields = set(found.values())
+            if found and all(c.field in found_fields for c in columns if c.required):
+                header_row_number, mapping = number, found
+                break
+            if number >= HEADER_SCAN_ROWS:
+                break
+        if header_row_number is None:
+            best = max((_match_header(v, columns) for v in scanned), key=len, default={})
+            best_fields = set(best.values())
+            missing = [str(c.label or c.aliases[0]) for c in columns if c.required and c.field not in best_fields]
+            if not scanned or not any(any(cell not in (None, "") for cell in v) for v in scanned):
+                raise ImportRejected([CellError(title, None, None, _("The sheet is empty."))])
+            raise ImportRejected(
+                [
+                    CellError(
+                        title,
+                        None,
+                        None,
+                        _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)},
+                    )
+                ]
+            )
+        rows: list[Row] = []
+        for number, values in enumerate(rows_iter, header_row_number + 1):
+            if values is None or all(v in (None, "") for v in values):
+                continue
+            if len(rows) >= limit:
+                raise ImportRejected(
+                    [CellError(title, number, None, _("The file has more than %(limit)s rows; split it.") % {"limit": limit})]
+                )
+            record = {}
+            letters = {}
+            for index, fld in mapping.items():
+                record[fld] = values[index] if index < len(values) else None
+                letters[fld] = get_column_letter(index + 1)
+            rows.append(Row(number=number, values=record, columns=letters))
+        return title, rows
+    finally:
+        workbook.close()
+
+
+def _match_header(values, columns: list[Column]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    if not values:
+        return found
+    used = set()
+    for index, raw in enumerate(values):
+        if raw is None:
+            continue
+        header = str(raw).strip()
+        for column in columns:
+            if column.field not in used and column.matches(header):
+                found[index] = column.field
+                used.add(column.field)
+                break
+    return found
+
+
+def clean_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """Accept a real Excel date or dd/mm/yyyy text (also d/m/yyyy, dd-mm-yyyy, yyyy-mm-dd).
+    Raises ValueError with a message for the user."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text):
+        day, month, year = (int(p) for p in re.split(r"[/.-]", text))
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a real calendar date.") % {"value": text}) from None
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text})
+
+
+def iter_chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,86 @@
+from django.core.exceptions import ValidationError
+from rest_framework import mixins, viewsets
+
+from core.api_views import as_drf_error
+from core.permissions import Perm
+from staff import selectors, services
+from staff.api.serializers import RoleAssignmentSerializer, StaffSerializer, UnitSerializer
+from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
+
+
+class UnitViewSet(viewsets.ModelViewSet):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+    read_perm = Perm.UNIT_VIEW
+    write_perm = Perm.UNIT_MANAGE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.unit_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.unit_update(
+                actor=self.request.user, unit=serializer.instance, **serializer.validated_data
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class StaffViewSet(viewsets.ModelViewSet):
+    serializer_class = StaffSerializer
+    filterset_class = StaffFilterSet
+    read_perm = (Perm.STAFF_VIEW, Perm.OWN_RECORD)
+    write_perm = Perm.STAFF_MANAGE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.staff_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.staff_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("staff_code", None)
+        unit = data.pop("unit", None)
+        try:
+            serializer.instance = services.staff_update(
+                actor=self.request.user, staff=serializer.instance, unit=unit, **data
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+
+class RoleAssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = RoleAssignmentSerializer
+    filterset_class = RoleAssignmentFilterSet
+    read_perm = Perm.ROLE_MANAGE
+    write_perm = Perm.ROLE_MANAGE
+
+    def get_queryset(self):
+        return selectors.role_assignment_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.role_assign(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_destroy(self, instance):
+        services.role_revoke(actor=self.request.user, assignment=instance)

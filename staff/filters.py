@@ -1,0 +1,73 @@
+"""One FilterSet per list, shared by the HTML list, the API, the export and any chart."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Role, subtree_bounds
+from core.text import fold
+from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, Unit, UnitKind
+
+
+def visible_units(request):
+    if request is None:
+        return Unit.objects.none()
+    return Unit.objects.visible_to(request.user)
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+    parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=visible_units)
+    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=visible_units, method="filter_within")
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "parent", "within", "active"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        return queryset.filter(Q(search_name__contains=folded) | Q(code__iexact=value.strip()))
+
+    def filter_within(self, queryset, name, value):
+        low, high = subtree_bounds(value.path)
+        return queryset.filter(path__gte=low, path__lt=high)
+
+
+class StaffFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit"
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=StaffCategory.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices)
+    rank_code = django_filters.CharFilter(label=_("Rank code"))
+
+    class Meta:
+        model = Staff
+        fields = ["q", "unit", "category", "status", "gender", "rank_code"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(Q(search_name__contains=folded) | Q(staff_code__iexact=value.strip()))
+
+    def filter_unit(self, queryset, name, value):
+        low, high = subtree_bounds(value.path)
+        return queryset.filter(unit__path__gte=low, unit__path__lt=high)
+
+
+class RoleAssignmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("User"), method="filter_q")
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=visible_units)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["q", "role", "unit"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__email__icontains=value))

@@ -1,0 +1,79 @@
+"""Every non-trivial read on units and staff. Querysets come back with their joins done."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.permissions import Perm, subtree_bounds
+from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
+from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
+
+
+def unit_list(*, user, filters: dict | None = None, request=None) -> QuerySet[Unit]:
+    qs = Unit.objects.visible_to(user).select_related("parent").annotate(
+        staff_count=Count("staff", filter=Q(staff__status=StaffStatus.ACTIVE))
+    ).order_by("path")
+    if filters is not None:
+        qs = UnitFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def unit_get(*, user, pk: int) -> Unit:
+    return get_object_or_404(Unit.objects.visible_to(user).select_related("parent"), pk=pk)
+
+
+def unit_subtree_counts(*, unit: Unit) -> dict[str, int]:
+    """Headcount and number of units in a subtree, in one query each."""
+    low, high = subtree_bounds(unit.path)
+    units = Unit.objects.filter(path__gte=low, path__lt=high, active=True).count()
+    people = Staff.objects.filter(unit__path__gte=low, unit__path__lt=high, status=StaffStatus.ACTIVE).count()
+    return {"units": units, "staff": people}
+
+
+def unit_tree(*, user) -> list[Unit]:
+    """Visible units in tree order (path order), each with `depth` for indentation and its active
+    headcount; one query."""
+    return list(
+        Unit.objects.visible_to(user)
+        .filter(active=True)
+        .annotate(staff_count=Count("staff", filter=Q(staff__status=StaffStatus.ACTIVE)))
+        .order_by("path")
+    )
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    prefixes = [unit.path[: i] for i in range(8, len(unit.path), 8)]
+    return list(Unit.objects.filter(path__in=prefixes).order_by("path"))
+
+
+def staff_list(*, user, filters: dict | None = None, request=None) -> QuerySet[Staff]:
+    qs = Staff.objects.visible_to(user).select_related("unit")
+    if filters is not None:
+        qs = StaffFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def staff_get(*, user, pk: int) -> Staff:
+    return get_object_or_404(Staff.objects.visible_to(user).select_related("unit", "user"), pk=pk)
+
+
+def staff_can_manage(*, user, staff: Staff) -> bool:
+    return Unit.objects.visible_to(user, Perm.STAFF_MANAGE).filter(pk=staff.unit_id).exists()
+
+
+def staff_for_user(*, user) -> Staff | None:
+    if not user.is_authenticated:
+        return None
+    return Staff.objects.select_related("unit").filter(user=user).first()
+
+
+def staff_history(*, staff: Staff) -> QuerySet[StaffUnitHistory]:
+    return staff.unit_history.select_related("unit", "recorded_by").order_by("-start_date")
+
+
+def role_assignment_list(*, user, filters: dict | None = None, request=None) -> QuerySet[RoleAssignment]:
+    qs = RoleAssignment.objects.visible_to(user, Perm.ROLE_MANAGE).select_related("user", "unit", "granted_by")
+    if filters is not None:
+        qs = RoleAssignmentFilterSet(filters, queryset=qs, request=request).qs
+    return qs

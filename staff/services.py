@@ -1,0 +1,177 @@
+"""Every write on units, staff and roles. Keyword-only, atomic, validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import Perm, Role, forget_grants, has_perm, unit_scope_q
+from core.text import fold
+from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
+
+STAFF_FIELDS = (
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "category",
+    "job_position",
+    "rank_code",
+    "rank_name",
+    "position_title",
+    "email",
+    "phone",
+    "start_date",
+    "status",
+)
+
+
+def _require(actor, perm: str, unit: Unit | None = None) -> None:
+    if actor is None:  # system jobs (imports from the command line, seeding)
+        return
+    if not has_perm(actor, perm):
+        raise ValidationError(_("You do not have permission to do this."))
+    if unit is not None and not Unit.objects.filter(unit_scope_q(actor, perm), pk=unit.pk).exists():
+        raise ValidationError(_("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
+
+
+# ------------------------------------------------------------------------------------ units
+@transaction.atomic
+def unit_create(*, actor, code: str, name: str, kind: str, parent: Unit | None = None, active: bool = True) -> Unit:
+    _require(actor, Perm.UNIT_MANAGE, parent)
+    unit = Unit(code=code.strip(), name=name.strip(), kind=kind, parent=parent, active=active)
+    unit.path = f"tmp{uuid.uuid4().hex}"
+    unit.search_name = fold(unit.name)
+    unit.full_clean()
+    unit.save()
+    unit.path = Unit.path_for(unit.pk, parent.path if parent else "")
+    unit.depth = parent.depth + 1 if parent else 0
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **changes) -> Unit:
+    _require(actor, Perm.UNIT_MANAGE, unit)
+    new_parent = changes.pop("parent", unit.parent)
+    for key, value in changes.items():
+        setattr(unit, key, value)
+    unit.search_name = fold(unit.name)
+    if (new_parent.pk if new_parent else None) != unit.parent_id:
+        _unit_move(actor=actor, unit=unit, parent=new_parent)
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+def _unit_move(*, actor, unit: Unit, parent: Unit | None) -> None:
+    if parent is not None:
+        _require(actor, Perm.UNIT_MANAGE, parent)
+        if parent.path.startswith(unit.path):
+            raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its sub-units.")})
+    old_path = unit.path
+    new_path = Unit.path_for(unit.pk, parent.path if parent else "")
+    depth_change = (parent.depth + 1 if parent else 0) - unit.depth
+    # Rewrite the whole subtree in one statement: new prefix + the rest of each path.
+    Unit.objects.subtree(unit).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    unit.parent = parent
+    unit.path = new_path
+    unit.depth += depth_change
+
+
+# ------------------------------------------------------------------------------------ staff
+@transaction.atomic
+def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category: str, **fields) -> Staff:
+    _require(actor, Perm.STAFF_MANAGE, unit)
+    staff = Staff(staff_code=staff_code.strip(), full_name=full_name.strip(), unit=unit, category=category)
+    for key in STAFF_FIELDS:
+        if key in fields and fields[key] is not None:
+            setattr(staff, key, fields[key])
+    staff.search_name = fold(staff.full_name)
+    staff.full_clean()
+    staff.save()
+    StaffUnitHistory.objects.create(
+        staff=staff, unit=unit, start_date=staff.start_date or timezone.localdate(), recorded_by=_user_or_none(actor)
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_update(*, actor, staff: Staff, unit: Unit | None = None, effective_date: dt.date | None = None, **fields) -> Staff:
+    _require(actor, Perm.STAFF_MANAGE, staff.unit)
+    for key, value in fields.items():
+        if key not in STAFF_FIELDS:
+            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
+        setattr(staff, key, value)
+    if unit is not None and unit.pk != staff.unit_id:
+        _require(actor, Perm.STAFF_MANAGE, unit)
+        staff_transfer_history(actor=actor, staff=staff, unit=unit, effective_date=effective_date)
+        staff.unit = unit
+    staff.search_name = fold(staff.full_name)
+    staff.full_clean()
+    staff.save()
+    return staff
+
+
+def staff_transfer_history(*, actor, staff: Staff, unit: Unit, effective_date: dt.date | None = None) -> None:
+    """Close the open history row and open one in the new unit from `effective_date`."""
+    when = effective_date or timezone.localdate()
+    current = StaffUnitHistory.objects.filter(staff=staff, end_date__isnull=True).order_by("-start_date").first()
+    if current is not None:
+        if current.start_date >= when:
+            # The previous row had not started yet: it is simply replaced.
+            current.delete()
+        else:
+            current.end_date = when - dt.timedelta(days=1)
+            current.save(update_fields=["end_date"])
+    StaffUnitHistory.objects.create(staff=staff, unit=unit, start_date=when, recorded_by=_user_or_none(actor))
+
+
+@transaction.atomic
+def staff_set_status(*, actor, staff: Staff, status: str) -> Staff:
+    _require(actor, Perm.STAFF_MANAGE, staff.unit)
+    if status not in StaffStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    staff.status = status
+    staff.save(update_fields=["status", "updated_at"])
+    if status == StaffStatus.LEFT:
+        StaffUnitHistory.objects.filter(staff=staff, end_date__isnull=True).update(end_date=timezone.localdate())
+    return staff
+
+
+# ------------------------------------------------------------------------------------ roles
+@transaction.atomic
+def role_assign(*, actor, user, role: str, unit: Unit, include_subunits: bool = True) -> RoleAssignment:
+    _require(actor, Perm.ROLE_MANAGE, unit)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError(_("This user already holds this role on this unit."))
+    assignment = RoleAssignment(
+        user=user, role=role, unit=unit, include_subunits=include_subunits, granted_by=_user_or_none(actor)
+    )
+    assignment.full_clean()
+    assignment.save()
+    forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    _require(actor, Perm.ROLE_MANAGE, assignment.unit)
+    user = assignment.user
+    assignment.delete()
+    forget_grants(user)
+
+
+def _user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
+    path("people/", views.StaffListView.as_view(), name="staff-list"),
+    path("people/new/", views.StaffEditView.as_view(), name="staff-create"),
+    path("people/export.xlsx", views.StaffExportView.as_view(), name="staff-export"),
+    path("people/import/", views.StaffImportView.as_view(), name="staff-import"),
+    path("people/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
+    path("people/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff-edit"),
+    path("roles/", views.RoleListView.as_view(), name="role-list"),
+    path("roles/<int:pk>/revoke/", views.RoleRevokeView.as_view(), name="role-revoke"),
+]

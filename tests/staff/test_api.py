@@ -1,0 +1,84 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.factories import make_staff
+
+
+def test_api_lists_staff_in_scope_with_filters(api, cast, people):
+    response = api(cast["hr"]).get("/api/v1/staff/", {"q": "tran thi"})
+    assert response.status_code == 200
+    assert [r["staff_code"] for r in response.json()["results"]] == ["A002"]
+
+
+def test_api_detail_outside_scope_is_404(api, cast, people):
+    assert api(cast["hr"]).get(f"/api/v1/staff/{people['cuong'].pk}/").status_code == 404
+
+
+def test_api_filter_on_a_unit_outside_scope_is_refused(api, cast, tree, people):
+    response = api(cast["hr"]).get("/api/v1/staff/", {"unit": tree["beta"].pk})
+    assert response.status_code == 400
+    assert "unit" in response.json()
+
+
+def test_api_token_authentication(client, cast, people):
+    token = Token.objects.create(user=cast["hr"])
+    response = client.get("/api/v1/units/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert sorted(u["code"] for u in response.json()["results"]) == ["ALPHA", "ALPHA-1"]
+
+
+def test_api_create_staff_in_scope_records_history(api, cast, tree):
+    response = api(cast["hr"]).post(
+        "/api/v1/staff/",
+        {"staff_code": "N100", "full_name": "Đỗ Thị Mới", "unit": tree["alpha1"].pk, "category": "vien_chuc"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    from staff.models import Staff
+
+    person = Staff.objects.get(staff_code="N100")
+    assert person.search_name == "do thi moi"
+    assert person.unit_history.get().unit == tree["alpha1"]
+
+
+def test_api_create_staff_outside_scope_is_refused(api, cast, tree):
+    response = api(cast["hr"]).post(
+        "/api/v1/staff/",
+        {"staff_code": "N101", "full_name": "Ngoài", "unit": tree["beta"].pk, "category": "vien_chuc"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "phạm vi" in str(response.json()) or "scope" in str(response.json())
+
+
+def test_unit_head_cannot_write_staff(api, cast, tree):
+    response = api(cast["unit_head"]).post(
+        "/api/v1/staff/", {"staff_code": "N102", "full_name": "X", "unit": tree["alpha"].pk, "category": "vien_chuc"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_api_role_assignments_scoped_to_admin(api, cast):
+    response = api(cast["admin"]).get("/api/v1/role-assignments/")
+    assert {r["username"] for r in response.json()["results"]} >= {"hr", "outsider_hr", "inspector"}
+    assert api(cast["hr"]).get("/api/v1/role-assignments/").status_code == 403
+
+
+@pytest.mark.parametrize("page_size", [5, 40])
+def test_api_staff_list_query_count_is_constant(page_size, api, cast, tree, django_assert_num_queries):
+    for i in range(45):
+        make_staff(tree["alpha1"], f"Người Thứ {i}", code=f"Q{i:03d}")
+    client = api(cast["hr"])
+    # grants, count, page
+    with django_assert_num_queries(3):
+        response = client.get("/api/v1/staff/", {"page_size": page_size})
+    assert len(response.json()["results"]) == page_size
+
+
+def test_openapi_schema_and_docs_are_served_locally(client, cast):
+    client.force_login(cast["hr"])
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/staff/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "//cdn" not in docs and "unpkg" not in docs and "jsdelivr" not in docs
