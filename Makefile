@@ -40,8 +40,15 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Project strings (core, staff, shared templates) live in locale/; each other app keeps its own
+# <app>/locale/. Fill Vietnamese with scripts/po_fill.py, then compile.
+APPS_WITH_LOCALE := training inspections scorecards
 messages: $(VENV)/.installed
-	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests --no-obsolete
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests \
+	    $(foreach a,$(APPS_WITH_LOCALE),--ignore=$(a)) --no-obsolete
+	for app in $(APPS_WITH_LOCALE); do \
+	  if [ -d $$app/locale ]; then (cd $$app && DJANGO_DEBUG=true PYTHONPATH=.. DJANGO_SETTINGS_MODULE=config.settings \
+	    ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete); fi; done
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.dev-installed
