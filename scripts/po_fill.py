@@ -1,64 +1,85 @@
 #!/usr/bin/env python3
-"""Tiny .po reader/writer: list untranslated msgids, or fill msgstr from a JSON dict."""
-import json, re, sys
+"""Tiny .po helper for translators.
 
-def parse(path):
-    entries, cur, key = [], None, None
-    lines = open(path, encoding="utf-8").read().split("\n")
+    po_fill.py list FILE.po            print untranslated msgids as JSON
+    po_fill.py fill FILE.po TR.json    fill empty msgstr from a {english: translation} JSON
+"""
+
+import json
+import re
+import sys
+
+FIELD = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?|msgctxt) (".*")$')
+
+
+def blocks_of(path: str) -> list[list[str]]:
     blocks, block = [], []
-    for line in lines:
-        if line.strip() == "":
-            if block: blocks.append(block); block = []
-        else:
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        if line.strip():
             block.append(line)
-    if block: blocks.append(block)
+        elif block:
+            blocks.append(block)
+            block = []
+    if block:
+        blocks.append(block)
     return blocks
 
-def unq(s):
-    return json.loads(s) if s.startswith('"') else s
 
-def fields(block):
-    d, key = {}, None
+def fields(block: list[str]) -> dict[str, str]:
+    found, key = {}, None
     for line in block:
-        m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?|msgctxt) (".*")$', line)
-        if m:
-            key = m.group(1); d[key] = unq(m.group(2)); continue
-        if line.startswith('"') and key:
-            d[key] += unq(line)
-    return d
+        match = FIELD.match(line)
+        if match:
+            key = match.group(1)
+            found[key] = json.loads(match.group(2))
+        elif line.startswith('"') and key:
+            found[key] += json.loads(line)
+    return found
 
-def q(s):
-    return json.dumps(s, ensure_ascii=False)
 
-cmd, path = sys.argv[1], sys.argv[2]
-blocks = parse(path)
-if cmd == "list":
-    out = {}
-    for b in blocks:
-        f = fields(b)
-        if f.get("msgid") and not (f.get("msgstr") or f.get("msgstr[0]")) :
-            out[f["msgid"]] = f.get("msgid_plural", "")
-    print(json.dumps(out, ensure_ascii=False, indent=0))
-elif cmd == "fill":
-    tr = json.load(open(sys.argv[3], encoding="utf-8"))
-    res = []
-    missing = []
-    for b in blocks:
-        f = fields(b)
-        mid = f.get("msgid")
-        if mid and mid in tr and not (f.get("msgstr") or f.get("msgstr[0]")):
-            keep = [l for l in b if not re.match(r'^(msgid|msgid_plural|msgstr|")', l) and not l.startswith("#, fuzzy")]
-            new = keep + ["msgid " + q(mid)]
+def translated(f: dict[str, str]) -> bool:
+    return bool(f.get("msgstr") or f.get("msgstr[0]"))
+
+
+def quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main() -> None:
+    command, path = sys.argv[1], sys.argv[2]
+    blocks = blocks_of(path)
+    if command == "list":
+        todo = {}
+        for block in blocks:
+            f = fields(block)
+            if f.get("msgid") and not translated(f):
+                todo[f["msgid"]] = f.get("msgid_plural", "")
+        print(json.dumps(todo, ensure_ascii=False, indent=0))
+        return
+    translations = json.load(open(sys.argv[3], encoding="utf-8"))
+    result, missing = [], []
+    for block in blocks:
+        f = fields(block)
+        msgid = f.get("msgid")
+        if msgid and msgid in translations and not translated(f):
+            keep = [ln for ln in block if not re.match(r'^(msgid|msgid_plural|msgstr|")', ln) and ln != "#, fuzzy"]
+            new = [*keep, "msgid " + quote(msgid)]
             if "msgid_plural" in f:
-                new += ["msgid_plural " + q(f["msgid_plural"]), "msgstr[0] " + q(tr[mid])]
+                new += ["msgid_plural " + quote(f["msgid_plural"]), "msgstr[0] " + quote(translations[msgid])]
             else:
-                new += ["msgstr " + q(tr[mid])]
-            res.append(new)
-        else:
-            if mid and not (f.get("msgstr") or f.get("msgstr[0]")) : missing.append(mid)
-            # fix header plural forms for vi
-            b = [l.replace("Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;", "Plural-Forms: nplurals=1; plural=0;") for l in b]
-            res.append(b)
-    open(path, "w", encoding="utf-8").write("\n\n".join("\n".join(b) for b in res) + "\n")
+                new.append("msgstr " + quote(translations[msgid]))
+            result.append(new)
+            continue
+        if msgid and not translated(f):
+            missing.append(msgid)
+        plural = "Plural-Forms: nplurals=1; plural=0;"
+        result.append([ln.replace("Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;", plural) for ln in block])
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("\n\n".join("\n".join(b) for b in result) + "\n")
     print("untranslated:", len(missing))
-    for m in missing: print("  ", m)
+    for msgid in missing:
+        print("  ", msgid)
+
+
+if __name__ == "__main__":
+    main()

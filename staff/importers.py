@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import audit
 from core.permissions import Perm, unit_scope_q
 from core.text import fold
 from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, parse_date, read_table
@@ -227,9 +228,8 @@ def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
                 setattr(staff, f, item[f])
             staff.updated_at = timezone.now()
             to_update.append(staff)
-    created = Staff.objects.bulk_create(to_create, batch_size=500)
-    if to_update:
-        Staff.objects.bulk_update(to_update, [f for f in WRITE_FIELDS] + ["updated_at"], batch_size=500)
+    created = audit.bulk_create(Staff, to_create, actor=recorder)
+    audit.bulk_update(Staff, to_update, [*WRITE_FIELDS, "updated_at"], actor=recorder)
     if not all(s.pk for s in created):  # backends without RETURNING ids
         by_code = dict(Staff.objects.filter(staff_code__in=[s.staff_code for s in created]).values_list("staff_code", "pk"))
         for s in created:
@@ -238,12 +238,16 @@ def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
         StaffUnitHistory(staff=s, unit=s.unit, start_date=s.start_date or today, recorded_by=recorder) for s in created
     ]
     if moved:
-        StaffUnitHistory.objects.filter(staff__in=[s for s, _ in moved], end_date__isnull=True, start_date__lt=today).update(
-            end_date=today - dt.timedelta(days=1)
-        )
-        StaffUnitHistory.objects.filter(staff__in=[s for s, _ in moved], end_date__isnull=True, start_date__gte=today).delete()
+        open_rows = list(StaffUnitHistory.objects.filter(staff__in=[s for s, _ in moved], end_date__isnull=True))
+        closing = [h for h in open_rows if h.start_date < today]
+        for h in closing:
+            h.end_date = today - dt.timedelta(days=1)
+        audit.bulk_update(StaffUnitHistory, closing, ["end_date"], actor=recorder)
+        for h in open_rows:
+            if h.start_date >= today:  # had not started yet: replaced by the new row
+                h.delete()
         history += [StaffUnitHistory(staff=s, unit=u, start_date=today, recorded_by=recorder) for s, u in moved]
-    StaffUnitHistory.objects.bulk_create(history, batch_size=500)
+    audit.bulk_create(StaffUnitHistory, history, actor=recorder)
     return plan
 
 
