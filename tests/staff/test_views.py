@@ -128,3 +128,10 @@ def test_healthz_reports_the_database(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_vietnamese_is_the_default_even_for_an_english_browser(client, cast):
+    client.force_login(cast["hr"])
+    page = client.get(reverse("staff:staff-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Danh bạ cán bộ" in page
+    assert '<html lang="vi">' in page
