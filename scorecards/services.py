@@ -1,0 +1,171 @@
+"""Every write on scorecards: the model for a year (as data) and publishing a period."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import Perm, has_perm, unit_scope_q
+from scorecards import defaults
+from scorecards.models import Criterion, Direction, Formula, Pillar, PublishedPeriod, ScorecardModel, ScorecardSnapshot
+from scorecards.periods import Period
+from staff.models import Unit
+
+
+def _require_manage(actor) -> None:
+    """Scorecard models and publications are province-wide: the actor needs SCORECARD_MANAGE on every
+    top-level unit."""
+    if actor is None:  # system jobs (seeding, the command line)
+        return
+    if not has_perm(actor, Perm.SCORECARD_MANAGE):
+        raise ValidationError(_("You do not have permission to do this."))
+    roots = Unit.objects.filter(parent__isnull=True, active=True)
+    if roots.exclude(unit_scope_q(actor, Perm.SCORECARD_MANAGE)).exists():
+        raise ValidationError(_("Only an administrator of the whole province can do this."))
+
+
+# -------------------------------------------------------------------------------- the model
+@transaction.atomic
+def scorecard_model_create(*, actor, year: int, copy_from: ScorecardModel | None = None) -> ScorecardModel:
+    """A model for `year`, copied from `copy_from` (or the built-in defaults)."""
+    _require_manage(actor)
+    if ScorecardModel.objects.filter(year=year).exists():
+        raise ValidationError(_("A scorecard model for %(year)s already exists.") % {"year": year})
+    if copy_from is not None:
+        model = ScorecardModel.objects.create(
+            year=year, name=copy_from.name, excellent_min=copy_from.excellent_min, good_min=copy_from.good_min,
+            satisfactory_min=copy_from.satisfactory_min, legal_basis=copy_from.legal_basis, updated_by=actor,
+        )
+        rows = [
+            {f: getattr(c, f) for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en",
+                                        "direction", "order")}
+            for c in copy_from.criteria.all()
+        ]
+    else:
+        model = ScorecardModel.objects.create(
+            year=year, name=defaults.NAME_VI, legal_basis=defaults.LEGAL_BASIS, updated_by=actor
+        )
+        rows = defaults.criterion_rows()
+    Criterion.objects.bulk_create([Criterion(scorecard_model=model, **row) for row in rows])
+    return model
+
+
+def _decimal(value, field: str, errors: dict) -> Decimal | None:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.setdefault(field, []).append(_("“%(value)s” is not a number.") % {"value": value})
+        return None
+
+
+@transaction.atomic
+def scorecard_model_update(
+    *,
+    actor,
+    model: ScorecardModel,
+    name: str,
+    excellent_min,
+    good_min,
+    satisfactory_min,
+    legal_basis: str = "",
+    criteria: list[dict],
+) -> ScorecardModel:
+    """Replace the model's bands and criteria. Published snapshots keep the figures they froze."""
+    _require_manage(actor)
+    errors: dict[str, list[str]] = {}
+    bands = {f: _decimal(v, f, errors) for f, v in
+             (("excellent_min", excellent_min), ("good_min", good_min), ("satisfactory_min", satisfactory_min))}
+    if not errors and not (100 >= bands["excellent_min"] > bands["good_min"] > bands["satisfactory_min"] >= 0):
+        errors.setdefault("excellent_min", []).append(
+            _("Bands must be ordered: 100 ≥ excellent > good > satisfactory ≥ 0.")
+        )
+    rows: list[Criterion] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(criteria, 1):
+        where = _("criterion %(n)s") % {"n": index}
+        key = (raw.get("key") or "").strip()
+        if not key:
+            errors.setdefault("criteria", []).append(_("%(where)s: the key is missing.") % {"where": where})
+            continue
+        if key in seen:
+            errors.setdefault("criteria", []).append(_("%(where)s: the key “%(key)s” is used twice.") % {
+                "where": where, "key": key})
+        seen.add(key)
+        weight = _decimal(raw.get("weight"), "criteria", errors)
+        target = _decimal(raw.get("target"), "criteria", errors)
+        if weight is not None and weight < 0:
+            errors.setdefault("criteria", []).append(_("%(where)s: the weight cannot be negative.") % {"where": where})
+        if target is not None and not 0 < target <= 100:
+            errors.setdefault("criteria", []).append(
+                _("%(where)s: the target must be above 0 and at most 100.") % {"where": where})
+        if raw.get("formula") not in Formula.values:
+            errors.setdefault("criteria", []).append(_("%(where)s: unknown formula.") % {"where": where})
+        if raw.get("pillar") not in Pillar.values:
+            errors.setdefault("criteria", []).append(_("%(where)s: unknown pillar.") % {"where": where})
+        if (raw.get("direction") or Direction.HIGHER) not in Direction.values:
+            errors.setdefault("criteria", []).append(_("%(where)s: unknown direction.") % {"where": where})
+        if not (raw.get("label_vi") or "").strip():
+            errors.setdefault("criteria", []).append(_("%(where)s: the Vietnamese label is missing.") % {"where": where})
+        rows.append(
+            Criterion(
+                scorecard_model=model, key=key, pillar=raw.get("pillar"), formula=raw.get("formula"),
+                direction=raw.get("direction") or Direction.HIGHER, weight=weight, target=target,
+                label_vi=(raw.get("label_vi") or "").strip(), label_en=(raw.get("label_en") or "").strip(),
+                order=raw.get("order") or index,
+            )
+        )
+    if not rows and "criteria" not in errors:
+        errors["criteria"] = [_("A scorecard model needs at least one criterion.")]
+    elif not errors and sum(r.weight for r in rows) <= 0:
+        errors["criteria"] = [_("The weights must add up to more than 0.")]
+    if errors:
+        raise ValidationError(errors)
+    model.name = name.strip() or model.name
+    model.legal_basis = legal_basis.strip()
+    model.excellent_min, model.good_min, model.satisfactory_min = (
+        bands["excellent_min"], bands["good_min"], bands["satisfactory_min"])
+    model.updated_by = actor if getattr(actor, "pk", None) else None
+    model.full_clean()
+    model.save()
+    model.criteria.all().delete()
+    Criterion.objects.bulk_create(rows)
+    return model
+
+
+# ------------------------------------------------------------------------------- publishing
+@transaction.atomic
+def period_publish(*, actor, period: Period, note: str = "", today=None) -> PublishedPeriod:
+    """Freeze the scorecards of every unit for `period`. Once published, a figure never changes:
+    later corrections show as a difference against the snapshot."""
+    from scorecards import selectors
+
+    _require_manage(actor)
+    today = today or timezone.localdate()
+    if period.end >= today:
+        raise ValidationError(_("%(period)s has not ended yet; it can be published from %(date)s.") % {
+            "period": period.label, "date": period.next().start.strftime("%d/%m/%Y")})
+    if PublishedPeriod.objects.filter(period=period.key).exists():
+        raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
+    table = selectors.score_table(period=period, frozen=False)
+    if table.model is None:
+        raise ValidationError(_("There is no scorecard model for %(year)s.") % {"year": period.year})
+    publication = PublishedPeriod.objects.create(
+        period=period.key, start=period.start, end=period.end, scorecard_model=table.model,
+        published_by=actor if getattr(actor, "pk", None) else None, note=note.strip(),
+    )
+    snapshots = []
+    for unit_id, score in table.live.items():
+        data = score.frozen()
+        snapshots.append(
+            ScorecardSnapshot(
+                publication=publication, unit_id=unit_id, headcount=data["headcount"], total=data["total"],
+                capability=data["capability"], service_culture=data["service_culture"], band=data["band"],
+                rank=data["rank"], rank_of=data["rank_of"], criteria=data["criteria"],
+            )
+        )
+    ScorecardSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    return publication
