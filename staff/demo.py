@@ -195,9 +195,8 @@ def build_staff(ctx: SeedContext, units: list[Unit]) -> list[Staff]:
                 )
             )
     Staff.objects.bulk_create(staff, batch_size=1000)
-    history = []
-    for s in staff:
-        history.append(StaffUnitHistory(staff=s, unit=s.unit, start_date=s.start_date))
+    history = [StaffUnitHistory(staff=s, unit=s.unit, start_date=s.start_date) for s in staff]
+    first_row = {id(h.staff): h for h in history}
     # A few transfers during the year, so figures per period use the unit history.
     movers = rng.sample(staff, k=max(5, len(staff) // 100))
     division_units = [u for u in units if u.kind == UnitKind.DIVISION]
@@ -207,10 +206,7 @@ def build_staff(ctx: SeedContext, units: list[Unit]) -> list[Staff]:
         if new_unit.pk == s.unit_id:
             continue
         when = dt.date(ctx.year, rng.randint(2, 10), 1)
-        for h in history:
-            if h.staff is s:
-                h.end_date = when - dt.timedelta(days=1)
-                break
+        first_row[id(s)].end_date = when - dt.timedelta(days=1)
         history.append(StaffUnitHistory(staff=s, unit=new_unit, start_date=when))
         s.unit = new_unit
         moved.append(s)
