@@ -1,0 +1,180 @@
+"""One FilterSet per list, shared by the HTML list, the API and the export.
+
+Lists accept `unit` (with sub-units), a period (`start`/`end` as yyyy-mm-dd, or `year`) and their
+status filters, so the scorecards app can link every figure to the records behind it."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import subtree_bounds
+from core.text import fold
+from inspections.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    Assignment,
+    Band,
+    CorrectiveAction,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionStatus,
+    PlanKind,
+    TemplateKind,
+)
+from staff.models import Unit
+
+
+def visible_units(request):
+    if request is None:
+        return Unit.objects.all()
+    from core.permissions import Perm, unit_scope_q
+
+    return Unit.objects.filter(
+        unit_scope_q(request.user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE, Perm.INSPECTION_PLAN)), active=True
+    )
+
+
+class _UnitPeriodMixin:
+    """`unit` includes sub-units; `start`/`end`/`year` filter the list's date field."""
+
+    unit_field = "unit"
+    date_field = "inspected_on"
+
+    def filter_unit(self, queryset, name, value):
+        low, high = subtree_bounds(value.path)
+        return queryset.filter(**{f"{self.unit_field}__path__gte": low, f"{self.unit_field}__path__lt": high})
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__year": value})
+
+
+def _unit_filter():
+    return django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units,
+                                            method="filter_unit")
+
+
+def _date_filters():
+    return (
+        django_filters.DateFilter(label=_("From"), method="filter_start"),
+        django_filters.DateFilter(label=_("Until"), method="filter_end"),
+        django_filters.NumberFilter(label=_("Year"), method="filter_year"),
+    )
+
+
+class PlanFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    year = django_filters.NumberFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PlanKind.choices)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["q", "year", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value.strip()) | Q(unit__search_name__contains=fold(value)))
+
+
+class AssignmentFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
+    date_field = "due_date"
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = _unit_filter()
+    start, end, year = _date_filters()
+    is_self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="is_self")
+    plan = django_filters.NumberFilter(label=_("Plan"), field_name="plan_id")
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "unit", "start", "end", "year", "is_self", "plan"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))
+
+
+class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = _unit_filter()
+    start, end, year = _date_filters()
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=InspectionStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TemplateKind.choices)
+    self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="is_self")
+    band = django_filters.ChoiceFilter(label=_("Band"), choices=Band.choices)
+    critical_failed = django_filters.BooleanFilter(label=_("Critical item failed"))
+    template = django_filters.CharFilter(label=_("Template code"), field_name="template_version__template__code",
+                                         lookup_expr="iexact")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "unit", "start", "end", "year", "status", "kind", "self", "band", "critical_failed", "template"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))
+
+
+FINDING_STATES = [("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Closed")),
+                  ("no_action", _("Without corrective action"))]
+
+
+class FindingFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
+    date_field = "inspection__inspected_on"
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = _unit_filter()
+    start, end, year = _date_filters()
+    state = django_filters.ChoiceFilter(label=_("Status"), choices=FINDING_STATES, method="filter_state")
+    critical = django_filters.BooleanFilter(label=_("Critical"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TemplateKind.choices, field_name="inspection__kind")
+    self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="inspection__is_self")
+
+    class Meta:
+        model = Finding
+        fields = ["q", "unit", "start", "end", "year", "state", "critical", "kind", "self"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(description__icontains=value.strip()) | Q(item__code__iexact=value.strip())
+            | Q(unit__search_name__contains=fold(value))
+        )
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        open_ids = CorrectiveAction.objects.filter(status__in=OPEN_ACTION_STATUSES).values("finding_id")
+        if value == "open":
+            return queryset.filter(pk__in=open_ids)
+        if value == "overdue":
+            return queryset.filter(pk__in=CorrectiveAction.objects.overdue(today).values("finding_id"))
+        if value == "no_action":
+            return queryset.filter(actions__isnull=True)
+        if value == "closed":
+            not_verified = CorrectiveAction.objects.exclude(status=ActionStatus.VERIFIED).values("finding_id")
+            return queryset.filter(actions__isnull=False).exclude(pk__in=not_verified).distinct()
+        return queryset
+
+
+ACTION_STATES = list(ActionStatus.choices) + [("overdue", _("Overdue"))]
+
+
+class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
+    date_field = "due_date"
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = _unit_filter()
+    start, end, year = _date_filters()
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ACTION_STATES, method="filter_status")
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["q", "unit", "start", "end", "year", "status"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(description__icontains=value.strip()) | Q(unit__search_name__contains=fold(value)))
+
+    def filter_status(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.overdue(timezone.localdate())
+        return queryset.filter(status=value)

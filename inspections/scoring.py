@@ -1,0 +1,171 @@
+"""Answer parsing and scoring, pure functions (no database), used by services and tests.
+
+Item score = answer score × weight; N/A leaves both score and maximum out. yes_no_na: yes = 1,
+no = 0; scale_0_4: value / 4; percent: value / 100; number, text, date and photo are unscored
+unless failing answers are set (then pass = 1, fail = 0). Sections and total are percentages of the
+answered maximum; a failed critical item flags the inspection; the band follows Decree 335/2025.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from inspections.models import AnswerType, Band
+
+NA = "na"
+SCORED_TYPES = {AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT}
+NUMERIC_TYPES = {AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER}
+NA_ALLOWED = {AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER}
+DEFAULT_FAILING = {
+    AnswerType.YES_NO_NA: ["no"],
+    AnswerType.SCALE_0_4: ["0", "1"],
+    AnswerType.PERCENT: ["<50"],
+}
+_COMPARISON = re.compile(r"^(<=|>=|<|>|=)\s*(-?\d+(?:[.,]\d+)?)$")
+
+
+class AnswerError(ValueError):
+    """The value does not fit the item's answer type; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    score: Decimal | None
+    max_score: Decimal | None
+    failed: bool
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise AnswerError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if not value.is_finite():
+        raise AnswerError(_("“%(value)s” is not a number.") % {"value": text})
+    return value
+
+
+def normalise(answer_type: str, raw) -> str:
+    """The stored text of an answer, or AnswerError. Empty means not answered."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raw = "yes" if raw else "no"
+    text = str(raw).strip()
+    if text == "":
+        return ""
+    lowered = text.lower()
+    if lowered in (NA, "n/a") and answer_type in NA_ALLOWED:
+        return NA
+    if answer_type == AnswerType.YES_NO_NA:
+        if lowered in ("yes", "no"):
+            return lowered
+        raise AnswerError(_("Answer “yes”, “no” or “na”, not “%(value)s”.") % {"value": text})
+    if answer_type == AnswerType.SCALE_0_4:
+        value = _decimal(text)
+        if value != value.to_integral_value() or not 0 <= value <= 4:
+            raise AnswerError(_("Answer a whole number from 0 to 4, not “%(value)s”.") % {"value": text})
+        return str(int(value))
+    if answer_type == AnswerType.PERCENT:
+        value = _decimal(text)
+        if not 0 <= value <= 100:
+            raise AnswerError(_("A percentage is between 0 and 100, not “%(value)s”.") % {"value": text})
+        return _plain(value)
+    if answer_type == AnswerType.NUMBER:
+        return _plain(_decimal(text))
+    if answer_type == AnswerType.DATE:
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise AnswerError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text})
+    if answer_type == AnswerType.TEXT:
+        if len(text) > 1000:
+            raise AnswerError(_("The answer is longer than 1,000 characters."))
+        return text
+    if answer_type == AnswerType.PHOTO:
+        raise AnswerError(_("A photo item is answered with photos, not with text."))
+    raise AnswerError(_("Unknown answer type “%(type)s”.") % {"type": answer_type})
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def is_failing(answer_type: str, value: str, failing_answers: list[str]) -> bool:
+    if value in ("", NA) or not failing_answers:
+        return False
+    for token in failing_answers:
+        token = str(token).strip()
+        match = _COMPARISON.match(token)
+        if match and answer_type in NUMERIC_TYPES:
+            op, number = match.group(1), Decimal(match.group(2).replace(",", "."))
+            current = Decimal(value)
+            if ((op == "<" and current < number) or (op == "<=" and current <= number)
+                    or (op == ">" and current > number) or (op == ">=" and current >= number)
+                    or (op == "=" and current == number)):
+                return True
+        elif answer_type in NUMERIC_TYPES and _is_number(token):
+            if Decimal(value) == Decimal(token.replace(",", ".")):
+                return True
+        elif token.lower() == value.lower():
+            return True
+    return False
+
+
+def _is_number(token: str) -> bool:
+    try:
+        Decimal(token.replace(",", "."))
+        return True
+    except InvalidOperation:
+        return False
+
+
+def score_item(*, answer_type: str, weight: Decimal, failing_answers: list[str], value: str,
+               has_photo: bool = False) -> ItemScore:
+    """Score one answer. `value` is normalised; for photo items `has_photo` says whether one is attached."""
+    weight = Decimal(weight)
+    if answer_type == AnswerType.PHOTO:
+        if not failing_answers:
+            return ItemScore(None, None, False)
+        failed = not has_photo and any(str(t).strip().lower() in ("", "none", "missing") for t in failing_answers)
+        return ItemScore(Decimal(0) if failed else weight, weight, failed)
+    if value in ("", NA):
+        return ItemScore(None, None, False)
+    failed = is_failing(answer_type, value, failing_answers)
+    if answer_type == AnswerType.YES_NO_NA:
+        base = Decimal(1) if value == "yes" else Decimal(0)
+    elif answer_type == AnswerType.SCALE_0_4:
+        base = Decimal(value) / 4
+    elif answer_type == AnswerType.PERCENT:
+        base = Decimal(value) / 100
+    elif failing_answers:
+        base = Decimal(0) if failed else Decimal(1)
+    else:
+        return ItemScore(None, None, False)
+    return ItemScore((base * weight).quantize(Decimal("0.001"), ROUND_HALF_UP), weight, failed)
+
+
+def percent(score: Decimal, maximum: Decimal) -> Decimal | None:
+    if not maximum:
+        return None
+    return (Decimal(score) * 100 / Decimal(maximum)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def band_for(total: Decimal | None) -> str:
+    if total is None:
+        return ""
+    if total >= 90:
+        return Band.EXCELLENT
+    if total >= 70:
+        return Band.GOOD
+    if total >= 50:
+        return Band.SATISFACTORY
+    return Band.NOT_SATISFACTORY
