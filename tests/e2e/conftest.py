@@ -1,0 +1,562 @@
+"""Browser end-to-end tests: real Chromium (Debian's /usr/bin/chromium) driven by Playwright for Python
+against pytest-django's `live_server`. Shared fixtures and checks for every journey in tests/e2e/.
+
+Writing a journey (see test_access.py and test_staff_directory.py)::
+
+    pytestmark = pytest.mark.e2e
+
+    def test_hr_does_something(page, journey, e2e_cast, login_as):   # runs at tablet, phone, desktop
+        with journey.step("login"):
+            login_as(page, "hr")
+            journey.check()                   # screenshot + usability checks + axe
+        with journey.step("open staff"):
+            page.get_by_role("link", name="Cán bộ").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Danh bạ cán bộ")
+            journey.check()
+
+Fixtures
+- `browser` (session): one headless Chromium per pytest(-xdist) worker, launched from /usr/bin/chromium
+  (override with CONGVU_CHROMIUM) with flags that keep it off the network. Playwright never downloads a
+  browser. If the executable is missing, every e2e test is SKIPPED with a loud reason (.ci/run installs
+  Chromium, so CI runs them).
+- `VIEWPORTS`: "tablet" 1024×768 with touch, "phone" 390×844 (is_mobile, touch), "desktop" 1440×900.
+- `viewport` (parametrized over the three names) and `page`: a fresh browser context + page at that
+  viewport, so a test that asks for `page` runs three times. Each page has `page.viewport_name`.
+- `page_at(viewport_name, **context_options)`: a factory for more pages (e.g. a second person in the same
+  journey: `lead = page_at(journey.viewport)`); contexts are closed after the test. Every context has
+  base_url=live server (so `page.goto("/staff/people/")` works), locale vi-VN (the UI is Vietnamese by
+  default), time zone Asia/Ho_Chi_Minh, downloads accepted, service workers allowed.
+- `live_url`: the live server's root URL. Every e2e test automatically gets `transactional_db` with
+  serialized rollback (data made by migrations is restored afterwards, so other tests in the same
+  worker are unaffected) and `live_server`; secure cookies are switched off for plain http.
+- `e2e_cast`: the fixed cast of tests/conftest.py (`cast`: admin, hr, outsider_hr, inspector, unit_head,
+  member, nobody; all with password `PASSWORD`) plus display names, returned as a dict with the users,
+  `tree` and `people`. Build your app's data on top of it with tests/factories.py or your services.
+- `login_as(page, username, password=PASSWORD)`: logs in through the real login form, by its visible
+  labels (Vietnamese or English), and waits for the dashboard. `logout(page)` clicks "Đăng xuất"/"Log out".
+- `journey`: a `Journey` for the test (name = test function name without "test_", or the value of
+  `@pytest.mark.journey("name")`). `journey.step(name)` is a context manager that numbers the step
+  and, if anything inside raises, saves `screenshots/<journey>/<viewport>-<NN>-<step>-FAILED.png`,
+  prints "E2E FAILED: journey …, step …, viewport …, screenshot …" and adds it to the error.
+  `journey.shot(page=None)` writes `screenshots/<journey>/<viewport>-<NN>-<step>.png` (full page).
+  `journey.check(page=None, axe=True)` = shot + the checks below for the page's viewport.
+- `shot(page, journey_name, step)`: the same screenshot as a plain function.
+- `download(page, action)` → `(filename, bytes)`: runs `action()` (e.g. a click) and returns the file.
+
+Checks (plain functions, also run by `journey.check()`)
+- `assert_no_horizontal_scroll(page)`: on the phone, document.documentElement.scrollWidth <= innerWidth;
+  the message lists the elements that stick out.
+- `assert_touch_targets(page)`: on the tablet, visible links/buttons/inputs/selects in <main> are at
+  least 44×44 CSS px. A smaller target passes only if it is an inline link inside a sentence, or if a
+  44 px circle centred on it touches no other target (WCAG 2.5.8's spacing rule at 44 px). A checkbox
+  or radio counts together with its label. The message lists offenders with their size.
+- `assert_accessible(page)`: runs axe-core (npm package, installed into tests/e2e/node_modules by
+  `make test`; never a CDN) and fails on serious or critical violations. axe is evaluated through the
+  DevTools protocol, so the app's strict CSP stays on.
+- `assert_no_js_errors(page)`: no uncaught script error and no CSP violation on the page so far.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an asyncio loop in this thread; Django refuses ORM calls when it sees one.
+# The tests and the live server never run ORM code concurrently in one thread, so the check is moot here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+E2E_DIR = Path(__file__).resolve().parent
+SCREENSHOTS = E2E_DIR / "screenshots"
+AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path(os.environ.get("CONGVU_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "correct-horse-battery"  # tests/factories.UserFactory's password
+TOUCH_MIN = 44
+TIMEOUT_MS = 20_000
+
+VIEWPORTS: dict[str, dict] = {
+    "tablet": {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mobile": False},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "has_touch": True,
+        "is_mobile": True,
+        "device_scale_factor": 2,
+    },
+    "desktop": {"viewport": {"width": 1440, "height": 900}, "has_touch": False, "is_mobile": False},
+}
+
+SKIP_REASON = (
+    f"!!! BROWSER TESTS NOT RUN: Chromium is missing at {CHROMIUM}. Install it with "
+    "`apt-get install -y chromium` (.ci/run does this) — the end-to-end journeys were SKIPPED !!!"
+)
+
+
+def _is_e2e(item) -> bool:
+    return E2E_DIR in Path(str(item.fspath)).resolve().parents
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "journey(name): name of an end-to-end journey (screenshots folder)")
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = not CHROMIUM.exists()
+    for item in items:
+        if not _is_e2e(item):
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+    if missing and any(_is_e2e(i) for i in items):
+        sys.stderr.write(f"\n{SKIP_REASON}\n")
+
+
+# --------------------------------------------------------------------------- browser and pages
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    if not CHROMIUM.exists():
+        pytest.skip(SKIP_REASON)
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    yield manager
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    instance = _playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _e2e_server(transactional_db, django_db_serialized_rollback, live_server, settings):
+    """Every e2e test (this conftest's folder only): a transactional database, because the live server
+    answers from another thread, restored afterwards with the rows migrations made; and cookies that
+    work over plain http."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def live_url(live_server) -> str:
+    return live_server.url
+
+
+def _watch(page) -> None:
+    page.congvu_errors = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            page.congvu_errors.append(f"CSP violation on {page.url}: {text}")
+
+    def on_pageerror(error):
+        page.congvu_errors.append(f"Script error on {page.url}: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    contexts = []
+
+    def _open(viewport_name: str = "tablet", **context_options):
+        if viewport_name not in VIEWPORTS:
+            raise ValueError(f"Unknown viewport {viewport_name!r}; use one of {sorted(VIEWPORTS)}")
+        options = {
+            **VIEWPORTS[viewport_name],
+            "base_url": live_server.url,
+            "locale": "vi-VN",
+            "timezone_id": "Asia/Ho_Chi_Minh",
+            "accept_downloads": True,
+            "service_workers": "allow",
+        }
+        options.update(context_options)
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.viewport_name = viewport_name
+        _watch(page)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def page(page_at, viewport):
+    return page_at(viewport)
+
+
+# --------------------------------------------------------------------------- people
+
+
+@pytest.fixture
+def e2e_cast(cast, tree, people):
+    """The fixed cast, with display names for nicer screens. Password: PASSWORD."""
+    names = {
+        "admin": ("Quản trị", "Hệ thống"),
+        "hr": ("Phạm Thu", "Hà"),
+        "outsider_hr": ("Vũ Minh", "Tuấn"),
+        "inspector": ("Đỗ Quang", "Huy"),
+        "unit_head": ("Bùi Thị", "Lan"),
+        "member": ("Trần Thị", "Bình"),
+        "nobody": ("Ngô Văn", "Khách"),
+    }
+    for username, (last, first) in names.items():
+        user = cast[username]
+        user.last_name, user.first_name = last, first
+        user.save(update_fields=["first_name", "last_name"])
+    return {"users": cast, "tree": tree, "people": people}
+
+
+def login_page_labels(page):
+    user = page.get_by_label(re.compile(r"^(Tên đăng nhập|User name)$"))
+    password = page.get_by_label(re.compile(r"^(Mật khẩu|Password)$"))
+    return user, password
+
+
+def do_login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    user_field, password_field = login_page_labels(page)
+    user_field.fill(username)
+    password_field.fill(password)
+    page.get_by_role("button", name=re.compile(r"^(Đăng nhập|Log in)$")).click()
+    page.wait_for_load_state()
+    if "/accounts/login/" in page.url:
+        raise AssertionError(f"Logging in as {username!r} failed: still on {page.url}")
+
+
+def do_logout(page) -> None:
+    page.get_by_role("button", name=re.compile(r"^(Đăng xuất|Log out)$")).click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+@pytest.fixture
+def login_as():
+    return do_login
+
+
+@pytest.fixture
+def logout():
+    return do_logout
+
+
+# --------------------------------------------------------------------------- screenshots and steps
+
+
+def _slug(text: str) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-") or "step"
+
+
+def shot(page, journey: str, step: str) -> Path:
+    """Full-page PNG at screenshots/<journey>/<viewport>-<step>.png."""
+    folder = SCREENSHOTS / _slug(journey)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{getattr(page, 'viewport_name', 'page')}-{step}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture(name="shot")
+def shot_fixture():
+    return shot
+
+
+class Journey:
+    """Numbered steps of one journey at one viewport; screenshots and checks per step."""
+
+    def __init__(self, name: str, viewport: str, page=None):
+        self.name = _slug(name)
+        self.viewport = viewport
+        self.page = page
+        self.number = 0
+        self.current = "00-start"
+        self.failure: str | None = None
+        folder = SCREENSHOTS / self.name
+        if folder.exists():  # failures of an earlier run would mislead a reviewer
+            for old in folder.glob(f"{viewport}-*-FAILED.png"):
+                old.unlink(missing_ok=True)
+
+    @contextmanager
+    def step(self, name: str, page=None):
+        self.number += 1
+        self.current = f"{self.number:02d}-{_slug(name)}"
+        try:
+            yield
+        except Exception as exc:
+            if self.failure is None:
+                self.fail(exc, page)
+            raise
+
+    def fail(self, exc: BaseException | None, page=None) -> str:
+        page = page or self.page
+        where = "(no page)"
+        if page is not None:
+            try:
+                where = str(shot(page, self.name, f"{self.current}-FAILED"))
+            except Exception as shot_error:  # the browser itself may be what broke
+                where = f"(screenshot failed: {shot_error})"
+            url = getattr(page, "url", "?")
+        else:
+            url = "?"
+        size = VIEWPORTS.get(self.viewport, {}).get("viewport", {})
+        self.failure = (
+            f"E2E FAILED: journey '{self.name}', step '{self.current}', viewport {self.viewport} "
+            f"({size.get('width')}x{size.get('height')}), at {url}; screenshot: {where}"
+        )
+        print(f"\n{self.failure}", file=sys.stderr)
+        print(self.failure)
+        if exc is not None and hasattr(exc, "add_note"):
+            exc.add_note(self.failure)
+        return self.failure
+
+    def shot(self, page=None, suffix: str = "") -> Path:
+        return shot(page or self.page, self.name, self.current + (f"-{_slug(suffix)}" if suffix else ""))
+
+    def check(self, page=None, *, axe: bool = True, suffix: str = "") -> Path:
+        """Screenshot, then: no script/CSP error, no horizontal scroll on the phone, touch targets on
+        the tablet, axe-core serious/critical violations at every size."""
+        page = page or self.page
+        page.wait_for_load_state()
+        path = self.shot(page, suffix)
+        assert_no_js_errors(page)
+        viewport = getattr(page, "viewport_name", self.viewport)
+        if viewport == "phone":
+            assert_no_horizontal_scroll(page)
+        if viewport == "tablet":
+            assert_touch_targets(page)
+        if axe:
+            assert_accessible(page)
+        return path
+
+
+@pytest.fixture
+def journey(request, page):
+    marker = request.node.get_closest_marker("journey")
+    name = marker.args[0] if marker else request.node.originalname.removeprefix("test_")
+    item = Journey(name, page.viewport_name, page)
+    request.node.congvu_journey = item
+    return item
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    journey = getattr(item, "congvu_journey", None)
+    if journey is None or report.when != "call" or not report.failed:
+        return
+    if journey.failure is None:  # failed outside any step
+        journey.fail(None)
+    report.sections.append(("e2e journey", journey.failure))
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def download(page, action) -> tuple[str, bytes]:
+    """Run `action()` (a click that starts a download) and return (suggested filename, content)."""
+    with page.expect_download() as info:
+        action()
+    dl = info.value
+    failure = dl.failure()
+    if failure:
+        raise AssertionError(f"Download failed: {failure}")
+    return dl.suggested_filename, Path(dl.path()).read_bytes()
+
+
+@pytest.fixture(name="download")
+def download_fixture():
+    return download
+
+
+def open_workbook(data: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+# --------------------------------------------------------------------------- checks
+
+_DESCRIBE_JS = """
+function describe(el) {
+  let s = el.tagName.toLowerCase();
+  if (el.id) s += '#' + el.id;
+  const cls = (el.getAttribute('class') || '').trim().split(/\\s+/).filter(Boolean).slice(0, 2);
+  if (cls.length) s += '.' + cls.join('.');
+  const text = (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('name') || '').trim();
+  if (text) s += ' "' + text.replace(/\\s+/g, ' ').slice(0, 40) + '"';
+  return s;
+}
+"""
+
+_SCROLL_JS = (
+    "() => {"
+    + _DESCRIBE_JS
+    + """
+  const width = window.innerWidth;
+  const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  const wide = [];
+  if (scrollWidth > width) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= width + 1) continue;
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o !== 'visible') { clipped = true; break; }
+      }
+      if (!clipped) wide.push(describe(el) + ' right=' + Math.round(r.right));
+      if (wide.length >= 10) break;
+    }
+  }
+  return {width, scrollWidth, wide};
+}"""
+)
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    result = page.evaluate(_SCROLL_JS)
+    assert result["scrollWidth"] <= result["width"], (
+        f"Horizontal scrolling on {page.url} at {getattr(page, 'viewport_name', '?')}: content is "
+        f"{result['scrollWidth']} px wide for a {result['width']} px screen. Sticking out: {result['wide']}"
+    )
+
+
+_TOUCH_JS = (
+    "(minimum) => {"
+    + _DESCRIBE_JS
+    + """
+  const main = document.querySelector('main') || document.body;
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [role=link]';
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) return false;
+    const st = getComputedStyle(el);
+    return st.visibility !== 'hidden' && st.display !== 'none' && !el.closest('[hidden], .sr-only, [aria-hidden=true]');
+  };
+  const box = (el) => {
+    let r = el.getBoundingClientRect();
+    let b = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    if (el.matches('input[type=checkbox], input[type=radio]')) {
+      for (const label of (el.labels || [])) {
+        const l = label.getBoundingClientRect();
+        if (l.width === 0) continue;
+        b = {left: Math.min(b.left, l.left), top: Math.min(b.top, l.top),
+             right: Math.max(b.right, l.right), bottom: Math.max(b.bottom, l.bottom)};
+      }
+    }
+    return b;
+  };
+  const inSentence = (el) => {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    const parent = el.parentElement;
+    const own = (el.textContent || '').trim();
+    const all = (parent.textContent || '').trim();
+    return all.length > own.length;
+  };
+  const targets = [...main.querySelectorAll(selector)].filter(visible).map((el) => ({el, b: box(el)}));
+  const radius = minimum / 2;
+  const hits = (cx, cy, b) => {
+    const dx = Math.max(b.left - cx, 0, cx - b.right);
+    const dy = Math.max(b.top - cy, 0, cy - b.bottom);
+    return dx * dx + dy * dy < radius * radius;
+  };
+  const offenders = [];
+  for (const t of targets) {
+    const w = t.b.right - t.b.left, h = t.b.bottom - t.b.top;
+    if (w >= minimum - 0.5 && h >= minimum - 0.5) continue;
+    if (inSentence(t.el)) continue;
+    const cx = (t.b.left + t.b.right) / 2, cy = (t.b.top + t.b.bottom) / 2;
+    const crowded = targets.some((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el)
+      && !(t.el.labels && [...t.el.labels].includes(o.el)) && hits(cx, cy, o.b));
+    if (crowded) offenders.push(describe(t.el) + ' ' + Math.round(w) + 'x' + Math.round(h));
+  }
+  return offenders;
+}"""
+)
+
+
+def touch_target_offenders(page, minimum: int = TOUCH_MIN) -> list[str]:
+    return page.evaluate(_TOUCH_JS, minimum)
+
+
+def assert_touch_targets(page, minimum: int = TOUCH_MIN) -> None:
+    offenders = touch_target_offenders(page, minimum)
+    assert not offenders, (
+        f"Touch targets smaller than {minimum}px (and too close to others) on {page.url} at "
+        f"{getattr(page, 'viewport_name', '?')}: " + "; ".join(offenders)
+    )
+
+
+_AXE_SOURCE: str | None = None
+
+
+def _axe_source() -> str:
+    global _AXE_SOURCE
+    if _AXE_SOURCE is None:
+        if not AXE_JS.exists():
+            npm = shutil.which("npm") or "npm"
+            raise AssertionError(
+                f"axe-core is not installed at {AXE_JS}. Run `make test` or "
+                f"`{npm} ci --prefix tests/e2e --no-audit --no-fund` (npm registry, no CDN)."
+            )
+        _AXE_SOURCE = AXE_JS.read_text(encoding="utf-8")
+    return _AXE_SOURCE
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core violations of the given impacts on the current page. axe is evaluated through the
+    DevTools protocol (not a <script> tag), so the page's CSP (script-src 'self') stays on."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source() + "\n;0")
+    results = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '')"
+        ".replace(/\\s+/g, ' ').slice(0, 200))})); }"
+    )
+    return [v for v in results if v["impact"] in impacts]
+
+
+def assert_accessible(page, impacts=("serious", "critical")) -> None:
+    violations = axe_violations(page, impacts)
+    assert not violations, f"axe-core found {len(violations)} serious/critical problem(s) on {page.url}:\n" + "\n".join(
+        f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations
+    )
+
+
+def assert_no_js_errors(page) -> None:
+    errors = list(getattr(page, "congvu_errors", []))
+    assert not errors, "Errors in the browser:\n" + "\n".join(errors)
