@@ -29,7 +29,15 @@ run: $(VENV)/.installed
 	@echo "CongVu is at http://127.0.0.1:8000 (Ctrl+C to stop)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev-installed
+# Browser tests (tests/e2e): axe-core from the npm registry, pinned by tests/e2e/package-lock.json.
+E2E_AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(E2E_AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	touch $@
+
+e2e-deps: $(E2E_AXE)
+
+test: $(VENV)/.dev-installed $(E2E_AXE)
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
