@@ -1,0 +1,102 @@
+import datetime as dt
+
+from staff import services as staff_services
+from tests.factories import make_staff, make_unit
+from tests.training.conftest import make_class
+from training import services
+from training.models import AttendanceStatus, CourseCategory
+from training.selectors import CapabilityFacts, HoursStatus, hours_status, requirement_for, unit_capability_facts
+
+P, U = AttendanceStatus.PRESENT, AttendanceStatus.UNEXCUSED
+
+
+def _mark(cls, grid):
+    """grid: {enrollment: [status per session]}"""
+    for index, session in enumerate(cls.sessions.order_by("date")):
+        marks = [{"enrollment": e.pk, "status": statuses[index]} for e, statuses in grid.items()]
+        services.attendance_save(actor=None, session_id=session.pk, marks=marks)
+
+
+def _scenario(tree, people, course):
+    course.is_mandatory = True
+    course.save()
+    cls = make_class(course, tree["alpha"])
+    nomination = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=[people["an"], people["binh"]])
+    an, binh = nomination.enrollments
+    _mark(cls, {an: [P, P, P], binh: [P, U, P]})
+    services.class_close(actor=None, training_class=cls, scores={an.pk: "8", binh.pk: "9"})
+    services.requirement_create(actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"])
+    return cls
+
+
+def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_assert_num_queries):
+    _scenario(tree, people, course)
+    with django_assert_num_queries(8):
+        facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    assert facts[tree["alpha"].pk] == CapabilityFacts(
+        unit_id=tree["alpha"].pk, headcount=1, hours_met=1, mandatory_enrolled=1, mandatory_completed=1,
+        planned_minutes=720, attended_minutes=720, assessed=1, certified=1,
+    )
+    assert facts[tree["alpha1"].pk] == CapabilityFacts(
+        unit_id=tree["alpha1"].pk, headcount=1, hours_met=0, mandatory_enrolled=1, mandatory_completed=0,
+        planned_minutes=720, attended_minutes=480, assessed=1, certified=0,
+    )
+    assert facts[tree["beta"].pk] == CapabilityFacts(tree["beta"].pk, 1, 0, 0, 0, 0, 0, 0, 0)
+    assert set(facts) == {tree["alpha"].pk, tree["alpha1"].pk, tree["beta"].pk, tree["gamma_office"].pk}
+
+
+def test_unit_capability_facts_follow_the_unit_history(tree, people, course):
+    _scenario(tree, people, course)
+    staff_services.staff_update(actor=None, staff=people["binh"], unit=tree["beta"], effective_date=dt.date(2026, 7, 10))
+    first_half = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    year = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    assert first_half[tree["alpha1"].pk].headcount == 1
+    assert tree["alpha1"].pk not in year
+    assert year[tree["beta"].pk].headcount == 2
+    assert year[tree["beta"].pk].attended_minutes == 480
+
+
+def test_unit_capability_facts_constant_queries(tree, people, course, django_assert_num_queries):
+    _scenario(tree, people, course)
+    for i in range(15):
+        unit = make_unit(f"Phòng {i}", parent=tree["gamma"])
+        make_staff(unit, f"Người {i}")
+    with django_assert_num_queries(8):
+        facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    assert len(facts) == 19
+
+
+def test_unit_capability_facts_empty_database(db):
+    assert unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30)) == {}
+
+
+def test_hours_status_pro_rata():
+    # 15/06/2026 is day 166 of 365: pro-rata of 1800 minutes is 818.6
+    today = dt.date(2026, 6, 15)
+    assert hours_status(done=1800, required=1800, year=2026, today=today) == HoursStatus.MET
+    assert hours_status(done=819, required=1800, year=2026, today=today) == HoursStatus.ON_TRACK
+    assert hours_status(done=818, required=1800, year=2026, today=today) == HoursStatus.AT_RISK
+    assert hours_status(done=1799, required=1800, year=2025, today=today) == HoursStatus.NOT_MET
+    assert hours_status(done=0, required=1800, year=2027, today=today) == HoursStatus.ON_TRACK
+
+
+def test_requirement_most_specific_rule_wins(tree, people):
+    general = services.requirement_create(actor=None, name="Chung", minutes_per_year=1800, effective_year=2025)
+    services.requirement_create(actor=None, name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc")
+    services.requirement_create(actor=None, name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"])
+    services.requirement_create(actor=None, name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"])
+    services.requirement_create(actor=None, name="Future", minutes_per_year=5, effective_year=2027, unit=tree["alpha1"],
+                                rank_code="01.003")
+    from training.selectors import rules_for_year
+
+    rules = rules_for_year(2026)
+    binh = people["binh"]
+    match = requirement_for(category=binh.category, job_position="", rank_code="01.003", unit_path=tree["alpha1"].path, rules=rules)
+    assert (match.name, match.minutes) == ("Alpha-1", 900)
+    cuong = requirement_for(category="cong_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules)
+    assert (cuong.name, cuong.minutes) == ("Công chức", 2000)
+    vc = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules)
+    assert vc.rule_id == general.pk
+    none = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path="", rules=[])
+    assert none.minutes == 40 * 45
+    assert CourseCategory.SERVICE_CULTURE == "service_culture"

@@ -1,0 +1,199 @@
+"""One FilterSet per list, shared by the HTML list, the API and the export.
+
+Every list accepts `unit` (a unit id, sub-units included) and a period (`start`/`end` as yyyy-mm-dd, or `year`),
+so the scorecards can link each figure to the records behind it."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import subtree_bounds
+from core.text import fold
+from staff.filters import visible_units
+from staff.models import StaffCategory
+from training.models import (
+    AttendanceStatus,
+    Certificate,
+    ClassSession,
+    ClassStatus,
+    Course,
+    CourseCategory,
+    CourseMode,
+    Enrollment,
+    EnrollmentStatus,
+    Outcome,
+    TrainingClass,
+)
+from training.selectors import HoursStatus
+
+
+def _subtree(queryset, prefix, unit):
+    low, high = subtree_bounds(unit.path)
+    return queryset.filter(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+
+
+class DateField(forms.DateField):
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class PeriodDateFilter(django_filters.DateFilter):
+    field_class = DateField
+
+
+class CourseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices)
+    mode = django_filters.ChoiceFilter(label=_("Mode"), choices=CourseMode.choices)
+    is_mandatory = django_filters.BooleanFilter(label=_("Mandatory"))
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Course
+        fields = ["q", "category", "mode", "is_mandatory", "active"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        return queryset.filter(Q(search_title__contains=folded) | Q(code__iexact=value.strip())) if folded else queryset
+
+
+class TrainingClassFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices, field_name="course__category")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassStatus.choices)
+    course = django_filters.NumberFilter(label=_("Course"), field_name="course_id", widget=forms.HiddenInput)
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    start = PeriodDateFilter(label=_("From"), field_name="end_date", lookup_expr="gte")
+    end = PeriodDateFilter(label=_("Until"), field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = TrainingClass
+        fields = ["q", "unit", "category", "status", "year", "start", "end"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(Q(code__icontains=value.strip()) | Q(course__search_title__contains=folded) | Q(venue__icontains=value.strip()))
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "unit__", value)
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1))
+
+
+class SessionFilterSet(django_filters.FilterSet):
+    training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    start = PeriodDateFilter(label=_("From"), field_name="date", lookup_expr="gte")
+    end = PeriodDateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
+
+    class Meta:
+        model = ClassSession
+        fields = ["training_class", "unit", "start", "end", "year"]
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "training_class__unit__", value)
+
+
+class EnrollmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit"
+    )
+    training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
+    staff = django_filters.NumberFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    mandatory = django_filters.BooleanFilter(label=_("Mandatory course"), field_name="training_class__course__is_mandatory")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="training_class__end_date", lookup_expr="year")
+    start = PeriodDateFilter(label=_("From"), field_name="training_class__end_date", lookup_expr="gte")
+    end = PeriodDateFilter(label=_("Until"), field_name="training_class__end_date", lookup_expr="lte")
+
+    class Meta:
+        model = Enrollment
+        fields = ["q", "unit", "training_class", "staff", "status", "outcome", "mandatory", "year", "start", "end"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(
+            Q(staff__search_name__contains=folded) | Q(staff__staff_code__iexact=value.strip())
+            | Q(training_class__code__icontains=value.strip())
+        )
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "staff__unit__", value)
+
+
+class CertificateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit"
+    )
+    year = django_filters.NumberFilter(label=_("Year"), field_name="serial_year")
+    start = PeriodDateFilter(label=_("From"), field_name="issued_on", lookup_expr="gte")
+    end = PeriodDateFilter(label=_("Until"), field_name="issued_on", lookup_expr="lte")
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "unit", "year", "start", "end"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value.strip()) | Q(enrollment__staff__search_name__contains=folded)
+            | Q(enrollment__staff__staff_code__iexact=value.strip())
+        )
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "enrollment__staff__unit__", value)
+
+
+class HoursFilterSet(django_filters.FilterSet):
+    """Filters the people of the hours ledger; `year` and `status` are read by the selector."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
+    year = django_filters.NumberFilter(label=_("Year"), method="noop")
+    status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")
+
+    class Meta:
+        model = Enrollment.staff.field.related_model
+        fields = ["q", "unit", "category", "year", "status"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(Q(search_name__contains=folded) | Q(staff_code__iexact=value.strip()))
+
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "unit__", value)
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+
+def year_from(params, default: int | None = None) -> int:
+    try:
+        year = int(params.get("year") or 0)
+    except (TypeError, ValueError):
+        year = 0
+    if 2000 <= year <= 2100:
+        return year
+    return default or timezone.localdate().year
+
+
+ATTENDANCE_CHOICES = AttendanceStatus.choices

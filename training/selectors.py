@@ -1,0 +1,550 @@
+"""Every non-trivial read in training. Querysets come back with their joins done; aggregates run in the
+database; the hours ledger and the scorecard facts take a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
+from training.models import (
+    TRAINING_READ,
+    Attendance,
+    AttendanceChange,
+    Certificate,
+    ClassSession,
+    ClassStatus,
+    Course,
+    Enrollment,
+    EnrollmentEvent,
+    EnrollmentStatus,
+    ExternalStatus,
+    ExternalTraining,
+    Outcome,
+    TrainingClass,
+    TrainingRequirement,
+)
+
+
+def default_requirement_minutes() -> int:
+    return settings.TRAINING_YEARLY_PERIODS * settings.TRAINING_PERIOD_MINUTES
+
+
+def minutes_to_periods(minutes: int) -> float:
+    return round((minutes or 0) / settings.TRAINING_PERIOD_MINUTES, 1)
+
+
+# ------------------------------------------------------------------------------------ catalogue and classes
+def course_list(*, user, filters=None, request=None) -> QuerySet[Course]:
+    from training.filters import CourseFilterSet
+
+    qs = Course.objects.visible_to(user).select_related("owner_unit").annotate(class_count=Count("classes"))
+    if filters is not None:
+        qs = CourseFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def course_get(*, user, pk: int) -> Course:
+    return get_object_or_404(Course.objects.visible_to(user).select_related("owner_unit"), pk=pk)
+
+
+def class_list(*, user, filters=None, request=None) -> QuerySet[TrainingClass]:
+    from training.filters import TrainingClassFilterSet
+
+    qs = (
+        TrainingClass.objects.visible_to(user)
+        .select_related("course", "unit")
+        .annotate(
+            confirmed_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.CONFIRMED), distinct=True),
+            waitlist_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED), distinct=True),
+        )
+    )
+    if filters is not None:
+        qs = TrainingClassFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def class_get(*, user, pk: int, perm=TRAINING_READ) -> TrainingClass:
+    return get_object_or_404(
+        TrainingClass.objects.visible_to(user, perm).select_related("course", "unit").prefetch_related("trainer_users"), pk=pk
+    )
+
+
+def class_sessions(*, training_class: TrainingClass) -> list[ClassSession]:
+    return list(
+        training_class.sessions.annotate(marked=Count("marks")).order_by("date", "start_time")
+    )
+
+
+def class_roster(*, training_class: TrainingClass) -> QuerySet[Enrollment]:
+    """Every enrollment of the class with its person, total attended minutes and certificate: one query."""
+    return (
+        training_class.enrollments.select_related("staff__unit", "certificate")
+        .annotate(marked_minutes=Coalesce(Sum("marks__minutes"), 0))
+        .order_by(
+            Case(When(status=EnrollmentStatus.CONFIRMED, then=0), When(status=EnrollmentStatus.NOMINATED, then=1),
+                 When(status=EnrollmentStatus.WAITLISTED, then=2), default=3, output_field=IntegerField()),
+            "waitlist_position", "staff__search_name", "staff__staff_code",
+        )
+    )
+
+
+def session_list(*, user, filters=None, request=None) -> QuerySet[ClassSession]:
+    from training.filters import SessionFilterSet
+
+    qs = ClassSession.objects.visible_to(user).select_related("training_class__course", "training_class__unit")
+    if filters is not None:
+        qs = SessionFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def session_for_attendance(*, user, pk: int) -> ClassSession:
+    qs = ClassSession.objects.filter(training_class__in=TrainingClass.objects.attendable_by(user).values("pk"))
+    return get_object_or_404(qs.select_related("training_class__course", "training_class__unit"), pk=pk)
+
+
+def session_roll_call(*, session: ClassSession) -> list[Enrollment]:
+    """Confirmed people of the class with their mark for this session (if any): two queries."""
+    marks = Attendance.objects.filter(session=session)
+    return list(
+        session.training_class.enrollments.filter(status=EnrollmentStatus.CONFIRMED)
+        .select_related("staff__unit")
+        .prefetch_related(Prefetch("marks", queryset=marks, to_attr="session_marks"))
+        .order_by("staff__search_name", "staff__staff_code")
+    )
+
+
+def enrollment_list(*, user, filters=None, request=None) -> QuerySet[Enrollment]:
+    from training.filters import EnrollmentFilterSet
+
+    qs = Enrollment.objects.visible_to(user).select_related(
+        "staff__unit", "training_class__course", "training_class__unit", "certificate"
+    )
+    if filters is not None:
+        qs = EnrollmentFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def enrollment_get(*, user, pk: int) -> Enrollment:
+    return get_object_or_404(enrollment_list(user=user), pk=pk)
+
+
+def enrollment_history(*, enrollment: Enrollment) -> QuerySet[EnrollmentEvent]:
+    return enrollment.events.select_related("actor").order_by("at", "pk")
+
+
+def attendance_changes(*, training_class: TrainingClass) -> QuerySet[AttendanceChange]:
+    return (
+        AttendanceChange.objects.filter(attendance__session__training_class=training_class)
+        .select_related("actor", "attendance__session", "attendance__enrollment__staff")
+        .order_by("-at", "-pk")
+    )
+
+
+def certificate_list(*, user, filters=None, request=None) -> QuerySet[Certificate]:
+    from training.filters import CertificateFilterSet
+
+    qs = Certificate.objects.visible_to(user).select_related(
+        "enrollment__staff__unit", "enrollment__training_class__course", "enrollment__training_class__unit"
+    )
+    if filters is not None:
+        qs = CertificateFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def certificate_get(*, user, pk: int) -> Certificate:
+    return get_object_or_404(certificate_list(user=user), pk=pk)
+
+
+def certificate_public(*, year: int, serial: int) -> Certificate:
+    """The public verification page: only what a certificate states, found by its number."""
+    return get_object_or_404(
+        Certificate.objects.select_related("enrollment__staff", "enrollment__training_class__course", "enrollment__training_class__unit"),
+        serial_year=year, serial_no=serial,
+    )
+
+
+def external_list(*, user, filters=None, request=None) -> QuerySet[ExternalTraining]:
+    qs = ExternalTraining.objects.visible_to(user).select_related("staff__unit", "approved_by")
+    return qs
+
+
+def requirement_list(*, user) -> QuerySet[TrainingRequirement]:
+    return TrainingRequirement.objects.visible_to(user).select_related("unit")
+
+
+def my_classes_bundle(*, user) -> list[TrainingClass]:
+    """Classes open or in progress in which the user may take attendance, with roster, sessions and marks, for a
+    trainer's tablet to work offline. Five queries whatever the number of classes."""
+    confirmed = Enrollment.objects.filter(status=EnrollmentStatus.CONFIRMED).select_related("staff__unit").order_by(
+        "staff__search_name", "staff__staff_code"
+    )
+    sessions = ClassSession.objects.order_by("date", "start_time").prefetch_related(
+        Prefetch("marks", queryset=Attendance.objects.order_by("enrollment_id"), to_attr="all_marks")
+    )
+    return list(
+        TrainingClass.objects.attendable_by(user)
+        .filter(status__in=[ClassStatus.OPEN, ClassStatus.IN_PROGRESS])
+        .select_related("course", "unit")
+        .prefetch_related(Prefetch("enrollments", queryset=confirmed, to_attr="roster"), Prefetch("sessions", queryset=sessions))
+        .order_by("start_date", "code")
+    )
+
+
+# ------------------------------------------------------------------------------------ hours ledger
+class HoursStatus:
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    NOT_MET = "not_met"
+    CHOICES = [
+        (MET, _("Met")),
+        (ON_TRACK, _("On track")),
+        (AT_RISK, _("At risk")),
+        (NOT_MET, _("Not met")),
+    ]
+    LABELS = dict(CHOICES)
+    BADGE = {MET: "ok", ON_TRACK: "ok", AT_RISK: "warn", NOT_MET: "bad"}
+
+
+def hours_status(*, done: int, required: int, year: int, today: dt.date) -> str:
+    """met: the requirement is reached. For a past year, anything less is not met. For the current year, on track
+    means at least the pro-rata share of the requirement for the part of the year elapsed (days elapsed ÷ days in
+    the year, today included); below it is at risk. A future year is on track until it starts."""
+    if done >= required:
+        return HoursStatus.MET
+    if year < today.year:
+        return HoursStatus.NOT_MET
+    if year > today.year:
+        return HoursStatus.ON_TRACK
+    start = dt.date(year, 1, 1)
+    days = (dt.date(year + 1, 1, 1) - start).days
+    elapsed = (today - start).days + 1
+    return HoursStatus.ON_TRACK if done * days >= required * elapsed else HoursStatus.AT_RISK
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    minutes: int
+    name: str
+    legal_basis: str
+    rule_id: int | None
+
+
+def rules_for_year(year: int) -> list[TrainingRequirement]:
+    return list(TrainingRequirement.objects.filter(active=True, effective_year__lte=year).select_related("unit"))
+
+
+def requirement_for(*, category: str, job_position: str, rank_code: str, unit_path: str, rules: list[TrainingRequirement]) -> RuleMatch:
+    """The most specific matching rule: more criteria beat fewer, a deeper unit beats a shallower one, a later
+    effective year beats an earlier one. No rule: the default (40 tiết × 45 minutes, from settings)."""
+    best, best_key = None, None
+    folded_position = (job_position or "").strip().casefold()
+    for rule in rules:
+        if rule.staff_category and rule.staff_category != category:
+            continue
+        if rule.job_position and rule.job_position.strip().casefold() != folded_position:
+            continue
+        if rule.rank_code and rule.rank_code != rank_code:
+            continue
+        if rule.unit_id and not (unit_path or "").startswith(rule.unit.path):
+            continue
+        criteria = sum(bool(x) for x in (rule.staff_category, rule.job_position, rule.rank_code, rule.unit_id))
+        key = (criteria, rule.unit.depth if rule.unit_id else -1, rule.effective_year, rule.pk)
+        if best_key is None or key > best_key:
+            best, best_key = rule, key
+    if best is None:
+        return RuleMatch(default_requirement_minutes(), str(_("Default (provincial policy)")), "", None)
+    return RuleMatch(best.minutes_per_year, best.name, best.legal_basis, best.pk)
+
+
+def course_minutes_by_staff(*, year: int, staff_qs=None) -> dict[int, int]:
+    qs = Enrollment.objects.filter(outcome=Outcome.COMPLETED, training_class__end_date__year=year)
+    if staff_qs is not None:
+        qs = qs.filter(staff_id__in=staff_qs.values("pk"))
+    return dict(qs.values("staff_id").annotate(m=Sum("attended_minutes")).values_list("staff_id", "m"))
+
+
+def external_minutes_by_staff(*, year: int, staff_qs=None) -> dict[int, int]:
+    qs = ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, end_date__year=year)
+    if staff_qs is not None:
+        qs = qs.filter(staff_id__in=staff_qs.values("pk"))
+    return dict(qs.values("staff_id").annotate(m=Sum("minutes")).values_list("staff_id", "m"))
+
+
+@dataclass
+class HoursRow:
+    staff: Staff
+    year: int
+    course_minutes: int
+    external_minutes: int
+    required_minutes: int
+    rule: RuleMatch
+    status: str
+
+    @property
+    def total_minutes(self) -> int:
+        return self.course_minutes + self.external_minutes
+
+    @property
+    def hours(self) -> float:
+        return round(self.total_minutes / 60, 1)
+
+    @property
+    def periods(self) -> float:
+        return minutes_to_periods(self.total_minutes)
+
+    @property
+    def required_periods(self) -> float:
+        return minutes_to_periods(self.required_minutes)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.total_minutes / self.required_minutes) if self.required_minutes else 100
+
+    @property
+    def status_label(self):
+        return HoursStatus.LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return HoursStatus.BADGE[self.status]
+
+
+def hours_ledger(*, user, year: int, filters=None, request=None, status: str | None = None,
+                 today: dt.date | None = None) -> list[HoursRow]:
+    """Per person in the user's training scope (or themselves), for one year: completed course minutes + approved
+    external minutes against the matching rule. Four queries whatever the number of people."""
+    from training.filters import HoursFilterSet
+
+    today = today or timezone.localdate()
+    qs = Staff.objects.visible_to(user, TRAINING_READ).filter(status=StaffStatus.ACTIVE).select_related("unit")
+    if filters is not None:
+        fs = HoursFilterSet(filters, queryset=qs, request=request)
+        qs = fs.qs
+        status = status or (fs.form.cleaned_data.get("status") if fs.is_valid() else None)
+    return _ledger_rows(qs.order_by("unit__path", "search_name", "staff_code"), year=year, today=today, status=status)
+
+
+def _ledger_rows(qs, *, year: int, today: dt.date, status: str | None = None) -> list[HoursRow]:
+    people = list(qs)
+    courses = course_minutes_by_staff(year=year, staff_qs=qs)
+    external = external_minutes_by_staff(year=year, staff_qs=qs)
+    rules = rules_for_year(year)
+    rows = []
+    for person in people:
+        rule = requirement_for(category=person.category, job_position=person.job_position, rank_code=person.rank_code,
+                               unit_path=person.unit.path, rules=rules)
+        done = courses.get(person.pk, 0) + external.get(person.pk, 0)
+        row = HoursRow(staff=person, year=year, course_minutes=courses.get(person.pk, 0),
+                       external_minutes=external.get(person.pk, 0), required_minutes=rule.minutes, rule=rule,
+                       status=hours_status(done=done, required=rule.minutes, year=year, today=today))
+        if status and row.status != status:
+            continue
+        rows.append(row)
+    return rows
+
+
+def hours_for_staff(*, staff: Staff, year: int, today: dt.date | None = None) -> HoursRow:
+    qs = Staff.objects.filter(pk=staff.pk).select_related("unit")
+    return _ledger_rows(qs, year=year, today=today or timezone.localdate())[0]
+
+
+@dataclass
+class UnitHoursSummary:
+    unit: Unit
+    people: int = 0
+    met: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    not_met: int = 0
+    behind: list[HoursRow] = field(default_factory=list)
+
+    @property
+    def behind_count(self) -> int:
+        return self.at_risk + self.not_met
+
+
+def hours_by_unit(rows: list[HoursRow]) -> list[UnitHoursSummary]:
+    """Per unit: how many people met, are on track, at risk or did not meet their hours; who is behind."""
+    by_unit: dict[int, UnitHoursSummary] = {}
+    for row in rows:
+        summary = by_unit.setdefault(row.staff.unit_id, UnitHoursSummary(unit=row.staff.unit))
+        summary.people += 1
+        setattr(summary, row.status, getattr(summary, row.status) + 1)
+        if row.status in (HoursStatus.AT_RISK, HoursStatus.NOT_MET):
+            summary.behind.append(row)
+    return sorted(by_unit.values(), key=lambda s: s.unit.path)
+
+
+# ------------------------------------------------------------------------------------ person record
+def my_record(*, staff: Staff, year: int) -> dict:
+    enrollments = list(
+        Enrollment.objects.filter(staff=staff)
+        .select_related("training_class__course", "training_class__unit", "certificate")
+        .annotate(first_session=Min("training_class__sessions__date"), last_session=Max("training_class__sessions__date"))
+        .order_by("-training_class__start_date")
+    )
+    upcoming = list(
+        ClassSession.objects.filter(
+            training_class__enrollments__staff=staff,
+            training_class__enrollments__status=EnrollmentStatus.CONFIRMED,
+            date__gte=timezone.localdate(),
+        ).exclude(training_class__status=ClassStatus.CANCELLED).select_related("training_class__course").order_by("date", "start_time")[:20]
+    )
+    return {
+        "enrollments": enrollments,
+        "upcoming": upcoming,
+        "hours": hours_for_staff(staff=staff, year=year),
+        "external": list(ExternalTraining.objects.filter(staff=staff).order_by("-end_date")),
+        "certificates": [e.certificate for e in enrollments if hasattr(e, "certificate")],
+    }
+
+
+# ------------------------------------------------------------------------------------ plan and matrix
+def year_plan(*, user, year: int, filters=None, request=None) -> QuerySet[TrainingClass]:
+    return class_list(user=user, filters=filters, request=request).filter(
+        start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1)
+    ).annotate(
+        session_count=Count("sessions", distinct=True), session_minutes=Sum("sessions__planned_minutes", distinct=False)
+    ).order_by("start_date", "code")
+
+
+def attendance_matrix(*, training_class: TrainingClass) -> tuple[list[ClassSession], list[Enrollment], dict]:
+    """Sessions, confirmed people and {(enrollment_id, session_id): (status, minutes)}: three queries."""
+    sessions = list(training_class.sessions.order_by("date", "start_time"))
+    people = list(
+        training_class.enrollments.filter(status=EnrollmentStatus.CONFIRMED).select_related("staff__unit")
+        .order_by("staff__search_name", "staff__staff_code")
+    )
+    marks = {
+        (e, s): (st, m)
+        for e, s, st, m in Attendance.objects.filter(session__training_class=training_class).values_list(
+            "enrollment_id", "session_id", "status", "minutes"
+        )
+    }
+    return sessions, people, marks
+
+
+# ------------------------------------------------------------------------------------ scorecards contract
+@dataclass(frozen=True)
+class CapabilityFacts:
+    unit_id: int
+    headcount: int
+    hours_met: int
+    mandatory_enrolled: int
+    mandatory_completed: int
+    planned_minutes: int
+    attended_minutes: int
+    assessed: int
+    certified: int
+
+
+def attributed_people(*, start: dt.date, end: dt.date):
+    """Active staff with the unit they belonged to during [start, end]: the history row covering `end`, else the
+    latest row overlapping the period. One query."""
+    history = (
+        StaffUnitHistory.objects.filter(staff_id=OuterRef("pk"), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .annotate(covers=Case(When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)), default=Value(1),
+                              output_field=IntegerField()))
+        .order_by("covers", "-start_date")
+        .values("unit_id")[:1]
+    )
+    return (
+        Staff.objects.filter(status=StaffStatus.ACTIVE)
+        .annotate(attr_unit=Subquery(history))
+        .filter(attr_unit__isnull=False)
+        .values_list("pk", "attr_unit", "category", "job_position", "rank_code")
+    )
+
+
+def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
+    """Training facts per unit for the scorecards, eight queries whatever the number of units or people."""
+    people = list(attributed_people(start=start, end=end))
+    if not people:
+        return {}
+    unit_of = {pk: unit for pk, unit, *_ in people}
+    paths = dict(Unit.objects.filter(pk__in=set(unit_of.values())).values_list("pk", "path"))
+    year = end.year
+    courses = course_minutes_by_staff(year=year)
+    external = external_minutes_by_staff(year=year)
+    rules = rules_for_year(year)
+
+    in_period = Q(training_class__end_date__gte=start, training_class__end_date__lte=end)
+    confirmed = Q(status=EnrollmentStatus.CONFIRMED)
+    mandatory = Q(training_class__course__is_mandatory=True)
+    assessed = (Q(training_class__status=ClassStatus.COMPLETED) & Q(training_class__course__issues_certificate=True)
+                & ~Q(outcome=""))
+    facts_by_staff = {
+        row["staff_id"]: row
+        for row in Enrollment.objects.filter(in_period)
+        .exclude(training_class__status=ClassStatus.CANCELLED)
+        .values("staff_id")
+        .annotate(
+            mandatory_enrolled=Count("pk", filter=confirmed & mandatory),
+            mandatory_completed=Count("pk", filter=confirmed & mandatory & Q(outcome=Outcome.COMPLETED)),
+            assessed=Count("pk", filter=assessed),
+            certified=Count("pk", filter=assessed & Q(certificate__isnull=False)),
+        )
+    }
+    held_until = min(end, timezone.localdate())
+    planned = dict(
+        Enrollment.objects.filter(
+            status=EnrollmentStatus.CONFIRMED,
+            training_class__sessions__date__gte=start,
+            training_class__sessions__date__lte=held_until,
+        )
+        .exclude(training_class__status=ClassStatus.CANCELLED)
+        .values("staff_id")
+        .annotate(m=Sum("training_class__sessions__planned_minutes"))
+        .values_list("staff_id", "m")
+    )
+    attended = dict(
+        Attendance.objects.filter(
+            enrollment__status=EnrollmentStatus.CONFIRMED, session__date__gte=start, session__date__lte=held_until
+        )
+        .exclude(session__training_class__status=ClassStatus.CANCELLED)
+        .values("enrollment__staff_id")
+        .annotate(m=Sum("minutes"))
+        .values_list("enrollment__staff_id", "m")
+    )
+
+    totals: dict[int, dict[str, int]] = {}
+    keys = ("headcount", "hours_met", "mandatory_enrolled", "mandatory_completed", "planned_minutes",
+            "attended_minutes", "assessed", "certified")
+    for pk, unit_id, category, job_position, rank_code in people:
+        t = totals.setdefault(unit_id, dict.fromkeys(keys, 0))
+        t["headcount"] += 1
+        rule = requirement_for(category=category, job_position=job_position, rank_code=rank_code,
+                               unit_path=paths.get(unit_id, ""), rules=rules)
+        if courses.get(pk, 0) + external.get(pk, 0) >= rule.minutes:
+            t["hours_met"] += 1
+        f = facts_by_staff.get(pk)
+        if f is not None:
+            for k in ("mandatory_enrolled", "mandatory_completed", "assessed", "certified"):
+                t[k] += f[k]
+        t["planned_minutes"] += planned.get(pk) or 0
+        t["attended_minutes"] += attended.get(pk) or 0
+    return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
