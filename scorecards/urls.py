@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scorecards import views
 
 app_name = "scorecards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("table/", views.TableView.as_view(), name="table"),
+    path("units/<int:pk>/", views.UnitScorecardView.as_view(), name="unit"),
+    path("units/<int:pk>/charts/<slug:name>.<slug:fmt>", views.ChartView.as_view(), name="chart"),
+    path("units/<int:pk>/export.xlsx", views.ExportView.as_view(), name="export"),
+    path("models/", views.ModelListView.as_view(), name="model-list"),
+    path("models/<int:year>/", views.ModelEditView.as_view(), name="model-edit"),
+    path("publish/", views.PublishView.as_view(), name="publish"),
+]

@@ -1,0 +1,80 @@
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.charts import CONTENT_TYPES
+from core.permissions import Perm
+from scorecards import charts, links, selectors
+from scorecards.api.serializers import ScorecardSerializer, scorecard_dict
+from scorecards.periods import Period
+from scorecards.views import unit_scorecard
+
+PARAMS = [
+    OpenApiParameter("period", str, description="2026, 2026-Q3 or 2026-07 (default: the current year)"),
+]
+
+
+def _period(request) -> Period:
+    raw = request.query_params.get("period")
+    if not raw:
+        from django.utils import timezone
+
+        return Period.current_year(timezone.localdate())
+    try:
+        return Period.parse(raw)
+    except ValueError as exc:
+        raise ValidationError({"period": [str(exc)]}) from None
+
+
+class ScorecardViewSet(viewsets.ViewSet):
+    """The scorecard of a unit for a period, with its criteria and sub-units. Same scope as the screens:
+    a unit outside the caller's scope is 404."""
+
+    read_perm = Perm.SCORECARD_VIEW
+    lookup_value_regex = r"\d+"
+
+    def _payload(self, request, pk):
+        period = _period(request)
+        data = unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
+        chart_urls = {
+            f"{name}_{fmt}": request.build_absolute_uri(
+                reverse("scorecard-chart", kwargs={"pk": pk, "name": name, "fmt": fmt}) + f"?period={period.key}")
+            for name in charts.CHARTS for fmt in charts.FORMATS
+        }
+        return ScorecardSerializer(scorecard_dict(data, links.criterion_links(unit=data["unit"], period=period),
+                                                  chart_urls)).data
+
+    @extend_schema(parameters=[*PARAMS, OpenApiParameter("unit", int, description="unit id (default: your unit)")],
+                   responses=ScorecardSerializer)
+    def list(self, request):
+        raw = request.query_params.get("unit")
+        if raw:
+            try:
+                pk = int(raw)
+            except ValueError:
+                raise ValidationError({"unit": ["not a number"]}) from None
+        else:
+            unit = selectors.home_unit(user=request.user)
+            if unit is None:
+                raise Http404
+            pk = unit.pk
+        return Response(self._payload(request, pk))
+
+    @extend_schema(parameters=PARAMS, responses=ScorecardSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(self._payload(request, int(pk)))
+
+    @extend_schema(parameters=PARAMS, responses={(200, "image/png"): OpenApiTypes.BINARY,
+                                                 (200, "image/svg+xml"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"charts/(?P<name>[a-z]+)\.(?P<fmt>png|svg)")
+    def chart(self, request, pk=None, name=None, fmt=None):
+        if name not in charts.CHARTS:
+            raise Http404
+        data = unit_scorecard(user=request.user, pk=int(pk), period=_period(request), trend=name == "trend",
+                              previous=False)
+        return HttpResponse(charts.chart_bytes(name, data[f"chart_{name}"], fmt), content_type=CONTENT_TYPES[fmt])

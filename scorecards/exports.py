@@ -1,0 +1,116 @@
+"""The scorecard workbook: a summary sheet, the sub-units, one sheet per criterion with the rows
+behind it, and the three charts embedded as images. A normal (not write-only) openpyxl workbook,
+because images cannot be added to a streamed one; it is small (one unit's subtree)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.xlsx import FORMULA_PREFIXES
+from scorecards import charts
+from scorecards.models import Band, Pillar
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+
+
+def _put(ws, row: int, col: int, value):
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # formula-like text stays text
+    return cell
+
+
+def _table(ws, first_row: int, headers: list[str], rows: list[list], widths: list[int] | None = None) -> None:
+    for col, header in enumerate(headers, 1):
+        cell = _put(ws, first_row, col, str(header))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = (widths or [])[col - 1] if widths else max(
+            12, min(45, len(str(header)) + 4))
+    for r, values in enumerate(rows, first_row + 1):
+        for col, value in enumerate(values, 1):
+            _put(ws, r, col, value)
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{first_row}:{last}{first_row + max(len(rows), 1)}"
+    ws.freeze_panes = f"A{first_row + 1}"
+
+
+def _r(value):
+    return None if value is None else round(value, 2)
+
+
+def scorecard_xlsx(data: dict) -> bytes:
+    unit, period, score, table = data["unit"], data["period"], data["score"], data["table"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Summary")[:31]
+    facts = [
+        (_("Unit"), unit.name),
+        (_("Code"), unit.code),
+        (_("Period"), period.label),
+        (_("Status"), _("Published") if table.publication else _("Live (not published)")),
+        (_("Total score"), _r(score.total)),
+        (_("Band"), str(Band(score.band).label)),
+        (_("Capability"), _r(score.capability)),
+        (_("Service culture and discipline"), _r(score.service_culture)),
+        (_("Rank among units of the same kind"), f"{score.rank}/{score.rank_of}" if score.rank else None),
+        (_("Change since the previous period"), _r(score.change)),
+        (_("Headcount"), score.headcount),
+    ]
+    for r, (label, value) in enumerate(facts, 1):
+        _put(ws, r, 1, str(label)).font = Font(bold=True)
+        _put(ws, r, 2, value)
+    headers = [_("Pillar"), _("Criterion"), _("Value (%)"), _("Target (%)"), _("Weight"), _("Effective weight"),
+               _("Points"), _("Numerator"), _("Denominator"), _("Verified score"), _("Self-inspection score"),
+               _("Score used")]
+    rows = [[str(Pillar(c.pillar).label), c.label, _r(c.value) if c.has_data else _("no data"), _r(c.target),
+             _r(c.weight), _r(c.effective_weight), _r(c.points), c.numerator, c.denominator, _r(c.verified_value),
+             _r(c.self_value), _source(c.source)] for c in score.criteria]
+    _table(ws, len(facts) + 2, headers, rows, [30, 48, 12, 12, 10, 14, 10, 12, 12, 14, 16, 18])
+
+    ws = wb.create_sheet(_("Sub-units")[:31])
+    _table(ws, 1, [_("Code"), _("Unit"), _("Kind"), _("Headcount"), _("Total score"), _("Band"), _("Capability"),
+                   _("Service culture and discipline"), _("Rank"), _("Out of"), _("Change")],
+           [[s.unit.code, s.unit.name, s.unit.kind, s.headcount, _r(s.total), str(Band(s.band).label),
+             _r(s.capability), _r(s.service_culture), s.rank, s.rank_of, _r(s.change)] for s in data["children"]])
+
+    subtree = sorted((s for s in table.shown.values() if s.unit.path.startswith(unit.path)
+                      and s.unit_id in data["visible"]), key=lambda s: s.unit.path)
+    for index, c in enumerate(score.criteria, 1):
+        ws = wb.create_sheet(f"{index}. {c.key}"[:31])
+        _put(ws, 1, 1, c.label).font = Font(bold=True)
+        rows = []
+        for s in subtree:
+            sc = s.criterion(c.key) if any(x.key == c.key for x in s.criteria) else None
+            if sc is None or not sc.has_data:
+                continue
+            rows.append([s.unit.code, s.unit.name, s.headcount, sc.numerator, sc.denominator, _r(sc.value),
+                         _r(sc.verified_value), _r(sc.self_value), _source(sc.source), _r(sc.points)])
+        _table(ws, 2, [_("Code"), _("Unit"), _("Headcount"), _("Numerator"), _("Denominator"), _("Value (%)"),
+                       _("Verified score"), _("Self-inspection score"), _("Score used"), _("Points")], rows,
+               [14, 48, 12, 12, 12, 12, 14, 16, 18, 10])
+
+    ws = wb.create_sheet(_("Charts")[:31])
+    anchor_row = 1
+    for name in charts.CHARTS:
+        chart_data = data.get(f"chart_{name}")
+        if chart_data is None:
+            continue
+        png = charts.chart_bytes(name, chart_data, "png")
+        image = Image(io.BytesIO(png))
+        ws.add_image(image, f"A{anchor_row}")
+        anchor_row += int(image.height / 20) + 2
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _source(source: str | None) -> str:
+    return {"verified": _("verified"), "self": _("self-inspection"), "mixed": _("verified where available")}.get(
+        source or "", "")

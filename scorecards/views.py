@@ -1,0 +1,229 @@
+"""HTML screens for scorecards. Thin: parse the period, check scope, call selectors, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.charts import CONTENT_TYPES
+from core.permissions import Perm, ScopedViewMixin, has_perm
+from core.xlsx import XLSX_CONTENT_TYPE
+from scorecards import charts, links, selectors, services
+from scorecards.exports import scorecard_xlsx
+from scorecards.forms import CriterionFormSet, ModelCreateForm, ModelForm, PublishForm
+from scorecards.models import Band
+from scorecards.periods import Period
+from staff.models import UnitKind
+
+
+def period_from(request) -> Period:
+    """The `period` query parameter (2026, 2026-Q3, 2026-07); the current year when absent or wrong."""
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return Period.current_year(timezone.localdate())
+
+
+def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previous: bool = True) -> dict:
+    """Everything the scorecard screen, its charts and its export show, for one unit in scope."""
+    unit = selectors.unit_get(user=user, pk=pk)
+    table = selectors.score_table(period=period, with_previous=previous)
+    score = table.score(unit.pk)
+    visible = selectors.visible_unit_ids(user=user)
+    data = {
+        "unit": unit,
+        "period": period,
+        "table": table,
+        "score": score,
+        "live": table.live.get(unit.pk),
+        "differences": table.differences(unit.pk),
+        "children": [s for s in table.children(unit.pk) if s.unit_id in visible],
+        "visible": visible,
+    }
+    data["chart_criteria"] = charts.criteria_data(score)
+    data["chart_peers"] = charts.peers_data(table.peers(unit.pk), unit.pk, visible)
+    if trend:
+        data["trend"] = selectors.unit_trend(unit_id=unit.pk, period=period, table=table)
+        data["chart_trend"] = charts.trend_data(data["trend"])
+    return data
+
+
+class HomeView(ScopedViewMixin, View):
+    """The scorecard of the user's own unit (the province for an administrator)."""
+
+    required_perm = Perm.SCORECARD_VIEW
+
+    def get(self, request):
+        unit = selectors.home_unit(user=request.user)
+        if unit is None:
+            raise Http404
+        url = reverse("scorecards:unit", args=[unit.pk])
+        if request.GET.get("period"):
+            url += f"?period={request.GET['period']}"
+        return redirect(url)
+
+
+class UnitScorecardView(ScopedViewMixin, TemplateView):
+    required_perm = Perm.SCORECARD_VIEW
+    template_name = "scorecards/unit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = period_from(self.request)
+        data = unit_scorecard(user=self.request.user, pk=kwargs["pk"], period=period)
+        score = data["score"]
+        context.update(data)
+        context.update(
+            capability=score.pillar_criteria("capability"),
+            service_culture=score.pillar_criteria("service_culture"),
+            links=links.criterion_links(unit=data["unit"], period=period),
+            ancestors=[a for a in _ancestors(data["unit"], data["table"]) if a.id in data["visible"]],
+            periods=period.choices_around(),
+            band_label=Band(score.band).label,
+            can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE),
+            charts=[("criteria", data["chart_criteria"]), ("trend", data["chart_trend"]),
+                    ("peers", data["chart_peers"])],
+        )
+        return context
+
+
+def _ancestors(unit, table):
+    prefixes = [unit.path[:i] for i in range(8, len(unit.path), 8)]
+    by_path = {u.path: u for u in table.units.values()}
+    return [by_path[p] for p in prefixes if p in by_path]
+
+
+class ChartView(ScopedViewMixin, View):
+    required_perm = Perm.SCORECARD_VIEW
+
+    def get(self, request, pk, name, fmt):
+        if name not in charts.CHARTS or fmt not in charts.FORMATS:
+            raise Http404
+        data = unit_scorecard(user=request.user, pk=pk, period=period_from(request), trend=name == "trend",
+                              previous=False)
+        content = charts.chart_bytes(name, data[f"chart_{name}"], fmt)
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class ExportView(ScopedViewMixin, View):
+    required_perm = Perm.SCORECARD_VIEW
+
+    def get(self, request, pk):
+        period = period_from(request)
+        data = unit_scorecard(user=request.user, pk=pk, period=period)
+        content = scorecard_xlsx(data)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="bang-diem-{data["unit"].code}-{period.key}.xlsx"'
+        return response
+
+
+class TableView(ScopedViewMixin, TemplateView):
+    """Every unit in scope for one period, sorted by score, with rank within kind and change."""
+
+    required_perm = Perm.SCORECARD_VIEW
+    template_name = "scorecards/table.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = period_from(self.request)
+        kind = self.request.GET.get("kind") or ""
+        if kind not in UnitKind.values:
+            kind = ""
+        table = selectors.score_table(period=period)
+        visible = selectors.visible_unit_ids(user=self.request.user)
+        context.update(period=period, table=table, rows=table.rows(visible, kind=kind), kind=kind,
+                       kinds=UnitKind.choices, periods=period.choices_around())
+        return context
+
+
+# ------------------------------------------------------------------------------ administration
+class ModelListView(ScopedViewMixin, TemplateView):
+    required_perm = Perm.SCORECARD_MANAGE
+    template_name = "scorecards/model_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ModelCreateForm(initial={"year": timezone.localdate().year + 1}))
+        context.update(models=selectors.scorecard_model_list(), publications=selectors.publication_list(),
+                       publish_form=kwargs.get("publish_form") or PublishForm())
+        return context
+
+    def post(self, request):
+        form = ModelCreateForm(request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            try:
+                services.scorecard_model_create(
+                    actor=request.user, year=year, copy_from=selectors.scorecard_model_for_year(year=year)
+                )
+                messages.success(request, _("Scorecard model created."))
+                return redirect("scorecards:model-edit", year=year)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ModelEditView(ScopedViewMixin, View):
+    required_perm = Perm.SCORECARD_MANAGE
+    template_name = "scorecards/model_form.html"
+
+    def _initial(self, model):
+        form = ModelForm(initial={f: getattr(model, f) for f in ("name", "legal_basis", "excellent_min", "good_min",
+                                                                  "satisfactory_min")})
+        formset = CriterionFormSet(prefix="criteria", initial=[
+            {f: getattr(c, f) for f in ("key", "pillar", "label_vi", "label_en", "formula", "direction", "weight",
+                                        "target", "order")} for c in model.criteria.all()
+        ])
+        return form, formset
+
+    def get(self, request, year):
+        model = selectors.scorecard_model_get(year=year)
+        form, formset = self._initial(model)
+        return render(request, self.template_name, {"model": model, "form": form, "formset": formset})
+
+    def post(self, request, year):
+        model = selectors.scorecard_model_get(year=year)
+        form = ModelForm(request.POST)
+        formset = CriterionFormSet(request.POST, prefix="criteria")
+        if form.is_valid() and formset.is_valid():
+            rows = [f.cleaned_data for f in formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            try:
+                services.scorecard_model_update(actor=request.user, model=model, criteria=rows, **form.cleaned_data)
+                messages.success(request, _("Scorecard model saved."))
+                return redirect("scorecards:model-edit", year=year)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        return render(request, self.template_name, {"model": model, "form": form, "formset": formset}, status=400)
+
+
+class PublishView(ScopedViewMixin, View):
+    required_perm = Perm.SCORECARD_MANAGE
+
+    def post(self, request):
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            try:
+                services.period_publish(actor=request.user, period=period, note=form.cleaned_data["note"])
+                messages.success(request, _("%(period)s is published; its scorecards are frozen.") % {
+                    "period": period.label})
+                return redirect(reverse("scorecards:home") + f"?period={period.key}")
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+        view = ModelListView()
+        view.setup(request)
+        return view.render_to_response(view.get_context_data(publish_form=form), status=400)
