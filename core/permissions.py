@@ -125,11 +125,16 @@ def grants(user) -> list[Grant]:
     cached = getattr(user, "_congvu_grants", None)
     if cached is None:
         role_assignment = apps.get_model("staff", "RoleAssignment")
-        rows = role_assignment.objects.filter(user_id=user.pk, unit__active=True).values_list(
-            "role", "unit_id", "unit__path", "include_subunits"
+        # The same query also reads the unit of the user's own staff record (a LEFT JOIN), so that
+        # `own_record_in_scope` needs no query of its own.
+        rows = list(
+            role_assignment.objects.filter(user_id=user.pk, unit__active=True).values_list(
+                "role", "unit_id", "unit__path", "include_subunits", "user__staff_profile__unit__path"
+            )
         )
-        cached = [Grant(*row) for row in rows]
+        cached = [Grant(*row[:4]) for row in rows]
         user._congvu_grants = cached
+        user._congvu_own_unit = (rows[0][4],) if rows else None  # None: not known (no grant)
     return cached
 
 
@@ -137,6 +142,35 @@ def forget_grants(user) -> None:
     """Drop the per-request cache after the user's roles changed."""
     if hasattr(user, "_congvu_grants"):
         del user._congvu_grants
+    if hasattr(user, "_congvu_own_unit"):
+        del user._congvu_own_unit
+
+
+def own_record_in_scope(user, perm: str | Iterable[str]) -> bool:
+    """True when the user's own staff record is already inside `unit_scope_q(user, perm)` (or the user
+    has no staff record), so "or my own record" adds nothing to a query. Lists then keep a plain
+    indexed range instead of an OR that stops SQLite using the index (≈30 ms per count at province
+    scale). False when not known."""
+    if user is None or not user.is_authenticated:
+        return False
+    grants(user)
+    own = getattr(user, "_congvu_own_unit", None)
+    if own is None:
+        return False
+    path = own[0]
+    if path is None:  # no staff record: nothing to add
+        return True
+    wanted = {perm} if isinstance(perm, str) else set(perm)
+    for grant in grants(user):
+        if not ROLE_PERMISSIONS.get(grant.role, frozenset()) & wanted:
+            continue
+        if grant.include_subunits:
+            low, high = subtree_bounds(grant.unit_path)
+            if low <= path < high:
+                return True
+        elif grant.unit_path == path:
+            return True
+    return False
 
 
 def user_perms(user) -> frozenset[str]:

@@ -6,20 +6,27 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Role, subtree_bounds
 from core.text import fold
+from core.widgets import FastSelect
 from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, Unit, UnitKind
 
 
 def visible_units(request):
+    """Choices of the unit filters: only what the label (name) and the subtree filter (path) need,
+    because at province scale the list has ≈1,500 units on every page."""
     if request is None:
         return Unit.objects.none()
-    return Unit.objects.visible_to(request.user)
+    return Unit.objects.visible_to(request.user).only("pk", "name", "path")
 
 
 class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
-    parent = django_filters.ModelChoiceFilter(label=_("Parent unit"), queryset=visible_units)
-    within = django_filters.ModelChoiceFilter(label=_("Within"), queryset=visible_units, method="filter_within")
+    parent = django_filters.ModelChoiceFilter(
+        label=_("Parent unit"), queryset=visible_units, widget=FastSelect(label_field="name")
+    )
+    within = django_filters.ModelChoiceFilter(
+        label=_("Within"), queryset=visible_units, method="filter_within", widget=FastSelect(label_field="name")
+    )
     active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
@@ -38,7 +45,10 @@ class UnitFilterSet(django_filters.FilterSet):
 class StaffFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit"
+        label=_("Unit (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=StaffCategory.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
@@ -63,7 +73,9 @@ class StaffFilterSet(django_filters.FilterSet):
 class RoleAssignmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("User"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
-    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=visible_units)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=visible_units, widget=FastSelect(label_field="name")
+    )
 
     class Meta:
         model = RoleAssignment

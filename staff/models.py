@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.permissions import Perm, Role, has_perm, subtree_bounds, unit_scope_q
+from core.permissions import Perm, Role, has_perm, own_record_in_scope, subtree_bounds, unit_scope_q
 
 PATH_SEGMENT = 8  # digits per tree level: a subtree is one indexed range on `path`
 
@@ -80,7 +80,14 @@ class StaffStatus(models.TextChoices):
 class StaffQuerySet(models.QuerySet):
     def visible_to(self, user, perm=Perm.STAFF_VIEW):
         q = unit_scope_q(user, perm, prefix="unit__")
-        if user is not None and user.is_authenticated and has_perm(user, Perm.OWN_RECORD):
+        if not q:  # superuser: everything (an empty Q OR'ed with "own record" would narrow it)
+            return self.all()
+        if (
+            user is not None
+            and user.is_authenticated
+            and has_perm(user, Perm.OWN_RECORD)
+            and not own_record_in_scope(user, perm)
+        ):
             q |= Q(user_id=user.pk)
         return self.filter(q)
 

