@@ -27,6 +27,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("inspections/", include("inspections.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("", include("offline.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     path(

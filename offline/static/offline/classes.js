@@ -1,0 +1,3 @@
+import { initShell } from "./register.js";
+
+initShell();

@@ -1,0 +1,63 @@
+// Strings and settings the server put in the page (translated there; the scripts hold no text).
+const root = document.getElementById("offline-app");
+const strings = new Map();
+for (const item of document.querySelectorAll("#offline-strings [data-key]")) {
+  strings.set(item.dataset.key, item.textContent);
+}
+
+export const config = JSON.parse(root.dataset.config);
+
+export function t(key, fallback) {
+  return strings.has(key) ? strings.get(key) : (fallback !== undefined ? fallback : key);
+}
+
+const dateTime = new Intl.DateTimeFormat("vi-VN", {
+  day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit",
+  timeZone: "Asia/Ho_Chi_Minh",
+});
+const dateOnly = new Intl.DateTimeFormat("vi-VN", {
+  day: "2-digit", month: "2-digit", year: "numeric", timeZone: "Asia/Ho_Chi_Minh",
+});
+
+// dd/mm/yyyy hh:mm, Asia/Ho_Chi_Minh, whatever the page language.
+export function formatDateTime(value) {
+  if (!value) return "";
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
+}
+
+export function formatDate(value) {
+  if (!value) return "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const [y, m, d] = value.split("-");
+    return `${d}/${m}/${y}`;
+  }
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : dateOnly.format(date);
+}
+
+// Build DOM without innerHTML: el("p", {class: "muted"}, "text", child, ...).
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else if (value === true) node.setAttribute(name, "");
+    else node.setAttribute(name, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function flash(message, kind) {
+  const box = document.querySelector("[data-flash]");
+  if (!box) return;
+  box.textContent = message;
+  box.className = "flash" + (kind ? " " + kind : "");
+  box.hidden = !message;
+}

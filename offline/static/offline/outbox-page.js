@@ -1,0 +1,87 @@
+// The outbox screen: every record of this user on this tablet, its state and what can be done.
+import { config, el, flash, formatDateTime, t } from "./i18n.js";
+import * as store from "./store.js";
+import { clearSent, discard, isLoginNeeded, resubmit, STATUS, syncNow } from "./outbox.js";
+import { initShell } from "./register.js";
+
+const list = document.querySelector("[data-outbox]");
+const BADGE = { waiting: "warn", sending: "", sent: "ok", refused: "bad" };
+
+function editLink(record) {
+  const page = record.kind === "inspection" ? config.pages.assignments : config.pages.classes;
+  return `${page}#edit=${encodeURIComponent(record.uuid)}`;
+}
+
+function describeCurrent(current) {
+  if (!current) return null;
+  return el("details", {}, el("summary", {}, t("outbox.server_copy")),
+    el("pre", { class: "server-copy" }, JSON.stringify(current, null, 2)));
+}
+
+function actions(record) {
+  const buttons = [];
+  if (record.status === STATUS.REFUSED) {
+    const conflict = record.error && (record.error.status === 409 || record.error.status === 412);
+    if (record.error && record.error.status === 412 && record.kind === "attendance" && record.error.current) {
+      buttons.push(el("button", {
+        type: "button", class: "primary",
+        onclick: () => resubmit(record.uuid, { baseVersion: record.error.current.version }),
+      }, t("outbox.resend_over")));
+    }
+    if (record.error && record.error.status === 409) {
+      buttons.push(el("button", {
+        type: "button", onclick: () => resubmit(record.uuid, { newIdentity: true }),
+      }, t("outbox.resend_new")));
+    }
+    if (!conflict || record.kind === "inspection") {
+      buttons.push(el("a", { class: "button primary", href: editLink(record) }, t("outbox.fix")));
+    }
+    buttons.push(el("button", { type: "button", onclick: () => resubmit(record.uuid, {}) }, t("outbox.resend")));
+  }
+  if (record.status !== STATUS.SENDING) {
+    buttons.push(el("button", {
+      type: "button", class: record.status === STATUS.SENT ? "" : "danger",
+      onclick: async () => {
+        if (record.status !== STATUS.SENT && !window.confirm(t("outbox.discard_confirm"))) return;
+        await discard(record.uuid);
+      },
+    }, t("outbox.discard")));
+  }
+  return buttons.length ? el("div", { class: "actions" }, buttons) : null;
+}
+
+function item(record) {
+  const error = record.error;
+  const progress = record.progress;
+  return el("li", { class: "card outbox-item", dataset: { uuid: record.uuid, status: record.status, kind: record.kind } },
+    el("div", { class: "heading" },
+      el("strong", {}, `${t("outbox.kind." + record.kind)}: ${record.title}`),
+      el("span", { class: `badge ${BADGE[record.status] || ""}`, dataset: { statusLabel: record.status } },
+        t("status." + record.status))),
+    record.subtitle ? el("p", { class: "muted" }, record.subtitle) : null,
+    el("p", { class: "muted" },
+      `${t("outbox.created")} ${formatDateTime(record.createdAt)}`,
+      record.sentAt ? ` · ${t("outbox.sent_at")} ${formatDateTime(record.sentAt)}` : "",
+      (record.photos || []).length ? ` · ${t("outbox.photos")}: ${record.photos.length}` : ""),
+    progress ? el("p", { class: "muted" }, `${t("outbox.uploading")} ${Math.round((100 * progress.sent) / (progress.size || 1))}%`) : null,
+    error ? el("div", { class: record.status === STATUS.REFUSED ? "error refusal" : "muted", role: record.status === STATUS.REFUSED ? "alert" : null },
+      el("p", { class: "reason" }, error.detail),
+      describeCurrent(error.current)) : null,
+    actions(record));
+}
+
+async function render() {
+  const records = await store.listOutbox();
+  list.replaceChildren(...(records.length ? records.reverse().map(item) : [el("li", { class: "muted" }, t("outbox.empty"))]));
+}
+
+document.querySelector("[data-send-now]").addEventListener("click", async () => {
+  flash("");
+  await syncNow();
+  if (isLoginNeeded()) flash(t("login_again"), "warn");
+});
+document.querySelector("[data-clear-sent]").addEventListener("click", () => clearSent());
+
+store.onChange((change) => { if (change.type === "outbox") render(); });
+initShell();
+render();

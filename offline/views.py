@@ -1,0 +1,141 @@
+"""The installable app: service worker, manifest and the offline pages (an app shell whose
+scripts work from what IndexedDB keeps). Thin: every figure comes from the API bundles."""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from core.permissions import Perm, ScopedViewMixin, has_perm
+from offline.shell import worker_script
+from offline.strings import ATTENDANCE_LABELS, JS_STRINGS
+
+FILL_PERMS = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
+CLASS_PERMS = (Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND)
+ANY_OFFLINE_PERMS = FILL_PERMS + CLASS_PERMS
+
+THEME_COLOR = "#1f4e79"
+BACKGROUND_COLOR = "#f5f7fa"
+
+
+@require_GET
+def service_worker(request):
+    """The worker at the root so it may control every page (scope "/"); never cached by the
+    browser's HTTP cache, so a new version is seen on the next visit."""
+    response = HttpResponse(worker_script(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache, max-age=0"
+    return response
+
+
+@require_GET
+def manifest(request):
+    """Web app manifest (public: browsers fetch it without cookies). Always Vietnamese."""
+    with translation.override("vi"):
+        data = {
+            "id": reverse("offline:home"),
+            "name": "CongVu",
+            "short_name": "CongVu",
+            "description": _("Inspections and attendance on a tablet, with or without network."),
+            "lang": "vi",
+            "dir": "ltr",
+            "start_url": reverse("offline:home"),
+            "scope": "/",
+            "display": "standalone",
+            "orientation": "any",
+            "theme_color": THEME_COLOR,
+            "background_color": BACKGROUND_COLOR,
+            "icons": [
+                {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                {"src": static("offline/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("offline/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("offline/icons/icon-192-maskable.png"), "sizes": "192x192", "type": "image/png",
+                 "purpose": "maskable"},
+                {"src": static("offline/icons/icon-512-maskable.png"), "sizes": "512x512", "type": "image/png",
+                 "purpose": "maskable"},
+            ],
+            "shortcuts": [
+                {"name": _("My assignments"), "url": reverse("offline:assignments")},
+                {"name": _("My classes"), "url": reverse("offline:classes")},
+                {"name": _("Outbox"), "url": reverse("offline:outbox")},
+            ],
+        }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    response["Cache-Control"] = "no-cache, max-age=0"
+    return response
+
+
+def _url_or_empty(name: str, **kwargs) -> str:
+    """API routes owned by other apps; an empty value tells the scripts the route is not there."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+class ShellPageView(ScopedViewMixin, TemplateView):
+    """One offline page. Its HTML holds no data: the scripts read IndexedDB and the API."""
+
+    page = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        config = {
+            "user": str(user.pk),
+            "page": self.page,
+            "pages": {
+                "home": reverse("offline:home"),
+                "assignments": reverse("offline:assignments"),
+                "classes": reverse("offline:classes"),
+                "outbox": reverse("offline:outbox"),
+            },
+            "api": {
+                "assignments": _url_or_empty("my-assignments"),
+                "classes": _url_or_empty("my-classes"),
+                "inspections": _url_or_empty("inspection-list"),
+                "uploads": "/api/v1/evidence-uploads/",
+                "attendance": "/api/v1/",
+            },
+            "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
+            "sw": reverse("offline:sw"),
+        }
+        context.update(
+            config_json=json.dumps(config),
+            strings=JS_STRINGS,
+            attendance_labels=ATTENDANCE_LABELS,
+            can_fill=has_perm(user, FILL_PERMS),
+            can_take_attendance=has_perm(user, CLASS_PERMS),
+        )
+        return context
+
+
+class HomeView(ShellPageView):
+    required_perm = ANY_OFFLINE_PERMS
+    template_name = "offline/home.html"
+    page = "home"
+
+
+class AssignmentsView(ShellPageView):
+    required_perm = FILL_PERMS
+    template_name = "offline/assignments.html"
+    page = "assignments"
+
+
+class ClassesView(ShellPageView):
+    required_perm = CLASS_PERMS
+    template_name = "offline/classes.html"
+    page = "classes"
+
+
+class OutboxView(ShellPageView):
+    required_perm = ANY_OFFLINE_PERMS
+    template_name = "offline/outbox.html"
+    page = "outbox"

@@ -1,0 +1,8 @@
+"""Scope cases for the offline app (see tests/test_scope_walk.py). Its pages take no arguments."""
+
+PUBLIC = {
+    "offline:sw",  # the service worker script: static code, no data; browsers fetch it to install the app
+    "offline:manifest",  # the web app manifest: browsers fetch it without cookies
+}
+
+CASES: dict = {}
