@@ -599,7 +599,7 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
         .values("pk", "status", "staff__full_name", "mark__pk", "mark__status", "mark__minutes")
     }
     planned = session.planned_minutes
-    errors, cleaned, seen = [], [], set()
+    errors, cleaned, seen, strangers = [], [], set(), []
     for index, mark in enumerate(marks, 1):
         raw_id = mark.get("enrollment")
         try:
@@ -609,8 +609,8 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
             continue
         row = roster.get(enrollment_id)
         if row is None or row["status"] != EnrollmentStatus.CONFIRMED:
-            who = row["staff__full_name"] if row else str(enrollment_id)
-            errors.append(_("Line %(n)s: %(who)s is not enrolled in this class.") % {"n": index, "who": who})
+            strangers.append((index, enrollment_id, row["staff__full_name"] if row else None))
+            errors.append(None)  # filled in below, with the person's name
             continue
         if enrollment_id in seen:
             errors.append(_("Line %(n)s: %(who)s appears twice.") % {"n": index, "who": row["staff__full_name"]})
@@ -639,7 +639,12 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
             continue
         cleaned.append((enrollment_id, status, minutes, row))
     if errors:
-        raise ValidationError({"marks": errors})
+        names = dict(Enrollment.objects.filter(pk__in=[i for _n, i, who in strangers if who is None]).values_list("pk", "staff__full_name"))
+        messages = iter(
+            _("Line %(n)s: %(who)s is not enrolled in this class.") % {"n": n, "who": who or names.get(i, i)}
+            for n, i, who in strangers
+        )
+        raise ValidationError({"marks": [m if m is not None else next(messages) for m in errors]})
 
     now = timezone.now()
     user = _user(actor)
