@@ -65,9 +65,15 @@ OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 # --------------------------------------------------------------------------------- templates
 class ChecklistTemplateQuerySet(models.QuerySet):
+    """Templates are shared by the whole province. Managers see everything; other readers see only
+    templates with a published (or retired) version: a template still being built is not theirs."""
+
     def visible_to(self, user):
-        if has_perm(user, (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE, Perm.INSPECTION_PLAN)):
+        if has_perm(user, Perm.TEMPLATE_MANAGE):
             return self.all()
+        if has_perm(user, (Perm.TEMPLATE_VIEW, Perm.INSPECTION_PLAN)):
+            released = TemplateVersion.objects.filter(template=OuterRef("pk")).exclude(status=VersionStatus.DRAFT)
+            return self.filter(Exists(released))
         return self.none()
 
 
@@ -92,7 +98,11 @@ class ChecklistTemplate(models.Model):
 
 class TemplateVersionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(template__in=ChecklistTemplate.objects.visible_to(user))
+        if has_perm(user, Perm.TEMPLATE_MANAGE):
+            return self.all()
+        if has_perm(user, (Perm.TEMPLATE_VIEW, Perm.INSPECTION_PLAN)):
+            return self.exclude(status=VersionStatus.DRAFT)
+        return self.none()
 
 
 class TemplateVersion(models.Model):
@@ -359,6 +369,7 @@ class EvidenceBlob(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     file = models.FileField(_("image"), upload_to="evidence/%Y/%m/")
     size = models.PositiveIntegerField(_("size (bytes)"))
+    original_size = models.PositiveIntegerField(_("uploaded size (bytes)"), default=0)
     content_type = models.CharField(_("content type"), max_length=50)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)

@@ -828,7 +828,7 @@ def evidence_store(*, actor, sha256: str, data: bytes) -> EvidenceBlob:
         max_edge=getattr(settings, "EVIDENCE_MAX_EDGE", 1600),
     )
     ext = "png" if info.format == "PNG" else "jpg"
-    blob = EvidenceBlob(sha256=sha256, size=len(resized), content_type=info.content_type, width=info.width,
+    blob = EvidenceBlob(sha256=sha256, size=len(resized), original_size=len(data), content_type=info.content_type, width=info.width,
                         height=info.height, uploaded_by=_user(actor))
     blob.file.save(f"{sha256}.{ext}", ContentFile(resized), save=False)
     try:
