@@ -44,7 +44,8 @@ Fixtures
 - `download(page, action)` → `(filename, bytes)`: runs `action()` (e.g. a click) and returns the file.
 
 Checks (plain functions, also run by `journey.check()`)
-- `assert_no_horizontal_scroll(page)`: on the phone, document.documentElement.scrollWidth <= innerWidth;
+- `assert_no_horizontal_scroll(page)`: on the phone, document.documentElement.scrollWidth <= the screen's
+  width (innerWidth, and the viewport's 390 px: Chromium's mobile mode widens innerWidth to fit wide content);
   the message lists the elements that stick out.
 - `assert_touch_targets(page)`: on the tablet, visible links/buttons/inputs/selects in <main> are at
   least 44×44 CSS px. A smaller target passes only if it is an inline link inside a sentence, or if a
@@ -222,18 +223,18 @@ def page(page_at, viewport):
 @pytest.fixture
 def e2e_cast(cast, tree, people):
     """The fixed cast, with display names for nicer screens. Password: PASSWORD."""
-    names = {
-        "admin": ("Quản trị", "Hệ thống"),
-        "hr": ("Phạm Thu", "Hà"),
-        "outsider_hr": ("Vũ Minh", "Tuấn"),
-        "inspector": ("Đỗ Quang", "Huy"),
-        "unit_head": ("Bùi Thị", "Lan"),
-        "member": ("Trần Thị", "Bình"),
-        "nobody": ("Ngô Văn", "Khách"),
+    names = {  # Vietnamese order in one field, so Django's get_full_name() reads naturally
+        "admin": "Quản trị hệ thống",
+        "hr": "Phạm Thu Hà",
+        "outsider_hr": "Vũ Minh Tuấn",
+        "inspector": "Đỗ Quang Huy",
+        "unit_head": "Bùi Thị Lan",
+        "member": "Trần Thị Bình",
+        "nobody": "Ngô Văn Khách",
     }
-    for username, (last, first) in names.items():
+    for username, full_name in names.items():
         user = cast[username]
-        user.last_name, user.first_name = last, first
+        user.first_name, user.last_name = full_name, ""
         user.save(update_fields=["first_name", "last_name"])
     return {"users": cast, "tree": tree, "people": people}
 
@@ -336,7 +337,6 @@ class Journey:
             f"({size.get('width')}x{size.get('height')}), at {url}; screenshot: {where}"
         )
         print(f"\n{self.failure}", file=sys.stderr)
-        print(self.failure)
         if exc is not None and hasattr(exc, "add_note"):
             exc.add_note(self.failure)
         return self.failure
@@ -344,17 +344,18 @@ class Journey:
     def shot(self, page=None, suffix: str = "") -> Path:
         return shot(page or self.page, self.name, self.current + (f"-{_slug(suffix)}" if suffix else ""))
 
-    def check(self, page=None, *, axe: bool = True, suffix: str = "") -> Path:
+    def check(self, page=None, *, axe: bool = True, scroll: bool = True, touch: bool = True, suffix: str = "") -> Path:
         """Screenshot, then: no script/CSP error, no horizontal scroll on the phone, touch targets on
-        the tablet, axe-core serious/critical violations at every size."""
+        the tablet, axe-core serious/critical violations at every size. Switch a check off only for a
+        known bug that is reported, with a comment saying so."""
         page = page or self.page
         page.wait_for_load_state()
         path = self.shot(page, suffix)
         assert_no_js_errors(page)
         viewport = getattr(page, "viewport_name", self.viewport)
-        if viewport == "phone":
+        if viewport == "phone" and scroll:
             assert_no_horizontal_scroll(page)
-        if viewport == "tablet":
+        if viewport == "tablet" and touch:
             assert_touch_targets(page)
         if axe:
             assert_accessible(page)
@@ -422,20 +423,28 @@ function describe(el) {
 """
 
 _SCROLL_JS = (
-    "() => {"
+    "(screenWidth) => {"
     + _DESCRIBE_JS
     + """
-  const width = window.innerWidth;
+  // A mobile browser widens its layout viewport to fit wide content, so compare with the screen's width.
+  const width = Math.min(window.innerWidth, screenWidth);
   const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
   const wide = [];
   if (scrollWidth > width) {
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.right <= width + 1) continue;
+      // Clipped by a scrolling ancestor? An absolutely positioned element escapes every ancestor
+      // up to its containing block (the first positioned one).
       let clipped = false;
+      let escaping = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        const o = getComputedStyle(p).overflowX;
-        if (o !== 'visible') { clipped = true; break; }
+        const st = getComputedStyle(p);
+        if (escaping) {
+          if (st.position === 'static') continue;
+          escaping = false;  // p is the containing block: its overflow clips el
+        }
+        if (st.overflowX !== 'visible') { clipped = true; break; }
       }
       if (!clipped) wide.push(describe(el) + ' right=' + Math.round(r.right));
       if (wide.length >= 10) break;
@@ -447,7 +456,7 @@ _SCROLL_JS = (
 
 
 def assert_no_horizontal_scroll(page) -> None:
-    result = page.evaluate(_SCROLL_JS)
+    result = page.evaluate(_SCROLL_JS, page.viewport_size["width"])
     assert result["scrollWidth"] <= result["width"], (
         f"Horizontal scrolling on {page.url} at {getattr(page, 'viewport_name', '?')}: content is "
         f"{result['scrollWidth']} px wide for a {result['width']} px screen. Sticking out: {result['wide']}"
@@ -481,10 +490,7 @@ _TOUCH_JS = (
   };
   const inSentence = (el) => {
     if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
-    const parent = el.parentElement;
-    const own = (el.textContent || '').trim();
-    const all = (parent.textContent || '').trim();
-    return all.length > own.length;
+    return [...el.parentElement.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   };
   const targets = [...main.querySelectorAll(selector)].filter(visible).map((el) => ({el, b: box(el)}));
   const radius = minimum / 2;
