@@ -3,13 +3,14 @@ hidden list (`templates/offline/includes/strings.html`), so the cached page carr
 language and the scripts hold no text of their own."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 JS_STRINGS = {
     # Outbox states.
-    "status.waiting": _("Waiting"),
-    "status.sending": _("Sending"),
-    "status.sent": _("Sent"),
-    "status.refused": _("Refused"),
+    "status.waiting": pgettext_lazy("outbox status", "Waiting"),
+    "status.sending": pgettext_lazy("outbox status", "Sending"),
+    "status.sent": pgettext_lazy("outbox status", "Sent"),
+    "status.refused": pgettext_lazy("outbox status", "Refused"),
     # Connection.
     "online": _("Online"),
     "offline": _("Offline: your work is kept on this tablet and sent when the network returns."),
@@ -51,6 +52,7 @@ JS_STRINGS = {
     "insp.no_open_actions": _("No open corrective action."),
     "insp.in_outbox": _("Already in the outbox"),
     "insp.back": _("Back to my assignments"),
+    "insp.date": _("Inspection date"),
     "insp.note": _("Note"),
     "insp.general_note": _("General note"),
     "insp.photos": _("Photos"),

@@ -72,12 +72,22 @@ def manifest(request):
     return response
 
 
-def _url_or_empty(name: str, **kwargs) -> str:
-    """API routes owned by other apps; an empty value tells the scripts the route is not there."""
+def _url_or_empty(name: str, **placeholders) -> str:
+    """An API route owned by another app, as a template for the scripts ("{sha256}" etc. are filled
+    in there). An empty value tells the scripts the route is not there (yet)."""
+    sentinels = {key: f"999999{index}" if key in ("id", "pk", "session") else f"{index:064x}"
+                 for index, key in enumerate(placeholders)}
     try:
-        return reverse(name, kwargs=kwargs or None)
+        url = reverse(name, kwargs={placeholders[key]: value for key, value in sentinels.items()} or None)
     except NoReverseMatch:
         return ""
+    for key, value in sentinels.items():
+        url = url.replace(value, "{" + key + "}")
+    return url
+
+
+def may_take_attendance(user) -> bool:
+    return has_perm(user, CLASS_PERMS)
 
 
 class ShellPageView(ScopedViewMixin, TemplateView):
@@ -101,9 +111,13 @@ class ShellPageView(ScopedViewMixin, TemplateView):
                 "assignments": _url_or_empty("my-assignments"),
                 "classes": _url_or_empty("my-classes"),
                 "inspections": _url_or_empty("inspection-list"),
-                "uploads": "/api/v1/evidence-uploads/",
-                "attendance": "/api/v1/",
+                "inspection": _url_or_empty("inspection-detail", id="pk"),
+                "upload": _url_or_empty("evidence-upload-detail", sha256="sha256"),
+                "attendance": _url_or_empty("session-attendance", session="pk"),
             },
+            "keep": [reverse(name) for name, allowed in (
+                ("offline:home", True), ("offline:assignments", has_perm(user, FILL_PERMS)),
+                ("offline:classes", may_take_attendance(user)), ("offline:outbox", True)) if allowed],
             "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
             "sw": reverse("offline:sw"),
         }
@@ -112,7 +126,7 @@ class ShellPageView(ScopedViewMixin, TemplateView):
             strings=JS_STRINGS,
             attendance_labels=ATTENDANCE_LABELS,
             can_fill=has_perm(user, FILL_PERMS),
-            can_take_attendance=has_perm(user, CLASS_PERMS),
+            can_take_attendance=may_take_attendance(user),
         )
         return context
 

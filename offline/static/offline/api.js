@@ -165,7 +165,17 @@ export async function uploadPhoto(sha256, onProgress) {
 // --- senders, one per outbox kind: resolve with the server's answer or throw one of the errors ---
 async function sendInspection(record, onProgress) {
   for (const sha256 of record.photos || []) await uploadPhoto(sha256, onProgress);
-  const response = await request("POST", config.api.submit, { json: { ...record.payload, client_uuid: record.uuid } });
+  const json = { ...record.payload, client_uuid: record.uuid };
+  let response;
+  if (record.target && record.target.inspection) {
+    // The server already holds this inspection (a draft, or returned to the inspector): edit it,
+    // naming the version the tablet saw; someone else's change in between is a 412, shown to the user.
+    response = await request("PUT", url(config.api.inspection, { id: record.target.inspection }), {
+      json, headers: { "If-Match": `"${record.baseVersion}"` },
+    });
+  } else {
+    response = await request("POST", config.api.inspections, { json });
+  }
   if (!response.ok) await refuse(response);
   return bodyOf(response);
 }

@@ -11,19 +11,18 @@ export function t(key, fallback) {
   return strings.has(key) ? strings.get(key) : (fallback !== undefined ? fallback : key);
 }
 
-const dateTime = new Intl.DateTimeFormat("vi-VN", {
-  day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit",
+const parts = new Intl.DateTimeFormat("en-GB", {
+  day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   timeZone: "Asia/Ho_Chi_Minh",
-});
-const dateOnly = new Intl.DateTimeFormat("vi-VN", {
-  day: "2-digit", month: "2-digit", year: "numeric", timeZone: "Asia/Ho_Chi_Minh",
 });
 
 // dd/mm/yyyy hh:mm, Asia/Ho_Chi_Minh, whatever the page language.
 export function formatDateTime(value) {
   if (!value) return "";
   const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : dateTime.format(date);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const p = Object.fromEntries(parts.formatToParts(date).map((part) => [part.type, part.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
 export function formatDate(value) {
@@ -32,8 +31,7 @@ export function formatDate(value) {
     const [y, m, d] = value.split("-");
     return `${d}/${m}/${y}`;
   }
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : dateOnly.format(date);
+  return formatDateTime(value).slice(0, 10);
 }
 
 // Build DOM without innerHTML: el("p", {class: "muted"}, "text", child, ...).

@@ -9,7 +9,7 @@ async function registerWorker() {
   try {
     await navigator.serviceWorker.register(config.sw, { scope: "/" });
     const ready = await navigator.serviceWorker.ready;
-    if (navigator.onLine !== false && ready.active) ready.active.postMessage({ type: "keep-pages" });
+    if (navigator.onLine !== false && ready.active) ready.active.postMessage({ type: "keep-pages", pages: config.keep });
   } catch (error) {
     console.warn("CongVu: service worker not registered", error);
   }

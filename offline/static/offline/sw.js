@@ -120,7 +120,8 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep-pages") {
-    event.waitUntil(Promise.all(SHELL.pages.map((path) => cachePage(new Request(path)).catch(() => null)))
+    const wanted = (data.pages || SHELL.pages).filter((path) => SHELL.pages.includes(path));
+    event.waitUntil(Promise.all(wanted.map((path) => cachePage(new Request(path)).catch(() => null)))
       .then(() => event.source && event.source.postMessage({ type: "pages-kept", version: SHELL.version })));
   } else if (data.type === "forget-user-data") {
     event.waitUntil(caches.delete(API_CACHE).then(() => caches.delete(PAGE_CACHE)));

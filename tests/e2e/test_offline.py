@@ -1,0 +1,128 @@
+"""Offline journeys on a tablet: the network is cut (Playwright's offline mode), the inspector fills
+a checklist with a photo and the trainer takes attendance; both wait in the outbox across a reload,
+then sync by themselves when the network returns, and the server holds each record exactly once."""
+
+import datetime as dt
+import io
+import re
+import time
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from inspections import services as inspection_services
+from inspections.models import Answer, Evidence, Inspection
+from tests.inspections.conftest import make_checklist
+
+pytestmark = pytest.mark.e2e
+
+
+def _photo_png() -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _poll(page, script, timeout=15):
+    """Wait until `script` (a function source) is true in the page. Playwright's wait_for_function
+    evaluates strings with eval, which the app's strict CSP forbids; evaluate() does not."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still false after {timeout}s: {script}")
+        page.wait_for_timeout(200)
+
+
+def _wait_until_kept(page, count):
+    """The service worker is active and controls the page, and it kept the user's offline pages."""
+    _poll(page, "() => navigator.serviceWorker.controller !== null")
+    _poll(page, f"() => caches.open('congvu-pages').then(c => c.keys()).then(k => k.length >= {count})")
+
+
+def _item(page, code):
+    return page.locator(f'.checklist-item[data-item="{code}"]')
+
+
+@pytest.fixture
+def inspector_assignment(e2e_cast):
+    tree, users = e2e_cast["tree"], e2e_cast["users"]
+    version = make_checklist()
+    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    return inspection_services.assignment_create(
+        actor=None, plan=plan, unit=tree["gamma_office"], template_version=version, due_date=dt.date(2026, 12, 31),
+        lead=users["inspector"], members=[], announced=False,
+    )
+
+
+def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspector_assignment, shot):
+    page = page_at("tablet")
+    context = page.context
+    assignment = inspector_assignment
+
+    # Online once: the assignment and its pinned checklist are kept on the tablet.
+    login_as(page, "inspector")
+    page.goto("/offline/assignments/")
+    card = page.locator(f'[data-assignment="{assignment.pk}"]')
+    expect(card).to_contain_text("Văn phòng xã Gamma")
+    _wait_until_kept(page, 3)  # home, assignments, outbox
+
+    # Network cut: the page still opens (from the service worker) and shows the kept assignment.
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-net]")).to_contain_text("Mất mạng")
+    card.get_by_role("link", name="Điền phiếu kiểm tra").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phiếu thử nghiệm")
+    _item(page, "I1").get_by_text("Có", exact=True).click()
+    _item(page, "I1").locator("textarea").fill("Đeo thẻ đầy đủ")
+    _item(page, "I2").get_by_text("Có", exact=True).click()
+    _item(page, "I3").get_by_text("3", exact=True).click()
+    _item(page, "I4").locator('input[name="value:I4"]').fill("95")
+    _item(page, "I5").locator('input[name="value:I5"]').fill("12")
+    _item(page, "I7").locator('input[type="file"]').set_input_files(
+        files=[{"name": "bang-ten.png", "mimeType": "image/png", "buffer": _photo_png()}]
+    )
+    expect(_item(page, "I7").locator("figure img")).to_have_count(1)
+    page.locator('textarea[name="summary"]').fill("Đơn vị thực hiện tốt")
+    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+
+    # Still offline: the outbox page opens from the cache and survives a reload.
+    page.goto("/offline/outbox/")
+    item = page.locator('.outbox-item[data-kind="inspection"]')
+    expect(item).to_have_attribute("data-status", "waiting")
+    page.reload()
+    expect(item).to_have_attribute("data-status", "waiting")
+    expect(item).to_contain_text("Đang chờ gửi")
+    shot(page, "offline-inspection", "tablet-waiting")
+    client_uuid = item.get_attribute("data-uuid")
+    assert Inspection.objects.count() == 0
+
+    # Network back: the outbox sends by itself (photo first, then the inspection).
+    context.set_offline(False)
+    expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
+    expect(item).to_contain_text("Đã gửi")
+    shot(page, "offline-inspection", "tablet-sent")
+
+    inspection = Inspection.objects.get()
+    assert str(inspection.client_uuid) == client_uuid
+    assert inspection.assignment_id == assignment.pk
+    assert inspection.status == "submitted"
+    assert inspection.summary == "Đơn vị thực hiện tốt"
+    answers = {a.item.code: (a.value, a.note) for a in Answer.objects.filter(inspection=inspection).select_related("item")}
+    assert answers == {
+        "I1": ("yes", "Đeo thẻ đầy đủ"), "I2": ("yes", ""), "I3": ("3", ""), "I4": ("95", ""), "I5": ("12", ""),
+        "I7": ("", ""),
+    }
+    assert list(Evidence.objects.filter(answer__inspection=inspection).values_list("answer__item__code", flat=True)) == ["I7"]
+
+    # "Send now" again, and a second tab: nothing is created twice.
+    second = context.new_page()
+    second.goto("/offline/outbox/")
+    second.get_by_role("button", name="Gửi ngay").click()
+    page.get_by_role("button", name="Gửi ngay").click()
+    expect(second.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
+    assert Inspection.objects.count() == 1
+    assert page.congvu_errors == []
+    assert re.search(r"/offline/outbox/$", page.url)
