@@ -47,7 +47,7 @@ def peers_data(peers: list[UnitScore], unit_id: int, visible: set[int]) -> dict:
     return {
         "title": _("Position among units of the same kind"),
         "lang": get_language(),
-        "columns": [_("Rank"), _("Unit"), _("Total"), _("This unit")],
+        "columns": [_("Ranking"), _("Unit"), _("Total"), _("This unit")],
         "rows": rows,
         "count": len(peers),
     }

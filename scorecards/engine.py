@@ -358,4 +358,4 @@ def set_changes(scores: Mapping[int, UnitScore], previous_totals: Mapping[int, f
     for unit_id, s in scores.items():
         before = previous_totals.get(unit_id)
         s.previous_total = before
-        s.change = None if before is None or s.total is None else round(s.total, 2) - round(before, 2)
+        s.change = None if before is None or s.total is None else round(round(s.total, 2) - round(before, 2), 2)

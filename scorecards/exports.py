@@ -49,7 +49,7 @@ def scorecard_xlsx(data: dict) -> bytes:
     unit, period, score, table = data["unit"], data["period"], data["score"], data["table"]
     wb = Workbook()
     ws = wb.active
-    ws.title = _("Summary")[:31]
+    ws.title = _("Scorecard summary")[:31]
     facts = [
         (_("Unit"), unit.name),
         (_("Code"), unit.code),
@@ -76,7 +76,7 @@ def scorecard_xlsx(data: dict) -> bytes:
 
     ws = wb.create_sheet(_("Sub-units")[:31])
     _table(ws, 1, [_("Code"), _("Unit"), _("Kind"), _("Headcount"), _("Total score"), _("Band"), _("Capability"),
-                   _("Service culture and discipline"), _("Rank"), _("Out of"), _("Change")],
+                   _("Service culture and discipline"), _("Ranking"), _("Out of"), _("Change")],
            [[s.unit.code, s.unit.name, s.unit.kind, s.headcount, _r(s.total), str(Band(s.band).label),
              _r(s.capability), _r(s.service_culture), s.rank, s.rank_of, _r(s.change)] for s in data["children"]])
 

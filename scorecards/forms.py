@@ -7,8 +7,8 @@ from scorecards.periods import Period
 
 
 class PeriodField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         if not value:
             return None
         try:

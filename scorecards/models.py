@@ -168,7 +168,7 @@ class ScorecardSnapshot(models.Model):
     capability = models.FloatField(_("capability"), null=True, blank=True)
     service_culture = models.FloatField(_("service culture and discipline"), null=True, blank=True)
     band = models.CharField(_("band"), max_length=20, choices=Band.choices)
-    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("ranking"), null=True, blank=True)
     rank_of = models.PositiveIntegerField(_("out of"), null=True, blank=True)
     criteria = models.JSONField(_("criteria"), default=list)
 

@@ -1,0 +1,215 @@
+"""Screens, charts, Excel, API and the command, on the records of conftest.py (Q2 2026)."""
+
+import io
+import json
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from PIL import Image
+
+from core.charts import data_key
+from inspections import services as inspection_services
+from inspections.services import AnswerInput
+from scorecards import charts, services
+from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
+from scorecards.periods import Period
+
+Q2 = {"period": "2026-Q2"}
+
+
+def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
+    client = login(cast["unit_head"])
+    response = client.get(reverse("scorecards:home"), Q2)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("scorecards:unit", args=[tree["alpha"].pk]) + "?period=2026-Q2"
+    response = client.get(response["Location"])
+    score = response.context["score"]
+    assert round(score.total, 2) == 74.07
+    assert [c.key for c in response.context["capability"]] == ["hours", "mandatory", "attendance", "certificates"]
+    assert [s.unit.code for s in response.context["children"]] == ["ALPHA-1"]
+    html = response.content.decode()
+    assert "74,07" in html  # Vietnamese decimal comma
+    assert "Hoàn thành tốt nhiệm vụ" in html  # band
+    assert "không có dữ liệu" in html  # discipline and actions have no data
+    assert "13,33" in html  # redistributed weight shown beside the original 10
+
+
+def test_administrator_lands_on_the_province(login, cast, tree, records):
+    response = login(cast["admin"]).get(reverse("scorecards:home"))
+    assert response["Location"].startswith(reverse("scorecards:unit", args=[tree["province"].pk]))
+
+
+def test_unit_outside_scope_is_not_found_on_every_endpoint(login, api, cast, tree, records):
+    client = login(cast["unit_head"])
+    beta = tree["beta"].pk
+    for url in (reverse("scorecards:unit", args=[beta]), reverse("scorecards:export", args=[beta]),
+                reverse("scorecards:chart", args=[beta, "trend", "svg"])):
+        assert client.get(url, Q2).status_code == 404, url
+    assert api(cast["unit_head"]).get("/api/v1/scorecards/", {"unit": beta, **Q2}).status_code == 404
+    assert api(cast["unit_head"]).get(f"/api/v1/scorecards/{beta}/charts/peers.png/", Q2).status_code == 404
+
+
+def test_province_table_lists_only_units_in_scope_sorted_by_score(login, cast, tree, records):
+    response = login(cast["unit_head"]).get(reverse("scorecards:table"), Q2)
+    assert [s.unit.code for s in response.context["rows"]] == ["ALPHA", "ALPHA-1"]
+    response = login(cast["admin"]).get(reverse("scorecards:table"), {**Q2, "kind": "department"})
+    assert [(s.unit.code, s.rank) for s in response.context["rows"]] == [("ALPHA", 1), ("BETA", 2)]
+
+
+def test_png_chart_decodes_and_is_cached_until_its_data_change(login, cast, tree, records):
+    client = login(cast["admin"])
+    url = reverse("scorecards:chart", args=[tree["gamma_office"].pk, "criteria", "png"])
+    response = client.get(url, Q2)
+    assert response["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "PNG"
+    assert image.size == (750, 480)  # 7.5 in × (0.45 × 8 + 1.2) in at 100 dpi
+    page = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2)
+    data = page.context["chart_criteria"]
+    key = data_key("scorecards:criteria", {"data": data, "fmt": "png"})
+    assert cache.get(key) == response.content
+    inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Sửa",
+                                         answers=[AnswerInput("I1", "yes")])
+    changed = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2).context["chart_criteria"]
+    assert data_key("scorecards:criteria", {"data": changed, "fmt": "png"}) != key
+    assert client.get(url, Q2).content != response.content
+
+
+def test_svg_charts_for_trend_and_peers(login, cast, tree, records):
+    client = login(cast["unit_head"])
+    for name in ("trend", "peers"):
+        response = client.get(reverse("scorecards:chart", args=[tree["alpha"].pk, name, "svg"]), Q2)
+        assert response["Content-Type"] == "image/svg+xml"
+        assert response.content.lstrip().startswith(b"<?xml")
+        assert b"<svg" in response.content
+
+
+def test_peers_outside_scope_keep_their_bar_but_not_their_name(login, cast, tree, records):
+    page = login(cast["unit_head"]).get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
+    assert [row[1] for row in page.context["chart_peers"]["rows"]] == ["Sở Alpha", "Đơn vị khác"]
+
+
+def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, tree, records):
+    response = login(cast["unit_head"]).get(reverse("scorecards:export", args=[tree["alpha"].pk]), Q2)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames[:2] == ["Tổng hợp", "Đơn vị trực thuộc"]
+    assert wb.sheetnames[2:10] == ["1. hours", "2. mandatory", "3. attendance", "4. certificates",
+                                   "5. service_culture", "6. discipline", "7. actions", "8. self_inspections"]
+    summary = wb["Tổng hợp"]
+    facts = {row[0]: row[1] for row in summary.iter_rows(min_row=1, max_row=11, max_col=2, values_only=True)}
+    assert facts["Tổng điểm"] == 74.07
+    assert facts["Xếp loại"] == "Hoàn thành tốt nhiệm vụ"
+    table = list(summary.iter_rows(min_row=13, max_row=21, values_only=True))
+    assert table[0][:7] == ("Trụ cột", "Tiêu chí", "Giá trị (%)", "Chỉ tiêu (%)", "Trọng số", "Trọng số thực tế",
+                            "Điểm")
+    assert table[3][1:7] == ("Tỷ lệ chuyên cần", 83.33, 95.0, 10.0, 13.33, 11.7)
+    assert table[6][2] == "không có dữ liệu"
+    attendance = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[3], r[4], r[5]) for r in attendance] == [("ALPHA", 1200, 1440, 83.33), ("ALPHA-1", 480, 720, 66.67)]
+    images = wb["Biểu đồ"]._images
+    assert len(images) == 3
+    first = Image.open(io.BytesIO(images[0]._data()))
+    assert first.format == "PNG" and first.size[0] == 750
+
+
+def test_api_returns_the_scorecard_with_criteria_and_sub_units(api, cast, tree, records):
+    response = api(cast["unit_head"]).get("/api/v1/scorecards/", {"unit": tree["alpha"].pk, **Q2})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["unit_code"], body["period"], body["total"], body["band"]) == ("ALPHA", "2026-Q2", 74.07, "good")
+    by_key = {c["key"]: c for c in body["criteria"]}
+    assert (by_key["attendance"]["value"], by_key["attendance"]["weight"], by_key["attendance"]["effective_weight"]) == (
+        83.33, 10.0, 13.33)
+    assert by_key["discipline"]["has_data"] is False
+    assert [s["unit_code"] for s in body["sub_units"]] == ["ALPHA-1"]
+    assert body["sub_units"][0]["total"] == 14.04
+    assert body["charts"]["criteria_png"].endswith(f"/api/v1/scorecards/{tree['alpha'].pk}/charts/criteria.png/?period=2026-Q2")
+    image = api(cast["unit_head"]).get(f"/api/v1/scorecards/{tree['alpha'].pk}/charts/criteria.png/", Q2)
+    assert Image.open(io.BytesIO(image.content)).format == "PNG"
+
+
+def test_api_rejects_a_malformed_period(api, cast, tree, records):
+    response = api(cast["unit_head"]).get("/api/v1/scorecards/", {"unit": tree["alpha"].pk, "period": "2026-Q5"})
+    assert response.status_code == 400
+    assert "period" in response.json()
+
+
+def test_command_prints_json_for_a_unit(tree, records, capsys):
+    call_command("scorecard", "--period", "2026-Q2", "--unit", "ALPHA", "--format", "json")
+    body = json.loads(capsys.readouterr().out)
+    assert [(u["unit_code"], u["total"]) for u in body["units"]] == [("ALPHA", 74.07), ("ALPHA-1", 14.04)]
+    assert [c["key"] for c in body["criteria"]][:2] == ["hours", "mandatory"]
+
+
+def test_command_prints_a_table(tree, records, capsys):
+    call_command("scorecard", "--period", "2026-Q2")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Quý 2/2026 (live)"
+    assert lines[2].startswith("ALPHA ") and "74.07" in lines[2]
+
+
+def test_administrator_edits_the_model_as_data(login, cast, records, tree):
+    client = login(cast["admin"])
+    page = client.get(reverse("scorecards:model-edit", args=[2026]))
+    formset = page.context["formset"]
+    data = {"name": "Bảng điểm 2026", "legal_basis": "NĐ 335/2025", "excellent_min": "90", "good_min": "70",
+            "satisfactory_min": "50", "criteria-TOTAL_FORMS": str(len(formset.forms)), "criteria-INITIAL_FORMS": "8",
+            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000"}
+    for i, form in enumerate(formset.forms):
+        for name in ("key", "pillar", "label_vi", "label_en", "formula", "direction", "weight", "target", "order"):
+            value = form.initial.get(name, "")
+            data[f"criteria-{i}-{name}"] = "" if value is None else str(value)
+    data["criteria-0-target"] = "50"  # hours: target 90 → 50
+    data["criteria-7-DELETE"] = "on"  # drop self-inspections
+    response = client.post(reverse("scorecards:model-edit", args=[2026]), data)
+    assert response.status_code == 302
+    model = ScorecardModel.objects.get(year=2026)
+    assert model.name == "Bảng điểm 2026"
+    assert list(Criterion.objects.filter(scorecard_model=model).values_list("key", flat=True)) == [
+        "hours", "mandatory", "attendance", "certificates", "service_culture", "discipline", "actions"]
+    page = client.get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
+    # hours: 50 % against the new target 50 → full marks; weights with data 65 of 90 → 15 × 90 / 65.
+    assert round(page.context["score"].criterion("hours").points, 4) == round(15 * 90 / 65, 4)
+
+
+def test_model_edit_refuses_unordered_bands(cast, records):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    model = ScorecardModel.objects.get(year=2026)
+    with pytest.raises(ValidationError) as error:
+        services.scorecard_model_update(actor=cast["admin"], model=model, name="x", excellent_min=60, good_min=70,
+                                        satisfactory_min=50, criteria=[])
+    assert set(error.value.message_dict) == {"excellent_min", "criteria"}
+
+
+def test_unit_head_cannot_edit_models_or_publish(login, cast, records):
+    client = login(cast["unit_head"])
+    assert client.get(reverse("scorecards:model-edit", args=[2026])).status_code == 404
+    assert client.post(reverse("scorecards:publish"), {"period": "2026-Q2"}).status_code == 404
+    assert not PublishedPeriod.objects.exists()
+
+
+def test_administrator_publishes_and_the_page_shows_frozen_figures_and_corrections(login, cast, tree, records):
+    client = login(cast["admin"])
+    response = client.post(reverse("scorecards:publish"), {"period": "2026-Q2", "note": "Quý 2"})
+    assert response.status_code == 302
+    inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Sửa",
+                                         answers=[AnswerInput("I1", "yes")])
+    page = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2)
+    assert round(page.context["score"].total, 2) == 45.14
+    assert [(d["published"], d["now"]) for d in page.context["differences"]][0] == (45.14, 51.39)
+    assert "Số liệu đã sửa sau khi công bố" in page.content.decode()
+    assert Period.parse("2026-Q2") == Period(2026, quarter=2)
+
+
+def test_dashboard_card_shows_the_latest_published_score(login, cast, tree, records):
+    services.period_publish(actor=cast["admin"], period=Period(2026, quarter=2))
+    response = login(cast["unit_head"]).get(reverse("dashboard"))
+    titles = {c["title"]: c for c in response.context["cards"]}
+    card = titles["Bảng điểm của Sở Alpha"]
+    assert card["value"] == "74.07"
+    assert charts.CHARTS == ("criteria", "trend", "peers")
