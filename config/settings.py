@@ -236,3 +236,53 @@ LOGGING = {
 
 # --- offline ---
 INSTALLED_APPS += ["offline"]
+
+# --- operations ---
+# Background jobs through one interface (django-tasks): the database back-end by default (works with
+# `make run`, worker: `manage.py db_worker`), RQ on Redis in production (worker: `manage.py rqworker`).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "jobs", "notifications"]
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+JOBS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASKS_BACKEND!r}")
+# Tasks are declared on the "default" queue and sent to JOBS_QUEUE (TASKS_QUEUE) when enqueued.
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": sorted({"default", JOBS_QUEUE})}}
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("JOBS_TIMEOUT", 3600)} for name in TASKS["default"]["QUEUES"]
+}
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
+REMINDER_LOOKBACK_DAYS = env_int("REMINDER_LOOKBACK_DAYS", 2)  # enrollment changes older than this are not announced
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # for links in e-mails
+# SMTP in production (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); console otherwise.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Media on the file system (MEDIA_ROOT) by default; S3-compatible storage with MEDIA_STORAGE=s3
+# (needs `pip install django-storages[s3]`; see README "Running CongVu for a whole province").
+if os.environ.get("MEDIA_STORAGE", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+LOGGING["loggers"]["django_tasks"] = {"level": "INFO"}
+LOGGING["loggers"]["django_tasks_db"] = {"level": "INFO"}
+
+# --- offline ---
+INSTALLED_APPS += ["offline"]

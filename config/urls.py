@@ -27,6 +27,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("inspections/", include("inspections.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("offline.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
