@@ -4,7 +4,7 @@ scripts work from what IndexedDB keeps). Thin: every figure comes from the API b
 import json
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -15,9 +15,10 @@ from django.views.generic import TemplateView
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from offline.shell import worker_script
 from offline.strings import ATTENDANCE_LABELS, JS_STRINGS
+from training.models import TrainingClass
 
 FILL_PERMS = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
-CLASS_PERMS = (Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND)
+CLASS_PERMS = (Perm.TRAINING_ATTEND, Perm.OWN_RECORD)  # trainers may be plain staff: see may_take_attendance
 ANY_OFFLINE_PERMS = FILL_PERMS + CLASS_PERMS
 
 THEME_COLOR = "#1f4e79"
@@ -87,13 +88,26 @@ def _url_or_empty(name: str, **placeholders) -> str:
 
 
 def may_take_attendance(user) -> bool:
-    return has_perm(user, CLASS_PERMS)
+    """Attendance is taken by holders of the attendance permission and by the trainers named on a
+    class (who may be plain staff members), as the training app decides."""
+    if has_perm(user, Perm.TRAINING_ATTEND):
+        return True
+    return has_perm(user, Perm.OWN_RECORD) and TrainingClass.objects.attendable_by(user).exists()
 
 
 class ShellPageView(ScopedViewMixin, TemplateView):
     """One offline page. Its HTML holds no data: the scripts read IndexedDB and the API."""
 
     page = ""
+
+    def allowed(self, user) -> bool:
+        """Beyond the permission: someone with work to do offline (fills checklists or takes attendance)."""
+        return has_perm(user, FILL_PERMS) or may_take_attendance(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.allowed(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -114,11 +128,12 @@ class ShellPageView(ScopedViewMixin, TemplateView):
                 "inspection": _url_or_empty("inspection-detail", id="pk"),
                 "upload": _url_or_empty("evidence-upload-detail", sha256="sha256"),
                 "attendance": _url_or_empty("session-attendance", session="pk"),
+                "attendance_method": "PUT",
             },
             "keep": [reverse(name) for name, allowed in (
                 ("offline:home", True), ("offline:assignments", has_perm(user, FILL_PERMS)),
                 ("offline:classes", may_take_attendance(user)), ("offline:outbox", True)) if allowed],
-            "upload_max_bytes": settings.UPLOAD_MAX_BYTES,
+            "upload_max_bytes": getattr(settings, "EVIDENCE_MAX_BYTES", settings.UPLOAD_MAX_BYTES),
             "sw": reverse("offline:sw"),
         }
         context.update(
@@ -142,11 +157,17 @@ class AssignmentsView(ShellPageView):
     template_name = "offline/assignments.html"
     page = "assignments"
 
+    def allowed(self, user) -> bool:
+        return True  # the permission says it all
+
 
 class ClassesView(ShellPageView):
     required_perm = CLASS_PERMS
     template_name = "offline/classes.html"
     page = "classes"
+
+    def allowed(self, user) -> bool:
+        return may_take_attendance(user)
 
 
 class OutboxView(ShellPageView):

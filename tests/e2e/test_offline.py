@@ -126,3 +126,67 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     assert Inspection.objects.count() == 1
     assert page.congvu_errors == []
     assert re.search(r"/offline/outbox/$", page.url)
+
+
+@pytest.fixture
+def hr_class(e2e_cast):
+    from tests.training.conftest import make_class
+    from training import services as training_services
+    from training.models import CourseCategory
+
+    tree, people = e2e_cast["tree"], e2e_cast["people"]
+    course = training_services.course_create(
+        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=720, owner_unit=tree["alpha"],
+    )
+    klass = make_class(course, tree["alpha"], start=dt.date(2026, 6, 1), days=2)
+    for person in (people["an"], people["binh"]):
+        training_services.enrollment_nominate(actor=None, training_class=klass, staff=person, confirm=True)
+    return klass
+
+
+def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class, e2e_cast, shot):
+    from training.models import Attendance, AttendanceSubmission
+
+    page = page_at("tablet")
+    context = page.context
+    session = hr_class.sessions.order_by("date").first()
+    people = e2e_cast["people"]
+
+    login_as(page, "hr")
+    page.goto("/offline/classes/")
+    row = page.locator(f'tr[data-session="{session.pk}"]')
+    expect(row).to_contain_text("01/06/2026")
+    _wait_until_kept(page, 3)  # home, classes, outbox
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("[data-net]")).to_contain_text("Mất mạng")
+    row.get_by_role("link", name="Điểm danh").click()
+    page.get_by_role("button", name="Tất cả có mặt").click()
+    binh = page.locator(f'tr[data-enrollment="{hr_class.enrollments.get(staff=people["binh"]).pk}"]')
+    binh.locator("select").select_option("late")
+    binh.locator('input[type="number"]').fill("200")
+    page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã lưu điểm danh")
+
+    page.goto("/offline/outbox/")
+    item = page.locator('.outbox-item[data-kind="attendance"]')
+    page.reload()
+    expect(item).to_have_attribute("data-status", "waiting")
+    assert Attendance.objects.count() == 0
+
+    context.set_offline(False)
+    expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
+    shot(page, "offline-attendance", "tablet-sent")
+    page.get_by_role("button", name="Gửi ngay").click()
+    page.reload()
+    expect(item).to_have_attribute("data-status", "sent")
+
+    marks = {(a.enrollment.staff.staff_code, a.status, a.minutes) for a in Attendance.objects.filter(session=session)
+             .select_related("enrollment__staff")}
+    assert marks == {("A001", "present", 240), ("A002", "late", 200)}
+    assert AttendanceSubmission.objects.filter(client_uuid=item.get_attribute("data-uuid")).count() == 1
+    session.refresh_from_db()
+    assert session.attendance_version == 1
+    assert page.congvu_errors == []

@@ -146,3 +146,40 @@ def test_every_script_string_is_translated_into_vietnamese():
     with translation.override("vi"):
         untranslated = [key for key, text in JS_STRINGS.items() if str(text) == english[key]]
     assert untranslated == []
+
+
+def test_a_trainer_who_is_a_plain_staff_member_gets_my_classes(login, cast, tree):
+    import datetime as dt
+
+    from training import services as training_services
+    from training.models import CourseCategory
+
+    course = training_services.course_create(
+        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240, owner_unit=tree["alpha"],
+    )
+    klass = training_services.class_create(actor=None, course=course, code="L-001", unit=tree["alpha"], capacity=10,
+                                           start_date=dt.date(2026, 6, 1), end_date=dt.date(2026, 6, 1))
+    client = login(cast["member"])
+    assert client.get(reverse("offline:classes")).status_code == 404
+    klass.trainer_users.add(cast["member"])
+    served = {name for name in PAGES if client.get(reverse(name)).status_code == 200}
+    assert served == {"offline:home", "offline:classes", "offline:outbox"}
+    config = json.loads(client.get(reverse("offline:classes")).context["config_json"])
+    assert config["keep"] == ["/offline/", "/offline/classes/", "/offline/outbox/"]
+    assert config["api"]["classes"] == "/api/v1/my-classes/"
+    assert config["api"]["attendance"] == "/api/v1/sessions/{session}/attendance/"
+
+
+def test_shell_page_names_the_api_routes_it_syncs_with(login, cast):
+    config = json.loads(login(cast["inspector"]).get(reverse("offline:assignments")).context["config_json"])
+    assert config["api"] == {
+        "assignments": "/api/v1/my-assignments/",
+        "classes": "/api/v1/my-classes/",
+        "inspections": "/api/v1/inspections/",
+        "inspection": "/api/v1/inspections/{id}/",
+        "upload": "/api/v1/evidence-uploads/{sha256}/",
+        "attendance": "/api/v1/sessions/{session}/attendance/",
+        "attendance_method": "PUT",
+    }
+    assert config["keep"] == ["/offline/", "/offline/assignments/", "/offline/outbox/"]
