@@ -116,7 +116,7 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
 
 # ------------------------------------------------------------------------------------ templates
 def template_list(*, user) -> QuerySet[ChecklistTemplate]:
-    latest = TemplateVersion.objects.filter(status=VersionStatus.PUBLISHED).order_by("-number")
+    latest = TemplateVersion.objects.visible_to(user).order_by("-number")
     return (
         ChecklistTemplate.objects.visible_to(user)
         .annotate(
@@ -124,7 +124,7 @@ def template_list(*, user) -> QuerySet[ChecklistTemplate]:
             published_number=Max("versions__number", filter=Q(versions__status=VersionStatus.PUBLISHED)),
             draft_number=Max("versions__number", filter=Q(versions__status=VersionStatus.DRAFT)),
         )
-        .prefetch_related(Prefetch("versions", queryset=latest, to_attr="published_versions"))
+        .prefetch_related(Prefetch("versions", queryset=latest, to_attr="all_versions"))
         .order_by("code")
     )
 

@@ -1,0 +1,125 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Perm, unit_scope_q
+from inspections.models import (
+    ActionStatus,
+    ChecklistTemplate,
+    TemplateVersion,
+    VersionStatus,
+)
+from staff.forms import DateInput
+from staff.models import Staff, Unit
+
+
+def _units(user, perm):
+    return Unit.objects.filter(unit_scope_q(user, perm), active=True).order_by("path")
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["code", "name_vi", "name_en", "kind", "description"]
+
+
+class XlsFormUploadForm(forms.Form):
+    file = forms.FileField(label=_("XLSForm workbook (.xlsx)"))
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    unit = forms.ModelChoiceField(label=_("Unit scope (with sub-units)"), queryset=Unit.objects.none())
+    target_coverage = forms.DecimalField(label=_("Target coverage (%)"), initial=20, min_value=0, max_value=100)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, Perm.INSPECTION_PLAN)
+
+
+def _published_versions():
+    return TemplateVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("template").order_by(
+        "template__code")
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    unit = forms.ModelChoiceField(label=_("Unit scope (with sub-units)"), queryset=Unit.objects.none())
+    template_version = forms.ModelChoiceField(label=_("Checklist"), queryset=TemplateVersion.objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, Perm.INSPECTION_PLAN)
+        self.fields["template_version"].queryset = _published_versions()
+
+
+class AssignmentForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Inspected unit"), queryset=Unit.objects.none())
+    template_version = forms.ModelChoiceField(label=_("Checklist"), queryset=TemplateVersion.objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    lead = forms.CharField(label=_("Lead inspector (user name)"))
+    members = forms.CharField(label=_("Team members (user names, comma separated)"), required=False)
+    announced = forms.BooleanField(label=_("Announced"), required=False, initial=True)
+
+    def __init__(self, *args, user=None, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = _units(user, Perm.INSPECTION_PLAN)
+        if plan is not None:
+            from core.permissions import subtree_bounds
+
+            low, high = subtree_bounds(plan.unit.path)
+            qs = qs.filter(path__gte=low, path__lt=high)
+        self.fields["unit"].queryset = qs
+        self.fields["template_version"].queryset = _published_versions()
+
+    def _user(self, name):
+        try:
+            return get_user_model().objects.get(username=name.strip())
+        except get_user_model().DoesNotExist:
+            raise forms.ValidationError(_("No user named “%(name)s”.") % {"name": name.strip()}) from None
+
+    def clean_lead(self):
+        return self._user(self.cleaned_data["lead"])
+
+    def clean_members(self):
+        names = [n for n in (self.cleaned_data.get("members") or "").split(",") if n.strip()]
+        return [self._user(n) for n in names]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return"))])
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False,
+                                  help_text=_("The inspected unit if empty."))
+    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Staff.objects.none(),
+                                                required=False)
+
+    def __init__(self, *args, finding=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if finding is not None:
+            from core.permissions import subtree_bounds
+
+            low, high = subtree_bounds(finding.unit.path)
+            self.fields["unit"].queryset = Unit.objects.filter(path__gte=low, path__lt=high, active=True)
+            self.fields["responsible_person"].queryset = Staff.objects.filter(
+                unit__path__gte=low, unit__path__lt=high, status="active").order_by("search_name")
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[c for c in ActionStatus.choices if c[0] != "verified"])
+    note = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerifyForm(forms.Form):
+    accept = forms.ChoiceField(label=_("Verification"), choices=[("yes", _("Verified: close the action")),
+                                                                 ("no", _("Not done: send it back"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
