@@ -553,9 +553,28 @@ def attendance_save(*, actor, session_id: int, marks: list[dict], expected_versi
     Sync protocol: the same `client_uuid` with the same `content_hash` answers the first answer again; with a
     different hash it is a conflict (409); an `expected_version` that is not the current attendance version is
     stale (412). Raises ClassSession.DoesNotExist when the session is not one the actor may mark."""
-    with transaction.atomic():
-        return _attendance_save(actor=actor, session_id=session_id, marks=marks, expected_version=expected_version,
-                                client_uuid=client_uuid, content_hash=content_hash, reason=reason)
+    try:
+        with transaction.atomic():
+            return _attendance_save(actor=actor, session_id=session_id, marks=marks, expected_version=expected_version,
+                                    client_uuid=client_uuid, content_hash=content_hash, reason=reason)
+    except IntegrityError:
+        # A concurrent request with the same client_uuid won the race (the unique constraint refused ours and
+        # everything of ours was rolled back): re-read and answer as the first one did.
+        if client_uuid is None:
+            raise
+        with transaction.atomic():
+            session = _locked_session(actor, session_id)
+            sub = AttendanceSubmission.objects.filter(client_uuid=client_uuid).first()
+            if sub is None:
+                raise
+            return _replay(sub, actor=actor, session=session, content_hash=content_hash)
+
+
+def _locked_session(actor, session_id) -> ClassSession:
+    sessions = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__course")
+    if actor is not None:
+        sessions = sessions.filter(training_class__in=TrainingClass.objects.attendable_by(actor).values("pk"))
+    return sessions.get(pk=session_id)
 
 
 def _replay(sub: AttendanceSubmission, *, actor, session: ClassSession, content_hash: str) -> AttendanceSave:
@@ -569,10 +588,7 @@ def _replay(sub: AttendanceSubmission, *, actor, session: ClassSession, content_
 
 
 def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid, content_hash, reason) -> AttendanceSave:
-    sessions = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__course")
-    if actor is not None:
-        sessions = sessions.filter(training_class__in=TrainingClass.objects.attendable_by(actor).values("pk"))
-    session = sessions.get(pk=session_id)
+    session = _locked_session(actor, session_id)
     cls = session.training_class
     if client_uuid is not None:
         sub = AttendanceSubmission.objects.filter(client_uuid=client_uuid).first()
@@ -671,15 +687,10 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
     session.save(update_fields=["attendance_version", "updated_at"])
     body = session_attendance_body(session, [(k, s, m) for k, (s, m) in result.items()])
     if client_uuid is not None:
-        try:
-            with transaction.atomic():
-                AttendanceSubmission.objects.create(client_uuid=client_uuid, content_hash=content_hash, session=session,
-                                                    submitted_by=user, response=body)
-        except IntegrityError:
-            # A concurrent replay of the same submission won the race: answer as it did, write nothing.
-            transaction.set_rollback(True)
-            sub = AttendanceSubmission.objects.get(client_uuid=client_uuid)
-            return _replay(sub, actor=actor, session=session, content_hash=content_hash)
+        # The unique constraint is the last word on replays: a duplicate raises IntegrityError, which rolls back
+        # this whole save (see attendance_save).
+        AttendanceSubmission.objects.create(client_uuid=client_uuid, content_hash=content_hash, session=session,
+                                            submitted_by=user, response=body)
     return AttendanceSave(body=body)
 
 

@@ -18,6 +18,11 @@ def fixed_clock():
         yield
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def course(tree):
     return services.course_create(

@@ -283,7 +283,7 @@ def test_excused_absence_counts_when_the_course_says_so(course, tree):
 
 
 def test_serials_continue_across_classes_without_gaps(course, tree):
-    for n, code in enumerate(["K1", "K2"]):
+    for code in ["K1", "K2"]:
         cls = make_class(course, tree["alpha"], code=code)
         people = _people(tree["alpha"], 2, prefix=code)
         enrollments = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=people).enrollments

@@ -1,5 +1,17 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
+from training.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("courses", views.CourseViewSet, basename="course")
+router.register("classes", views.TrainingClassViewSet, basename="class")
+router.register("sessions", views.ClassSessionViewSet, basename="session")
+router.register("enrollments", views.EnrollmentViewSet, basename="enrollment")
+router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("training-hours", views.TrainingHoursViewSet, basename="training-hours")
+
+urlpatterns = [
+    path("my-classes/", views.MyClassesView.as_view(), name="my-classes"),
+    *router.urls,
+]
