@@ -286,3 +286,40 @@ LOGGING["loggers"]["django_tasks_db"] = {"level": "INFO"}
 
 # --- offline ---
 INSTALLED_APPS += ["offline"]
+
+# --- hardening ---
+# Audit trail (django-simple-history, models registered in audit/models.py), login protection
+# (django-axes), optional TOTP second factor (django-otp), session time-outs and security logging.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["audit", "simple_history", "axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "core.middleware.SessionTimeoutMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1, "core.middleware.SecondFactorMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SecondFactorMiddleware") + 1,
+                  "simple_history.middleware.HistoryRequestMiddleware")
+MIDDLEWARE.insert(0, "core.middleware.SecurityLogMiddleware")
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # must be last
+AUTHENTICATION_BACKENDS = ["core.security.LoginBackend", "django.contrib.auth.backends.ModelBackend"]
+
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # offices share one public address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "audit/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)  # seconds without a request
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600)  # seconds since login
+SESSION_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "CongVu")
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
+
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 100_000)
+LOGGING["loggers"]["congvu.security"] = {"level": "INFO"}

@@ -27,6 +27,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("inspections/", include("inspections.urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("audit/", include("audit.urls")),
     path("jobs/", include("jobs.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("offline.urls")),
