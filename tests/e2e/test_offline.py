@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from inspections import services as inspection_services
 from inspections.models import Answer, Evidence, Inspection
+from tests.e2e.conftest import assert_accessible, assert_touch_targets
 from tests.inspections.conftest import make_checklist
 
 pytestmark = pytest.mark.e2e
@@ -80,11 +81,19 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     _item(page, "I3").get_by_text("3", exact=True).click()
     _item(page, "I4").locator('input[name="value:I4"]').fill("95")
     _item(page, "I5").locator('input[name="value:I5"]').fill("12")
+    # The browser closes mid-way: what was typed is kept on the tablet.
+    page.reload()
+    expect(_item(page, "I4").locator('input[name="value:I4"]')).to_have_value("95")
+    expect(_item(page, "I1").locator("textarea")).to_have_value("Đeo thẻ đầy đủ")
+    expect(_item(page, "I3").locator('input[value="3"]')).to_be_checked()
     _item(page, "I7").locator('input[type="file"]').set_input_files(
         files=[{"name": "bang-ten.png", "mimeType": "image/png", "buffer": _photo_png()}]
     )
     expect(_item(page, "I7").locator("figure img")).to_have_count(1)
     page.locator('textarea[name="summary"]').fill("Đơn vị thực hiện tốt")
+    assert_touch_targets(page)
+    assert_accessible(page)
+    shot(page, "offline-inspection", "tablet-form")
     page.get_by_role("button", name="Nộp vào hộp thư đi").click()
     expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
 
@@ -98,10 +107,18 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     shot(page, "offline-inspection", "tablet-waiting")
     client_uuid = item.get_attribute("data-uuid")
     assert Inspection.objects.count() == 0
+    assert_touch_targets(page)
+    assert_accessible(page)
 
-    # Network back: the outbox sends by itself (photo first, then the inspection).
+    # A second tab is open on the outbox too: when the network returns both try to send.
+    second = context.new_page()
+    second.goto("/offline/outbox/")
+    expect(second.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "waiting")
+
+    # Network back: the outbox sends by itself (photo first, then the inspection), from one tab.
     context.set_offline(False)
     expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
+    expect(second.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
     expect(item).to_contain_text("Đã gửi")
     shot(page, "offline-inspection", "tablet-sent")
 
@@ -117,9 +134,7 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     }
     assert list(Evidence.objects.filter(answer__inspection=inspection).values_list("answer__item__code", flat=True)) == ["I7"]
 
-    # "Send now" again, and a second tab: nothing is created twice.
-    second = context.new_page()
-    second.goto("/offline/outbox/")
+    # "Send now" again in both tabs: nothing is created twice.
     second.get_by_role("button", name="Gửi ngay").click()
     page.get_by_role("button", name="Gửi ngay").click()
     expect(second.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
@@ -167,6 +182,8 @@ def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class
     binh = page.locator(f'tr[data-enrollment="{hr_class.enrollments.get(staff=people["binh"]).pk}"]')
     binh.locator("select").select_option("late")
     binh.locator('input[type="number"]').fill("200")
+    assert_touch_targets(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
     expect(page.locator("[data-flash]")).to_contain_text("Đã lưu điểm danh")
 
@@ -189,4 +206,46 @@ def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class
     assert AttendanceSubmission.objects.filter(client_uuid=item.get_attribute("data-uuid")).count() == 1
     session.refresh_from_db()
     assert session.attendance_version == 1
+    assert page.congvu_errors == []
+
+
+def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_as, hr_class, e2e_cast):
+    from training import services as training_services
+    from training.models import Attendance
+
+    page = page_at("tablet")
+    context = page.context
+    session = hr_class.sessions.order_by("date").first()
+    an = hr_class.enrollments.get(staff=e2e_cast["people"]["an"])
+    binh = hr_class.enrollments.get(staff=e2e_cast["people"]["binh"])
+
+    login_as(page, "hr")
+    page.goto(f"/offline/classes/#s={session.pk}")
+    expect(page.get_by_role("button", name="Tất cả có mặt")).to_be_visible()
+    _wait_until_kept(page, 3)
+    context.set_offline(True)
+    page.get_by_role("button", name="Tất cả có mặt").click()
+    page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
+
+    # Meanwhile someone else saves this session's roll call on the server.
+    training_services.attendance_save(actor=None, session_id=session.pk, expected_version=0, marks=[
+        {"enrollment": an.pk, "status": "excused"}, {"enrollment": binh.pk, "status": "present"}])
+
+    page.goto("/offline/outbox/")
+    context.set_offline(False)
+    item = page.locator('.outbox-item[data-kind="attendance"]')
+    expect(item).to_have_attribute("data-status", "refused", timeout=30_000)
+    expect(item.get_by_role("alert")).to_contain_text("người khác lưu điểm danh")
+    expect(item.locator("details")).to_contain_text("Bản đang có trên máy chủ")
+    expect(item.locator("details")).to_contain_text("Nguyễn Văn An: Vắng có phép (0′)")
+    assert {(a.enrollment_id, a.status) for a in Attendance.objects.filter(session=session)} == {
+        (an.pk, "excused"), (binh.pk, "present")}
+
+    # The trainer decides to send over it: the edit names the server's current version this time.
+    item.get_by_role("button", name="Gửi đè lên bản trên máy chủ").click()
+    expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
+    assert {(a.enrollment_id, a.status) for a in Attendance.objects.filter(session=session)} == {
+        (an.pk, "present"), (binh.pk, "present")}
+    session.refresh_from_db()
+    assert session.attendance_version == 2
     assert page.congvu_errors == []

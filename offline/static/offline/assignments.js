@@ -227,7 +227,7 @@ async function renderForm(entry, state, editing) {
     ? el("ul", { class: "list" }, ...entry.open_actions.map((c) => el("li", {},
         `${c.item}: ${c.description} · ${t("insp.due")} ${formatDate(c.due_date)}`, c.overdue ? el("span", { class: "badge bad" }, " !") : null)))
     : el("p", { class: "muted" }, t("insp.no_open_actions"));
-  form.replaceChildren(
+  form.replaceChildren(...[
     el("h1", {}, local(v, "name")),
     el("p", { class: "muted" }, `${entry.unit.name} · ${t("insp.due")} ${formatDate(entry.assignment.due_date)} · ${v.template} v${v.number}`),
     entry.inspection && entry.inspection.review_comment ? el("div", { class: "error" }, entry.inspection.review_comment) : null,
@@ -238,7 +238,8 @@ async function renderForm(entry, state, editing) {
     ...sections,
     el("label", { class: "field" }, el("span", {}, t("insp.general_note")), el("textarea", { name: "summary", rows: "3" }, state.summary || "")),
     el("div", { class: "error", hidden: true, dataset: { errors: "" }, role: "alert" }),
-    el("div", { class: "actions sticky-actions" }, el("button", { type: "submit", class: "primary" }, t("insp.submit"))));
+    el("div", { class: "actions sticky-actions" }, el("button", { type: "submit", class: "primary" }, t("insp.submit"))),
+  ].filter(Boolean));
 }
 
 async function saveDraftNow() {
@@ -343,4 +344,5 @@ store.onChange((change) => {
 });
 
 initShell();
-loadEntries(false).then(route).then(() => loadEntries(true)).then(() => { if (!listView.hidden) renderList(); });
+// First what the tablet keeps, then (online) a fresh copy; a form asked for in the address opens once its data is there.
+loadEntries(false).then(route).then(() => loadEntries(true)).then(() => (formView.hidden ? route() : null));

@@ -224,4 +224,5 @@ store.onChange((change) => {
 });
 
 initShell();
-loadClasses(false).then(route).then(() => loadClasses(true)).then(() => { if (!listView.hidden) renderList(); });
+// First what the tablet keeps, then (online) a fresh copy; a form asked for in the address opens once its data is there.
+loadClasses(false).then(route).then(() => loadClasses(true)).then(() => (formView.hidden ? route() : null));

@@ -12,10 +12,29 @@ function editLink(record) {
   return `${page}#edit=${encodeURIComponent(record.uuid)}`;
 }
 
-function describeCurrent(current) {
+let names = new Map(); // enrollment id → full name, from the kept classes bundle
+
+async function loadNames() {
+  const bundle = await store.loadBundle("classes");
+  names = new Map();
+  for (const klass of (bundle && bundle.data.classes) || []) {
+    for (const person of klass.roster) names.set(String(person.enrollment), person.full_name);
+  }
+}
+
+// What the server holds, readable: a roll call as names and marks; anything else as its fields.
+function describeCurrent(record, current) {
   if (!current) return null;
-  return el("details", {}, el("summary", {}, t("outbox.server_copy")),
-    el("pre", { class: "server-copy" }, JSON.stringify(current, null, 2)));
+  let body;
+  if (record.kind === "attendance" && Array.isArray(current.marks)) {
+    body = el("ul", { class: "list" }, ...current.marks.map((m) => el("li", {},
+      `${names.get(String(m.enrollment)) || "#" + m.enrollment}: ${t("attendance." + m.status)} (${m.minutes}′)`)));
+  } else {
+    body = el("dl", { class: "facts" }, ...Object.entries(current)
+      .filter(([, value]) => value === null || typeof value !== "object")
+      .flatMap(([key, value]) => [el("dt", {}, key), el("dd", {}, value === null ? "—" : String(value))]));
+  }
+  return el("details", { open: true }, el("summary", {}, t("outbox.server_copy")), body);
 }
 
 function actions(record) {
@@ -66,7 +85,7 @@ function item(record) {
     progress ? el("p", { class: "muted" }, `${t("outbox.uploading")} ${Math.round((100 * progress.sent) / (progress.size || 1))}%`) : null,
     error ? el("div", { class: record.status === STATUS.REFUSED ? "error refusal" : "muted", role: record.status === STATUS.REFUSED ? "alert" : null },
       el("p", { class: "reason" }, error.detail),
-      describeCurrent(error.current)) : null,
+      describeCurrent(record, error.current)) : null,
     actions(record));
 }
 
@@ -84,4 +103,4 @@ document.querySelector("[data-clear-sent]").addEventListener("click", () => clea
 
 store.onChange((change) => { if (change.type === "outbox") render(); });
 initShell();
-render();
+loadNames().then(render);
