@@ -56,10 +56,18 @@ def manifest(request):
                 {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
                 {"src": static("offline/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
                 {"src": static("offline/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-                {"src": static("offline/icons/icon-192-maskable.png"), "sizes": "192x192", "type": "image/png",
-                 "purpose": "maskable"},
-                {"src": static("offline/icons/icon-512-maskable.png"), "sizes": "512x512", "type": "image/png",
-                 "purpose": "maskable"},
+                {
+                    "src": static("offline/icons/icon-192-maskable.png"),
+                    "sizes": "192x192",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+                {
+                    "src": static("offline/icons/icon-512-maskable.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
             ],
             "shortcuts": [
                 {"name": _("My assignments"), "url": reverse("offline:assignments")},
@@ -76,8 +84,10 @@ def manifest(request):
 def _url_or_empty(name: str, **placeholders) -> str:
     """An API route owned by another app, as a template for the scripts ("{sha256}" etc. are filled
     in there). An empty value tells the scripts the route is not there (yet)."""
-    sentinels = {key: f"999999{index}" if key in ("id", "pk", "session") else f"{index:064x}"
-                 for index, key in enumerate(placeholders)}
+    sentinels = {
+        key: f"999999{index}" if key in ("id", "pk", "session") else f"{index:064x}"
+        for index, key in enumerate(placeholders)
+    }
     try:
         url = reverse(name, kwargs={placeholders[key]: value for key, value in sentinels.items()} or None)
     except NoReverseMatch:
@@ -130,9 +140,16 @@ class ShellPageView(ScopedViewMixin, TemplateView):
                 "attendance": _url_or_empty("session-attendance", session="pk"),
                 "attendance_method": "PUT",
             },
-            "keep": [reverse(name) for name, allowed in (
-                ("offline:home", True), ("offline:assignments", has_perm(user, FILL_PERMS)),
-                ("offline:classes", may_take_attendance(user)), ("offline:outbox", True)) if allowed],
+            "keep": [
+                reverse(name)
+                for name, allowed in (
+                    ("offline:home", True),
+                    ("offline:assignments", has_perm(user, FILL_PERMS)),
+                    ("offline:classes", may_take_attendance(user)),
+                    ("offline:outbox", True),
+                )
+                if allowed
+            ],
             "upload_max_bytes": getattr(settings, "EVIDENCE_MAX_BYTES", settings.UPLOAD_MAX_BYTES),
             "sw": reverse("offline:sw"),
         }

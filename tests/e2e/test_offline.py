@@ -52,8 +52,14 @@ def inspector_assignment(e2e_cast):
     version = make_checklist()
     plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
     return inspection_services.assignment_create(
-        actor=None, plan=plan, unit=tree["gamma_office"], template_version=version, due_date=dt.date(2026, 12, 31),
-        lead=users["inspector"], members=[], announced=False,
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 12, 31),
+        lead=users["inspector"],
+        members=[],
+        announced=False,
     )
 
 
@@ -127,12 +133,20 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     assert inspection.assignment_id == assignment.pk
     assert inspection.status == "submitted"
     assert inspection.summary == "Đơn vị thực hiện tốt"
-    answers = {a.item.code: (a.value, a.note) for a in Answer.objects.filter(inspection=inspection).select_related("item")}
+    answers = {
+        a.item.code: (a.value, a.note) for a in Answer.objects.filter(inspection=inspection).select_related("item")
+    }
     assert answers == {
-        "I1": ("yes", "Đeo thẻ đầy đủ"), "I2": ("yes", ""), "I3": ("3", ""), "I4": ("95", ""), "I5": ("12", ""),
+        "I1": ("yes", "Đeo thẻ đầy đủ"),
+        "I2": ("yes", ""),
+        "I3": ("3", ""),
+        "I4": ("95", ""),
+        "I5": ("12", ""),
         "I7": ("", ""),
     }
-    assert list(Evidence.objects.filter(answer__inspection=inspection).values_list("answer__item__code", flat=True)) == ["I7"]
+    assert list(
+        Evidence.objects.filter(answer__inspection=inspection).values_list("answer__item__code", flat=True)
+    ) == ["I7"]
 
     # "Send now" again in both tabs: nothing is created twice.
     second.get_by_role("button", name="Gửi ngay").click()
@@ -151,8 +165,12 @@ def hr_class(e2e_cast):
 
     tree, people = e2e_cast["tree"], e2e_cast["people"]
     course = training_services.course_create(
-        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
-        planned_minutes=720, owner_unit=tree["alpha"],
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=720,
+        owner_unit=tree["alpha"],
     )
     klass = make_class(course, tree["alpha"], start=dt.date(2026, 6, 1), days=2)
     for person in (people["an"], people["binh"]):
@@ -200,8 +218,10 @@ def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class
     page.reload()
     expect(item).to_have_attribute("data-status", "sent")
 
-    marks = {(a.enrollment.staff.staff_code, a.status, a.minutes) for a in Attendance.objects.filter(session=session)
-             .select_related("enrollment__staff")}
+    marks = {
+        (a.enrollment.staff.staff_code, a.status, a.minutes)
+        for a in Attendance.objects.filter(session=session).select_related("enrollment__staff")
+    }
     assert marks == {("A001", "present", 240), ("A002", "late", 200)}
     assert AttendanceSubmission.objects.filter(client_uuid=item.get_attribute("data-uuid")).count() == 1
     session.refresh_from_db()
@@ -228,8 +248,12 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
 
     # Meanwhile someone else saves this session's roll call on the server.
-    training_services.attendance_save(actor=None, session_id=session.pk, expected_version=0, marks=[
-        {"enrollment": an.pk, "status": "excused"}, {"enrollment": binh.pk, "status": "present"}])
+    training_services.attendance_save(
+        actor=None,
+        session_id=session.pk,
+        expected_version=0,
+        marks=[{"enrollment": an.pk, "status": "excused"}, {"enrollment": binh.pk, "status": "present"}],
+    )
 
     page.goto("/offline/outbox/")
     context.set_offline(False)
@@ -239,13 +263,17 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     expect(item.locator("details")).to_contain_text("Bản đang có trên máy chủ")
     expect(item.locator("details")).to_contain_text("Nguyễn Văn An: Vắng có phép (0′)")
     assert {(a.enrollment_id, a.status) for a in Attendance.objects.filter(session=session)} == {
-        (an.pk, "excused"), (binh.pk, "present")}
+        (an.pk, "excused"),
+        (binh.pk, "present"),
+    }
 
     # The trainer decides to send over it: the edit names the server's current version this time.
     item.get_by_role("button", name="Gửi đè lên bản trên máy chủ").click()
     expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
     assert {(a.enrollment_id, a.status) for a in Attendance.objects.filter(session=session)} == {
-        (an.pk, "present"), (binh.pk, "present")}
+        (an.pk, "present"),
+        (binh.pk, "present"),
+    }
     session.refresh_from_db()
     assert session.attendance_version == 2
     assert page.congvu_errors == []

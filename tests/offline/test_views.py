@@ -26,8 +26,13 @@ def test_manifest_is_valid_json_named_congvu_in_vietnamese(client):
     assert data["display"] == "standalone"
     assert [s["name"] for s in data["shortcuts"]] == ["Việc được giao", "Lớp của tôi", "Hộp thư đi"]
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in data["icons"]}
-    assert sizes == {("any", "any"), ("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"),
-                     ("512x512", "maskable")}
+    assert sizes == {
+        ("any", "any"),
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("192x192", "maskable"),
+        ("512x512", "maskable"),
+    }
 
 
 @pytest.mark.parametrize("size", [192, 512])
@@ -82,7 +87,9 @@ def test_every_shell_asset_exists_so_the_worker_can_install():
 
 def test_cache_version_changes_when_a_kept_file_changes(monkeypatch):
     before = shell.worker_config()["version"]
-    monkeypatch.setattr(shell, "_file_digest", lambda relative: "changed" if relative == "offline/outbox.js" else "same")
+    monkeypatch.setattr(
+        shell, "_file_digest", lambda relative: "changed" if relative == "offline/outbox.js" else "same"
+    )
     changed = shell.worker_config()["version"]
     monkeypatch.setattr(shell, "_file_digest", lambda relative: "same")
     same = shell.worker_config()["version"]
@@ -155,11 +162,22 @@ def test_a_trainer_who_is_a_plain_staff_member_gets_my_classes(login, cast, tree
     from training.models import CourseCategory
 
     course = training_services.course_create(
-        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
-        planned_minutes=240, owner_unit=tree["alpha"],
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240,
+        owner_unit=tree["alpha"],
     )
-    klass = training_services.class_create(actor=None, course=course, code="L-001", unit=tree["alpha"], capacity=10,
-                                           start_date=dt.date(2026, 6, 1), end_date=dt.date(2026, 6, 1))
+    klass = training_services.class_create(
+        actor=None,
+        course=course,
+        code="L-001",
+        unit=tree["alpha"],
+        capacity=10,
+        start_date=dt.date(2026, 6, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
     client = login(cast["member"])
     assert client.get(reverse("offline:classes")).status_code == 404
     klass.trainer_users.add(cast["member"])
@@ -183,3 +201,20 @@ def test_shell_page_names_the_api_routes_it_syncs_with(login, cast):
         "attendance_method": "PUT",
     }
     assert config["keep"] == ["/offline/", "/offline/assignments/", "/offline/outbox/"]
+
+
+def test_dashboard_card_leads_inspectors_and_trainers_to_the_offline_pages(login, cast):
+    from offline.dashboard import cards
+
+    assert cards(cast["inspector"]) == [
+        {
+            "title": "Làm việc ngoại tuyến",
+            "value": None,
+            "url": "/offline/",
+            "note": "Phiếu kiểm tra và điểm danh khi không có mạng",
+        }
+    ]
+    assert len(cards(cast["hr"])) == 1
+    assert cards(cast["member"]) == []
+    response = login(cast["inspector"]).get(reverse("dashboard"))
+    assert '<a class="card tile" href="/offline/">' in response.content.decode()
