@@ -11,7 +11,9 @@ every bad cell by sheet, row and column.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import decimal
 import io
 import re
 import tempfile
@@ -47,6 +49,7 @@ class XlsxWriter:
         self._nrows = 0
         self._header_font = Font(bold=True, color="FFFFFF")
         self._header_fill = PatternFill("solid", fgColor="1F4E79")
+        self._date_styles: dict[bool, Any] = {}
 
     def sheet(self, title: str, headers: list[str], widths: list[int] | None = None):
         self._close_sheet()
@@ -69,8 +72,14 @@ class XlsxWriter:
         self._nrows += 1
 
     def cell(self, value: Any):
-        """Formula-like text is stored as a string cell, never as a formula."""
+        """Formula-like text is stored as a string cell, never as a formula. Plain values (text,
+        numbers, empty) pass through as they are: openpyxl then reuses one cell object per row, where
+        a styled cell per value made an export of 200,000 rows about twice as slow."""
+        if value is None or type(value) in (int, float, bool, decimal.Decimal):
+            return value
         if isinstance(value, str):
+            if not value.startswith(FORMULA_PREFIXES):
+                return value
             cell = WriteOnlyCell(self._ws, value=value)
             if value.startswith(FORMULA_PREFIXES):
                 cell.data_type = "s"
@@ -81,7 +90,15 @@ class XlsxWriter:
             value = timezone.localtime(value).replace(tzinfo=None)
         cell = WriteOnlyCell(self._ws, value=value)
         if isinstance(value, dt.date):
-            cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, dt.datetime) else "DD/MM/YYYY"
+            # The date style is looked up once per kind and copied (setting number_format on every
+            # cell looks the format up in the workbook's registries each time).
+            kind = type(value) is dt.datetime or isinstance(value, dt.datetime)
+            style = self._date_styles.get(kind)
+            if style is None:
+                cell.number_format = "DD/MM/YYYY HH:MM" if kind else "DD/MM/YYYY"
+                self._date_styles[kind] = copy.copy(cell._style)
+            else:
+                cell._style = copy.copy(style)
         return cell
 
     def _close_sheet(self) -> None:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from core.xlsx import XlsxWriter
+from staff.models import Gender, StaffCategory, StaffStatus
 
 
 def staff_directory_xlsx(*, staff_qs, handle_large: bool = False):
@@ -16,12 +17,22 @@ def staff_directory_xlsx(*, staff_qs, handle_large: bool = False):
         ],
         widths=[14, 28, 10, 14, 14, 36, 14, 28, 12, 22, 24, 28, 16, 14, 14],
     )
-    for s in staff_qs.iterator(chunk_size=2000):
+    # Plain tuples and choice labels translated once: building a model instance and calling
+    # get_FOO_display() three times per row cost more than writing the row.
+    genders, categories, statuses = _labels(Gender), _labels(StaffCategory), _labels(StaffStatus)
+    rows = staff_qs.values_list(
+        "staff_code", "full_name", "gender", "date_of_birth", "unit__code", "unit__name", "category",
+        "job_position", "rank_code", "rank_name", "position_title", "email", "phone", "start_date", "status",
+    )
+    for r in rows.iterator(chunk_size=2000):
         writer.row(
             [
-                s.staff_code, s.full_name, s.get_gender_display(), s.date_of_birth, s.unit.code, s.unit.name,
-                s.get_category_display(), s.job_position, s.rank_code, s.rank_name, s.position_title, s.email,
-                s.phone, s.start_date, s.get_status_display(),
+                r[0], r[1], genders.get(r[2], r[2]), r[3], r[4], r[5], categories.get(r[6], r[6]), r[7], r[8], r[9],
+                r[10], r[11], r[12], r[13], statuses.get(r[14], r[14]),
             ]
         )
     return writer.save_to_tempfile() if handle_large else writer.save()
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
