@@ -4,6 +4,7 @@ in the database."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -185,7 +186,7 @@ def plan_coverage(*, plan: InspectionPlan) -> dict:
     return {
         "units": units, "inspected": inspected, "percent": percent, "target": plan.target_coverage,
         "met": percent >= plan.target_coverage,
-        "needed": max(0, int(-(-plan.target_coverage * units // 100)) - inspected),
+        "needed": max(0, math.ceil(plan.target_coverage * units / 100) - inspected),
     }
 
 

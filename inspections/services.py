@@ -111,10 +111,15 @@ def template_update(*, actor, template: ChecklistTemplate, **changes) -> Checkli
 
 
 def _check_draft(version: TemplateVersion) -> None:
+    if version.status == VersionStatus.PUBLISHED:
+        raise ValidationError(
+            _("Version %(number)s is published and cannot change; edit the template to make a new draft version.")
+            % {"number": version.number}
+        )
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(
-            _("Version %(number)s is %(status)s and cannot change; edit the template to make a new draft version.")
-            % {"number": version.number, "status": version.get_status_display().lower()}
+            _("Version %(number)s is retired and cannot change; edit the template to make a new draft version.")
+            % {"number": version.number}
         )
 
 
@@ -567,6 +572,10 @@ def inspection_sync(*, actor, client_uuid, payload: dict, assignment: Assignment
         return SyncResult(other, inspection_sync_body(other), created=False, conflict=True)
     try:
         with transaction.atomic():
+            # Re-read inside the write transaction: a concurrent replay may have committed meanwhile.
+            already = Inspection.objects.select_for_update().filter(assignment=assignment).first()
+            if already is not None:
+                raise _AlreadyFilled(already)
             inspection = inspection_save(
                 actor=actor, assignment=assignment, answers=answers, inspected_on=inspected_on, summary=summary,
                 submit=submit, client_uuid=client_uuid, content_hash=content_hash,
@@ -580,6 +589,8 @@ def inspection_sync(*, actor, client_uuid, payload: dict, assignment: Assignment
             return SyncResult(inspection, body, created=True)
     except _AlreadyFilled as exc:
         current = Inspection.objects.get(pk=exc.inspection.pk)
+        if current.client_uuid == client_uuid:
+            return _replay(actor, current, content_hash)
         return SyncResult(current, inspection_sync_body(current), created=False, conflict=True)
     except IntegrityError:
         existing = Inspection.objects.filter(client_uuid=client_uuid).first()

@@ -277,7 +277,8 @@ class MyAssignmentsView(APIView):
                                  for c in entry["open_actions"]],
                 "last_result": None if last is None else {
                     "inspection": last.pk, "template": last.template_version.template.code,
-                    "inspected_on": last.inspected_on, "total_percent": last.total_percent, "band": last.band,
+                    "inspected_on": last.inspected_on, "band": last.band,
+                    "total_percent": str(last.total_percent) if last.total_percent is not None else None,
                     "critical_failed": last.critical_failed},
                 "inspection": None if insp is None else {
                     "id": insp.pk, "status": insp.status, "version": insp.version,
