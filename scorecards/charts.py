@@ -70,6 +70,7 @@ def _criteria_figure(data: dict):
     ax.set_title(data["title"], fontsize=10)
     ax.legend(loc="lower right", fontsize=7)
     ax.grid(axis="x", alpha=0.3)
+    fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.45 / fig.get_figheight(), bottom=0.45 / fig.get_figheight())
     return fig
 
 
@@ -85,6 +86,7 @@ def _trend_figure(data: dict):
     ax.set_title(data["title"], fontsize=10)
     ax.legend(fontsize=7, loc="lower left")
     ax.grid(alpha=0.3)
+    fig.subplots_adjust(left=0.08, right=0.97, top=0.9, bottom=0.12)
     return fig
 
 
@@ -100,6 +102,7 @@ def _peers_figure(data: dict):
     ax.set_xlim(0, 105)
     ax.set_title(data["title"], fontsize=10)
     ax.grid(axis="x", alpha=0.3)
+    fig.subplots_adjust(left=0.45, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.4 / fig.get_figheight())
     return fig
 
 

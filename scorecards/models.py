@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -31,11 +31,14 @@ class Direction(models.TextChoices):
 
 
 class Band(models.TextChoices):
-    EXCELLENT = engine.EXCELLENT, _("Excellent")
-    GOOD = engine.GOOD, _("Good")
-    SATISFACTORY = engine.SATISFACTORY, _("Satisfactory")
-    NOT_SATISFACTORY = engine.NOT_SATISFACTORY, _("Not satisfactory")
-    NO_DATA = engine.NO_DATA, _("No data")
+    """The Decree 335/2025/NĐ-CP ladder, with its full labels (a context keeps them apart from the
+    shorter inspection bands)."""
+
+    EXCELLENT = engine.EXCELLENT, pgettext_lazy("scorecard band", "Excellent")
+    GOOD = engine.GOOD, pgettext_lazy("scorecard band", "Good")
+    SATISFACTORY = engine.SATISFACTORY, pgettext_lazy("scorecard band", "Satisfactory")
+    NOT_SATISFACTORY = engine.NOT_SATISFACTORY, pgettext_lazy("scorecard band", "Not satisfactory")
+    NO_DATA = engine.NO_DATA, pgettext_lazy("scorecard band", "No data")
 
 
 class ScorecardModel(TimeStampedModel):

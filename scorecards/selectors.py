@@ -44,9 +44,8 @@ def scorecard_model_get(*, year: int) -> ScorecardModel:
 
 def period_facts(period: Period) -> tuple[dict, dict]:
     """The two fact sources of the contract, for the period (constant queries each)."""
-    from training.selectors import unit_capability_facts
-
     from inspections.selectors import unit_inspection_facts
+    from training.selectors import unit_capability_facts
 
     return (
         unit_capability_facts(start=period.start, end=period.end),
@@ -71,6 +70,8 @@ class ScoreTable:
     live: dict[int, UnitScore]
     publication: PublishedPeriod | None = None
     frozen: dict[int, UnitScore] = field(default_factory=dict)
+    # Live results already computed for other periods (the previous one), reused by the trend.
+    computed: dict[str, dict[int, UnitScore]] = field(default_factory=dict)
 
     @property
     def shown(self) -> dict[int, UnitScore]:
@@ -154,7 +155,7 @@ def score_table(*, period: Period, frozen: bool = True, with_previous: bool = Tr
     previous period either 2 (published) or the same again (live); never per unit."""
     units = unit_rows()
     model, spec, live = compute_live(period=period, units=units)
-    table = ScoreTable(period=period, model=model, spec=spec, units=units, live=live)
+    table = ScoreTable(period=period, model=model, spec=spec, units=units, live=live, computed={period.key: live})
     if frozen:
         table.publication = PublishedPeriod.objects.filter(period=period.key).first()
         if table.publication is not None:
@@ -162,15 +163,19 @@ def score_table(*, period: Period, frozen: bool = True, with_previous: bool = Tr
                 if row["unit_id"] in units:
                     table.frozen[row["unit_id"]] = _unit_score_from_snapshot(units[row["unit_id"]], row)
     if with_previous:
-        engine.set_changes(table.shown, previous_totals(period=period.previous(), units=units))
+        engine.set_changes(table.shown, previous_totals(period=period.previous(), units=units,
+                                                        computed=table.computed))
     return table
 
 
-def previous_totals(*, period: Period, units: dict[int, UnitRow]) -> dict[int, float | None]:
+def previous_totals(*, period: Period, units: dict[int, UnitRow], computed: dict | None = None
+                    ) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
         return dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total"))
     _model, _spec, live = compute_live(period=period, units=units)
+    if computed is not None:
+        computed[period.key] = live
     return {unit_id: s.total for unit_id, s in live.items()}
 
 
@@ -193,8 +198,8 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
             out.append({"period": p, "total": row.get("total"), "capability": row.get("capability"),
                         "service_culture": row.get("service_culture"), "published": True})
             continue
-        if table is not None and p == table.period:
-            s = table.live.get(unit_id)
+        if table is not None and p.key in table.computed:
+            s = table.computed[p.key].get(unit_id)
         else:
             units = units or unit_rows()
             s = compute_live(period=p, units=units)[2].get(unit_id)

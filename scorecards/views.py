@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.generic import TemplateView
 
 from core.charts import CONTENT_TYPES
 from core.permissions import Perm, ScopedViewMixin, has_perm
+from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
 from scorecards import charts, links, selectors, services
 from scorecards.exports import scorecard_xlsx
@@ -143,8 +145,13 @@ class TableView(ScopedViewMixin, TemplateView):
             kind = ""
         table = selectors.score_table(period=period)
         visible = selectors.visible_unit_ids(user=self.request.user)
-        context.update(period=period, table=table, rows=table.rows(visible, kind=kind), kind=kind,
-                       kinds=UnitKind.choices, periods=period.choices_around())
+        rows = table.rows(visible, kind=kind)
+        page = Paginator(rows, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(period=period, table=table, rows=page.object_list, count=len(rows), page_obj=page,
+                       querystring=query.urlencode(), kind=kind, kinds=UnitKind.choices,
+                       periods=period.choices_around())
         return context
 
 

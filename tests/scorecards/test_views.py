@@ -213,3 +213,22 @@ def test_dashboard_card_shows_the_latest_published_score(login, cast, tree, reco
     card = titles["Bảng điểm của Sở Alpha"]
     assert card["value"] == "74.07"
     assert charts.CHARTS == ("criteria", "trend", "peers")
+
+
+def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
+    client = login(cast["unit_head"])
+    page = client.get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
+    links = page.context["links"]
+    behind_on_hours = links["hours_met_share"][0]["url"]
+    # 2026 is running: everyone's hours (Bình 480 of 600 minutes, An 720), then those at risk.
+    assert behind_on_hours == f"/training/hours/?unit={tree['alpha'].pk}&year=2026"
+    assert links["hours_met_share"][1]["url"].endswith("&status=at_risk")
+    response = client.get(behind_on_hours)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Trần Thị Bình" in html and "Nguyễn Văn An" in html and "Lê Văn Cường" not in html
+    self_inspections = links["service_culture_score"][1]["url"]
+    response = client.get(self_inspections)
+    assert response.status_code == 200
+    assert [i.unit_id for i in response.context["object_list"]] == [tree["alpha"].pk]
+    assert f'href="{behind_on_hours.replace("&", "&amp;")}"' in page.content.decode()

@@ -1,0 +1,196 @@
+"""Scorecards at province scale: the province-wide table (all units, one period) and the charts.
+
+Figures printed:
+- `score_table` (every unit of the province for a period, live + change since the previous period):
+  wall time median / p95 and the number of SQL queries (constant whatever the number of units);
+- the HTML province table `scorecards:table` as an administrator (goal < 1.5 s on SQLite);
+- the engine alone on the facts already fetched (Python merge, roll-up, ranks);
+- each chart rendered without cache (goal < 200 ms), PNG and SVG, and served from the cache.
+
+Run:  DATABASE_URL=sqlite:////tmp/congvu_province.sqlite3 .venv/bin/python bench/bench_scorecards.py
+(the database must hold `seed_demo --scale province`; `--seed` migrates and seeds it if empty).
+Also usable from bench/run.py through `run(ctx)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_URL = "sqlite:////tmp/congvu_province.sqlite3"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefgh",
+    "STATIC_MANIFEST": "false",
+    "SECURE_COOKIES": "false",
+    "LOG_LEVEL": "WARNING",
+    "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+}
+TABLE_GOAL_S = 1.5
+CHART_GOAL_S = 0.2
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    for key, value in ENV.items():
+        env.setdefault(key, value)
+    env.setdefault("DATABASE_URL", DEFAULT_DB_URL)
+    return env
+
+
+def _timed(fn, repeat: int, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _fmt(samples: list[float]) -> str:
+    return f"median {statistics.median(samples) * 1000:.0f} ms, p95 {_p95(samples) * 1000:.0f} ms (n={len(samples)})"
+
+
+def seed_if_empty() -> None:
+    env = _env()
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*manage, "seed_demo", "--scale", "province", "--if-empty"], env=env, cwd=ROOT, check=True)
+
+
+def measure(repeat: int = 5) -> list[dict]:
+    for key, value in _env().items():
+        os.environ.setdefault(key, value)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from scorecards import charts, engine, selectors
+    from scorecards.periods import Period
+    from staff.models import Staff, Unit
+
+    translation.activate("vi")
+    year = timezone.localdate().year
+    periods = [Period(year), Period(year, quarter=(timezone.localdate().month - 1) // 3 + 1)]
+    units, people = Unit.objects.filter(active=True).count(), Staff.objects.count()
+    results = [{"figure": "data", "value": f"{units} units, {people} staff, database {connection.vendor}"}]
+
+    for period in periods:
+        with CaptureQueriesContext(connection) as queries:
+            table = selectors.score_table(period=period)
+        with_data = sum(1 for s in table.live.values() if s.total is not None)
+        samples = _timed(lambda p=period: selectors.score_table(period=p), repeat)
+        results.append({"figure": f"score_table {period.key} ({len(table.live)} units, {with_data} with data, "
+                                  f"{'published' if table.publication else 'live'})",
+                        "value": f"{_fmt(samples)}; {len(queries)} queries", "seconds": statistics.median(samples),
+                        "goal": TABLE_GOAL_S})
+        capability, inspection = selectors.period_facts(period)
+        unit_rows = list(table.units.values())
+        samples = _timed(lambda c=capability, i=inspection, s=table.spec, u=unit_rows: engine.compute(
+            model=s, units=u, capability=c, inspection=i), repeat)
+        results.append({"figure": f"engine only {period.key} (merge, roll-up, ranks; facts of "
+                                  f"{len(capability)} + {len(inspection)} units)", "value": _fmt(samples)})
+
+    admin = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.filter(
+        is_superuser=True).first()
+    if admin is not None:
+        client = Client()
+        client.force_login(admin)
+        for period in periods:
+            url = reverse("scorecards:table") + f"?period={period.key}"
+
+            def get(u=url):
+                response = client.get(u)
+                assert response.status_code == 200, response.status_code
+
+            samples = _timed(get, repeat)
+            results.append({"figure": f"HTML province table {period.key} (admin, all units)", "value": _fmt(samples),
+                            "seconds": statistics.median(samples), "goal": TABLE_GOAL_S})
+        province = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        url = reverse("scorecards:unit", args=[province.pk]) + f"?period={periods[0].key}"
+        samples = _timed(lambda: client.get(url), max(2, repeat // 2))
+        results.append({"figure": f"HTML scorecard of the province {periods[0].key} (with trend)",
+                        "value": _fmt(samples)})
+
+    # Charts: the data of the province's scorecard, rendered without the cache, then from the cache.
+    table = selectors.score_table(period=periods[0])
+    province_id = next(u.id for u in table.units.values() if u.parent_id is None)
+    score = table.score(province_id)
+    visible = set(table.units)
+    some_department = next((s for s in table.live.values() if s.unit.kind == "department" and s.total is not None),
+                           score)
+    datas = {
+        "criteria": charts.criteria_data(score),
+        "trend": charts.trend_data(selectors.unit_trend(unit_id=province_id, period=periods[1], table=None)),
+        "peers": charts.peers_data(table.peers(some_department.unit_id), some_department.unit_id, visible),
+    }
+    for name, data in datas.items():
+        for fmt in charts.FORMATS:
+            def render(n=name, d=data, f=fmt):
+                cache.clear()
+                return charts.chart_bytes(n, d, f)
+
+            samples = _timed(render, repeat * 2)
+            size = len(render())
+            results.append({"figure": f"chart {name}.{fmt} render (no cache, {len(data['rows'])} rows, {size} bytes)",
+                            "value": _fmt(samples), "seconds": statistics.median(samples), "goal": CHART_GOAL_S})
+        charts.chart_bytes(name, data, "png")
+        samples = _timed(lambda n=name, d=data: charts.chart_bytes(n, d, "png"), repeat * 2)
+        results.append({"figure": f"chart {name}.png from cache", "value": _fmt(samples)})
+    return results
+
+
+def report(results: list[dict]) -> None:
+    for r in results:
+        goal = ""
+        if "goal" in r:
+            ok = r["seconds"] < r["goal"]
+            goal = f"  [goal < {r['goal'] * 1000:.0f} ms: {'met' if ok else 'NOT met'}]"
+        print(f"- {r['figure']}: {r['value']}{goal}")
+
+
+def run(ctx) -> list:
+    """bench/run.py entry point: the same figures as Row objects."""
+    from bench.common import Row
+
+    os.environ["DATABASE_URL"] = ctx.db_url
+    rows = []
+    for r in measure(repeat=3 if getattr(ctx, "quick", False) else 5):
+        goal = f"< {r['goal'] * 1000:.0f} ms" if "goal" in r else ""
+        met = (r["seconds"] < r["goal"]) if "goal" in r else None
+        rows.append(Row(benchmark=f"scorecards: {r['figure']}", figure=r["value"], goal=goal, met=met,
+                        group="scorecards"))
+    return rows
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", action="store_true", help="migrate and seed the province first if empty")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.seed:
+        seed_if_empty()
+    report(measure(repeat=args.repeat))
