@@ -35,6 +35,9 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_SHEETS = 50
+XML_SCAN_BYTES = 64 * 1024  # a DTD must come before the root element: the head of each part is enough
+XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 HEADER_SCAN_ROWS = 20
 
 
@@ -164,8 +167,15 @@ class Row:
     columns: dict[str, str] = field(default_factory=dict)  # field → column letter
 
 
+def _refuse(message) -> ImportRejected:
+    return ImportRejected([CellError(_("file"), None, None, message)])
+
+
 def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
-    """Refuse anything that is not a reasonably sized .xlsx before openpyxl touches it."""
+    """Refuse anything that is not a reasonably sized .xlsx before openpyxl touches it: size, zip
+    type, member count, declared uncompressed size (Python's zipfile never inflates a member past
+    its declared size), number of sheets, and XML parts with a DTD or entity declarations (XML
+    bombs; defusedxml refuses them again when openpyxl parses)."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
     if not data:
         raise ImportRejected([CellError(_("file"), None, None, _("The file is empty."))])
@@ -202,6 +212,21 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
             raise ImportRejected(
                 [CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]
             )
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if len(sheets) > MAX_SHEETS:
+            raise _refuse(_("The workbook has %(n)s sheets; the limit is %(limit)s.") % {"n": len(sheets), "limit": MAX_SHEETS})
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(member) as handle:
+                    head = handle.read(XML_SCAN_BYTES)
+            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+                raise _refuse(_("The workbook is damaged: %(error)s") % {"error": exc}) from exc
+            if any(marker in head for marker in XML_FORBIDDEN):
+                raise _refuse(
+                    _("The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused.")
+                )
 
 
 def open_workbook(data: bytes, *, max_bytes: int | None = None):
@@ -226,57 +251,67 @@ def read_table(
     missing required columns, too many rows)."""
     workbook = open_workbook(data, max_bytes=max_bytes)
     try:
-        if sheet_name and sheet_name in workbook.sheetnames:
-            ws = workbook[sheet_name]
-        else:
-            ws = workbook.worksheets[0]
-        title = ws.title
-        limit = max_rows or settings.IMPORT_MAX_ROWS
-        rows_iter = ws.iter_rows(values_only=True)
-        header_row_number, mapping = None, {}
-        scanned: list[tuple] = []
-        for number, values in enumerate(rows_iter, 1):
-            scanned.append(values)
-            found = _match_header(values, columns)
-            found_fields = set(found.values())
-            if found and all(c.field in found_fields for c in columns if c.required):
-                header_row_number, mapping = number, found
-                break
-            if number >= HEADER_SCAN_ROWS:
-                break
-        if header_row_number is None:
-            best = max((_match_header(v, columns) for v in scanned), key=len, default={})
-            best_fields = set(best.values())
-            missing = [str(c.label or c.aliases[0]) for c in columns if c.required and c.field not in best_fields]
-            if not scanned or not any(any(cell not in (None, "") for cell in v) for v in scanned):
-                raise ImportRejected([CellError(title, None, None, _("The sheet is empty."))])
-            raise ImportRejected(
-                [
-                    CellError(
-                        title,
-                        None,
-                        None,
-                        _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)},
-                    )
-                ]
-            )
-        rows: list[Row] = []
-        for number, values in enumerate(rows_iter, header_row_number + 1):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            if len(rows) >= limit:
-                raise ImportRejected(
-                    [CellError(title, number, None, _("The file has more than %(limit)s rows; split it.") % {"limit": limit})]
-                )
-            record = {}
-            letters = {}
-            for index, fld in mapping.items():
-                record[fld] = values[index] if index < len(values) else None
-                letters[fld] = get_column_letter(index + 1)
-            rows.append(Row(number=number, values=record, columns=letters))
-        return title, rows
+        return _read_table(workbook, columns, sheet_name=sheet_name, max_rows=max_rows)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # a part that openpyxl (with defusedxml) refuses while reading rows
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("The workbook cannot be read: %(error)s") % {"error": exc})]
+        ) from exc
     finally:
         workbook.close()
+
+
+def _read_table(workbook, columns: list[Column], *, sheet_name: str | None, max_rows: int | None) -> tuple[str, list[Row]]:
+    if sheet_name and sheet_name in workbook.sheetnames:
+        ws = workbook[sheet_name]
+    else:
+        ws = workbook.worksheets[0]
+    title = ws.title
+    limit = max_rows or settings.IMPORT_MAX_ROWS
+    rows_iter = ws.iter_rows(values_only=True)
+    header_row_number, mapping = None, {}
+    scanned: list[tuple] = []
+    for number, values in enumerate(rows_iter, 1):
+        scanned.append(values)
+        found = _match_header(values, columns)
+        found_fields = set(found.values())
+        if found and all(c.field in found_fields for c in columns if c.required):
+            header_row_number, mapping = number, found
+            break
+        if number >= HEADER_SCAN_ROWS:
+            break
+    if header_row_number is None:
+        best = max((_match_header(v, columns) for v in scanned), key=len, default={})
+        best_fields = set(best.values())
+        missing = [str(c.label or c.aliases[0]) for c in columns if c.required and c.field not in best_fields]
+        if not scanned or not any(any(cell not in (None, "") for cell in v) for v in scanned):
+            raise ImportRejected([CellError(title, None, None, _("The sheet is empty."))])
+        raise ImportRejected(
+            [
+                CellError(
+                    title,
+                    None,
+                    None,
+                    _("Missing required column(s): %(columns)s.") % {"columns": ", ".join(missing)},
+                )
+            ]
+        )
+    rows: list[Row] = []
+    for number, values in enumerate(rows_iter, header_row_number + 1):
+        if values is None or all(v in (None, "") for v in values):
+            continue
+        if len(rows) >= limit:
+            raise ImportRejected(
+                [CellError(title, number, None, _("The file has more than %(limit)s rows; split it.") % {"limit": limit})]
+            )
+        record = {}
+        letters = {}
+        for index, fld in mapping.items():
+            record[fld] = values[index] if index < len(values) else None
+            letters[fld] = get_column_letter(index + 1)
+        rows.append(Row(number=number, values=record, columns=letters))
+    return title, rows
 
 
 def _match_header(values, columns: list[Column]) -> dict[int, str]:
