@@ -50,7 +50,7 @@ format: $(VENV)/.dev-installed
 
 # Project strings (core, staff, shared templates) live in locale/; each other app keeps its own
 # <app>/locale/. Fill Vietnamese with scripts/po_fill.py, then compile.
-APPS_WITH_LOCALE := training inspections scorecards offline
+APPS_WITH_LOCALE := training inspections scorecards offline jobs notifications
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests \
 	    $(foreach a,$(APPS_WITH_LOCALE),--ignore=$(a)) --no-obsolete
@@ -64,3 +64,9 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
+
+# Background worker for exports, reminders and snapshots (run beside `make run`, in another
+# terminal). TASKS_BACKEND=database (default, no extra server) or rq (Redis at REDIS_URL).
+.PHONY: worker
+worker: $(VENV)/.installed
+	DJANGO_DEBUG=true PYTHON=$(BIN)/python sh deploy/worker.sh

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.db.models import QuerySet
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,19 @@ class ProgressQuerySet:
         return self.iterator()
 
     def __getattr__(self, name):
-        return getattr(self._qs, name)
+        """Anything else goes to the queryset; a derived queryset (values_list(), only()...) stays
+        wrapped, so progress is reported whichever way the exporter reads its rows."""
+        attr = getattr(self._qs, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            if isinstance(result, QuerySet):
+                return ProgressQuerySet(result, self._on_progress, self._every)
+            return result
+
+        return call
 
 
 def as_data(filters: dict[str, list[str]]) -> MultiValueDict:

@@ -38,6 +38,10 @@ def _filters_from(data) -> dict[str, list[str]]:
     return cleaned
 
 
+def _errors(filterset) -> str:
+    return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in filterset.errors.items())
+
+
 @transaction.atomic
 def export_start(*, actor, kind: str, filters=None) -> ExportJob:
     """Record an export with the actor's filters (checked against the actor's scope now) and send
@@ -50,10 +54,7 @@ def export_start(*, actor, kind: str, filters=None) -> ExportJob:
     cleaned = _filters_from(filters)
     filterset = export.filterset(as_data(cleaned), export.queryset(actor), request_for(actor))
     if not filterset.is_valid():
-        raise ValidationError(
-            _("The filters are not valid: %(errors)s")
-            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())}
-        )
+        raise ValidationError(_("The filters are not valid: %(errors)s") % {"errors": _errors(filterset)})
     active = ExportJob.objects.filter(owner=actor, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
     if active >= MAX_ACTIVE_EXPORTS:
         raise ValidationError(
@@ -73,16 +74,19 @@ def export_run(*, job_id: int) -> dict:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     if job.status == ExportStatus.DONE:
         return {"status": job.status, "rows": job.rows_done}
-    export = EXPORTS[job.kind]
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1, error="", rows_done=0
     )
     try:
         with translation.override(job.language):
+            export = EXPORTS[job.kind]
             owner = job.owner
             if not owner.is_active or not has_perm(owner, export.perm):
                 raise PermissionError(_("You no longer have permission for this export."))
-            qs = export.filterset(as_data(job.filters), export.queryset(owner), request_for(owner)).qs
+            filterset = export.filterset(as_data(job.filters), export.queryset(owner), request_for(owner))
+            if not filterset.is_valid():  # e.g. a unit that left the owner's scope since the start
+                raise ValueError(_("The filters are not valid: %(errors)s") % {"errors": _errors(filterset)})
+            qs = filterset.qs
             total = qs.count()
             ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
 

@@ -89,6 +89,9 @@ def test_progress_is_reported_every_500_rows_and_at_the_end(cast, tree):
     wrapped = ProgressQuerySet(Staff.objects.filter(staff_code__startswith="P").order_by("pk"), seen.append)
     assert sum(1 for _ in wrapped.iterator(chunk_size=100)) == 1203
     assert seen == [500, 1000, 1203]
+    seen.clear()
+    values = wrapped.values_list("staff_code", flat=True)  # a derived queryset keeps reporting
+    assert (len(list(values.iterator(chunk_size=100))), seen) == (1203, [500, 1000, 1203])
 
 
 def test_a_large_export_records_progress_and_totals(cast, tree, django_capture_on_commit_callbacks, run_db_worker):
