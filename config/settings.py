@@ -240,7 +240,7 @@ INSTALLED_APPS += ["offline"]
 # --- operations ---
 # Background jobs through one interface (django-tasks): the database back-end by default (works with
 # `make run`, worker: `manage.py db_worker`), RQ on Redis in production (worker: `manage.py rqworker`).
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "jobs", "notifications"]
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "django_tasks_rq", "jobs", "notifications"]
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 JOBS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
@@ -256,6 +256,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": sorted(
 RQ_QUEUES = {
     name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("JOBS_TIMEOUT", 3600)} for name in TASKS["default"]["QUEUES"]
 }
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}  # RQ workers must run django-tasks' job class
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
 REMINDER_LOOKBACK_DAYS = env_int("REMINDER_LOOKBACK_DAYS", 2)  # enrollment changes older than this are not announced
