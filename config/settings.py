@@ -234,9 +234,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- offline ---
-INSTALLED_APPS += ["offline"]
-
 # --- operations ---
 # Background jobs through one interface (django-tasks): the database back-end by default (works with
 # `make run`, worker: `manage.py db_worker`), RQ on Redis in production (worker: `manage.py rqworker`).
