@@ -1,11 +1,14 @@
-"""The scorecard workbook: a summary sheet, the sub-units, one sheet per criterion with the rows
-behind it, and the three charts embedded as images. A normal (not write-only) openpyxl workbook,
+"""The scorecard workbook: a summary sheet, the sub-units, every unit of the subtree with each
+criterion's value, one sheet per criterion with the records behind it (people, enrollments,
+inspections, corrective actions, self-inspections), and the three charts embedded as images. A normal (not write-only) openpyxl workbook,
 because images cannot be added to a streamed one; it is small (one unit's subtree)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
@@ -13,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.xlsx import FORMULA_PREFIXES
-from scorecards import charts
+from scorecards import charts, records
 from scorecards.models import Band, Pillar
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -21,6 +24,8 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 
 def _put(ws, row: int, col: int, value):
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value).replace(tzinfo=None)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # formula-like text stays text
@@ -82,19 +87,22 @@ def scorecard_xlsx(data: dict) -> bytes:
 
     subtree = sorted((s for s in table.shown.values() if s.unit.path.startswith(unit.path)
                       and s.unit_id in data["visible"]), key=lambda s: s.unit.path)
+    ws = wb.create_sheet(_("Per unit")[:31])
+    per_unit_headers = [_("Code"), _("Unit"), _("Headcount"), _("Total score")] + [c.label for c in score.criteria]
+    _table(ws, 1, per_unit_headers, [
+        [s.unit.code, s.unit.name, s.headcount, _r(s.total)]
+        + [_r(x.value) if x.has_data else None for x in s.criteria]
+        for s in subtree
+    ], [14, 48, 12, 12] + [18] * len(score.criteria))
+
     for index, c in enumerate(score.criteria, 1):
         ws = wb.create_sheet(f"{index}. {c.key}"[:31])
-        _put(ws, 1, 1, c.label).font = Font(bold=True)
-        rows = []
-        for s in subtree:
-            sc = s.criterion(c.key) if any(x.key == c.key for x in s.criteria) else None
-            if sc is None or not sc.has_data:
-                continue
-            rows.append([s.unit.code, s.unit.name, s.headcount, sc.numerator, sc.denominator, _r(sc.value),
-                         _r(sc.verified_value), _r(sc.self_value), _source(sc.source), _r(sc.points)])
-        _table(ws, 2, [_("Code"), _("Unit"), _("Headcount"), _("Numerator"), _("Denominator"), _("Value (%)"),
-                       _("Verified score"), _("Self-inspection score"), _("Score used"), _("Points")], rows,
-               [14, 48, 12, 12, 12, 12, 14, 16, 18, 10])
+        _put(ws, 1, 1, f"{c.label} · {period.label}").font = Font(bold=True)
+        found = records.rows_for(c.formula, unit=unit, period=period)
+        if found is None:
+            continue
+        headers, rows = found
+        _table(ws, 2, headers, rows, [max(14, min(40, len(str(h)) + 6)) for h in headers])
 
     ws = wb.create_sheet(_("Charts")[:31])
     anchor_row = 1

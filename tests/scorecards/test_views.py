@@ -95,8 +95,8 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     response = login(cast["unit_head"]).get(reverse("scorecards:export", args=[tree["alpha"].pk]), Q2)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames[:2] == ["Tổng hợp", "Đơn vị trực thuộc"]
-    assert wb.sheetnames[2:10] == ["1. hours", "2. mandatory", "3. attendance", "4. certificates",
+    assert wb.sheetnames[:3] == ["Tổng hợp", "Đơn vị trực thuộc", "Từng đơn vị"]
+    assert wb.sheetnames[3:11] == ["1. hours", "2. mandatory", "3. attendance", "4. certificates",
                                    "5. service_culture", "6. discipline", "7. actions", "8. self_inspections"]
     summary = wb["Tổng hợp"]
     facts = {row[0]: row[1] for row in summary.iter_rows(min_row=1, max_row=11, max_col=2, values_only=True)}
@@ -107,8 +107,17 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
                             "Điểm")
     assert table[3][1:7] == ("Tỷ lệ chuyên cần", 83.33, 95.0, 10.0, 13.33, 11.7)
     assert table[6][2] == "không có dữ liệu"
-    attendance = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
-    assert [(r[0], r[3], r[4], r[5]) for r in attendance] == [("ALPHA", 1200, 1440, 83.33), ("ALPHA-1", 480, 720, 66.67)]
+    per_unit = list(wb["Từng đơn vị"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3], r[6]) for r in per_unit] == [("ALPHA", 2, 74.07, 83.33), ("ALPHA-1", 1, 14.04, 66.67)]
+    # The records behind each criterion: the people and their hours, the enrollments, the inspections.
+    hours = list(wb["1. hours"].iter_rows(min_row=3, values_only=True))
+    # Bình did not complete the class, so none of its minutes count towards the yearly hours.
+    assert [(r[0], r[3], r[4], r[5]) for r in hours] == [("A002", 0, 600, "không"), ("A001", 720, 600, "có")]
+    enrollments = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[9], r[10]) for r in enrollments] == [("A001", 720, 720), ("A002", 720, 480)]
+    inspections = list(wb["5. service_culture"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[3], r[4]) for r in inspections] == [("ALPHA", "có", 100.0)]
+    assert wb["8. self_inspections"]["D3"].value.date().isoformat() == "2026-06-29"
     images = wb["Biểu đồ"]._images
     assert len(images) == 3
     first = Image.open(io.BytesIO(images[0]._data()))
