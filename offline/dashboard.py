@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.permissions import has_perm
 from offline.views import FILL_PERMS, may_take_attendance
@@ -12,7 +13,7 @@ def cards(user) -> list[dict]:
         return []
     return [
         {
-            "title": _("Work offline"),
+            "title": pgettext("offline page", "Work offline"),
             "value": None,
             "url": reverse("offline:home"),
             "note": _("Checklists and attendance without network"),

@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -70,9 +71,9 @@ def manifest(request):
                 },
             ],
             "shortcuts": [
-                {"name": _("My assignments"), "url": reverse("offline:assignments")},
-                {"name": _("My classes"), "url": reverse("offline:classes")},
-                {"name": _("Outbox"), "url": reverse("offline:outbox")},
+                {"name": pgettext("offline page", "My assignments"), "url": reverse("offline:assignments")},
+                {"name": pgettext("offline page", "My classes"), "url": reverse("offline:classes")},
+                {"name": pgettext("offline page", "Outbox"), "url": reverse("offline:outbox")},
             ],
         }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -246,6 +246,7 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     context.set_offline(True)
     page.get_by_role("button", name="Tất cả có mặt").click()
     page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã lưu điểm danh")
 
     # Meanwhile someone else saves this session's roll call on the server.
     training_services.attendance_save(

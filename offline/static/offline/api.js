@@ -116,6 +116,8 @@ export async function fetchBundle(kind) {
   while (next) { // follow pagination if the endpoint pages
     const response = await request("GET", next);
     if (!response.ok) await refuse(response);
+    // The worker answered from its cache: nothing new, keep what IndexedDB holds (and its date).
+    if (response.headers.get("X-CongVu-From-Cache")) throw new Unreachable(0, "cached");
     const body = await response.json();
     if (Array.isArray(body)) { data.push(...body); next = null; }
     else if (body && Array.isArray(body.results)) { data.push(...body.results); next = body.next; }

@@ -27,9 +27,9 @@ async function loadEntries(refresh) {
   if (refresh && navigator.onLine !== false) {
     try {
       await fetchBundle("assignments");
-      flash("");
+      flash("", null, "load");
     } catch (error) {
-      flash(t("load_failed"), "warn");
+      flash(t("load_failed"), "warn", "load");
     }
   }
   const bundle = await store.loadBundle("assignments");

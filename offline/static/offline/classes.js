@@ -22,9 +22,9 @@ async function loadClasses(refresh) {
   if (refresh && navigator.onLine !== false) {
     try {
       await fetchBundle("classes");
-      flash("");
+      flash("", null, "load");
     } catch (error) {
-      flash(t("load_failed"), "warn");
+      flash(t("load_failed"), "warn", "load");
     }
   }
   const bundle = await store.loadBundle("classes");

@@ -52,10 +52,14 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-export function flash(message, kind) {
+// One message line at the top. `flash("", null, key)` clears it only if it still shows that key's
+// message, so a late background refresh never wipes what the user was just told.
+export function flash(message, kind, key = "") {
   const box = document.querySelector("[data-flash]");
   if (!box) return;
+  if (!message && key && box.dataset.key !== key) return;
   box.textContent = message;
+  box.dataset.key = key;
   box.className = "flash" + (kind ? " " + kind : "");
   box.hidden = !message;
 }

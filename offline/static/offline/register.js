@@ -9,7 +9,11 @@ async function registerWorker() {
   try {
     await navigator.serviceWorker.register(config.sw, { scope: "/" });
     const ready = await navigator.serviceWorker.ready;
-    if (navigator.onLine !== false && ready.active) ready.active.postMessage({ type: "keep-pages", pages: config.keep });
+    if (navigator.onLine !== false && ready.active) {
+      const newUser = localStorage.getItem("congvu-offline-user") !== config.user;
+      ready.active.postMessage({ type: "keep-pages", pages: config.keep, newUser });
+      localStorage.setItem("congvu-offline-user", config.user);
+    }
   } catch (error) {
     console.warn("CongVu: service worker not registered", error);
   }
@@ -35,7 +39,7 @@ export function initShell() {
   window.addEventListener("offline", showNetwork);
   store.onChange((change) => {
     if (change.type === "outbox") refreshCount();
-    if (change.type === "round-stopped" && change.loginNeeded) flash(t("login_again"), "warn");
+    if (change.type === "round-stopped" && change.loginNeeded) flash(t("login_again"), "warn", "login");
   });
   refreshCount();
   registerWorker();

@@ -3,7 +3,7 @@
    - App shell (static files): cache first, from a cache named after the version; a new version
      refreshes it and drops the old one.
    - Offline pages: network first, then the last copy kept (then the outbox page).
-   - API GETs: network first, then the last answer kept for the same user.
+   - API GETs of the offline pages: network first, then the last answer kept for the same user.
    - Anything else, and every POST/PUT/PATCH/DELETE/HEAD: straight to the network, never cached. */
 "use strict";
 
@@ -54,13 +54,25 @@ async function cachePage(request) {
   return response;
 }
 
+// Network first; the kept copy only if the network fails or is slower than NETWORK_TIMEOUT_MS.
+// With nothing kept, the network answer is awaited however long it takes.
+async function networkFirst(network, cached) {
+  if (!cached) return network;
+  try {
+    return await withTimeout(network, NETWORK_TIMEOUT_MS);
+  } catch (error) {
+    return cached;
+  }
+}
+
 async function pageNetworkFirst(request) {
   const url = new URL(request.url);
+  const cache = await caches.open(PAGE_CACHE);
+  const cached = (await cache.match(url.pathname)) || (await cache.match(SHELL.fallback));
   try {
-    return await withTimeout(cachePage(request), NETWORK_TIMEOUT_MS);
+    return await networkFirst(cachePage(request), cached);
   } catch (error) {
-    const cache = await caches.open(PAGE_CACHE);
-    return (await cache.match(url.pathname)) || (await cache.match(SHELL.fallback)) || Response.error();
+    return Response.error();
   }
 }
 
@@ -74,26 +86,20 @@ function apiCacheKey(request) {
   return url.toString();
 }
 
-async function apiNetworkFirst(request) {
-  const key = apiCacheKey(request);
-  try {
-    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (key && response.ok) {
-      const cache = await caches.open(API_CACHE);
-      await cache.put(key, response.clone());
-    }
+async function apiNetworkFirst(request, key) {
+  const cache = await caches.open(API_CACHE);
+  const kept = await cache.match(key);
+  const network = fetch(request).then(async (response) => {
+    if (response.ok) await cache.put(key, response.clone());
     return response;
-  } catch (error) {
-    if (key) {
-      const cached = await (await caches.open(API_CACHE)).match(key);
-      if (cached) {
-        const headers = new Headers(cached.headers);
-        headers.set("X-CongVu-From-Cache", "1");
-        return new Response(await cached.blob(), { status: cached.status, headers });
-      }
-    }
-    throw error;
+  });
+  let cached = null;
+  if (kept) {
+    const headers = new Headers(kept.headers);
+    headers.set("X-CongVu-From-Cache", "1");
+    cached = new Response(await kept.blob(), { status: kept.status, headers });
   }
+  return networkFirst(network, cached);
 }
 
 async function shellCacheFirst(request) {
@@ -109,8 +115,9 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && isPage(url)) {
     event.respondWith(pageNetworkFirst(request));
-  } else if (url.pathname.startsWith(SHELL.api)) {
-    event.respondWith(apiNetworkFirst(request));
+  } else if (url.pathname.startsWith(SHELL.api) && apiCacheKey(request)) {
+    // Only the offline pages' reads (they name the user); other screens' API calls are left alone.
+    event.respondWith(apiNetworkFirst(request, apiCacheKey(request)));
   } else if (SHELL.assets.includes(url.pathname)) {
     event.respondWith(shellCacheFirst(request));
   }
@@ -121,9 +128,10 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep-pages") {
     const wanted = (data.pages || SHELL.pages).filter((path) => SHELL.pages.includes(path));
-    event.waitUntil(Promise.all(wanted.map((path) => cachePage(new Request(path)).catch(() => null)))
+    // Another person used this tablet before: drop their kept pages and answers first.
+    const forget = data.newUser ? Promise.all([caches.delete(PAGE_CACHE), caches.delete(API_CACHE)]) : Promise.resolve();
+    event.waitUntil(forget
+      .then(() => Promise.all(wanted.map((path) => cachePage(new Request(path)).catch(() => null))))
       .then(() => event.source && event.source.postMessage({ type: "pages-kept", version: SHELL.version })));
-  } else if (data.type === "forget-user-data") {
-    event.waitUntil(caches.delete(API_CACHE).then(() => caches.delete(PAGE_CACHE)));
   }
 });
