@@ -36,9 +36,8 @@ class FastSelect(Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
         selected = set(self.format_value(value))
-        parts = [format_html("<select{}>", flatatt(final_attrs))]
+        parts = [format_html('<select name="{}"{}>', name, flatatt(final_attrs))]
         chosen = False
         for option_value, label in self._options():
             key = "" if option_value is None else str(option_value)
