@@ -161,7 +161,7 @@ def plan_list(*, user, filters=None, request=None) -> QuerySet[InspectionPlan]:
         assignment_count=Count("assignments", distinct=True),
         done_count=Count("assignments", filter=Q(assignments__inspection__status__in=[
             InspectionStatus.SUBMITTED, InspectionStatus.APPROVED]), distinct=True),
-    )
+    ).order_by("-year", "name", "pk")
     if filters is not None:
         qs = PlanFilterSet(filters, queryset=qs, request=request).qs
     return qs
