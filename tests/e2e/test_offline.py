@@ -278,3 +278,42 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     session.refresh_from_db()
     assert session.attendance_version == 2
     assert page.congvu_errors == []
+
+
+def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
+    page_at, login_as, inspector_assignment, e2e_cast
+):
+    from core.permissions import Role
+    from tests.factories import UserFactory, grant
+
+    page = page_at("tablet")
+    context = page.context
+    assignment = inspector_assignment
+
+    login_as(page, "inspector")
+    page.goto(f"/offline/assignments/#a={assignment.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phiếu thử nghiệm")
+    _wait_until_kept(page, 3)
+    context.set_offline(True)
+    for code in ("I1", "I2"):
+        _item(page, code).get_by_text("Có", exact=True).click()
+    _item(page, "I3").get_by_text("4", exact=True).click()
+    _item(page, "I4").locator('input[name="value:I4"]').fill("100")
+    _item(page, "I5").locator('input[name="value:I5"]').fill("3")
+    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+
+    # While the tablet is offline the plan changes: another inspector now leads this assignment.
+    other = UserFactory(username="inspector_b")
+    grant(other, Role.INSPECTOR, e2e_cast["tree"]["gamma"])
+    assignment.lead = other
+    assignment.save(update_fields=["lead"])
+
+    page.goto("/offline/outbox/")
+    context.set_offline(False)
+    item = page.locator('.outbox-item[data-kind="inspection"]')
+    expect(item).to_have_attribute("data-status", "refused", timeout=30_000)
+    expect(item.get_by_role("alert")).to_contain_text("Phiếu này không được giao cho bạn.")
+    assert Inspection.objects.count() == 0
+    expect(item.get_by_role("link", name="Sửa và gửi lại")).to_be_visible()
+    expect(item.get_by_role("button", name="Xóa khỏi máy tính bảng")).to_be_visible()
