@@ -41,13 +41,14 @@ function actions(record) {
   const buttons = [];
   if (record.status === STATUS.REFUSED) {
     const conflict = record.error && (record.error.status === 409 || record.error.status === 412);
-    if (record.error && record.error.status === 412 && record.kind === "attendance" && record.error.current) {
+    if (record.error && record.error.status === 412 && record.error.current && record.error.current.version !== undefined) {
       buttons.push(el("button", {
         type: "button", class: "primary",
         onclick: () => resubmit(record.uuid, { baseVersion: record.error.current.version }),
       }, t("outbox.resend_over")));
     }
-    if (record.error && record.error.status === 409) {
+    if (record.error && record.error.status === 409 && record.kind === "attendance") {
+      // Same UUID, other content: the server keeps the first; this roll call may still go as a new one.
       buttons.push(el("button", {
         type: "button", onclick: () => resubmit(record.uuid, { newIdentity: true }),
       }, t("outbox.resend_new")));
