@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -71,7 +73,7 @@ class HomeView(ScopedViewMixin, View):
             raise Http404
         url = reverse("scorecards:unit", args=[unit.pk])
         if request.GET.get("period"):
-            url += f"?period={request.GET['period']}"
+            url += "?" + urlencode({"period": request.GET["period"]})
         return redirect(url)
 
 
@@ -115,7 +117,7 @@ class ChartView(ScopedViewMixin, View):
                               previous=False)
         content = charts.chart_bytes(name, data[f"chart_{name}"], fmt)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-        response["Cache-Control"] = "private, max-age=300"
+        response["Cache-Control"] = "private, no-cache"  # the image follows the records; the server caches it
         return response
 
 
