@@ -83,7 +83,7 @@ def class_sessions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
                 user = enrollment.staff.user
                 yield (
                     Reminder(user.pk, kind, f"training.classsession:{session.pk}", session.date.isoformat(), title,
-                             body, _url("training:class-detail", klass.pk)),
+                             body, _url("training:my-record")),
                     user.email or enrollment.staff.email,
                 )
 
@@ -121,7 +121,7 @@ def enrollment_changes(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
         user = enrollment.staff.user
         yield (
             Reminder(user.pk, NotificationKind.ENROLLMENT, f"training.enrollment:{enrollment.pk}", f"event:{event.pk}",
-                     title, body, _url("training:class-detail", klass.pk)),
+                     title, body, _url("training:my-record")),
             user.email or enrollment.staff.email,
         )
 

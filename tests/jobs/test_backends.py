@@ -76,3 +76,61 @@ def test_a_failing_job_is_recorded_on_rq(live_db, rq_queue, cast, people, tree, 
     assert (result.status, result.errors[0].exception_class) == (TaskResultStatus.FAILED, ValueError)
     assert (job.status, job.error.startswith("Bộ lọc không hợp lệ: unit: "), bool(job.file)) == (
         ExportStatus.FAILED, True, False)
+
+
+def _class_next_week(tree, people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.training.conftest import make_class
+    from training import services as training_services
+    from training.models import ClassStatus, CourseCategory
+
+    course = training_services.course_create(
+        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240, owner_unit=tree["alpha"])
+    start = timezone.localdate() + dt.timedelta(days=7)
+    klass = make_class(course, tree["alpha"], code="L-7", start=start, days=1, status=ClassStatus.OPEN)
+    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
+    return f"[CongVu] Còn một tuần: Văn hóa công vụ (L-7), ngày {start:%d/%m/%Y} lúc 08:00"
+
+
+def _reminders_twice():
+    """The job queued twice (a retry, or the timer firing again) must notify once."""
+    from jobs.queue import enqueue
+    from notifications.tasks import send_reminders
+
+    for _ in range(2):
+        enqueue(send_reminders)
+
+
+def _assert_one_reminder(worker, subject):
+    from notifications.models import Notification
+
+    assert worker.returncode == 0, worker.stderr
+    titles = sorted(n.title for n in Notification.objects.filter(recipient__username="member"))
+    assert titles == ["Chỗ học của bạn tại lớp L-7 – Văn hóa công vụ đã được xác nhận", subject.removeprefix("[CongVu] ")]
+    assert worker.stdout.count("To: member@example.org") == 2, worker.stdout  # one e-mail each, not four
+
+
+def test_reminders_go_out_once_on_the_database_backend(live_db, cast, tree, people, media_root):
+    subject = _class_next_week(tree, people)
+    _reminders_twice()
+    live_db.push()
+    worker = run_manage(
+        ["db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"],
+        worker_env(live_db, media_root, TASKS_BACKEND="database"),
+    )
+    live_db.pull()
+    _assert_one_reminder(worker, subject)
+
+
+def test_reminders_go_out_once_on_rq(live_db, rq_queue, cast, tree, people, media_root):
+    subject = _class_next_week(tree, people)
+    _reminders_twice()
+    live_db.push()
+    worker = run_manage(["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq",
+                                                                      TASKS_QUEUE=rq_queue))
+    live_db.pull()
+    _assert_one_reminder(worker, subject)
