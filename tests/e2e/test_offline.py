@@ -70,7 +70,11 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
 
     # Online once: the assignment and its pinned checklist are kept on the tablet.
     login_as(page, "inspector")
-    page.goto("/offline/assignments/")
+    page.get_by_role("link", name="Làm việc ngoại tuyến").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Làm việc ngoại tuyến")
+    assert_touch_targets(page)
+    assert_accessible(page)
+    page.locator("main .cards").get_by_role("link", name=re.compile("^Việc được giao")).click()
     card = page.locator(f'[data-assignment="{assignment.pk}"]')
     expect(card).to_contain_text("Văn phòng xã Gamma")
     _wait_until_kept(page, 3)  # home, assignments, outbox
