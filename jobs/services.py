@@ -127,3 +127,40 @@ def export_prune(*, now: dt.datetime | None = None, days: int | None = None) -> 
         job.delete()
         removed += 1
     return removed
+
+
+# ------------------------------------------------------------------------- scorecard snapshots
+def scorecard_publish_start(*, actor, period_key: str, note: str = "") -> None:
+    """Check now what can be checked (permission, period, not yet published), then freeze the
+    scorecards of every unit in the background (scorecards.services.period_publish)."""
+    from scorecards.models import PublishedPeriod
+    from scorecards.periods import Period
+    from scorecards.services import _require_manage
+
+    _require_manage(actor)
+    try:
+        period = Period.parse(period_key)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if PublishedPeriod.objects.filter(period=period.key).exists():
+        raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
+    from jobs.tasks import publish_scorecard_period
+
+    enqueue(publish_scorecard_period, period.key, getattr(actor, "pk", None), note)
+
+
+def scorecard_publish_run(*, period_key: str, actor_id: int | None = None, note: str = "") -> dict:
+    """The worker's side. Running it again (a retry) finds the publication and leaves it alone."""
+    from django.contrib.auth import get_user_model
+
+    from scorecards.models import PublishedPeriod
+    from scorecards.periods import Period
+    from scorecards.services import period_publish
+
+    period = Period.parse(period_key)
+    existing = PublishedPeriod.objects.filter(period=period.key).first()
+    if existing is None:
+        actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
+        with translation.override(settings.LANGUAGE_CODE):
+            existing = period_publish(actor=actor, period=period, note=note)
+    return {"period": existing.period, "publication": existing.pk, "units": existing.snapshots.count()}

@@ -16,3 +16,10 @@ def prune_exports() -> int:
     from jobs.services import export_prune
 
     return export_prune()
+
+
+@task()
+def publish_scorecard_period(period_key: str, actor_id: int | None = None, note: str = "") -> dict:
+    from jobs.services import scorecard_publish_run
+
+    return scorecard_publish_run(period_key=period_key, actor_id=actor_id, note=note)
