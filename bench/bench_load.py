@@ -73,13 +73,13 @@ def extra_targets() -> list[Target]:
     """Other apps' key pages, once they exist. Each probe is skipped while its URL name is unknown."""
     out: list[Target] = []
     probes = [
-        ("class list (HTML)", ["training:class-list", "training:classes"], "hr.tinh", "page"),
-        ("/api/v1/classes/", ["trainingclass-list", "class-list", "training-class-list"], "hr.tinh", "api"),
-        ("inspection list (HTML)", ["inspections:inspection-list", "inspections:list"], "inspector.lead", "page"),
+        ("class list (HTML)", ["training:class-list"], "hr.tinh", "page"),
+        ("/api/v1/classes/", ["class-list"], "hr.tinh", "api"),
+        ("inspection list (HTML)", ["inspections:inspection-list"], "inspector.lead", "page"),
         ("/api/v1/inspections/", ["inspection-list"], "inspector.lead", "api"),
-        ("findings register (HTML)", ["inspections:finding-list", "inspections:findings"], "inspector.lead", "page"),
+        ("findings register (HTML)", ["inspections:finding-list"], "inspector.lead", "page"),
         ("/api/v1/findings/", ["finding-list"], "inspector.lead", "api"),
-        ("province scorecard table (HTML)", ["scorecards:table", "scorecards:home"], "hr.tinh", "page"),
+        ("province scorecard table (HTML)", ["scorecards:table"], "admin", "page"),
     ]
     for label, names, user, kind in probes:
         path = _try_reverse(names)
@@ -92,7 +92,7 @@ def extra_targets() -> list[Target]:
 
 
 def attendance_target() -> Target | None:
-    """The attendance screen of the session with the most enrolled people (≈200 at province scale)."""
+    """The roll-call (attendance) screen of a session of the class with the most people (≈200)."""
     try:
         from django.apps import apps
         from django.db.models import Count
@@ -101,33 +101,18 @@ def attendance_target() -> Target | None:
         enrollment_model = apps.get_model("training", "Enrollment")
     except LookupError:
         return None
-    class_field = next(
-        (f.name for f in enrollment_model._meta.get_fields() if getattr(f, "related_model", None)
-         and f.related_model._meta.model_name == "trainingclass"),
-        None,
-    )
-    if class_field is None:
-        return None
     top = (
-        enrollment_model.objects.values(class_field).annotate(n=Count("pk")).order_by("-n").first()
+        enrollment_model.objects.values("training_class").annotate(n=Count("pk")).order_by("-n").first()
     )
     if not top:
         return None
-    session = session_model.objects.filter(**{f"{_session_class_field(session_model)}_id": top[class_field]}).first()
+    session = session_model.objects.filter(training_class_id=top["training_class"]).order_by("pk").first()
     if session is None:
         return None
-    path = _try_reverse(["training:attendance", "training:session-attendance", "training:attendance-sheet"],
-                        {"pk": session.pk})
+    path = _try_reverse(["training:roll-call"], {"pk": session.pk})
     if not path:
         return None
-    return Target(f"attendance screen ({top['n']} people)", path, "hr.tinh", "page")
-
-
-def _session_class_field(session_model) -> str:
-    return next(
-        f.name for f in session_model._meta.get_fields()
-        if getattr(f, "related_model", None) and f.related_model._meta.model_name == "trainingclass"
-    )
+    return Target(f"attendance screen (roll call, {top['n']} people)", path, "hr.tinh", "page")
 
 
 def load(port: int, path: str, cookie: str, *, seconds: float, max_requests: int, accept: str = "") -> dict:

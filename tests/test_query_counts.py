@@ -89,13 +89,21 @@ def _other_app_cases():
     for label, names, who in [
         ("class list (HTML)", ["training:class-list"], "hr"),
         ("course list (HTML)", ["training:course-list"], "hr"),
+        ("certificate list (HTML)", ["training:certificate-list"], "hr"),
+        ("training hours (HTML)", ["training:hours"], "hr"),
         ("inspection list (HTML)", ["inspections:inspection-list"], "admin"),
         ("findings register (HTML)", ["inspections:finding-list"], "admin"),
-        ("scorecard table (HTML)", ["scorecards:home"], "admin"),
-        ("class API list", ["trainingclass-list", "training-class-list", "class-list"], "hr"),
+        ("inspection plans (HTML)", ["inspections:plan-list"], "admin"),
+        ("assignments (HTML)", ["inspections:assignment-list"], "admin"),
+        ("scorecard table (HTML)", ["scorecards:table"], "admin"),
+        ("class API list", ["class-list"], "hr"),
         ("course API list", ["course-list"], "hr"),
+        ("enrollment API list", ["enrollment-list"], "hr"),
         ("inspection API list", ["inspection-list"], "admin"),
         ("finding API list", ["finding-list"], "admin"),
+        ("scorecard API list", ["scorecard-list"], "admin"),
+        ("findings export", ["inspections:finding-export"], "admin"),
+        ("training hours export", ["training:hours-export"], "hr"),
     ]:
         for name in names:
             try:
