@@ -174,7 +174,8 @@ class TrainingClass(TimeStampedModel):
             models.Index(fields=["status", "end_date"], name="training_cls_status_end_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_class_end_after_start"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_class_end_after_start",
+                                   violation_error_message=_("The class ends before it starts.")),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="training_class_capacity_positive"),
         ]
 
@@ -208,7 +209,8 @@ class ClassSession(models.Model):
         verbose_name_plural = _("sessions")
         indexes = [models.Index(fields=["training_class", "date"], name="training_sess_class_date_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="training_session_end_after_start"),
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="training_session_end_after_start",
+                                   violation_error_message=_("The session ends before it starts.")),
         ]
 
     def __str__(self) -> str:
@@ -497,7 +499,8 @@ class ExternalTraining(TimeStampedModel):
         verbose_name = _("external training")
         verbose_name_plural = _("external training")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_external_end_after_start"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_external_end_after_start",
+                                   violation_error_message=_("The training ends before it starts.")),
         ]
 
     def __str__(self) -> str:

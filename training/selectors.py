@@ -427,7 +427,10 @@ def year_plan(*, user, year: int, filters=None, request=None) -> QuerySet[Traini
     return class_list(user=user, filters=filters, request=request).filter(
         start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1)
     ).annotate(
-        session_count=Count("sessions", distinct=True), session_minutes=Sum("sessions__planned_minutes", distinct=False)
+        session_count=Subquery(ClassSession.objects.filter(training_class=OuterRef("pk")).values("training_class")
+                               .annotate(n=Count("pk")).values("n")[:1]),
+        session_minutes=Subquery(ClassSession.objects.filter(training_class=OuterRef("pk")).values("training_class")
+                                 .annotate(m=Sum("planned_minutes")).values("m")[:1]),
     ).order_by("start_date", "code")
 
 
@@ -548,3 +551,33 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         t["planned_minutes"] += planned.get(pk) or 0
         t["attended_minutes"] += attended.get(pk) or 0
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
+
+
+# ------------------------------------------------------------------------------------ calendar feeds
+def calendar_sessions_for_user(*, user, since: dt.date | None = None) -> QuerySet[ClassSession]:
+    """Sessions of classes the user is enrolled in (nominated, confirmed or waitlisted) or teaches."""
+    since = since or timezone.localdate() - dt.timedelta(days=180)
+    mine = Enrollment.objects.filter(staff__user=user, status__in=[EnrollmentStatus.NOMINATED, EnrollmentStatus.CONFIRMED,
+                                                                    EnrollmentStatus.WAITLISTED]).values("training_class_id")
+    taught = TrainingClass.trainer_users.through.objects.filter(user_id=user.pk).values("trainingclass_id")
+    return (
+        ClassSession.objects.filter(Q(training_class_id__in=mine) | Q(training_class_id__in=taught), date__gte=since)
+        .select_related("training_class__course", "training_class__unit")
+        .order_by("date", "start_time")
+    )
+
+
+def calendar_sessions_for_unit(*, user, unit_id: int, since: dt.date | None = None) -> tuple[Unit, QuerySet[ClassSession]]:
+    """Sessions of classes organised in a unit's subtree, as far as the user may see them; 404 outside scope."""
+    from core.permissions import subtree_bounds
+
+    unit = get_object_or_404(Unit.objects.visible_to(user, TRAINING_READ), pk=unit_id)
+    low, high = subtree_bounds(unit.path)
+    since = since or timezone.localdate() - dt.timedelta(days=180)
+    sessions = (
+        ClassSession.objects.filter(training_class__in=TrainingClass.objects.visible_to(user).values("pk"),
+                                    training_class__unit__path__gte=low, training_class__unit__path__lt=high, date__gte=since)
+        .select_related("training_class__course", "training_class__unit")
+        .order_by("date", "start_time")
+    )
+    return unit, sessions

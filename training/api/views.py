@@ -149,7 +149,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
         return Response(current, headers={"ETag": f'"{current["version"]}"'})
 
     @extend_schema(request=ClassStatusSerializer, responses=TrainingClassSerializer)
-    @action(detail=True, methods=["post"], url_path="status")
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def set_status(self, request, pk=None):
         instance = self.get_object()
         data = ClassStatusSerializer(data=request.data)
@@ -306,7 +306,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EnrollmentStatusSerializer, responses=EnrollmentSerializer)
-    @action(detail=True, methods=["post"], url_path="status")
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def set_status(self, request, pk=None):
         instance = self.get_object()
         data = EnrollmentStatusSerializer(data=request.data)

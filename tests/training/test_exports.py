@@ -1,0 +1,112 @@
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core.xlsx import ImportRejected
+from tests.factories import make_staff
+from tests.training.conftest import make_class
+from training import exports, services
+from training.importers import nominations_apply, nominations_parse
+from training.models import Enrollment
+from training.selectors import hours_ledger
+
+
+def _book(data):
+    return load_workbook(io.BytesIO(data))
+
+
+def _rows(ws):
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def closed(klass, people):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    statuses = [("present", "present"), ("late", "unexcused"), ("present", "excused")]
+    for session, (sa, sb) in zip(klass.sessions.order_by("date"), statuses, strict=True):
+        services.attendance_save(actor=None, session_id=session.pk, marks=[
+            {"enrollment": a.pk, "status": sa, "minutes": 180 if sa == "late" else None}, {"enrollment": b.pk, "status": sb}])
+    services.class_close(actor=None, training_class=klass, scores={a.pk: "8.5", b.pk: 6})
+    return klass
+
+
+def test_attendance_matrix_export_round_trip(closed, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        data = exports.attendance_matrix_xlsx(training_class=closed)
+    wb = _book(data)
+    ws = wb["Chuyên cần"] if "Chuyên cần" in wb.sheetnames else wb.worksheets[0]
+    rows = _rows(ws)
+    assert rows[0] == ["Mã số", "Họ và tên", "Đơn vị", "01/06 08:00", "02/06 08:00", "03/06 08:00",
+                       "Số phút tham dự", "Số phút theo kế hoạch", "Tỷ lệ hoàn thành %", "Số buổi vắng"]
+    assert rows[1] == ["A001", "Nguyễn Văn An", "Sở Alpha", "x", "M 180'", "x", 660, 720, 91.7, 0]
+    assert rows[2] == ["A002", "Trần Thị Bình", "Phòng Alpha-1", "x", "K 0'", "P 0'", 240, 720, 33.3, 2]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J3"
+
+
+def test_roster_export_lists_outcomes_and_certificates(closed):
+    rows = _rows(_book(exports.class_roster_xlsx(training_class=closed)).worksheets[0])
+    assert rows[1] == [1, "A001", "Nguyễn Văn An", "Sở Alpha", "Đã xác nhận", None, 660, 8.5, "Hoàn thành", "2026/000001"]
+    assert rows[2] == [2, "A002", "Trần Thị Bình", "Phòng Alpha-1", "Đã xác nhận", None, 240, 6, "Không hoàn thành", None]
+
+
+def test_sign_in_sheet_has_one_sheet_per_session(closed):
+    wb = _book(exports.sign_in_sheet_xlsx(training_class=closed))
+    assert wb.sheetnames == ["01-06-2026 08h00", "02-06-2026 08h00", "03-06-2026 08h00"]
+    assert _rows(wb.worksheets[0])[1] == [1, "A001", "Nguyễn Văn An", "Sở Alpha", None, None, None]
+
+
+def test_hours_and_plan_exports(closed, cast):
+    rows = hours_ledger(user=cast["hr"], year=2026)
+    sheet = _rows(_book(exports.hours_xlsx(rows=rows, year=2026)).worksheets[0])
+    assert sheet[1] == ["A001", "Nguyễn Văn An", "Sở Alpha", 660, 0, 660, 14.7, 1800, "Mặc định (chính sách của tỉnh)", 37, "Có nguy cơ không đạt"]
+    from training.selectors import year_plan
+
+    plan = _rows(_book(exports.plan_xlsx(classes=year_plan(user=cast["hr"], year=2026), year=2026)).worksheets[0])
+    assert plan[1][:3] == ["L-001", "Văn hóa công vụ", "Văn hóa công vụ"]
+    assert plan[1][9:] == [3, 12, 30, 2, 0, "Hoàn thành"]
+
+
+def test_formula_like_text_is_stored_as_text(course, tree):
+    person = make_staff(tree["alpha"], "=HYPERLINK(\"x\")", code="F001")
+    cls = make_class(course, tree["alpha"], code="L-F")
+    services.enrollment_nominate(actor=None, training_class=cls, staff=person)
+    ws = _book(exports.class_roster_xlsx(training_class=cls)).worksheets[0]
+    assert ws["C2"].data_type == "s" and ws["C2"].value == "=HYPERLINK(\"x\")"
+
+
+def test_nomination_import_all_or_nothing_with_cell_errors(klass, people, cast):
+    data = _xlsx([["DANH SÁCH CỬ ĐI HỌC"], [], ["Mã số", "Họ và tên"], ["A001", "An"], ["ZZZ9", "?"], ["B001", "Cường"],
+                  ["A001", "An"]])
+    with pytest.raises(ImportRejected) as exc:
+        nominations_parse(data=data, training_class=klass, actor=cast["hr"])
+    assert [str(e) for e in exc.value.errors] == [
+        "Sheet, hàng 5, cột A: Không có cán bộ nào có mã ZZZ9.",
+        "Sheet, hàng 6, cột A: Lê Văn Cường (B001) nằm ngoài phạm vi quản lý của bạn.",
+        "Sheet, hàng 7, cột A: Mã số A001 lặp lại (lần đầu ở hàng 4).",
+    ]
+    assert not Enrollment.objects.exists()
+
+
+def test_nomination_import_round_trip(klass, people, cast):
+    template = _book(exports.nomination_template_xlsx())
+    ws = template.worksheets[0]
+    ws.append(["A001", "Nguyễn Văn An"])
+    ws.append(["A002", "Trần Thị Bình"])
+    buffer = io.BytesIO()
+    template.save(buffer)
+    plan = nominations_parse(data=buffer.getvalue(), training_class=klass, actor=cast["hr"])
+    result = nominations_apply(plan=plan, actor=cast["hr"])
+    assert (result.confirmed, result.waitlisted) == (2, 0)
+    assert sorted(Enrollment.objects.values_list("staff__staff_code", flat=True)) == ["A001", "A002"]

@@ -1,0 +1,127 @@
+import datetime as dt
+import uuid
+
+from django.urls import reverse
+
+from tests.factories import make_staff
+from tests.training.conftest import make_class
+from training import services
+from training.models import Attendance, Certificate, ClassStatus, Enrollment, TrainingClass
+
+
+def test_hr_schedules_a_class_on_screen(login, course, tree, cast):
+    client = login(cast["hr"])
+    response = client.post(reverse("training:class-create"), {
+        "course": course.pk, "code": "L-NEW", "unit": tree["alpha1"].pk, "venue": "Hội trường", "trainers": "TS. Hà",
+        "capacity": 40, "start_date": "01/07/2026", "end_date": "03/07/2026", "trainer_usernames": "member",
+    })
+    cls = TrainingClass.objects.get(code="L-NEW")
+    assert response.status_code == 302 and response["Location"] == reverse("training:class-detail", args=[cls.pk])
+    assert [u.username for u in cls.trainer_users.all()] == ["member"]
+    bad = client.post(reverse("training:class-create"), {
+        "course": course.pk, "code": "L-BAD", "unit": tree["alpha"].pk, "capacity": 10,
+        "start_date": "10/07/2026", "end_date": "01/07/2026"})
+    assert bad.status_code == 400
+    assert "Ngày kết thúc lớp trước ngày bắt đầu." in bad.content.decode()
+
+
+def test_roll_call_screen_plain_form_without_js(login, klass, people, cast):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    session = klass.sessions.first()
+    client = login(cast["hr"])
+    page = client.get(reverse("training:roll-call", args=[session.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'name="status-{a.pk}" value="present" checked' in html
+    assert "<script>" not in html and "style=" not in html
+    key = str(uuid.uuid4())
+    form = {"client_uuid": key, "version": 0, f"status-{a.pk}": "present", f"minutes-{a.pk}": "240",
+            f"status-{b.pk}": "late", f"minutes-{b.pk}": "200"}
+    response = client.post(reverse("training:roll-call", args=[session.pk]), form)
+    assert response.status_code == 302
+    again = client.post(reverse("training:roll-call", args=[session.pk]), form)  # double submit
+    assert again.status_code == 302
+    assert sorted(Attendance.objects.values_list("enrollment_id", "status", "minutes")) == [
+        (a.pk, "present", 240), (b.pk, "late", 200)]
+
+
+def test_roll_call_refuses_future_session(login, course, tree, people, cast):
+    cls = make_class(course, tree["alpha"], start=dt.date(2026, 6, 20))
+    services.enrollment_nominate(actor=None, training_class=cls, staff=people["an"])
+    page = login(cast["hr"]).get(reverse("training:roll-call", args=[cls.sessions.first().pk]))
+    assert "trong tương lai; chưa thể điểm danh" in page.content.decode()
+    assert 'name="client_uuid"' not in page.content.decode()
+
+
+def test_trainer_without_hr_role_can_take_attendance_of_their_class_only(login, klass, course, tree, people, cast):
+    klass.trainer_users.add(cast["member"])
+    other = make_class(course, tree["alpha"], code="L-OTHER")
+    client = login(cast["member"])
+    assert client.get(reverse("training:roll-call", args=[klass.sessions.first().pk])).status_code == 200
+    assert client.get(reverse("training:roll-call", args=[other.sessions.first().pk])).status_code == 404
+
+
+def test_close_on_screen_issues_certificates_and_public_verification(login, klass, people, cast, client):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    for s in klass.sessions.all():
+        services.attendance_save(actor=None, session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    hr = login(cast["hr"])
+    response = hr.post(reverse("training:class-close", args=[klass.pk]), {f"score-{a.pk}": "7,5"})
+    assert response.status_code == 302
+    cert = Certificate.objects.get()
+    assert (cert.number, str(Enrollment.objects.get().score)) == ("2026/000001", "7.50")
+    hr.logout()
+    public = client.get(reverse("training:certificate-verify", kwargs={"year": 2026, "serial": 1}))
+    assert public.status_code == 200 and "Nguyễn Văn An" in public.content.decode()
+    assert client.get(reverse("training:certificate-verify", kwargs={"year": 2026, "serial": 2})).status_code == 404
+
+
+def test_nominate_by_unit_on_screen_with_waitlist(login, klass, tree, cast):
+    klass.capacity = 2
+    klass.save()
+    for i in range(3):
+        make_staff(tree["alpha1"], f"Người {i}", code=f"U{i}")
+    response = login(cast["hr"]).post(reverse("training:class-nominate", args=[klass.pk]), {"unit": tree["alpha1"].pk})
+    assert response.status_code == 302
+    assert sorted(Enrollment.objects.values_list("status", flat=True)) == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+
+
+def test_my_record_shows_own_hours_and_certificates(login, klass, people, cast):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    for s in klass.sessions.all():
+        services.attendance_save(actor=None, session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    services.class_close(actor=None, training_class=klass, scores={a.pk: 9})
+    page = login(cast["member"]).get(reverse("training:my-record"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2026/000001" in html and "L-001" in html
+    assert ">12,0</span>" in html
+
+
+def test_hours_screen_constant_queries(login, tree, cast, django_assert_num_queries):
+    for i in range(10):
+        make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
+    client = login(cast["hr"])
+    client.get(reverse("training:hours"))  # warm the session
+    with django_assert_num_queries(8):
+        small = client.get(reverse("training:hours"), {"year": 2026})
+    for i in range(10, 60):
+        make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
+    with django_assert_num_queries(8):
+        big = client.get(reverse("training:hours"), {"year": 2026})
+    assert small.status_code == big.status_code == 200
+    assert big.content.decode().count("badge warn") == 62
+
+
+def test_class_list_constant_queries(login, course, tree, cast, django_assert_num_queries):
+    client = login(cast["hr"])
+    make_class(course, tree["alpha"], code="L-1")
+    client.get(reverse("training:class-list"))
+    with django_assert_num_queries(6):
+        client.get(reverse("training:class-list"))
+    for i in range(2, 8):
+        make_class(course, tree["alpha"], code=f"L-{i}", days=1, status=ClassStatus.OPEN)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("training:class-list"))
+    assert response.content.decode().count("/training/classes/") >= 7
