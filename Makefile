@@ -59,8 +59,10 @@ messages: $(VENV)/.installed
 	    ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete); fi; done
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Benchmarks on the province database (SQLite file by default; DATABASE_URL=postgres://... for
+# PostgreSQL); seeds it first if empty. BENCH_ARGS="--quick" or "--only staff,load". Never fails.
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

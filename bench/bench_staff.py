@@ -106,13 +106,21 @@ def run(ctx: Context) -> list[Row]:
         qs.count()
         list(qs[:50])
 
+    from core.permissions import grants, subtree_bounds
+
+    low, high = subtree_bounds(grants(actor)[0].unit_path)
+
     def raw_sql():
+        """The same scope (the officer's subtree), count and first page, written by hand."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM staff_staff")
+            cursor.execute(
+                "SELECT COUNT(*) FROM staff_staff s JOIN staff_unit u ON u.id = s.unit_id "
+                "WHERE u.path >= %s AND u.path < %s", [low, high],
+            )
             cursor.fetchone()
             cursor.execute(
-                "SELECT s.*, u.code, u.name FROM staff_staff s JOIN staff_unit u ON u.id = s.unit_id "
-                "ORDER BY s.search_name, s.staff_code LIMIT 50"
+                "SELECT s.*, u.* FROM staff_staff s JOIN staff_unit u ON u.id = s.unit_id "
+                "WHERE u.path >= %s AND u.path < %s ORDER BY s.search_name, s.staff_code LIMIT 50", [low, high],
             )
             cursor.fetchall()
 
