@@ -32,6 +32,9 @@ Fixtures
 - `e2e_cast`: the fixed cast of tests/conftest.py (`cast`: admin, hr, outsider_hr, inspector, unit_head,
   member, nobody; all with password `PASSWORD`) plus display names, returned as a dict with the users,
   `tree` and `people`. Build your app's data on top of it with tests/factories.py or your services.
+- `tap(locator)`: scroll the element to the middle of the screen, then click it (sticky bars cannot
+  cover it, as when a person scrolls before tapping).
+- `set_language(page, "en" | "vi")`: presses the visible language switch and waits for the reload.
 - `login_as(page, username, password=PASSWORD)`: logs in through the real login form, by its visible
   labels (Vietnamese or English), and waits for the dashboard. `logout(page)` clicks "Đăng xuất"/"Log out".
 - `journey`: a `Journey` for the test (name = test function name without "test_", or the value of
@@ -55,19 +58,25 @@ Checks (plain functions, also run by `journey.check()`)
   `make test`; never a CDN) and fails on serious or critical violations. axe is evaluated through the
   DevTools protocol, so the app's strict CSP stays on.
 - `assert_no_js_errors(page)`: no uncaught script error and no CSP violation on the page so far.
+- Known bugs of other apps: `journey.check(known={"touch": ("summary",), "scroll": ("span.sr-only",),
+  "axe": ("scrollable-region-focusable",)})` tolerates exactly those offenders on that screen and emits a
+  KnownIssueWarning (shown in pytest's warnings summary); everything else still fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import shutil
 import sys
-from contextlib import contextmanager
+import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio loop in this thread; Django refuses ORM calls when it sees one.
 # The tests and the live server never run ORM code concurrently in one thread, so the check is moot here.
@@ -88,7 +97,9 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct-horse-battery"  # tests/factories.UserFactory's password
 TOUCH_MIN = 44
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = 30_000  # actions and navigation; generous because CI runs two workers on two cores
+
+expect.set_options(timeout=15_000)  # assertions retry this long (Playwright's default is 5 s)
 
 VIEWPORTS: dict[str, dict] = {
     "tablet": {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mobile": False},
@@ -99,6 +110,14 @@ VIEWPORTS: dict[str, dict] = {
         "device_scale_factor": 2,
     },
     "desktop": {"viewport": {"width": 1440, "height": 900}, "has_touch": False, "is_mobile": False},
+}
+
+# Reported bugs of the shared layout that every journey meets; tolerated precisely, with a warning.
+KNOWN_EVERYWHERE: dict[str, tuple[str, ...]] = {
+    # templates/base.html: <ul class="messages" role="status"> — role="status" replaces the list role,
+    # so its <li> are list items outside a list (axe "listitem", serious) on every page with a message.
+    # Fix: <div role="status"><ul class="messages">…</ul></div>.
+    "axe": ("listitem@ul.messages",),
 }
 
 SKIP_REASON = (
@@ -156,6 +175,20 @@ def _e2e_server(transactional_db, django_db_serialized_rollback, live_server, se
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
+    _warm_up(live_server.url)
+
+
+_warmed: set[str] = set()
+
+
+def _warm_up(url: str) -> None:
+    """The live server's first request imports every URLconf, view and template tag: on a busy two-core
+    machine that alone can take longer than a navigation timeout, so pay it once, before the browser."""
+    if url in _warmed:
+        return
+    _warmed.add(url)
+    with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/accounts/login/", timeout=120) as response:
+        response.read()
 
 
 @pytest.fixture
@@ -261,6 +294,36 @@ def do_logout(page) -> None:
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
+def tap(locator) -> None:
+    """Bring the element to the middle of the screen first, as a person scrolls before tapping, so sticky
+    headers and bars do not cover it; then click it (a tap on touch screens)."""
+    locator.scroll_into_view_if_needed()
+    locator.evaluate("(el) => el.scrollIntoView({block: 'center', inline: 'nearest'})")
+    page = locator.page
+    too_wide = page.evaluate("(w) => document.documentElement.scrollWidth > w", page.viewport_size["width"])
+    if not too_wide:
+        locator.click()
+        return
+    # A page wider than the phone (a bug that assert_no_horizontal_scroll reports) makes Chromium's
+    # mobile layout viewport wider than the screen, and pointer coordinates miss. Use the keyboard.
+    kind = locator.evaluate(
+        """(el) => {
+             const label = el.closest('label');
+             const target = (label && label.control) || el.closest('summary, button, a, input, select') || el;
+             target.focus();
+             return target.matches('input[type=radio], input[type=checkbox]') ? 'Space' : 'Enter';
+           }"""
+    )
+    page.keyboard.press(kind)
+
+
+def set_language(page, code: str) -> None:
+    """Press the visible language switch ("English" / "Tiếng Việt") and wait for the page to reload in it."""
+    label = {"en": "English", "vi": "Tiếng Việt"}[code]
+    page.locator("form.lang").get_by_role("button", name=label).click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
 @pytest.fixture
 def login_as():
     return do_login
@@ -309,7 +372,7 @@ class Journey:
             for old in folder.glob(f"{viewport}-*-FAILED.png"):
                 old.unlink(missing_ok=True)
 
-    @contextmanager
+    @contextlib.contextmanager
     def step(self, name: str, page=None):
         self.number += 1
         self.current = f"{self.number:02d}-{_slug(name)}"
@@ -344,21 +407,25 @@ class Journey:
     def shot(self, page=None, suffix: str = "") -> Path:
         return shot(page or self.page, self.name, self.current + (f"-{_slug(suffix)}" if suffix else ""))
 
-    def check(self, page=None, *, axe: bool = True, scroll: bool = True, touch: bool = True, suffix: str = "") -> Path:
+    def check(self, page=None, *, axe: bool = True, suffix: str = "", known: dict | None = None) -> Path:
         """Screenshot, then: no script/CSP error, no horizontal scroll on the phone, touch targets on
-        the tablet, axe-core serious/critical violations at every size. Switch a check off only for a
-        known bug that is reported, with a comment saying so."""
+        the tablet, axe-core serious/critical violations at every size.
+
+        `known` tolerates reported bugs of other parts of the app, precisely and loudly (a
+        KnownIssueWarning in the test summary): {"touch": (css selectors,), "scroll": (css selectors,),
+        "axe": (rule ids,)}. Put a comment with the bug next to it; remove it once fixed."""
         page = page or self.page
         page.wait_for_load_state()
         path = self.shot(page, suffix)
         assert_no_js_errors(page)
         viewport = getattr(page, "viewport_name", self.viewport)
-        if viewport == "phone" and scroll:
-            assert_no_horizontal_scroll(page)
-        if viewport == "tablet" and touch:
-            assert_touch_targets(page)
+        known = known or {}
+        if viewport == "phone":
+            assert_no_horizontal_scroll(page, known=tuple(known.get("scroll", ())))
+        if viewport == "tablet":
+            assert_touch_targets(page, known=tuple(known.get("touch", ())))
         if axe:
-            assert_accessible(page)
+            assert_accessible(page, known=tuple(known.get("axe", ())))
         return path
 
 
@@ -423,13 +490,13 @@ function describe(el) {
 """
 
 _SCROLL_JS = (
-    "(screenWidth) => {"
+    "([screenWidth, known]) => {"
     + _DESCRIBE_JS
     + """
   // A mobile browser widens its layout viewport to fit wide content, so compare with the screen's width.
   const width = Math.min(window.innerWidth, screenWidth);
   const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
-  const wide = [];
+  const wide = [], tolerated = [];
   if (scrollWidth > width) {
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
@@ -446,17 +513,23 @@ _SCROLL_JS = (
         }
         if (st.overflowX !== 'visible') { clipped = true; break; }
       }
-      if (!clipped) wide.push(describe(el) + ' right=' + Math.round(r.right));
+      if (clipped) continue;
+      const text = describe(el) + ' right=' + Math.round(r.right);
+      (known.some((sel) => el.matches(sel)) ? tolerated : wide).push(text);
       if (wide.length >= 10) break;
     }
   }
-  return {width, scrollWidth, wide};
+  return {width, scrollWidth, wide, tolerated};
 }"""
 )
 
 
-def assert_no_horizontal_scroll(page) -> None:
-    result = page.evaluate(_SCROLL_JS, page.viewport_size["width"])
+def assert_no_horizontal_scroll(page, known: tuple[str, ...] = ()) -> None:
+    """`known`: CSS selectors of reported bugs: if only they stick out, warn instead of failing."""
+    result = page.evaluate(_SCROLL_JS, [page.viewport_size["width"], list(known)])
+    if result["scrollWidth"] > result["width"] and result["tolerated"] and not result["wide"]:
+        _warn_known(page, f"horizontal scroll ({result['scrollWidth']} px)", result["tolerated"])
+        return
     assert result["scrollWidth"] <= result["width"], (
         f"Horizontal scrolling on {page.url} at {getattr(page, 'viewport_name', '?')}: content is "
         f"{result['scrollWidth']} px wide for a {result['width']} px screen. Sticking out: {result['wide']}"
@@ -464,7 +537,7 @@ def assert_no_horizontal_scroll(page) -> None:
 
 
 _TOUCH_JS = (
-    "(minimum) => {"
+    "([minimum, known]) => {"
     + _DESCRIBE_JS
     + """
   const main = document.querySelector('main') || document.body;
@@ -499,7 +572,7 @@ _TOUCH_JS = (
     const dy = Math.max(b.top - cy, 0, cy - b.bottom);
     return dx * dx + dy * dy < radius * radius;
   };
-  const offenders = [];
+  const offenders = [], tolerated = [];
   for (const t of targets) {
     const w = t.b.right - t.b.left, h = t.b.bottom - t.b.top;
     if (w >= minimum - 0.5 && h >= minimum - 0.5) continue;
@@ -507,19 +580,24 @@ _TOUCH_JS = (
     const cx = (t.b.left + t.b.right) / 2, cy = (t.b.top + t.b.bottom) / 2;
     const crowded = targets.some((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el)
       && !(t.el.labels && [...t.el.labels].includes(o.el)) && hits(cx, cy, o.b));
-    if (crowded) offenders.push(describe(t.el) + ' ' + Math.round(w) + 'x' + Math.round(h));
+    if (!crowded) continue;
+    const text = describe(t.el) + ' ' + Math.round(w) + 'x' + Math.round(h);
+    (known.some((sel) => t.el.matches(sel)) ? tolerated : offenders).push(text);
   }
-  return offenders;
+  return {offenders, tolerated};
 }"""
 )
 
 
-def touch_target_offenders(page, minimum: int = TOUCH_MIN) -> list[str]:
-    return page.evaluate(_TOUCH_JS, minimum)
+def touch_target_offenders(page, minimum: int = TOUCH_MIN, known: tuple[str, ...] = ()) -> list[str]:
+    result = page.evaluate(_TOUCH_JS, [minimum, list(known)])
+    _warn_known(page, "touch targets", result["tolerated"])
+    return result["offenders"]
 
 
-def assert_touch_targets(page, minimum: int = TOUCH_MIN) -> None:
-    offenders = touch_target_offenders(page, minimum)
+def assert_touch_targets(page, minimum: int = TOUCH_MIN, known: tuple[str, ...] = ()) -> None:
+    """`known`: CSS selectors of reported bugs to tolerate (they are still reported as warnings)."""
+    offenders = touch_target_offenders(page, minimum, known)
     assert not offenders, (
         f"Touch targets smaller than {minimum}px (and too close to others) on {page.url} at "
         f"{getattr(page, 'viewport_name', '?')}: " + "; ".join(offenders)
@@ -542,25 +620,70 @@ def _axe_source() -> str:
     return _AXE_SOURCE
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+_AXE_RUN_JS = """async (known) => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  // known: [[rule id, css selector or ''], ...]; a node is tolerated if its rule is listed and it lies
+  // inside the selector (or the selector is empty).
+  const tolerated = (rule, target) => known.some(([id, sel]) => {
+    if (id !== rule) return false;
+    if (!sel) return true;
+    const el = document.querySelector(target[0]);
+    return !!(el && el.closest(sel));
+  });
+  return r.violations.map((v) => {
+    const nodes = v.nodes.map((n) => ({
+      text: n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200),
+      known: tolerated(v.id, n.target),
+    }));
+    return {id: v.id, impact: v.impact, help: v.help,
+            nodes: nodes.filter((n) => !n.known).map((n) => n.text),
+            known: nodes.filter((n) => n.known).map((n) => n.text)};
+  });
+}"""
+
+
+def _known_pairs(known) -> list[list[str]]:
+    pairs = []
+    for spec in known:
+        rule, _, selector = spec.partition("@")
+        pairs.append([rule, selector])
+    return pairs
+
+
+def axe_violations(page, impacts=("serious", "critical"), known: tuple[str, ...] = ()) -> list[dict]:
     """axe-core violations of the given impacts on the current page. axe is evaluated through the
-    DevTools protocol (not a <script> tag), so the page's CSP (script-src 'self') stays on."""
+    DevTools protocol (not a <script> tag), so the page's CSP (script-src 'self') stays on.
+    Each violation: id, impact, help, nodes (offending), known (tolerated through `known`)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source() + "\n;0")
-    results = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '')"
-        ".replace(/\\s+/g, ' ').slice(0, 200))})); }"
-    )
+    results = page.evaluate(_AXE_RUN_JS, _known_pairs(known))
     return [v for v in results if v["impact"] in impacts]
 
 
-def assert_accessible(page, impacts=("serious", "critical")) -> None:
-    violations = axe_violations(page, impacts)
+def assert_accessible(page, impacts=("serious", "critical"), known: tuple[str, ...] = ()) -> None:
+    """`known`: reported bugs to tolerate on this screen, as "rule-id" or "rule-id@css selector" (only
+    nodes inside that selector); they are still reported as KnownIssueWarning."""
+    violations = axe_violations(page, impacts, tuple(known) + KNOWN_EVERYWHERE["axe"])
+    _warn_known(page, "axe", [f"{v['id']}: {'; '.join(v['known'])}" for v in violations if v["known"]])
+    violations = [v for v in violations if v["nodes"]]
     assert not violations, f"axe-core found {len(violations)} serious/critical problem(s) on {page.url}:\n" + "\n".join(
         f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations
     )
+
+
+class KnownIssueWarning(UserWarning):
+    """A reported bug in another part of the app that a journey tolerates for now."""
+
+
+def _warn_known(page, check: str, items: list[str]) -> None:
+    if items:
+        warnings.warn(
+            KnownIssueWarning(
+                f"KNOWN BUG tolerated ({check}) on {page.url} at {getattr(page, 'viewport_name', '?')}: "
+                + "; ".join(items)
+            ),
+            stacklevel=3,
+        )
 
 
 def assert_no_js_errors(page) -> None:
