@@ -46,7 +46,8 @@ from bench.common import (  # noqa: E402
 BENCH_DIR = ROOT / "bench"
 RESULTS = BENCH_DIR / "RESULTS.md"
 MODULE_TIMEOUT = 3600
-ORDER = ["bench_staff", "bench_load", "bench_export"]  # then the others alphabetically, bench_scale last
+ORDER = ["bench_load", "bench_staff"]  # then the others alphabetically, then the long ones
+LAST = ["bench_export", "bench_scale"]
 
 
 # ------------------------------------------------------------------------------------ discovery
@@ -55,8 +56,8 @@ def discover(only: set[str] | None) -> list[Path]:
 
     def key(p: Path):
         stem = p.stem
-        if stem == "bench_scale":
-            return (2, stem)
+        if stem in LAST:
+            return (2, LAST.index(stem))
         return (0, ORDER.index(stem)) if stem in ORDER else (1, stem)
 
     files.sort(key=key)
@@ -230,6 +231,20 @@ def write_results(section: str, vendor: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def section(vendor, started, info, load_before, load_after, db_url, quick, rows, partial="") -> str:
+    met = [r for r in rows if r.met is not None]
+    machine_text = "; ".join(f"{k}: {v}" for k, v in info.items())
+    return (
+        f"## {vendor} — {started:%Y-%m-%d %H:%M} UTC{' (quick run)' if quick else ''}{partial}\n\n"
+        f"Machine: {machine_text}.  \n"
+        f"Load average (1, 5, 15 min) before / after: {load_before} / {load_after} — other work was running "
+        f"on the machine when the load is above {info['nproc']}; latency and throughput suffer first.  \n"
+        f"Command: `{'DATABASE_URL=' + db_url + ' ' if vendor != 'sqlite' else ''}make bench"
+        f"{' BENCH_ARGS=--quick' if quick else ''}`\n\n{table(rows)}\n\n"
+        f"{sum(1 for r in met if r.met)} of {len(met)} goals met."
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
@@ -253,7 +268,9 @@ def main() -> int:
     all_rows: list[Row] = []
     script_outputs: list[tuple[str, str]] = []
     only = {x.strip() for x in args.only.split(",") if x.strip()} or None
-    for path in discover(only):
+    modules = discover(only)
+    info = machine(db_url)
+    for index, path in enumerate(modules, 1):
         t0 = time.perf_counter()
         print(f"  running {path.name} ...", flush=True)
         rows, text = run_module(path, quick=args.quick, env=env, log_dir=log_dir)
@@ -261,28 +278,19 @@ def main() -> int:
         all_rows += rows
         if text:
             script_outputs.append((path.name, text))
-    info = machine(db_url)
-    load_after = load_average()
+        if not args.no_results:  # written after every module, so a long run keeps what it measured
+            partial = "" if index == len(modules) else f" (partial: {index} of {len(modules)} modules done)"
+            write_results(section(vendor, started, info, load_before, load_average(), db_url, args.quick,
+                                  all_rows, partial), vendor)
     result = table(all_rows)
     print()
     print(result)
     met = [r for r in all_rows if r.met is not None]
     print(f"\n{sum(1 for r in met if r.met)} of {len(met)} goals met.  Load average before/after: "
-          f"{load_before} / {load_after} on {info['nproc']} CPUs.")
+          f"{load_before} / {load_average()} on {info['nproc']} CPUs.")
     for name, text in script_outputs:
         print(f"\n--- output of {name}\n{text[-3000:]}")
     if not args.no_results:
-        machine_text = "; ".join(f"{k}: {v}" for k, v in info.items())
-        section = (
-            f"## {vendor} — {started:%Y-%m-%d %H:%M} UTC{' (quick run)' if args.quick else ''}\n\n"
-            f"Machine: {machine_text}.  \n"
-            f"Load average (1, 5, 15 min) before / after: {load_before} / {load_after} — other work was running "
-            f"on the machine when the load is above {info['nproc']}; latency and throughput suffer first.  \n"
-            f"Command: `{'DATABASE_URL=' + db_url + ' ' if vendor != 'sqlite' else ''}make bench`"
-            f"{' (--quick)' if args.quick else ''}\n\n{result}\n\n"
-            f"{sum(1 for r in met if r.met)} of {len(met)} goals met."
-        )
-        write_results(section, vendor)
         print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
     return 0
 
