@@ -321,3 +321,39 @@ def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
     assert Inspection.objects.count() == 0
     expect(item.get_by_role("link", name="Sửa và gửi lại")).to_be_visible()
     expect(item.get_by_role("button", name="Xóa khỏi máy tính bảng")).to_be_visible()
+
+
+def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, login_as, inspector_assignment):
+    page = page_at("tablet")
+    assignment = inspector_assignment
+
+    login_as(page, "inspector")
+    page.goto(f"/offline/assignments/#a={assignment.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phiếu thử nghiệm")
+    for code in ("I1", "I2"):
+        _item(page, code).get_by_text("Có", exact=True).click()
+    _item(page, "I3").get_by_text("2", exact=True).click()
+    _item(page, "I4").locator('input[name="value:I4"]').fill("150")  # not a percentage: the server says so
+    _item(page, "I5").locator('input[name="value:I5"]').fill("7")
+    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+
+    page.goto("/offline/outbox/")
+    item = page.locator('.outbox-item[data-kind="inspection"]')
+    expect(item).to_have_attribute("data-status", "refused", timeout=30_000)
+    expect(item.get_by_role("alert")).to_contain_text("I4")
+    client_uuid = item.get_attribute("data-uuid")
+    assert Inspection.objects.count() == 0
+
+    item.get_by_role("link", name="Sửa và gửi lại").click()
+    field = _item(page, "I4").locator('input[name="value:I4"]')
+    expect(field).to_have_value("150")
+    field.fill("95")
+    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
+    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+    page.goto("/offline/outbox/")
+    expect(page.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
+    inspection = Inspection.objects.get()
+    assert str(inspection.client_uuid) == client_uuid
+    assert Answer.objects.get(inspection=inspection, item__code="I4").value == "95"
+    assert page.congvu_errors == []

@@ -242,9 +242,12 @@ async function renderForm(entry, state, editing) {
   ].filter(Boolean));
 }
 
+// A fix of a refused record keeps its own draft, so its new photos are kept too until resent.
+const draftId = () => (current.editing ? `edit-${current.editing}` : current.entry.assignment.id);
+
 async function saveDraftNow() {
-  if (!current || current.editing) return;
-  await store.saveDraft("inspection", current.entry.assignment.id, readForm(current.entry));
+  if (!current) return;
+  await store.saveDraft("inspection", draftId(), readForm(current.entry));
 }
 
 form.addEventListener("input", () => saveDraftNow());
@@ -294,7 +297,7 @@ form.addEventListener("submit", async (event) => {
   const baseVersion = existing ? existing.version : null;
   if (editing) await resubmit(editing, { payload, photos, title, subtitle });
   else await enqueue({ kind: "inspection", title, subtitle, payload, photos, target, baseVersion });
-  await store.deleteDraft("inspection", entry.assignment.id);
+  await store.deleteDraft("inspection", draftId());
   current = null;
   location.hash = "";
   flash(t("insp.submitted"));
@@ -310,8 +313,11 @@ async function route() {
       entry = record && findEntry(record.payload.assignment);
       if (entry) {
         editing = record.uuid;
-        state = { answers: {}, summary: record.payload.summary, inspected_on: record.payload.inspected_on };
-        for (const a of record.payload.answers) state.answers[a.item] = { value: a.value, note: a.note, photos: a.evidence || [] };
+        state = await store.loadDraft("inspection", `edit-${record.uuid}`);
+        if (!state) {
+          state = { answers: {}, summary: record.payload.summary, inspected_on: record.payload.inspected_on };
+          for (const a of record.payload.answers) state.answers[a.item] = { value: a.value, note: a.note, photos: a.evidence || [] };
+        }
       }
     } else {
       entry = findEntry(hash.get("a"));

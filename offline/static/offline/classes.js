@@ -116,9 +116,11 @@ function readMarks() {
   }));
 }
 
+const draftId = () => (current.editing ? `edit-${current.editing}` : current.session.id);
+
 async function saveDraftNow() {
-  if (!current || current.editing) return;
-  await store.saveDraft("attendance", current.session.id, { marks: readMarks() });
+  if (!current) return;
+  await store.saveDraft("attendance", draftId(), { marks: readMarks() });
 }
 
 function defaultMinutes(status) {
@@ -180,7 +182,7 @@ form.addEventListener("submit", async (event) => {
     else await enqueue({ kind: "attendance", title, subtitle, payload, target: { session: session.id, class: klass.id },
                          baseVersion: await baseVersionFor(session) });
   }
-  await store.deleteDraft("attendance", session.id);
+  await store.deleteDraft("attendance", draftId());
   current = null;
   location.hash = "";
   flash(t("class.submitted"));
@@ -193,7 +195,11 @@ async function route() {
   if (hash.has("edit")) {
     const record = await store.getRecord(hash.get("edit"));
     found = record && findSession(record.target.session);
-    if (found) { marks = record.payload.marks; editing = record.uuid; }
+    if (found) {
+      editing = record.uuid;
+      const draft = await store.loadDraft("attendance", `edit-${record.uuid}`);
+      marks = draft ? draft.marks : record.payload.marks;
+    }
   } else if (hash.has("s")) {
     found = findSession(hash.get("s"));
     if (found) {

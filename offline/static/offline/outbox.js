@@ -6,7 +6,7 @@
 //
 // States: waiting → sending → sent | refused (the server's reason is kept; the user may fix and resend).
 // Network failures, 5xx and an ended session leave the record waiting for the next round.
-import { config, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import * as store from "./store.js";
 import { senders, LoginNeeded, ServerRefused, Unreachable } from "./api.js";
 
@@ -147,4 +147,3 @@ export function startAutoSync() {
   syncSoon(500);
 }
 
-export { config };

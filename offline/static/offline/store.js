@@ -67,7 +67,6 @@ export const updatePhoto = (record) => put("blobs", record);
 export async function dropUnusedPhotos() {
   await transaction(["blobs", "drafts", "outbox"], "readwrite", async (s) => {
     const needed = new Set();
-    for (const draft of await done(s.drafts.getAll())) for (const sha of draft.photos || []) needed.add(sha);
     for (const draft of await done(s.drafts.getAll())) {
       for (const answer of Object.values(draft.answers || {})) for (const sha of answer.photos || []) needed.add(sha);
     }
