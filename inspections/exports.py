@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.xlsx import XlsxWriter
 from inspections.models import AnswerType, Inspection, TemplateVersion
@@ -80,7 +81,7 @@ def xlsform_export(*, version: TemplateVersion) -> bytes:
 # ------------------------------------------------------------------------------ inspection report
 def inspection_report_xlsx(*, inspection: Inspection) -> bytes:
     writer = XlsxWriter()
-    writer.sheet(_("Report"), [_("Section"), _("Code"), _("Item"), _("Legal basis"), _("Answer"), _("Score"),
+    writer.sheet(_("Report"), [_("Section"), _("Code"), pgettext("checklist", "Item"), _("Legal basis"), _("Answer"), _("Score"),
                                _("Maximum"), _("Failed"), _("Critical"), _("Note"), _("Photos")],
                  widths=[24, 10, 60, 30, 14, 8, 8, 8, 8, 40, 8])
     for block in inspection_sheet(inspection=inspection):
@@ -111,7 +112,7 @@ def findings_register_xlsx(*, findings) -> object:
     today = timezone.localdate()
     writer = XlsxWriter()
     writer.sheet(_("Findings and actions"), [
-        _("Finding"), _("Unit"), _("Inspection date"), _("Template"), _("Item"), _("Critical"), _("Finding"),
+        _("Finding"), _("Unit"), _("Inspection date"), _("Template"), pgettext("checklist", "Item"), _("Critical"), _("Finding"),
         _("Corrective action"), _("Responsible unit"), _("Responsible person"), _("Due date"), _("Status"),
         _("Overdue"), _("Done on"),
     ], widths=[8, 36, 14, 14, 10, 8, 50, 50, 30, 24, 12, 14, 8, 12])

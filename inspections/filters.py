@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import subtree_bounds
 from core.text import fold
+from core.widgets import FastSelect
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -58,7 +59,7 @@ class _UnitPeriodMixin:
 
 def _unit_filter():
     return django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units,
-                                            method="filter_unit")
+                                            method="filter_unit", widget=FastSelect(label_field="name"))
 
 
 def _date_filters():

@@ -737,6 +737,10 @@ def action_create(*, actor, finding: Finding, description: str, due_date: dt.dat
         raise ValidationError({"description": _("Describe the corrective action.")})
     if due_date is None:
         raise ValidationError({"due_date": _("Give a due date.")})
+    if unit is not None:
+        low, high = subtree_bounds(finding.unit.path)
+        if not (low <= unit.path < high):
+            raise ValidationError({"unit": _("The responsible unit must be the inspected unit or one of its sub-units.")})
     action = CorrectiveAction(
         finding=finding, unit=unit or finding.unit, responsible_person=responsible_person,
         description=description.strip(), due_date=due_date, created_by=_user(actor),

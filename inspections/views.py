@@ -4,6 +4,7 @@ views_manage.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.contrib import messages
@@ -170,7 +171,7 @@ class FillView(ScopedViewMixin, View):
                 from inspections.scoring import normalise
 
                 on = request.POST.get("inspected_on") or None
-                inspected_on = normalise(AnswerType.DATE, on) if on else None
+                inspected_on = dt.date.fromisoformat(normalise(AnswerType.DATE, on)) if on else None
                 inspection = services.inspection_save(
                     actor=request.user, assignment=assignment, answers=answers, submit=submit,
                     inspected_on=inspected_on, summary=request.POST.get("summary", ""),
