@@ -52,3 +52,36 @@ class LoginBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+# ------------------------------------------------------------------------- API error responses
+ERROR_CODES = {
+    "400": "The request is not valid (field errors or filter errors).",
+    "401": "Not authenticated, or the session expired.",
+    "403": "Not allowed (missing permission, or the second login step is pending).",
+    "404": "Not found, or outside your scope.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation can answer with these errors (they are
+    real answers of the API), so the schema says so and clients/fuzzers can rely on it."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(
+        "Error",
+        {"type": "object", "additionalProperties": True, "description": "An error: `detail` or field → messages."},
+    )
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_CODES.items():
+                if code == "400" and method == "delete":
+                    continue
+                responses.setdefault(
+                    code,
+                    {"description": description,
+                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                )
+    return result
