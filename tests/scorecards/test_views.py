@@ -17,6 +17,8 @@ from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
 
 Q2 = {"period": "2026-Q2"}
+QUERIES_TABLE = 33
+QUERIES_API = 31
 
 
 def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
@@ -241,3 +243,31 @@ def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
     assert response.status_code == 200
     assert [i.unit_id for i in response.context["object_list"]] == [tree["alpha"].pk]
     assert f'href="{behind_on_hours.replace("&", "&amp;")}"' in page.content.decode()
+
+
+def _grow(tree, n):
+    from tests.factories import make_staff, make_unit
+
+    for i in range(n):
+        unit = make_unit(f"Phòng mở rộng {i}", parent=tree["gamma"])
+        make_staff(unit, f"Người mở rộng {i}")
+
+
+def test_table_and_api_take_the_same_queries_for_more_units(login, api, cast, tree, records,
+                                                              django_assert_num_queries):
+    client = login(cast["admin"])
+    client.get(reverse("scorecards:table"), Q2)  # warm the session and the user's grants
+    rest = api(cast["admin"])
+    rest.get(f"/api/v1/scorecards/{tree['province'].pk}/", Q2)  # warm up as well
+    with django_assert_num_queries(QUERIES_TABLE) as first:
+        client.get(reverse("scorecards:table"), Q2)
+    with django_assert_num_queries(QUERIES_API):
+        rest.get(f"/api/v1/scorecards/{tree['province'].pk}/", Q2)
+    _grow(tree, 15)
+    with django_assert_num_queries(QUERIES_TABLE):
+        response = client.get(reverse("scorecards:table"), Q2)
+    assert len(response.context["rows"]) == 21
+    with django_assert_num_queries(QUERIES_API):
+        body = rest.get(f"/api/v1/scorecards/{tree['province'].pk}/", Q2).json()
+    assert len(body["sub_units"]) == 3
+    assert first is not None
