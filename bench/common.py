@@ -169,10 +169,10 @@ def gunicorn(*, workers: int | None = None, threads: int = 4, env: dict | None =
     proc = subprocess.Popen(cmd, env=env or bench_env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 180  # a busy machine can be very slow to start workers
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                with urllib.request.urlopen(base + "/healthz", timeout=60) as response:
                     if response.status == 200:
                         break
             except OSError:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import timezone
 
 from staff.demo import DEMO_LOGINS, DEMO_PASSWORD, SeedContext
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 t0 = time.perf_counter()
                 importlib.import_module(f"{label}.demo").seed(ctx)
                 self.stdout.write(f"  {label}: {time.perf_counter() - t0:.1f} s")
+            _reset_sequences()
         self.stdout.write(self.style.SUCCESS(f"Demo province loaded ({scale}) in {time.perf_counter() - started:.1f} s: "
                                              + "; ".join(ctx.notes)))
         self._print_logins()
@@ -48,3 +50,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, what in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {what}")
+
+
+def _reset_sequences() -> None:
+    """The seeders write rows with explicit primary keys (bulk_create with pk set); on PostgreSQL the
+    id sequences must then move past them, or the next normal insert fails with a duplicate key."""
+    if connection.vendor != "postgresql":
+        return
+    models = [m for label in SEED_ORDER for m in apps.get_app_config(label).get_models()]
+    models += list(apps.get_app_config("auth").get_models())
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
