@@ -93,6 +93,24 @@ def _staff_write(queryset):
     return staff_directory_xlsx(staff_qs=queryset, handle_large=True)
 
 
+def _findings_filterset(data, queryset, request):
+    from inspections.filters import FindingFilterSet
+
+    return FindingFilterSet(data, queryset=queryset, request=request)
+
+
+def _findings_queryset(user):
+    from inspections import selectors
+
+    return selectors.finding_list(user=user)
+
+
+def _findings_write(queryset):
+    from inspections.exports import findings_register_xlsx
+
+    return findings_register_xlsx(findings=queryset)
+
+
 EXPORTS: dict[str, ExportKind] = {
     "staff_directory": ExportKind(
         key="staff_directory",
@@ -103,6 +121,16 @@ EXPORTS: dict[str, ExportKind] = {
         write=_staff_write,
         filename=lambda day: f"danh-ba-can-bo-{day:%Y%m%d}.xlsx",
         list_url="staff:staff-list",
+    ),
+    "findings_register": ExportKind(
+        key="findings_register",
+        label=_("Findings and corrective actions"),
+        perm=(Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE),
+        filterset=_findings_filterset,
+        queryset=_findings_queryset,
+        write=_findings_write,
+        filename=lambda day: f"so-theo-doi-phat-hien-{day:%Y%m%d}.xlsx",
+        list_url="inspections:finding-list",
     ),
 }
 

@@ -191,3 +191,43 @@ def test_member_without_unit_role_can_still_use_my_exports(login, cast):
     assert login(cast["member"]).get(reverse("jobs:export-list")).status_code == 200
 
 
+
+
+def test_findings_register_in_the_background_matches_the_screen_export(
+    login, cast, tree, run_db_worker, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from inspections import services as inspection_services
+    from tests.inspections.conftest import GOOD_ANSWERS, fill, make_checklist
+
+    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch 2026", unit=tree["province"])
+    assignment = inspection_services.assignment_create(
+        actor=None, plan=plan, unit=tree["gamma_office"], template_version=make_checklist(),
+        due_date=dt.date(2026, 6, 30), lead=cast["inspector"])
+    answers = [a if a.item != "I1" else type(a)("I1", "no", note="Không đeo thẻ") for a in GOOD_ANSWERS]
+    finding = fill(assignment, answers).findings.get()
+    inspection_services.action_create(actor=None, finding=finding, description="Đeo thẻ", due_date=dt.date(2026, 7, 1))
+    client = login(cast["inspector"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:export-start"), {"kind": "findings_register"})
+    run_db_worker()
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows_done, job.rows_total) == (ExportStatus.DONE, 1, 1)
+    background = _rows(b"".join(client.get(reverse("jobs:export-download", args=[job.pk])).streaming_content))
+    screen = _rows(b"".join(client.get(reverse("inspections:finding-export")).streaming_content))
+    assert background == screen
+    assert [r[7] for r in background] == ["Biện pháp khắc phục", "Đeo thẻ"]
+    # The HR officer has no inspection permission: the kind is not offered and cannot be started.
+    assert login(cast["hr"]).get(reverse("jobs:export-start"), {"kind": "findings_register"}).status_code == 404
+
+
+def test_my_exports_page_costs_the_same_queries_for_5_or_25_rows(login, cast, django_assert_num_queries):
+    client = login(cast["hr"])
+    for size in (5, 25):
+        ExportJob.objects.all().delete()
+        ExportJob.objects.bulk_create(ExportJob(owner=cast["hr"], kind="staff_directory") for _ in range(size))
+        client.get(reverse("jobs:export-list"))  # warm the session and grants
+        with django_assert_num_queries(5):
+            response = client.get(reverse("jobs:export-list"), {"page_size": size})
+        assert len(response.context["object_list"]) == size

@@ -80,3 +80,17 @@ def test_send_reminders_now_runs_here(cast, capsys):
     out = capsys.readouterr().out
     assert out.splitlines() == ["class_sessions: 0", "enrollment_changes: 0", "corrective_actions: 0",
                                 "assignments_due: 0", "emails_retried: 0"]
+
+
+def test_my_notifications_costs_the_same_queries_for_5_or_25_rows(login, cast, django_assert_num_queries):
+    client = login(cast["hr"])
+    for size in (5, 25):
+        Notification.objects.all().delete()
+        Notification.objects.bulk_create(
+            Notification(recipient=cast["hr"], kind="other", object_ref=f"x:{i}", occasion="a", title=f"T{i}")
+            for i in range(size)
+        )
+        client.get(reverse("notifications:list"))
+        with django_assert_num_queries(6):  # session, user, grants, unread count, page count, page
+            response = client.get(reverse("notifications:list"), {"page_size": size})
+        assert len(response.context["object_list"]) == size
