@@ -1,5 +1,6 @@
-"""Demo data: publish the quarters of the demo year that have ended, so scorecards have snapshots
-and trends from the start."""
+"""Demo data: publish the previous year and the quarters of the demo year that have ended, so
+scorecards have snapshots, trends and a change since the previous period from the start (and the
+yearly table does not have to recompute last year live)."""
 
 from django.utils import timezone
 
@@ -10,6 +11,10 @@ from scorecards.periods import Period
 def seed(ctx) -> None:
     today = timezone.localdate()
     published = []
+    previous_year = Period(ctx.year - 1)
+    if previous_year.end < today:
+        services.period_publish(actor=None, period=previous_year, note="Demo", today=today)
+        published.append(previous_year.key)
     for quarter in range(1, 5):
         period = Period(ctx.year, quarter=quarter)
         if period.end >= today:
