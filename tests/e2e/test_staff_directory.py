@@ -58,11 +58,7 @@ def test_hr_searches_opens_exports_and_switches_language(page, journey, director
         facts = page.locator("main dl.facts")
         expect(facts).to_contain_text("A001")
         expect(facts).to_contain_text("Sở Alpha")
-        # KNOWN BUG (audit, reported): the "Change history" table (audit/templates/audit/includes/history.html)
-        # scrolls sideways on the phone (`.table` is overflow-x:auto) but has nothing focusable, so keyboard
-        # users cannot scroll it (axe scrollable-region-focusable, serious). Fix: tabindex="0" plus
-        # role="region" and an aria-label on scrolling tables. Remove this once fixed.
-        journey.check(known={"axe": ("scrollable-region-focusable@section.history",)})
+        journey.check()
 
     with journey.step("export to excel"):
         page.go_back()
