@@ -42,6 +42,24 @@ def _wait_until_kept(page, count):
     _poll(page, f"() => caches.open('congvu-pages').then(c => c.keys()).then(k => k.length >= {count})")
 
 
+def _tablet(page_at):
+    page = page_at("tablet")
+    page.console_log = []
+    page.on("console", lambda message: page.console_log.append(f"{message.type}: {message.text}"))
+    return page
+
+
+def _expect_flash(page, text):
+    """The confirmation line; on failure say what the page showed instead (errors, console)."""
+    try:
+        expect(page.locator("[data-flash]")).to_contain_text(text)
+    except AssertionError as exc:
+        errors = page.locator("[data-errors]")
+        shown = errors.inner_text() if errors.count() else ""
+        exc.add_note(f"errors shown: {shown!r}; script errors: {page.congvu_errors}; console: {page.console_log[-10:]}")
+        raise
+
+
 def _item(page, code):
     return page.locator(f'.checklist-item[data-item="{code}"]')
 
@@ -64,7 +82,7 @@ def inspector_assignment(e2e_cast):
 
 
 def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspector_assignment, shot):
-    page = page_at("tablet")
+    page = _tablet(page_at)
     context = page.context
     assignment = inspector_assignment
 
@@ -105,7 +123,7 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     assert_accessible(page)
     shot(page, "offline-inspection", "tablet-form")
     page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+    _expect_flash(page, "Đã nộp vào hộp thư đi")
 
     # Still offline: the outbox page opens from the cache and survives a reload.
     page.goto("/offline/outbox/")
@@ -185,7 +203,7 @@ def hr_class(e2e_cast):
 def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class, e2e_cast, shot):
     from training.models import Attendance, AttendanceSubmission
 
-    page = page_at("tablet")
+    page = _tablet(page_at)
     context = page.context
     session = hr_class.sessions.order_by("date").first()
     people = e2e_cast["people"]
@@ -207,7 +225,7 @@ def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class
     assert_touch_targets(page)
     assert_accessible(page)
     page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã lưu điểm danh")
+    _expect_flash(page, "Đã lưu điểm danh")
 
     page.goto("/offline/outbox/")
     item = page.locator('.outbox-item[data-kind="attendance"]')
@@ -237,7 +255,7 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     from training import services as training_services
     from training.models import Attendance
 
-    page = page_at("tablet")
+    page = _tablet(page_at)
     context = page.context
     session = hr_class.sessions.order_by("date").first()
     an = hr_class.enrollments.get(staff=e2e_cast["people"]["an"])
@@ -250,7 +268,7 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     context.set_offline(True)
     page.get_by_role("button", name="Tất cả có mặt").click()
     page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã lưu điểm danh")
+    _expect_flash(page, "Đã lưu điểm danh")
 
     # Meanwhile someone else saves this session's roll call on the server.
     training_services.attendance_save(
@@ -290,7 +308,7 @@ def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
     from core.permissions import Role
     from tests.factories import UserFactory, grant
 
-    page = page_at("tablet")
+    page = _tablet(page_at)
     context = page.context
     assignment = inspector_assignment
 
@@ -305,7 +323,7 @@ def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
     _item(page, "I4").locator('input[name="value:I4"]').fill("100")
     _item(page, "I5").locator('input[name="value:I5"]').fill("3")
     page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+    _expect_flash(page, "Đã nộp vào hộp thư đi")
 
     # While the tablet is offline the plan changes: another inspector now leads this assignment.
     other = UserFactory(username="inspector_b")
@@ -324,7 +342,7 @@ def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
 
 
 def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, login_as, inspector_assignment):
-    page = page_at("tablet")
+    page = _tablet(page_at)
     assignment = inspector_assignment
 
     login_as(page, "inspector")
@@ -336,7 +354,7 @@ def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, log
     _item(page, "I4").locator('input[name="value:I4"]').fill("150")  # not a percentage: the server says so
     _item(page, "I5").locator('input[name="value:I5"]').fill("7")
     page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+    _expect_flash(page, "Đã nộp vào hộp thư đi")
 
     page.goto("/offline/outbox/")
     item = page.locator('.outbox-item[data-kind="inspection"]')
@@ -350,7 +368,7 @@ def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, log
     expect(field).to_have_value("150")
     field.fill("95")
     page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    expect(page.locator("[data-flash]")).to_contain_text("Đã nộp vào hộp thư đi")
+    _expect_flash(page, "Đã nộp vào hộp thư đi")
     page.goto("/offline/outbox/")
     expect(page.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
     inspection = Inspection.objects.get()
