@@ -87,7 +87,7 @@ def scorecard_xlsx(data: dict) -> bytes:
 
     subtree = sorted((s for s in table.shown.values() if s.unit.path.startswith(unit.path)
                       and s.unit_id in data["visible"]), key=lambda s: s.unit.path)
-    ws = wb.create_sheet(_("Per unit")[:31])
+    ws = wb.create_sheet(_("Each unit of the subtree")[:31])
     per_unit_headers = [_("Code"), _("Unit"), _("Headcount"), _("Total score")] + [c.label for c in score.criteria]
     _table(ws, 1, per_unit_headers, [
         [s.unit.code, s.unit.name, s.headcount, _r(s.total)]
