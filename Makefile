@@ -50,7 +50,7 @@ format: $(VENV)/.dev-installed
 
 # Project strings (core, staff, shared templates) live in locale/; each other app keeps its own
 # <app>/locale/. Fill Vietnamese with scripts/po_fill.py, then compile.
-APPS_WITH_LOCALE := training inspections scorecards offline jobs notifications
+APPS_WITH_LOCALE := training inspections scorecards offline jobs notifications audit
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=tests \
 	    $(foreach a,$(APPS_WITH_LOCALE),--ignore=$(a)) --no-obsolete
