@@ -114,7 +114,7 @@ def inspection_team(cast, tree):
 
 def _finding(inspection_team, tree):
     assignment = inspection_services.assignment_create(
-        actor=None, plan=inspection_team["plan"], unit=tree["alpha1"], template_version=inspection_team["checklist"],
+        actor=None, plan=inspection_team["plan"], unit=tree["alpha"], template_version=inspection_team["checklist"],
         due_date=TODAY - dt.timedelta(days=30), lead=inspection_team["lead"], members=[inspection_team["member"]])
     answers = [a if a.item != "I1" else type(a)("I1", "no", note="Không đeo thẻ") for a in GOOD_ANSWERS]
     inspection = fill(assignment, answers, on=TODAY - dt.timedelta(days=31))
