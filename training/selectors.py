@@ -44,7 +44,16 @@ from training.models import (
     Outcome,
     TrainingClass,
     TrainingRequirement,
+    _sees_all,
 )
+
+
+def staff_in_scope(user, perms=TRAINING_READ) -> QuerySet[Staff]:
+    """Staff the user may see for training (or themselves). Superusers see everyone (Staff.visible_to ORs the own
+    record onto an empty Q for them, which would narrow it to themselves)."""
+    if _sees_all(user):
+        return Staff.objects.all()
+    return Staff.objects.visible_to(user, perms)
 
 
 def default_requirement_minutes() -> int:
@@ -59,7 +68,7 @@ def minutes_to_periods(minutes: int) -> float:
 def course_list(*, user, filters=None, request=None) -> QuerySet[Course]:
     from training.filters import CourseFilterSet
 
-    qs = Course.objects.visible_to(user).select_related("owner_unit").annotate(class_count=Count("classes"))
+    qs = Course.objects.visible_to(user).select_related("owner_unit").annotate(class_count=Count("classes")).order_by("code")
     if filters is not None:
         qs = CourseFilterSet(filters, queryset=qs, request=request).qs
     return qs
@@ -79,6 +88,7 @@ def class_list(*, user, filters=None, request=None) -> QuerySet[TrainingClass]:
             confirmed_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.CONFIRMED), distinct=True),
             waitlist_count=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED), distinct=True),
         )
+        .order_by("-start_date", "code")
     )
     if filters is not None:
         qs = TrainingClassFilterSet(filters, queryset=qs, request=request).qs
@@ -339,7 +349,7 @@ def hours_ledger(*, user, year: int, filters=None, request=None, status: str | N
     from training.filters import HoursFilterSet
 
     today = today or timezone.localdate()
-    qs = Staff.objects.visible_to(user, TRAINING_READ).filter(status=StaffStatus.ACTIVE).select_related("unit")
+    qs = staff_in_scope(user).filter(status=StaffStatus.ACTIVE).select_related("unit")
     if filters is not None:
         fs = HoursFilterSet(filters, queryset=qs, request=request)
         qs = fs.qs

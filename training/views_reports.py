@@ -71,7 +71,7 @@ class PersonRecordExportView(ScopedViewMixin, View):
     required_perm = READ_OR_OWN
 
     def get(self, request, pk):
-        person = get_object_or_404(Staff.objects.visible_to(request.user, READ_OR_OWN).select_related("unit"), pk=pk)
+        person = get_object_or_404(selectors.staff_in_scope(request.user, READ_OR_OWN).select_related("unit"), pk=pk)
         if not has_perm(request.user, TRAINING_READ) and person.user_id != request.user.pk:
             raise Http404
         year = year_from(request.GET)
@@ -228,7 +228,7 @@ class ExternalListView(ScopedViewMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             code = data.pop("staff_code").strip()
-            staff = (Staff.objects.visible_to(request.user, TRAINING_READ).filter(staff_code=code).first() if code
+            staff = (selectors.staff_in_scope(request.user).filter(staff_code=code).first() if code
                      else staff_for_user(user=request.user))
             if staff is None:
                 form.add_error("staff_code", _("No staff member with this code in your scope."))

@@ -100,3 +100,15 @@ def test_requirement_most_specific_rule_wins(tree, people):
     none = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path="", rules=[])
     assert none.minutes == 40 * 45
     assert CourseCategory.SERVICE_CULTURE == "service_culture"
+
+
+def test_superuser_sees_every_class_and_person(tree, people, course):
+    from tests.factories import UserFactory
+    from training.models import TrainingClass
+    from training.selectors import hours_ledger
+
+    root = UserFactory(username="root", is_superuser=True)
+    make_class(course, tree["beta"], code="L-BETA")
+    assert list(TrainingClass.objects.visible_to(root).values_list("code", flat=True)) == ["L-BETA"]
+    assert TrainingClass.objects.attendable_by(root).count() == 1
+    assert sorted(r.staff.staff_code for r in hours_ledger(user=root, year=2026)) == ["A001", "A002", "B001", "G001"]
