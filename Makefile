@@ -26,8 +26,10 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
-	@echo "CongVu is at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "CongVu is at http://127.0.0.1:8000 (Ctrl+C to stop); background jobs run in a database worker beside it"
+	DJANGO_DEBUG=true $(BIN)/python manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests (tests/e2e): axe-core from the npm registry, pinned by tests/e2e/package-lock.json.
 E2E_AXE := tests/e2e/node_modules/axe-core/axe.min.js

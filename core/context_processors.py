@@ -14,6 +14,7 @@ MENU = [
     ("inspections:home", _("Inspections"), (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)),
     ("scorecards:home", _("Scorecards"), Perm.SCORECARD_VIEW),
     ("staff:role-list", _("Roles"), Perm.ROLE_MANAGE),
+    ("notifications:list", _("Notifications"), None),
 ]
 
 
