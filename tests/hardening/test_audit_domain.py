@@ -1,7 +1,12 @@
 """The audit trail covers the other apps' records too: training (enrollments, attendance marks)
-and scorecards; inspections are prepared in audit/models.py (see the note there)."""
+, inspections (submission and approval) and scorecards."""
+
+import datetime as dt
 
 from audit.selectors import audited_models, model_key, record_history
+from inspections import services as insp_services
+from inspections.models import Answer, Inspection
+from tests.inspections.conftest import GOOD_ANSWERS, assignment, checklist, plan, team  # noqa: F401
 from tests.training.conftest import course, klass  # noqa: F401
 from training import services as training_services
 from training.models import Attendance, Enrollment
@@ -10,7 +15,10 @@ EXPECTED = {
     "staff.unit", "staff.staff", "staff.staffunithistory", "staff.roleassignment",
     "training.course", "training.trainingclass", "training.classsession", "training.enrollment",
     "training.attendance", "training.certificate", "training.trainingrequirement", "training.externaltraining",
-    "scorecards.scorecardmodel", "scorecards.criterion",
+    "inspections.checklisttemplate", "inspections.templateversion", "inspections.section", "inspections.item",
+    "inspections.inspectionplan", "inspections.assignment", "inspections.assignmentmember",
+    "inspections.inspection", "inspections.answer", "inspections.evidence", "inspections.finding",
+    "inspections.correctiveaction", "scorecards.scorecardmodel", "scorecards.criterion",
     "scorecards.publishedperiod", "scorecards.scorecardsnapshot",
 }
 
@@ -36,3 +44,14 @@ def test_enrollment_changes_and_attendance_marks_are_in_the_trail(klass, people,
     mark = Attendance.objects.get(session=session, enrollment=other)
     rows = list(Attendance.history.filter(id=mark.pk).order_by("history_id"))
     assert [r.status for r in rows] == ["present", "late"]
+
+
+def test_inspection_submission_answers_and_approval_are_in_the_trail(assignment, cast):  # noqa: F811
+    inspection = insp_services.inspection_save(actor=cast["inspector"], assignment=assignment, answers=GOOD_ANSWERS,
+                                               inspected_on=dt.date(2026, 5, 4), submit=True)
+    insp_services.inspection_approve(actor=cast["inspector"], inspection=inspection)
+    statuses = list(Inspection.history.filter(id=inspection.pk).order_by("history_id").values_list("status", flat=True))
+    assert statuses[-1] == "approved" and "submitted" in statuses
+    assert Answer.history.filter(inspection_id=inspection.pk).count() >= len(GOOD_ANSWERS)
+    latest = record_history(obj=Inspection.objects.get(pk=inspection.pk))[0]
+    assert latest.kind == "changed" and "status" in {c.field for c in latest.changes}
