@@ -5,12 +5,13 @@ from staff.models import RoleAssignment, Staff, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "kind", "parent", "parent_code", "depth", "active"]
         read_only_fields = ["depth"]
+        extra_kwargs = {"kind": {"required": True}}
 
 
 class StaffSerializer(serializers.ModelSerializer):

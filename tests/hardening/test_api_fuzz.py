@@ -27,8 +27,6 @@ TIME_BUDGET = float(os.environ.get("FUZZ_TIME_BUDGET", "120"))  # seconds for th
 # report); listed so that CI stays green while they are fixed, and removed as soon as they are.
 # A NEW failing operation fails the test; a listed one that now passes fails it too (strict).
 KNOWN = {
-    "POST /api/v1/units/": "500: UnitSerializer lets `kind` default but services.unit_create requires it",
-    "GET /api/v1/units/": "schema: Unit.parent_code is null for the root unit but documented as string",
     "POST /api/v1/checklist-templates/": "500: template_create() requires `kind`, serializer does not",
     "GET /api/v1/my-classes/": "schema: returns {classes: [...]} but documented as an array",
     "GET /api/v1/scorecards/": "schema: documented as an array, returns one object",
