@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import subtree_bounds
 from core.text import fold
+from core.widgets import FastSelect
 from staff.filters import visible_units
 from staff.models import StaffCategory
 from training.models import (
@@ -62,7 +63,8 @@ class CourseFilterSet(django_filters.FilterSet):
 
 class TrainingClassFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
+        widget=FastSelect(label_field="name"))
     category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices, field_name="course__category")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassStatus.choices)
     course = django_filters.NumberFilter(label=_("Course"), field_name="course_id", widget=forms.HiddenInput)
@@ -90,7 +92,8 @@ class TrainingClassFilterSet(django_filters.FilterSet):
 
 class SessionFilterSet(django_filters.FilterSet):
     training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
+        widget=FastSelect(label_field="name"))
     start = PeriodDateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
     year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
@@ -106,7 +109,8 @@ class SessionFilterSet(django_filters.FilterSet):
 class EnrollmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit"
+        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit",
+        widget=FastSelect(label_field="name")
     )
     training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
     staff = django_filters.NumberFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
@@ -137,7 +141,8 @@ class EnrollmentFilterSet(django_filters.FilterSet):
 class CertificateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit"
+        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit",
+        widget=FastSelect(label_field="name")
     )
     year = django_filters.NumberFilter(label=_("Year"), field_name="serial_year")
     start = PeriodDateFilter(label=_("From"), field_name="issued_on", lookup_expr="gte")
@@ -164,7 +169,8 @@ class HoursFilterSet(django_filters.FilterSet):
     """Filters the people of the hours ledger; `year` and `status` are read by the selector."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
+    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
+        widget=FastSelect(label_field="name"))
     category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
     year = django_filters.NumberFilter(label=_("Year"), method="noop")
     status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")
