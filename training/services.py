@@ -76,7 +76,8 @@ def course_create(*, actor, code: str, title: str, category: str, planned_minute
     _require(actor, Perm.TRAINING_MANAGE, owner_unit)
     course = Course(code=code.strip(), title=title.strip(), category=category, planned_minutes=planned_minutes, owner_unit=owner_unit)
     for key in COURSE_FIELDS:
-        if key in fields and fields[key] is not None:
+        # An empty value clears a nullable field (e.g. no pass mark: the course has no assessment).
+        if key in fields and (fields[key] is not None or Course._meta.get_field(key).null):
             setattr(course, key, fields[key])
     course.search_title = fold(f"{course.code} {course.title} {course.title_en}")
     course.full_clean()

@@ -300,3 +300,14 @@ def test_closing_needs_a_class_in_progress_without_future_sessions(course, tree)
     assert _messages(exc) == ["Lớp vẫn còn buổi học trong tương lai."]
     cls.refresh_from_db()
     assert cls.status == "in_progress"
+
+
+def test_a_course_without_assessment_keeps_no_pass_mark(tree):
+    from training.models import CourseCategory
+
+    course = services.course_create(
+        actor=None, code="KN-SO", title="Kỹ năng số", category=CourseCategory.DIGITAL, planned_minutes=240,
+        owner_unit=tree["alpha"], pass_mark=None,
+    )
+    course.refresh_from_db()
+    assert course.pass_mark is None
