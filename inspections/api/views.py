@@ -364,10 +364,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def update(self, request, pk=None):
         """Edit a draft or returned inspection (PUT replaces all answers, PATCH only those sent)."""
         inspection = self.get_object()
-        blocked = _precondition(request, inspection.version, None)
+        blocked = _if_match_blocked(request, inspection)
         if blocked is not None:
-            if blocked.status_code == 412:
-                blocked.data["current"] = s.InspectionDetailSerializer(inspection).data
             return blocked
         ser = s.InspectionWriteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -421,10 +419,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def amend(self, request, pk=None):
         """Change a locked inspection with a reason; the before and after are kept."""
         inspection = self.get_object()
-        blocked = _precondition(request, inspection.version, None)
+        blocked = _if_match_blocked(request, inspection)
         if blocked is not None:
-            if blocked.status_code == 412:
-                blocked.data["current"] = s.InspectionDetailSerializer(inspection).data
             return blocked
         ser = s.AmendSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -462,6 +458,14 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                       "verified": r["verified"].value if r["verified"] else None, "self_percent": r["self_pct"],
                       "verified_percent": r["verified_pct"], "difference": r["diff"]} for r in comparison["rows"]],
         })
+
+
+def _if_match_blocked(request, inspection):
+    """428 without If-Match, 412 (with the current inspection) when it names an older version, else None."""
+    blocked = _precondition(request, inspection.version, None)
+    if blocked is not None and blocked.status_code == 412:
+        blocked.data["current"] = s.InspectionDetailSerializer(inspection).data
+    return blocked
 
 
 def _precondition_stale(view, inspection):
