@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        use_real_sqlite_parameter_limit()
+
+
+def use_real_sqlite_parameter_limit() -> None:
+    """Django assumes SQLite takes 999 parameters per statement (the limit before SQLite 3.32), so a bulk
+    write of 200 attendance marks and their audit rows was split into several INSERTs and the statement
+    count grew with the class size. Tell it the limit the linked library really has (32,766 by default
+    since 3.32; this build: see sqlite3 getlimit)."""
+    import sqlite3
+
+    from django.db.backends.sqlite3.features import DatabaseFeatures
+
+    probe = sqlite3.connect(":memory:")
+    try:
+        limit = probe.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    finally:
+        probe.close()
+    DatabaseFeatures.max_query_params = max(999, limit)

@@ -77,8 +77,7 @@ def test_attendance_for_a_whole_session_is_one_request_with_constant_queries(cou
     big = _roll_call_statements(course, tree, cast, api, 200, "L-200")
     assert small[0] <= 10 and small[1] <= 10
     assert big == (small[0] + _sqlite_splits(200), small[1])
-    if connection.vendor != "sqlite":
-        assert big[0] <= 10
+    assert big[0] <= 10
 
 
 def test_attendance_sync_protocol_409_412_428(klass, people, cast, api):
