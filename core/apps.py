@@ -17,11 +17,11 @@ def use_real_sqlite_parameter_limit() -> None:
     since 3.32; this build: see sqlite3 getlimit)."""
     import sqlite3
 
-    from django.db.backends.sqlite3.features import DatabaseFeatures
+    from django.db.backends.sqlite3 import base as sqlite_base  # imports its features module first
 
     probe = sqlite3.connect(":memory:")
     try:
         limit = probe.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     finally:
         probe.close()
-    DatabaseFeatures.max_query_params = max(999, limit)
+    sqlite_base.DatabaseFeatures.max_query_params = max(999, limit)
