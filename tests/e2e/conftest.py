@@ -532,6 +532,7 @@ _SCROLL_JS = (
 
 def assert_no_horizontal_scroll(page, known: tuple[str, ...] = ()) -> None:
     """`known`: CSS selectors of reported bugs: if only they stick out, warn instead of failing."""
+    page.wait_for_load_state()
     result = page.evaluate(_SCROLL_JS, [page.viewport_size["width"], list(known)])
     if result["scrollWidth"] > result["width"] and result["tolerated"] and not result["wide"]:
         _warn_known(page, f"horizontal scroll ({result['scrollWidth']} px)", result["tolerated"])
@@ -596,6 +597,9 @@ _TOUCH_JS = (
 
 
 def touch_target_offenders(page, minimum: int = TOUCH_MIN, known: tuple[str, ...] = ()) -> list[str]:
+    # Measure only once the stylesheets have loaded: a click that navigates returns when the new
+    # page commits, and on a busy machine the DOM can be queried before its CSS applies.
+    page.wait_for_load_state()
     result = page.evaluate(_TOUCH_JS, [minimum, list(known)])
     _warn_known(page, "touch targets", result["tolerated"])
     return result["offenders"]

@@ -56,13 +56,6 @@ def tile(page, title):
     return page.locator("main .tile", has=page.locator(".tile-title", has_text=re.compile(f"^{title}$")))
 
 
-# KNOWN BUG (scorecards, reported): in the "Records behind it" column of the criteria tables
-# (scorecards/templates/scorecards/_criteria.html) several links share a narrow cell, separated by " · ";
-# one-line links such as "Tự kiểm tra" are 28 px tall (`.table td a`) and touch their neighbours, so they
-# fail the 44 px touch-target rule on the tablet. Remove this once fixed.
-SCORECARD_KNOWN = {"touch": ("table.scorecard td a",)}
-
-
 def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, journey, inspected_department, login_as):
     with journey.step("scorecard"):
         login_as(page, "unit_head")
@@ -74,7 +67,7 @@ def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, jou
         expect(tile(page, "Tổng điểm")).to_contain_text("Không hoàn thành nhiệm vụ")
         expect(criterion_row(page, CRITERION_VI)).to_contain_text("73,75")
         expect(criterion_row(page, CRITERION_VI)).to_contain_text("40,97")
-        journey.check(known=SCORECARD_KNOWN)
+        journey.check()
 
     with journey.step("records behind the criterion"):
         tap(criterion_row(page, CRITERION_VI).get_by_role("link", name="73,75"))
@@ -121,10 +114,10 @@ def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, jou
         expect(tile(page, "Total score")).to_contain_text("40.97")
         expect(criterion_row(page, CRITERION_EN)).to_contain_text("73.75")
         expect(page.get_by_role("link", name="Export to Excel")).to_be_visible()
-        journey.check(known=SCORECARD_KNOWN)
+        journey.check()
 
     with journey.step("back to vietnamese"):
         set_language(page, "vi")
         expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm: Sở Alpha · Năm 2026")
         expect(criterion_row(page, CRITERION_VI)).to_contain_text("73,75")
-        journey.check(known=SCORECARD_KNOWN)
+        journey.check()
