@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Row, med_p95, ms, setup_django, timed  # noqa: E402
+from bench.common import CountQueries, Row, med_p95, ms, setup_django, timed  # noqa: E402
 
 SUBMIT_GOAL_S = 0.5
 PAGE_GOAL_S = 1.5
@@ -71,7 +71,6 @@ def run(ctx=None) -> list[Row]:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     from inspections.models import Finding, Inspection
@@ -86,7 +85,7 @@ def run(ctx=None) -> list[Row]:
     def submit(capture=None):
         with transaction.atomic():
             if capture is not None:
-                with CaptureQueriesContext(connection) as queries:
+                with CountQueries(connection) as queries:
                     response = api.post("/api/v1/inspections/", _body(assignment), format="json")
                 capture.append(len(queries.captured_queries))
             else:
@@ -114,7 +113,7 @@ def run(ctx=None) -> list[Row]:
     ):
         figures, query_counts = [], []
         for size in sizes:
-            with CaptureQueriesContext(connection) as queries:
+            with CountQueries(connection) as queries:
                 response = web.get(url, {**params, "page_size": size})
             assert response.status_code == 200
             query_counts.append(len(queries.captured_queries))

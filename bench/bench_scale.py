@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PYTHON, ROOT, Context, Row, bench_env, emit, vendor_of  # noqa: E402
+from bench.common import PYTHON, ROOT, Context, CountQueries, Row, bench_env, emit, vendor_of  # noqa: E402
 
 FACTOR = 10
 X10_PATH = Path("/tmp/congvu_x10.sqlite3")
@@ -96,7 +96,6 @@ def child(repeat: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from staff.models import Staff, Unit
 
@@ -106,7 +105,7 @@ def child(repeat: int) -> None:
     out = {"units": Unit.objects.count(), "staff": Staff.objects.count(), "pages": {}}
     for label, path in PAGES:
         client.get(path)
-        with CaptureQueriesContext(connection) as captured:
+        with CountQueries(connection) as captured:
             response = client.get(path)
         samples = []
         for _ in range(repeat):

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Row, med_p95, ms, setup_django, timed  # noqa: E402
+from bench.common import CountQueries, Row, med_p95, ms, setup_django, timed  # noqa: E402
 
 SAVE_GOAL_S = 0.5
 LEDGER_GOAL_S = 2.0
@@ -62,7 +62,6 @@ def run(ctx=None) -> list[Row]:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.db.models import Count
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     from core.permissions import forget_grants
@@ -89,7 +88,7 @@ def run(ctx=None) -> list[Row]:
             forget_grants(admin)
             body = {"client_uuid": str(uuid.uuid4()), "marks": marks}
             if capture is not None:
-                with CaptureQueriesContext(connection) as queries:
+                with CountQueries(connection) as queries:
                     response = api.put(f"/api/v1/sessions/{session.pk}/attendance/", body, format="json",
                                        HTTP_IF_MATCH=f'"{session.attendance_version}"')
                 capture.append(len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]))
@@ -120,7 +119,7 @@ def run(ctx=None) -> list[Row]:
     def ledger(capture=None):
         forget_grants(admin)
         if capture is not None:
-            with CaptureQueriesContext(connection) as queries:
+            with CountQueries(connection) as queries:
                 result = selectors.hours_ledger(user=admin, year=year, filters=params, request=request)
             capture.append(len(queries.captured_queries))
             return result
@@ -142,7 +141,7 @@ def run(ctx=None) -> list[Row]:
 
         def export(capture=None):
             if capture is not None:
-                with CaptureQueriesContext(connection) as queries:
+                with CountQueries(connection) as queries:
                     data = exports.attendance_matrix_xlsx(training_class=big)
                 capture.append(len(queries.captured_queries))
             else:

@@ -115,6 +115,36 @@ def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 1) -> list[flo
     return samples
 
 
+class CountQueries:
+    """Counts the SQL statements run on the default connection inside the block, requests included.
+
+    Django's CaptureQueriesContext reads `connection.queries_log`, which the `request_started` signal
+    (reset_queries) empties in the middle of a test-client request, so it reports 0 for a request.
+    An execute wrapper sees every statement. `captured_queries` has the same shape as Django's."""
+
+    def __init__(self, connection=None):
+        from django.db import connection as default
+
+        self.connection = connection or default
+        self.captured_queries: list[dict] = []
+        self._wrapper = None
+
+    def _record(self, execute, sql, params, many, context):
+        self.captured_queries.append({"sql": sql})
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = self.connection.execute_wrapper(self._record)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return len(self.captured_queries)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
