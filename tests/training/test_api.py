@@ -262,3 +262,33 @@ def test_my_classes_bundle_for_trainers(klass, people, cast, api, django_assert_
     assert [p["staff_code"] for p in entry["roster"]] == ["A001"]
     assert [len(s["marks"]) for s in entry["sessions"]] == [1, 0, 0]
     assert api(cast["outsider_hr"]).get("/api/v1/my-classes/").json() == {"classes": []}
+
+
+def test_my_classes_schema_describes_the_bundle_object(cast, api):
+    """The offline app reads `classes` from the answer; the schema documents that object, not a bare array."""
+    schema = api(cast["admin"]).get("/api/schema/", {"format": "json"}).json()
+    answer = schema["paths"]["/api/v1/my-classes/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    component = schema["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]
+    assert component["type"] == "object" and component["required"] == ["classes"]
+    assert component["properties"]["classes"]["type"] == "array"
+
+
+def test_session_put_replaces_a_session_with_the_same_rules_as_patch(klass, cast, api):
+    session = klass.sessions.order_by("date").first()
+    client = api(cast["hr"])
+    url = f"/api/v1/sessions/{session.pk}/"
+    body = {"training_class": klass.pk, "date": "2026-06-02", "start_time": "13:00", "end_time": "16:30", "topic": "Đổi lịch",
+            "trainer": "TS. Lê"}
+    response = client.put(url, body, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["planned_minutes"], response.json()["sequence"], response.json()["topic"]) == (210, 1, "Đổi lịch")
+    # A missing field is refused on PUT (PATCH may send only some), the class dates still apply, and a session stays
+    # in its class: each answer is 400 and nothing changes.
+    assert client.put(url, {**body, "end_time": None}, format="json").status_code == 400
+    assert "date" in client.put(url, {**body, "date": "2026-07-01"}, format="json").json()
+    other = make_class(klass.course, klass.unit, code="L-OTHER")
+    assert "training_class" in client.put(url, {**body, "training_class": other.pk}, format="json").json()
+    assert "training_class" in client.patch(url, {"training_class": other.pk}, format="json").json()
+    session.refresh_from_db()
+    assert (session.training_class_id, str(session.date), session.topic) == (klass.pk, "2026-06-02", "Đổi lịch")
+    assert api(cast["outsider_hr"]).put(url, body, format="json").status_code == 404

@@ -212,11 +212,6 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.session_list(user=self.request.user)
 
-    def update(self, request, *args, **kwargs):
-        if not kwargs.get("partial"):
-            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
-        return super().update(request, *args, **kwargs)
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         cls = data.pop("training_class")
@@ -228,8 +223,11 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
             raise _drf(exc) from exc
 
     def perform_update(self, serializer):
+        """PUT (every field) and PATCH (some) follow the same rules; a session stays in its class."""
         data = dict(serializer.validated_data)
-        data.pop("training_class", None)
+        cls = data.pop("training_class", None)
+        if cls is not None and cls.pk != serializer.instance.training_class_id:
+            raise serializers.ValidationError({"training_class": [_("A session cannot be moved to another class.")]})
         try:
             serializer.instance = services.session_update(actor=self.request.user, session=serializer.instance, **data)
         except ValidationError as exc:
@@ -364,7 +362,7 @@ class MyClassesView(APIView):
 
     read_perm = (Perm.TRAINING_ATTEND, Perm.OWN_RECORD)
 
-    @extend_schema(responses=BundleClassSerializer(many=True))
+    @extend_schema(responses=inline_serializer("MyClassesBundle", {"classes": BundleClassSerializer(many=True)}))
     def get(self, request):
         classes = selectors.my_classes_bundle(user=request.user)
         return Response({"classes": BundleClassSerializer(classes, many=True).data})
