@@ -59,14 +59,18 @@ class TemplateVersionDetailSerializer(TemplateVersionSerializer):
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
-    published_version = serializers.IntegerField(source="published_number", read_only=True, default=None)
-    draft_version = serializers.IntegerField(source="draft_number", read_only=True, default=None)
+    published_version = serializers.IntegerField(source="published_number", read_only=True, default=None,
+                                                 allow_null=True)
+    draft_version = serializers.IntegerField(source="draft_number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ChecklistTemplate
         fields = ["id", "code", "name_vi", "name_en", "kind", "description", "published_version", "draft_version",
                   "created_at"]
         read_only_fields = ["created_at"]
+        # The model has a default kind, but a new template must say which kind it is (template_create()
+        # requires it): missing kind is a 400 with a field error, not a server error.
+        extra_kwargs = {"kind": {"required": True}}
 
 
 class ItemInputSerializer(serializers.Serializer):

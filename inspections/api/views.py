@@ -89,9 +89,10 @@ class ChecklistTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def perform_create(self, serializer):
         try:
-            serializer.instance = services.template_create(actor=self.request.user, **serializer.validated_data)
+            template = services.template_create(actor=self.request.user, **serializer.validated_data)
         except ValidationError as exc:
             raise _drf(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=template.pk)  # with its version numbers
 
     def perform_update(self, serializer):
         try:

@@ -380,3 +380,16 @@ def test_review_state_is_visible_in_the_list_filters(assignment, self_assignment
     fill(self_assignment, approve=False)
     response = api(cast["admin"]).get(URL, {"self": "true"})
     assert [r["status"] for r in response.json()["results"]] == [InspectionStatus.SUBMITTED]
+
+
+# ------------------------------------------------------------------------------------ templates
+def test_creating_a_template_without_kind_is_a_400_naming_the_field(cast, api):
+    client = api(cast["admin"])
+    response = client.post("/api/v1/checklist-templates/", {"code": "NEW-1", "name_vi": "Phiếu mới"}, format="json")
+    assert response.status_code == 400
+    assert "kind" in response.json()
+    ok = client.post("/api/v1/checklist-templates/", {"code": "NEW-1", "name_vi": "Phiếu mới", "kind": "discipline"},
+                     format="json")
+    assert ok.status_code == 201
+    assert ok.json()["kind"] == "discipline"
+    assert (ok.json()["draft_version"], ok.json()["published_version"]) == (1, None)
