@@ -246,6 +246,29 @@ def session_update(*, actor, session: ClassSession, **changes) -> ClassSession:
     return obj
 
 
+@transaction.atomic
+def session_delete(*, actor, session: ClassSession) -> None:
+    """Delete a session on which no attendance has been recorded (a mistake, a session dropped from the plan).
+    With attendance it is refused and nothing changes: marks are official records. The session row is locked, so a
+    roll call saved at the same moment either comes first (and the delete is refused) or finds the session gone.
+    The audit trail keeps the deleted session (who, when, what it was)."""
+    obj = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__unit").get(pk=session.pk)
+    cls = obj.training_class
+    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
+        raise ValidationError(_("A completed or cancelled class cannot be changed."))
+    marks = Attendance.objects.filter(session=obj).count()
+    if marks:
+        raise ValidationError(
+            _("Attendance has already been recorded for the session of %(date)s (%(n)s marks); it cannot be deleted.")
+            % {"date": f"{obj.date:%d/%m/%Y}", "n": marks}
+        )
+    obj._history_user = _user(actor)
+    obj.delete()
+    _bump(cls)
+    cls.save(update_fields=["version", "updated_at"])
+
+
 # ------------------------------------------------------------------------------------ enrollments
 def _event(enrollment: Enrollment, actor, old: str, new: str, reason: str = "", fld: str = "status") -> EnrollmentEvent:
     return EnrollmentEvent(enrollment=enrollment, actor=_user(actor), field=fld, from_value=old or "", to_value=new,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("classes/<int:pk>/sign-in.xlsx", views_reports.ClassFileView.as_view(kind="signin"), name="class-signin-xlsx"),
     path("classes/<int:pk>/sign-in/", views_reports.ClassFileView.as_view(kind="print"), name="class-signin-print"),
     path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),
+    path("sessions/<int:pk>/delete/", views.SessionDeleteView.as_view(), name="session-delete"),
     path("sessions/<int:pk>/roll-call/", views.RollCallView.as_view(), name="roll-call"),
     path("enrollments/<int:pk>/", views.EnrollmentDetailView.as_view(), name="enrollment-detail"),
     path("enrollments/<int:pk>/status/", views.EnrollmentStatusView.as_view(), name="enrollment-status"),

@@ -336,6 +336,23 @@ class SessionEditView(ScopedViewMixin, View):
         return self._render(request, form, cls, session, status=400)
 
 
+class SessionDeleteView(ScopedViewMixin, View):
+    """Delete a session without attendance (POST only); refused with a message when marks exist."""
+
+    required_perm = Perm.TRAINING_MANAGE
+
+    def post(self, request, pk):
+        session = get_object_or_404(ClassSession.objects.select_related("training_class"), pk=pk)
+        cls = selectors.class_get(user=request.user, pk=session.training_class_id, perm=Perm.TRAINING_MANAGE)
+        try:
+            services.session_delete(actor=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The session of %(date)s was deleted.") % {"date": f"{session.date:%d/%m/%Y}"})
+        return redirect("training:class-detail", pk=cls.pk)
+
+
 def _hash(payload) -> str:
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -67,6 +67,7 @@ CASES = {
     "training:class-signin-xlsx": _case(lambda w: w["cls"]),
     "training:class-signin-print": _case(lambda w: w["cls"]),
     "training:session-edit": _case(lambda w: w["open_session"]),
+    "training:session-delete": _case(lambda w: w["open_session"], method="post"),
     "training:roll-call": _case(lambda w: w["open_session"]),
     "training:enrollment-detail": _case(lambda w: w["enrollment"]),
     "training:enrollment-status": _case(lambda w: w["open_enrollment"], method="post"),

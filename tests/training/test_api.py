@@ -292,3 +292,20 @@ def test_session_put_replaces_a_session_with_the_same_rules_as_patch(klass, cast
     session.refresh_from_db()
     assert (session.training_class_id, str(session.date), session.topic) == (klass.pk, "2026-06-02", "Đổi lịch")
     assert api(cast["outsider_hr"]).put(url, body, format="json").status_code == 404
+
+
+def test_api_deletes_a_session_only_without_attendance(klass, people, cast, api):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    marked, _second, free = klass.sessions.order_by("date")
+    services.attendance_save(actor=None, session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    client = api(cast["hr"])
+    refused = client.delete(f"/api/v1/sessions/{marked.pk}/")
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "Buổi học ngày 01/06/2026 đã có điểm danh (1 lượt); không thể xóa."}
+    client.cookies["django_language"] = "en"
+    assert client.delete(f"/api/v1/sessions/{marked.pk}/").json() == {
+        "detail": "Attendance has already been recorded for the session of 01/06/2026 (1 marks); it cannot be deleted."}
+    assert api(cast["outsider_hr"]).delete(f"/api/v1/sessions/{free.pk}/").status_code == 404
+    assert client.delete(f"/api/v1/sessions/{free.pk}/").status_code == 204
+    assert client.get(f"/api/v1/sessions/{free.pk}/").status_code == 404
+    assert klass.sessions.count() == 2 and Attendance.objects.filter(session=marked).count() == 1

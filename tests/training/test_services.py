@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.factories import make_staff
 from tests.training.conftest import make_class
@@ -12,6 +13,7 @@ from training.models import (
     AttendanceChange,
     AttendanceStatus,
     Certificate,
+    ClassSession,
     ClassStatus,
     Enrollment,
     EnrollmentEvent,
@@ -311,3 +313,41 @@ def test_a_course_without_assessment_keeps_no_pass_mark(tree):
     )
     course.refresh_from_db()
     assert course.pass_mark is None
+
+
+# ------------------------------------------------------------------ deleting sessions
+def test_a_session_without_attendance_is_deleted_and_the_audit_trail_keeps_it(klass, cast):
+    session = klass.sessions.order_by("date").last()
+    version = klass.version
+    services.session_delete(actor=cast["hr"], session=session)
+    assert list(klass.sessions.values_list("date", flat=True)) == [dt.date(2026, 6, 1), dt.date(2026, 6, 2)]
+    klass.refresh_from_db()
+    assert klass.version == version + 1
+    deleted = ClassSession.history.get(id=session.pk, history_type="-")
+    assert deleted.history_user == cast["hr"] and deleted.date == dt.date(2026, 6, 3)
+
+
+def test_a_session_with_attendance_cannot_be_deleted(klass, people, cast):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    session = klass.sessions.order_by("date").first()
+    services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    with pytest.raises(ValidationError) as exc:
+        services.session_delete(actor=cast["hr"], session=session)
+    assert _messages(exc) == ["Buổi học ngày 01/06/2026 đã có điểm danh (1 lượt); không thể xóa."]
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.session_delete(actor=cast["hr"], session=session)
+    assert _messages(exc) == ["Attendance has already been recorded for the session of 01/06/2026 (1 marks); it cannot be deleted."]
+    assert klass.sessions.count() == 3 and Attendance.objects.filter(session=session).count() == 1
+    assert not ClassSession.history.filter(id=session.pk, history_type="-").exists()
+
+
+def test_deleting_a_session_outside_scope_or_of_a_closed_class_is_refused(klass, course, tree, cast):
+    session = klass.sessions.first()
+    with pytest.raises(ValidationError):
+        services.session_delete(actor=cast["outsider_hr"], session=session)
+    cancelled = make_class(course, tree["alpha"], code="L-X", status=ClassStatus.PLANNED)
+    services.class_set_status(actor=None, training_class=cancelled, status=ClassStatus.CANCELLED)
+    with pytest.raises(ValidationError) as exc:
+        services.session_delete(actor=cast["hr"], session=cancelled.sessions.first())
+    assert _messages(exc) == ["Không thể sửa lớp đã kết thúc hoặc đã hủy."]
+    assert klass.sessions.count() == 3 and cancelled.sessions.count() == 3

@@ -125,3 +125,24 @@ def test_class_list_constant_queries(login, course, tree, cast, django_assert_nu
     with django_assert_num_queries(6):
         response = client.get(reverse("training:class-list"))
     assert response.content.decode().count("/training/classes/") >= 7
+
+
+def test_hr_deletes_a_session_without_attendance_on_screen(login, klass, people, cast):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    marked, second, third = klass.sessions.order_by("date")
+    services.attendance_save(actor=None, session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    client = login(cast["hr"])
+    page = client.get(reverse("training:class-detail", args=[klass.pk])).content.decode()
+    # A delete button only for sessions without attendance.
+    assert reverse("training:session-delete", args=[marked.pk]) not in page
+    assert reverse("training:session-delete", args=[third.pk]) in page
+    response = client.post(reverse("training:session-delete", args=[third.pk]), follow=True)
+    assert "Đã xóa buổi học ngày 03/06/2026." in response.content.decode()
+    refused = client.post(reverse("training:session-delete", args=[marked.pk]), follow=True).content.decode()
+    assert "Buổi học ngày 01/06/2026 đã có điểm danh (1 lượt); không thể xóa." in refused
+    assert sorted(klass.sessions.values_list("pk", flat=True)) == [marked.pk, second.pk]
+    assert Attendance.objects.filter(session=marked).count() == 1
+    # A trainer who may take attendance but not manage the class cannot delete.
+    klass.trainer_users.add(cast["member"])
+    assert login(cast["member"]).post(reverse("training:session-delete", args=[second.pk])).status_code == 404
+    assert klass.sessions.count() == 2

@@ -207,7 +207,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
     read_perm = READ_OR_OWN
     write_perm = Perm.TRAINING_MANAGE
     action_perms = {"attendance": (Perm.TRAINING_ATTEND, Perm.OWN_RECORD)}
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):
         return selectors.session_list(user=self.request.user)
@@ -232,6 +232,20 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
             serializer.instance = services.session_update(actor=self.request.user, session=serializer.instance, **data)
         except ValidationError as exc:
             raise _drf(exc) from exc
+
+    @extend_schema(
+        responses={204: None, 409: OpenApiResponse(
+            response=inline_serializer("SessionDeleteRefused", {"detail": serializers.CharField()}),
+            description="Attendance was recorded for this session, or its class is closed; nothing was deleted.")},
+        description="Delete a session on which no attendance has been recorded.",
+    )
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        try:
+            services.session_delete(actor=request.user, session=instance)
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         methods=["PUT"],
