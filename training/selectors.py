@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     Max,
     Min,
@@ -474,92 +475,153 @@ class CapabilityFacts:
     certified: int
 
 
-def attributed_people(*, start: dt.date, end: dt.date):
-    """Active staff with the unit they belonged to during [start, end]: the history row covering `end`, else the
-    latest row overlapping the period. One query."""
+def attributed_unit(staff_ref, *, start: dt.date, end: dt.date) -> Subquery:
+    """The unit the staff member `staff_ref` (an OuterRef to a staff id) belonged to during [start, end]: the
+    history row covering `end`, else the latest row overlapping the period (the latest recorded on a tie);
+    NULL when no row overlaps."""
     history = (
-        StaffUnitHistory.objects.filter(staff_id=OuterRef("pk"), start_date__lte=end)
+        StaffUnitHistory.objects.filter(staff_id=staff_ref, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .annotate(covers=Case(When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)), default=Value(1),
                               output_field=IntegerField()))
-        .order_by("covers", "-start_date")
+        .order_by("covers", "-start_date", "-pk")
         .values("unit_id")[:1]
     )
+    return Subquery(history, output_field=IntegerField())
+
+
+def attributed_people(*, start: dt.date, end: dt.date):
+    """Active staff with the unit they belonged to during [start, end] (see `attributed_unit`). One query."""
     return (
         Staff.objects.filter(status=StaffStatus.ACTIVE)
-        .annotate(attr_unit=Subquery(history))
+        .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
         .filter(attr_unit__isnull=False)
         .values_list("pk", "attr_unit", "category", "job_position", "rank_code")
     )
 
 
-def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
-    """Training facts per unit for the scorecards, eight queries whatever the number of units or people."""
-    people = list(attributed_people(start=start, end=end))
-    if not people:
-        return {}
-    unit_of = {pk: unit for pk, unit, *_ in people}
-    paths = dict(Unit.objects.filter(pk__in=set(unit_of.values())).values_list("pk", "path"))
-    year = end.year
-    courses = course_minutes_by_staff(year=year)
-    external = external_minutes_by_staff(year=year)
-    rules = rules_for_year(year)
+def _required_minutes_sql(rules: list[TrainingRequirement], job_positions: list[str]):
+    """The yearly requirement of the person of each row, as SQL over the row's `category`, `job_position`,
+    `rank_code` and `attr_unit`: the rules from the most to the least specific (the key of `requirement_for`),
+    the first that matches wins, else the default. Job positions compare after strip() and casefold() as in
+    `requirement_for`: SQL lower() is neither (and ASCII-only on SQLite), so the matching raw values are
+    picked in Python from `job_positions`, the distinct values in use."""
+    ranked = sorted(rules, reverse=True, key=lambda r: (
+        sum(bool(x) for x in (r.staff_category, r.job_position, r.rank_code, r.unit_id)),
+        r.unit.depth if r.unit_id else -1, r.effective_year, r.pk))
+    whens, default = [], default_requirement_minutes()
+    for rule in ranked:
+        q = Q()
+        if rule.staff_category:
+            q &= Q(category=rule.staff_category)
+        if rule.job_position:
+            folded = rule.job_position.strip().casefold()
+            matching = [p for p in job_positions if (p or "").strip().casefold() == folded]
+            if not matching:
+                continue  # nobody holds this position: the rule matches no one
+            q &= Q(job_position__in=matching)
+        if rule.rank_code:
+            q &= Q(rank_code=rule.rank_code)
+        if rule.unit_id:
+            q &= Q(attr_unit__in=Unit.objects.filter(path__startswith=rule.unit.path).values("pk"))
+        if not q:  # a rule for everyone: no rule after it can win
+            default = rule.minutes_per_year
+            break
+        whens.append(When(q, then=Value(rule.minutes_per_year)))
+    default = Value(default, output_field=IntegerField())
+    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
 
-    in_period = Q(training_class__end_date__gte=start, training_class__end_date__lte=end)
+
+def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
+    return Subquery(qs.order_by().values(key).annotate(total=Sum(field)).values("total"), output_field=IntegerField())
+
+
+def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
+    """Training facts per unit for the scorecards, computed in the database: one GROUP BY per source over the
+    unit each person belonged to during the period (`attributed_unit`), merged here per unit. Only active staff
+    with a unit count. Four queries (five when a rule names a job position) whatever the number of units,
+    people or rules."""
+    year = end.year
+    rules = rules_for_year(year)
+    job_positions = []
+    if any(r.job_position for r in rules):
+        job_positions = list(Staff.objects.filter(status=StaffStatus.ACTIVE).order_by()
+                             .values_list("job_position", flat=True).distinct())
+
+    def attributed(qs: QuerySet, staff_ref) -> QuerySet:
+        return qs.annotate(attr_unit=attributed_unit(staff_ref, start=start, end=end)).filter(attr_unit__isnull=False)
+
+    # Headcount and people meeting the yearly hours: completed courses ending in the year + approved external
+    # training, against the person's requirement.
+    done = (
+        Coalesce(_sum_per(Enrollment.objects.filter(staff_id=OuterRef("pk"), outcome=Outcome.COMPLETED,
+                                                    training_class__end_date__year=year),
+                          "staff_id", "attended_minutes"), 0)
+        + Coalesce(_sum_per(ExternalTraining.objects.filter(staff_id=OuterRef("pk"), status=ExternalStatus.APPROVED,
+                                                            end_date__year=year),
+                            "staff_id", "minutes"), 0)
+    )
+    hours = (
+        attributed(Staff.objects.filter(status=StaffStatus.ACTIVE), OuterRef("pk"))
+        .annotate(done=done, required=_required_minutes_sql(rules, job_positions))
+        .order_by().values("attr_unit")
+        .annotate(headcount=Count("pk"), hours_met=Count("pk", filter=Q(done__gte=F("required"))))
+        .values_list("attr_unit", "headcount", "hours_met")
+    )
+    keys = ("headcount", "hours_met", "mandatory_enrolled", "mandatory_completed", "planned_minutes",
+            "attended_minutes", "assessed", "certified")
+    totals: dict[int, dict[str, int]] = {}
+    for unit_id, headcount, met in hours:
+        totals[unit_id] = dict.fromkeys(keys, 0) | {"headcount": headcount, "hours_met": met}
+    if not totals:
+        return {}
+
+    # Mandatory courses and certificates: enrollments in classes ending in the period (not cancelled).
+    active = Q(staff__status=StaffStatus.ACTIVE)
     confirmed = Q(status=EnrollmentStatus.CONFIRMED)
     mandatory = Q(training_class__course__is_mandatory=True)
     assessed = (Q(training_class__status=ClassStatus.COMPLETED) & Q(training_class__course__issues_certificate=True)
                 & ~Q(outcome=""))
-    facts_by_staff = {
-        row["staff_id"]: row
-        for row in Enrollment.objects.filter(in_period)
-        .exclude(training_class__status=ClassStatus.CANCELLED)
-        .values("staff_id")
+    enrollments = (
+        attributed(Enrollment.objects.filter(active, training_class__end_date__gte=start,
+                                             training_class__end_date__lte=end)
+                   .exclude(training_class__status=ClassStatus.CANCELLED), OuterRef("staff_id"))
+        .order_by().values("attr_unit")
         .annotate(
             mandatory_enrolled=Count("pk", filter=confirmed & mandatory),
             mandatory_completed=Count("pk", filter=confirmed & mandatory & Q(outcome=Outcome.COMPLETED)),
             assessed=Count("pk", filter=assessed),
             certified=Count("pk", filter=assessed & Q(certificate__isnull=False)),
         )
-    }
-    held_until = min(end, timezone.localdate())
-    planned = dict(
-        Enrollment.objects.filter(
-            status=EnrollmentStatus.CONFIRMED,
-            training_class__sessions__date__gte=start,
-            training_class__sessions__date__lte=held_until,
-        )
-        .exclude(training_class__status=ClassStatus.CANCELLED)
-        .values("staff_id")
-        .annotate(m=Sum("training_class__sessions__planned_minutes"))
-        .values_list("staff_id", "m")
+        .values_list("attr_unit", "mandatory_enrolled", "mandatory_completed", "assessed", "certified")
     )
-    attended = dict(
-        Attendance.objects.filter(
-            enrollment__status=EnrollmentStatus.CONFIRMED, session__date__gte=start, session__date__lte=held_until
-        )
-        .exclude(session__training_class__status=ClassStatus.CANCELLED)
-        .values("enrollment__staff_id")
-        .annotate(m=Sum("minutes"))
-        .values_list("enrollment__staff_id", "m")
-    )
+    for unit_id, enrolled, completed, assessed_count, certified in enrollments:
+        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
+            mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified)
 
-    totals: dict[int, dict[str, int]] = {}
-    keys = ("headcount", "hours_met", "mandatory_enrolled", "mandatory_completed", "planned_minutes",
-            "attended_minutes", "assessed", "certified")
-    for pk, unit_id, category, job_position, rank_code in people:
-        t = totals.setdefault(unit_id, dict.fromkeys(keys, 0))
-        t["headcount"] += 1
-        rule = requirement_for(category=category, job_position=job_position, rank_code=rank_code,
-                               unit_path=paths.get(unit_id, ""), rules=rules)
-        if courses.get(pk, 0) + external.get(pk, 0) >= rule.minutes:
-            t["hours_met"] += 1
-        f = facts_by_staff.get(pk)
-        if f is not None:
-            for k in ("mandatory_enrolled", "mandatory_completed", "assessed", "certified"):
-                t[k] += f[k]
-        t["planned_minutes"] += planned.get(pk) or 0
-        t["attended_minutes"] += attended.get(pk) or 0
+    # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
+    # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
+    # enrollment's own class).
+    held_until = min(end, timezone.localdate())
+    held = Q(date__gte=start, date__lte=held_until)
+    planned = _sum_per(ClassSession.objects.filter(held, training_class_id=OuterRef("training_class_id")),
+                       "training_class_id", "planned_minutes")
+    attended = _sum_per(Attendance.objects.filter(enrollment_id=OuterRef("pk"), session__date__gte=start,
+                                                  session__date__lte=held_until)
+                        .exclude(session__training_class__status=ClassStatus.CANCELLED),
+                        "enrollment_id", "minutes")
+    rates = (
+        attributed(Enrollment.objects.filter(active, confirmed, training_class_id__in=ClassSession.objects.filter(held)
+                                             .values("training_class_id"))
+                   .exclude(training_class__status=ClassStatus.CANCELLED), OuterRef("staff_id"))
+        .annotate(planned=planned, attended=attended)
+        .order_by().values("attr_unit")
+        .annotate(planned_minutes=Sum("planned"), attended_minutes=Sum("attended"))
+        .values_list("attr_unit", "planned_minutes", "attended_minutes")
+    )
+    for unit_id, planned_minutes, attended_minutes in rates:
+        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
+            planned_minutes=planned_minutes or 0, attended_minutes=attended_minutes or 0)
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 
