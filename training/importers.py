@@ -37,6 +37,10 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
     """Every bad cell is reported: unknown code, outside the actor's scope, not active, listed twice, already
     enrolled. Raises ImportRejected; nothing is written."""
     sheet, rows = read_table(data, COLUMNS)
+    try:
+        services.check_registration_open(training_class, actor)
+    except ValidationError as exc:
+        raise ImportRejected([CellError(sheet, None, None, m) for m in exc.messages]) from exc
     errors: list[CellError] = []
 
     def bad(row, message):

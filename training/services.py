@@ -104,9 +104,11 @@ def course_update(*, actor, course: Course, **changes) -> Course:
 
 
 # ------------------------------------------------------------------------------------ classes
-def _check_class_dates(start, end) -> None:
+def _check_class_dates(start, end, deadline=None) -> None:
     if start and end and end < start:
         raise ValidationError({"end_date": _("The class ends before it starts.")})
+    if deadline and end and deadline > end:
+        raise ValidationError({"registration_deadline": _("The registration deadline is after the class ends.")})
 
 
 @transaction.atomic
@@ -115,7 +117,7 @@ def class_create(*, actor, course: Course, code: str, unit: Unit, capacity: int,
     _require(actor, Perm.TRAINING_MANAGE, unit)
     if actor is not None and not Course.objects.visible_to(actor).filter(pk=course.pk).exists():
         raise ValidationError({"course": _("This course is not offered to your units.")})
-    _check_class_dates(start_date, end_date)
+    _check_class_dates(start_date, end_date, fields.get("registration_deadline"))
     if not course.active:
         raise ValidationError({"course": _("This course is no longer active.")})
     obj = TrainingClass(course=course, code=code.strip(), unit=unit, capacity=capacity, start_date=start_date, end_date=end_date)
@@ -146,7 +148,7 @@ def class_update(*, actor, training_class: TrainingClass, expected_version: int 
         if key not in CLASS_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
         setattr(obj, key, value)
-    _check_class_dates(obj.start_date, obj.end_date)
+    _check_class_dates(obj.start_date, obj.end_date, obj.registration_deadline)
     confirmed = obj.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
     if obj.capacity is not None and obj.capacity < confirmed:
         raise ValidationError(
@@ -294,6 +296,23 @@ def _check_open_for_nomination(cls: TrainingClass) -> None:
         raise ValidationError(_("The class %(code)s is completed; nobody can be nominated.") % {"code": cls.code})
 
 
+def registration_closed(cls: TrainingClass, today: dt.date | None = None) -> bool:
+    """True once the class's registration deadline (inclusive) has passed; a class without one never closes."""
+    return cls.registration_deadline is not None and (today or timezone.localdate()) > cls.registration_deadline
+
+
+def check_registration_open(cls: TrainingClass, actor) -> None:
+    """Nominations (one by one, by unit, from Excel, through the API) end with the registration deadline. Only
+    officers who manage the organising unit can nominate at all, and they may move the deadline (edit the class,
+    which the audit trail records) to reopen registration for late additions; the deadline itself is never bypassed
+    silently. System jobs (actor None: demo seeding, command line) are not bound by it."""
+    if actor is not None and registration_closed(cls):
+        raise ValidationError(
+            _("Registration for class %(code)s closed on %(date)s; move the registration deadline to nominate more people.")
+            % {"code": cls.code, "date": f"{cls.registration_deadline:%d/%m/%Y}"}
+        )
+
+
 @transaction.atomic
 def enrollment_nominate(*, actor, training_class: TrainingClass, staff: Staff, reason: str = "", confirm: bool = True) -> Nomination:
     return enrollment_nominate_many(actor=actor, training_class=training_class, staff_list=[staff], reason=reason, confirm=confirm)
@@ -307,6 +326,7 @@ def enrollment_nominate_many(*, actor, training_class: TrainingClass, staff_list
     cls = _lock_class(training_class)
     _require(actor, Perm.TRAINING_MANAGE, cls.unit)
     _check_open_for_nomination(cls)
+    check_registration_open(cls, actor)
     ids = [s.pk for s in staff_list]
     allowed = None
     if actor is not None:

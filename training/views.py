@@ -153,7 +153,7 @@ class ClassDetailView(ScopedViewMixin, TemplateView):
         sessions = selectors.class_sessions(training_class=cls)
         context.update(
             cls=cls, sessions=sessions, roster=selectors.class_roster(training_class=cls), can_manage=can_manage,
-            can_attend=can_attend, today=timezone.localdate(),
+            can_attend=can_attend, today=timezone.localdate(), registration_closed=services.registration_closed(cls),
             transitions=[s for s in ClassStatus if s in CLASS_TRANSITIONS[cls.status] and s != ClassStatus.COMPLETED],
             planned_minutes=sum(s.planned_minutes for s in sessions),
             changes=selectors.attendance_changes(training_class=cls)[:50] if can_manage else [],
@@ -217,7 +217,8 @@ class NominateView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         cls = selectors.class_get(user=request.user, pk=pk, perm=Perm.TRAINING_MANAGE)
-        return render(request, self.template_name, {"cls": cls, "form": NominateForm(user=request.user)})
+        return render(request, self.template_name, {"cls": cls, "form": NominateForm(user=request.user),
+                                                    "registration_closed": services.registration_closed(cls)})
 
     def post(self, request, pk):
         cls = selectors.class_get(user=request.user, pk=pk, perm=Perm.TRAINING_MANAGE)
@@ -236,7 +237,8 @@ class NominateView(ScopedViewMixin, View):
                 for warning in result.warnings:
                     messages.warning(request, warning)
                 return redirect("training:class-detail", pk=cls.pk)
-        return render(request, self.template_name, {"cls": cls, "form": form}, status=400)
+        return render(request, self.template_name, {"cls": cls, "form": form,
+                                                    "registration_closed": services.registration_closed(cls)}, status=400)
 
 
 class EnrollmentStatusView(ScopedViewMixin, View):

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -110,3 +111,12 @@ def test_nomination_import_round_trip(klass, people, cast):
     result = nominations_apply(plan=plan, actor=cast["hr"])
     assert (result.confirmed, result.waitlisted) == (2, 0)
     assert sorted(Enrollment.objects.values_list("staff__staff_code", flat=True)) == ["A001", "A002"]
+
+
+def test_nomination_import_after_the_registration_deadline_is_refused(course, tree, people, cast):
+    cls = make_class(course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), registration_deadline=dt.date(2026, 6, 10))
+    with pytest.raises(ImportRejected) as exc:
+        nominations_parse(data=_xlsx([["Mã số"], ["A001"]]), training_class=cls, actor=cast["hr"])
+    assert [str(e) for e in exc.value.errors] == [
+        "Sheet: Lớp L-REG đã hết hạn đăng ký ngày 10/06/2026; hãy dời hạn đăng ký để cử thêm người."]
+    assert not Enrollment.objects.exists()

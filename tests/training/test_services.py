@@ -351,3 +351,29 @@ def test_deleting_a_session_outside_scope_or_of_a_closed_class_is_refused(klass,
         services.session_delete(actor=cast["hr"], session=cancelled.sessions.first())
     assert _messages(exc) == ["Không thể sửa lớp đã kết thúc hoặc đã hủy."]
     assert klass.sessions.count() == 3 and cancelled.sessions.count() == 3
+
+
+# ------------------------------------------------------------------ registration deadline
+def test_nominations_close_after_the_registration_deadline_until_it_is_moved(course, tree, people, cast):
+    cls = make_class(course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), status=ClassStatus.OPEN,
+                     registration_deadline=dt.date(2026, 6, 14))
+    with pytest.raises(ValidationError) as exc:
+        services.enrollment_nominate_many(actor=cast["hr"], training_class=cls, staff_list=[people["an"], people["binh"]])
+    assert _messages(exc) == ["Lớp L-REG đã hết hạn đăng ký ngày 14/06/2026; hãy dời hạn đăng ký để cử thêm người."]
+    assert not Enrollment.objects.exists() and not EnrollmentEvent.objects.exists()
+    # The deadline day itself is still open: moving the deadline (an audited class edit) reopens registration.
+    services.class_update(actor=cast["hr"], training_class=cls, registration_deadline=dt.date(2026, 6, 15))
+    result = services.enrollment_nominate(actor=cast["hr"], training_class=cls, staff=people["an"])
+    assert result.confirmed == 1
+    # Withdrawing after the deadline still works, and the seat goes to the waitlist as usual.
+    services.class_update(actor=cast["hr"], training_class=cls, registration_deadline=dt.date(2026, 6, 1))
+    services.enrollment_set_status(actor=cast["hr"], enrollment=result.enrollments[0], status=EnrollmentStatus.WITHDRAWN)
+    assert Enrollment.objects.get().status == EnrollmentStatus.WITHDRAWN
+
+
+def test_registration_deadline_after_the_class_ends_is_refused(course, tree, cast):
+    with pytest.raises(ValidationError) as exc:
+        services.class_create(actor=cast["hr"], course=course, code="L-LATE", unit=tree["alpha"], capacity=10,
+                              start_date=dt.date(2026, 7, 1), end_date=dt.date(2026, 7, 3),
+                              registration_deadline=dt.date(2026, 7, 4))
+    assert exc.value.message_dict == {"registration_deadline": ["Hạn đăng ký sau ngày kết thúc lớp."]}

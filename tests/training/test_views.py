@@ -146,3 +146,17 @@ def test_hr_deletes_a_session_without_attendance_on_screen(login, klass, people,
     klass.trainer_users.add(cast["member"])
     assert login(cast["member"]).post(reverse("training:session-delete", args=[second.pk])).status_code == 404
     assert klass.sessions.count() == 2
+
+
+def test_nominating_after_the_registration_deadline_is_refused_on_screen_and_api(login, api, course, tree, people, cast):
+    cls = make_class(course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), status=ClassStatus.OPEN,
+                     registration_deadline=dt.date(2026, 6, 14))
+    client = login(cast["hr"])
+    assert "hết hạn đăng ký" in client.get(reverse("training:class-detail", args=[cls.pk])).content.decode()
+    assert "Đã hết hạn đăng ký ngày 14/06/2026." in client.get(reverse("training:class-nominate", args=[cls.pk])).content.decode()
+    refused = client.post(reverse("training:class-nominate", args=[cls.pk]), {"staff_codes": "A001"})
+    assert refused.status_code == 400
+    assert "Lớp L-REG đã hết hạn đăng ký ngày 14/06/2026" in refused.content.decode()
+    answer = api(cast["hr"]).post(f"/api/v1/classes/{cls.pk}/nominate/", {"staff": [people["an"].pk]}, format="json")
+    assert answer.status_code == 400 and "hết hạn đăng ký" in str(answer.json())
+    assert not Enrollment.objects.exists()
