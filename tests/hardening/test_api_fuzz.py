@@ -29,8 +29,6 @@ TIME_BUDGET = float(os.environ.get("FUZZ_TIME_BUDGET", "120"))  # seconds for th
 # report); listed so that CI stays green while they are fixed, and removed as soon as they are.
 # A NEW failing operation fails the test; a listed one that now passes fails it too (strict).
 KNOWN = {
-    "GET /api/v1/scorecards/": "schema: documented as an array, returns one object",
-    "GET /api/v1/scorecards/{id}/charts/{name}.{fmt}/": "404 page is HTML, documented as JSON",
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
