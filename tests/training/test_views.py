@@ -160,3 +160,37 @@ def test_nominating_after_the_registration_deadline_is_refused_on_screen_and_api
     answer = api(cast["hr"]).post(f"/api/v1/classes/{cls.pk}/nominate/", {"staff": [people["an"].pk]}, format="json")
     assert answer.status_code == 400 and "hết hạn đăng ký" in str(answer.json())
     assert not Enrollment.objects.exists()
+
+
+def _history(html: str) -> str:
+    """The audit section of a record page ("Lịch sử thay đổi"), whitespace collapsed."""
+    assert 'id="history-title"' in html
+    return " ".join(html.split('id="history-title"', 1)[1].split("</section>", 1)[0].split())
+
+
+def test_record_pages_show_who_changed_what(login, api, klass, course, people, cast):
+    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    for session in klass.sessions.all():
+        services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
+    client = login(cast["hr"])
+    # Class: edited on screen.
+    client.post(reverse("training:class-edit", args=[klass.pk]), {
+        "unit": klass.unit_id, "venue": "Hội trường B", "capacity": 35, "start_date": "01/06/2026", "end_date": "03/06/2026"})
+    page = _history(client.get(reverse("training:class-detail", args=[klass.pk])).content.decode())
+    assert "hr" in page and "<strong>sức chứa</strong>: 30 → 35" in page and "<strong>địa điểm</strong>: — → Hội trường B" in page
+    # Course and enrollment: edited through the API.
+    assert api(cast["hr"]).patch(f"/api/v1/courses/{course.pk}/", {"title": "Văn hóa công vụ 2026"}, format="json").status_code == 200
+    page = _history(client.get(reverse("training:course-detail", args=[course.pk])).content.decode())
+    assert "<td>hr</td>" in page and "Văn hóa công vụ → Văn hóa công vụ 2026" in page
+    assert api(cast["hr"]).post(f"/api/v1/enrollments/{e.pk}/score/", {"score": "7.5"}, format="json").status_code == 200
+    page = _history(client.get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
+    assert "<td>hr</td>" in page and "— → 7.50" in page
+    # Certificate: issued by closing the class on screen.
+    client.post(reverse("training:class-close", args=[klass.pk]), {f"score-{e.pk}": "7.5"})
+    cert = Certificate.objects.get(enrollment=e)
+    page = _history(client.get(reverse("training:certificate-detail", args=[cert.pk])).content.decode())
+    assert "<td>hr</td>" in page and "tạo mới" in page and cert.number in page
+    # The person sees the history of their own enrollment; someone outside the scope does not see the page.
+    own = _history(login(cast["member"]).get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
+    assert "— → 7.50" in own
+    assert login(cast["outsider_hr"]).get(reverse("training:enrollment-detail", args=[e.pk])).status_code == 404
