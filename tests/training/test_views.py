@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import uuid
 
 from django.urls import reverse
@@ -194,3 +195,33 @@ def test_record_pages_show_who_changed_what(login, api, klass, course, people, c
     own = _history(login(cast["member"]).get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
     assert "— → 7.50" in own
     assert login(cast["outsider_hr"]).get(reverse("training:enrollment-detail", args=[e.pk])).status_code == 404
+
+
+def test_both_import_screens_list_refusals_with_the_shared_include(login, klass, cast):
+    """Staff roster import and nominations import render the refused file the same way (templates/includes)."""
+    from openpyxl import Workbook
+
+    def upload(rows):
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        buffer.seek(0)
+        buffer.name = "file.xlsx"
+        return buffer
+
+    client = login(cast["hr"])
+    pages = {
+        "training": client.post(reverse("training:class-import", args=[klass.pk]), {"file": upload([["Mã số"], ["ZZZ9"], ["ZZZ8"]])}),
+        "staff": client.post(reverse("staff:staff-import"), {"file": upload(
+            [["Mã số", "Họ và tên", "Đơn vị", "Phân loại"], ["N1", "Hà Thu", "KHÔNG-CÓ", "Công chức"],
+             ["N2", "Bế Hải", "KHÔNG-CÓ", "Công chức"]])}),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 400, name
+        assert [t.name for t in response.templates].count("includes/import_errors.html") == 1, name
+        html = response.content.decode()
+        assert '<div class="error" role="alert">' in html and "Tệp bị từ chối: 2 lỗi." in html, name
+        assert html.count("<li>Sheet, hàng") == 2, name
+    assert "Không có cán bộ nào có mã ZZZ9." in pages["training"].content.decode()
