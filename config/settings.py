@@ -216,6 +216,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind` with different choices: name each set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentStatusEnum": "training.models.EnrollmentStatus",
+        "InspectionStatusEnum": "inspections.models.InspectionStatus",
+        "TemplateVersionStatusEnum": "inspections.models.VersionStatus",
+        "ActionStatusEnum": "inspections.models.ActionStatus",
+        "TemplateKindEnum": "inspections.models.TemplateKind",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
