@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import Perm, unit_scope_q
 from inspections.models import (
     ActionStatus,
+    AnswerType,
     ChecklistTemplate,
     TemplateVersion,
     VersionStatus,
@@ -18,9 +19,66 @@ def _units(user, perm):
 
 
 class TemplateForm(forms.ModelForm):
+    pass_threshold = forms.DecimalField(label=_("Pass threshold (%)"), initial=50, min_value=0, max_value=100,
+                                       max_digits=5, decimal_places=2)
+
     class Meta:
         model = ChecklistTemplate
-        fields = ["code", "name_vi", "name_en", "kind", "description"]
+        fields = ["kind", "code", "name_vi", "name_en", "pass_threshold", "description"]
+
+
+# ------------------------------------------------------------------------ on-screen template editor
+class VersionSettingsForm(forms.Form):
+    pass_threshold = forms.DecimalField(label=_("Pass threshold (%)"), min_value=0, max_value=100, max_digits=5,
+                                        decimal_places=2)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SectionForm(forms.Form):
+    code = forms.CharField(label=_("Section code"), max_length=40)
+    title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=255)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=255, required=False)
+
+
+class ItemForm(forms.Form):
+    """Every field of a checklist item; the content rules are checked by the service."""
+
+    section = forms.ChoiceField(label=_("Section"))
+    code = forms.CharField(label=_("Item code"), max_length=40, help_text=_("Stable across versions."))
+    text_vi = forms.CharField(label=_("Text (Vietnamese)"), widget=forms.Textarea(attrs={"rows": 2}))
+    text_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500, required=False)
+    answer_type = forms.ChoiceField(label=_("Answer type"), choices=AnswerType.choices)
+    weight = forms.DecimalField(label=_("Weight"), initial=1, max_digits=6, decimal_places=2)
+    critical = forms.BooleanField(label=_("Critical"), required=False)
+    failing_answers = forms.CharField(
+        label=_("Failing answers"), required=False, max_length=500,
+        help_text=_("Separated by “;”, e.g. no · 0;1 · <50 · missing (photo). Empty: the default for the type."))
+    note_required_on_failure = forms.BooleanField(label=_("Note required on failure"), required=False)
+    photo_required_on_failure = forms.BooleanField(label=_("Photo required on failure"), required=False)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    relevant = forms.CharField(
+        label=_("Relevant (shown only when)"), required=False, max_length=500,
+        help_text=_("XLSForm condition on items above, e.g. ${I1} = 'no' · selected(${I2}, 'yes') · ${I3} >= 2 and "
+                    "not(${I4} = 'na'). Empty: always shown."))
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [(s.code, f"{s.code} · {s.title_vi}") for s in sections]
+
+    def clean_failing_answers(self):
+        raw = self.cleaned_data.get("failing_answers") or ""
+        tokens = [t.strip() for t in raw.split(";") if t.strip()]
+        return tokens or None
+
+    @staticmethod
+    def initial_from(spec, section_code) -> dict:
+        return {"section": section_code, "code": spec.code, "text_vi": spec.text_vi, "text_en": spec.text_en,
+                "legal_basis": spec.legal_basis, "answer_type": spec.answer_type, "weight": spec.weight,
+                "critical": spec.critical, "failing_answers": ";".join(str(f) for f in spec.failing_answers or []),
+                "note_required_on_failure": spec.note_required_on_failure,
+                "photo_required_on_failure": spec.photo_required_on_failure, "required": spec.required,
+                "relevant": spec.relevant}
 
 
 class XlsFormUploadForm(forms.Form):

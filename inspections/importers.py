@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.xlsx import CellError, Column, ImportRejected, clean_text, open_workbook, read_table
-from inspections import services
+from inspections import relevance, services
 from inspections.exports import CHOICE_LISTS, LANG_EN, LANG_VI, PERCENT_CONSTRAINT
 from inspections.models import AnswerType, ChecklistTemplate, TemplateKind, TemplateVersion
-from inspections.scoring import DEFAULT_FAILING
+from inspections.scoring import DEFAULT_FAILING, failing_answers_problem
 from inspections.services import ItemSpec, SectionSpec
 
 SURVEY_COLUMNS = [
@@ -122,6 +122,7 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
     current: SectionSpec | None = None
     seen_codes: dict[str, int] = {}
     seen_sections: dict[str, int] = {}
+    earlier_codes: list[str] = []
     for row in rows:
         v = {k: clean_text(val) for k, val in row.values.items()}
 
@@ -182,10 +183,11 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
         if v.get("weight"):
             try:
                 weight = Decimal(v["weight"].replace(",", "."))
-                if weight < 0 or weight > 1000:
+                if weight <= 0 or weight > 1000:
                     raise InvalidOperation
             except InvalidOperation:
-                bad("weight", _("The weight must be a number from 0 to 1000, not “%(value)s”.") % {"value": v["weight"]})
+                bad("weight", _("The weight must be a number greater than 0 and at most 1000, not “%(value)s”.")
+                    % {"value": v["weight"]})
         rule = v.get("score", "").lower()
         if rule and rule not in SCORE_RULES:
             bad("score", _("Score must be answer, pass_fail or none, not “%(value)s”.") % {"value": v["score"]})
@@ -204,6 +206,17 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
             if rule != expected:
                 bad("score", _("Score “%(rule)s” does not fit this item; it is “%(expected)s” for its type and failing "
                                "answers.") % {"rule": rule, "expected": expected})
+        if failing and answer_type is not None and answer_type not in (AnswerType.YES_NO_NA, AnswerType.SCALE_0_4):
+            problem = failing_answers_problem(answer_type, failing)
+            if problem:
+                bad("failing_answers", problem)
+        if v.get("relevant"):
+            try:
+                relevance.check(v["relevant"], code=name, earlier=earlier_codes)
+            except relevance.RelevanceError as exc:
+                bad("relevant", _("relevant: %(error)s") % {"error": exc})
+        if name:
+            earlier_codes.append(name)
         if current is not None and answer_type is not None and name:
             current.items.append(ItemSpec(
                 code=name, text_vi=v.get("label_vi", ""), text_en=v.get("label_en", ""), answer_type=answer_type,

@@ -120,6 +120,30 @@ def is_failing(answer_type: str, value: str, failing_answers: list[str]) -> bool
     return False
 
 
+def failing_answers_problem(answer_type: str, tokens: list) -> str | None:
+    """Why these failing answers cannot be used with this answer type (None if they can)."""
+    tokens = [str(t).strip() for t in tokens or [] if str(t).strip()]
+    if answer_type == AnswerType.YES_NO_NA:
+        allowed = ("yes", "no", NA)
+    elif answer_type == AnswerType.SCALE_0_4:
+        allowed = ("0", "1", "2", "3", "4", NA)
+    elif answer_type == AnswerType.PHOTO:
+        allowed = ("missing", "none")
+    else:
+        allowed = None
+    if allowed is not None:
+        wrong = [t for t in tokens if t.lower() not in allowed]
+        if wrong:
+            return _("“%(values)s” is not an answer of this type; use: %(allowed)s.") % {
+                "values": "; ".join(wrong), "allowed": ", ".join(allowed)}
+        return None
+    if answer_type in NUMERIC_TYPES:
+        wrong = [t for t in tokens if not (_COMPARISON.match(t) or _is_number(t))]
+        if wrong:
+            return _("“%(values)s” is not a number or a comparison such as <50.") % {"values": "; ".join(wrong)}
+    return None
+
+
 def _is_number(token: str) -> bool:
     try:
         Decimal(token.replace(",", "."))

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid as uuid_module
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.permissions import Perm, has_perm, subtree_bounds, unit_scope_q
-from inspections import scoring
+from inspections import relevance, scoring
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionProgress,
@@ -128,83 +129,343 @@ def _locked_version(version: TemplateVersion) -> TemplateVersion:
     return TemplateVersion.objects.select_for_update().select_related("template").get(pk=version.pk)
 
 
-def validate_content(sections: list[SectionSpec]) -> list[str]:
-    """Every problem in a template's content, as messages (codes named)."""
-    errors = []
+CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+MAX_WEIGHT = Decimal("9999.99")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a template's content: where (section or item code, field) and what."""
+
+    section: str | None
+    item: str | None
+    field: str | None
+    message: str  # for a form field
+    full: str  # for a list of errors (names the section or item)
+
+
+def _item_problems(item: ItemSpec, *, earlier: list[str]) -> list[tuple[str, str, str]]:
+    """(field, message for the field, message naming the item) for one item."""
+    code = item.code
+    found = []
+
+    def add(field, short, full=None):
+        found.append((field, short, full or _("Item %(code)s: %(error)s") % {"code": code, "error": short}))
+
+    if item.answer_type not in AnswerType.values:
+        add("answer_type", _("Unknown answer type “%(type)s”.") % {"type": item.answer_type},
+            _("Item %(code)s: unknown answer type “%(type)s”.") % {"code": code, "type": item.answer_type})
+    if not (item.text_vi or "").strip():
+        add("text_vi", _("Write the item's text in Vietnamese."),
+            _("Item %(code)s has no Vietnamese text.") % {"code": code})
+    try:
+        weight = Decimal(item.weight)
+    except (InvalidOperation, TypeError, ValueError):
+        weight = None
+    if weight is None or not weight.is_finite():
+        add("weight", _("The weight must be a number."))
+    elif weight < 0:
+        add("weight", _("The weight must be greater than 0."),
+            _("Item %(code)s: the weight cannot be negative.") % {"code": code})
+    elif weight == 0 or weight > MAX_WEIGHT:
+        add("weight", _("The weight must be greater than 0 and at most %(max)s.") % {"max": MAX_WEIGHT})
+    if item.answer_type in AnswerType.values and item.failing_answers:
+        problem = scoring.failing_answers_problem(item.answer_type, item.failing_answers)
+        if problem:
+            add("failing_answers", problem)
+    if (item.relevant or "").strip():
+        try:
+            relevance.check(item.relevant, code=code, earlier=earlier)
+        except relevance.RelevanceError as exc:
+            add("relevant", str(exc), _("Item %(code)s, relevant: %(error)s") % {"code": code, "error": exc})
+    return found
+
+
+def content_problems(sections: list[SectionSpec]) -> list[Problem]:
+    """Every problem in a template's content, in order."""
+    problems: list[Problem] = []
     seen_items: set[str] = set()
     seen_sections: set[str] = set()
+    earlier: list[str] = []
     for section in sections:
-        if not section.code or not section.title_vi:
-            errors.append(_("Every section needs a code and a Vietnamese title."))
-        if section.code in seen_sections:
-            errors.append(_("Section code %(code)s appears twice.") % {"code": section.code})
-        seen_sections.add(section.code)
+        scode = section.code
+        if not scode or not (section.title_vi or "").strip():
+            field = "code" if not scode else "title_vi"
+            problems.append(Problem(scode, None, field, _("Every section needs a code and a Vietnamese title."),
+                                    _("Every section needs a code and a Vietnamese title.")))
+        elif not CODE_PATTERN.match(scode) or len(scode) > 40:
+            message = _("Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
+                        "(40 at most).") % {"code": scode}
+            problems.append(Problem(scode, None, "code", message, message))
+        if scode in seen_sections:
+            message = _("Section code %(code)s appears twice.") % {"code": scode}
+            problems.append(Problem(scode, None, "code", message, message))
+        seen_sections.add(scode)
         for item in section.items or []:
             if not item.code:
-                errors.append(_("An item has no code."))
+                message = _("An item has no code.")
+                problems.append(Problem(scode, item.code, "code", message, message))
             elif item.code in seen_items:
-                errors.append(_("Item code %(code)s appears twice.") % {"code": item.code})
+                problems.append(Problem(scode, item.code, "code",
+                                        _("Another item of this version already has code %(code)s.") % {"code": item.code},
+                                        _("Item code %(code)s appears twice.") % {"code": item.code}))
+            elif not CODE_PATTERN.match(item.code) or len(item.code) > 40:
+                message = _("Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
+                            "(40 at most).") % {"code": item.code}
+                problems.append(Problem(scode, item.code, "code", message, message))
             seen_items.add(item.code)
-            if item.answer_type not in AnswerType.values:
-                errors.append(_("Item %(code)s: unknown answer type “%(type)s”.") % {"code": item.code, "type": item.answer_type})
-            if not item.text_vi:
-                errors.append(_("Item %(code)s has no Vietnamese text.") % {"code": item.code})
-            if Decimal(item.weight) < 0:
-                errors.append(_("Item %(code)s: the weight cannot be negative.") % {"code": item.code})
-    return errors
+            for field, short, full in _item_problems(item, earlier=earlier):
+                problems.append(Problem(scode, item.code, field, short, full))
+            earlier.append(item.code)
+    return problems
+
+
+def validate_content(sections: list[SectionSpec]) -> list[str]:
+    """Every problem in a template's content, as messages (codes named)."""
+    return [p.full for p in content_problems(sections)]
+
+
+ITEM_FIELDS = ("text_vi", "text_en", "legal_basis", "answer_type", "weight", "critical", "failing_answers",
+               "note_required_on_failure", "photo_required_on_failure", "required", "relevant")
+
+
+def version_content(version: TemplateVersion) -> list[SectionSpec]:
+    """A version's sections and items as specs (what version_set_content takes); two queries."""
+    items = Item.objects.order_by("order", "pk")
+    sections = version.sections.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items))
+    return [
+        SectionSpec(code=s.code, title_vi=s.title_vi, title_en=s.title_en,
+                    items=[ItemSpec(code=i.code, **{f: getattr(i, f) for f in ITEM_FIELDS}) for i in s.items.all()])
+        for s in sections
+    ]
 
 
 @transaction.atomic
 def version_set_content(*, actor, version: TemplateVersion, sections: list[SectionSpec],
                         pass_threshold: Decimal | None = None, notes: str | None = None) -> TemplateVersion:
-    """Replace a draft's sections and items (the XLSForm import and the API use this)."""
+    """Replace a draft's sections and items (the XLSForm import, the API and the on-screen editor use
+    this). Rows are matched by code: unchanged rows are left alone, changed rows updated, new rows
+    created and missing rows deleted, so the audit trail shows what really changed."""
     _require(actor, Perm.TEMPLATE_MANAGE)
     version = _locked_version(version)
     _check_draft(version)
     errors = validate_content(sections)
     if errors:
         raise ValidationError(errors)
-    if pass_threshold is not None:
+    changed_version = []
+    if pass_threshold is not None and Decimal(pass_threshold) != version.pass_threshold:
+        if not Decimal(0) <= Decimal(pass_threshold) <= Decimal(100):
+            raise ValidationError({"pass_threshold": _("The pass threshold is a percentage from 0 to 100.")})
         version.pass_threshold = Decimal(pass_threshold)
-    if notes is not None:
+        changed_version.append("pass_threshold")
+    if notes is not None and notes != version.notes:
         version.notes = notes
-    version.save()
-    Item.objects.filter(version=version).delete()
-    Section.objects.filter(version=version).delete()
-    section_rows = [Section(version=version, code=s.code, order=i, title_vi=s.title_vi, title_en=s.title_en)
-                    for i, s in enumerate(sections, 1)]
-    audit.bulk_create(Section, section_rows, actor=actor)
-    items, order = [], 0
-    for section, row in zip(sections, section_rows):
+        changed_version.append("notes")
+    if changed_version:
+        version.save(update_fields=changed_version)
+    old_sections = {s.code: s for s in Section.objects.filter(version=version)}
+    old_items = {i.code: i for i in Item.objects.filter(version=version)}
+    wanted_items = {spec.code for section in sections for spec in section.items or []}
+    gone_items = [i.pk for code, i in old_items.items() if code not in wanted_items]
+    if gone_items:
+        Item.objects.filter(pk__in=gone_items).delete()
+    new_sections, changed_sections, rows = [], [], []
+    for order, spec in enumerate(sections, 1):
+        row = old_sections.get(spec.code)
+        if row is None:
+            row = Section(version=version, code=spec.code, order=order, title_vi=spec.title_vi, title_en=spec.title_en)
+            new_sections.append(row)
+        elif (row.order, row.title_vi, row.title_en) != (order, spec.title_vi, spec.title_en):
+            row.order, row.title_vi, row.title_en = order, spec.title_vi, spec.title_en
+            changed_sections.append(row)
+        rows.append(row)
+    audit.bulk_update(Section, changed_sections, ["order", "title_vi", "title_en"], actor=actor)
+    audit.bulk_create(Section, new_sections, actor=actor)
+    if any(row.pk is None for row in new_sections):  # back-ends that do not return ids from bulk inserts
+        by_code = {s.code: s for s in Section.objects.filter(version=version)}
+        rows = [by_code[spec.code] for spec in sections]
+    new_items, changed_items, order = [], [], 0
+    for section, row in zip(sections, rows):
         for spec in section.items or []:
             order += 1
             failing = spec.failing_answers if spec.failing_answers is not None else scoring.DEFAULT_FAILING.get(
                 spec.answer_type, [])
-            items.append(Item(
-                version=version, section=row, order=order, code=spec.code, text_vi=spec.text_vi,
-                text_en=spec.text_en, legal_basis=spec.legal_basis, answer_type=spec.answer_type,
-                weight=Decimal(spec.weight), critical=spec.critical, failing_answers=list(failing),
-                note_required_on_failure=spec.note_required_on_failure,
-                photo_required_on_failure=spec.photo_required_on_failure, required=spec.required,
-                relevant=spec.relevant,
-            ))
-    audit.bulk_create(Item, items, actor=actor)
+            values = {f: getattr(spec, f) for f in ITEM_FIELDS}
+            values.update(weight=Decimal(spec.weight), failing_answers=list(failing), relevant=(spec.relevant or "").strip())
+            item = old_items.get(spec.code)
+            if item is None or item.pk in gone_items:
+                new_items.append(Item(version=version, section=row, order=order, code=spec.code, **values))
+                continue
+            before = (item.section_id, item.order, *[getattr(item, f) for f in ITEM_FIELDS])
+            item.section, item.order = row, order
+            for f, v in values.items():
+                setattr(item, f, v)
+            if before != (item.section_id, item.order, *[getattr(item, f) for f in ITEM_FIELDS]):
+                changed_items.append(item)
+    audit.bulk_update(Item, changed_items, ["section", "order", *ITEM_FIELDS], actor=actor)
+    audit.bulk_create(Item, new_items, actor=actor)
+    gone_sections = [s.pk for code, s in old_sections.items() if code not in {spec.code for spec in sections}]
+    if gone_sections:
+        Section.objects.filter(pk__in=gone_sections).delete()
     return version
 
 
 @transaction.atomic
 def item_update(*, actor, item: Item, **changes) -> Item:
     _require(actor, Perm.TEMPLATE_MANAGE)
-    _check_draft(_locked_version(item.version))
-    allowed = {"text_vi", "text_en", "legal_basis", "answer_type", "weight", "critical", "failing_answers",
-               "note_required_on_failure", "photo_required_on_failure", "required", "relevant", "order"}
-    for key, value in changes.items():
-        if key not in allowed:
-            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
-        setattr(item, key, value)
-    item.full_clean()
-    item.save()
-    return item
+    unknown = set(changes) - set(ITEM_FIELDS) - {"order"}
+    if unknown:
+        raise ValidationError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    changes.pop("order", None)
+    version = _locked_version(item.version)
+    _check_draft(version)
+    sections = version_content(version)
+    for section in sections:
+        for spec in section.items:
+            if spec.code == item.code:
+                for key, value in changes.items():
+                    setattr(spec, key, value)
+    _apply_edit(actor, version, sections, section_code=None, item_code=item.code)
+    return Item.objects.get(pk=item.pk)
+
+
+# ------------------------------------------------------------------ the on-screen template editor
+def _apply_edit(actor, version: TemplateVersion, sections: list[SectionSpec], *, section_code=None, item_code=None,
+                pass_threshold=None) -> None:
+    """Validate the edited content and save it; problems of the edited section or item are raised
+    by field (for the form), the others as a list."""
+    problems = content_problems(sections)
+    if problems:
+        by_field: dict[str, list[str]] = {}
+        for p in problems:
+            own = (item_code is not None and p.item == item_code) or (
+                item_code is None and section_code is not None and p.section == section_code and p.item is None)
+            key = p.field if own and p.field else NON_FIELD_ERRORS
+            by_field.setdefault(key, []).append(p.message if own else p.full)
+        raise ValidationError(by_field)
+    version_set_content(actor=actor, version=version, sections=sections, pass_threshold=pass_threshold)
+
+
+def _editable(actor, version: TemplateVersion) -> tuple[TemplateVersion, list[SectionSpec]]:
+    _require(actor, Perm.TEMPLATE_MANAGE)
+    version = _locked_version(version)
+    _check_draft(version)
+    return version, version_content(version)
+
+
+def _find_section(sections, code) -> SectionSpec:
+    for section in sections:
+        if section.code == code:
+            return section
+    raise ValidationError(_("Section %(code)s is not in this version.") % {"code": code}, code="missing")
+
+
+def _find_item(sections, code) -> tuple[SectionSpec, ItemSpec]:
+    for section in sections:
+        for item in section.items:
+            if item.code == code:
+                return section, item
+    raise ValidationError(_("Item %(code)s is not in this version.") % {"code": code}, code="missing")
+
+
+@transaction.atomic
+def version_update_settings(*, actor, version: TemplateVersion, pass_threshold: Decimal,
+                            notes: str | None = None) -> TemplateVersion:
+    version, sections = _editable(actor, version)
+    if pass_threshold is None or not Decimal(0) <= Decimal(pass_threshold) <= Decimal(100):
+        raise ValidationError({"pass_threshold": _("The pass threshold is a percentage from 0 to 100.")})
+    return version_set_content(actor=actor, version=version, sections=sections, pass_threshold=pass_threshold,
+                               notes=notes)
+
+
+@transaction.atomic
+def section_save(*, actor, version: TemplateVersion, code: str, title_vi: str, title_en: str = "",
+                 original_code: str | None = None) -> None:
+    """Add a section at the end (original_code None) or change one (its code too)."""
+    version, sections = _editable(actor, version)
+    code, title_vi, title_en = (code or "").strip(), (title_vi or "").strip(), (title_en or "").strip()
+    if original_code is None:
+        if any(s.code == code for s in sections):
+            raise ValidationError({"code": _("Another section of this version already has code %(code)s.")
+                                   % {"code": code}})
+        sections.append(SectionSpec(code=code, title_vi=title_vi, title_en=title_en, items=[]))
+    else:
+        section = _find_section(sections, original_code)
+        if code != original_code and any(s.code == code for s in sections):
+            raise ValidationError({"code": _("Another section of this version already has code %(code)s.")
+                                   % {"code": code}})
+        section.code, section.title_vi, section.title_en = code, title_vi, title_en
+    _apply_edit(actor, version, sections, section_code=code)
+
+
+@transaction.atomic
+def section_delete(*, actor, version: TemplateVersion, code: str) -> None:
+    """Delete a section with its items."""
+    version, sections = _editable(actor, version)
+    section = _find_section(sections, code)
+    sections.remove(section)
+    _apply_edit(actor, version, sections)
+
+
+def _move(seq: list, index: int, direction: str) -> None:
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(seq):
+        raise ValidationError(_("It cannot move further."), code="edge")
+    seq[index], seq[target] = seq[target], seq[index]
+
+
+@transaction.atomic
+def section_move(*, actor, version: TemplateVersion, code: str, direction: str) -> None:
+    version, sections = _editable(actor, version)
+    _move(sections, sections.index(_find_section(sections, code)), direction)
+    _apply_edit(actor, version, sections)
+
+
+@transaction.atomic
+def item_save(*, actor, version: TemplateVersion, section_code: str, spec: ItemSpec,
+              original_code: str | None = None) -> None:
+    """Add an item at the end of a section (original_code None) or change one; the item may move to
+    another section (at its end). Every rule of the content is checked (validate_content)."""
+    version, sections = _editable(actor, version)
+    spec.code = (spec.code or "").strip()
+    target = _find_section(sections, section_code)
+    if original_code is None:
+        target.items.append(spec)
+    else:
+        section, old = _find_item(sections, original_code)
+        index = section.items.index(old)
+        if section is target:
+            section.items[index] = spec
+        else:
+            section.items.pop(index)
+            target.items.append(spec)
+    _apply_edit(actor, version, sections, item_code=spec.code)
+
+
+@transaction.atomic
+def item_delete(*, actor, version: TemplateVersion, code: str) -> None:
+    version, sections = _editable(actor, version)
+    section, item = _find_item(sections, code)
+    section.items.remove(item)
+    _apply_edit(actor, version, sections)
+
+
+@transaction.atomic
+def item_move(*, actor, version: TemplateVersion, code: str, direction: str) -> None:
+    """Up or down within its section; at the section's edge, into the previous or next section."""
+    version, sections = _editable(actor, version)
+    section, item = _find_item(sections, code)
+    index = section.items.index(item)
+    s_index = sections.index(section)
+    if direction == "up" and index == 0 and s_index > 0:
+        section.items.pop(0)
+        sections[s_index - 1].items.append(item)
+    elif direction == "down" and index == len(section.items) - 1 and s_index < len(sections) - 1:
+        section.items.pop()
+        sections[s_index + 1].items.insert(0, item)
+    else:
+        _move(section.items, index, direction)
+    _apply_edit(actor, version, sections)
 
 
 @transaction.atomic

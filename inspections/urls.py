@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views, views_manage
+from inspections import views, views_editor, views_manage
 
 app_name = "inspections"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     path("templates/", views_manage.TemplateListView.as_view(), name="template-list"),
     path("versions/<int:pk>/", views_manage.VersionDetailView.as_view(), name="version-detail"),
     path("versions/<int:pk>/xlsform.xlsx", views_manage.VersionExportView.as_view(), name="version-export"),
+    path("versions/<int:pk>/sections/new/", views_editor.SectionEditView.as_view(), name="section-new"),
+    path("versions/<int:pk>/sections/<str:code>/edit/", views_editor.SectionEditView.as_view(), name="section-edit"),
+    path("versions/<int:pk>/sections/<str:code>/<slug:verb>/", views_editor.RowActionView.as_view(kind="section"),
+         name="section-action"),
+    path("versions/<int:pk>/items/new/", views_editor.ItemEditView.as_view(), name="item-new"),
+    path("versions/<int:pk>/items/<str:code>/edit/", views_editor.ItemEditView.as_view(), name="item-edit"),
+    path("versions/<int:pk>/items/<str:code>/<slug:verb>/", views_editor.RowActionView.as_view(kind="item"),
+         name="item-action"),
     path("versions/<int:pk>/<slug:verb>/", views_manage.VersionActionView.as_view(), name="version-action"),
     path("plans/", views_manage.PlanListView.as_view(), name="plan-list"),
     path("plans/<int:pk>/", views_manage.PlanDetailView.as_view(), name="plan-detail"),

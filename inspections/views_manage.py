@@ -29,6 +29,7 @@ from inspections.forms import (
     ProgressForm,
     TemplateForm,
     VerifyForm,
+    VersionSettingsForm,
     XlsFormUploadForm,
 )
 from inspections.importers import xlsform_import
@@ -79,12 +80,30 @@ class VersionDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = selectors.version_get(user=self.request.user, pk=kwargs["pk"])
+        can_manage = has_perm(self.request.user, Perm.TEMPLATE_MANAGE)
         context.update(
             version=version, sections=selectors.version_structure(version=version),
             versions=version.template.versions.visible_to(self.request.user).order_by("-number"),
-            can_manage=has_perm(self.request.user, Perm.TEMPLATE_MANAGE),
+            can_manage=can_manage, can_edit=can_manage and version.is_editable,
+            settings_form=kwargs.get("settings_form") or VersionSettingsForm(
+                initial={"pass_threshold": version.pass_threshold, "notes": version.notes}),
         )
         return context
+
+    def post(self, request, pk):
+        """The draft's pass threshold and notes (sections and items: views_editor)."""
+        if not has_perm(request.user, Perm.TEMPLATE_MANAGE):
+            raise Http404
+        version = selectors.version_get(user=request.user, pk=pk)
+        form = VersionSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.version_update_settings(actor=request.user, version=version, **form.cleaned_data)
+                messages.success(request, _("Version settings saved."))
+                return redirect("inspections:version-detail", pk=pk)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+        return self.render_to_response(self.get_context_data(pk=pk, settings_form=form), status=400)
 
 
 class VersionActionView(ScopedViewMixin, View):

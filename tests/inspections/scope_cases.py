@@ -43,10 +43,14 @@ def _world(ctx):
     grant(stranger, Role.INSPECTOR, tree["beta"])
     version = make_checklist()
     draft = services.template_create(actor=None, code="DRAFT-ONLY", name_vi="Phiếu nháp", kind="other")
+    editing = services.template_create(actor=None, code="EDIT-ME", name_vi="Phiếu đang soạn", kind="other")
+    services.section_save(actor=None, version=editing.versions.get(), code="S1", title_vi="Một")
+    services.item_save(actor=None, version=editing.versions.get(), section_code="S1",
+                       spec=services.ItemSpec(code="D1", text_vi="Tiêu chí", answer_type="yes_no_na"))
     plan_in = services.plan_create(actor=None, year=2026, name="Kế hoạch Gamma", unit=tree["gamma"])
     plan_out = services.plan_create(actor=None, year=2026, name="Kế hoạch Beta", unit=tree["beta"])
     world = {"version": version, "draft": draft.versions.get(), "draft_template": draft, "plan_in": plan_in,
-             "plan_out": plan_out}
+             "plan_out": plan_out, "editing": editing.versions.get()}
     for side, plan, unit, lead in (("in", plan_in, tree["gamma_office"], cast["inspector"]),
                                    ("out", plan_out, tree["beta"], stranger)):
         for state in ("draft", "submitted", "approved"):
@@ -72,6 +76,7 @@ def _load(ctx):
     world = {"version": ChecklistTemplate.objects.get(code="VH-TEST").versions.get(),
              "draft_template": ChecklistTemplate.objects.get(code="DRAFT-ONLY")}
     world["draft"] = world["draft_template"].versions.get()
+    world["editing"] = ChecklistTemplate.objects.get(code="EDIT-ME").versions.get()
     world["plan_in"] = InspectionPlan.objects.get(unit=tree["gamma"])
     world["plan_out"] = InspectionPlan.objects.get(unit=tree["beta"])
     for side, unit in (("in", tree["gamma_office"]), ("out", tree["beta"])):
@@ -131,6 +136,21 @@ def _version_action(ctx):
             "out": {"pk": MISSING, "verb": "new-draft"}}
 
 
+def _editor(code=None, verb=None, **extra):
+    """The template editor (TEMPLATE_MANAGE): the admin edits a draft; a version that does not exist
+    is the "outside" record (templates have no unit scope)."""
+    def case(ctx):
+        w = _world(ctx)
+        ok, out = {"pk": w["editing"].pk}, {"pk": MISSING}
+        for kwargs in (ok, out):
+            if code:
+                kwargs["code"] = code
+            if verb:
+                kwargs["verb"] = verb
+        return {"user": ctx["cast"]["admin"], "ok": ok, "out": out, **extra}
+    return case
+
+
 def _blob(ctx):
     w = _world(ctx)
     return {"user": ctx["cast"]["inspector"], "ok": {"sha256": w["blob_in"].sha256},
@@ -151,6 +171,12 @@ CASES = {
     "inspections:version-detail": _published_vs_draft(),
     "inspections:version-export": _published_vs_draft(),
     "inspections:version-action": _version_action,
+    "inspections:section-new": _editor(),
+    "inspections:section-edit": _editor("S1"),
+    "inspections:section-action": _editor("S1", "up", method="post"),  # first already: a message, no change
+    "inspections:item-new": _editor(),
+    "inspections:item-edit": _editor("D1"),
+    "inspections:item-action": _editor("D1", "up", method="post"),
     "inspections:plan-detail": _by("plan"),
     "inspections:action-create": _by("finding", method="post"),
     "inspections:action-detail": _by("action"),

@@ -101,7 +101,7 @@ def test_new_workbook_creates_a_draft_template_with_defaults(db):
     ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-01", "Lặp", "Again"), GOOD_ROWS[3]],
      "survey, hàng 4, cột B: Mã tiêu chí A-01 bị trùng (lần đầu ở hàng 3)."),
     ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "Trọng số sai", "Bad", "", "nặng"), GOOD_ROWS[3]],
-     "survey, hàng 4, cột F: Trọng số phải là số từ 0 đến 1000, không phải “nặng”."),
+     "survey, hàng 4, cột F: Trọng số phải là số lớn hơn 0 và không quá 1000, không phải “nặng”."),
     ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "", "No text"), GOOD_ROWS[3]],
      "survey, hàng 4, cột C: Tiêu chí chưa có nội dung tiếng Việt."),
     ([*GOOD_ROWS[:3]], "survey: Nhóm A chưa được đóng bằng end_group."),
