@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.permissions import Role, subtree_bounds
 from core.text import fold
@@ -37,6 +39,7 @@ class UnitFilterSet(django_filters.FilterSet):
         folded = fold(value)
         return queryset.filter(Q(search_name__contains=folded) | Q(code__iexact=value.strip()))
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (the unit and its sub-units)
     def filter_within(self, queryset, name, value):
         low, high = subtree_bounds(value.path)
         return queryset.filter(path__gte=low, path__lt=high)

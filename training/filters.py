@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.permissions import subtree_bounds
 from core.text import fold
@@ -82,6 +84,7 @@ class TrainingClassFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(code__icontains=value.strip()) | Q(course__search_title__contains=folded) | Q(venue__icontains=value.strip()))
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "unit__", value)
 
@@ -102,6 +105,7 @@ class SessionFilterSet(django_filters.FilterSet):
         model = ClassSession
         fields = ["training_class", "unit", "start", "end", "year"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "training_class__unit__", value)
 
@@ -134,6 +138,7 @@ class EnrollmentFilterSet(django_filters.FilterSet):
             | Q(training_class__code__icontains=value.strip())
         )
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "staff__unit__", value)
 
@@ -161,6 +166,7 @@ class CertificateFilterSet(django_filters.FilterSet):
             | Q(enrollment__staff__staff_code__iexact=value.strip())
         )
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "enrollment__staff__unit__", value)
 
@@ -185,6 +191,7 @@ class HoursFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(search_name__contains=folded) | Q(staff_code__iexact=value.strip()))
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
         return _subtree(queryset, "unit__", value)
 
