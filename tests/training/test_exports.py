@@ -120,3 +120,47 @@ def test_nomination_import_after_the_registration_deadline_is_refused(course, tr
     assert [str(e) for e in exc.value.errors] == [
         "Sheet: Lớp L-REG đã hết hạn đăng ký ngày 10/06/2026; hãy dời hạn đăng ký để cử thêm người."]
     assert not Enrollment.objects.exists()
+
+
+# ------------------------------------------------------------------ formula injection (issue #8), every workbook
+def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, people, cast, login):
+    """Each training download, fetched as a user would, with hostile text in every free-text column that reaches a
+    workbook: staff name, unit name, course title, venue, requirement rule, external training title and provider.
+    No cell holds a formula (raw sheet XML) and each text is a string cell (openpyxl)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.hardening.test_exports import HOSTILE, assert_text_not_formula, body
+
+    name, unit, title, venue, rule, ext_title, provider = HOSTILE, "\t-2+3", "+1+1", "@SUM(A1)", "=2+2", "-3-3", "@Học viện"
+    person = people["an"]
+    person.full_name = name
+    person.save()
+    tree["alpha"].name = unit
+    tree["alpha"].save()
+    services.course_update(actor=None, course=course, title=title)
+    cls = make_class(course, tree["alpha"], code="L-X", venue=venue)
+    e = services.enrollment_nominate(actor=None, training_class=cls, staff=person).enrollments[0]
+    for session in cls.sessions.all():
+        services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
+    services.class_close(actor=None, training_class=cls, scores={e.pk: 9})
+    services.requirement_create(actor=None, name=rule, minutes_per_year=2400, effective_year=2026)
+    external = services.external_record(actor=None, staff=person, title=ext_title, provider=provider,
+                                        start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 2), minutes=120,
+                                        evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"))
+    services.external_decide(actor=None, external=external, approve=True)
+
+    client = login(cast["hr"])
+    downloads = {
+        "roster": (reverse("training:class-roster-xlsx", args=[cls.pk]), [name, unit]),
+        "attendance matrix": (reverse("training:class-matrix-xlsx", args=[cls.pk]), [name, unit]),
+        "sign-in sheets": (reverse("training:class-signin-xlsx", args=[cls.pk]), [name, unit]),
+        "hours report": (reverse("training:hours-export") + "?year=2026", [name, unit, rule]),
+        "person record": (reverse("training:person-record-xlsx", args=[person.pk]) + "?year=2026",
+                          [title, ext_title, provider, rule]),
+        "year plan": (reverse("training:plan-export") + "?year=2026", [title, unit, venue]),
+    }
+    for label, (url, texts) in downloads.items():
+        response = client.get(url)
+        assert response.status_code == 200, label
+        assert_text_not_formula(body(response), *texts)
