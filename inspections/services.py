@@ -643,12 +643,28 @@ def _parse_answers(version: TemplateVersion, answers: list[AnswerInput], items: 
     return cleaned, errors
 
 
-def _missing_for_submit(items: dict[str, Item], cleaned, scores) -> list[str]:
+def _drop_not_relevant(items: dict[str, Item], cleaned) -> set[str]:
+    """Evaluate every item's XLSForm `relevant` against the answers (in item order) and drop the
+    answers of items that are not relevant: such an item is not required, and is left out of the
+    score and the maximum (like N/A). An answer sent to it is dropped, not refused, because a tablet
+    that filled it before the answer it depends on changed must still be able to save. Returns the
+    codes of the items that are not relevant."""
+    values = {code: entry[1] for code, entry in cleaned.items()}
+    shown = relevance.relevant_items(items.values(), values)
+    skipped = {code for code, ok in shown.items() if not ok}
+    for code in skipped:
+        cleaned.pop(code, None)
+    return skipped
+
+
+def _missing_for_submit(items: dict[str, Item], cleaned, scores, skipped=frozenset()) -> list[str]:
     missing = []
     for code, item in items.items():
+        if code in skipped:
+            continue
         entry = cleaned.get(code)
         answered = entry is not None and (entry[1] != "" or (item.answer_type == AnswerType.PHOTO and entry[3]))
-        if item.required and not item.relevant and not answered:
+        if item.required and not answered:
             missing.append(_("%(code)s – %(text)s: no answer.") % {"code": code, "text": item.text_vi})
             continue
         if entry is None:
@@ -663,9 +679,23 @@ def _missing_for_submit(items: dict[str, Item], cleaned, scores) -> list[str]:
     return missing
 
 
-def _apply_answers(*, actor, inspection: Inspection, items: dict[str, Item], cleaned, scores, replace: bool) -> None:
-    """Upsert answers and their evidence in a fixed number of queries."""
+def _apply_answers(*, actor, inspection: Inspection, items: dict[str, Item], cleaned, scores, replace: bool,
+                   skipped=frozenset()) -> None:
+    """Upsert answers and their evidence in a fixed number of queries. Stored answers of items that
+    are no longer relevant (`skipped`) go; one that already has a finding is kept, emptied."""
     existing = {a.item_id: a for a in Answer.objects.filter(inspection=inspection)}
+    skipped_ids = {items[code].pk for code in skipped if code in items}
+    if skipped_ids and not replace:
+        stale = [a for item_id, a in existing.items() if item_id in skipped_ids]
+        if stale:
+            Answer.objects.filter(pk__in=[a.pk for a in stale], finding__isnull=True).delete()
+            kept = list(Answer.objects.filter(pk__in=[a.pk for a in stale]))
+            Evidence.objects.filter(answer__in=[a.pk for a in kept]).delete()
+            for a in kept:
+                a.value, a.score, a.max_score, a.failed = "", None, None, False
+            audit.bulk_update(Answer, kept, ["value", "score", "max_score", "failed"], actor=actor)
+            for item_id in skipped_ids:
+                existing.pop(item_id, None)
     blobs = {}
     wanted = {sha for entry in cleaned.values() for sha in entry[3]}
     if wanted:
@@ -732,7 +762,9 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
                     summary: str | None = None, submit: bool = False, client_uuid=None, content_hash: str = "",
                     base_version: int | None = None, replace: bool = True) -> Inspection:
     """Create or update the assignment's inspection (draft or returned), score it on the server, and
-    submit it if asked. Every bad answer is reported at once; nothing is written on error."""
+    submit it if asked. Every bad answer is reported at once; nothing is written on error. Items whose
+    `relevant` expression is false are not required and not scored; answers sent to them are dropped
+    (see _drop_not_relevant)."""
     with transaction.atomic():
         if actor is not None and not can_fill(user=actor, assignment=assignment):
             raise ValidationError(_("This assignment is not yours to fill."), code="not_team")
@@ -756,9 +788,10 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
             for a in Answer.objects.filter(inspection=inspection).select_related("item").prefetch_related("evidence__blob"):
                 if a.item.code not in cleaned:
                     cleaned[a.item.code] = (a.item, a.value, a.note, [e.blob.sha256 for e in a.evidence.all()])
+        skipped = _drop_not_relevant(items, cleaned)
         scores = _score_all(items, cleaned)
         if submit:
-            missing = _missing_for_submit(items, cleaned, scores)
+            missing = _missing_for_submit(items, cleaned, scores, skipped)
             if missing:
                 raise ValidationError({"missing": missing}, code="missing")
         now = timezone.now()
@@ -778,7 +811,8 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
                 inspection.inspected_on = inspected_on
             if summary is not None:
                 inspection.summary = summary
-        _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=True)
+        _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=True,
+                       skipped=skipped)
         _rescore(inspection)
         if submit:
             inspection.status = InspectionStatus.SUBMITTED
@@ -951,11 +985,13 @@ def inspection_amend(*, actor, inspection: Inspection, reason: str, answers: lis
     for code, entry in before["answers"].items():
         if code not in cleaned and code in items:
             cleaned[code] = (items[code], entry["value"], entry["note"], entry["evidence"])
+    skipped = _drop_not_relevant(items, cleaned)
     scores = _score_all(items, cleaned)
-    missing = _missing_for_submit(items, cleaned, scores)
+    missing = _missing_for_submit(items, cleaned, scores, skipped)
     if missing:
         raise ValidationError({"missing": missing})
-    _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=False)
+    _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=False,
+                   skipped=skipped)
     if summary is not None:
         inspection.summary = summary
     _rescore(inspection)

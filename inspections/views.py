@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.views.generic import TemplateView
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import FilteredListView
 from core.xlsx import XLSX_CONTENT_TYPE
-from inspections import selectors, services
+from inspections import relevance, selectors, services
 from inspections.exports import inspection_report_xlsx
 from inspections.filters import AssignmentFilterSet, InspectionFilterSet
 from inspections.forms import ActionForm, ReviewForm
@@ -116,9 +117,19 @@ def _form_rows(sections, answers_by_item, posted=None):
                 note = answer.note if answer else ""
                 kept = [e.blob.sha256 for e in answer.evidence.all()] if answer else []
             items.append({"item": item, "value": value, "note": note, "evidence": kept, "answer": answer,
-                          "choices": _choices(item)})
+                          "choices": _choices(item), "relevant_json": _relevant_json(item)})
         rows.append({"section": section, "items": items})
     return rows
+
+
+def _relevant_json(item) -> str:
+    """The parsed `relevant` expression for the filling screen's script (the server parses it, the
+    script only evaluates the tree); empty when the item is always shown."""
+    try:
+        node = relevance.parse(item.relevant)
+    except relevance.RelevanceError:
+        return ""
+    return json.dumps(node, ensure_ascii=False) if node is not None else ""
 
 
 def _choices(item):

@@ -18,11 +18,15 @@
     return !!item.querySelector('input[name="keep-' + code + '"]:checked');
   }
 
+  function shown(item) { return !item.hidden; }  // relevance.js hides items whose condition is false
+
   function update() {
-    var done = items.filter(answered).length;
+    var visible = items.filter(shown);
+    var done = visible.filter(answered).length;
+    bar.max = visible.length;
     bar.value = done;
     var template = text.getAttribute("data-template");
-    text.textContent = template.replace("{done}", done).replace("{total}", items.length);
+    text.textContent = template.replace("{done}", done).replace("{total}", visible.length);
   }
 
   form.addEventListener("change", update);
@@ -32,7 +36,7 @@
     items.forEach(function (item) { item.classList.remove("missing"); });
     if (!submitter || submitter.value !== "submit") { return; }
     var missing = items.filter(function (item) {
-      return item.getAttribute("data-required") === "1" && !answered(item);
+      return shown(item) && item.getAttribute("data-required") === "1" && !answered(item);
     });
     missing.forEach(function (item) { item.classList.add("missing"); });
     if (missing.length) {
