@@ -41,8 +41,10 @@ def _targets(period: Period) -> dict[str, list[tuple[str, str, str, dict]]]:
              {"kind": "discipline", "self": "true", "status": "approved"}),
             ("inspections:finding-list", _("Failed items"), PERIOD, {"kind": "discipline"}),
         ],
-        "actions_on_time": [("inspections:finding-list", _("Findings with overdue actions"), NONE,
-                             {"state": "overdue"})],
+        "actions_on_time": [
+            ("inspections:action-list", _("Corrective actions due in the period"), PERIOD, {}),
+            ("inspections:action-list", _("Overdue corrective actions"), NONE, {"overdue": "true"}),
+        ],
         "self_inspections_on_time": [("inspections:assignment-list", _("Self-inspections due"), PERIOD,
                                       {"is_self": "true"})],
     }
