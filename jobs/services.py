@@ -130,37 +130,32 @@ def export_prune(*, now: dt.datetime | None = None, days: int | None = None) -> 
 
 
 # ------------------------------------------------------------------------- scorecard snapshots
-def scorecard_publish_start(*, actor, period_key: str, note: str = "") -> None:
-    """Check now what can be checked (permission, period, not yet published), then freeze the
-    scorecards of every unit in the background (scorecards.services.period_publish)."""
-    from scorecards.models import PublishedPeriod
+def scorecard_publish_start(*, actor, period_key: str, note: str = ""):
+    """Check now what can be checked (permission, period ended, not yet published, not already being
+    published), record the run (scorecards.PublishRun, which the screen follows) and freeze the scorecards
+    of every unit in the background (scorecards.services.period_publish). Returns the run."""
+    from scorecards.models import PublishRun
     from scorecards.periods import Period
-    from scorecards.services import _require_manage
+    from scorecards.services import _require_manage, publish_request
 
     _require_manage(actor)
     try:
         period = Period.parse(period_key)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    if PublishedPeriod.objects.filter(period=period.key).exists():
-        raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
-    from jobs.tasks import publish_scorecard_period
+    with transaction.atomic():
+        run = publish_request(actor=actor, period=period, note=note)
+        from jobs.tasks import publish_scorecard_period
 
-    enqueue(publish_scorecard_period, period.key, getattr(actor, "pk", None), note)
+        enqueue(publish_scorecard_period, period.key, getattr(actor, "pk", None), run.note, run_id=run.pk,
+                on_enqueued=lambda task_id: PublishRun.objects.filter(pk=run.pk).update(task_id=task_id))
+    return run
 
 
-def scorecard_publish_run(*, period_key: str, actor_id: int | None = None, note: str = "") -> dict:
+def scorecard_publish_run(*, period_key: str, actor_id: int | None = None, note: str = "",
+                          run_id: int | None = None) -> dict:
     """The worker's side. Running it again (a retry) finds the publication and leaves it alone."""
-    from django.contrib.auth import get_user_model
+    from scorecards.services import publish_execute
 
-    from scorecards.models import PublishedPeriod
-    from scorecards.periods import Period
-    from scorecards.services import period_publish
-
-    period = Period.parse(period_key)
-    existing = PublishedPeriod.objects.filter(period=period.key).first()
-    if existing is None:
-        actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
-        with translation.override(settings.LANGUAGE_CODE):
-            existing = period_publish(actor=actor, period=period, note=note)
-    return {"period": existing.period, "publication": existing.pk, "units": existing.snapshots.count()}
+    publication = publish_execute(period_key=period_key, actor_id=actor_id, note=note, run_id=run_id)
+    return {"period": publication.period, "publication": publication.pk, "units": publication.snapshots.count()}

@@ -185,3 +185,64 @@ class ScorecardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} · {self.unit_id}"
+
+
+class PublishStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", pgettext_lazy("publishing run status", "Published")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_PUBLISH = (PublishStatus.QUEUED, PublishStatus.RUNNING)
+
+
+class PublishRunQuerySet(models.QuerySet):
+    def visible_to(self, user, perm=Perm.SCORECARD_MANAGE):
+        from core.permissions import has_perm
+
+        return self if has_perm(user, perm) else self.none()
+
+
+class PublishRun(models.Model):
+    """One request to publish a period, followed while a background worker freezes the scorecards.
+    At most one per period is waiting or running (a second click finds the first)."""
+
+    period = models.CharField(_("period"), max_length=10)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    status = models.CharField(_("status"), max_length=10, choices=PublishStatus.choices, default=PublishStatus.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    publication = models.ForeignKey(
+        PublishedPeriod, verbose_name=_("publication"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="runs",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = PublishRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publishing run")
+        verbose_name_plural = _("publishing runs")
+        constraints = [
+            models.UniqueConstraint(fields=["period"], condition=Q(status__in=["queued", "running"]),
+                                    name="scorecards_one_active_publish_per_period"),
+            models.CheckConstraint(condition=Q(status__in=["queued", "running", "done", "failed"]),
+                                   name="scorecards_publish_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PublishStatus.DONE, PublishStatus.FAILED)

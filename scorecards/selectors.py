@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, F
 from django.http import Http404
 
 from core.permissions import Perm, unit_scope_q
 from scorecards import defaults, engine
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
-from scorecards.models import PublishedPeriod, ScorecardModel, ScorecardSnapshot
+from scorecards.models import PublishedPeriod, PublishRun, ScorecardModel, ScorecardSnapshot
 from scorecards.periods import MONTH, QUARTER, Period
 from staff.models import Unit
 
@@ -55,6 +56,34 @@ def period_facts(period: Period) -> tuple[dict, dict]:
 
 def publication_list():
     return PublishedPeriod.objects.select_related("published_by", "scorecard_model").order_by("-start")
+
+
+def publication_get(*, user, period: str) -> PublishedPeriod:
+    publication = (PublishedPeriod.objects.visible_to(user).select_related("published_by", "scorecard_model")
+                   .filter(period=period).first())
+    if publication is None:
+        raise Http404
+    return publication
+
+
+def publication_snapshots(*, user, publication: PublishedPeriod):
+    """The frozen scorecards of the units the user may see, best first (one query per page)."""
+    return (ScorecardSnapshot.objects.visible_to(user).filter(publication=publication).select_related("unit")
+            .order_by(F("total").desc(nulls_last=True), "unit__path"))
+
+
+def publish_run_list(*, user, limit: int = 10):
+    return PublishRun.objects.visible_to(user).select_related("requested_by", "publication")[:limit]
+
+
+def publish_run_get(*, user, pk: int) -> PublishRun:
+    run = (PublishRun.objects.visible_to(user).select_related("publication").annotate(
+        snapshot_count=Count("publication__snapshots")).filter(pk=pk).first())
+    if run is None:
+        raise Http404
+    if run.publication is not None:
+        run.publication.snapshot_count = run.snapshot_count
+    return run
 
 
 # ------------------------------------------------------------------------------------ output
@@ -235,3 +264,28 @@ def latest_snapshot(*, user, unit: Unit) -> ScorecardSnapshot | None:
         ScorecardSnapshot.objects.visible_to(user).filter(unit=unit).select_related("publication")
         .order_by("-publication__end").first()
     )
+
+
+# ------------------------------------------------------------------------------------ history
+def criteria_history(*, model: ScorecardModel, limit: int = 50) -> list:
+    """The change history of a model's criteria (created, changed, removed), newest first, each entry
+    titled with the criterion's key: two queries. The model's own fields have the audit section."""
+    from django.db.models import OuterRef, Subquery
+    from django.utils.translation import gettext as _
+
+    from audit.selectors import TYPES, Entry, diff
+    from scorecards.models import Criterion
+
+    history = Criterion.history.model
+    previous = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
+    rows = list(history.objects.filter(scorecard_model_id=model.pk).select_related("history_user")
+                .annotate(prev_history_id=Subquery(previous.values("history_id")[:1])).order_by("-history_id")[:limit])
+    before = history.objects.in_bulk([r.prev_history_id for r in rows if r.prev_history_id])
+    return [
+        Entry(model=Criterion, history_id=r.history_id, object_id=r.id, when=r.history_date,
+              kind=TYPES.get(r.history_type, r.history_type),
+              user=r.history_user.get_username() if r.history_user_id else _("system"), ip_address=r.ip_address,
+              title=r.key,
+              changes=[] if r.history_type == "-" else diff(history, before.get(r.prev_history_id), r))
+        for r in rows
+    ]

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.permissions import Perm, has_perm, unit_scope_q
 from scorecards import defaults
-from scorecards.models import Criterion, Direction, Formula, Pillar, PublishedPeriod, ScorecardModel, ScorecardSnapshot
+from scorecards.models import (
+    ACTIVE_PUBLISH,
+    Criterion,
+    Direction,
+    Formula,
+    Pillar,
+    PublishedPeriod,
+    PublishRun,
+    PublishStatus,
+    ScorecardModel,
+    ScorecardSnapshot,
+)
 from scorecards.periods import Period
 from staff.models import Unit
 
@@ -50,7 +64,7 @@ def scorecard_model_create(*, actor, year: int, copy_from: ScorecardModel | None
             year=year, name=defaults.NAME_VI, legal_basis=defaults.LEGAL_BASIS, updated_by=actor
         )
         rows = defaults.criterion_rows()
-    Criterion.objects.bulk_create([Criterion(scorecard_model=model, **row) for row in rows])
+    audit.bulk_create(Criterion, [Criterion(scorecard_model=model, **row) for row in rows], actor=actor)
     return model
 
 
@@ -131,9 +145,33 @@ def scorecard_model_update(
     model.updated_by = actor if getattr(actor, "pk", None) else None
     model.full_clean()
     model.save()
-    model.criteria.all().delete()
-    Criterion.objects.bulk_create(rows)
+    _replace_criteria(actor=actor, model=model, rows=rows)
     return model
+
+
+CRITERION_FIELDS = ("pillar", "formula", "direction", "weight", "target", "label_vi", "label_en", "order")
+
+
+def _replace_criteria(*, actor, model: ScorecardModel, rows: list[Criterion]) -> None:
+    """Make the model's criteria those of `rows`, matched by key, so the history shows each criterion's
+    change (weight 20 → 25), its creation or its removal, not the whole set deleted and created again."""
+    existing = {c.key: c for c in Criterion.objects.filter(scorecard_model=model)}
+    keep = {r.key for r in rows}
+    removed = [c.pk for key, c in existing.items() if key not in keep]
+    if removed:
+        Criterion.objects.filter(pk__in=removed).delete()  # per-object signals: history records each removal
+    changed, created = [], []
+    for row in rows:
+        current = existing.get(row.key)
+        if current is None:
+            created.append(row)
+            continue
+        if any(getattr(current, f) != getattr(row, f) for f in CRITERION_FIELDS):
+            for f in CRITERION_FIELDS:
+                setattr(current, f, getattr(row, f))
+            changed.append(current)
+    audit.bulk_update(Criterion, changed, list(CRITERION_FIELDS), actor=actor)
+    audit.bulk_create(Criterion, created, actor=actor)
 
 
 # ------------------------------------------------------------------------------- publishing
@@ -143,13 +181,7 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
     later corrections show as a difference against the snapshot."""
     from scorecards import selectors
 
-    _require_manage(actor)
-    today = today or timezone.localdate()
-    if period.end >= today:
-        raise ValidationError(_("%(period)s has not ended yet; it can be published from %(date)s.") % {
-            "period": period.label, "date": period.next().start.strftime("%d/%m/%Y")})
-    if PublishedPeriod.objects.filter(period=period.key).exists():
-        raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
+    publish_check(actor=actor, period=period, today=today)
     table = selectors.score_table(period=period, frozen=False)
     if table.model is None:
         raise ValidationError(_("There is no scorecard model for %(year)s.") % {"year": period.year})
@@ -167,5 +199,79 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
                 rank=data["rank"], rank_of=data["rank_of"], criteria=data["criteria"],
             )
         )
-    ScorecardSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    audit.bulk_create(ScorecardSnapshot, snapshots, actor=actor, batch_size=500)
+    return publication
+
+
+# ------------------------------------------------------------------- publishing in the background
+PUBLISH_STALE_AFTER = dt.timedelta(hours=2)
+
+
+class PublishInProgress(ValidationError):
+    """A run for this period is already waiting or running; `run` is that run."""
+
+    def __init__(self, run: PublishRun):
+        super().__init__(_("%(period)s is already being published (requested at %(at)s).") % {
+            "period": Period.parse(run.period).label,
+            "at": timezone.localtime(run.created_at).strftime("%d/%m/%Y %H:%M")})
+        self.run = run
+
+
+def publish_check(*, actor, period: Period, today=None) -> None:
+    """What can be refused before anything is queued: permission, a period not ended, already published."""
+    _require_manage(actor)
+    today = today or timezone.localdate()
+    if period.end >= today:
+        raise ValidationError(_("%(period)s has not ended yet; it can be published from %(date)s.") % {
+            "period": period.label, "date": period.next().start.strftime("%d/%m/%Y")})
+    if PublishedPeriod.objects.filter(period=period.key).exists():
+        raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
+
+
+@transaction.atomic
+def publish_request(*, actor, period: Period, note: str = "", today=None) -> PublishRun:
+    """Record a request to publish `period` (checked now), for a background job to carry out
+    (jobs.services.scorecard_publish_start queues it). While one run of the period waits or runs, a second
+    request raises PublishInProgress with that run; a run left waiting or running for more than
+    PUBLISH_STALE_AFTER (its worker died) is marked failed first."""
+    publish_check(actor=actor, period=period, today=today)
+    now = timezone.now()
+    PublishRun.objects.filter(period=period.key, status__in=ACTIVE_PUBLISH, created_at__lt=now - PUBLISH_STALE_AFTER
+                              ).update(status=PublishStatus.FAILED, finished_at=now,
+                                       error=_("No worker finished this run in time; it was given up."))
+    active = PublishRun.objects.select_for_update().filter(period=period.key, status__in=ACTIVE_PUBLISH).first()
+    if active is not None:
+        raise PublishInProgress(active)
+    try:
+        with transaction.atomic():
+            return PublishRun.objects.create(
+                period=period.key, note=note.strip(), requested_by=actor if getattr(actor, "pk", None) else None,
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+    except IntegrityError:  # a concurrent request created its run between our check and our insert
+        raise PublishInProgress(PublishRun.objects.get(period=period.key, status__in=ACTIVE_PUBLISH)) from None
+
+
+def publish_execute(*, period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
+                    ) -> PublishedPeriod:
+    """The worker's side: publish (or find the publication of a retried job) and keep the run's status."""
+    from django.contrib.auth import get_user_model
+
+    run = PublishRun.objects.filter(pk=run_id).first() if run_id else None
+    runs = PublishRun.objects.filter(pk=run_id)
+    period = Period.parse(period_key)
+    publication = PublishedPeriod.objects.filter(period=period.key).first()
+    if publication is None:
+        runs.update(status=PublishStatus.RUNNING, started_at=timezone.now(), error="",
+                    attempts=(run.attempts + 1) if run else 1)
+        try:
+            actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
+            with translation.override(run.language if run else settings.LANGUAGE_CODE):
+                publication = period_publish(actor=actor, period=period, note=note)
+        except Exception as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            runs.update(status=PublishStatus.FAILED, error=message[:2000] or exc.__class__.__name__,
+                        finished_at=timezone.now())
+            raise
+    runs.update(status=PublishStatus.DONE, publication=publication, error="", finished_at=timezone.now())
     return publication

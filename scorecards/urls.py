@@ -13,4 +13,7 @@ urlpatterns = [
     path("models/", views.ModelListView.as_view(), name="model-list"),
     path("models/<int:year>/", views.ModelEditView.as_view(), name="model-edit"),
     path("publish/", views.PublishView.as_view(), name="publish"),
+    path("publish/<int:pk>/", views.PublishRunView.as_view(), name="publish-run"),
+    path("publish/<int:pk>/status/", views.PublishRunStatusView.as_view(), name="publish-run-status"),
+    path("publications/<str:period>/", views.PublicationView.as_view(), name="publication"),
 ]

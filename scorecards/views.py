@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from core.xlsx import XLSX_CONTENT_TYPE
 from scorecards import charts, links, selectors, services
 from scorecards.exports import scorecard_xlsx
 from scorecards.forms import CriterionFormSet, ModelCreateForm, ModelForm, PublishForm
-from scorecards.models import Band
+from scorecards.models import Band, PublishStatus
 from scorecards.periods import Period
 from staff.models import UnitKind
 
@@ -166,6 +166,7 @@ class ModelListView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ModelCreateForm(initial={"year": timezone.localdate().year + 1}))
         context.update(models=selectors.scorecard_model_list(), publications=selectors.publication_list(),
+                       runs=selectors.publish_run_list(user=self.request.user),
                        publish_form=kwargs.get("publish_form") or PublishForm())
         return context
 
@@ -200,7 +201,11 @@ class ModelEditView(ScopedViewMixin, View):
     def get(self, request, year):
         model = selectors.scorecard_model_get(year=year)
         form, formset = self._initial(model)
-        return render(request, self.template_name, {"model": model, "form": form, "formset": formset})
+        return render(request, self.template_name, self._context(model, form, formset))
+
+    def _context(self, model, form, formset) -> dict:
+        return {"model": model, "form": form, "formset": formset,
+                "criteria_history": selectors.criteria_history(model=model)}
 
     def post(self, request, year):
         model = selectors.scorecard_model_get(year=year)
@@ -216,23 +221,97 @@ class ModelEditView(ScopedViewMixin, View):
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-        return render(request, self.template_name, {"model": model, "form": form, "formset": formset}, status=400)
+        return render(request, self.template_name, self._context(model, form, formset), status=400)
 
 
 class PublishView(ScopedViewMixin, View):
+    """Starts the background publication of a period and shows its run. A second click while a run of
+    the period waits or runs leads to that run; nothing is queued twice."""
+
     required_perm = Perm.SCORECARD_MANAGE
 
     def post(self, request):
+        from jobs.services import scorecard_publish_start
+
         form = PublishForm(request.POST)
         if form.is_valid():
             period = form.cleaned_data["period"]
             try:
-                services.period_publish(actor=request.user, period=period, note=form.cleaned_data["note"])
-                messages.success(request, _("%(period)s is published; its scorecards are frozen.") % {
-                    "period": period.label})
-                return redirect(reverse("scorecards:home") + f"?period={period.key}")
+                run = scorecard_publish_start(actor=request.user, period_key=period.key,
+                                              note=form.cleaned_data["note"])
+            except services.PublishInProgress as exc:
+                messages.info(request, exc.messages[0])
+                return redirect("scorecards:publish-run", pk=exc.run.pk)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Publishing %(period)s has started; it goes on if you leave this page.")
+                                 % {"period": period.label})
+                return redirect("scorecards:publish-run", pk=run.pk)
         view = ModelListView()
         view.setup(request)
         return view.render_to_response(view.get_context_data(publish_form=form), status=400)
+
+
+def run_payload(run) -> dict:
+    """What the publishing screen shows of a run, for the page and for its polling script."""
+    period = Period.parse(run.period)
+    texts = {
+        PublishStatus.QUEUED: _("Waiting for a background worker…"),
+        PublishStatus.RUNNING: _("Computing and freezing the scorecards of every unit…"),
+        PublishStatus.DONE: _("%(period)s is published; its scorecards are frozen.") % {"period": period.label},
+        PublishStatus.FAILED: _("Publishing failed; nothing was published. You can try again."),
+    }
+    publication = run.publication
+    return {
+        "id": run.pk,
+        "period": run.period,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "text": str(texts[run.status]),
+        "finished": run.is_finished,
+        "error": run.error if run.status == PublishStatus.FAILED else "",
+        "units": publication.snapshot_count if publication is not None else None,
+        "publication_url": reverse("scorecards:publication", args=[publication.period])
+        if publication is not None and run.status == PublishStatus.DONE else None,
+    }
+
+
+class PublishRunView(ScopedViewMixin, TemplateView):
+    required_perm = Perm.SCORECARD_MANAGE
+    template_name = "scorecards/publish_run.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = selectors.publish_run_get(user=self.request.user, pk=kwargs["pk"])
+        context.update(run=run, state=run_payload(run), period=Period.parse(run.period))
+        return context
+
+
+class PublishRunStatusView(ScopedViewMixin, View):
+    """Polled by scorecards/publish.js."""
+
+    required_perm = Perm.SCORECARD_MANAGE
+
+    def get(self, request, pk):
+        response = JsonResponse(run_payload(selectors.publish_run_get(user=request.user, pk=pk)))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PublicationView(ScopedViewMixin, TemplateView):
+    """A published period: who froze it, when, with which model, and the frozen figures of the units in
+    the user's scope, with the change history of the publication."""
+
+    required_perm = Perm.SCORECARD_VIEW
+    template_name = "scorecards/publication.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publication = selectors.publication_get(user=self.request.user, period=kwargs["period"])
+        snapshots = selectors.publication_snapshots(user=self.request.user, publication=publication)
+        page = Paginator(snapshots, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
+        context.update(publication=publication, period=Period.parse(publication.period), page_obj=page,
+                       snapshots=page.object_list, count=page.paginator.count, querystring="",
+                       can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE))
+        return context

@@ -19,11 +19,34 @@ def _model(ctx):
     return {"user": ctx["cast"]["admin"], "ok": {"year": 2026}, "out": {"year": 1999}}
 
 
+def _run(ctx):
+    # Publishing runs are province-wide (administrators only): "out" is a run that does not exist.
+    from scorecards.models import PublishRun
+
+    run = PublishRun.objects.create(period="2026-Q1")
+    return {"user": ctx["cast"]["admin"], "ok": {"pk": run.pk}, "out": {"pk": run.pk + 1000}}
+
+
+def _publication(ctx):
+    # Anyone who sees a scorecard sees that a period is published (the rows are cut to their scope);
+    # a period never published is 404.
+    from scorecards.models import PublishedPeriod, ScorecardModel
+    from scorecards.periods import Period
+
+    period = Period.parse("2026-Q1")
+    PublishedPeriod.objects.create(period=period.key, start=period.start, end=period.end,
+                                   scorecard_model=ScorecardModel.objects.get(year=2026))
+    return {"user": ctx["cast"]["unit_head"], "ok": {"period": "2026-Q1"}, "out": {"period": "2025-Q4"}}
+
+
 CASES = {
     "scorecards:unit": _unit,
     "scorecards:chart": _chart,
     "scorecards:export": _unit,
     "scorecards:model-edit": _model,
+    "scorecards:publish-run": _run,
+    "scorecards:publish-run-status": _run,
+    "scorecards:publication": _publication,
     "scorecard-detail": _unit,
     "scorecard-chart": _chart,
 }

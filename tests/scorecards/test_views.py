@@ -15,6 +15,7 @@ from inspections.services import AnswerInput
 from scorecards import charts, services
 from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
+from tests.jobs.conftest import run_db_worker  # noqa: F401
 
 Q2 = {"period": "2026-Q2"}
 QUERIES_TABLE = 25
@@ -204,10 +205,13 @@ def test_unit_head_cannot_edit_models_or_publish(login, cast, records):
     assert not PublishedPeriod.objects.exists()
 
 
-def test_administrator_publishes_and_the_page_shows_frozen_figures_and_corrections(login, cast, tree, records):
+def test_administrator_publishes_and_the_page_shows_frozen_figures_and_corrections(
+        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
     client = login(cast["admin"])
-    response = client.post(reverse("scorecards:publish"), {"period": "2026-Q2", "note": "Quý 2"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("scorecards:publish"), {"period": "2026-Q2", "note": "Quý 2"})
     assert response.status_code == 302
+    assert run_db_worker() == 1  # publishing runs in the background (see test_publishing.py)
     inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Sửa",
                                          answers=[AnswerInput("I1", "yes")])
     page = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2)
@@ -271,3 +275,25 @@ def test_table_and_api_take_the_same_queries_for_more_units(login, api, cast, tr
         body = rest.get(f"/api/v1/scorecards/{tree['province'].pk}/", Q2).json()
     assert len(body["sub_units"]) == 3
     assert first is not None
+
+
+def test_excel_export_writes_formula_like_names_and_labels_as_text(login, cast, tree, records):
+    """Issue #8: a unit name or criterion label that starts like a formula must stay text in Excel
+    (a spreadsheet would otherwise run it: a HYPERLINK leaks data, a DDE call runs a program)."""
+    from staff.models import Unit
+
+    evil_unit = '=HYPERLINK("http://x","y")'
+    evil_label = '=HYPERLINK("http://x","criterion")'
+    Unit.objects.filter(pk=tree["alpha1"].pk).update(name=evil_unit)
+    Criterion.objects.filter(scorecard_model__year=2026, key="attendance").update(label_vi=evil_label)
+    Unit.objects.filter(pk=tree["alpha"].pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    response = login(cast["unit_head"]).get(reverse("scorecards:export", args=[tree["alpha"].pk]), Q2)
+    wb = load_workbook(io.BytesIO(response.content))
+    cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert {evil_unit, evil_label, "@SUM(1+1)*cmd|' /C calc'!A0"} <= texts
+    summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=1, max_row=2, max_col=2, values_only=True)}
+    assert summary["Đơn vị"] == "@SUM(1+1)*cmd|' /C calc'!A0"
+    assert [r[1] for r in wb["Đơn vị trực thuộc"].iter_rows(min_row=2, values_only=True)] == [evil_unit]
+    assert evil_label in [c.value for c in next(wb["Từng đơn vị"].iter_rows(min_row=1, max_row=1))]
