@@ -129,6 +129,25 @@ def findings_register_xlsx(*, findings) -> object:
     return writer.save_to_tempfile()
 
 
+def actions_register_xlsx(*, actions) -> object:
+    """The corrective-actions register with the screen's filters; overdue shown as overdue."""
+    writer = XlsxWriter()
+    writer.sheet(_("Corrective actions"), [
+        _("No."), _("Corrective action"), _("Responsible unit"), _("Responsible person"), _("Due date"), _("Status"),
+        _("Overdue"), _("Done on"), _("Inspected unit"), _("Inspection date"), _("Template"),
+        pgettext("checklist", "Item"), _("Finding"),
+    ], widths=[8, 50, 30, 24, 12, 14, 8, 12, 30, 14, 12, 10, 50])
+    for a in actions.iterator(chunk_size=500):
+        f = a.finding
+        writer.row([
+            a.pk, a.description, a.unit.name, a.responsible_person.full_name if a.responsible_person else "",
+            a.due_date, a.get_status_display(), _("yes") if a.overdue else "", a.completed_on,
+            f.unit.name, f.inspection.inspected_on, f.inspection.template_version.template.code, f.item.code,
+            f.description,
+        ])
+    return writer.save_to_tempfile()
+
+
 def results_by_unit_xlsx(*, rows) -> object:
     writer = XlsxWriter()
     writer.sheet(_("Results per unit"), [_("Unit code"), _("Unit"), _("Inspections"), _("Approved"),

@@ -162,15 +162,21 @@ ACTION_STATES = list(ActionStatus.choices) + [("overdue", _("Overdue"))]
 
 
 class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
+    """The corrective-actions register (screen, export, API): responsible unit with its sub-units,
+    status, overdue, due date range (start/end/year on the due date), responsible person."""
+
     date_field = "due_date"
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = _unit_filter()
-    start, end, year = _date_filters()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ACTION_STATES, method="filter_status")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    start, end, year = _date_filters()
+    responsible = django_filters.CharFilter(label=_("Responsible person (name or staff code)"),
+                                            method="filter_responsible")
 
     class Meta:
         model = CorrectiveAction
-        fields = ["q", "unit", "start", "end", "year", "status"]
+        fields = ["q", "unit", "status", "overdue", "start", "end", "year", "responsible"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(description__icontains=value.strip()) | Q(unit__search_name__contains=fold(value)))
@@ -179,3 +185,15 @@ class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
         if value == "overdue":
             return queryset.overdue(timezone.localdate())
         return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        overdue = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_responsible(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(responsible_person__search_name__contains=fold(value))
+                               | Q(responsible_person__staff_code__iexact=value))

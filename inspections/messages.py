@@ -11,3 +11,10 @@ CORE_IMAGE_MESSAGES = [
     gettext_noop("The file is not an image (JPEG, PNG or WebP)."),
     gettext_noop("Images of type %(type)s are not accepted; use JPEG, PNG or WebP."),
 ]
+
+# Labels of the scorecards drill-down links to this app's corrective-actions register
+# (scorecards/links.py); translated here, next to the screen they open.
+SCORECARD_LINK_MESSAGES = [
+    gettext_noop("Corrective actions due in the period"),
+    gettext_noop("Overdue corrective actions"),
+]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.permissions import Perm, has_perm, unit_scope_q
 from staff.models import Staff, Unit
@@ -55,7 +56,7 @@ class InspectionStatus(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("corrective action", "In progress")  # not a training class's
     DONE = "done", _("Done")
     VERIFIED = "verified", _("Verified")
 

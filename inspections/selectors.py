@@ -411,8 +411,9 @@ def action_list(*, user, filters=None, request=None) -> QuerySet[CorrectiveActio
     from inspections.filters import CorrectiveActionFilterSet
 
     qs = CorrectiveAction.objects.visible_to(user).with_overdue().select_related(
-        "unit", "responsible_person", "finding__item", "finding__inspection", "finding__unit"
-    )
+        "unit", "responsible_person", "finding__item", "finding__inspection__template_version__template",
+        "finding__unit",
+    ).order_by("due_date", "pk")
     if filters is not None:
         qs = CorrectiveActionFilterSet(filters, queryset=qs, request=request).qs
     return qs

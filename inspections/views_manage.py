@@ -19,8 +19,8 @@ from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import FilteredListView, page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
-from inspections.exports import findings_register_xlsx, results_by_unit_xlsx, xlsform_export
-from inspections.filters import FindingFilterSet, InspectionFilterSet, PlanFilterSet
+from inspections.exports import actions_register_xlsx, findings_register_xlsx, results_by_unit_xlsx, xlsform_export
+from inspections.filters import CorrectiveActionFilterSet, FindingFilterSet, InspectionFilterSet, PlanFilterSet
 from inspections.forms import (
     ActionForm,
     AssignmentForm,
@@ -231,6 +231,27 @@ class FindingExportView(ScopedViewMixin, View):
         qs = selectors.finding_list(user=request.user, filters=request.GET, request=request)
         handle = findings_register_xlsx(findings=qs)
         name = f"so-theo-doi-phat-hien-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+class ActionListView(FilteredListView):
+    """The corrective-actions register: one row per action, overdue shown as overdue."""
+
+    required_perm = FINDING_READ
+    filterset_class = CorrectiveActionFilterSet
+    template_name = "inspections/action_list.html"
+
+    def get_queryset(self):
+        return selectors.action_list(user=self.request.user)
+
+
+class ActionExportView(ScopedViewMixin, View):
+    required_perm = FINDING_READ
+
+    def get(self, request):
+        qs = selectors.action_list(user=request.user, filters=request.GET, request=request)
+        handle = actions_register_xlsx(actions=qs)
+        name = f"bien-phap-khac-phuc-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 

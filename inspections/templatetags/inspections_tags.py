@@ -36,6 +36,7 @@ def inspections_nav(context):
         links.append((reverse("inspections:plan-list"), _("Plans and coverage")))
     if has_perm(user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)):
         links.append((reverse("inspections:finding-list"), _("Findings and actions")))
+        links.append((reverse("inspections:action-list"), _("Corrective actions")))
     if has_perm(user, Perm.INSPECTION_VIEW):
         links.append((reverse("inspections:results"), _("Results per unit")))
     if has_perm(user, (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)):
