@@ -185,10 +185,12 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
     table = selectors.score_table(period=period, frozen=False)
     if table.model is None:
         raise ValidationError(_("There is no scorecard model for %(year)s.") % {"year": period.year})
-    publication = PublishedPeriod.objects.create(
+    publication = PublishedPeriod(
         period=period.key, start=period.start, end=period.end, scorecard_model=table.model,
         published_by=actor if getattr(actor, "pk", None) else None, note=note.strip(),
     )
+    publication._history_user = publication.published_by  # also when a background job publishes
+    publication.save()
     snapshots = []
     for unit_id, score in table.live.items():
         data = score.frozen()
