@@ -73,7 +73,29 @@ def _tracked_fields(history_model) -> list:
     return [f for f in history_model.tracked_fields if f.name not in ("updated_at", "created_at")]
 
 
-def _display(fld, value) -> str:
+def _name_of(obj) -> str:
+    if hasattr(obj, "get_username"):  # a user: the name they are known by, else the login
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def related_names(history_model, rows) -> dict[tuple[type, Any], str]:
+    """Names of the records the relation fields of these history rows point to, so a change reads
+    "nominated by: hr.tinh" rather than "#2": one query per related model, whatever the number of rows."""
+    wanted: dict[type, set] = {}
+    for fld in _tracked_fields(history_model):
+        if fld.is_relation and fld.related_model is not None:
+            ids = {getattr(r, fld.attname) for r in rows if r is not None} - {None}
+            if ids:
+                wanted.setdefault(fld.related_model, set()).update(ids)
+    names = {}
+    for model, ids in wanted.items():
+        for pk, obj in model._default_manager.in_bulk(ids).items():
+            names[(model, pk)] = _name_of(obj)
+    return names
+
+
+def _display(fld, value, names: dict | None = None) -> str:
     if value is None or value == "":
         return "—"
     if fld.choices:
@@ -85,11 +107,12 @@ def _display(fld, value) -> str:
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
     if fld.is_relation:
-        return f"#{value}"
+        name = (names or {}).get((fld.related_model, value))
+        return name if name is not None else f"#{value}"  # a record deleted since shows its number
     return str(value)
 
 
-def diff(history_model, before, after) -> list[Change]:
+def diff(history_model, before, after, names: dict | None = None) -> list[Change]:
     """Field-by-field difference between two historical rows (before may be None: created)."""
     changes = []
     for fld in _tracked_fields(history_model):
@@ -99,7 +122,7 @@ def diff(history_model, before, after) -> list[Change]:
             continue
         if before is None and new in (None, ""):
             continue
-        changes.append(Change(fld.attname, str(fld.verbose_name), _display(fld, old), _display(fld, new)))
+        changes.append(Change(fld.attname, str(fld.verbose_name), _display(fld, old, names), _display(fld, new, names)))
     return changes
 
 
@@ -108,6 +131,7 @@ def _entries(model, rows) -> list[Entry]:
     history_model = model.history.model
     prev_ids = [r.prev_history_id for r in rows if r.prev_history_id]
     previous = history_model.objects.in_bulk(prev_ids) if prev_ids else {}
+    names = related_names(history_model, [*rows, *previous.values()])
     entries = []
     for row in rows:
         before = previous.get(row.prev_history_id)
@@ -121,7 +145,7 @@ def _entries(model, rows) -> list[Entry]:
                 user=row.history_user.get_username() if row.history_user_id else _("system"),
                 ip_address=row.ip_address,
                 title=_title(model, row),
-                changes=[] if row.history_type == "-" else diff(history_model, before, row),
+                changes=[] if row.history_type == "-" else diff(history_model, before, row, names),
             )
         )
     return entries

@@ -141,3 +141,14 @@ def test_audit_log_query_count_does_not_grow_with_page_size(login, cast, people,
         assert len(response.context["entries"]) == size
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_change_of_a_related_record_reads_by_name_not_number(cast, people, tree):
+    """A move to another unit reads "Sở Alpha → Phòng …", and the person who made it by login."""
+    person = people["an"]
+    old_unit = person.unit
+    services.staff_update(actor=cast["hr"], staff=person, unit=tree["alpha1"])
+    entry = record_history(obj=person)[0]
+    changes = {c.field: (c.before, c.after) for c in entry.changes}
+    assert changes["unit_id"] == (str(old_unit), str(tree["alpha1"]))
+    assert not any(value.startswith("#") for value in changes["unit_id"])
