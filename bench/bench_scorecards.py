@@ -4,6 +4,7 @@ Figures printed:
 - `score_table` (every unit of the province for a period, live + change since the previous period):
   wall time median / p95 and the number of SQL queries (constant whatever the number of units);
 - the HTML province table `scorecards:table` as an administrator (goal < 1.5 s on SQLite);
+- the training (capability) facts alone, computed in the database per unit;
 - the engine alone on the facts already fetched (Python merge, roll-up, ranks);
 - each chart rendered without cache (goal < 200 ms), PNG and SVG, and served from the cache.
 
@@ -119,6 +120,13 @@ def measure(repeat: int = 5) -> list[dict]:
                                   f"{'published' if table.publication else 'live'})",
                         "value": f"{_fmt(samples)}; {len(queries)} queries", "seconds": statistics.median(samples),
                         "goal": TABLE_GOAL_S})
+        from training.selectors import unit_capability_facts
+
+        with CaptureQueriesContext(connection) as queries:
+            unit_capability_facts(start=period.start, end=period.end)
+        samples = _timed(lambda p=period: unit_capability_facts(start=p.start, end=p.end), repeat)
+        results.append({"figure": f"capability facts only {period.key} (training, one GROUP BY per source)",
+                        "value": f"{_fmt(samples)}; {len(queries)} queries"})
         capability, inspection = selectors.period_facts(period)
         unit_rows = list(table.units.values())
         samples = _timed(lambda c=capability, i=inspection, s=table.spec, u=unit_rows: engine.compute(
