@@ -69,8 +69,17 @@ class Entry:
         return {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}[self.kind]
 
 
+# Bookkeeping columns a person never edits: timestamps, folded search keys, the stored reply to a synced
+# submission. An integer `version` is the edit counter of optimistic locking (a `version` relation, the
+# checklist version an inspection was filled with, is shown).
+HIDDEN_FIELDS = {"updated_at", "created_at", "search_name", "search_title", "sync_response"}
+
+
 def _tracked_fields(history_model) -> list:
-    return [f for f in history_model.tracked_fields if f.name not in ("updated_at", "created_at")]
+    return [
+        f for f in history_model.tracked_fields
+        if f.name not in HIDDEN_FIELDS and not (f.name == "version" and not f.is_relation)
+    ]
 
 
 def _name_of(obj) -> str:

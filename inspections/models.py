@@ -116,10 +116,10 @@ class TemplateVersion(models.Model):
     pass_threshold = models.DecimalField(_("pass threshold (%)"), max_digits=5, decimal_places=2, default=Decimal("50"))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
 
     objects = TemplateVersionQuerySet.as_manager()
@@ -142,7 +142,7 @@ class TemplateVersion(models.Model):
 
 
 class Section(models.Model):
-    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(_("code"), max_length=40)
     order = models.PositiveIntegerField(_("order"), default=0)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=255)
@@ -159,8 +159,8 @@ class Section(models.Model):
 
 
 class Item(models.Model):
-    version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="items")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(_("order"), default=0)
     code = models.CharField(_("item code"), max_length=40, help_text=_("Stable across versions."))
     text_vi = models.TextField(_("text (Vietnamese)"))
@@ -206,7 +206,7 @@ class InspectionPlan(models.Model):
     target_coverage = models.DecimalField(_("target coverage (%)"), max_digits=5, decimal_places=2,
                                           default=Decimal("20"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
     objects = InspectionPlanQuerySet.as_manager()
@@ -264,8 +264,8 @@ class Assignment(models.Model):
 
 
 class AssignmentMember(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("team member")
@@ -310,16 +310,16 @@ class Inspection(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
 
     objects = InspectionQuerySet.as_manager()
@@ -346,7 +346,7 @@ class Inspection(models.Model):
 
 
 class Answer(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(_("answer"), max_length=1000, blank=True)
     score = models.DecimalField(_("score"), max_digits=9, decimal_places=3, null=True, blank=True)
@@ -389,10 +389,10 @@ class EvidenceBlob(models.Model):
 class Evidence(models.Model):
     """An image attached to an answer or to a corrective action's progress."""
 
-    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
-    progress = models.ForeignKey("ActionProgress", null=True, blank=True, on_delete=models.CASCADE,
+    answer = models.ForeignKey(Answer, verbose_name=_("answer"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    progress = models.ForeignKey("ActionProgress", verbose_name=_("progress update"), null=True, blank=True, on_delete=models.CASCADE,
                                  related_name="evidence")
-    blob = models.ForeignKey(EvidenceBlob, on_delete=models.PROTECT, related_name="uses")
+    blob = models.ForeignKey(EvidenceBlob, verbose_name=_("file"), on_delete=models.PROTECT, related_name="uses")
 
     class Meta:
         verbose_name = _("evidence")
@@ -416,7 +416,7 @@ class Evidence(models.Model):
 class Amendment(models.Model):
     """A change to a locked inspection: who, when, why, and the full snapshot before and after."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="amendments")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="amendments")
     number = models.PositiveIntegerField(_("number"))
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -456,9 +456,9 @@ class FindingQuerySet(models.QuerySet):
 
 
 class Finding(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="finding")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings")
+    answer = models.OneToOneField(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="finding")
+    item = models.ForeignKey(Item, verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="inspection_findings")
     critical = models.BooleanField(_("critical"), default=False)
     description = models.TextField(_("finding"))
@@ -508,12 +508,12 @@ class CorrectiveAction(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_on = models.DateField(_("done on"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
     objects = CorrectiveActionQuerySet.as_manager()

@@ -147,7 +147,7 @@ class StaffUnitHistory(models.Model):
     end_date = models.DateField(_("until"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = StaffUnitHistoryQuerySet.as_manager()
@@ -182,7 +182,7 @@ class RoleAssignment(models.Model):
     include_subunits = models.BooleanField(_("includes sub-units"), default=True)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = RoleAssignmentQuerySet.as_manager()

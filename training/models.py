@@ -275,7 +275,7 @@ class Enrollment(TimeStampedModel):
     score = models.DecimalField(_("score (out of 10)"), max_digits=4, decimal_places=2, null=True, blank=True)
     attended_minutes = models.PositiveIntegerField(_("attended minutes"), default=0)
     planned_minutes = models.PositiveIntegerField(_("planned minutes"), default=0)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = EnrollmentQuerySet.as_manager()
@@ -340,7 +340,7 @@ class Attendance(models.Model):
     enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="marks")
     status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
     minutes = models.PositiveIntegerField(_("minutes attended"))
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("marked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     marked_at = models.DateTimeField(_("marked at"))
 
     objects = AttendanceQuerySet.as_manager()
@@ -410,7 +410,7 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=16, unique=True)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = CertificateQuerySet.as_manager()
 
@@ -503,7 +503,7 @@ class ExternalTraining(TimeStampedModel):
     minutes = models.PositiveIntegerField(_("minutes"))
     evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
