@@ -549,7 +549,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
                              .values_list("job_position", flat=True).distinct())
 
     def attributed(qs: QuerySet, staff_ref) -> QuerySet:
-        return qs.annotate(attr_unit=attributed_unit(staff_ref, start=start, end=end)).filter(attr_unit__isnull=False)
+        # People attributed to no unit fall in the NULL group, skipped below (filtering them out in SQL would
+        # evaluate the subquery a second time per row).
+        return qs.annotate(attr_unit=attributed_unit(staff_ref, start=start, end=end))
 
     # Headcount and people meeting the yearly hours: completed courses ending in the year + approved external
     # training, against the person's requirement.
@@ -572,7 +574,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
             "attended_minutes", "assessed", "certified")
     totals: dict[int, dict[str, int]] = {}
     for unit_id, headcount, met in hours:
-        totals[unit_id] = dict.fromkeys(keys, 0) | {"headcount": headcount, "hours_met": met}
+        if unit_id is not None:
+            totals[unit_id] = dict.fromkeys(keys, 0) | {"headcount": headcount, "hours_met": met}
     if not totals:
         return {}
 
@@ -596,6 +599,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         .values_list("attr_unit", "mandatory_enrolled", "mandatory_completed", "assessed", "certified")
     )
     for unit_id, enrolled, completed, assessed_count, certified in enrollments:
+        if unit_id is None:
+            continue
         totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
             mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified)
 
@@ -607,8 +612,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     planned = _sum_per(ClassSession.objects.filter(held, training_class_id=OuterRef("training_class_id")),
                        "training_class_id", "planned_minutes")
     attended = _sum_per(Attendance.objects.filter(enrollment_id=OuterRef("pk"), session__date__gte=start,
-                                                  session__date__lte=held_until)
-                        .exclude(session__training_class__status=ClassStatus.CANCELLED),
+                                                  session__date__lte=held_until),
                         "enrollment_id", "minutes")
     rates = (
         attributed(Enrollment.objects.filter(active, confirmed, training_class_id__in=ClassSession.objects.filter(held)
@@ -620,6 +624,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         .values_list("attr_unit", "planned_minutes", "attended_minutes")
     )
     for unit_id, planned_minutes, attended_minutes in rates:
+        if unit_id is None:
+            continue
         totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
             planned_minutes=planned_minutes or 0, attended_minutes=attended_minutes or 0)
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
