@@ -23,6 +23,14 @@ def status_class(value):
     return STATUS_CLASS.get(value or "", "")
 
 
+@register.filter
+def answer_label(value):
+    """A stored answer as the screen reads it: yes / no / na in the interface language (the same labels
+    as the filling screen's buttons); numbers, dates and text as they are."""
+    labels = {"yes": _("Yes"), "no": _("No"), "na": _("N/A")}
+    return labels.get(value, value)
+
+
 @register.inclusion_tag("inspections/_nav.html", takes_context=True)
 def inspections_nav(context):
     user = context["request"].user

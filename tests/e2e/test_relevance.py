@@ -116,6 +116,11 @@ def test_dependent_item_shows_only_when_its_condition_holds(page, journey, assig
         expect(facts).to_contain_text("100,00 (2 / 2)")
         expect(facts).to_contain_text("Hoàn thành xuất sắc")
         expect(page.locator("main")).not_to_contain_text(HIDDEN_TEXT)  # typed while shown, never sent
+        answers = page.locator("main table", has=page.get_by_role("columnheader", name="Trả lời"))
+        q1 = answers.locator("tbody tr", has_text="Q1")
+        expect(q1.locator("td").nth(2)).to_have_text("Có")  # the interface's word, not the stored "yes"
+        expect(q1.locator("td").nth(3)).to_have_text("2 / 2")
+        expect(answers.locator("tbody tr", has_text="Q2").locator("td").nth(3)).to_have_text("—")
         journey.check()
 
     inspection = Inspection.objects.get()
