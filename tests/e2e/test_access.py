@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-
 pytestmark = pytest.mark.e2e
 
 # (who, menu label they must NOT see, the address they must get 404 on, who DOES see it)
