@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -115,6 +116,8 @@ def _display(fld, value, names: dict | None = None) -> str:
         return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
     if isinstance(value, dt.date):
         return formats.date_format(value, "d/m/Y")
+    if isinstance(value, (Decimal, float)):
+        return formats.number_format(value, use_l10n=True)  # 2,50 in Vietnamese
     if fld.is_relation:
         name = (names or {}).get((fld.related_model, value))
         return name if name is not None else f"#{value}"  # a record deleted since shows its number

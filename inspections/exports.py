@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.xlsx import XlsxWriter
+from inspections.messages import answer_label
 from inspections.models import AnswerType, Inspection, TemplateVersion
 from inspections.selectors import inspection_sheet, version_structure
 
@@ -89,7 +90,7 @@ def inspection_report_xlsx(*, inspection: Inspection) -> bytes:
             item, answer = row["item"], row["answer"]
             writer.row([
                 block["section"].title_vi, item.code, item.text_vi, item.legal_basis,
-                answer.value if answer else "", answer.score if answer and answer.score is not None else "",
+                answer_label(answer.value) if answer else "", answer.score if answer and answer.score is not None else "",
                 answer.max_score if answer and answer.max_score is not None else "",
                 _("yes") if answer and answer.failed else "", _("yes") if item.critical else "",
                 answer.note if answer else "", len(answer.evidence.all()) if answer else 0,

@@ -1,7 +1,7 @@
 """Messages of shared modules this app relies on (core/images.py), so that this app's catalogue
 carries their Vietnamese translation (the project catalogue belongs to the foundation)."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 CORE_IMAGE_MESSAGES = [
     gettext_noop("The file is empty."),
@@ -18,3 +18,10 @@ SCORECARD_LINK_MESSAGES = [
     gettext_noop("Corrective actions due in the period"),
     gettext_noop("Overdue corrective actions"),
 ]
+
+
+def answer_label(value):
+    """A stored answer as people read it: yes / no / na in the interface language (the same labels as
+    the filling screen's buttons); numbers, dates and text as they are. Screens and workbooks alike."""
+    labels = {"yes": gettext("Yes"), "no": gettext("No"), "na": gettext("N/A")}
+    return labels.get(value, value)

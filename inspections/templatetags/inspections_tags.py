@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
+from inspections import messages
 
 register = template.Library()
 
@@ -25,10 +26,7 @@ def status_class(value):
 
 @register.filter
 def answer_label(value):
-    """A stored answer as the screen reads it: yes / no / na in the interface language (the same labels
-    as the filling screen's buttons); numbers, dates and text as they are."""
-    labels = {"yes": _("Yes"), "no": _("No"), "na": _("N/A")}
-    return labels.get(value, value)
+    return messages.answer_label(value)
 
 
 @register.inclusion_tag("inspections/_nav.html", takes_context=True)

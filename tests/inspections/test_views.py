@@ -131,6 +131,8 @@ def test_report_in_excel(login, assignment, team):
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:3] == ("Phần", "Mã", "Tiêu chí")
     assert [r[1] for r in rows[1:]] == ["I1", "I2", "I3", "I4", "I5", "I6", "I7"]
+    answers = {r[1]: r[4] for r in rows[1:]}
+    assert answers["I1"] == "Có"  # the answer as people read it, not the stored "yes"
     assert wb.worksheets[0].freeze_panes == "A2"
 
 

@@ -43,11 +43,11 @@ def test_a_criterion_edit_appears_in_the_history_section_of_the_model_page(login
     newest = {(e.title, e.kind): e for e in entries[:2]}
     changed = newest[("attendance", "changed")]
     assert changed.user == "admin"
-    assert [(c.label, c.before, c.after) for c in changed.changes] == [("trọng số", "10.00", "15.00")]
+    assert [(c.label, c.before, c.after) for c in changed.changes] == [("trọng số", "10,00", "15,00")]  # decimal comma in Vietnamese
     assert ("self_inspections", "deleted") in newest
     html = page.content.decode()
     section = html[html.index('id="criteria-history-title"'):]
-    assert "<strong>trọng số</strong>: 10.00 → 15.00" in section
+    assert "<strong>trọng số</strong>: 10,00 → 15,00" in section
     assert "attendance" in section and "self_inspections" in section
     # Unchanged criteria get no history line for this save.
     assert sum(1 for e in entries if e.kind == "changed") == 1

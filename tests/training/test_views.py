@@ -185,7 +185,7 @@ def test_record_pages_show_who_changed_what(login, api, klass, course, people, c
     assert "<td>hr</td>" in page and "Văn hóa công vụ → Văn hóa công vụ 2026" in page
     assert api(cast["hr"]).post(f"/api/v1/enrollments/{e.pk}/score/", {"score": "7.5"}, format="json").status_code == 200
     page = _history(client.get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
-    assert "<td>hr</td>" in page and "— → 7.50" in page
+    assert "<td>hr</td>" in page and "— → 7,50" in page
     # Certificate: issued by closing the class on screen.
     client.post(reverse("training:class-close", args=[klass.pk]), {f"score-{e.pk}": "7.5"})
     cert = Certificate.objects.get(enrollment=e)
@@ -193,7 +193,7 @@ def test_record_pages_show_who_changed_what(login, api, klass, course, people, c
     assert "<td>hr</td>" in page and "tạo mới" in page and cert.number in page
     # The person sees the history of their own enrollment; someone outside the scope does not see the page.
     own = _history(login(cast["member"]).get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
-    assert "— → 7.50" in own
+    assert "— → 7,50" in own
     assert login(cast["outsider_hr"]).get(reverse("training:enrollment-detail", args=[e.pk])).status_code == 404
 
 
