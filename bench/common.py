@@ -35,6 +35,8 @@ BENCH_ENV = {
     "SECURE_COOKIES": "false",
     "LOG_LEVEL": "WARNING",
     "IMPORT_MAX_ROWS": "300000",
+    # in-process modules use Django's test client ("testserver"); the load test uses 127.0.0.1
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
 }
 
 

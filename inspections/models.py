@@ -330,6 +330,7 @@ class Inspection(models.Model):
         verbose_name_plural = _("inspections")
         indexes = [
             models.Index(fields=["unit", "inspected_on"], name="insp_unit_date_idx"),
+            models.Index(fields=["-inspected_on", "-id"], name="insp_date_idx"),
             models.Index(fields=["status", "kind", "inspected_on"], name="insp_status_kind_date_idx"),
         ]
 
@@ -470,6 +471,8 @@ class Finding(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        # the register's order: a page walks the index and stops after 50 rows (no sort of every finding)
+        indexes = [models.Index(fields=["-created_at", "-id"], name="insp_finding_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.description[:60]}"
@@ -522,7 +525,8 @@ class CorrectiveAction(models.Model):
         ordering = ["due_date", "pk"]
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
-        indexes = [models.Index(fields=["unit", "due_date"], name="insp_action_unit_due_idx")]
+        indexes = [models.Index(fields=["unit", "due_date"], name="insp_action_unit_due_idx"),
+                   models.Index(fields=["due_date", "id"], name="insp_action_due_idx")]
 
     def __str__(self) -> str:
         return self.description[:80]

@@ -180,6 +180,8 @@ class TrainingClass(TimeStampedModel):
         verbose_name_plural = _("classes")
         indexes = [
             models.Index(fields=["unit", "start_date"], name="training_cls_unit_start_idx"),
+            # the class list's order: a page walks the index and stops after 50 rows
+            models.Index(fields=["-start_date", "code"], name="training_cls_start_code_idx"),
             models.Index(fields=["status", "end_date"], name="training_cls_status_end_idx"),
         ]
         constraints = [
