@@ -51,7 +51,7 @@ class ScorecardModel(TimeStampedModel):
     satisfactory_min = models.DecimalField(_("satisfactory from"), max_digits=5, decimal_places=2, default=50)
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -139,7 +139,7 @@ class PublishedPeriod(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
 
