@@ -9,9 +9,21 @@ from core.permissions import Perm, Role, has_perm, user_roles
 def cards(user) -> list[dict]:
     result = []
     if has_perm(user, Perm.AUDIT_VIEW):
-        result.append({"title": _("Audit log"), "value": None, "url": reverse("audit:log"),
-                       "note": _("Who changed what, when and from where")})
+        result.append(
+            {
+                "title": _("Audit log"),
+                "value": None,
+                "url": reverse("audit:log"),
+                "note": _("Who changed what, when and from where"),
+            }
+        )
     if user_roles(user) & {Role.ADMIN, Role.INSPECTOR}:
-        result.append({"title": _("Two-step login"), "value": None, "url": reverse("audit:otp-enrol"),
-                       "note": _("Authenticator app codes at login")})
+        result.append(
+            {
+                "title": _("Two-step login"),
+                "value": None,
+                "url": reverse("audit:otp-enrol"),
+                "note": _("Authenticator app codes at login"),
+            }
+        )
     return result

@@ -11,8 +11,18 @@ def audit_log_xlsx(*, keys_qs, handle_large: bool = False):
     writer = XlsxWriter()
     writer.sheet(
         _("Audit log"),
-        [_("When"), _("User"), _("IP address"), _("Record type"), _("Record number"), _("Record"), _("Action"),
-         _("Field"), _("Before"), _("After")],
+        [
+            _("When"),
+            _("User"),
+            _("IP address"),
+            _("Record type"),
+            _("Record number"),
+            _("Record"),
+            _("Action"),
+            _("Field"),
+            _("Before"),
+            _("After"),
+        ],
         widths=[18, 18, 16, 22, 12, 30, 12, 22, 30, 30],
     )
     keys = list(keys_qs[: settings.AUDIT_EXPORT_MAX_ROWS]) if keys_qs is not None else []

@@ -42,6 +42,8 @@ class AuditFilterForm(forms.Form):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code from your authenticator app"), max_length=8, min_length=6,
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )

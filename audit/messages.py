@@ -9,5 +9,7 @@ MESSAGES = [
     # core/xlsx.py upload checks added by the hardening work
     gettext_noop("The workbook has %(n)s sheets; the limit is %(limit)s."),
     gettext_noop("The workbook is damaged: %(error)s"),
-    gettext_noop("The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."),
+    gettext_noop(
+        "The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."
+    ),
 ]

@@ -78,7 +78,8 @@ HIDDEN_FIELDS = {"updated_at", "created_at", "search_name", "search_title", "syn
 
 def _tracked_fields(history_model) -> list:
     return [
-        f for f in history_model.tracked_fields
+        f
+        for f in history_model.tracked_fields
         if f.name not in HIDDEN_FIELDS and not (f.name == "version" and not f.is_relation)
     ]
 

@@ -39,7 +39,9 @@ class AuditLogView(ScopedViewMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            form=form, page_obj=page, entries=selectors.log_entries(list(page.object_list)),
+            form=form,
+            page_obj=page,
+            entries=selectors.log_entries(list(page.object_list)),
             querystring=query.urlencode(),
         )
         return context
@@ -87,8 +89,13 @@ class OtpEnrolView(LoginRequiredMixin, View):
             return {"enrolled": True, "form": form}
         device = self._device(request)
         secret = base64.b32encode(device.bin_key).decode()
-        return {"enrolled": False, "form": form, "uri": device.config_url, "secret": secret,
-                "next": request.GET.get("next", "")}
+        return {
+            "enrolled": False,
+            "form": form,
+            "uri": device.config_url,
+            "secret": secret,
+            "next": request.GET.get("next", ""),
+        }
 
     def get(self, request):
         return render(request, self.template_name, self._context(request, TokenForm()))

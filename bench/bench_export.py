@@ -77,8 +77,14 @@ def peak_mb() -> float:
 
 
 def result(t0: float, clock: Clock, base_mb: float, size: int) -> dict:
-    return {"seconds": time.perf_counter() - t0, "cpu": cpu() - clock.start, "chunks": clock.chunks[1:],
-            "peak_mb": peak_mb(), "base_mb": base_mb, "bytes": size}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu": cpu() - clock.start,
+        "chunks": clock.chunks[1:],
+        "peak_mb": peak_mb(),
+        "base_mb": base_mb,
+        "bytes": size,
+    }
 
 
 def child_app(rows: int) -> dict:
@@ -113,9 +119,23 @@ def child_raw(rows: int) -> dict:
     from staff.models import Staff
 
     values = [
-        (s.staff_code, s.full_name, s.get_gender_display(), s.date_of_birth, s.unit.code, s.unit.name,
-         s.get_category_display(), s.job_position, s.rank_code, s.rank_name, s.position_title, s.email, s.phone,
-         s.start_date, s.get_status_display())
+        (
+            s.staff_code,
+            s.full_name,
+            s.get_gender_display(),
+            s.date_of_birth,
+            s.unit.code,
+            s.unit.name,
+            s.get_category_display(),
+            s.job_position,
+            s.rank_code,
+            s.rank_name,
+            s.position_title,
+            s.email,
+            s.phone,
+            s.start_date,
+            s.get_status_display(),
+        )
         for s in Staff.objects.select_related("unit").order_by("search_name", "staff_code").iterator(chunk_size=2000)
     ]
     base_mb = peak_mb()
@@ -140,7 +160,11 @@ def child_raw(rows: int) -> dict:
 def measure(kind: str, rows: int) -> dict:
     done = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "bench_export.py"), "--child", kind, str(rows)],
-        env=bench_env(), cwd=ROOT, capture_output=True, text=True, check=True,
+        env=bench_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 

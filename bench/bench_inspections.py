@@ -37,32 +37,58 @@ def _sixty_item_assignment():
     from inspections.services import ItemSpec, SectionSpec
     from staff.models import Unit
 
-    lead = get_user_model().objects.filter(username="inspector.lead").first() or get_user_model().objects.filter(
-        is_superuser=True).first()
+    lead = (
+        get_user_model().objects.filter(username="inspector.lead").first()
+        or get_user_model().objects.filter(is_superuser=True).first()
+    )
     template = ChecklistTemplate.objects.filter(code="BENCH-60").first()
     if template is None:
-        template = services.template_create(actor=None, code="BENCH-60", name_vi="Phiếu 60 tiêu chí (bench)",
-                                            kind="discipline")
+        template = services.template_create(
+            actor=None, code="BENCH-60", name_vi="Phiếu 60 tiêu chí (bench)", kind="discipline"
+        )
         version = template.versions.get()
-        services.version_set_content(actor=None, version=version, sections=[SectionSpec(
-            code=f"S{s}", title_vi=f"Phần {s}", items=[ItemSpec(code=f"B{s}-{i:02d}", text_vi=f"Tiêu chí {s}.{i}",
-                                                                answer_type="yes_no_na" if i % 4 else "scale_0_4",
-                                                                weight=1 + i % 3) for i in range(1, 11)])
-            for s in range(1, 7)])
+        services.version_set_content(
+            actor=None,
+            version=version,
+            sections=[
+                SectionSpec(
+                    code=f"S{s}",
+                    title_vi=f"Phần {s}",
+                    items=[
+                        ItemSpec(
+                            code=f"B{s}-{i:02d}",
+                            text_vi=f"Tiêu chí {s}.{i}",
+                            answer_type="yes_no_na" if i % 4 else "scale_0_4",
+                            weight=1 + i % 3,
+                        )
+                        for i in range(1, 11)
+                    ],
+                )
+                for s in range(1, 7)
+            ],
+        )
         services.version_publish(actor=None, version=version)
     version = template.versions.get(status="published")
     unit = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     assignment = Assignment.objects.filter(template_version=version, inspection__isnull=True).first()
     if assignment is None:
         plan = services.plan_create(actor=None, year=dt.date.today().year, name="Bench", unit=unit)
-        assignment = services.assignment_create(actor=None, plan=plan, unit=unit, template_version=version,
-                                                due_date=dt.date.today(), lead=lead)
+        assignment = services.assignment_create(
+            actor=None, plan=plan, unit=unit, template_version=version, due_date=dt.date.today(), lead=lead
+        )
     return lead, assignment
 
 
 def _body(assignment):
-    answers = [{"item": f"B{s}-{i:02d}", "value": ("3" if i % 4 == 0 else "yes") if i != 1 else "no",
-                "note": "Chưa đạt" if i == 1 else ""} for s in range(1, 7) for i in range(1, 11)]
+    answers = [
+        {
+            "item": f"B{s}-{i:02d}",
+            "value": ("3" if i % 4 == 0 else "yes") if i != 1 else "no",
+            "note": "Chưa đạt" if i == 1 else "",
+        }
+        for s in range(1, 7)
+        for i in range(1, 11)
+    ]
     return {"client_uuid": str(uuid.uuid4()), "assignment": assignment.pk, "submit": True, "answers": answers}
 
 
@@ -96,12 +122,20 @@ def run(ctx=None) -> list[Row]:
     counts: list[int] = []
     submit(counts)
     median, p95 = med_p95(timed(submit, repeat=repeat))
-    rows.append(Row("inspections: submit 60 items (1 request)", f"{counts[0]} queries, median {ms(median)}, "
-                    f"p95 {ms(p95)}", goal=f"constant queries, < {SUBMIT_GOAL_S * 1000:.0f} ms",
-                    met=median < SUBMIT_GOAL_S, group="inspections"))
+    rows.append(
+        Row(
+            "inspections: submit 60 items (1 request)",
+            f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}",
+            goal=f"constant queries, < {SUBMIT_GOAL_S * 1000:.0f} ms",
+            met=median < SUBMIT_GOAL_S,
+            group="inspections",
+        )
+    )
 
-    admin = get_user_model().objects.filter(username="admin").first() or get_user_model().objects.filter(
-        is_superuser=True).first()
+    admin = (
+        get_user_model().objects.filter(username="admin").first()
+        or get_user_model().objects.filter(is_superuser=True).first()
+    )
     web = Client(HTTP_HOST="127.0.0.1")
     web.force_login(admin)
     year = dt.date.today().year
@@ -117,13 +151,22 @@ def run(ctx=None) -> list[Row]:
                 response = web.get(url, {**params, "page_size": size})
             assert response.status_code == 200
             query_counts.append(len(queries.captured_queries))
-            median, p95 = med_p95(timed(lambda url=url, size=size, params=params: web.get(url, {**params, "page_size": size}),
-                                        repeat=repeat))
+            median, p95 = med_p95(
+                timed(
+                    lambda url=url, size=size, params=params: web.get(url, {**params, "page_size": size}), repeat=repeat
+                )
+            )
             figures.append(f"page {size}: {query_counts[-1]} queries, median {ms(median)}, p95 {ms(p95)}")
-        rows.append(Row(f"inspections: {name}", "; ".join(figures),
-                        goal=f"same queries at both page sizes, < {PAGE_GOAL_S} s",
-                        met=len(set(query_counts)) == 1 and median < PAGE_GOAL_S, group="inspections",
-                        detail=totals))
+        rows.append(
+            Row(
+                f"inspections: {name}",
+                "; ".join(figures),
+                goal=f"same queries at both page sizes, < {PAGE_GOAL_S} s",
+                met=len(set(query_counts)) == 1 and median < PAGE_GOAL_S,
+                group="inspections",
+                detail=totals,
+            )
+        )
     return rows
 
 

@@ -101,9 +101,7 @@ def attendance_target() -> Target | None:
         enrollment_model = apps.get_model("training", "Enrollment")
     except LookupError:
         return None
-    top = (
-        enrollment_model.objects.values("training_class").annotate(n=Count("pk")).order_by("-n").first()
-    )
+    top = enrollment_model.objects.values("training_class").annotate(n=Count("pk")).order_by("-n").first()
     if not top:
         return None
     session = session_model.objects.filter(training_class_id=top["training_class"]).order_by("pk").first()
@@ -116,8 +114,22 @@ def attendance_target() -> Target | None:
 
 
 def load(port: int, path: str, cookie: str, *, seconds: float, max_requests: int, accept: str = "") -> dict:
-    cmd = [PYTHON, str(ROOT / "bench" / "loadgen.py"), "--port", str(port), "--path", path, "--clients", str(CLIENTS),
-           "--seconds", str(seconds), "--max", str(max_requests), "--cookie", cookie]
+    cmd = [
+        PYTHON,
+        str(ROOT / "bench" / "loadgen.py"),
+        "--port",
+        str(port),
+        "--path",
+        path,
+        "--clients",
+        str(CLIENTS),
+        "--seconds",
+        str(seconds),
+        "--max",
+        str(max_requests),
+        "--cookie",
+        cookie,
+    ]
     if accept:
         cmd += ["--accept", accept]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -146,8 +158,14 @@ def run(ctx: Context) -> list[Row]:
         floor = load(port, "/healthz", "", seconds=seconds, max_requests=max_requests * 3)
         f_rps, f_p50, f_p95 = summary(floor)
         floor_txt = f"/healthz {f_rps:.0f} req/s, p50 {f_p50:.1f} ms, p95 {f_p95:.1f} ms"
-        rows.append(Row("/healthz (floor of the stack)", f"{f_rps:.0f} req/s; p50 {f_p50:.1f} ms, p95 {f_p95:.1f} ms",
-                        group="HTTP, 10 clients", detail={"errors": floor["errors"]}))
+        rows.append(
+            Row(
+                "/healthz (floor of the stack)",
+                f"{f_rps:.0f} req/s; p50 {f_p50:.1f} ms, p95 {f_p95:.1f} ms",
+                group="HTTP, 10 clients",
+                detail={"errors": floor["errors"]},
+            )
+        )
         for t in plan:
             result = load(port, t.path, cookies[t.username], seconds=seconds, max_requests=max_requests)
             rps, p50, p95 = summary(result)
@@ -162,8 +180,17 @@ def run(ctx: Context) -> list[Row]:
             else:
                 goal = f"p95 < {PAGE_P95_MS:.0f} ms"
                 met = p95 < PAGE_P95_MS and not result["errors"]
-            rows.append(Row(t.label, figure, floor_txt, goal, met, group="HTTP, 10 clients",
-                            detail={"path": t.path, "requests": result["requests"], "errors": result["errors"]}))
+            rows.append(
+                Row(
+                    t.label,
+                    figure,
+                    floor_txt,
+                    goal,
+                    met,
+                    group="HTTP, 10 clients",
+                    detail={"path": t.path, "requests": result["requests"], "errors": result["errors"]},
+                )
+            )
     return rows
 
 

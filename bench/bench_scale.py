@@ -44,7 +44,7 @@ def build_x10(source: Path, target: Path) -> str:
     src.backup(dst)
     src.close()
     cur = dst.cursor()
-    (root_id, root_path), = cur.execute("SELECT id, path FROM staff_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+    ((root_id, root_path),) = cur.execute("SELECT id, path FROM staff_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1")
     max_unit = cur.execute("SELECT MAX(id) FROM staff_unit").fetchone()[0]
     max_staff = cur.execute("SELECT MAX(id) FROM staff_staff").fetchone()[0]
     units = cur.execute(
@@ -57,15 +57,26 @@ def build_x10(source: Path, target: Path) -> str:
         shift = k * max_unit
 
         def new_path(path: str, shift=shift) -> str:
-            parts = [path[i:i + seg] for i in range(0, len(path), seg)]
+            parts = [path[i : i + seg] for i in range(0, len(path), seg)]
             return parts[0] + "".join(f"{int(p) + shift:0{seg}d}" for p in parts[1:])
 
         cur.executemany(
             "INSERT INTO staff_unit (id, created_at, updated_at, code, name, kind, parent_id, path, depth, active, "
             "search_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (uid + shift, c, u, f"{code}-{k}", f"{name} ({k})", kind, parent if parent == root_id else parent + shift,
-                 new_path(path), depth, active, f"{sname} {k}")
+                (
+                    uid + shift,
+                    c,
+                    u,
+                    f"{code}-{k}",
+                    f"{name} ({k})",
+                    kind,
+                    parent if parent == root_id else parent + shift,
+                    new_path(path),
+                    depth,
+                    active,
+                    f"{sname} {k}",
+                )
                 for uid, c, u, code, name, kind, parent, path, depth, active, sname in units
             ],
         )
@@ -112,24 +123,32 @@ def child(repeat: int) -> None:
             t0 = time.perf_counter()
             client.get(path)
             samples.append(time.perf_counter() - t0)
-        out["pages"][label] = {"status": response.status_code, "queries": len(captured),
-                               "median": statistics.median(samples), "samples": samples}
+        out["pages"][label] = {
+            "status": response.status_code,
+            "queries": len(captured),
+            "median": statistics.median(samples),
+            "samples": samples,
+        }
     print(json.dumps(out))
 
 
 def measure(db_url: str, repeat: int) -> dict:
     done = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "bench_scale.py"), "--child", str(repeat)],
-        env=bench_env(DATABASE_URL=db_url, ALLOWED_HOSTS="127.0.0.1,testserver"), cwd=ROOT,
-        capture_output=True, text=True, check=True,
+        env=bench_env(DATABASE_URL=db_url, ALLOWED_HOSTS="127.0.0.1,testserver"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run(ctx: Context) -> list[Row]:
     if ctx.vendor != "sqlite":
-        return [Row("10× province", "skipped on PostgreSQL (the 10× file is a copy of the SQLite province)",
-                    group="Scale")]
+        return [
+            Row("10× province", "skipped on PostgreSQL (the 10× file is a copy of the SQLite province)", group="Scale")
+        ]
     source = Path(ctx.db_url.removeprefix("sqlite:///"))
     note = "reused"
     if not X10_PATH.exists() or X10_PATH.stat().st_mtime < source.stat().st_mtime:
@@ -139,20 +158,28 @@ def run(ctx: Context) -> list[Row]:
     repeat = ctx.repeat(9, 3)
     one = measure(ctx.db_url, repeat)
     ten = measure(f"sqlite:///{X10_PATH}", repeat)
-    rows = [Row("10× database", f"{ten['units']:,} units, {ten['staff']:,} staff ({note})",
-                f"province: {one['units']:,} units, {one['staff']:,} staff", group="Scale")]
+    rows = [
+        Row(
+            "10× database",
+            f"{ten['units']:,} units, {ten['staff']:,} staff ({note})",
+            f"province: {one['units']:,} units, {one['staff']:,} staff",
+            group="Scale",
+        )
+    ]
     for label, _path in PAGES:
         a, b = one["pages"][label], ten["pages"][label]
         ratio = b["median"] / a["median"] if a["median"] else float("inf")
         same = a["queries"] == b["queries"]
-        rows.append(Row(
-            f"{label} at 10×",
-            f"{b['median'] * 1000:.0f} ms ({ratio:.1f}× the province); {b['queries']} queries",
-            f"province {a['median'] * 1000:.0f} ms; {a['queries']} queries",
-            "same queries; < 10× time",
-            same and ratio < FACTOR and a["status"] == b["status"] == 200,
-            group="Scale",
-        ))
+        rows.append(
+            Row(
+                f"{label} at 10×",
+                f"{b['median'] * 1000:.0f} ms ({ratio:.1f}× the province); {b['queries']} queries",
+                f"province {a['median'] * 1000:.0f} ms; {a['queries']} queries",
+                "same queries; < 10× time",
+                same and ratio < FACTOR and a["status"] == b["status"] == 200,
+                group="Scale",
+            )
+        )
     return rows
 
 

@@ -74,8 +74,10 @@ def _p95(samples: list[float]) -> float:
 def _fmt(samples: list[float]) -> str:
     cpu = CPU.get(id(samples))
     cpu_text = f", CPU median {statistics.median(cpu) * 1000:.0f} ms" if cpu else ""
-    return (f"wall median {statistics.median(samples) * 1000:.0f} ms, p95 {_p95(samples) * 1000:.0f} ms"
-            f"{cpu_text} (n={len(samples)})")
+    return (
+        f"wall median {statistics.median(samples) * 1000:.0f} ms, p95 {_p95(samples) * 1000:.0f} ms"
+        f"{cpu_text} (n={len(samples)})"
+    )
 
 
 def seed_if_empty() -> None:
@@ -108,34 +110,61 @@ def measure(repeat: int = 5) -> list[dict]:
     periods = [Period(year), Period(year, quarter=(timezone.localdate().month - 1) // 3 + 1)]
     units, people = Unit.objects.filter(active=True).count(), Staff.objects.count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    results = [{"figure": "data", "value": f"{units} units, {people} staff, database {connection.vendor}; "
-                                           f"load average {load:.1f} on {os.cpu_count()} CPUs"}]
+    results = [
+        {
+            "figure": "data",
+            "value": f"{units} units, {people} staff, database {connection.vendor}; "
+            f"load average {load:.1f} on {os.cpu_count()} CPUs",
+        }
+    ]
 
     for period in periods:
         with CaptureQueriesContext(connection) as queries:
             table = selectors.score_table(period=period)
         with_data = sum(1 for s in table.live.values() if s.total is not None)
         samples = _timed(lambda p=period: selectors.score_table(period=p), repeat)
-        results.append({"figure": f"score_table {period.key} ({len(table.live)} units, {with_data} with data, "
-                                  f"{'published' if table.publication else 'live'})",
-                        "value": f"{_fmt(samples)}; {len(queries)} queries", "seconds": statistics.median(samples),
-                        "goal": TABLE_GOAL_S})
+        results.append(
+            {
+                "figure": f"score_table {period.key} ({len(table.live)} units, {with_data} with data, "
+                f"{'published' if table.publication else 'live'})",
+                "value": f"{_fmt(samples)}; {len(queries)} queries",
+                "seconds": statistics.median(samples),
+                "goal": TABLE_GOAL_S,
+            }
+        )
         from training.selectors import unit_capability_facts
 
         with CaptureQueriesContext(connection) as queries:
             unit_capability_facts(start=period.start, end=period.end)
         samples = _timed(lambda p=period: unit_capability_facts(start=p.start, end=p.end), repeat)
-        results.append({"figure": f"capability facts only {period.key} (training, one GROUP BY per source)",
-                        "value": f"{_fmt(samples)}; {len(queries)} queries"})
+        results.append(
+            {
+                "figure": f"capability facts only {period.key} (training, one GROUP BY per source)",
+                "value": f"{_fmt(samples)}; {len(queries)} queries",
+            }
+        )
         capability, inspection = selectors.period_facts(period)
         unit_rows = list(table.units.values())
-        samples = _timed(lambda c=capability, i=inspection, s=table.spec, u=unit_rows: engine.compute(
-            model=s, units=u, capability=c, inspection=i), repeat)
-        results.append({"figure": f"engine only {period.key} (merge, roll-up, ranks; facts of "
-                                  f"{len(capability)} + {len(inspection)} units)", "value": _fmt(samples)})
+        samples = _timed(
+            lambda c=capability, i=inspection, s=table.spec, u=unit_rows: engine.compute(
+                model=s, units=u, capability=c, inspection=i
+            ),
+            repeat,
+        )
+        results.append(
+            {
+                "figure": f"engine only {period.key} (merge, roll-up, ranks; facts of "
+                f"{len(capability)} + {len(inspection)} units)",
+                "value": _fmt(samples),
+            }
+        )
 
-    admin = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.filter(
-        is_superuser=True).first()
+    admin = (
+        __import__("django.contrib.auth", fromlist=["get_user_model"])
+        .get_user_model()
+        .objects.filter(is_superuser=True)
+        .first()
+    )
     if admin is not None:
         client = Client()
         client.force_login(admin)
@@ -147,21 +176,29 @@ def measure(repeat: int = 5) -> list[dict]:
                 assert response.status_code == 200, response.status_code
 
             samples = _timed(get, repeat)
-            results.append({"figure": f"HTML province table {period.key} (admin, all units)", "value": _fmt(samples),
-                            "seconds": statistics.median(samples), "goal": TABLE_GOAL_S})
+            results.append(
+                {
+                    "figure": f"HTML province table {period.key} (admin, all units)",
+                    "value": _fmt(samples),
+                    "seconds": statistics.median(samples),
+                    "goal": TABLE_GOAL_S,
+                }
+            )
         province = Unit.objects.filter(parent__isnull=True).order_by("path").first()
         url = reverse("scorecards:unit", args=[province.pk]) + f"?period={periods[0].key}"
         samples = _timed(lambda: client.get(url), max(2, repeat // 2))
-        results.append({"figure": f"HTML scorecard of the province {periods[0].key} (with trend)",
-                        "value": _fmt(samples)})
+        results.append(
+            {"figure": f"HTML scorecard of the province {periods[0].key} (with trend)", "value": _fmt(samples)}
+        )
 
     # Charts: the data of the province's scorecard, rendered without the cache, then from the cache.
     table = selectors.score_table(period=periods[0])
     province_id = next(u.id for u in table.units.values() if u.parent_id is None)
     score = table.score(province_id)
     visible = set(table.units)
-    some_department = next((s for s in table.live.values() if s.unit.kind == "department" and s.total is not None),
-                           score)
+    some_department = next(
+        (s for s in table.live.values() if s.unit.kind == "department" and s.total is not None), score
+    )
     datas = {
         "criteria": charts.criteria_data(score),
         "trend": charts.trend_data(selectors.unit_trend(unit_id=province_id, period=periods[1], table=None)),
@@ -169,14 +206,21 @@ def measure(repeat: int = 5) -> list[dict]:
     }
     for name, data in datas.items():
         for fmt in charts.FORMATS:
+
             def render(n=name, d=data, f=fmt):
                 cache.clear()
                 return charts.chart_bytes(n, d, f)
 
             samples = _timed(render, repeat * 2)
             size = len(render())
-            results.append({"figure": f"chart {name}.{fmt} render (no cache, {len(data['rows'])} rows, {size} bytes)",
-                            "value": _fmt(samples), "seconds": statistics.median(samples), "goal": CHART_GOAL_S})
+            results.append(
+                {
+                    "figure": f"chart {name}.{fmt} render (no cache, {len(data['rows'])} rows, {size} bytes)",
+                    "value": _fmt(samples),
+                    "seconds": statistics.median(samples),
+                    "goal": CHART_GOAL_S,
+                }
+            )
         charts.chart_bytes(name, data, "png")
         samples = _timed(lambda n=name, d=data: charts.chart_bytes(n, d, "png"), repeat * 2)
         results.append({"figure": f"chart {name}.png from cache", "value": _fmt(samples)})
@@ -201,8 +245,9 @@ def run(ctx) -> list:
     for r in measure(repeat=3 if getattr(ctx, "quick", False) else 5):
         goal = f"< {r['goal'] * 1000:.0f} ms" if "goal" in r else ""
         met = (r["seconds"] < r["goal"]) if "goal" in r else None
-        rows.append(Row(benchmark=f"scorecards: {r['figure']}", figure=r["value"], goal=goal, met=met,
-                        group="scorecards"))
+        rows.append(
+            Row(benchmark=f"scorecards: {r['figure']}", figure=r["value"], goal=goal, met=met, group="scorecards")
+        )
     return rows
 
 

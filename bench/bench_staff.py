@@ -18,8 +18,22 @@ from bench.common import Context, Row, emit, fmt_med_p95, med_p95, setup_django,
 
 IMPORT_ROWS = 25_000
 IMPORT_LIMIT_S = 60.0
-HEADERS = ["Mã số", "Họ và tên", "Giới tính", "Ngày sinh", "Đơn vị", "Phân loại", "Vị trí việc làm", "Mã ngạch",
-           "Ngạch", "Chức vụ", "Email", "Điện thoại", "Ngày vào", "Trạng thái"]
+HEADERS = [
+    "Mã số",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Đơn vị",
+    "Phân loại",
+    "Vị trí việc làm",
+    "Mã ngạch",
+    "Ngạch",
+    "Chức vụ",
+    "Email",
+    "Điện thoại",
+    "Ngày vào",
+    "Trạng thái",
+]
 
 
 def roster_workbook(*, rows: int, new_codes: bool) -> bytes:
@@ -30,9 +44,18 @@ def roster_workbook(*, rows: int, new_codes: bool) -> bytes:
 
     from staff.models import Staff
 
-    labels = {"male": "Nam", "female": "Nữ", "other": "Khác", "can_bo": "Cán bộ", "cong_chuc": "Công chức",
-              "vien_chuc": "Viên chức", "contract": "Hợp đồng", "active": "Đang công tác", "left": "Nghỉ việc",
-              "transferred": "Đã chuyển"}
+    labels = {
+        "male": "Nam",
+        "female": "Nữ",
+        "other": "Khác",
+        "can_bo": "Cán bộ",
+        "cong_chuc": "Công chức",
+        "vien_chuc": "Viên chức",
+        "contract": "Hợp đồng",
+        "active": "Đang công tác",
+        "left": "Nghỉ việc",
+        "transferred": "Đã chuyển",
+    }
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
     ws.append(["DANH SÁCH CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC"])
@@ -42,11 +65,24 @@ def roster_workbook(*, rows: int, new_codes: bool) -> bytes:
     while written < rows:
         for s in source.iterator(chunk_size=2000):
             code = f"NK{written + 1:06d}" if new_codes else s.staff_code
-            ws.append([
-                code, s.full_name, labels.get(s.gender, ""), s.date_of_birth.strftime("%d/%m/%Y") if s.date_of_birth else "",
-                s.unit.code, labels[s.category], s.job_position if new_codes else f"{s.job_position} (2)", s.rank_code,
-                s.rank_name, s.position_title, s.email, s.phone, s.start_date, labels[s.status],
-            ])
+            ws.append(
+                [
+                    code,
+                    s.full_name,
+                    labels.get(s.gender, ""),
+                    s.date_of_birth.strftime("%d/%m/%Y") if s.date_of_birth else "",
+                    s.unit.code,
+                    labels[s.category],
+                    s.job_position if new_codes else f"{s.job_position} (2)",
+                    s.rank_code,
+                    s.rank_name,
+                    s.position_title,
+                    s.email,
+                    s.phone,
+                    s.start_date,
+                    labels[s.status],
+                ]
+            )
             written += 1
             if written >= rows:
                 break
@@ -85,20 +121,37 @@ def run(ctx: Context) -> list[Row]:
                 plan = roster_import(data=payload, actor=actor)
                 transaction.set_rollback(True)
             return plan
+
         return _go
 
     floor = timed(read_only, repeat=repeat, warmup=0)
     create = timed(do_import(data), repeat=repeat, warmup=0)
     med, _ = med_p95(create)
-    rows.append(Row(f"roster import, {n:,} new people", fmt_med_p95(create), f"openpyxl read only {fmt_med_p95(floor)}",
-                    f"< {IMPORT_LIMIT_S:.0f} s", med < IMPORT_LIMIT_S, group="Staff"))
+    rows.append(
+        Row(
+            f"roster import, {n:,} new people",
+            fmt_med_p95(create),
+            f"openpyxl read only {fmt_med_p95(floor)}",
+            f"< {IMPORT_LIMIT_S:.0f} s",
+            med < IMPORT_LIMIT_S,
+            group="Staff",
+        )
+    )
 
     # --- the same people again, every row changed (update path)
     data_u, n_u = roster_workbook(rows=IMPORT_ROWS, new_codes=False)
     update = timed(do_import(data_u), repeat=max(1, repeat - 1), warmup=0)
     med_u, _ = med_p95(update)
-    rows.append(Row(f"roster import, {n_u:,} people updated", fmt_med_p95(update), "", f"< {IMPORT_LIMIT_S:.0f} s",
-                    med_u < IMPORT_LIMIT_S, group="Staff"))
+    rows.append(
+        Row(
+            f"roster import, {n_u:,} people updated",
+            fmt_med_p95(update),
+            "",
+            f"< {IMPORT_LIMIT_S:.0f} s",
+            med_u < IMPORT_LIMIT_S,
+            group="Staff",
+        )
+    )
 
     # --- directory selector: first page + count, next to hand-written SQL doing the same
     def selector_page():
@@ -115,19 +168,29 @@ def run(ctx: Context) -> list[Row]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT COUNT(*) FROM staff_staff s JOIN staff_unit u ON u.id = s.unit_id "
-                "WHERE u.path >= %s AND u.path < %s", [low, high],
+                "WHERE u.path >= %s AND u.path < %s",
+                [low, high],
             )
             cursor.fetchone()
             cursor.execute(
                 "SELECT s.*, u.* FROM staff_staff s JOIN staff_unit u ON u.id = s.unit_id "
-                "WHERE u.path >= %s AND u.path < %s ORDER BY s.search_name, s.staff_code LIMIT 50", [low, high],
+                "WHERE u.path >= %s AND u.path < %s ORDER BY s.search_name, s.staff_code LIMIT 50",
+                [low, high],
             )
             cursor.fetchall()
 
     sel = timed(selector_page, repeat=ctx.repeat(30, 10), warmup=2)
     floor_sql = timed(raw_sql, repeat=ctx.repeat(30, 10), warmup=2)
-    rows.append(Row("staff directory selector (count + 50 rows, province HR)", fmt_med_p95(sel),
-                    f"hand-written SQL {fmt_med_p95(floor_sql)}", "", None, group="Staff"))
+    rows.append(
+        Row(
+            "staff directory selector (count + 50 rows, province HR)",
+            fmt_med_p95(sel),
+            f"hand-written SQL {fmt_med_p95(floor_sql)}",
+            "",
+            None,
+            group="Staff",
+        )
+    )
     return rows
 
 

@@ -44,11 +44,17 @@ def _bench_class():
         return cls
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     course = Course.objects.filter(code="BENCH-C").first() or services.course_create(
-        actor=None, code="BENCH-C", title="Khóa đo hiệu năng", category=CourseCategory.DIGITAL, planned_minutes=240,
-        owner_unit=root)
+        actor=None,
+        code="BENCH-C",
+        title="Khóa đo hiệu năng",
+        category=CourseCategory.DIGITAL,
+        planned_minutes=240,
+        owner_unit=root,
+    )
     day = dt.date.today() - dt.timedelta(days=1)
-    cls = services.class_create(actor=None, course=course, code=BENCH_CLASS, unit=root, capacity=200, start_date=day,
-                                end_date=day)
+    cls = services.class_create(
+        actor=None, course=course, code=BENCH_CLASS, unit=root, capacity=200, start_date=day, end_date=day
+    )
     services.session_create(actor=None, training_class=cls, date=day, start_time=dt.time(8), end_time=dt.time(12))
     services.class_set_status(actor=None, training_class=cls, status=ClassStatus.OPEN)
     services.class_set_status(actor=None, training_class=cls, status=ClassStatus.IN_PROGRESS)
@@ -72,8 +78,10 @@ def run(ctx=None) -> list[Row]:
     quick = bool(ctx and getattr(ctx, "quick", False))
     repeat = 3 if quick else 10
     rows: list[Row] = []
-    admin = get_user_model().objects.filter(username="admin").first() or get_user_model().objects.filter(
-        is_superuser=True).first()
+    admin = (
+        get_user_model().objects.filter(username="admin").first()
+        or get_user_model().objects.filter(is_superuser=True).first()
+    )
 
     # ------------------------------------------------------------ roll call of 200 people
     cls = _bench_class()
@@ -89,22 +97,37 @@ def run(ctx=None) -> list[Row]:
             body = {"client_uuid": str(uuid.uuid4()), "marks": marks}
             if capture is not None:
                 with CountQueries(connection) as queries:
-                    response = api.put(f"/api/v1/sessions/{session.pk}/attendance/", body, format="json",
-                                       HTTP_IF_MATCH=f'"{session.attendance_version}"')
-                capture.append(len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]))
+                    response = api.put(
+                        f"/api/v1/sessions/{session.pk}/attendance/",
+                        body,
+                        format="json",
+                        HTTP_IF_MATCH=f'"{session.attendance_version}"',
+                    )
+                capture.append(
+                    len([q for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+                )
             else:
-                response = api.put(f"/api/v1/sessions/{session.pk}/attendance/", body, format="json",
-                                   HTTP_IF_MATCH=f'"{session.attendance_version}"')
+                response = api.put(
+                    f"/api/v1/sessions/{session.pk}/attendance/",
+                    body,
+                    format="json",
+                    HTTP_IF_MATCH=f'"{session.attendance_version}"',
+                )
             assert response.status_code == 200, response.content
             transaction.set_rollback(True)
 
     counts: list[int] = []
     save(counts)
     median, p95 = med_p95(timed(save, repeat=repeat))
-    rows.append(Row(f"training: roll call of {len(marks)} people (1 request)",
-                    f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}",
-                    goal=f"≤ 10 queries, < {SAVE_GOAL_S * 1000:.0f} ms", met=counts[0] <= 10 and median < SAVE_GOAL_S,
-                    group="training"))
+    rows.append(
+        Row(
+            f"training: roll call of {len(marks)} people (1 request)",
+            f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}",
+            goal=f"≤ 10 queries, < {SAVE_GOAL_S * 1000:.0f} ms",
+            met=counts[0] <= 10 and median < SAVE_GOAL_S,
+            group="training",
+        )
+    )
 
     # ------------------------------------------------------------ hours ledger of a ~500-person unit
     year = dt.date.today().year
@@ -129,12 +152,18 @@ def run(ctx=None) -> list[Row]:
     people = ledger(counts)
     median, p95 = med_p95(timed(ledger, repeat=repeat))
     behind = sum(1 for r in people if r.status in ("at_risk", "not_met"))
-    rows.append(Row(f"training: hours ledger, {best.name} ({len(people)} people)",
-                    f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}; {behind} behind",
-                    goal=f"constant queries, < {LEDGER_GOAL_S} s", met=median < LEDGER_GOAL_S, group="training"))
+    rows.append(
+        Row(
+            f"training: hours ledger, {best.name} ({len(people)} people)",
+            f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}; {behind} behind",
+            goal=f"constant queries, < {LEDGER_GOAL_S} s",
+            met=median < LEDGER_GOAL_S,
+            group="training",
+        )
+    )
 
     # ------------------------------------------------------------ attendance matrix export
-    biggest = (Attendance.objects.values("session__training_class").annotate(n=Count("pk")).order_by("-n").first())
+    biggest = Attendance.objects.values("session__training_class").annotate(n=Count("pk")).order_by("-n").first()
     if biggest:
         big = TrainingClass.objects.get(pk=biggest["session__training_class"])
         size = {}
@@ -151,11 +180,22 @@ def run(ctx=None) -> list[Row]:
         counts = []
         export(counts)
         median, p95 = med_p95(timed(export, repeat=repeat))
-        rows.append(Row(f"training: attendance matrix export, class {big.code} ({biggest['n']} marks)",
-                        f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}, {size['bytes'] // 1024} KB",
-                        goal=f"constant queries, < {EXPORT_GOAL_S} s", met=median < EXPORT_GOAL_S, group="training"))
-    rows.append(Row("training: data", f"{TrainingClass.objects.count()} classes, {Attendance.objects.count()} marks",
-                    group="training"))
+        rows.append(
+            Row(
+                f"training: attendance matrix export, class {big.code} ({biggest['n']} marks)",
+                f"{counts[0]} queries, median {ms(median)}, p95 {ms(p95)}, {size['bytes'] // 1024} KB",
+                goal=f"constant queries, < {EXPORT_GOAL_S} s",
+                met=median < EXPORT_GOAL_S,
+                group="training",
+            )
+        )
+    rows.append(
+        Row(
+            "training: data",
+            f"{TrainingClass.objects.count()} classes, {Attendance.objects.count()} marks",
+            group="training",
+        )
+    )
     return rows
 
 

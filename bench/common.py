@@ -163,8 +163,12 @@ def vendor_of(db_url: str) -> str:
 
 def manage(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args], env=env or bench_env(), cwd=ROOT, check=check,
-        capture_output=True, text=True,
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        env=env or bench_env(),
+        cwd=ROOT,
+        check=check,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -193,9 +197,24 @@ def gunicorn(*, workers: int | None = None, threads: int = 4, env: dict | None =
     port = free_port()
     workers = workers or os.cpu_count() or 2
     cmd = [
-        PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-        "--keep-alive", "30", "--log-level", "warning", "--backlog", "256",
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "256",
     ]
     log = open(Path("/tmp") / f"congvu-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, env=env or bench_env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -74,10 +74,18 @@ def main() -> None:
         t.join(timeout=args.seconds + 60)
     elapsed = time.perf_counter() - started
     latencies.sort()
-    print(json.dumps({
-        "path": args.path, "requests": len(latencies), "errors": sum(errors), "seconds": elapsed,
-        "rps": len(latencies) / elapsed if elapsed else 0.0, "latencies_ms": latencies,
-    }))
+    print(
+        json.dumps(
+            {
+                "path": args.path,
+                "requests": len(latencies),
+                "errors": sum(errors),
+                "seconds": elapsed,
+                "rps": len(latencies) / elapsed if elapsed else 0.0,
+                "latencies_ms": latencies,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

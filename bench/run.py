@@ -90,8 +90,9 @@ def to_row(item, module: str) -> Row:
     if isinstance(item, (list, tuple)):
         values = list(item) + [""] * (5 - len(item))
         met = values[4] if isinstance(values[4], bool) else None
-        return Row(str(values[0]), str(values[1]), str(values[2]), str(values[3]), met,
-                   group=module.removeprefix("bench_"))
+        return Row(
+            str(values[0]), str(values[1]), str(values[2]), str(values[3]), met, group=module.removeprefix("bench_")
+        )
     return Row(module, str(item), group=module.removeprefix("bench_"))
 
 
@@ -123,13 +124,14 @@ def run_module(path: Path, *, quick: bool, env: dict, log_dir: Path) -> tuple[li
         out, err, code = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or ""), "", -9
         err = f"timed out after {MODULE_TIMEOUT} s"
     seconds = time.perf_counter() - t0
-    log.write_text(f"$ {' '.join(cmd)}\n--- stdout\n{out}\n--- stderr\n{err}\n--- exit {code}, {seconds:.0f} s\n",
-                   encoding="utf-8")
+    log.write_text(
+        f"$ {' '.join(cmd)}\n--- stdout\n{out}\n--- stderr\n{err}\n--- exit {code}, {seconds:.0f} s\n", encoding="utf-8"
+    )
     rows: list[Row] = []
     other_lines: list[str] = []
     for line in out.splitlines():
         if line.startswith("BENCH-ROWS "):
-            rows += [to_row(r, module) for r in json.loads(line[len("BENCH-ROWS "):])]
+            rows += [to_row(r, module) for r in json.loads(line[len("BENCH-ROWS ") :])]
             continue
         stripped = line.strip()
         if stripped.startswith(("{", "[")):
@@ -147,8 +149,14 @@ def run_module(path: Path, *, quick: bool, env: dict, log_dir: Path) -> tuple[li
             other_lines.append(line.rstrip())
     if not rows:
         summary = "; ".join(other_lines[-6:])[:400] or "(no output)"
-        rows.append(Row(f"{path.name} (script output)", summary, group=module.removeprefix("bench_"),
-                        met=False if code else None))
+        rows.append(
+            Row(
+                f"{path.name} (script output)",
+                summary,
+                group=module.removeprefix("bench_"),
+                met=False if code else None,
+            )
+        )
     if code:
         tail = (err.strip().splitlines() or ["?"])[-1][:200]
         rows.append(Row(f"{path.name} failed (exit {code})", tail, group=module.removeprefix("bench_"), met=False))
@@ -215,8 +223,9 @@ def table(rows: list[Row]) -> str:
 
     lines = ["| " + " | ".join(HEAD) + " |", "|" + "|".join("---" for _ in HEAD) + "|"]
     for r in rows:
-        lines.append("| " + " | ".join(cell(x) for x in (r.benchmark, r.figure, r.floor, r.goal, met_text(r.met)))
-                     + " |")
+        lines.append(
+            "| " + " | ".join(cell(x) for x in (r.benchmark, r.figure, r.floor, r.goal, met_text(r.met))) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -225,7 +234,7 @@ def write_results(section: str, vendor: str) -> None:
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     block = f"{start}\n{section}\n{end}"
     if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
@@ -280,14 +289,18 @@ def main() -> int:
             script_outputs.append((path.name, text))
         if not args.no_results:  # written after every module, so a long run keeps what it measured
             partial = "" if index == len(modules) else f" (partial: {index} of {len(modules)} modules done)"
-            write_results(section(vendor, started, info, load_before, load_average(), db_url, args.quick,
-                                  all_rows, partial), vendor)
+            write_results(
+                section(vendor, started, info, load_before, load_average(), db_url, args.quick, all_rows, partial),
+                vendor,
+            )
     result = table(all_rows)
     print()
     print(result)
     met = [r for r in all_rows if r.met is not None]
-    print(f"\n{sum(1 for r in met if r.met)} of {len(met)} goals met.  Load average before/after: "
-          f"{load_before} / {load_average()} on {info['nproc']} CPUs.")
+    print(
+        f"\n{sum(1 for r in met if r.met)} of {len(met)} goals met.  Load average before/after: "
+        f"{load_before} / {load_average()} on {info['nproc']} CPUs."
+    )
     for name, text in script_outputs:
         print(f"\n--- output of {name}\n{text[-3000:]}")
     if not args.no_results:

@@ -114,8 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
@@ -299,12 +298,19 @@ INSTALLED_APPS += ["offline"]
 from datetime import timedelta  # noqa: E402
 
 INSTALLED_APPS += ["audit", "simple_history", "axes", "django_otp", "django_otp.plugins.otp_totp"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "django_otp.middleware.OTPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "core.middleware.SessionTimeoutMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1, "core.middleware.SecondFactorMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("core.middleware.SecondFactorMiddleware") + 1,
-                  "simple_history.middleware.HistoryRequestMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "core.middleware.SessionTimeoutMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.SessionTimeoutMiddleware") + 1, "core.middleware.SecondFactorMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.SecondFactorMiddleware") + 1, "simple_history.middleware.HistoryRequestMiddleware"
+)
 MIDDLEWARE.insert(0, "core.middleware.SecurityLogMiddleware")
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # must be last
 AUTHENTICATION_BACKENDS = ["core.security.LoginBackend", "django.contrib.auth.backends.ModelBackend"]

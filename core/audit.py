@@ -28,8 +28,9 @@ def bulk_create(model: type[models.Model], objs: Sequence[models.Model], *, acto
     return model.objects.bulk_create(objs, batch_size=batch_size)
 
 
-def bulk_update(model: type[models.Model], objs: Sequence[models.Model], fields: list[str], *, actor=None,
-                batch_size: int = 500) -> int:
+def bulk_update(
+    model: type[models.Model], objs: Sequence[models.Model], fields: list[str], *, actor=None, batch_size: int = 500
+) -> int:
     """Like `QuerySet.bulk_update` (plus history rows when audited), but written as one prepared
     `UPDATE ... WHERE pk = %s` run for every object (`executemany`). Django's bulk_update builds a
     CASE WHEN expression per field and per object in Python: re-importing 25,000 people took more
@@ -49,8 +50,9 @@ def bulk_update(model: type[models.Model], objs: Sequence[models.Model], fields:
     return updated
 
 
-def fast_bulk_update(model: type[models.Model], objs: list[models.Model], fields: list[str], *,
-                     batch_size: int = 500) -> int:
+def fast_bulk_update(
+    model: type[models.Model], objs: list[models.Model], fields: list[str], *, batch_size: int = 500
+) -> int:
     """Save `fields` of every object with one prepared statement. Values that are expressions (F(),
     Case...) go through Django's bulk_update instead."""
     concrete = [model._meta.get_field(name) for name in fields]

@@ -15,8 +15,15 @@ from matplotlib.figure import Figure
 matplotlib.use("Agg", force=False)
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
-PALETTE = {"blue": "#1f4e79", "blue2": "#2d6aa3", "grey": "#98a2b3", "ok": "#1e7b34", "warn": "#9a6700",
-           "bad": "#b42318", "light": "#c9d6e8"}
+PALETTE = {
+    "blue": "#1f4e79",
+    "blue2": "#2d6aa3",
+    "grey": "#98a2b3",
+    "ok": "#1e7b34",
+    "warn": "#9a6700",
+    "bad": "#b42318",
+    "light": "#c9d6e8",
+}
 CACHE_SECONDS = 24 * 3600
 
 

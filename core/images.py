@@ -30,7 +30,9 @@ class ImageInfo:
     height: int
 
 
-def validate_image(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
+def validate_image(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> ImageInfo:
     """Raise ValidationError with a message for the user, or return the image's format and size."""
     if not data:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -84,7 +86,12 @@ def resize_image(data: bytes, *, max_edge: int = DEFAULT_MAX_EDGE) -> tuple[byte
         return out.getvalue(), ImageInfo(fmt, ALLOWED_FORMATS[fmt], image.size[0], image.size[1])
 
 
-def validate_and_resize(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS,
-                        max_edge: int = DEFAULT_MAX_EDGE) -> tuple[bytes, ImageInfo]:
+def validate_and_resize(
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_edge: int = DEFAULT_MAX_EDGE,
+) -> tuple[bytes, ImageInfo]:
     validate_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
     return resize_image(data, max_edge=max_edge)

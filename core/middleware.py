@@ -48,7 +48,9 @@ class SessionTimeoutMiddleware:
             expired = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
             if idle or expired:
                 log.info(
-                    "session-timeout user=%s ip=%s reason=%s", username_of(user), client_ip(request),
+                    "session-timeout user=%s ip=%s reason=%s",
+                    username_of(user),
+                    client_ip(request),
                     "idle" if idle else "absolute",
                 )
                 logout(request)
@@ -132,9 +134,15 @@ class SecurityLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         status = response.status_code
-        if status in (401, 403) or (status == 404 and getattr(getattr(request, "user", None), "is_authenticated", False)):
+        if status in (401, 403) or (
+            status == 404 and getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
             log.warning(
                 "refused status=%s user=%s ip=%s method=%s path=%s",
-                status, username_of(getattr(request, "user", None)), client_ip(request), request.method, request.path,
+                status,
+                username_of(getattr(request, "user", None)),
+                client_ip(request),
+                request.method,
+                request.path,
             )
         return response

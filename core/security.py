@@ -81,7 +81,9 @@ def document_error_responses(result, generator, request, public):
                     continue
                 responses.setdefault(
                     code,
-                    {"description": description,
-                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
                 )
     return result

@@ -193,7 +193,11 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRejected(
-            [CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]
+            [
+                CellError(
+                    _("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
+                )
+            ]
         )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
@@ -204,17 +208,32 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED_BYTES:
             raise ImportRejected(
-                [CellError(_("file"), None, None, _("The workbook unpacks to more than %(mb)s MB; it is refused.") % {"mb": MAX_UNCOMPRESSED_BYTES // 1048576})]
+                [
+                    CellError(
+                        _("file"),
+                        None,
+                        None,
+                        _("The workbook unpacks to more than %(mb)s MB; it is refused.")
+                        % {"mb": MAX_UNCOMPRESSED_BYTES // 1048576},
+                    )
+                ]
             )
-        if "[Content_Types].xml" not in archive.namelist() or not any(
-            n.startswith("xl/") for n in archive.namelist()
-        ):
+        if "[Content_Types].xml" not in archive.namelist() or not any(n.startswith("xl/") for n in archive.namelist()):
             raise ImportRejected(
-                [CellError(_("file"), None, None, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."))]
+                [
+                    CellError(
+                        _("file"),
+                        None,
+                        None,
+                        _("This is not an Excel workbook (.xlsx). Save it as .xlsx and try again."),
+                    )
+                ]
             )
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         if len(sheets) > MAX_SHEETS:
-            raise _refuse(_("The workbook has %(n)s sheets; the limit is %(limit)s.") % {"n": len(sheets), "limit": MAX_SHEETS})
+            raise _refuse(
+                _("The workbook has %(n)s sheets; the limit is %(limit)s.") % {"n": len(sheets), "limit": MAX_SHEETS}
+            )
         for member in members:
             if not member.filename.endswith((".xml", ".rels", ".vml")):
                 continue
@@ -225,7 +244,9 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
                 raise _refuse(_("The workbook is damaged: %(error)s") % {"error": exc}) from exc
             if any(marker in head for marker in XML_FORBIDDEN):
                 raise _refuse(
-                    _("The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused.")
+                    _(
+                        "The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."
+                    )
                 )
 
 
@@ -262,7 +283,9 @@ def read_table(
         workbook.close()
 
 
-def _read_table(workbook, columns: list[Column], *, sheet_name: str | None, max_rows: int | None) -> tuple[str, list[Row]]:
+def _read_table(
+    workbook, columns: list[Column], *, sheet_name: str | None, max_rows: int | None
+) -> tuple[str, list[Row]]:
     if sheet_name and sheet_name in workbook.sheetnames:
         ws = workbook[sheet_name]
     else:
@@ -303,7 +326,11 @@ def _read_table(workbook, columns: list[Column], *, sheet_name: str | None, max_
             continue
         if len(rows) >= limit:
             raise ImportRejected(
-                [CellError(title, number, None, _("The file has more than %(limit)s rows; split it.") % {"limit": limit})]
+                [
+                    CellError(
+                        title, number, None, _("The file has more than %(limit)s rows; split it.") % {"limit": limit}
+                    )
+                ]
             )
         record = {}
         letters = {}

@@ -16,12 +16,27 @@ from inspections.services import ItemSpec, SectionSpec
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULTS = [
-    ("VHCV", "checklist-service-culture.csv", TemplateKind.SERVICE_CULTURE,
-     "Phiếu kiểm tra văn hóa công vụ", "Public-service culture checklist"),
-    ("KLKC", "checklist-discipline.csv", TemplateKind.DISCIPLINE,
-     "Phiếu kiểm tra kỷ luật, kỷ cương hành chính", "Administrative discipline checklist"),
-    ("TKT", "checklist-self-inspection.csv", TemplateKind.SELF_INSPECTION,
-     "Phiếu tự kiểm tra cải cách hành chính và công vụ", "Self-inspection checklist (administrative reform)"),
+    (
+        "VHCV",
+        "checklist-service-culture.csv",
+        TemplateKind.SERVICE_CULTURE,
+        "Phiếu kiểm tra văn hóa công vụ",
+        "Public-service culture checklist",
+    ),
+    (
+        "KLKC",
+        "checklist-discipline.csv",
+        TemplateKind.DISCIPLINE,
+        "Phiếu kiểm tra kỷ luật, kỷ cương hành chính",
+        "Administrative discipline checklist",
+    ),
+    (
+        "TKT",
+        "checklist-self-inspection.csv",
+        TemplateKind.SELF_INSPECTION,
+        "Phiếu tự kiểm tra cải cách hành chính và công vụ",
+        "Self-inspection checklist (administrative reform)",
+    ),
 ]
 
 
@@ -31,14 +46,22 @@ def sections_from_csv(path: Path) -> list[SectionSpec]:
         for row in csv.DictReader(handle):
             key = row["section_vi"].strip()
             if key not in sections:
-                sections[key] = SectionSpec(code=f"S{len(sections) + 1}", title_vi=key,
-                                            title_en=row["section_en"].strip(), items=[])
+                sections[key] = SectionSpec(
+                    code=f"S{len(sections) + 1}", title_vi=key, title_en=row["section_en"].strip(), items=[]
+                )
             critical = row["critical"].strip().lower() in ("yes", "true", "1")
-            sections[key].items.append(ItemSpec(
-                code=row["code"].strip(), text_vi=row["text_vi"].strip(), text_en=row["text_en"].strip(),
-                answer_type=row["answer_type"].strip(), weight=Decimal(row["weight"]), critical=critical,
-                legal_basis=row["basis"].strip(), note_required_on_failure=critical,
-            ))
+            sections[key].items.append(
+                ItemSpec(
+                    code=row["code"].strip(),
+                    text_vi=row["text_vi"].strip(),
+                    text_en=row["text_en"].strip(),
+                    answer_type=row["answer_type"].strip(),
+                    weight=Decimal(row["weight"]),
+                    critical=critical,
+                    legal_basis=row["basis"].strip(),
+                    note_required_on_failure=critical,
+                )
+            )
     return list(sections.values())
 
 
@@ -54,6 +77,10 @@ def load_default_templates(*, actor=None) -> dict[str, TemplateVersion]:
             version = template.versions.get()
             services.version_set_content(actor=actor, version=version, sections=sections_from_csv(DATA / filename))
             services.version_publish(actor=actor, version=version)
-        result[code] = (TemplateVersion.objects.filter(template=template, status=VersionStatus.PUBLISHED)
-                        .select_related("template").order_by("-number").first())
+        result[code] = (
+            TemplateVersion.objects.filter(template=template, status=VersionStatus.PUBLISHED)
+            .select_related("template")
+            .order_by("-number")
+            .first()
+        )
     return result

@@ -58,8 +58,12 @@ class _UnitPeriodMixin:
 
 
 def _unit_filter():
-    return django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units,
-                                            method="filter_unit", widget=FastSelect(label_field="name"))
+    return django_filters.ModelChoiceFilter(
+        label=_("Unit (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
+    )
 
 
 def _date_filters():
@@ -108,8 +112,9 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="is_self")
     band = django_filters.ChoiceFilter(label=_("Band"), choices=Band.choices)
     critical_failed = django_filters.BooleanFilter(label=_("Critical item failed"))
-    template = django_filters.CharFilter(label=_("Template code"), field_name="template_version__template__code",
-                                         lookup_expr="iexact")
+    template = django_filters.CharFilter(
+        label=_("Template code"), field_name="template_version__template__code", lookup_expr="iexact"
+    )
 
     class Meta:
         model = Inspection
@@ -119,8 +124,12 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
         return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))
 
 
-FINDING_STATES = [("open", _("Open")), ("overdue", _("Overdue")), ("closed", _("Closed")),
-                  ("no_action", _("Without corrective action"))]
+FINDING_STATES = [
+    ("open", _("Open")),
+    ("overdue", _("Overdue")),
+    ("closed", _("Closed")),
+    ("no_action", _("Without corrective action")),
+]
 
 
 class FindingFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
@@ -139,7 +148,8 @@ class FindingFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(
-            Q(description__icontains=value.strip()) | Q(item__code__iexact=value.strip())
+            Q(description__icontains=value.strip())
+            | Q(item__code__iexact=value.strip())
             | Q(unit__search_name__contains=fold(value))
         )
 
@@ -171,8 +181,9 @@ class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ACTION_STATES, method="filter_status")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     start, end, year = _date_filters()
-    responsible = django_filters.CharFilter(label=_("Responsible person (name or staff code)"),
-                                            method="filter_responsible")
+    responsible = django_filters.CharFilter(
+        label=_("Responsible person (name or staff code)"), method="filter_responsible"
+    )
 
     class Meta:
         model = CorrectiveAction
@@ -195,5 +206,6 @@ class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(responsible_person__search_name__contains=fold(value))
-                               | Q(responsible_person__staff_code__iexact=value))
+        return queryset.filter(
+            Q(responsible_person__search_name__contains=fold(value)) | Q(responsible_person__staff_code__iexact=value)
+        )

@@ -19,8 +19,9 @@ def _units(user, perm):
 
 
 class TemplateForm(forms.ModelForm):
-    pass_threshold = forms.DecimalField(label=_("Pass threshold (%)"), initial=50, min_value=0, max_value=100,
-                                       max_digits=5, decimal_places=2)
+    pass_threshold = forms.DecimalField(
+        label=_("Pass threshold (%)"), initial=50, min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
 
     class Meta:
         model = ChecklistTemplate
@@ -29,8 +30,9 @@ class TemplateForm(forms.ModelForm):
 
 # ------------------------------------------------------------------------ on-screen template editor
 class VersionSettingsForm(forms.Form):
-    pass_threshold = forms.DecimalField(label=_("Pass threshold (%)"), min_value=0, max_value=100, max_digits=5,
-                                        decimal_places=2)
+    pass_threshold = forms.DecimalField(
+        label=_("Pass threshold (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -52,15 +54,23 @@ class ItemForm(forms.Form):
     weight = forms.DecimalField(label=_("Weight"), initial=1, max_digits=6, decimal_places=2)
     critical = forms.BooleanField(label=_("Critical"), required=False)
     failing_answers = forms.CharField(
-        label=_("Failing answers"), required=False, max_length=500,
-        help_text=_("Separated by “;”, e.g. no · 0;1 · <50 · missing (photo). Empty: the default for the type."))
+        label=_("Failing answers"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by “;”, e.g. no · 0;1 · <50 · missing (photo). Empty: the default for the type."),
+    )
     note_required_on_failure = forms.BooleanField(label=_("Note required on failure"), required=False)
     photo_required_on_failure = forms.BooleanField(label=_("Photo required on failure"), required=False)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     relevant = forms.CharField(
-        label=_("Relevant (shown only when)"), required=False, max_length=500,
-        help_text=_("XLSForm condition on items above, e.g. ${I1} = 'no' · selected(${I2}, 'yes') · ${I3} >= 2 and "
-                    "not(${I4} = 'na'). Empty: always shown."))
+        label=_("Relevant (shown only when)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "XLSForm condition on items above, e.g. ${I1} = 'no' · selected(${I2}, 'yes') · ${I3} >= 2 and "
+            "not(${I4} = 'na'). Empty: always shown."
+        ),
+    )
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,12 +83,21 @@ class ItemForm(forms.Form):
 
     @staticmethod
     def initial_from(spec, section_code) -> dict:
-        return {"section": section_code, "code": spec.code, "text_vi": spec.text_vi, "text_en": spec.text_en,
-                "legal_basis": spec.legal_basis, "answer_type": spec.answer_type, "weight": spec.weight,
-                "critical": spec.critical, "failing_answers": ";".join(str(f) for f in spec.failing_answers or []),
-                "note_required_on_failure": spec.note_required_on_failure,
-                "photo_required_on_failure": spec.photo_required_on_failure, "required": spec.required,
-                "relevant": spec.relevant}
+        return {
+            "section": section_code,
+            "code": spec.code,
+            "text_vi": spec.text_vi,
+            "text_en": spec.text_en,
+            "legal_basis": spec.legal_basis,
+            "answer_type": spec.answer_type,
+            "weight": spec.weight,
+            "critical": spec.critical,
+            "failing_answers": ";".join(str(f) for f in spec.failing_answers or []),
+            "note_required_on_failure": spec.note_required_on_failure,
+            "photo_required_on_failure": spec.photo_required_on_failure,
+            "required": spec.required,
+            "relevant": spec.relevant,
+        }
 
 
 class XlsFormUploadForm(forms.Form):
@@ -97,8 +116,11 @@ class PlanForm(forms.Form):
 
 
 def _published_versions():
-    return TemplateVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("template").order_by(
-        "template__code")
+    return (
+        TemplateVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("template")
+        .order_by("template__code")
+    )
 
 
 class CampaignForm(forms.Form):
@@ -155,10 +177,15 @@ class ReviewForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Corrective action"), widget=forms.Textarea(attrs={"rows": 2}))
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False,
-                                  help_text=_("The inspected unit if empty."))
-    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Staff.objects.none(),
-                                                required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("The inspected unit if empty."),
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Responsible person"), queryset=Staff.objects.none(), required=False
+    )
 
     def __init__(self, *args, finding=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +195,8 @@ class ActionForm(forms.Form):
             low, high = subtree_bounds(finding.unit.path)
             self.fields["unit"].queryset = Unit.objects.filter(path__gte=low, path__lt=high, active=True)
             self.fields["responsible_person"].queryset = Staff.objects.filter(
-                unit__path__gte=low, unit__path__lt=high, status="active").order_by("search_name")
+                unit__path__gte=low, unit__path__lt=high, status="active"
+            ).order_by("search_name")
 
 
 class ProgressForm(forms.Form):
@@ -177,7 +205,7 @@ class ProgressForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    accept = forms.ChoiceField(label=_("Verification"), choices=[("yes", _("Verified: close the action")),
-                                                                 ("no", _("Not done: send it back"))])
+    accept = forms.ChoiceField(
+        label=_("Verification"), choices=[("yes", _("Verified: close the action")), ("no", _("Not done: send it back"))]
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-

@@ -77,8 +77,9 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
         workbook.close()
     missing = [n for n in ("survey", "choices", "settings") if n not in names]
     if missing:
-        raise ImportRejected([CellError(_("file"), None, None, _("Missing sheet(s): %(sheets)s.") % {
-            "sheets": ", ".join(missing)})])
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("Missing sheet(s): %(sheets)s.") % {"sheets": ", ".join(missing)})]
+        )
     errors: list[CellError] = []
     settings_title, settings_rows = read_table(data, SETTINGS_COLUMNS, sheet_name="settings", max_rows=5)
     if not settings_rows:
@@ -97,8 +98,11 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
         bad_setting("form_title", _("form_title is empty."))
     kind = settings.get("kind") or TemplateKind.OTHER
     if kind not in TemplateKind.values:
-        bad_setting("kind", _("Unknown kind “%(value)s”; use one of: %(choices)s.") % {
-            "value": kind, "choices": ", ".join(TemplateKind.values)})
+        bad_setting(
+            "kind",
+            _("Unknown kind “%(value)s”; use one of: %(choices)s.")
+            % {"value": kind, "choices": ", ".join(TemplateKind.values)},
+        )
     settings["kind"] = kind
     threshold = settings.get("pass_threshold") or "50"
     try:
@@ -114,8 +118,15 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
         lists.setdefault(clean_text(row.values.get("list_name")), set()).add(clean_text(row.values.get("name")))
     for list_name, expected in CHOICE_LISTS.items():
         if list_name in lists and lists[list_name] != {c[0] for c in expected}:
-            errors.append(CellError("choices", None, None, _("The choice list %(list)s must have exactly: %(names)s.")
-                                    % {"list": list_name, "names": ", ".join(c[0] for c in expected)}))
+            errors.append(
+                CellError(
+                    "choices",
+                    None,
+                    None,
+                    _("The choice list %(list)s must have exactly: %(names)s.")
+                    % {"list": list_name, "names": ", ".join(c[0] for c in expected)},
+                )
+            )
 
     _s, rows = read_table(data, SURVEY_COLUMNS, sheet_name="survey")
     sections: list[SectionSpec] = []
@@ -138,8 +149,11 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
             if not name:
                 bad("name", _("The group has no name (the section code)."))
             elif name in seen_sections:
-                bad("name", _("Section code %(code)s appears again (first on row %(row)s).") % {
-                    "code": name, "row": seen_sections[name]})
+                bad(
+                    "name",
+                    _("Section code %(code)s appears again (first on row %(row)s).")
+                    % {"code": name, "row": seen_sections[name]},
+                )
             seen_sections.setdefault(name, row.number)
             if not v.get("label_vi"):
                 bad("label_vi", _("The section has no Vietnamese title."))
@@ -153,16 +167,30 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
             continue
         answer_type = _xls_type(xls_type, v.get("constraint", ""))
         if answer_type is None:
-            bad("type", _("Unknown answer type “%(type)s”; use select_one yes_no_na, select_one scale_0_4, decimal, "
-                          "integer, text, date or image.") % {"type": xls_type})
+            bad(
+                "type",
+                _(
+                    "Unknown answer type “%(type)s”; use select_one yes_no_na, select_one scale_0_4, decimal, "
+                    "integer, text, date or image."
+                )
+                % {"type": xls_type},
+            )
         if not name:
             bad("name", _("The item has no name (its code)."))
         elif not XML_NAME.match(name) or len(name) > 40:
-            bad("name", _("Item code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
-                          "(40 at most).") % {"code": name})
+            bad(
+                "name",
+                _(
+                    "Item code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
+                    "(40 at most)."
+                )
+                % {"code": name},
+            )
         elif name in seen_codes:
-            bad("name", _("Duplicate item code %(code)s (first on row %(row)s).") % {"code": name,
-                                                                                      "row": seen_codes[name]})
+            bad(
+                "name",
+                _("Duplicate item code %(code)s (first on row %(row)s).") % {"code": name, "row": seen_codes[name]},
+            )
         else:
             seen_codes[name] = row.number
         if not v.get("label_vi"):
@@ -186,8 +214,11 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
                 if weight <= 0 or weight > 1000:
                     raise InvalidOperation
             except InvalidOperation:
-                bad("weight", _("The weight must be a number greater than 0 and at most 1000, not “%(value)s”.")
-                    % {"value": v["weight"]})
+                bad(
+                    "weight",
+                    _("The weight must be a number greater than 0 and at most 1000, not “%(value)s”.")
+                    % {"value": v["weight"]},
+                )
         rule = v.get("score", "").lower()
         if rule and rule not in SCORE_RULES:
             bad("score", _("Score must be answer, pass_fail or none, not “%(value)s”.") % {"value": v["score"]})
@@ -201,11 +232,17 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
             if wrong:
                 bad("failing_answers", _("“%(values)s” is not an answer of this item.") % {"values": ";".join(wrong)})
         if answer_type is not None and rule:
-            expected = "answer" if answer_type in (AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT) else (
-                "pass_fail" if failing else "none")
+            expected = (
+                "answer"
+                if answer_type in (AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT)
+                else ("pass_fail" if failing else "none")
+            )
             if rule != expected:
-                bad("score", _("Score “%(rule)s” does not fit this item; it is “%(expected)s” for its type and failing "
-                               "answers.") % {"rule": rule, "expected": expected})
+                bad(
+                    "score",
+                    _("Score “%(rule)s” does not fit this item; it is “%(expected)s” for its type and failing answers.")
+                    % {"rule": rule, "expected": expected},
+                )
         if failing and answer_type is not None and answer_type not in (AnswerType.YES_NO_NA, AnswerType.SCALE_0_4):
             problem = failing_answers_problem(answer_type, failing)
             if problem:
@@ -218,16 +255,26 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec]]:
         if name:
             earlier_codes.append(name)
         if current is not None and answer_type is not None and name:
-            current.items.append(ItemSpec(
-                code=name, text_vi=v.get("label_vi", ""), text_en=v.get("label_en", ""), answer_type=answer_type,
-                legal_basis=v.get("legal_basis", ""), weight=weight, critical=flags["critical"], failing_answers=failing,
-                note_required_on_failure=flags["note_required_on_failure"],
-                photo_required_on_failure=flags["photo_required_on_failure"], required=flags["required"],
-                relevant=v.get("relevant", ""),
-            ))
+            current.items.append(
+                ItemSpec(
+                    code=name,
+                    text_vi=v.get("label_vi", ""),
+                    text_en=v.get("label_en", ""),
+                    answer_type=answer_type,
+                    legal_basis=v.get("legal_basis", ""),
+                    weight=weight,
+                    critical=flags["critical"],
+                    failing_answers=failing,
+                    note_required_on_failure=flags["note_required_on_failure"],
+                    photo_required_on_failure=flags["photo_required_on_failure"],
+                    required=flags["required"],
+                    relevant=v.get("relevant", ""),
+                )
+            )
     if current is not None:
-        errors.append(CellError("survey", None, None, _("Group %(code)s is not closed with end_group.") % {
-            "code": current.code}))
+        errors.append(
+            CellError("survey", None, None, _("Group %(code)s is not closed with end_group.") % {"code": current.code})
+        )
     if not seen_codes and not errors:
         errors.append(CellError("survey", None, None, _("The survey has no items.")))
     if not errors:
@@ -260,18 +307,28 @@ def xlsform_import(*, data: bytes, actor=None) -> TemplateVersion:
     try:
         if template is None:
             template = services.template_create(
-                actor=actor, code=code, name_vi=settings["form_title"], name_en=settings.get("title_en", ""),
-                kind=settings["kind"], description=settings.get("description", ""),
+                actor=actor,
+                code=code,
+                name_vi=settings["form_title"],
+                name_en=settings.get("title_en", ""),
+                kind=settings["kind"],
+                description=settings.get("description", ""),
                 pass_threshold=settings["pass_threshold"],
             )
             version = template.versions.get()
         else:
-            services.template_update(actor=actor, template=template, name_vi=settings["form_title"],
-                                     name_en=settings.get("title_en", ""), kind=settings["kind"],
-                                     description=settings.get("description", ""))
+            services.template_update(
+                actor=actor,
+                template=template,
+                name_vi=settings["form_title"],
+                name_en=settings.get("title_en", ""),
+                kind=settings["kind"],
+                description=settings.get("description", ""),
+            )
             version = services.version_new_draft(actor=actor, template=template)
-        services.version_set_content(actor=actor, version=version, sections=sections,
-                                     pass_threshold=settings["pass_threshold"])
+        services.version_set_content(
+            actor=actor, version=version, sections=sections, pass_threshold=settings["pass_threshold"]
+        )
     except ValidationError as exc:
         raise ImportRejected([CellError(_("file"), None, None, m) for m in exc.messages]) from exc
     return version

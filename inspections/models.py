@@ -109,18 +109,31 @@ class TemplateVersionQuerySet(models.QuerySet):
 class TemplateVersion(models.Model):
     """Immutable once published (services refuse edits); editing a published version makes a draft."""
 
-    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE,
-                                 related_name="versions")
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     pass_threshold = models.DecimalField(_("pass threshold (%)"), max_digits=5, decimal_places=2, default=Decimal("50"))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = TemplateVersionQuerySet.as_manager()
 
@@ -130,7 +143,9 @@ class TemplateVersion(models.Model):
         verbose_name_plural = _("template versions")
         constraints = [
             models.UniqueConstraint(fields=["template", "number"], name="insp_version_number_uniq"),
-            models.UniqueConstraint(fields=["template"], condition=Q(status="draft"), name="insp_one_draft_per_template"),
+            models.UniqueConstraint(
+                fields=["template"], condition=Q(status="draft"), name="insp_one_draft_per_template"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,7 +157,9 @@ class TemplateVersion(models.Model):
 
 
 class Section(models.Model):
-    version = models.ForeignKey(TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="sections"
+    )
     code = models.CharField(_("code"), max_length=40)
     order = models.PositiveIntegerField(_("order"), default=0)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=255)
@@ -159,7 +176,9 @@ class Section(models.Model):
 
 
 class Item(models.Model):
-    version = models.ForeignKey(TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("checklist version"), on_delete=models.CASCADE, related_name="items"
+    )
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(_("order"), default=0)
     code = models.CharField(_("item code"), max_length=40, help_text=_("Stable across versions."))
@@ -169,8 +188,12 @@ class Item(models.Model):
     answer_type = models.CharField(_("answer type"), max_length=12, choices=AnswerType.choices)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"))
     critical = models.BooleanField(_("critical"), default=False)
-    failing_answers = models.JSONField(_("failing answers"), default=list, blank=True,
-                                       help_text=_('Values that fail, e.g. "no", "0", or comparisons like "<50".'))
+    failing_answers = models.JSONField(
+        _("failing answers"),
+        default=list,
+        blank=True,
+        help_text=_('Values that fail, e.g. "no", "0", or comparisons like "<50".'),
+    )
     note_required_on_failure = models.BooleanField(_("note required on failure"), default=False)
     photo_required_on_failure = models.BooleanField(_("photo required on failure"), default=False)
     required = models.BooleanField(_("required"), default=True)
@@ -201,13 +224,25 @@ class InspectionPlan(models.Model):
     year = models.PositiveIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.INSPECTION)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit scope"), on_delete=models.PROTECT, related_name="+",
-                             help_text=_("The plan covers this unit and its sub-units."))
-    target_coverage = models.DecimalField(_("target coverage (%)"), max_digits=5, decimal_places=2,
-                                          default=Decimal("20"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit scope"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The plan covers this unit and its sub-units."),
+    )
+    target_coverage = models.DecimalField(
+        _("target coverage (%)"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -233,18 +268,32 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 class Assignment(models.Model):
-    plan = models.ForeignKey(InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE,
-                             related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name=_("inspected unit"), on_delete=models.PROTECT,
-                             related_name="inspection_assignments")
-    template_version = models.ForeignKey(TemplateVersion, verbose_name=_("template version"),
-                                         on_delete=models.PROTECT, related_name="assignments")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="inspection_assignments"
+    )
+    template_version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("template version"), on_delete=models.PROTECT, related_name="assignments"
+    )
     announced = models.BooleanField(_("announced"), default=True)
     is_self = models.BooleanField(_("self-inspection"), default=False)
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("lead inspector"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="led_assignments")
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("team members"), blank=True,
-                                     through="AssignmentMember", related_name="inspection_assignments")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_assignments",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team members"),
+        blank=True,
+        through="AssignmentMember",
+        related_name="inspection_assignments",
+    )
     due_date = models.DateField(_("due date"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -264,8 +313,12 @@ class Assignment(models.Model):
 
 
 class AssignmentMember(models.Model):
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("team member")
@@ -285,17 +338,20 @@ class InspectionQuerySet(models.QuerySet):
 
 
 class Inspection(models.Model):
-    assignment = models.OneToOneField(Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
-                                      related_name="inspection")
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="inspection"
+    )
     # Denormalised from the assignment so figures per unit, kind and period are one indexed query.
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="inspections")
-    template_version = models.ForeignKey(TemplateVersion, verbose_name=_("template version"),
-                                         on_delete=models.PROTECT, related_name="inspections")
+    template_version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("template version"), on_delete=models.PROTECT, related_name="inspections"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=TemplateKind.choices)
     is_self = models.BooleanField(_("self-inspection"), default=False)
     inspected_on = models.DateField(_("inspection date"))
-    status = models.CharField(_("status"), max_length=12, choices=InspectionStatus.choices,
-                              default=InspectionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
+    )
     summary = models.TextField(_("conclusion"), blank=True)
     score = models.DecimalField(_("score"), max_digits=9, decimal_places=2, default=Decimal("0"))
     max_score = models.DecimalField(_("maximum"), max_digits=9, decimal_places=2, default=Decimal("0"))
@@ -310,17 +366,41 @@ class Inspection(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = InspectionQuerySet.as_manager()
 
@@ -347,7 +427,9 @@ class Inspection(models.Model):
 
 
 class Answer(models.Model):
-    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="answers")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="answers"
+    )
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(_("answer"), max_length=1000, blank=True)
     score = models.DecimalField(_("score"), max_digits=9, decimal_places=3, null=True, blank=True)
@@ -375,8 +457,9 @@ class EvidenceBlob(models.Model):
     content_type = models.CharField(_("content type"), max_length=50)
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -390,9 +473,17 @@ class EvidenceBlob(models.Model):
 class Evidence(models.Model):
     """An image attached to an answer or to a corrective action's progress."""
 
-    answer = models.ForeignKey(Answer, verbose_name=_("answer"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
-    progress = models.ForeignKey("ActionProgress", verbose_name=_("progress update"), null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="evidence")
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    progress = models.ForeignKey(
+        "ActionProgress",
+        verbose_name=_("progress update"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
     blob = models.ForeignKey(EvidenceBlob, verbose_name=_("file"), on_delete=models.PROTECT, related_name="uses")
 
     class Meta:
@@ -417,7 +508,9 @@ class Evidence(models.Model):
 class Amendment(models.Model):
     """A change to a locked inspection: who, when, why, and the full snapshot before and after."""
 
-    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="amendments")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="amendments"
+    )
     number = models.PositiveIntegerField(_("number"))
     reason = models.TextField(_("reason"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -450,14 +543,20 @@ class FindingQuerySet(models.QuerySet):
         not_verified = CorrectiveAction.objects.filter(finding=OuterRef("pk")).exclude(status=ActionStatus.VERIFIED)
         any_action = CorrectiveAction.objects.filter(finding=OuterRef("pk"))
         return self.annotate(
-            has_open=Exists(open_actions), has_overdue=Exists(overdue),
-            closed=Case(When(Exists(any_action) & ~Exists(not_verified), then=Value(True)), default=Value(False),
-                        output_field=models.BooleanField()),
+            has_open=Exists(open_actions),
+            has_overdue=Exists(overdue),
+            closed=Case(
+                When(Exists(any_action) & ~Exists(not_verified), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
         )
 
 
 class Finding(models.Model):
-    inspection = models.ForeignKey(Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
+    )
     answer = models.OneToOneField(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="finding")
     item = models.ForeignKey(Item, verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="inspection_findings")
@@ -491,7 +590,8 @@ class CorrectiveActionQuerySet(models.QuerySet):
         return self.annotate(
             is_overdue=Case(
                 When(Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=today), then=Value(True)),
-                default=Value(False), output_field=models.BooleanField(),
+                default=Value(False),
+                output_field=models.BooleanField(),
             )
         )
 
@@ -502,22 +602,41 @@ class CorrectiveActionQuerySet(models.QuerySet):
 
 class CorrectiveAction(models.Model):
     finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="actions")
-    unit = models.ForeignKey(Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT,
-                             related_name="corrective_actions")
-    responsible_person = models.ForeignKey(Staff, verbose_name=_("responsible person"), null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="corrective_actions")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="corrective_actions"
+    )
+    responsible_person = models.ForeignKey(
+        Staff,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrective_actions",
+    )
     description = models.TextField(_("corrective action"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_on = models.DateField(_("done on"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = CorrectiveActionQuerySet.as_manager()
 
@@ -525,8 +644,10 @@ class CorrectiveAction(models.Model):
         ordering = ["due_date", "pk"]
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
-        indexes = [models.Index(fields=["unit", "due_date"], name="insp_action_unit_due_idx"),
-                   models.Index(fields=["due_date", "id"], name="insp_action_due_idx")]
+        indexes = [
+            models.Index(fields=["unit", "due_date"], name="insp_action_unit_due_idx"),
+            models.Index(fields=["due_date", "id"], name="insp_action_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]

@@ -52,8 +52,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
-            raise RelevanceError(_("Cannot read “%(text)s” (at character %(pos)s).") % {
-                "text": text[pos:pos + 20].strip(), "pos": pos + 1})
+            raise RelevanceError(
+                _("Cannot read “%(text)s” (at character %(pos)s).")
+                % {"text": text[pos : pos + 20].strip(), "pos": pos + 1}
+            )
         pos = match.end()
         if match.group("ref"):
             tokens.append(("ref", match.group("code").strip()))
@@ -85,8 +87,9 @@ class _Parser:
         if token[0] != kind or (value is not None and token[1] != value):
             found = token[1] or _("the end")
             expected = value or {"ref": "${…}", "lit": _("a value"), "op": _("a comparison")}.get(kind, kind)
-            raise RelevanceError(_("Expected %(expected)s, found “%(found)s”.") % {"expected": expected,
-                                                                                  "found": found})
+            raise RelevanceError(
+                _("Expected %(expected)s, found “%(found)s”.") % {"expected": expected, "found": found}
+            )
         self.pos += 1
         return token[1]
 
@@ -182,8 +185,9 @@ def check(text: str, *, code: str, earlier: list[str] | set[str]) -> dict | None
         if ref == code:
             raise RelevanceError(_("The expression refers to its own item %(code)s.") % {"code": ref})
         if ref not in earlier:
-            raise RelevanceError(_("Unknown item ${%(code)s}: an expression may refer only to items above it.")
-                                 % {"code": ref})
+            raise RelevanceError(
+                _("Unknown item ${%(code)s}: an expression may refer only to items above it.") % {"code": ref}
+            )
     return node
 
 

@@ -108,9 +108,13 @@ def is_failing(answer_type: str, value: str, failing_answers: list[str]) -> bool
         if match and answer_type in NUMERIC_TYPES:
             op, number = match.group(1), Decimal(match.group(2).replace(",", "."))
             current = Decimal(value)
-            if ((op == "<" and current < number) or (op == "<=" and current <= number)
-                    or (op == ">" and current > number) or (op == ">=" and current >= number)
-                    or (op == "=" and current == number)):
+            if (
+                (op == "<" and current < number)
+                or (op == "<=" and current <= number)
+                or (op == ">" and current > number)
+                or (op == ">=" and current >= number)
+                or (op == "=" and current == number)
+            ):
                 return True
         elif answer_type in NUMERIC_TYPES and _is_number(token):
             if Decimal(value) == Decimal(token.replace(",", ".")):
@@ -135,7 +139,9 @@ def failing_answers_problem(answer_type: str, tokens: list) -> str | None:
         wrong = [t for t in tokens if t.lower() not in allowed]
         if wrong:
             return _("“%(values)s” is not an answer of this type; use: %(allowed)s.") % {
-                "values": "; ".join(wrong), "allowed": ", ".join(allowed)}
+                "values": "; ".join(wrong),
+                "allowed": ", ".join(allowed),
+            }
         return None
     if answer_type in NUMERIC_TYPES:
         wrong = [t for t in tokens if not (_COMPARISON.match(t) or _is_number(t))]
@@ -152,8 +158,9 @@ def _is_number(token: str) -> bool:
         return False
 
 
-def score_item(*, answer_type: str, weight: Decimal, failing_answers: list[str], value: str,
-               has_photo: bool = False) -> ItemScore:
+def score_item(
+    *, answer_type: str, weight: Decimal, failing_answers: list[str], value: str, has_photo: bool = False
+) -> ItemScore:
     """Score one answer. `value` is normalised; for photo items `has_photo` says whether one is attached."""
     weight = Decimal(weight)
     if answer_type == AnswerType.PHOTO:

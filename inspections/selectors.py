@@ -57,8 +57,11 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
     rows = (
         Inspection.objects.filter(
-            status=InspectionStatus.APPROVED, inspected_on__gte=start, inspected_on__lte=end,
-            kind__in=[TemplateKind.SERVICE_CULTURE, TemplateKind.DISCIPLINE], total_percent__isnull=False,
+            status=InspectionStatus.APPROVED,
+            inspected_on__gte=start,
+            inspected_on__lte=end,
+            kind__in=[TemplateKind.SERVICE_CULTURE, TemplateKind.DISCIPLINE],
+            total_percent__isnull=False,
         )
         .values("unit_id", "kind", "is_self")
         .annotate(mean=Avg("total_percent"))
@@ -76,8 +79,11 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
             due=Count("pk"),
             on_time=Count(
                 "pk",
-                filter=Q(status__in=[ActionStatus.DONE, ActionStatus.VERIFIED], completed_on__isnull=False,
-                         completed_on__lte=F("due_date")),
+                filter=Q(
+                    status__in=[ActionStatus.DONE, ActionStatus.VERIFIED],
+                    completed_on__isnull=False,
+                    completed_on__lte=F("due_date"),
+                ),
             ),
         )
         .order_by()
@@ -91,8 +97,7 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
         .values("unit_id")
         .annotate(
             due=Count("pk"),
-            on_time=Count("pk", filter=Q(inspection__submitted_at__isnull=False,
-                                         submitted_day__lte=F("due_date"))),
+            on_time=Count("pk", filter=Q(inspection__submitted_at__isnull=False, submitted_day__lte=F("due_date"))),
         )
         .order_by()
     )
@@ -109,8 +114,10 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
             service_culture_self_score=s.get("service_culture_self_score"),
             discipline_score=s.get("discipline_score"),
             discipline_self_score=s.get("discipline_self_score"),
-            actions_due=a_due, actions_closed_on_time=a_ok,
-            self_inspections_due=s_due, self_inspections_on_time=s_ok,
+            actions_due=a_due,
+            actions_closed_on_time=a_ok,
+            self_inspections_due=s_due,
+            self_inspections_on_time=s_ok,
         )
     return result
 
@@ -149,7 +156,9 @@ def version_structure(*, version: TemplateVersion) -> list[Section]:
 def version_published(*, code: str) -> TemplateVersion | None:
     return (
         TemplateVersion.objects.filter(template__code=code, status=VersionStatus.PUBLISHED)
-        .select_related("template").order_by("-number").first()
+        .select_related("template")
+        .order_by("-number")
+        .first()
     )
 
 
@@ -157,11 +166,19 @@ def version_published(*, code: str) -> TemplateVersion | None:
 def plan_list(*, user, filters=None, request=None) -> QuerySet[InspectionPlan]:
     from inspections.filters import PlanFilterSet
 
-    qs = InspectionPlan.objects.visible_to(user).select_related("unit").annotate(
-        assignment_count=Count("assignments", distinct=True),
-        done_count=Count("assignments", filter=Q(assignments__inspection__status__in=[
-            InspectionStatus.SUBMITTED, InspectionStatus.APPROVED]), distinct=True),
-    ).order_by("-year", "name", "pk")
+    qs = (
+        InspectionPlan.objects.visible_to(user)
+        .select_related("unit")
+        .annotate(
+            assignment_count=Count("assignments", distinct=True),
+            done_count=Count(
+                "assignments",
+                filter=Q(assignments__inspection__status__in=[InspectionStatus.SUBMITTED, InspectionStatus.APPROVED]),
+                distinct=True,
+            ),
+        )
+        .order_by("-year", "name", "pk")
+    )
     if filters is not None:
         qs = PlanFilterSet(filters, queryset=qs, request=request).qs
     return qs
@@ -178,13 +195,22 @@ def plan_coverage(*, plan: InspectionPlan) -> dict:
     units = Unit.objects.filter(path__gte=low, path__lt=high, active=True).count()
     inspected = (
         Inspection.objects.filter(
-            unit__path__gte=low, unit__path__lt=high, is_self=False, inspected_on__year=plan.year,
+            unit__path__gte=low,
+            unit__path__lt=high,
+            is_self=False,
+            inspected_on__year=plan.year,
             status__in=[InspectionStatus.SUBMITTED, InspectionStatus.APPROVED],
-        ).values("unit_id").distinct().count()
+        )
+        .values("unit_id")
+        .distinct()
+        .count()
     )
     percent = round(Decimal(inspected * 100) / units, 1) if units else Decimal("0")
     return {
-        "units": units, "inspected": inspected, "percent": percent, "target": plan.target_coverage,
+        "units": units,
+        "inspected": inspected,
+        "percent": percent,
+        "target": plan.target_coverage,
         "met": percent >= plan.target_coverage,
         "needed": max(0, math.ceil(plan.target_coverage * units / 100) - inspected),
     }
@@ -247,31 +273,43 @@ def assignment_bundle(*, user) -> list[dict]:
     for i in Item.objects.filter(version_id__in=version_ids).order_by("order", "pk"):
         items[i.section_id].append(i)
     actions = defaultdict(list)
-    for a in (CorrectiveAction.objects.filter(unit_id__in=unit_ids, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
-              .select_related("finding__item").with_overdue().order_by("due_date")):
+    for a in (
+        CorrectiveAction.objects.filter(unit_id__in=unit_ids, status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        .select_related("finding__item")
+        .with_overdue()
+        .order_by("due_date")
+    ):
         actions[a.unit_id].append(a)
     last = {}
-    for insp in (Inspection.objects.filter(unit_id__in=unit_ids, status=InspectionStatus.APPROVED)
-                 .select_related("template_version__template").order_by("unit_id", "-inspected_on", "-pk")):
+    for insp in (
+        Inspection.objects.filter(unit_id__in=unit_ids, status=InspectionStatus.APPROVED)
+        .select_related("template_version__template")
+        .order_by("unit_id", "-inspected_on", "-pk")
+    ):
         last.setdefault(insp.unit_id, insp)
     answers = defaultdict(list)
     draft_ids = [a.inspection.pk for a in assignments if hasattr(a, "inspection") and _has_inspection(a)]
-    for ans in Answer.objects.filter(inspection_id__in=draft_ids).select_related("item").prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.select_related("blob"))):
+    for ans in (
+        Answer.objects.filter(inspection_id__in=draft_ids)
+        .select_related("item")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("blob")))
+    ):
         answers[ans.inspection_id].append(ans)
     result = []
     for a in assignments:
         v = a.template_version
         insp = a.inspection if _has_inspection(a) else None
-        result.append({
-            "assignment": a,
-            "version": v,
-            "sections": [(s, items[s.pk]) for s in sections[v.pk]],
-            "open_actions": actions[a.unit_id],
-            "last_result": last.get(a.unit_id),
-            "inspection": insp,
-            "answers": answers[insp.pk] if insp else [],
-        })
+        result.append(
+            {
+                "assignment": a,
+                "version": v,
+                "sections": [(s, items[s.pk]) for s in sections[v.pk]],
+                "open_actions": actions[a.unit_id],
+                "last_result": last.get(a.unit_id),
+                "inspection": insp,
+                "answers": answers[insp.pk] if insp else [],
+            }
+        )
     return result
 
 
@@ -297,8 +335,14 @@ def inspection_list(*, user, filters=None, request=None) -> QuerySet[Inspection]
 def inspection_get(*, user, pk: int) -> Inspection:
     return get_object_or_404(
         Inspection.objects.visible_to(user).select_related(
-            "unit", "template_version__template", "assignment__lead", "assignment__plan", "submitted_by",
-            "approved_by", "reviewed_by", "created_by",
+            "unit",
+            "template_version__template",
+            "assignment__lead",
+            "assignment__plan",
+            "submitted_by",
+            "approved_by",
+            "reviewed_by",
+            "created_by",
         ),
         pk=pk,
     )
@@ -339,10 +383,18 @@ def inspection_versions(*, inspection: Inspection) -> list[dict]:
 def inspection_compare(*, user, inspection: Inspection) -> dict | None:
     """Self score vs verified score, item by item, for the same unit, template and year. Works from
     either side."""
-    other_qs = Inspection.objects.visible_to(user).filter(
-        unit_id=inspection.unit_id, template_version__template_id=inspection.template_version.template_id,
-        inspected_on__year=inspection.inspected_on.year, is_self=not inspection.is_self,
-    ).exclude(status=InspectionStatus.DRAFT).select_related("template_version").order_by("-inspected_on", "-pk")
+    other_qs = (
+        Inspection.objects.visible_to(user)
+        .filter(
+            unit_id=inspection.unit_id,
+            template_version__template_id=inspection.template_version.template_id,
+            inspected_on__year=inspection.inspected_on.year,
+            is_self=not inspection.is_self,
+        )
+        .exclude(status=InspectionStatus.DRAFT)
+        .select_related("template_version")
+        .order_by("-inspected_on", "-pk")
+    )
     other = other_qs.first()
     if other is None:
         return None
@@ -356,10 +408,23 @@ def inspection_compare(*, user, inspection: Inspection) -> dict | None:
             s_pct = _pct(s)
             v_pct = _pct(v)
             diff = None if s_pct is None or v_pct is None else round(v_pct - s_pct, 1)
-            rows.append({"item": item, "section": section, "self": s, "verified": v,
-                         "self_pct": s_pct, "verified_pct": v_pct, "diff": diff})
-    return {"self": self_insp, "verified": verified, "rows": rows,
-            "differences": sum(1 for r in rows if r["diff"] not in (None, 0))}
+            rows.append(
+                {
+                    "item": item,
+                    "section": section,
+                    "self": s,
+                    "verified": v,
+                    "self_pct": s_pct,
+                    "verified_pct": v_pct,
+                    "diff": diff,
+                }
+            )
+    return {
+        "self": self_insp,
+        "verified": verified,
+        "rows": rows,
+        "differences": sum(1 for r in rows if r["diff"] not in (None, 0)),
+    }
 
 
 def _pct(answer):
@@ -392,7 +457,8 @@ def finding_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
 
     actions = CorrectiveAction.objects.select_related("unit", "responsible_person").with_overdue().order_by("due_date")
     qs = (
-        Finding.objects.visible_to(user).with_state()
+        Finding.objects.visible_to(user)
+        .with_state()
         .select_related("unit", "item", "inspection__template_version__template", "answer")
         .prefetch_related(Prefetch("actions", queryset=actions))
     )
@@ -403,17 +469,26 @@ def finding_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
 
 def finding_get(*, user, pk: int) -> Finding:
     return get_object_or_404(
-        finding_list(user=user), pk=pk,
+        finding_list(user=user),
+        pk=pk,
     )
 
 
 def action_list(*, user, filters=None, request=None) -> QuerySet[CorrectiveAction]:
     from inspections.filters import CorrectiveActionFilterSet
 
-    qs = CorrectiveAction.objects.visible_to(user).with_overdue().select_related(
-        "unit", "responsible_person", "finding__item", "finding__inspection__template_version__template",
-        "finding__unit",
-    ).order_by("due_date", "pk")
+    qs = (
+        CorrectiveAction.objects.visible_to(user)
+        .with_overdue()
+        .select_related(
+            "unit",
+            "responsible_person",
+            "finding__item",
+            "finding__inspection__template_version__template",
+            "finding__unit",
+        )
+        .order_by("due_date", "pk")
+    )
     if filters is not None:
         qs = CorrectiveActionFilterSet(filters, queryset=qs, request=request).qs
     return qs
@@ -424,9 +499,11 @@ def action_get(*, user, pk: int) -> CorrectiveAction:
 
 
 def action_progress(*, action: CorrectiveAction) -> QuerySet[ActionProgress]:
-    return action.progress.select_related("author").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.select_related("blob"))
-    ).order_by("created_at", "pk")
+    return (
+        action.progress.select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("blob")))
+        .order_by("created_at", "pk")
+    )
 
 
 # ----------------------------------------------------------------------------------- abilities

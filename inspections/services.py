@@ -85,18 +85,26 @@ class SectionSpec:
 
 
 @transaction.atomic
-def template_create(*, actor, code: str, name_vi: str, kind: str, name_en: str = "", description: str = "",
-                    pass_threshold: Decimal = Decimal("50")) -> ChecklistTemplate:
+def template_create(
+    *,
+    actor,
+    code: str,
+    name_vi: str,
+    kind: str,
+    name_en: str = "",
+    description: str = "",
+    pass_threshold: Decimal = Decimal("50"),
+) -> ChecklistTemplate:
     _require(actor, Perm.TEMPLATE_MANAGE)
     code = code.strip()
     if ChecklistTemplate.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A template with code %(code)s already exists.") % {"code": code}})
-    template = ChecklistTemplate(code=code, name_vi=name_vi.strip(), name_en=name_en.strip(), kind=kind,
-                                 description=description)
+    template = ChecklistTemplate(
+        code=code, name_vi=name_vi.strip(), name_en=name_en.strip(), kind=kind, description=description
+    )
     template.full_clean()
     template.save()
-    TemplateVersion.objects.create(template=template, number=1, pass_threshold=pass_threshold,
-                                   created_by=_user(actor))
+    TemplateVersion.objects.create(template=template, number=1, pass_threshold=pass_threshold, created_by=_user(actor))
     return template
 
 
@@ -153,11 +161,17 @@ def _item_problems(item: ItemSpec, *, earlier: list[str]) -> list[tuple[str, str
         found.append((field, short, full or _("Item %(code)s: %(error)s") % {"code": code, "error": short}))
 
     if item.answer_type not in AnswerType.values:
-        add("answer_type", _("Unknown answer type “%(type)s”.") % {"type": item.answer_type},
-            _("Item %(code)s: unknown answer type “%(type)s”.") % {"code": code, "type": item.answer_type})
+        add(
+            "answer_type",
+            _("Unknown answer type “%(type)s”.") % {"type": item.answer_type},
+            _("Item %(code)s: unknown answer type “%(type)s”.") % {"code": code, "type": item.answer_type},
+        )
     if not (item.text_vi or "").strip():
-        add("text_vi", _("Write the item's text in Vietnamese."),
-            _("Item %(code)s has no Vietnamese text.") % {"code": code})
+        add(
+            "text_vi",
+            _("Write the item's text in Vietnamese."),
+            _("Item %(code)s has no Vietnamese text.") % {"code": code},
+        )
     try:
         weight = Decimal(item.weight)
     except (InvalidOperation, TypeError, ValueError):
@@ -165,8 +179,11 @@ def _item_problems(item: ItemSpec, *, earlier: list[str]) -> list[tuple[str, str
     if weight is None or not weight.is_finite():
         add("weight", _("The weight must be a number."))
     elif weight < 0:
-        add("weight", _("The weight must be greater than 0."),
-            _("Item %(code)s: the weight cannot be negative.") % {"code": code})
+        add(
+            "weight",
+            _("The weight must be greater than 0."),
+            _("Item %(code)s: the weight cannot be negative.") % {"code": code},
+        )
     elif weight == 0 or weight > MAX_WEIGHT:
         add("weight", _("The weight must be greater than 0 and at most %(max)s.") % {"max": MAX_WEIGHT})
     if item.answer_type in AnswerType.values and item.failing_answers:
@@ -191,11 +208,19 @@ def content_problems(sections: list[SectionSpec]) -> list[Problem]:
         scode = section.code
         if not scode or not (section.title_vi or "").strip():
             field = "code" if not scode else "title_vi"
-            problems.append(Problem(scode, None, field, _("Every section needs a code and a Vietnamese title."),
-                                    _("Every section needs a code and a Vietnamese title.")))
+            problems.append(
+                Problem(
+                    scode,
+                    None,
+                    field,
+                    _("Every section needs a code and a Vietnamese title."),
+                    _("Every section needs a code and a Vietnamese title."),
+                )
+            )
         elif not CODE_PATTERN.match(scode) or len(scode) > 40:
-            message = _("Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
-                        "(40 at most).") % {"code": scode}
+            message = _(
+                "Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” (40 at most)."
+            ) % {"code": scode}
             problems.append(Problem(scode, None, "code", message, message))
         if scode in seen_sections:
             message = _("Section code %(code)s appears twice.") % {"code": scode}
@@ -206,12 +231,20 @@ def content_problems(sections: list[SectionSpec]) -> list[Problem]:
                 message = _("An item has no code.")
                 problems.append(Problem(scode, item.code, "code", message, message))
             elif item.code in seen_items:
-                problems.append(Problem(scode, item.code, "code",
-                                        _("Another item of this version already has code %(code)s.") % {"code": item.code},
-                                        _("Item code %(code)s appears twice.") % {"code": item.code}))
+                problems.append(
+                    Problem(
+                        scode,
+                        item.code,
+                        "code",
+                        _("Another item of this version already has code %(code)s.") % {"code": item.code},
+                        _("Item code %(code)s appears twice.") % {"code": item.code},
+                    )
+                )
             elif not CODE_PATTERN.match(item.code) or len(item.code) > 40:
-                message = _("Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
-                            "(40 at most).") % {"code": item.code}
+                message = _(
+                    "Code “%(code)s” must start with a letter and use only letters, digits, “-”, “_” or “.” "
+                    "(40 at most)."
+                ) % {"code": item.code}
                 problems.append(Problem(scode, item.code, "code", message, message))
             seen_items.add(item.code)
             for field, short, full in _item_problems(item, earlier=earlier):
@@ -225,8 +258,19 @@ def validate_content(sections: list[SectionSpec]) -> list[str]:
     return [p.full for p in content_problems(sections)]
 
 
-ITEM_FIELDS = ("text_vi", "text_en", "legal_basis", "answer_type", "weight", "critical", "failing_answers",
-               "note_required_on_failure", "photo_required_on_failure", "required", "relevant")
+ITEM_FIELDS = (
+    "text_vi",
+    "text_en",
+    "legal_basis",
+    "answer_type",
+    "weight",
+    "critical",
+    "failing_answers",
+    "note_required_on_failure",
+    "photo_required_on_failure",
+    "required",
+    "relevant",
+)
 
 
 def version_content(version: TemplateVersion) -> list[SectionSpec]:
@@ -234,15 +278,25 @@ def version_content(version: TemplateVersion) -> list[SectionSpec]:
     items = Item.objects.order_by("order", "pk")
     sections = version.sections.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items))
     return [
-        SectionSpec(code=s.code, title_vi=s.title_vi, title_en=s.title_en,
-                    items=[ItemSpec(code=i.code, **{f: getattr(i, f) for f in ITEM_FIELDS}) for i in s.items.all()])
+        SectionSpec(
+            code=s.code,
+            title_vi=s.title_vi,
+            title_en=s.title_en,
+            items=[ItemSpec(code=i.code, **{f: getattr(i, f) for f in ITEM_FIELDS}) for i in s.items.all()],
+        )
         for s in sections
     ]
 
 
 @transaction.atomic
-def version_set_content(*, actor, version: TemplateVersion, sections: list[SectionSpec],
-                        pass_threshold: Decimal | None = None, notes: str | None = None) -> TemplateVersion:
+def version_set_content(
+    *,
+    actor,
+    version: TemplateVersion,
+    sections: list[SectionSpec],
+    pass_threshold: Decimal | None = None,
+    notes: str | None = None,
+) -> TemplateVersion:
     """Replace a draft's sections and items (the XLSForm import, the API and the on-screen editor use
     this). Rows are matched by code: unchanged rows are left alone, changed rows updated, new rows
     created and missing rows deleted, so the audit trail shows what really changed."""
@@ -288,10 +342,15 @@ def version_set_content(*, actor, version: TemplateVersion, sections: list[Secti
     for section, row in zip(sections, rows):
         for spec in section.items or []:
             order += 1
-            failing = spec.failing_answers if spec.failing_answers is not None else scoring.DEFAULT_FAILING.get(
-                spec.answer_type, [])
+            failing = (
+                spec.failing_answers
+                if spec.failing_answers is not None
+                else scoring.DEFAULT_FAILING.get(spec.answer_type, [])
+            )
             values = {f: getattr(spec, f) for f in ITEM_FIELDS}
-            values.update(weight=Decimal(spec.weight), failing_answers=list(failing), relevant=(spec.relevant or "").strip())
+            values.update(
+                weight=Decimal(spec.weight), failing_answers=list(failing), relevant=(spec.relevant or "").strip()
+            )
             item = old_items.get(spec.code)
             if item is None or item.pk in gone_items:
                 new_items.append(Item(version=version, section=row, order=order, code=spec.code, **values))
@@ -330,8 +389,15 @@ def item_update(*, actor, item: Item, **changes) -> Item:
 
 
 # ------------------------------------------------------------------ the on-screen template editor
-def _apply_edit(actor, version: TemplateVersion, sections: list[SectionSpec], *, section_code=None, item_code=None,
-                pass_threshold=None) -> None:
+def _apply_edit(
+    actor,
+    version: TemplateVersion,
+    sections: list[SectionSpec],
+    *,
+    section_code=None,
+    item_code=None,
+    pass_threshold=None,
+) -> None:
     """Validate the edited content and save it; problems of the edited section or item are raised
     by field (for the form), the others as a list."""
     problems = content_problems(sections)
@@ -339,7 +405,8 @@ def _apply_edit(actor, version: TemplateVersion, sections: list[SectionSpec], *,
         by_field: dict[str, list[str]] = {}
         for p in problems:
             own = (item_code is not None and p.item == item_code) or (
-                item_code is None and section_code is not None and p.section == section_code and p.item is None)
+                item_code is None and section_code is not None and p.section == section_code and p.item is None
+            )
             key = p.field if own and p.field else NON_FIELD_ERRORS
             by_field.setdefault(key, []).append(p.message if own else p.full)
         raise ValidationError(by_field)
@@ -369,31 +436,36 @@ def _find_item(sections, code) -> tuple[SectionSpec, ItemSpec]:
 
 
 @transaction.atomic
-def version_update_settings(*, actor, version: TemplateVersion, pass_threshold: Decimal,
-                            notes: str | None = None) -> TemplateVersion:
+def version_update_settings(
+    *, actor, version: TemplateVersion, pass_threshold: Decimal, notes: str | None = None
+) -> TemplateVersion:
     version, sections = _editable(actor, version)
     if pass_threshold is None or not Decimal(0) <= Decimal(pass_threshold) <= Decimal(100):
         raise ValidationError({"pass_threshold": _("The pass threshold is a percentage from 0 to 100.")})
-    return version_set_content(actor=actor, version=version, sections=sections, pass_threshold=pass_threshold,
-                               notes=notes)
+    return version_set_content(
+        actor=actor, version=version, sections=sections, pass_threshold=pass_threshold, notes=notes
+    )
 
 
 @transaction.atomic
-def section_save(*, actor, version: TemplateVersion, code: str, title_vi: str, title_en: str = "",
-                 original_code: str | None = None) -> None:
+def section_save(
+    *, actor, version: TemplateVersion, code: str, title_vi: str, title_en: str = "", original_code: str | None = None
+) -> None:
     """Add a section at the end (original_code None) or change one (its code too)."""
     version, sections = _editable(actor, version)
     code, title_vi, title_en = (code or "").strip(), (title_vi or "").strip(), (title_en or "").strip()
     if original_code is None:
         if any(s.code == code for s in sections):
-            raise ValidationError({"code": _("Another section of this version already has code %(code)s.")
-                                   % {"code": code}})
+            raise ValidationError(
+                {"code": _("Another section of this version already has code %(code)s.") % {"code": code}}
+            )
         sections.append(SectionSpec(code=code, title_vi=title_vi, title_en=title_en, items=[]))
     else:
         section = _find_section(sections, original_code)
         if code != original_code and any(s.code == code for s in sections):
-            raise ValidationError({"code": _("Another section of this version already has code %(code)s.")
-                                   % {"code": code}})
+            raise ValidationError(
+                {"code": _("Another section of this version already has code %(code)s.") % {"code": code}}
+            )
         section.code, section.title_vi, section.title_en = code, title_vi, title_en
     _apply_edit(actor, version, sections, section_code=code)
 
@@ -422,8 +494,9 @@ def section_move(*, actor, version: TemplateVersion, code: str, direction: str) 
 
 
 @transaction.atomic
-def item_save(*, actor, version: TemplateVersion, section_code: str, spec: ItemSpec,
-              original_code: str | None = None) -> None:
+def item_save(
+    *, actor, version: TemplateVersion, section_code: str, spec: ItemSpec, original_code: str | None = None
+) -> None:
     """Add an item at the end of a section (original_code None) or change one; the item may move to
     another section (at its end). Every rule of the content is checked (validate_content)."""
     version, sections = _editable(actor, version)
@@ -510,34 +583,59 @@ def version_new_draft(*, actor, template: ChecklistTemplate) -> TemplateVersion:
     source = TemplateVersion.objects.filter(template=template).order_by("-number").first()
     number = (source.number if source else 0) + 1
     draft = TemplateVersion.objects.create(
-        template=template, number=number, created_by=_user(actor),
+        template=template,
+        number=number,
+        created_by=_user(actor),
         pass_threshold=source.pass_threshold if source else Decimal("50"),
     )
     if source is not None:
         sections = []
         for s in source.sections.order_by("order").prefetch_related("items"):
-            sections.append(SectionSpec(
-                code=s.code, title_vi=s.title_vi, title_en=s.title_en,
-                items=[ItemSpec(code=i.code, text_vi=i.text_vi, text_en=i.text_en, answer_type=i.answer_type,
-                                legal_basis=i.legal_basis, weight=i.weight, critical=i.critical,
-                                failing_answers=i.failing_answers, note_required_on_failure=i.note_required_on_failure,
-                                photo_required_on_failure=i.photo_required_on_failure, required=i.required,
-                                relevant=i.relevant)
-                       for i in s.items.order_by("order")],
-            ))
+            sections.append(
+                SectionSpec(
+                    code=s.code,
+                    title_vi=s.title_vi,
+                    title_en=s.title_en,
+                    items=[
+                        ItemSpec(
+                            code=i.code,
+                            text_vi=i.text_vi,
+                            text_en=i.text_en,
+                            answer_type=i.answer_type,
+                            legal_basis=i.legal_basis,
+                            weight=i.weight,
+                            critical=i.critical,
+                            failing_answers=i.failing_answers,
+                            note_required_on_failure=i.note_required_on_failure,
+                            photo_required_on_failure=i.photo_required_on_failure,
+                            required=i.required,
+                            relevant=i.relevant,
+                        )
+                        for i in s.items.order_by("order")
+                    ],
+                )
+            )
         version_set_content(actor=actor, version=draft, sections=sections)
     return draft
 
 
 # ============================================================================ plans, assignments
 @transaction.atomic
-def plan_create(*, actor, year: int, name: str, unit: Unit, kind: str = PlanKind.INSPECTION,
-                target_coverage: Decimal = Decimal("20")) -> InspectionPlan:
+def plan_create(
+    *,
+    actor,
+    year: int,
+    name: str,
+    unit: Unit,
+    kind: str = PlanKind.INSPECTION,
+    target_coverage: Decimal = Decimal("20"),
+) -> InspectionPlan:
     _require(actor, Perm.INSPECTION_PLAN)
     if actor is not None and not can_plan(user=actor, unit=unit):
         raise ValidationError({"unit": _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name}})
-    plan = InspectionPlan(year=year, name=name.strip(), unit=unit, kind=kind, target_coverage=target_coverage,
-                          created_by=_user(actor))
+    plan = InspectionPlan(
+        year=year, name=name.strip(), unit=unit, kind=kind, target_coverage=target_coverage, created_by=_user(actor)
+    )
     plan.full_clean()
     plan.save()
     return plan
@@ -555,9 +653,18 @@ def _check_in_plan(plan: InspectionPlan, unit: Unit) -> None:
 
 
 @transaction.atomic
-def assignment_create(*, actor, plan: InspectionPlan, unit: Unit, template_version: TemplateVersion,
-                      due_date: dt.date, lead=None, members=(), announced: bool = True,
-                      is_self: bool = False) -> Assignment:
+def assignment_create(
+    *,
+    actor,
+    plan: InspectionPlan,
+    unit: Unit,
+    template_version: TemplateVersion,
+    due_date: dt.date,
+    lead=None,
+    members=(),
+    announced: bool = True,
+    is_self: bool = False,
+) -> Assignment:
     _require(actor, Perm.INSPECTION_PLAN)
     if actor is not None and not can_plan(user=actor, unit=unit):
         raise ValidationError({"unit": _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name}})
@@ -570,21 +677,42 @@ def assignment_create(*, actor, plan: InspectionPlan, unit: Unit, template_versi
             if not has_perm(person, Perm.INSPECTION_FILL):
                 raise ValidationError({"members": _("%(user)s is not an inspector.") % {"user": person.username}})
         if not has_perm(lead, Perm.INSPECTION_REVIEW):
-            raise ValidationError({"lead": _("%(user)s cannot lead an inspection (no review permission).")
-                                   % {"user": lead.username}})
-    assignment = Assignment(plan=plan, unit=unit, template_version=template_version, due_date=due_date,
-                            lead=None if is_self else lead, announced=announced, is_self=is_self)
+            raise ValidationError(
+                {"lead": _("%(user)s cannot lead an inspection (no review permission).") % {"user": lead.username}}
+            )
+    assignment = Assignment(
+        plan=plan,
+        unit=unit,
+        template_version=template_version,
+        due_date=due_date,
+        lead=None if is_self else lead,
+        announced=announced,
+        is_self=is_self,
+    )
     assignment.full_clean()
     assignment.save()
     if not is_self:
-        audit.bulk_create(AssignmentMember, [AssignmentMember(assignment=assignment, user=m)
-                                             for m in {m.pk: m for m in members if m.pk != lead.pk}.values()])
+        audit.bulk_create(
+            AssignmentMember,
+            [
+                AssignmentMember(assignment=assignment, user=m)
+                for m in {m.pk: m for m in members if m.pk != lead.pk}.values()
+            ],
+        )
     return assignment
 
 
 @transaction.atomic
-def campaign_create(*, actor, year: int, name: str, unit: Unit, template_version: TemplateVersion,
-                    due_date: dt.date, unit_kinds: list[str] | None = None) -> InspectionPlan:
+def campaign_create(
+    *,
+    actor,
+    year: int,
+    name: str,
+    unit: Unit,
+    template_version: TemplateVersion,
+    due_date: dt.date,
+    unit_kinds: list[str] | None = None,
+) -> InspectionPlan:
     """A self-inspection campaign: every active unit in the scope gets a self-inspection assignment."""
     _check_assignable_version(template_version)
     plan = plan_create(actor=actor, year=year, name=name, unit=unit, kind=PlanKind.SELF_CAMPAIGN)
@@ -592,8 +720,12 @@ def campaign_create(*, actor, year: int, name: str, unit: Unit, template_version
     units = Unit.objects.filter(path__gte=low, path__lt=high, active=True)
     if unit_kinds:
         units = units.filter(kind__in=unit_kinds)
-    rows = [Assignment(plan=plan, unit=u, template_version=template_version, due_date=due_date, is_self=True,
-                       announced=True) for u in units.only("pk")]
+    rows = [
+        Assignment(
+            plan=plan, unit=u, template_version=template_version, due_date=due_date, is_self=True, announced=True
+        )
+        for u in units.only("pk")
+    ]
     if not rows:
         raise ValidationError(_("No unit in this scope matches."))
     audit.bulk_create(Assignment, rows, actor=actor)
@@ -623,8 +755,10 @@ def _parse_answers(version: TemplateVersion, answers: list[AnswerInput], items: 
         code = str(a.item).strip()
         item = items.get(code)
         if item is None:
-            errors.append(_("Item %(code)s is not in version %(number)s of this template.")
-                          % {"code": code, "number": version.number})
+            errors.append(
+                _("Item %(code)s is not in version %(number)s of this template.")
+                % {"code": code, "number": version.number}
+            )
             continue
         if code in cleaned:
             errors.append(_("Item %(code)s is answered twice.") % {"code": code})
@@ -632,8 +766,10 @@ def _parse_answers(version: TemplateVersion, answers: list[AnswerInput], items: 
         try:
             value = scoring.normalise(item.answer_type, a.value)
         except scoring.AnswerError as exc:
-            errors.append(_("Item %(code)s (%(type)s): %(error)s")
-                          % {"code": code, "type": item.get_answer_type_display(), "error": exc})
+            errors.append(
+                _("Item %(code)s (%(type)s): %(error)s")
+                % {"code": code, "type": item.get_answer_type_display(), "error": exc}
+            )
             continue
         shas = [str(s).strip().lower() for s in (a.evidence or [])]
         note = (a.note or "").strip()
@@ -671,16 +807,21 @@ def _missing_for_submit(items: dict[str, Item], cleaned, scores, skipped=frozens
             continue
         if scores[code].failed:
             if item.note_required_on_failure and not entry[2]:
-                missing.append(_("%(code)s – %(text)s: a note is required when the item fails.")
-                               % {"code": code, "text": item.text_vi})
+                missing.append(
+                    _("%(code)s – %(text)s: a note is required when the item fails.")
+                    % {"code": code, "text": item.text_vi}
+                )
             if item.photo_required_on_failure and not entry[3]:
-                missing.append(_("%(code)s – %(text)s: a photo is required when the item fails.")
-                               % {"code": code, "text": item.text_vi})
+                missing.append(
+                    _("%(code)s – %(text)s: a photo is required when the item fails.")
+                    % {"code": code, "text": item.text_vi}
+                )
     return missing
 
 
-def _apply_answers(*, actor, inspection: Inspection, items: dict[str, Item], cleaned, scores, replace: bool,
-                   skipped=frozenset()) -> None:
+def _apply_answers(
+    *, actor, inspection: Inspection, items: dict[str, Item], cleaned, scores, replace: bool, skipped=frozenset()
+) -> None:
     """Upsert answers and their evidence in a fixed number of queries. Stored answers of items that
     are no longer relevant (`skipped`) go; one that already has a finding is kept, emptied."""
     existing = {a.item_id: a for a in Answer.objects.filter(inspection=inspection)}
@@ -702,7 +843,9 @@ def _apply_answers(*, actor, inspection: Inspection, items: dict[str, Item], cle
         blobs = {b.sha256: b for b in EvidenceBlob.objects.filter(sha256__in=wanted)}
     unknown = sorted(wanted - set(blobs))
     if unknown:
-        raise ValidationError({"answers": [_("Photo %(sha)s has not been uploaded.") % {"sha": s[:12]} for s in unknown]})
+        raise ValidationError(
+            {"answers": [_("Photo %(sha)s has not been uploaded.") % {"sha": s[:12]} for s in unknown]}
+        )
     to_create, to_update = [], []
     for _code, (item, value, note, _shas) in cleaned.items():
         sc = scores[item.code]
@@ -724,8 +867,9 @@ def _apply_answers(*, actor, inspection: Inspection, items: dict[str, Item], cle
     touched = [*to_update, *to_create]
     Evidence.objects.filter(answer__in=[a.pk for a in to_update]).delete()
     by_item = {a.item_id: a for a in touched}
-    evidence = [Evidence(answer=by_item[item.pk], blob=blobs[sha])
-                for (item, _v, _n, shas) in cleaned.values() for sha in shas]
+    evidence = [
+        Evidence(answer=by_item[item.pk], blob=blobs[sha]) for (item, _v, _n, shas) in cleaned.values() for sha in shas
+    ]
     audit.bulk_create(Evidence, evidence, actor=actor)
 
 
@@ -734,7 +878,8 @@ def _rescore(inspection: Inspection) -> None:
     from django.db.models import Count, Q, Sum
 
     agg = Answer.objects.filter(inspection=inspection).aggregate(
-        score=Sum("score", filter=Q(max_score__isnull=False)), maximum=Sum("max_score"),
+        score=Sum("score", filter=Q(max_score__isnull=False)),
+        maximum=Sum("max_score"),
         critical=Count("pk", filter=Q(failed=True, item__critical=True)),
         answered=Count("pk", filter=~Q(value="") | Q(evidence__isnull=False), distinct=True),
     )
@@ -748,8 +893,13 @@ def _rescore(inspection: Inspection) -> None:
 
 def _score_all(items: dict[str, Item], cleaned) -> dict:
     return {
-        code: scoring.score_item(answer_type=item.answer_type, weight=item.weight,
-                                 failing_answers=item.failing_answers, value=value, has_photo=bool(shas))
+        code: scoring.score_item(
+            answer_type=item.answer_type,
+            weight=item.weight,
+            failing_answers=item.failing_answers,
+            value=value,
+            has_photo=bool(shas),
+        )
         for code, (item, value, _note, shas) in cleaned.items()
     }
 
@@ -758,9 +908,19 @@ def _version_items(version: TemplateVersion) -> dict[str, Item]:
     return {i.code: i for i in Item.objects.filter(version=version).order_by("order")}
 
 
-def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput], inspected_on: dt.date | None = None,
-                    summary: str | None = None, submit: bool = False, client_uuid=None, content_hash: str = "",
-                    base_version: int | None = None, replace: bool = True) -> Inspection:
+def inspection_save(
+    *,
+    actor,
+    assignment: Assignment,
+    answers: list[AnswerInput],
+    inspected_on: dt.date | None = None,
+    summary: str | None = None,
+    submit: bool = False,
+    client_uuid=None,
+    content_hash: str = "",
+    base_version: int | None = None,
+    replace: bool = True,
+) -> Inspection:
     """Create or update the assignment's inspection (draft or returned), score it on the server, and
     submit it if asked. Every bad answer is reported at once; nothing is written on error. Items whose
     `relevant` expression is false are not required and not scored; answers sent to them are dropped
@@ -773,11 +933,13 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
             if base_version is not None and inspection.version != base_version:
                 raise ValidationError(_("This inspection changed since you opened it."), code="stale")
             if inspection.status == InspectionStatus.APPROVED:
-                raise ValidationError(_("This inspection is approved and locked; change it through an amendment."),
-                                      code="locked")
+                raise ValidationError(
+                    _("This inspection is approved and locked; change it through an amendment."), code="locked"
+                )
             if inspection.status == InspectionStatus.SUBMITTED:
-                raise ValidationError(_("This inspection is submitted and waits for review; it cannot be edited."),
-                                      code="submitted")
+                raise ValidationError(
+                    _("This inspection is submitted and waits for review; it cannot be edited."), code="submitted"
+                )
         version = assignment.template_version
         items = _version_items(version)
         cleaned, errors = _parse_answers(version, answers, items)
@@ -785,7 +947,9 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
             raise ValidationError({"answers": errors}, code="invalid")
         if inspection is not None and not replace:
             # Keep earlier answers that this request does not mention.
-            for a in Answer.objects.filter(inspection=inspection).select_related("item").prefetch_related("evidence__blob"):
+            for a in (
+                Answer.objects.filter(inspection=inspection).select_related("item").prefetch_related("evidence__blob")
+            ):
                 if a.item.code not in cleaned:
                     cleaned[a.item.code] = (a.item, a.value, a.note, [e.blob.sha256 for e in a.evidence.all()])
         skipped = _drop_not_relevant(items, cleaned)
@@ -797,10 +961,15 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
         now = timezone.now()
         if inspection is None:
             inspection = Inspection(
-                assignment=assignment, unit_id=assignment.unit_id, template_version=version,
-                kind=version.template.kind, is_self=assignment.is_self,
-                inspected_on=inspected_on or timezone.localdate(), created_by=_user(actor),
-                client_uuid=client_uuid, content_hash=content_hash,
+                assignment=assignment,
+                unit_id=assignment.unit_id,
+                template_version=version,
+                kind=version.template.kind,
+                is_self=assignment.is_self,
+                inspected_on=inspected_on or timezone.localdate(),
+                created_by=_user(actor),
+                client_uuid=client_uuid,
+                content_hash=content_hash,
             )
             if summary is not None:
                 inspection.summary = summary
@@ -811,8 +980,15 @@ def inspection_save(*, actor, assignment: Assignment, answers: list[AnswerInput]
                 inspection.inspected_on = inspected_on
             if summary is not None:
                 inspection.summary = summary
-        _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=True,
-                       skipped=skipped)
+        _apply_answers(
+            actor=actor,
+            inspection=inspection,
+            items=items,
+            cleaned=cleaned,
+            scores=scores,
+            replace=True,
+            skipped=skipped,
+        )
         _rescore(inspection)
         if submit:
             inspection.status = InspectionStatus.SUBMITTED
@@ -851,8 +1027,17 @@ class SyncForbidden(Exception):
     """The uuid belongs to another user's record or to an assignment the user no longer holds."""
 
 
-def inspection_sync(*, actor, client_uuid, payload: dict, assignment: Assignment, answers: list[AnswerInput],
-                    inspected_on=None, summary: str | None = None, submit: bool = False) -> SyncResult:
+def inspection_sync(
+    *,
+    actor,
+    client_uuid,
+    payload: dict,
+    assignment: Assignment,
+    answers: list[AnswerInput],
+    inspected_on=None,
+    summary: str | None = None,
+    submit: bool = False,
+) -> SyncResult:
     """Offline-safe creation (see sync.md): same uuid + same content → the first answer again; same
     uuid + other content → conflict; concurrent replays → one row (unique constraint + re-read)."""
     client_uuid = uuid_module.UUID(str(client_uuid))
@@ -872,8 +1057,14 @@ def inspection_sync(*, actor, client_uuid, payload: dict, assignment: Assignment
             if already is not None:
                 raise _AlreadyFilled(already)
             inspection = inspection_save(
-                actor=actor, assignment=assignment, answers=answers, inspected_on=inspected_on, summary=summary,
-                submit=submit, client_uuid=client_uuid, content_hash=content_hash,
+                actor=actor,
+                assignment=assignment,
+                answers=answers,
+                inspected_on=inspected_on,
+                summary=summary,
+                submit=submit,
+                client_uuid=client_uuid,
+                content_hash=content_hash,
             )
             if inspection.client_uuid != client_uuid:
                 # The assignment already had an inspection made by another device: that is a conflict.
@@ -904,8 +1095,11 @@ class _AlreadyFilled(Exception):
 
 
 def _replay(actor, existing: Inspection, content_hash: str) -> SyncResult:
-    if actor is not None and existing.created_by_id not in (None, actor.pk) and not can_fill(
-            user=actor, assignment=existing.assignment):
+    if (
+        actor is not None
+        and existing.created_by_id not in (None, actor.pk)
+        and not can_fill(user=actor, assignment=existing.assignment)
+    ):
         raise SyncForbidden(_("This record belongs to someone else."))
     if existing.content_hash == content_hash:
         return SyncResult(existing, existing.sync_response or inspection_sync_body(existing), created=False)
@@ -952,23 +1146,40 @@ def inspection_snapshot(inspection: Inspection) -> dict:
     answers = {}
     for a in Answer.objects.filter(inspection=inspection).select_related("item").prefetch_related("evidence__blob"):
         answers[a.item.code] = {
-            "value": a.value, "note": a.note, "score": str(a.score) if a.score is not None else None,
-            "max": str(a.max_score) if a.max_score is not None else None, "failed": a.failed,
+            "value": a.value,
+            "note": a.note,
+            "score": str(a.score) if a.score is not None else None,
+            "max": str(a.max_score) if a.max_score is not None else None,
+            "failed": a.failed,
             "evidence": [e.blob.sha256 for e in a.evidence.all()],
         }
     return {
-        "status": inspection.status, "inspected_on": inspection.inspected_on.isoformat(), "summary": inspection.summary,
+        "status": inspection.status,
+        "inspected_on": inspection.inspected_on.isoformat(),
+        "summary": inspection.summary,
         "total_percent": str(inspection.total_percent) if inspection.total_percent is not None else None,
-        "band": inspection.band, "critical_failed": inspection.critical_failed, "answers": answers,
+        "band": inspection.band,
+        "critical_failed": inspection.critical_failed,
+        "answers": answers,
     }
 
 
 @transaction.atomic
-def inspection_amend(*, actor, inspection: Inspection, reason: str, answers: list[AnswerInput],
-                     summary: str | None = None, base_version: int | None = None) -> Amendment:
+def inspection_amend(
+    *,
+    actor,
+    inspection: Inspection,
+    reason: str,
+    answers: list[AnswerInput],
+    summary: str | None = None,
+    base_version: int | None = None,
+) -> Amendment:
     """Change a locked inspection: only the listed answers change; the full before and after are kept."""
-    inspection = Inspection.objects.select_for_update().select_related(
-        "assignment", "template_version__template").get(pk=inspection.pk)
+    inspection = (
+        Inspection.objects.select_for_update()
+        .select_related("assignment", "template_version__template")
+        .get(pk=inspection.pk)
+    )
     if actor is not None and not can_review(user=actor, assignment=inspection.assignment):
         raise ValidationError(_("Only the lead inspector can amend this inspection."))
     if inspection.status != InspectionStatus.APPROVED:
@@ -990,8 +1201,9 @@ def inspection_amend(*, actor, inspection: Inspection, reason: str, answers: lis
     missing = _missing_for_submit(items, cleaned, scores, skipped)
     if missing:
         raise ValidationError({"missing": missing})
-    _apply_answers(actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=False,
-                   skipped=skipped)
+    _apply_answers(
+        actor=actor, inspection=inspection, items=items, cleaned=cleaned, scores=scores, replace=False, skipped=skipped
+    )
     if summary is not None:
         inspection.summary = summary
     _rescore(inspection)
@@ -1001,8 +1213,9 @@ def inspection_amend(*, actor, inspection: Inspection, reason: str, answers: lis
     if after == before:
         raise ValidationError(_("The amendment changes nothing."))
     number = (inspection.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
-    amendment = Amendment.objects.create(inspection=inspection, number=number, reason=reason.strip(),
-                                         actor=_user(actor), before=before, after=after)
+    amendment = Amendment.objects.create(
+        inspection=inspection, number=number, reason=reason.strip(), actor=_user(actor), before=before, after=after
+    )
     findings_sync(inspection=inspection)
     return amendment
 
@@ -1013,9 +1226,16 @@ def findings_sync(*, inspection: Inspection) -> None:
     failed = list(Answer.objects.filter(inspection=inspection, failed=True).select_related("item"))
     have = {f.answer_id: f for f in Finding.objects.filter(inspection=inspection)}
     new = [
-        Finding(inspection=inspection, answer=a, item=a.item, unit_id=inspection.unit_id, critical=a.item.critical,
-                description=a.item.text_vi + (f" — {a.note}" if a.note else ""))
-        for a in failed if a.pk not in have
+        Finding(
+            inspection=inspection,
+            answer=a,
+            item=a.item,
+            unit_id=inspection.unit_id,
+            critical=a.item.critical,
+            description=a.item.text_vi + (f" — {a.note}" if a.note else ""),
+        )
+        for a in failed
+        if a.pk not in have
     ]
     audit.bulk_create(Finding, new)
     failed_ids = {a.pk for a in failed}
@@ -1025,8 +1245,15 @@ def findings_sync(*, inspection: Inspection) -> None:
 
 
 @transaction.atomic
-def action_create(*, actor, finding: Finding, description: str, due_date: dt.date, unit: Unit | None = None,
-                  responsible_person: Staff | None = None) -> CorrectiveAction:
+def action_create(
+    *,
+    actor,
+    finding: Finding,
+    description: str,
+    due_date: dt.date,
+    unit: Unit | None = None,
+    responsible_person: Staff | None = None,
+) -> CorrectiveAction:
     probe = CorrectiveAction(finding=finding, unit=unit or finding.unit)
     if actor is not None and not can_verify_action(user=actor, action=probe):
         raise ValidationError(_("Only the inspection team can add corrective actions."))
@@ -1037,10 +1264,16 @@ def action_create(*, actor, finding: Finding, description: str, due_date: dt.dat
     if unit is not None:
         low, high = subtree_bounds(finding.unit.path)
         if not (low <= unit.path < high):
-            raise ValidationError({"unit": _("The responsible unit must be the inspected unit or one of its sub-units.")})
+            raise ValidationError(
+                {"unit": _("The responsible unit must be the inspected unit or one of its sub-units.")}
+            )
     action = CorrectiveAction(
-        finding=finding, unit=unit or finding.unit, responsible_person=responsible_person,
-        description=description.strip(), due_date=due_date, created_by=_user(actor),
+        finding=finding,
+        unit=unit or finding.unit,
+        responsible_person=responsible_person,
+        description=description.strip(),
+        due_date=due_date,
+        created_by=_user(actor),
     )
     action.full_clean()
     action.save()
@@ -1056,20 +1289,24 @@ ALLOWED_PROGRESS = {
 
 
 def _progress(action: CorrectiveAction, *, actor, note: str, status_to: str, shas=()) -> ActionProgress:
-    entry = ActionProgress.objects.create(action=action, author=_user(actor), note=(note or "").strip(),
-                                          status_from=action.status, status_to=status_to)
+    entry = ActionProgress.objects.create(
+        action=action, author=_user(actor), note=(note or "").strip(), status_from=action.status, status_to=status_to
+    )
     if shas:
         blobs = {b.sha256: b for b in EvidenceBlob.objects.filter(sha256__in=list(shas))}
         unknown = [s for s in shas if s not in blobs]
         if unknown:
-            raise ValidationError({"evidence": [_("Photo %(sha)s has not been uploaded.") % {"sha": s[:12]} for s in unknown]})
+            raise ValidationError(
+                {"evidence": [_("Photo %(sha)s has not been uploaded.") % {"sha": s[:12]} for s in unknown]}
+            )
         audit.bulk_create(Evidence, [Evidence(progress=entry, blob=blobs[s]) for s in dict.fromkeys(shas)])
     return entry
 
 
 @transaction.atomic
-def action_update_progress(*, actor, action: CorrectiveAction, status: str, note: str = "", evidence=(),
-                           base_version: int | None = None) -> CorrectiveAction:
+def action_update_progress(
+    *, actor, action: CorrectiveAction, status: str, note: str = "", evidence=(), base_version: int | None = None
+) -> CorrectiveAction:
     """The responsible unit reports progress (open → in progress → done) with notes and photos."""
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if actor is not None and not can_update_action(user=actor, action=action):
@@ -1077,8 +1314,15 @@ def action_update_progress(*, actor, action: CorrectiveAction, status: str, note
     if base_version is not None and base_version != action.version:
         raise ValidationError(_("This corrective action changed since you opened it."), code="stale")
     if status not in ALLOWED_PROGRESS.get(action.status, set()) or status == ActionStatus.VERIFIED:
-        raise ValidationError({"status": _("The status cannot go from “%(from)s” to “%(to)s”.") % {
-            "from": action.get_status_display(), "to": ActionStatus(status).label if status in ActionStatus.values else status}})
+        raise ValidationError(
+            {
+                "status": _("The status cannot go from “%(from)s” to “%(to)s”.")
+                % {
+                    "from": action.get_status_display(),
+                    "to": ActionStatus(status).label if status in ActionStatus.values else status,
+                }
+            }
+        )
     if not note.strip() and not evidence and status == action.status:
         raise ValidationError({"note": _("Write a progress note or attach a photo.")})
     _progress(action, actor=actor, note=note, status_to=status, shas=[str(s).lower() for s in evidence])
@@ -1095,7 +1339,9 @@ def action_update_progress(*, actor, action: CorrectiveAction, status: str, note
 @transaction.atomic
 def action_verify(*, actor, action: CorrectiveAction, accept: bool = True, note: str = "") -> CorrectiveAction:
     """The inspector checks a done action: verified (closed), or back to in progress with a note."""
-    action = CorrectiveAction.objects.select_for_update().select_related("finding__inspection__assignment").get(pk=action.pk)
+    action = (
+        CorrectiveAction.objects.select_for_update().select_related("finding__inspection__assignment").get(pk=action.pk)
+    )
     if actor is not None and not can_verify_action(user=actor, action=action):
         raise ValidationError(_("Only the inspection team can verify this action."))
     if action.status != ActionStatus.DONE:
@@ -1132,16 +1378,25 @@ def evidence_store(*, actor, sha256: str, data: bytes) -> EvidenceBlob:
     if existing is not None:
         return existing
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise ValidationError(_("The uploaded bytes do not match their SHA-256; upload the photo again."),
-                              code="hash_mismatch")
+        raise ValidationError(
+            _("The uploaded bytes do not match their SHA-256; upload the photo again."), code="hash_mismatch"
+        )
     resized, info = validate_and_resize(
-        data, max_bytes=getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024),
+        data,
+        max_bytes=getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024),
         max_pixels=getattr(settings, "EVIDENCE_MAX_PIXELS", 40_000_000),
         max_edge=getattr(settings, "EVIDENCE_MAX_EDGE", 1600),
     )
     ext = "png" if info.format == "PNG" else "jpg"
-    blob = EvidenceBlob(sha256=sha256, size=len(resized), original_size=len(data), content_type=info.content_type, width=info.width,
-                        height=info.height, uploaded_by=_user(actor))
+    blob = EvidenceBlob(
+        sha256=sha256,
+        size=len(resized),
+        original_size=len(data),
+        content_type=info.content_type,
+        width=info.width,
+        height=info.height,
+        uploaded_by=_user(actor),
+    )
     blob.file.save(f"{sha256}.{ext}", ContentFile(resized), save=False)
     try:
         with transaction.atomic():

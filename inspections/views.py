@@ -91,8 +91,10 @@ def _posted_answers(request, items) -> tuple[list[AnswerInput], list[str]]:
             try:
                 services.evidence_store(actor=request.user, sha256=sha, data=data)
             except ValidationError as exc:
-                errors.append(_("%(code)s – photo “%(name)s”: %(error)s") % {
-                    "code": item.code, "name": upload.name, "error": exc.messages[0]})
+                errors.append(
+                    _("%(code)s – photo “%(name)s”: %(error)s")
+                    % {"code": item.code, "name": upload.name, "error": exc.messages[0]}
+                )
                 continue
             shas.append(sha)
         value = request.POST.get(f"a-{item.code}", "")
@@ -116,8 +118,17 @@ def _form_rows(sections, answers_by_item, posted=None):
                 value = answer.value if answer else ""
                 note = answer.note if answer else ""
                 kept = [e.blob.sha256 for e in answer.evidence.all()] if answer else []
-            items.append({"item": item, "value": value, "note": note, "evidence": kept, "answer": answer,
-                          "choices": _choices(item), "relevant_json": _relevant_json(item)})
+            items.append(
+                {
+                    "item": item,
+                    "value": value,
+                    "note": note,
+                    "evidence": kept,
+                    "answer": answer,
+                    "choices": _choices(item),
+                    "relevant_json": _relevant_json(item),
+                }
+            )
         rows.append({"section": section, "items": items})
     return rows
 
@@ -159,14 +170,23 @@ class FillView(ScopedViewMixin, View):
         rows = _form_rows(sections, answers, posted)
         total = sum(len(r["items"]) for r in rows)
         done = sum(1 for r in rows for i in r["items"] if i["value"] or i["evidence"])
-        return render(request, self.template_name, {
-            "assignment": assignment, "inspection": inspection, "rows": rows, "errors": errors or [],
-            "total": total, "done": done,
-            "editable": inspection is None or inspection.is_editable,
-            "inspected_on": (posted.get("inspected_on") if posted else None)
-            or (inspection.inspected_on.isoformat() if inspection else ""),
-            "summary": (posted.get("summary") if posted else None) or (inspection.summary if inspection else ""),
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "assignment": assignment,
+                "inspection": inspection,
+                "rows": rows,
+                "errors": errors or [],
+                "total": total,
+                "done": done,
+                "editable": inspection is None or inspection.is_editable,
+                "inspected_on": (posted.get("inspected_on") if posted else None)
+                or (inspection.inspected_on.isoformat() if inspection else ""),
+                "summary": (posted.get("summary") if posted else None) or (inspection.summary if inspection else ""),
+            },
+            status=status,
+        )
 
     def get(self, request, pk):
         assignment, inspection = self._load(request, pk)
@@ -184,8 +204,12 @@ class FillView(ScopedViewMixin, View):
                 on = request.POST.get("inspected_on") or None
                 inspected_on = dt.date.fromisoformat(normalise(AnswerType.DATE, on)) if on else None
                 inspection = services.inspection_save(
-                    actor=request.user, assignment=assignment, answers=answers, submit=submit,
-                    inspected_on=inspected_on, summary=request.POST.get("summary", ""),
+                    actor=request.user,
+                    assignment=assignment,
+                    answers=answers,
+                    submit=submit,
+                    inspected_on=inspected_on,
+                    summary=request.POST.get("summary", ""),
                     base_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
                 )
             except ValidationError as exc:
@@ -219,11 +243,14 @@ class InspectionDetailView(ScopedViewMixin, TemplateView):
         inspection = selectors.inspection_get(user=user, pk=kwargs["pk"])
         findings = list(selectors.finding_list(user=user).filter(inspection=inspection))
         context.update(
-            inspection=inspection, sheet=selectors.inspection_sheet(inspection=inspection), findings=findings,
+            inspection=inspection,
+            sheet=selectors.inspection_sheet(inspection=inspection),
+            findings=findings,
             can_review=selectors.can_review(user=user, assignment=inspection.assignment),
             can_fill=selectors.can_fill(user=user, assignment=inspection.assignment),
             can_add_action=bool(findings) and services_can_add_action(user, inspection),
-            review_form=ReviewForm(), action_form=ActionForm(finding=findings[0]) if findings else None,
+            review_form=ReviewForm(),
+            action_form=ActionForm(finding=findings[0]) if findings else None,
             amendments=list(inspection.amendments.select_related("actor")),
         )
         return context
@@ -247,12 +274,14 @@ class ReviewView(ScopedViewMixin, View):
             return redirect("inspections:inspection-detail", pk=pk)
         try:
             if form.cleaned_data["decision"] == "approve":
-                services.inspection_approve(actor=request.user, inspection=inspection,
-                                            comment=form.cleaned_data["comment"])
+                services.inspection_approve(
+                    actor=request.user, inspection=inspection, comment=form.cleaned_data["comment"]
+                )
                 messages.success(request, _("Inspection approved and locked."))
             else:
-                services.inspection_return(actor=request.user, inspection=inspection,
-                                           comment=form.cleaned_data["comment"])
+                services.inspection_return(
+                    actor=request.user, inspection=inspection, comment=form.cleaned_data["comment"]
+                )
                 messages.success(request, _("Inspection returned to the team."))
         except ValidationError as exc:
             for message in _errors(exc):
@@ -275,11 +304,18 @@ class AmendView(ScopedViewMixin, View):
     def _render(self, request, inspection, posted=None, errors=None, status=200):
         sections = selectors.version_structure(version=inspection.template_version)
         rows = _form_rows(sections, selectors.inspection_answers(inspection=inspection), posted)
-        return render(request, self.template_name, {
-            "inspection": inspection, "rows": rows, "errors": errors or [],
-            "reason": posted.get("reason", "") if posted else "",
-            "summary": posted.get("summary") if posted else inspection.summary,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "inspection": inspection,
+                "rows": rows,
+                "errors": errors or [],
+                "reason": posted.get("reason", "") if posted else "",
+                "summary": posted.get("summary") if posted else inspection.summary,
+            },
+            status=status,
+        )
 
     def get(self, request, pk):
         return self._render(request, self._load(request, pk))
@@ -290,11 +326,14 @@ class AmendView(ScopedViewMixin, View):
         answers, errors = _posted_answers(request, items)
         if not errors:
             try:
-                services.inspection_amend(actor=request.user, inspection=inspection,
-                                          reason=request.POST.get("reason", ""), answers=answers,
-                                          summary=request.POST.get("summary"),
-                                          base_version=int(request.POST["version"])
-                                          if request.POST.get("version", "").isdigit() else None)
+                services.inspection_amend(
+                    actor=request.user,
+                    inspection=inspection,
+                    reason=request.POST.get("reason", ""),
+                    answers=answers,
+                    summary=request.POST.get("summary"),
+                    base_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+                )
             except ValidationError as exc:
                 errors = _errors(exc)
         if errors:
@@ -313,8 +352,9 @@ class HistoryView(ScopedViewMixin, TemplateView):
         versions = selectors.inspection_versions(inspection=inspection)
         items = {i.code: i for i in inspection.template_version.items.all()}
         for v in versions:
-            v["rows"] = [{"item": items.get(code), "code": code, **entry}
-                         for code, entry in v["snapshot"]["answers"].items()]
+            v["rows"] = [
+                {"item": items.get(code), "code": code, **entry} for code, entry in v["snapshot"]["answers"].items()
+            ]
         context.update(inspection=inspection, versions=versions)
         return context
 
@@ -329,7 +369,8 @@ class ReportView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         inspection = selectors.inspection_get(user=self.request.user, pk=kwargs["pk"])
         context.update(
-            inspection=inspection, sheet=selectors.inspection_sheet(inspection=inspection),
+            inspection=inspection,
+            sheet=selectors.inspection_sheet(inspection=inspection),
             members=list(inspection.assignment.members.all()),
             findings=list(selectors.finding_list(user=self.request.user).filter(inspection=inspection)),
         )
@@ -356,7 +397,8 @@ class CompareView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         inspection = selectors.inspection_get(user=self.request.user, pk=kwargs["pk"])
-        context.update(inspection=inspection,
-                       comparison=selectors.inspection_compare(user=self.request.user, inspection=inspection))
+        context.update(
+            inspection=inspection,
+            comparison=selectors.inspection_compare(user=self.request.user, inspection=inspection),
+        )
         return context
-

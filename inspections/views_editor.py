@@ -37,8 +37,11 @@ class _EditorView(ScopedViewMixin, View):
     def _version(self, request, pk):
         version = selectors.version_get(user=request.user, pk=pk)
         if not version.is_editable:
-            messages.error(request, _("Version %(number)s is published and cannot change; edit the template to make a "
-                                      "new draft version.") % {"number": version.number})
+            messages.error(
+                request,
+                _("Version %(number)s is published and cannot change; edit the template to make a new draft version.")
+                % {"number": version.number},
+            )
             return version, redirect("inspections:version-detail", pk=version.pk)
         return version, None
 
@@ -123,8 +126,13 @@ class ItemEditView(_EditorView):
             data = dict(form.cleaned_data)
             section_code = data.pop("section")
             try:
-                services.item_save(actor=request.user, version=version, section_code=section_code,
-                                   spec=ItemSpec(**data), original_code=code)
+                services.item_save(
+                    actor=request.user,
+                    version=version,
+                    section_code=section_code,
+                    spec=ItemSpec(**data),
+                    original_code=code,
+                )
                 messages.success(request, _("Item %(code)s saved.") % {"code": data["code"]})
                 return self._done(version, f"item-{data['code']}")
             except ValidationError as exc:

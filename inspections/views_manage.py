@@ -46,10 +46,13 @@ class TemplateListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(templates=selectors.template_list(user=self.request.user),
-                       can_manage=has_perm(self.request.user, Perm.TEMPLATE_MANAGE),
-                       form=kwargs.get("form") or TemplateForm(), upload_form=XlsFormUploadForm(),
-                       import_errors=kwargs.get("import_errors"))
+        context.update(
+            templates=selectors.template_list(user=self.request.user),
+            can_manage=has_perm(self.request.user, Perm.TEMPLATE_MANAGE),
+            form=kwargs.get("form") or TemplateForm(),
+            upload_form=XlsFormUploadForm(),
+            import_errors=kwargs.get("import_errors"),
+        )
         return context
 
     def post(self, request):
@@ -82,11 +85,13 @@ class VersionDetailView(ScopedViewMixin, TemplateView):
         version = selectors.version_get(user=self.request.user, pk=kwargs["pk"])
         can_manage = has_perm(self.request.user, Perm.TEMPLATE_MANAGE)
         context.update(
-            version=version, sections=selectors.version_structure(version=version),
+            version=version,
+            sections=selectors.version_structure(version=version),
             versions=version.template.versions.visible_to(self.request.user).order_by("-number"),
-            can_manage=can_manage, can_edit=can_manage and version.is_editable,
-            settings_form=kwargs.get("settings_form") or VersionSettingsForm(
-                initial={"pass_threshold": version.pass_threshold, "notes": version.notes}),
+            can_manage=can_manage,
+            can_edit=can_manage and version.is_editable,
+            settings_form=kwargs.get("settings_form")
+            or VersionSettingsForm(initial={"pass_threshold": version.pass_threshold, "notes": version.notes}),
         )
         return context
 
@@ -153,10 +158,12 @@ class PlanListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context.update(can_plan=has_perm(user, Perm.INSPECTION_PLAN),
-                       form=kwargs.get("form") or PlanForm(user=user, initial={"year": timezone.localdate().year}),
-                       campaign_form=kwargs.get("campaign_form") or CampaignForm(
-                           user=user, initial={"year": timezone.localdate().year}))
+        context.update(
+            can_plan=has_perm(user, Perm.INSPECTION_PLAN),
+            form=kwargs.get("form") or PlanForm(user=user, initial={"year": timezone.localdate().year}),
+            campaign_form=kwargs.get("campaign_form")
+            or CampaignForm(user=user, initial={"year": timezone.localdate().year}),
+        )
         return context
 
     def post(self, request):
@@ -167,8 +174,9 @@ class PlanListView(FilteredListView):
             if form.is_valid():
                 try:
                     plan = services.campaign_create(actor=request.user, **form.cleaned_data)
-                    messages.success(request, _("Self-inspection campaign created: %(n)s units.")
-                                     % {"n": plan.assignments.count()})
+                    messages.success(
+                        request, _("Self-inspection campaign created: %(n)s units.") % {"n": plan.assignments.count()}
+                    )
                     return redirect("inspections:plan-detail", pk=plan.pk)
                 except ValidationError as exc:
                     form.add_error(None, _errors(exc))
@@ -193,10 +201,15 @@ class PlanDetailView(ScopedViewMixin, TemplateView):
         plan = selectors.plan_get(user=user, pk=kwargs["pk"])
         assignments = selectors.plan_assignments(user=user, plan=plan)
         page = Paginator(assignments, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
-        context.update(plan=plan, coverage=selectors.plan_coverage(plan=plan), page_obj=page,
-                       object_list=page.object_list, querystring="",
-                       can_plan=selectors.can_plan(user=user, unit=plan.unit),
-                       form=kwargs.get("form") or AssignmentForm(user=user, plan=plan))
+        context.update(
+            plan=plan,
+            coverage=selectors.plan_coverage(plan=plan),
+            page_obj=page,
+            object_list=page.object_list,
+            querystring="",
+            can_plan=selectors.can_plan(user=user, unit=plan.unit),
+            form=kwargs.get("form") or AssignmentForm(user=user, plan=plan),
+        )
         return context
 
     def post(self, request, pk):
@@ -284,11 +297,13 @@ class ActionDetailView(ScopedViewMixin, TemplateView):
         user = self.request.user
         action = selectors.action_get(user=user, pk=kwargs["pk"])
         context.update(
-            action=action, progress=selectors.action_progress(action=action),
+            action=action,
+            progress=selectors.action_progress(action=action),
             can_update=selectors.can_update_action(user=user, action=action) and action.status != "verified",
             can_verify=selectors.can_verify_action(user=user, action=action) and action.status == "done",
             progress_form=kwargs.get("progress_form") or ProgressForm(initial={"status": action.status}),
-            verify_form=VerifyForm(), errors=kwargs.get("errors"),
+            verify_form=VerifyForm(),
+            errors=kwargs.get("errors"),
         )
         return context
 
@@ -299,8 +314,12 @@ class ActionDetailView(ScopedViewMixin, TemplateView):
             if request.POST.get("step") == "verify":
                 form = VerifyForm(request.POST)
                 if form.is_valid():
-                    services.action_verify(actor=request.user, action=action,
-                                           accept=form.cleaned_data["accept"] == "yes", note=form.cleaned_data["note"])
+                    services.action_verify(
+                        actor=request.user,
+                        action=action,
+                        accept=form.cleaned_data["accept"] == "yes",
+                        note=form.cleaned_data["note"],
+                    )
                     messages.success(request, _("Verification recorded."))
                     return redirect("inspections:action-detail", pk=pk)
                 errors = [e for errs in form.errors.values() for e in errs]
@@ -314,9 +333,15 @@ class ActionDetailView(ScopedViewMixin, TemplateView):
                         services.evidence_store(actor=request.user, sha256=sha, data=data)
                         shas.append(sha)
                     services.action_update_progress(
-                        actor=request.user, action=action, status=form.cleaned_data["status"],
-                        note=form.cleaned_data["note"], evidence=shas,
-                        base_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None)
+                        actor=request.user,
+                        action=action,
+                        status=form.cleaned_data["status"],
+                        note=form.cleaned_data["note"],
+                        evidence=shas,
+                        base_version=int(request.POST["version"])
+                        if request.POST.get("version", "").isdigit()
+                        else None,
+                    )
                     messages.success(request, _("Progress recorded."))
                     return redirect("inspections:action-detail", pk=pk)
                 errors = [e for errs in form.errors.values() for e in errs]
@@ -334,8 +359,9 @@ class ResultsView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = InspectionFilterSet(self.request.GET or None, queryset=selectors.inspection_list(
-            user=self.request.user), request=self.request)
+        filterset = InspectionFilterSet(
+            self.request.GET or None, queryset=selectors.inspection_list(user=self.request.user), request=self.request
+        )
         rows = selectors.results_by_unit(user=self.request.user, filters=self.request.GET, request=self.request)
         page = Paginator(rows, page_size_from(self.request, 50)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
@@ -352,4 +378,3 @@ class ResultsExportView(ScopedViewMixin, View):
         handle = results_by_unit_xlsx(rows=rows)
         name = f"ket-qua-kiem-tra-theo-don-vi-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
-

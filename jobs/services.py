@@ -57,9 +57,7 @@ def export_start(*, actor, kind: str, filters=None) -> ExportJob:
         raise ValidationError(_("The filters are not valid: %(errors)s") % {"errors": _errors(filterset)})
     active = ExportJob.objects.filter(owner=actor, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).count()
     if active >= MAX_ACTIVE_EXPORTS:
-        raise ValidationError(
-            _("You already have %(n)s exports in progress; wait for one to finish.") % {"n": active}
-        )
+        raise ValidationError(_("You already have %(n)s exports in progress; wait for one to finish.") % {"n": active})
     job = ExportJob.objects.create(
         owner=actor, kind=kind, filters=cleaned, language=translation.get_language() or settings.LANGUAGE_CODE
     )
@@ -147,13 +145,20 @@ def scorecard_publish_start(*, actor, period_key: str, note: str = ""):
         run = publish_request(actor=actor, period=period, note=note)
         from jobs.tasks import publish_scorecard_period
 
-        enqueue(publish_scorecard_period, period.key, getattr(actor, "pk", None), run.note, run_id=run.pk,
-                on_enqueued=lambda task_id: PublishRun.objects.filter(pk=run.pk).update(task_id=task_id))
+        enqueue(
+            publish_scorecard_period,
+            period.key,
+            getattr(actor, "pk", None),
+            run.note,
+            run_id=run.pk,
+            on_enqueued=lambda task_id: PublishRun.objects.filter(pk=run.pk).update(task_id=task_id),
+        )
     return run
 
 
-def scorecard_publish_run(*, period_key: str, actor_id: int | None = None, note: str = "",
-                          run_id: int | None = None) -> dict:
+def scorecard_publish_run(
+    *, period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
+) -> dict:
     """The worker's side. Running it again (a retry) finds the publication and leaves it alone."""
     from scorecards.services import publish_execute
 

@@ -19,8 +19,9 @@ def prune_exports() -> int:
 
 
 @task()
-def publish_scorecard_period(period_key: str, actor_id: int | None = None, note: str = "",
-                             run_id: int | None = None) -> dict:
+def publish_scorecard_period(
+    period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
+) -> dict:
     from jobs.services import scorecard_publish_run
 
     return scorecard_publish_run(period_key=period_key, actor_id=actor_id, note=note, run_id=run_id)

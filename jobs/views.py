@@ -31,8 +31,9 @@ class ExportListView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(selectors.export_list(user=self.request.user), page_size_from(self.request, 25))
         page = paginator.get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, object_list=page.object_list, kinds=_available(self.request.user),
-                       exports=EXPORTS)
+        context.update(
+            page_obj=page, object_list=page.object_list, kinds=_available(self.request.user), exports=EXPORTS
+        )
         return context
 
 
@@ -59,8 +60,9 @@ class ExportStartView(ScopedViewMixin, View):
             job = services.export_start(actor=request.user, kind=kind.key, filters=request.POST)
         except ValidationError as exc:
             filterset = kind.filterset(request.POST, kind.queryset(request.user), request_for(request.user))
-            return render(request, self.template_name, {"kind": kind, "filter": filterset, "errors": exc.messages},
-                          status=400)
+            return render(
+                request, self.template_name, {"kind": kind, "filter": filterset, "errors": exc.messages}, status=400
+            )
         messages.success(request, _("The export has started; it keeps running if you leave this page."))
         return redirect("jobs:export-detail", pk=job.pk)
 

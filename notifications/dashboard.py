@@ -10,5 +10,11 @@ from notifications.selectors import notification_unread_count
 def cards(user) -> list[dict]:
     if not has_perm(user, Perm.OWN_RECORD):
         return []
-    return [{"title": _("My notifications"), "value": notification_unread_count(user=user), "note": _("unread"),
-             "url": reverse("notifications:list")}]
+    return [
+        {
+            "title": _("My notifications"),
+            "value": notification_unread_count(user=user),
+            "note": _("unread"),
+            "url": reverse("notifications:list"),
+        }
+    ]

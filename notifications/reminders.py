@@ -72,8 +72,13 @@ def class_sessions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
             enrolled[enrollment.training_class_id].append(enrollment)
         for session in sessions:
             klass = session.training_class
-            when = {"course": klass.course.title, "code": klass.code, "date": _date(session.date),
-                    "time": session.start_time.strftime("%H:%M"), "venue": klass.venue or "—"}
+            when = {
+                "course": klass.course.title,
+                "code": klass.code,
+                "date": _date(session.date),
+                "time": session.start_time.strftime("%H:%M"),
+                "venue": klass.venue or "—",
+            }
             if days == 7:
                 title = _("In one week: %(course)s (%(code)s), %(date)s at %(time)s") % when
             else:
@@ -82,8 +87,15 @@ def class_sessions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
             for enrollment in enrolled[klass.pk]:
                 user = enrollment.staff.user
                 yield (
-                    Reminder(user.pk, kind, f"training.classsession:{session.pk}", session.date.isoformat(), title,
-                             body, _url("training:my-record")),
+                    Reminder(
+                        user.pk,
+                        kind,
+                        f"training.classsession:{session.pk}",
+                        session.date.isoformat(),
+                        title,
+                        body,
+                        _url("training:my-record"),
+                    ),
                     user.email or enrollment.staff.email,
                 )
 
@@ -110,8 +122,12 @@ def enrollment_changes(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
     for event in events:
         enrollment = event.enrollment
         klass = enrollment.training_class
-        values = {"code": klass.code, "course": klass.course.title, "date": _date(klass.start_date),
-                  "position": enrollment.waitlist_position or "—"}
+        values = {
+            "code": klass.code,
+            "course": klass.course.title,
+            "date": _date(klass.start_date),
+            "position": enrollment.waitlist_position or "—",
+        }
         title = _(ENROLLMENT_TITLES[event.to_value]) % values
         body = _("The class starts on %(date)s.") % values
         if event.to_value == "waitlisted":
@@ -120,8 +136,15 @@ def enrollment_changes(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
             body += " " + _("Reason: %(reason)s") % {"reason": event.reason}
         user = enrollment.staff.user
         yield (
-            Reminder(user.pk, NotificationKind.ENROLLMENT, f"training.enrollment:{enrollment.pk}", f"event:{event.pk}",
-                     title, body, _url("training:my-record")),
+            Reminder(
+                user.pk,
+                NotificationKind.ENROLLMENT,
+                f"training.enrollment:{enrollment.pk}",
+                f"event:{event.pk}",
+                title,
+                body,
+                _url("training:my-record"),
+            ),
             user.email or enrollment.staff.email,
         )
 
@@ -154,8 +177,15 @@ def corrective_actions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
             recipients.setdefault(user.pk, user.email)
         for user_id, email in recipients.items():
             yield (
-                Reminder(user_id, kind, f"inspections.correctiveaction:{action.pk}", f"due:{action.due_date.isoformat()}",
-                         title, body, _url("inspections:action-detail", action.pk)),
+                Reminder(
+                    user_id,
+                    kind,
+                    f"inspections.correctiveaction:{action.pk}",
+                    f"due:{action.due_date.isoformat()}",
+                    title,
+                    body,
+                    _url("inspections:action-detail", action.pk),
+                ),
                 email,
             )
 
@@ -177,8 +207,11 @@ def assignments_due(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
         members[member.assignment_id].append(member.user)
     heads = _unit_heads(a.unit_id for a in assignments if a.is_self)
     for assignment in assignments:
-        values = {"unit": assignment.unit.name, "date": _date(assignment.due_date),
-                  "template": str(assignment.template_version.template)}
+        values = {
+            "unit": assignment.unit.name,
+            "date": _date(assignment.due_date),
+            "template": str(assignment.template_version.template),
+        }
         title = _("Inspection of %(unit)s due on %(date)s") % values
         body = _("Checklist: %(template)s. Unit: %(unit)s. Due date: %(date)s.") % values
         people = list(members[assignment.pk])
@@ -192,9 +225,15 @@ def assignments_due(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
                 continue
             seen.add(user.pk)
             yield (
-                Reminder(user.pk, NotificationKind.INSPECTION_DUE, f"inspections.assignment:{assignment.pk}",
-                         f"due:{assignment.due_date.isoformat()}", title, body,
-                         _url("inspections:assignment-detail", assignment.pk)),
+                Reminder(
+                    user.pk,
+                    NotificationKind.INSPECTION_DUE,
+                    f"inspections.assignment:{assignment.pk}",
+                    f"due:{assignment.due_date.isoformat()}",
+                    title,
+                    body,
+                    _url("inspections:assignment-detail", assignment.pk),
+                ),
                 user.email,
             )
 

@@ -41,8 +41,12 @@ class NotificationOpenView(ScopedViewMixin, View):
         notification = selectors.notification_get(user=request.user, pk=pk)
         services.notification_mark_read(actor=request.user, notification=notification)
         target = notification.url
-        if request.POST.get("stay") or not target or not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        if (
+            request.POST.get("stay")
+            or not target
+            or not url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
         ):
             return redirect("notifications:list")
         return redirect(target)

@@ -80,8 +80,14 @@ def _trend_figure(data: dict):
     x = [r[0] for r in data["rows"]]
     for index, color in ((1, PALETTE["blue"]), (2, PALETTE["ok"]), (3, PALETTE["warn"])):
         ys = [r[index] for r in data["rows"]]
-        ax.plot(x, [v if v is not None else float("nan") for v in ys], marker="o", color=color,
-                label=data["columns"][index], linewidth=2 if index == 1 else 1)
+        ax.plot(
+            x,
+            [v if v is not None else float("nan") for v in ys],
+            marker="o",
+            color=color,
+            label=data["columns"][index],
+            linewidth=2 if index == 1 else 1,
+        )
     ax.set_ylim(0, 105)
     ax.set_title(data["title"], fontsize=10)
     ax.legend(fontsize=7, loc="lower left")

@@ -19,16 +19,30 @@ def cards(user) -> list[dict]:
     snapshot = selectors.latest_snapshot(user=user, unit=unit)
     url = reverse("scorecards:unit", args=[unit.pk])
     if snapshot is not None:
-        out.append({
-            "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
-            "value": "—" if snapshot.total is None else f"{snapshot.total:.2f}",
-            "url": f"{url}?period={snapshot.publication.period}",
-            "note": _("%(band)s · published %(period)s") % {"band": Band(snapshot.band).label,
-                                                             "period": snapshot.publication.period},
-        })
+        out.append(
+            {
+                "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
+                "value": "—" if snapshot.total is None else f"{snapshot.total:.2f}",
+                "url": f"{url}?period={snapshot.publication.period}",
+                "note": _("%(band)s · published %(period)s")
+                % {"band": Band(snapshot.band).label, "period": snapshot.publication.period},
+            }
+        )
     else:
-        out.append({"title": _("Scorecard of %(unit)s") % {"unit": unit.name}, "value": None, "url": url,
-                    "note": _("Live figures for this year")})
-    out.append({"title": _("Scorecards of all units"), "value": None, "url": reverse("scorecards:table"),
-                "note": _("Ranks within kind and change since the previous period")})
+        out.append(
+            {
+                "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
+                "value": None,
+                "url": url,
+                "note": _("Live figures for this year"),
+            }
+        )
+    out.append(
+        {
+            "title": _("Scorecards of all units"),
+            "value": None,
+            "url": reverse("scorecards:table"),
+            "note": _("Ranks within kind and change since the previous period"),
+        }
+    )
     return out

@@ -27,7 +27,11 @@ from django.utils.translation import get_language
 CAPABILITY, SERVICE_CULTURE = "capability", "service_culture"
 HIGHER, LOWER = "higher", "lower"
 EXCELLENT, GOOD, SATISFACTORY, NOT_SATISFACTORY, NO_DATA = (
-    "excellent", "good", "satisfactory", "not_satisfactory", "no_data",
+    "excellent",
+    "good",
+    "satisfactory",
+    "not_satisfactory",
+    "no_data",
 )
 VERIFIED, SELF, MIXED = "verified", "self", "mixed"
 PATH_SEGMENT = 8
@@ -293,8 +297,14 @@ def _score(model: ModelSpec, unit: UnitRow, accs: Mapping[str, _Acc], headcount:
     criteria: list[CriterionResult] = []
     for spec in model.criteria:
         result = CriterionResult(
-            key=spec.key, pillar=spec.pillar, formula=spec.formula, label_vi=spec.label_vi, label_en=spec.label_en,
-            weight=float(spec.weight), target=float(spec.target), direction=spec.direction,
+            key=spec.key,
+            pillar=spec.pillar,
+            formula=spec.formula,
+            label_vi=spec.label_vi,
+            label_en=spec.label_en,
+            weight=float(spec.weight),
+            target=float(spec.target),
+            direction=spec.direction,
         )
         a = accs.get(spec.formula)
         if a is not None and a.w > 0:
@@ -332,8 +342,13 @@ def score_criteria(model: ModelSpec, unit: UnitRow, criteria: list[CriterionResu
         return 100.0 * pillar_points[name] / pillar_weight[name] if pillar_weight.get(name) else None
 
     return UnitScore(
-        unit=unit, headcount=headcount, criteria=criteria, total=total,
-        capability=pillar(CAPABILITY), service_culture=pillar(SERVICE_CULTURE), band=model.band(total),
+        unit=unit,
+        headcount=headcount,
+        criteria=criteria,
+        total=total,
+        capability=pillar(CAPABILITY),
+        service_culture=pillar(SERVICE_CULTURE),
+        band=model.band(total),
     )
 
 

@@ -36,8 +36,9 @@ def _table(ws, first_row: int, headers: list[str], rows: list[list], widths: lis
     for col, header in enumerate(headers, 1):
         cell = _put(ws, first_row, col, str(header))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = (widths or [])[col - 1] if widths else max(
-            12, min(45, len(str(header)) + 4))
+        ws.column_dimensions[get_column_letter(col)].width = (
+            (widths or [])[col - 1] if widths else max(12, min(45, len(str(header)) + 4))
+        )
     for r, values in enumerate(rows, first_row + 1):
         for col, value in enumerate(values, 1):
             _put(ws, r, col, value)
@@ -71,29 +72,91 @@ def scorecard_xlsx(data: dict) -> bytes:
     for r, (label, value) in enumerate(facts, 1):
         _put(ws, r, 1, str(label)).font = Font(bold=True)
         _put(ws, r, 2, value)
-    headers = [_("Pillar"), _("Criterion"), _("Value (%)"), _("Target (%)"), _("Weight"), _("Effective weight"),
-               _("Points"), _("Numerator"), _("Denominator"), _("Verified score"), _("Self-inspection score"),
-               _("Score used")]
-    rows = [[str(Pillar(c.pillar).label), c.label, _r(c.value) if c.has_data else _("no data"), _r(c.target),
-             _r(c.weight), _r(c.effective_weight), _r(c.points), c.numerator, c.denominator, _r(c.verified_value),
-             _r(c.self_value), _source(c.source)] for c in score.criteria]
+    headers = [
+        _("Pillar"),
+        _("Criterion"),
+        _("Value (%)"),
+        _("Target (%)"),
+        _("Weight"),
+        _("Effective weight"),
+        _("Points"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Verified score"),
+        _("Self-inspection score"),
+        _("Score used"),
+    ]
+    rows = [
+        [
+            str(Pillar(c.pillar).label),
+            c.label,
+            _r(c.value) if c.has_data else _("no data"),
+            _r(c.target),
+            _r(c.weight),
+            _r(c.effective_weight),
+            _r(c.points),
+            c.numerator,
+            c.denominator,
+            _r(c.verified_value),
+            _r(c.self_value),
+            _source(c.source),
+        ]
+        for c in score.criteria
+    ]
     _table(ws, len(facts) + 2, headers, rows, [30, 48, 12, 12, 10, 14, 10, 12, 12, 14, 16, 18])
 
     ws = wb.create_sheet(_("Sub-units")[:31])
-    _table(ws, 1, [_("Code"), _("Unit"), _("Kind"), _("Headcount"), _("Total score"), _("Band"), _("Capability"),
-                   _("Service culture and discipline"), _("Ranking"), _("Out of"), _("Change")],
-           [[s.unit.code, s.unit.name, s.unit.kind, s.headcount, _r(s.total), str(Band(s.band).label),
-             _r(s.capability), _r(s.service_culture), s.rank, s.rank_of, _r(s.change)] for s in data["children"]])
+    _table(
+        ws,
+        1,
+        [
+            _("Code"),
+            _("Unit"),
+            _("Kind"),
+            _("Headcount"),
+            _("Total score"),
+            _("Band"),
+            _("Capability"),
+            _("Service culture and discipline"),
+            _("Ranking"),
+            _("Out of"),
+            _("Change"),
+        ],
+        [
+            [
+                s.unit.code,
+                s.unit.name,
+                s.unit.kind,
+                s.headcount,
+                _r(s.total),
+                str(Band(s.band).label),
+                _r(s.capability),
+                _r(s.service_culture),
+                s.rank,
+                s.rank_of,
+                _r(s.change),
+            ]
+            for s in data["children"]
+        ],
+    )
 
-    subtree = sorted((s for s in table.shown.values() if s.unit.path.startswith(unit.path)
-                      and s.unit_id in data["visible"]), key=lambda s: s.unit.path)
+    subtree = sorted(
+        (s for s in table.shown.values() if s.unit.path.startswith(unit.path) and s.unit_id in data["visible"]),
+        key=lambda s: s.unit.path,
+    )
     ws = wb.create_sheet(_("Each unit of the subtree")[:31])
     per_unit_headers = [_("Code"), _("Unit"), _("Headcount"), _("Total score")] + [c.label for c in score.criteria]
-    _table(ws, 1, per_unit_headers, [
-        [s.unit.code, s.unit.name, s.headcount, _r(s.total)]
-        + [_r(x.value) if x.has_data else None for x in s.criteria]
-        for s in subtree
-    ], [14, 48, 12, 12] + [18] * len(score.criteria))
+    _table(
+        ws,
+        1,
+        per_unit_headers,
+        [
+            [s.unit.code, s.unit.name, s.headcount, _r(s.total)]
+            + [_r(x.value) if x.has_data else None for x in s.criteria]
+            for s in subtree
+        ],
+        [14, 48, 12, 12] + [18] * len(score.criteria),
+    )
 
     for index, c in enumerate(score.criteria, 1):
         ws = wb.create_sheet(f"{index}. {c.key}"[:31])
@@ -121,4 +184,5 @@ def scorecard_xlsx(data: dict) -> bytes:
 
 def _source(source: str | None) -> str:
     return {"verified": _("verified"), "self": _("self-inspection"), "mixed": _("verified where available")}.get(
-        source or "", "")
+        source or "", ""
+    )

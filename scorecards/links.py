@@ -20,33 +20,52 @@ def _targets(period: Period) -> dict[str, list[tuple[str, str, str, dict]]]:
     if period.end.year < timezone.localdate().year:
         hours = [("training:hours", _("People who did not meet the hours"), YEAR, {"status": "not_met"})]
     else:  # the year is running: show everyone's hours, and those below the pro-rata share
-        hours = [("training:hours", _("Hours of every person"), YEAR, {}),
-                 ("training:hours", _("People at risk"), YEAR, {"status": "at_risk"})]
+        hours = [
+            ("training:hours", _("Hours of every person"), YEAR, {}),
+            ("training:hours", _("People at risk"), YEAR, {"status": "at_risk"}),
+        ]
     return {
         "hours_met_share": hours,
         "mandatory_completion": [("training:class-list", _("Classes in the period"), PERIOD, {})],
         "attendance_rate": [("training:class-list", _("Classes in the period"), PERIOD, {})],
         "certificate_pass_rate": [("training:certificate-list", _("Certificates issued"), PERIOD, {})],
         "service_culture_score": [
-            ("inspections:inspection-list", _("Inspections by inspectors"), PERIOD,
-             {"kind": "service_culture", "self": "false", "status": "approved"}),
-            ("inspections:inspection-list", _("Self-inspections"), PERIOD,
-             {"kind": "service_culture", "self": "true", "status": "approved"}),
+            (
+                "inspections:inspection-list",
+                _("Inspections by inspectors"),
+                PERIOD,
+                {"kind": "service_culture", "self": "false", "status": "approved"},
+            ),
+            (
+                "inspections:inspection-list",
+                _("Self-inspections"),
+                PERIOD,
+                {"kind": "service_culture", "self": "true", "status": "approved"},
+            ),
             ("inspections:finding-list", _("Failed items"), PERIOD, {"kind": "service_culture"}),
         ],
         "discipline_score": [
-            ("inspections:inspection-list", _("Inspections by inspectors"), PERIOD,
-             {"kind": "discipline", "self": "false", "status": "approved"}),
-            ("inspections:inspection-list", _("Self-inspections"), PERIOD,
-             {"kind": "discipline", "self": "true", "status": "approved"}),
+            (
+                "inspections:inspection-list",
+                _("Inspections by inspectors"),
+                PERIOD,
+                {"kind": "discipline", "self": "false", "status": "approved"},
+            ),
+            (
+                "inspections:inspection-list",
+                _("Self-inspections"),
+                PERIOD,
+                {"kind": "discipline", "self": "true", "status": "approved"},
+            ),
             ("inspections:finding-list", _("Failed items"), PERIOD, {"kind": "discipline"}),
         ],
         "actions_on_time": [
             ("inspections:action-list", _("Corrective actions due in the period"), PERIOD, {}),
             ("inspections:action-list", _("Overdue corrective actions"), NONE, {"overdue": "true"}),
         ],
-        "self_inspections_on_time": [("inspections:assignment-list", _("Self-inspections due"), PERIOD,
-                                      {"is_self": "true"})],
+        "self_inspections_on_time": [
+            ("inspections:assignment-list", _("Self-inspections due"), PERIOD, {"is_self": "true"})
+        ],
     }
 
 

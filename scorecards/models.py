@@ -51,7 +51,12 @@ class ScorecardModel(TimeStampedModel):
     satisfactory_min = models.DecimalField(_("satisfactory from"), max_digits=5, decimal_places=2, default=50)
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -115,8 +120,14 @@ class Criterion(models.Model):
 
     def spec(self) -> engine.CriterionSpec:
         return engine.CriterionSpec(
-            key=self.key, pillar=self.pillar, formula=self.formula, weight=float(self.weight),
-            target=float(self.target), direction=self.direction, label_vi=self.label_vi, label_en=self.label_en,
+            key=self.key,
+            pillar=self.pillar,
+            formula=self.formula,
+            weight=float(self.weight),
+            target=float(self.target),
+            direction=self.direction,
+            label_vi=self.label_vi,
+            label_en=self.label_en,
         )
 
 
@@ -139,7 +150,12 @@ class PublishedPeriod(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -214,11 +230,19 @@ class PublishRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=PublishStatus.choices, default=PublishStatus.QUEUED)
     error = models.TextField(_("error"), blank=True)
     publication = models.ForeignKey(
-        PublishedPeriod, verbose_name=_("publication"), null=True, blank=True, on_delete=models.SET_NULL,
+        PublishedPeriod,
+        verbose_name=_("publication"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="runs",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
@@ -234,10 +258,14 @@ class PublishRun(models.Model):
         verbose_name = _("publishing run")
         verbose_name_plural = _("publishing runs")
         constraints = [
-            models.UniqueConstraint(fields=["period"], condition=Q(status__in=["queued", "running"]),
-                                    name="scorecards_one_active_publish_per_period"),
-            models.CheckConstraint(condition=Q(status__in=["queued", "running", "done", "failed"]),
-                                   name="scorecards_publish_status_valid"),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=["queued", "running"]),
+                name="scorecards_one_active_publish_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="scorecards_publish_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -89,14 +89,18 @@ class Period:
     # ---------------------------------------------------------------- navigation
     def previous(self) -> Period:
         if self.quarter:
-            return Period(self.year - 1, quarter=4) if self.quarter == 1 else Period(self.year, quarter=self.quarter - 1)
+            return (
+                Period(self.year - 1, quarter=4) if self.quarter == 1 else Period(self.year, quarter=self.quarter - 1)
+            )
         if self.month:
             return Period(self.year - 1, month=12) if self.month == 1 else Period(self.year, month=self.month - 1)
         return Period(self.year - 1)
 
     def next(self) -> Period:
         if self.quarter:
-            return Period(self.year + 1, quarter=1) if self.quarter == 4 else Period(self.year, quarter=self.quarter + 1)
+            return (
+                Period(self.year + 1, quarter=1) if self.quarter == 4 else Period(self.year, quarter=self.quarter + 1)
+            )
         if self.month:
             return Period(self.year + 1, month=1) if self.month == 12 else Period(self.year, month=self.month + 1)
         return Period(self.year + 1)
@@ -110,6 +114,8 @@ class Period:
 
     def choices_around(self) -> list[Period]:
         """The periods offered in the period picker: the year, its quarters and months."""
-        return [Period(self.year)] + [Period(self.year, quarter=q) for q in range(1, 5)] + [
-            Period(self.year, month=m) for m in range(1, 13)
-        ]
+        return (
+            [Period(self.year)]
+            + [Period(self.year, quarter=q) for q in range(1, 5)]
+            + [Period(self.year, month=m) for m in range(1, 13)]
+        )

@@ -59,8 +59,12 @@ def publication_list():
 
 
 def publication_get(*, user, period: str) -> PublishedPeriod:
-    publication = (PublishedPeriod.objects.visible_to(user).select_related("published_by", "scorecard_model")
-                   .filter(period=period).first())
+    publication = (
+        PublishedPeriod.objects.visible_to(user)
+        .select_related("published_by", "scorecard_model")
+        .filter(period=period)
+        .first()
+    )
     if publication is None:
         raise Http404
     return publication
@@ -68,8 +72,12 @@ def publication_get(*, user, period: str) -> PublishedPeriod:
 
 def publication_snapshots(*, user, publication: PublishedPeriod):
     """The frozen scorecards of the units the user may see, best first (one query per page)."""
-    return (ScorecardSnapshot.objects.visible_to(user).filter(publication=publication).select_related("unit")
-            .order_by(F("total").desc(nulls_last=True), "unit__path"))
+    return (
+        ScorecardSnapshot.objects.visible_to(user)
+        .filter(publication=publication)
+        .select_related("unit")
+        .order_by(F("total").desc(nulls_last=True), "unit__path")
+    )
 
 
 def publish_run_list(*, user, limit: int = 10):
@@ -77,8 +85,13 @@ def publish_run_list(*, user, limit: int = 10):
 
 
 def publish_run_get(*, user, pk: int) -> PublishRun:
-    run = (PublishRun.objects.visible_to(user).select_related("publication").annotate(
-        snapshot_count=Count("publication__snapshots")).filter(pk=pk).first())
+    run = (
+        PublishRun.objects.visible_to(user)
+        .select_related("publication")
+        .annotate(snapshot_count=Count("publication__snapshots"))
+        .filter(pk=pk)
+        .first()
+    )
     if run is None:
         raise Http404
     if run.publication is not None:
@@ -121,8 +134,11 @@ class ScoreTable:
         return sorted((s for s in self.shown.values() if s.unit.kind == kind and s.total is not None), key=_by_score)
 
     def rows(self, unit_ids=None, kind: str | None = None) -> list[UnitScore]:
-        rows = [s for s in self.shown.values() if (unit_ids is None or s.unit_id in unit_ids)
-                and (not kind or s.unit.kind == kind)]
+        rows = [
+            s
+            for s in self.shown.values()
+            if (unit_ids is None or s.unit_id in unit_ids) and (not kind or s.unit.kind == kind)
+        ]
         return sorted(rows, key=_by_score)
 
     def differences(self, unit_id: int) -> list[dict]:
@@ -145,8 +161,14 @@ def score_differences(published: UnitScore, live: UnitScore) -> list[dict]:
         b = None if before is None else round(before, 2)
         n = None if now is None else round(now, 2)
         if b != n:
-            out.append({"label": label, "published": b, "now": n,
-                        "change": None if b is None or n is None else round(n - b, 2)})
+            out.append(
+                {
+                    "label": label,
+                    "published": b,
+                    "now": n,
+                    "change": None if b is None or n is None else round(n - b, 2),
+                }
+            )
 
     compare(_("Total score"), published.total, live.total)
     compare(_("Capability"), published.capability, live.capability)
@@ -161,17 +183,34 @@ def score_differences(published: UnitScore, live: UnitScore) -> list[dict]:
 def _unit_score_from_snapshot(unit: UnitRow, row: dict) -> UnitScore:
     criteria = [CriterionResult(**c) for c in row["criteria"]]
     return UnitScore(
-        unit=unit, headcount=row["headcount"], criteria=criteria, total=row["total"], capability=row["capability"],
-        service_culture=row["service_culture"], band=row["band"], rank=row["rank"], rank_of=row["rank_of"],
+        unit=unit,
+        headcount=row["headcount"],
+        criteria=criteria,
+        total=row["total"],
+        capability=row["capability"],
+        service_culture=row["service_culture"],
+        band=row["band"],
+        rank=row["rank"],
+        rank_of=row["rank_of"],
     )
 
 
-SNAPSHOT_FIELDS = ("unit_id", "headcount", "total", "capability", "service_culture", "band", "rank", "rank_of",
-                   "criteria")
+SNAPSHOT_FIELDS = (
+    "unit_id",
+    "headcount",
+    "total",
+    "capability",
+    "service_culture",
+    "band",
+    "rank",
+    "rank_of",
+    "criteria",
+)
 
 
-def compute_live(*, period: Period, units: dict[int, UnitRow]) -> tuple[ScorecardModel | None, engine.ModelSpec,
-                                                                            dict[int, UnitScore]]:
+def compute_live(
+    *, period: Period, units: dict[int, UnitRow]
+) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
     model = scorecard_model_for_year(year=period.year)
     spec = model.spec() if model is not None else defaults.spec(period.year)
     capability, inspection = period_facts(period)
@@ -192,13 +231,13 @@ def score_table(*, period: Period, frozen: bool = True, with_previous: bool = Tr
                 if row["unit_id"] in units:
                     table.frozen[row["unit_id"]] = _unit_score_from_snapshot(units[row["unit_id"]], row)
     if with_previous:
-        engine.set_changes(table.shown, previous_totals(period=period.previous(), units=units,
-                                                        computed=table.computed))
+        engine.set_changes(table.shown, previous_totals(period=period.previous(), units=units, computed=table.computed))
     return table
 
 
-def previous_totals(*, period: Period, units: dict[int, UnitRow], computed: dict | None = None
-                    ) -> dict[int, float | None]:
+def previous_totals(
+    *, period: Period, units: dict[int, UnitRow], computed: dict | None = None
+) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
         return dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total"))
@@ -216,7 +255,8 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
     snapshots = {
         row["publication__period"]: row
         for row in ScorecardSnapshot.objects.filter(publication__period__in=keys, unit_id=unit_id).values(
-            "publication__period", "total", "capability", "service_culture", "band")
+            "publication__period", "total", "capability", "service_culture", "band"
+        )
     }
     published = set(PublishedPeriod.objects.filter(period__in=keys).values_list("period", flat=True))
     units = table.units if table is not None else None
@@ -224,17 +264,30 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
     for p in periods:
         if p.key in published:
             row = snapshots.get(p.key) or {}
-            out.append({"period": p, "total": row.get("total"), "capability": row.get("capability"),
-                        "service_culture": row.get("service_culture"), "published": True})
+            out.append(
+                {
+                    "period": p,
+                    "total": row.get("total"),
+                    "capability": row.get("capability"),
+                    "service_culture": row.get("service_culture"),
+                    "published": True,
+                }
+            )
             continue
         if table is not None and p.key in table.computed:
             s = table.computed[p.key].get(unit_id)
         else:
             units = units or unit_rows()
             s = compute_live(period=p, units=units)[2].get(unit_id)
-        out.append({"period": p, "total": _round(s.total if s else None),
-                    "capability": _round(s.capability if s else None),
-                    "service_culture": _round(s.service_culture if s else None), "published": False})
+        out.append(
+            {
+                "period": p,
+                "total": _round(s.total if s else None),
+                "capability": _round(s.capability if s else None),
+                "service_culture": _round(s.service_culture if s else None),
+                "published": False,
+            }
+        )
     return out
 
 
@@ -261,8 +314,11 @@ def unit_get(*, user, pk: int) -> Unit:
 
 def latest_snapshot(*, user, unit: Unit) -> ScorecardSnapshot | None:
     return (
-        ScorecardSnapshot.objects.visible_to(user).filter(unit=unit).select_related("publication")
-        .order_by("-publication__end").first()
+        ScorecardSnapshot.objects.visible_to(user)
+        .filter(unit=unit)
+        .select_related("publication")
+        .order_by("-publication__end")
+        .first()
     )
 
 
@@ -278,14 +334,24 @@ def criteria_history(*, model: ScorecardModel, limit: int = 50) -> list:
 
     history = Criterion.history.model
     previous = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
-    rows = list(history.objects.filter(scorecard_model_id=model.pk).select_related("history_user")
-                .annotate(prev_history_id=Subquery(previous.values("history_id")[:1])).order_by("-history_id")[:limit])
+    rows = list(
+        history.objects.filter(scorecard_model_id=model.pk)
+        .select_related("history_user")
+        .annotate(prev_history_id=Subquery(previous.values("history_id")[:1]))
+        .order_by("-history_id")[:limit]
+    )
     before = history.objects.in_bulk([r.prev_history_id for r in rows if r.prev_history_id])
     return [
-        Entry(model=Criterion, history_id=r.history_id, object_id=r.id, when=r.history_date,
-              kind=TYPES.get(r.history_type, r.history_type),
-              user=r.history_user.get_username() if r.history_user_id else _("system"), ip_address=r.ip_address,
-              title=r.key,
-              changes=[] if r.history_type == "-" else diff(history, before.get(r.prev_history_id), r))
+        Entry(
+            model=Criterion,
+            history_id=r.history_id,
+            object_id=r.id,
+            when=r.history_date,
+            kind=TYPES.get(r.history_type, r.history_type),
+            user=r.history_user.get_username() if r.history_user_id else _("system"),
+            ip_address=r.ip_address,
+            title=r.key,
+            changes=[] if r.history_type == "-" else diff(history, before.get(r.prev_history_id), r),
+        )
         for r in rows
     ]

@@ -51,12 +51,19 @@ def scorecard_model_create(*, actor, year: int, copy_from: ScorecardModel | None
         raise ValidationError(_("A scorecard model for %(year)s already exists.") % {"year": year})
     if copy_from is not None:
         model = ScorecardModel.objects.create(
-            year=year, name=copy_from.name, excellent_min=copy_from.excellent_min, good_min=copy_from.good_min,
-            satisfactory_min=copy_from.satisfactory_min, legal_basis=copy_from.legal_basis, updated_by=actor,
+            year=year,
+            name=copy_from.name,
+            excellent_min=copy_from.excellent_min,
+            good_min=copy_from.good_min,
+            satisfactory_min=copy_from.satisfactory_min,
+            legal_basis=copy_from.legal_basis,
+            updated_by=actor,
         )
         rows = [
-            {f: getattr(c, f) for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en",
-                                        "direction", "order")}
+            {
+                f: getattr(c, f)
+                for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en", "direction", "order")
+            }
             for c in copy_from.criteria.all()
         ]
     else:
@@ -91,8 +98,10 @@ def scorecard_model_update(
     """Replace the model's bands and criteria. Published snapshots keep the figures they froze."""
     _require_manage(actor)
     errors: dict[str, list[str]] = {}
-    bands = {f: _decimal(v, f, errors) for f, v in
-             (("excellent_min", excellent_min), ("good_min", good_min), ("satisfactory_min", satisfactory_min))}
+    bands = {
+        f: _decimal(v, f, errors)
+        for f, v in (("excellent_min", excellent_min), ("good_min", good_min), ("satisfactory_min", satisfactory_min))
+    }
     if not errors and not (100 >= bands["excellent_min"] > bands["good_min"] > bands["satisfactory_min"] >= 0):
         errors.setdefault("excellent_min", []).append(
             _("Bands must be ordered: 100 ≥ excellent > good > satisfactory ≥ 0.")
@@ -106,8 +115,9 @@ def scorecard_model_update(
             errors.setdefault("criteria", []).append(_("%(where)s: the key is missing.") % {"where": where})
             continue
         if key in seen:
-            errors.setdefault("criteria", []).append(_("%(where)s: the key “%(key)s” is used twice.") % {
-                "where": where, "key": key})
+            errors.setdefault("criteria", []).append(
+                _("%(where)s: the key “%(key)s” is used twice.") % {"where": where, "key": key}
+            )
         seen.add(key)
         weight = _decimal(raw.get("weight"), "criteria", errors)
         target = _decimal(raw.get("target"), "criteria", errors)
@@ -115,7 +125,8 @@ def scorecard_model_update(
             errors.setdefault("criteria", []).append(_("%(where)s: the weight cannot be negative.") % {"where": where})
         if target is not None and not 0 < target <= 100:
             errors.setdefault("criteria", []).append(
-                _("%(where)s: the target must be above 0 and at most 100.") % {"where": where})
+                _("%(where)s: the target must be above 0 and at most 100.") % {"where": where}
+            )
         if raw.get("formula") not in Formula.values:
             errors.setdefault("criteria", []).append(_("%(where)s: unknown formula.") % {"where": where})
         if raw.get("pillar") not in Pillar.values:
@@ -123,12 +134,20 @@ def scorecard_model_update(
         if (raw.get("direction") or Direction.HIGHER) not in Direction.values:
             errors.setdefault("criteria", []).append(_("%(where)s: unknown direction.") % {"where": where})
         if not (raw.get("label_vi") or "").strip():
-            errors.setdefault("criteria", []).append(_("%(where)s: the Vietnamese label is missing.") % {"where": where})
+            errors.setdefault("criteria", []).append(
+                _("%(where)s: the Vietnamese label is missing.") % {"where": where}
+            )
         rows.append(
             Criterion(
-                scorecard_model=model, key=key, pillar=raw.get("pillar"), formula=raw.get("formula"),
-                direction=raw.get("direction") or Direction.HIGHER, weight=weight, target=target,
-                label_vi=(raw.get("label_vi") or "").strip(), label_en=(raw.get("label_en") or "").strip(),
+                scorecard_model=model,
+                key=key,
+                pillar=raw.get("pillar"),
+                formula=raw.get("formula"),
+                direction=raw.get("direction") or Direction.HIGHER,
+                weight=weight,
+                target=target,
+                label_vi=(raw.get("label_vi") or "").strip(),
+                label_en=(raw.get("label_en") or "").strip(),
                 order=raw.get("order") or index,
             )
         )
@@ -141,7 +160,10 @@ def scorecard_model_update(
     model.name = name.strip() or model.name
     model.legal_basis = legal_basis.strip()
     model.excellent_min, model.good_min, model.satisfactory_min = (
-        bands["excellent_min"], bands["good_min"], bands["satisfactory_min"])
+        bands["excellent_min"],
+        bands["good_min"],
+        bands["satisfactory_min"],
+    )
     model.updated_by = actor if getattr(actor, "pk", None) else None
     model.full_clean()
     model.save()
@@ -186,8 +208,12 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
     if table.model is None:
         raise ValidationError(_("There is no scorecard model for %(year)s.") % {"year": period.year})
     publication = PublishedPeriod(
-        period=period.key, start=period.start, end=period.end, scorecard_model=table.model,
-        published_by=actor if getattr(actor, "pk", None) else None, note=note.strip(),
+        period=period.key,
+        start=period.start,
+        end=period.end,
+        scorecard_model=table.model,
+        published_by=actor if getattr(actor, "pk", None) else None,
+        note=note.strip(),
     )
     publication._history_user = publication.published_by  # also when a background job publishes
     publication.save()
@@ -196,9 +222,16 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
         data = score.frozen()
         snapshots.append(
             ScorecardSnapshot(
-                publication=publication, unit_id=unit_id, headcount=data["headcount"], total=data["total"],
-                capability=data["capability"], service_culture=data["service_culture"], band=data["band"],
-                rank=data["rank"], rank_of=data["rank_of"], criteria=data["criteria"],
+                publication=publication,
+                unit_id=unit_id,
+                headcount=data["headcount"],
+                total=data["total"],
+                capability=data["capability"],
+                service_culture=data["service_culture"],
+                band=data["band"],
+                rank=data["rank"],
+                rank_of=data["rank_of"],
+                criteria=data["criteria"],
             )
         )
     audit.bulk_create(ScorecardSnapshot, snapshots, actor=actor, batch_size=500)
@@ -213,9 +246,13 @@ class PublishInProgress(ValidationError):
     """A run for this period is already waiting or running; `run` is that run."""
 
     def __init__(self, run: PublishRun):
-        super().__init__(_("%(period)s is already being published (requested at %(at)s).") % {
-            "period": Period.parse(run.period).label,
-            "at": timezone.localtime(run.created_at).strftime("%d/%m/%Y %H:%M")})
+        super().__init__(
+            _("%(period)s is already being published (requested at %(at)s).")
+            % {
+                "period": Period.parse(run.period).label,
+                "at": timezone.localtime(run.created_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
         self.run = run
 
 
@@ -224,8 +261,10 @@ def publish_check(*, actor, period: Period, today=None) -> None:
     _require_manage(actor)
     today = today or timezone.localdate()
     if period.end >= today:
-        raise ValidationError(_("%(period)s has not ended yet; it can be published from %(date)s.") % {
-            "period": period.label, "date": period.next().start.strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _("%(period)s has not ended yet; it can be published from %(date)s.")
+            % {"period": period.label, "date": period.next().start.strftime("%d/%m/%Y")}
+        )
     if PublishedPeriod.objects.filter(period=period.key).exists():
         raise ValidationError(_("%(period)s is already published.") % {"period": period.label})
 
@@ -238,24 +277,29 @@ def publish_request(*, actor, period: Period, note: str = "", today=None) -> Pub
     PUBLISH_STALE_AFTER (its worker died) is marked failed first."""
     publish_check(actor=actor, period=period, today=today)
     now = timezone.now()
-    PublishRun.objects.filter(period=period.key, status__in=ACTIVE_PUBLISH, created_at__lt=now - PUBLISH_STALE_AFTER
-                              ).update(status=PublishStatus.FAILED, finished_at=now,
-                                       error=_("No worker finished this run in time; it was given up."))
+    PublishRun.objects.filter(
+        period=period.key, status__in=ACTIVE_PUBLISH, created_at__lt=now - PUBLISH_STALE_AFTER
+    ).update(
+        status=PublishStatus.FAILED, finished_at=now, error=_("No worker finished this run in time; it was given up.")
+    )
     active = PublishRun.objects.select_for_update().filter(period=period.key, status__in=ACTIVE_PUBLISH).first()
     if active is not None:
         raise PublishInProgress(active)
     try:
         with transaction.atomic():
             return PublishRun.objects.create(
-                period=period.key, note=note.strip(), requested_by=actor if getattr(actor, "pk", None) else None,
+                period=period.key,
+                note=note.strip(),
+                requested_by=actor if getattr(actor, "pk", None) else None,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
     except IntegrityError:  # a concurrent request created its run between our check and our insert
         raise PublishInProgress(PublishRun.objects.get(period=period.key, status__in=ACTIVE_PUBLISH)) from None
 
 
-def publish_execute(*, period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
-                    ) -> PublishedPeriod:
+def publish_execute(
+    *, period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
+) -> PublishedPeriod:
     """The worker's side: publish (or find the publication of a retried job) and keep the run's status."""
     from django.contrib.auth import get_user_model
 
@@ -264,16 +308,18 @@ def publish_execute(*, period_key: str, actor_id: int | None = None, note: str =
     period = Period.parse(period_key)
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is None:
-        runs.update(status=PublishStatus.RUNNING, started_at=timezone.now(), error="",
-                    attempts=(run.attempts + 1) if run else 1)
+        runs.update(
+            status=PublishStatus.RUNNING, started_at=timezone.now(), error="", attempts=(run.attempts + 1) if run else 1
+        )
         try:
             actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
             with translation.override(run.language if run else settings.LANGUAGE_CODE):
                 publication = period_publish(actor=actor, period=period, note=note)
         except Exception as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            runs.update(status=PublishStatus.FAILED, error=message[:2000] or exc.__class__.__name__,
-                        finished_at=timezone.now())
+            runs.update(
+                status=PublishStatus.FAILED, error=message[:2000] or exc.__class__.__name__, finished_at=timezone.now()
+            )
             raise
     runs.update(status=PublishStatus.DONE, publication=publication, error="", finished_at=timezone.now())
     return publication

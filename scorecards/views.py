@@ -95,8 +95,11 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
             periods=period.choices_around(),
             band_label=Band(score.band).label,
             can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE),
-            charts=[("criteria", data["chart_criteria"]), ("trend", data["chart_trend"]),
-                    ("peers", data["chart_peers"])],
+            charts=[
+                ("criteria", data["chart_criteria"]),
+                ("trend", data["chart_trend"]),
+                ("peers", data["chart_peers"]),
+            ],
         )
         return context
 
@@ -113,8 +116,9 @@ class ChartView(ScopedViewMixin, View):
     def get(self, request, pk, name, fmt):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise Http404
-        data = unit_scorecard(user=request.user, pk=pk, period=period_from(request), trend=name == "trend",
-                              previous=False)
+        data = unit_scorecard(
+            user=request.user, pk=pk, period=period_from(request), trend=name == "trend", previous=False
+        )
         content = charts.chart_bytes(name, data[f"chart_{name}"], fmt)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Cache-Control"] = "private, no-cache"  # the image follows the records; the server caches it
@@ -151,9 +155,17 @@ class TableView(ScopedViewMixin, TemplateView):
         page = Paginator(rows, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(period=period, table=table, rows=page.object_list, count=len(rows), page_obj=page,
-                       querystring=query.urlencode(), kind=kind, kinds=UnitKind.choices,
-                       periods=period.choices_around())
+        context.update(
+            period=period,
+            table=table,
+            rows=page.object_list,
+            count=len(rows),
+            page_obj=page,
+            querystring=query.urlencode(),
+            kind=kind,
+            kinds=UnitKind.choices,
+            periods=period.choices_around(),
+        )
         return context
 
 
@@ -165,9 +177,12 @@ class ModelListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", ModelCreateForm(initial={"year": timezone.localdate().year + 1}))
-        context.update(models=selectors.scorecard_model_list(), publications=selectors.publication_list(),
-                       runs=selectors.publish_run_list(user=self.request.user),
-                       publish_form=kwargs.get("publish_form") or PublishForm())
+        context.update(
+            models=selectors.scorecard_model_list(),
+            publications=selectors.publication_list(),
+            runs=selectors.publish_run_list(user=self.request.user),
+            publish_form=kwargs.get("publish_form") or PublishForm(),
+        )
         return context
 
     def post(self, request):
@@ -190,12 +205,31 @@ class ModelEditView(ScopedViewMixin, View):
     template_name = "scorecards/model_form.html"
 
     def _initial(self, model):
-        form = ModelForm(initial={f: getattr(model, f) for f in ("name", "legal_basis", "excellent_min", "good_min",
-                                                                  "satisfactory_min")})
-        formset = CriterionFormSet(prefix="criteria", initial=[
-            {f: getattr(c, f) for f in ("key", "pillar", "label_vi", "label_en", "formula", "direction", "weight",
-                                        "target", "order")} for c in model.criteria.all()
-        ])
+        form = ModelForm(
+            initial={
+                f: getattr(model, f) for f in ("name", "legal_basis", "excellent_min", "good_min", "satisfactory_min")
+            }
+        )
+        formset = CriterionFormSet(
+            prefix="criteria",
+            initial=[
+                {
+                    f: getattr(c, f)
+                    for f in (
+                        "key",
+                        "pillar",
+                        "label_vi",
+                        "label_en",
+                        "formula",
+                        "direction",
+                        "weight",
+                        "target",
+                        "order",
+                    )
+                }
+                for c in model.criteria.all()
+            ],
+        )
         return form, formset
 
     def get(self, request, year):
@@ -204,16 +238,19 @@ class ModelEditView(ScopedViewMixin, View):
         return render(request, self.template_name, self._context(model, form, formset))
 
     def _context(self, model, form, formset) -> dict:
-        return {"model": model, "form": form, "formset": formset,
-                "criteria_history": selectors.criteria_history(model=model)}
+        return {
+            "model": model,
+            "form": form,
+            "formset": formset,
+            "criteria_history": selectors.criteria_history(model=model),
+        }
 
     def post(self, request, year):
         model = selectors.scorecard_model_get(year=year)
         form = ModelForm(request.POST)
         formset = CriterionFormSet(request.POST, prefix="criteria")
         if form.is_valid() and formset.is_valid():
-            rows = [f.cleaned_data for f in formset.forms
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
             try:
                 services.scorecard_model_update(actor=request.user, model=model, criteria=rows, **form.cleaned_data)
                 messages.success(request, _("Scorecard model saved."))
@@ -237,16 +274,18 @@ class PublishView(ScopedViewMixin, View):
         if form.is_valid():
             period = form.cleaned_data["period"]
             try:
-                run = scorecard_publish_start(actor=request.user, period_key=period.key,
-                                              note=form.cleaned_data["note"])
+                run = scorecard_publish_start(actor=request.user, period_key=period.key, note=form.cleaned_data["note"])
             except services.PublishInProgress as exc:
                 messages.info(request, exc.messages[0])
                 return redirect("scorecards:publish-run", pk=exc.run.pk)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("Publishing %(period)s has started; it goes on if you leave this page.")
-                                 % {"period": period.label})
+                messages.success(
+                    request,
+                    _("Publishing %(period)s has started; it goes on if you leave this page.")
+                    % {"period": period.label},
+                )
                 return redirect("scorecards:publish-run", pk=run.pk)
         view = ModelListView()
         view.setup(request)
@@ -273,7 +312,8 @@ def run_payload(run) -> dict:
         "error": run.error if run.status == PublishStatus.FAILED else "",
         "units": publication.snapshot_count if publication is not None else None,
         "publication_url": reverse("scorecards:publication", args=[publication.period])
-        if publication is not None and run.status == PublishStatus.DONE else None,
+        if publication is not None and run.status == PublishStatus.DONE
+        else None,
     }
 
 
@@ -311,7 +351,13 @@ class PublicationView(ScopedViewMixin, TemplateView):
         publication = selectors.publication_get(user=self.request.user, period=kwargs["period"])
         snapshots = selectors.publication_snapshots(user=self.request.user, publication=publication)
         page = Paginator(snapshots, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
-        context.update(publication=publication, period=Period.parse(publication.period), page_obj=page,
-                       snapshots=page.object_list, count=page.paginator.count, querystring="",
-                       can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE))
+        context.update(
+            publication=publication,
+            period=Period.parse(publication.period),
+            page_obj=page,
+            snapshots=page.object_list,
+            count=page.paginator.count,
+            querystring="",
+            can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE),
+        )
         return context

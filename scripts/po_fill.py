@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Tiny .po helper for translators.
 
-    po_fill.py list FILE.po            print untranslated msgids as JSON
-    po_fill.py fill FILE.po TR.json    fill empty msgstr from a {english: translation} JSON
+po_fill.py list FILE.po            print untranslated msgids as JSON
+po_fill.py fill FILE.po TR.json    fill empty msgstr from a {english: translation} JSON
 """
 
 import json

@@ -10,15 +10,30 @@ from staff.models import Staff, StaffStatus, Unit
 def cards(user) -> list[dict]:
     result = []
     if has_perm(user, Perm.UNIT_VIEW):
-        result.append({"title": _("Units in your scope"), "value": Unit.objects.visible_to(user).filter(active=True).count(),
-                       "url": reverse("staff:unit-list")})
+        result.append(
+            {
+                "title": _("Units in your scope"),
+                "value": Unit.objects.visible_to(user).filter(active=True).count(),
+                "url": reverse("staff:unit-list"),
+            }
+        )
     if has_perm(user, Perm.STAFF_VIEW):
-        result.append({"title": _("Staff in your scope"),
-                       "value": Staff.objects.visible_to(user).filter(status=StaffStatus.ACTIVE).count(),
-                       "url": reverse("staff:staff-list")})
+        result.append(
+            {
+                "title": _("Staff in your scope"),
+                "value": Staff.objects.visible_to(user).filter(status=StaffStatus.ACTIVE).count(),
+                "url": reverse("staff:staff-list"),
+            }
+        )
     if has_perm(user, Perm.STAFF_MANAGE):
-        result.append({"title": _("Import a staff roster"), "value": None, "note": _("Excel, with a preview"),
-                       "url": reverse("staff:staff-import")})
+        result.append(
+            {
+                "title": _("Import a staff roster"),
+                "value": None,
+                "note": _("Excel, with a preview"),
+                "url": reverse("staff:staff-import"),
+            }
+        )
     if has_perm(user, Perm.ROLE_MANAGE):
         result.append({"title": _("Roles and scopes"), "value": None, "url": reverse("staff:role-list")})
     me = Staff.objects.filter(user=user).only("pk").first() if user.is_authenticated else None

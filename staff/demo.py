@@ -29,51 +29,228 @@ from staff.models import (
 DEMO_PASSWORD = "CongVu@2026"
 
 DEPARTMENTS = [
-    ("VP", "Văn phòng UBND tỉnh", ["Phòng Tổng hợp", "Phòng Kinh tế", "Phòng Khoa giáo – Văn xã", "Phòng Hành chính – Tổ chức"], []),
-    ("SNV", "Sở Nội vụ", ["Văn phòng Sở", "Phòng Tổ chức – Biên chế", "Phòng Công chức – Viên chức", "Phòng Cải cách hành chính", "Phòng Thi đua – Khen thưởng"], ["Chi cục Văn thư – Lưu trữ"]),
+    (
+        "VP",
+        "Văn phòng UBND tỉnh",
+        ["Phòng Tổng hợp", "Phòng Kinh tế", "Phòng Khoa giáo – Văn xã", "Phòng Hành chính – Tổ chức"],
+        [],
+    ),
+    (
+        "SNV",
+        "Sở Nội vụ",
+        [
+            "Văn phòng Sở",
+            "Phòng Tổ chức – Biên chế",
+            "Phòng Công chức – Viên chức",
+            "Phòng Cải cách hành chính",
+            "Phòng Thi đua – Khen thưởng",
+        ],
+        ["Chi cục Văn thư – Lưu trữ"],
+    ),
     ("STP", "Sở Tư pháp", ["Văn phòng Sở", "Phòng Xây dựng và Kiểm tra văn bản", "Phòng Hành chính tư pháp"], []),
     ("STC", "Sở Tài chính", ["Văn phòng Sở", "Phòng Ngân sách", "Phòng Quản lý giá và Công sản", "Phòng Đầu tư"], []),
-    ("SCT", "Sở Công Thương", ["Văn phòng Sở", "Phòng Quản lý thương mại", "Phòng Quản lý năng lượng"], ["Chi cục Quản lý thị trường"]),
-    ("SNNMT", "Sở Nông nghiệp và Môi trường", ["Văn phòng Sở", "Phòng Kế hoạch – Tài chính", "Phòng Quản lý đất đai", "Phòng Môi trường"], ["Chi cục Kiểm lâm", "Chi cục Thủy lợi", "Chi cục Chăn nuôi và Thú y"]),
+    (
+        "SCT",
+        "Sở Công Thương",
+        ["Văn phòng Sở", "Phòng Quản lý thương mại", "Phòng Quản lý năng lượng"],
+        ["Chi cục Quản lý thị trường"],
+    ),
+    (
+        "SNNMT",
+        "Sở Nông nghiệp và Môi trường",
+        ["Văn phòng Sở", "Phòng Kế hoạch – Tài chính", "Phòng Quản lý đất đai", "Phòng Môi trường"],
+        ["Chi cục Kiểm lâm", "Chi cục Thủy lợi", "Chi cục Chăn nuôi và Thú y"],
+    ),
     ("SXD", "Sở Xây dựng", ["Văn phòng Sở", "Phòng Quản lý xây dựng", "Phòng Quản lý giao thông"], []),
     ("SKHCN", "Sở Khoa học và Công nghệ", ["Văn phòng Sở", "Phòng Quản lý khoa học", "Phòng Chuyển đổi số"], []),
-    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", ["Văn phòng Sở", "Phòng Quản lý văn hóa", "Phòng Quản lý du lịch"], []),
+    (
+        "SVHTTDL",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        ["Văn phòng Sở", "Phòng Quản lý văn hóa", "Phòng Quản lý du lịch"],
+        [],
+    ),
     ("SGDDT", "Sở Giáo dục và Đào tạo", ["Văn phòng Sở", "Phòng Giáo dục trung học", "Phòng Tổ chức cán bộ"], []),
     ("SYT", "Sở Y tế", ["Văn phòng Sở", "Phòng Nghiệp vụ Y", "Phòng Kế hoạch – Tài chính"], ["Chi cục Dân số"]),
     ("TTRA", "Thanh tra tỉnh", ["Văn phòng", "Phòng Nghiệp vụ 1", "Phòng Nghiệp vụ 2"], []),
     ("SDTTG", "Sở Dân tộc và Tôn giáo", ["Văn phòng Sở", "Phòng Chính sách dân tộc"], []),
 ]
 PUBLIC_SERVICE = {
-    "SGDDT": ["Trường THPT Chuyên Cao Bằng", "Trường THPT Thành phố Cao Bằng", "Trường THPT Hòa An", "Trường PT Dân tộc nội trú tỉnh"],
+    "SGDDT": [
+        "Trường THPT Chuyên Cao Bằng",
+        "Trường THPT Thành phố Cao Bằng",
+        "Trường THPT Hòa An",
+        "Trường PT Dân tộc nội trú tỉnh",
+    ],
     "SYT": ["Bệnh viện Đa khoa tỉnh Cao Bằng", "Trung tâm Kiểm soát bệnh tật tỉnh", "Bệnh viện Y dược cổ truyền"],
     "SNNMT": ["Trung tâm Khuyến nông"],
     "SNV": ["Trung tâm Lưu trữ lịch sử"],
 }
 WARDS = ["Thục Phán", "Nùng Trí Cao", "Tân Giang"]
 COMMUNES = [
-    "Hòa An", "Nam Tuấn", "Nguyễn Huệ", "Bạch Đằng", "Bảo Lạc", "Cốc Pàng", "Cô Ba", "Khánh Xuân", "Xuân Trường",
-    "Hưng Đạo", "Huy Giáp", "Sơn Lộ", "Bảo Lâm", "Lý Bôn", "Nam Quang", "Quảng Lâm", "Yên Thổ", "Hà Quảng",
-    "Trường Hà", "Lũng Nặm", "Tổng Cọt", "Thông Nông", "Cần Yên", "Thanh Long", "Trà Lĩnh", "Quang Trung",
-    "Trùng Khánh", "Đình Phong", "Đàm Thủy", "Quang Long", "Hạ Lang", "Lý Quốc", "Vinh Quý", "Quảng Uyên",
-    "Phục Hòa", "Hạnh Phúc", "Độc Lập", "Thạch An", "Đông Khê", "Canh Tân", "Kim Đồng", "Đức Long",
-    "Nguyên Bình", "Tĩnh Túc", "Ca Thành", "Minh Tâm", "Phan Thanh", "Thành Công", "Tam Kim", "Minh Khai",
-    "Hưng Thịnh", "Bế Văn Đàn", "Phong Châu",
+    "Hòa An",
+    "Nam Tuấn",
+    "Nguyễn Huệ",
+    "Bạch Đằng",
+    "Bảo Lạc",
+    "Cốc Pàng",
+    "Cô Ba",
+    "Khánh Xuân",
+    "Xuân Trường",
+    "Hưng Đạo",
+    "Huy Giáp",
+    "Sơn Lộ",
+    "Bảo Lâm",
+    "Lý Bôn",
+    "Nam Quang",
+    "Quảng Lâm",
+    "Yên Thổ",
+    "Hà Quảng",
+    "Trường Hà",
+    "Lũng Nặm",
+    "Tổng Cọt",
+    "Thông Nông",
+    "Cần Yên",
+    "Thanh Long",
+    "Trà Lĩnh",
+    "Quang Trung",
+    "Trùng Khánh",
+    "Đình Phong",
+    "Đàm Thủy",
+    "Quang Long",
+    "Hạ Lang",
+    "Lý Quốc",
+    "Vinh Quý",
+    "Quảng Uyên",
+    "Phục Hòa",
+    "Hạnh Phúc",
+    "Độc Lập",
+    "Thạch An",
+    "Đông Khê",
+    "Canh Tân",
+    "Kim Đồng",
+    "Đức Long",
+    "Nguyên Bình",
+    "Tĩnh Túc",
+    "Ca Thành",
+    "Minh Tâm",
+    "Phan Thanh",
+    "Thành Công",
+    "Tam Kim",
+    "Minh Khai",
+    "Hưng Thịnh",
+    "Bế Văn Đàn",
+    "Phong Châu",
 ]
-COMMUNE_OFFICES = ["Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa – Xã hội", "Trung tâm Phục vụ hành chính công"]
-WARD_OFFICES = ["Văn phòng HĐND và UBND", "Phòng Kinh tế, Hạ tầng và Đô thị", "Phòng Văn hóa – Xã hội", "Trung tâm Phục vụ hành chính công"]
+COMMUNE_OFFICES = [
+    "Văn phòng HĐND và UBND",
+    "Phòng Kinh tế",
+    "Phòng Văn hóa – Xã hội",
+    "Trung tâm Phục vụ hành chính công",
+]
+WARD_OFFICES = [
+    "Văn phòng HĐND và UBND",
+    "Phòng Kinh tế, Hạ tầng và Đô thị",
+    "Phòng Văn hóa – Xã hội",
+    "Trung tâm Phục vụ hành chính công",
+]
 
-FAMILY = ["Nguyễn", "Hoàng", "Nông", "Lương", "Bế", "Đàm", "Lục", "Triệu", "Mã", "Sầm", "Lý", "Hà", "Trần", "Lê", "Phạm", "Vũ", "Đặng", "Bùi", "Đinh", "La"]
+FAMILY = [
+    "Nguyễn",
+    "Hoàng",
+    "Nông",
+    "Lương",
+    "Bế",
+    "Đàm",
+    "Lục",
+    "Triệu",
+    "Mã",
+    "Sầm",
+    "Lý",
+    "Hà",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đinh",
+    "La",
+]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Thanh", "Quốc", "Xuân", "Hữu", "Trung", "Ngọc", "Công"]
 MIDDLE_F = ["Thị", "Thu", "Ngọc", "Hồng", "Thanh", "Minh", "Kim", "Phương", "Thúy", "Bích"]
-GIVEN_M = ["Anh", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Minh", "Nam", "Phong", "Quân", "Quang", "Sơn", "Thắng", "Trung", "Tuấn", "Việt", "Toàn", "Lâm", "Kiên", "Tùng"]
-GIVEN_F = ["Anh", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Ngọc", "Phương", "Tâm", "Thảo", "Thủy", "Trang", "Vân", "Yến", "Huyền", "Nhung", "Loan", "Duyên", "Hằng", "Liên"]
-RANKS = [("01.001", "Chuyên viên cao cấp", 1), ("01.002", "Chuyên viên chính", 12), ("01.003", "Chuyên viên", 70), ("01.004", "Cán sự", 17)]
+GIVEN_M = [
+    "Anh",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Hải",
+    "Hiếu",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Minh",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Toàn",
+    "Lâm",
+    "Kiên",
+    "Tùng",
+]
+GIVEN_F = [
+    "Anh",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Phương",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Vân",
+    "Yến",
+    "Huyền",
+    "Nhung",
+    "Loan",
+    "Duyên",
+    "Hằng",
+    "Liên",
+]
+RANKS = [
+    ("01.001", "Chuyên viên cao cấp", 1),
+    ("01.002", "Chuyên viên chính", 12),
+    ("01.003", "Chuyên viên", 70),
+    ("01.004", "Cán sự", 17),
+]
 POSITIONS = {
     "lead": ["Giám đốc", "Phó Giám đốc"],
     "division": ["Trưởng phòng", "Phó Trưởng phòng"],
     "commune": ["Chủ tịch UBND", "Phó Chủ tịch UBND"],
 }
-JOB_POSITIONS = ["Chuyên viên tổng hợp", "Chuyên viên quản lý nhân sự", "Chuyên viên kế hoạch", "Kế toán", "Văn thư", "Chuyên viên pháp chế", "Chuyên viên công nghệ thông tin", "Chuyên viên một cửa"]
+JOB_POSITIONS = [
+    "Chuyên viên tổng hợp",
+    "Chuyên viên quản lý nhân sự",
+    "Chuyên viên kế hoạch",
+    "Kế toán",
+    "Văn thư",
+    "Chuyên viên pháp chế",
+    "Chuyên viên công nghệ thông tin",
+    "Chuyên viên một cửa",
+]
 
 
 @dataclass
@@ -103,9 +280,14 @@ class _UnitBuilder:
         pk = self.next_pk
         self.next_pk += 1
         unit = Unit(
-            pk=pk, code=code, name=name, kind=kind, parent=parent,
+            pk=pk,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
             path=Unit.path_for(pk, parent.path if parent else ""),
-            depth=parent.depth + 1 if parent else 0, search_name=fold(name),
+            depth=parent.depth + 1 if parent else 0,
+            search_name=fold(name),
         )
         self.units.append(unit)
         return unit
@@ -138,7 +320,12 @@ def build_units(ctx: SeedContext) -> list[Unit]:
             commune = communes[n % len(communes)]
             n += 1
             label = ["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trạm Y tế", "Trường PTDT bán trú"][n % 5]
-            b.add(f"{commune.code}-DV{n:04d}", f"{label} {commune.name.split(' ', 2)[-1]} {n}", UnitKind.PUBLIC_SERVICE, commune)
+            b.add(
+                f"{commune.code}-DV{n:04d}",
+                f"{label} {commune.name.split(' ', 2)[-1]} {n}",
+                UnitKind.PUBLIC_SERVICE,
+                commune,
+            )
     Unit.objects.bulk_create(b.units, batch_size=500)
     ctx.province = province
     return b.units
@@ -149,8 +336,15 @@ def build_staff(ctx: SeedContext, units: list[Unit]) -> list[Staff]:
     target = 25_000 if ctx.scale == "province" else 2_150
     weights = []
     for u in units:
-        weights.append({UnitKind.PROVINCE: 3, UnitKind.DEPARTMENT: 4, UnitKind.DIVISION: 5, UnitKind.COMMUNE: 4,
-                        UnitKind.PUBLIC_SERVICE: 20}.get(u.kind, 3))
+        weights.append(
+            {
+                UnitKind.PROVINCE: 3,
+                UnitKind.DEPARTMENT: 4,
+                UnitKind.DIVISION: 5,
+                UnitKind.COMMUNE: 4,
+                UnitKind.PUBLIC_SERVICE: 20,
+            }.get(u.kind, 3)
+        )
     total_w = sum(weights)
     staff: list[Staff] = []
     seq = 0
@@ -174,24 +368,46 @@ def build_staff(ctx: SeedContext, units: list[Unit]) -> list[Staff]:
                 rank_name = rng.choice(["Viên chức hạng II", "Viên chức hạng III", "Viên chức hạng IV"])
             title = ""
             if k == 0:
-                title = {UnitKind.DEPARTMENT: "Giám đốc", UnitKind.DIVISION: "Trưởng phòng", UnitKind.COMMUNE: "Chủ tịch UBND",
-                         UnitKind.PUBLIC_SERVICE: "Giám đốc" if "Bệnh viện" in unit.name or "Trung tâm" in unit.name else "Hiệu trưởng",
-                         UnitKind.PROVINCE: "Chủ tịch UBND tỉnh"}.get(unit.kind, "")
+                title = {
+                    UnitKind.DEPARTMENT: "Giám đốc",
+                    UnitKind.DIVISION: "Trưởng phòng",
+                    UnitKind.COMMUNE: "Chủ tịch UBND",
+                    UnitKind.PUBLIC_SERVICE: "Giám đốc"
+                    if "Bệnh viện" in unit.name or "Trung tâm" in unit.name
+                    else "Hiệu trưởng",
+                    UnitKind.PROVINCE: "Chủ tịch UBND tỉnh",
+                }.get(unit.kind, "")
             elif k == 1:
-                title = {UnitKind.DEPARTMENT: "Phó Giám đốc", UnitKind.DIVISION: "Phó Trưởng phòng",
-                         UnitKind.COMMUNE: "Phó Chủ tịch UBND", UnitKind.PROVINCE: "Phó Chủ tịch UBND tỉnh"}.get(unit.kind, "")
+                title = {
+                    UnitKind.DEPARTMENT: "Phó Giám đốc",
+                    UnitKind.DIVISION: "Phó Trưởng phòng",
+                    UnitKind.COMMUNE: "Phó Chủ tịch UBND",
+                    UnitKind.PROVINCE: "Phó Chủ tịch UBND tỉnh",
+                }.get(unit.kind, "")
             birth = dt.date(rng.randint(1966, 2001), rng.randint(1, 12), rng.randint(1, 28))
             start = dt.date(max(birth.year + 22, rng.randint(1990, ctx.year - 1)), rng.randint(1, 12), 1)
             full_name = _name(rng, gender)
             status = StaffStatus.ACTIVE if rng.random() > 0.01 else StaffStatus.LEFT
             staff.append(
                 Staff(
-                    pk=start_pk + seq - 1, staff_code=f"CB{seq:06d}", full_name=full_name, search_name=fold(full_name),
-                    gender=gender, date_of_birth=birth, unit=unit, category=category,
-                    job_position=rng.choice(JOB_POSITIONS) if category != StaffCategory.VIEN_CHUC else "Viên chức chuyên môn",
-                    rank_code=rank_code, rank_name=rank_name, position_title=title,
-                    email=f"cb{seq:06d}@caobang.gov.vn", phone=f"09{rng.randint(10_000_000, 99_999_999)}",
-                    start_date=start, status=status,
+                    pk=start_pk + seq - 1,
+                    staff_code=f"CB{seq:06d}",
+                    full_name=full_name,
+                    search_name=fold(full_name),
+                    gender=gender,
+                    date_of_birth=birth,
+                    unit=unit,
+                    category=category,
+                    job_position=rng.choice(JOB_POSITIONS)
+                    if category != StaffCategory.VIEN_CHUC
+                    else "Viên chức chuyên môn",
+                    rank_code=rank_code,
+                    rank_name=rank_name,
+                    position_title=title,
+                    email=f"cb{seq:06d}@caobang.gov.vn",
+                    phone=f"09{rng.randint(10_000_000, 99_999_999)}",
+                    start_date=start,
+                    status=status,
                 )
             )
     Staff.objects.bulk_create(staff, batch_size=1000)
@@ -220,8 +436,14 @@ def build_users(ctx: SeedContext, units: list[Unit], staff: list[Staff]) -> None
     by_code = {u.code: u for u in units}
 
     def make(username, first, last, *, superuser=False, person=None):
-        user = user_model(username=username, first_name=first, last_name=last, is_staff=superuser, is_superuser=superuser,
-                          email=f"{username}@caobang.gov.vn")
+        user = user_model(
+            username=username,
+            first_name=first,
+            last_name=last,
+            is_staff=superuser,
+            is_superuser=superuser,
+            email=f"{username}@caobang.gov.vn",
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         if person is not None:
@@ -231,7 +453,11 @@ def build_users(ctx: SeedContext, units: list[Unit], staff: list[Staff]) -> None
         return user
 
     def person_in(unit_code):
-        return next(s for s in staff if s.unit_id == by_code[unit_code].pk and s.user_id is None and s.status == StaffStatus.ACTIVE)
+        return next(
+            s
+            for s in staff
+            if s.unit_id == by_code[unit_code].pk and s.user_id is None and s.status == StaffStatus.ACTIVE
+        )
 
     grants = []
     admin = make("admin", "Quản trị", "hệ thống", superuser=True)

@@ -16,15 +16,29 @@ class DateInput(forms.DateInput):
 class StaffForm(forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     effective_date = forms.DateField(
-        label=_("Unit change effective from"), required=False, widget=DateInput(),
+        label=_("Unit change effective from"),
+        required=False,
+        widget=DateInput(),
         help_text=_("Only used when the unit changes; today if empty."),
     )
 
     class Meta:
         model = Staff
         fields = [
-            "staff_code", "full_name", "gender", "date_of_birth", "unit", "category", "job_position", "rank_code",
-            "rank_name", "position_title", "email", "phone", "start_date", "status",
+            "staff_code",
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "unit",
+            "category",
+            "job_position",
+            "rank_code",
+            "rank_name",
+            "position_title",
+            "email",
+            "phone",
+            "start_date",
+            "status",
         ]
         widgets = {"date_of_birth": DateInput(), "start_date": DateInput()}
 

@@ -19,7 +19,12 @@ from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks
 from staff.models import Gender, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit
 
 COLUMNS = [
-    Column("staff_code", ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Mã nhân sự", "Staff code", "Code"), True, gettext_lazy("Staff code")),
+    Column(
+        "staff_code",
+        ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Mã nhân sự", "Staff code", "Code"),
+        True,
+        gettext_lazy("Staff code"),
+    ),
     Column("full_name", ("Họ và tên", "Họ tên", "Full name", "Name"), True, gettext_lazy("Full name")),
     Column("gender", ("Giới tính", "Gender", "Sex")),
     Column("date_of_birth", ("Ngày sinh", "Ngày tháng năm sinh", "Date of birth", "Birth date")),
@@ -37,27 +42,58 @@ COLUMNS = [
 
 CHOICE_WORDS = {
     "gender": {
-        "nam": Gender.MALE, "male": Gender.MALE, "m": Gender.MALE,
-        "nu": Gender.FEMALE, "female": Gender.FEMALE, "f": Gender.FEMALE,
-        "khac": Gender.OTHER, "other": Gender.OTHER,
+        "nam": Gender.MALE,
+        "male": Gender.MALE,
+        "m": Gender.MALE,
+        "nu": Gender.FEMALE,
+        "female": Gender.FEMALE,
+        "f": Gender.FEMALE,
+        "khac": Gender.OTHER,
+        "other": Gender.OTHER,
     },
     "category": {
-        "can bo": StaffCategory.CAN_BO, "can_bo": StaffCategory.CAN_BO, "cadre": StaffCategory.CAN_BO,
-        "cong chuc": StaffCategory.CONG_CHUC, "cong_chuc": StaffCategory.CONG_CHUC, "civil servant": StaffCategory.CONG_CHUC,
-        "vien chuc": StaffCategory.VIEN_CHUC, "vien_chuc": StaffCategory.VIEN_CHUC, "public employee": StaffCategory.VIEN_CHUC,
-        "hop dong": StaffCategory.CONTRACT, "contract": StaffCategory.CONTRACT, "lao dong hop dong": StaffCategory.CONTRACT,
+        "can bo": StaffCategory.CAN_BO,
+        "can_bo": StaffCategory.CAN_BO,
+        "cadre": StaffCategory.CAN_BO,
+        "cong chuc": StaffCategory.CONG_CHUC,
+        "cong_chuc": StaffCategory.CONG_CHUC,
+        "civil servant": StaffCategory.CONG_CHUC,
+        "vien chuc": StaffCategory.VIEN_CHUC,
+        "vien_chuc": StaffCategory.VIEN_CHUC,
+        "public employee": StaffCategory.VIEN_CHUC,
+        "hop dong": StaffCategory.CONTRACT,
+        "contract": StaffCategory.CONTRACT,
+        "lao dong hop dong": StaffCategory.CONTRACT,
     },
     "status": {
-        "dang cong tac": StaffStatus.ACTIVE, "active": StaffStatus.ACTIVE, "": StaffStatus.ACTIVE,
-        "da chuyen": StaffStatus.TRANSFERRED, "chuyen cong tac": StaffStatus.TRANSFERRED, "transferred": StaffStatus.TRANSFERRED,
-        "nghi viec": StaffStatus.LEFT, "da nghi": StaffStatus.LEFT, "left": StaffStatus.LEFT,
+        "dang cong tac": StaffStatus.ACTIVE,
+        "active": StaffStatus.ACTIVE,
+        "": StaffStatus.ACTIVE,
+        "da chuyen": StaffStatus.TRANSFERRED,
+        "chuyen cong tac": StaffStatus.TRANSFERRED,
+        "transferred": StaffStatus.TRANSFERRED,
+        "nghi viec": StaffStatus.LEFT,
+        "da nghi": StaffStatus.LEFT,
+        "left": StaffStatus.LEFT,
     },
 }
 DATE_FIELDS = ("date_of_birth", "start_date")
 TEXT_FIELDS = ("job_position", "rank_code", "rank_name", "position_title", "phone")
 WRITE_FIELDS = (
-    "full_name", "search_name", "gender", "date_of_birth", "unit", "category", "job_position", "rank_code",
-    "rank_name", "position_title", "email", "phone", "start_date", "status",
+    "full_name",
+    "search_name",
+    "gender",
+    "date_of_birth",
+    "unit",
+    "category",
+    "job_position",
+    "rank_code",
+    "rank_name",
+    "position_title",
+    "email",
+    "phone",
+    "start_date",
+    "status",
 )
 
 
@@ -95,9 +131,7 @@ def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
             units_by_name.setdefault(unit.name, []).append(unit)
     allowed_unit_ids = None
     if actor is not None:
-        allowed_unit_ids = set(
-            Unit.objects.filter(unit_scope_q(actor, Perm.STAFF_MANAGE)).values_list("pk", flat=True)
-        )
+        allowed_unit_ids = set(Unit.objects.filter(unit_scope_q(actor, Perm.STAFF_MANAGE)).values_list("pk", flat=True))
 
     seen_codes: dict[str, int] = {}
     cleaned_rows: list[dict] = []
@@ -110,7 +144,12 @@ def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
         elif len(code) > 32:
             bad(row, "staff_code", _("Staff code is longer than 32 characters."))
         elif code in seen_codes:
-            bad(row, "staff_code", _("Staff code %(code)s appears again (first on row %(row)s).") % {"code": code, "row": seen_codes[code]})
+            bad(
+                row,
+                "staff_code",
+                _("Staff code %(code)s appears again (first on row %(row)s).")
+                % {"code": code, "row": seen_codes[code]},
+            )
         else:
             seen_codes[code] = row.number
         item["staff_code"] = code
@@ -132,7 +171,11 @@ def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
             if not unit_key:
                 bad(row, "unit", _("Unit is empty."))
             elif not any(e.row == row.number and e.column == row.columns.get("unit") for e in errors):
-                bad(row, "unit", _("Unknown unit “%(unit)s” (give the unit code or its exact name).") % {"unit": unit_key})
+                bad(
+                    row,
+                    "unit",
+                    _("Unknown unit “%(unit)s” (give the unit code or its exact name).") % {"unit": unit_key},
+                )
         elif allowed_unit_ids is not None and unit.pk not in allowed_unit_ids:
             bad(row, "unit", _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
         item["unit"] = unit
@@ -195,7 +238,8 @@ def _plan_actions(plan: RosterPlan, allowed_unit_ids, errors: list[CellError], r
                     plan.sheet,
                     row.number,
                     row.columns.get("staff_code"),
-                    _("Staff code %(code)s belongs to a person in a unit outside your scope.") % {"code": item["staff_code"]},
+                    _("Staff code %(code)s belongs to a person in a unit outside your scope.")
+                    % {"code": item["staff_code"]},
                 )
             )
             continue
@@ -231,7 +275,9 @@ def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
     created = audit.bulk_create(Staff, to_create, actor=recorder)
     audit.bulk_update(Staff, to_update, [*WRITE_FIELDS, "updated_at"], actor=recorder)
     if not all(s.pk for s in created):  # backends without RETURNING ids
-        by_code = dict(Staff.objects.filter(staff_code__in=[s.staff_code for s in created]).values_list("staff_code", "pk"))
+        by_code = dict(
+            Staff.objects.filter(staff_code__in=[s.staff_code for s in created]).values_list("staff_code", "pk")
+        )
         for s in created:
             s.pk = by_code[s.staff_code]
     history = [

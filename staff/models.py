@@ -141,13 +141,20 @@ class StaffUnitHistoryQuerySet(models.QuerySet):
 class StaffUnitHistory(models.Model):
     """Who was in which unit when, so later figures attribute people to the right unit."""
 
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unit_history")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unit_history"
+    )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff_history")
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = StaffUnitHistoryQuerySet.as_manager()
@@ -182,7 +189,12 @@ class RoleAssignment(models.Model):
     include_subunits = models.BooleanField(_("includes sub-units"), default=True)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = RoleAssignmentQuerySet.as_manager()

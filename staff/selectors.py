@@ -27,8 +27,11 @@ def active_staff_count():
 
 
 def unit_list(*, user, filters: dict | None = None, request=None) -> QuerySet[Unit]:
-    qs = Unit.objects.visible_to(user).select_related("parent").annotate(staff_count=active_staff_count()).order_by(
-        "path"
+    qs = (
+        Unit.objects.visible_to(user)
+        .select_related("parent")
+        .annotate(staff_count=active_staff_count())
+        .order_by("path")
     )
     if filters is not None:
         qs = UnitFilterSet(filters, queryset=qs, request=request).qs
@@ -51,15 +54,12 @@ def unit_tree(*, user) -> list[Unit]:
     """Visible units in tree order (path order), each with `depth` for indentation and its active
     headcount; one query."""
     return list(
-        Unit.objects.visible_to(user)
-        .filter(active=True)
-        .annotate(staff_count=active_staff_count())
-        .order_by("path")
+        Unit.objects.visible_to(user).filter(active=True).annotate(staff_count=active_staff_count()).order_by("path")
     )
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
-    prefixes = [unit.path[: i] for i in range(8, len(unit.path), 8)]
+    prefixes = [unit.path[:i] for i in range(8, len(unit.path), 8)]
     return list(Unit.objects.filter(path__in=prefixes).order_by("path"))
 
 

@@ -106,7 +106,9 @@ def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category
 
 
 @transaction.atomic
-def staff_update(*, actor, staff: Staff, unit: Unit | None = None, effective_date: dt.date | None = None, **fields) -> Staff:
+def staff_update(
+    *, actor, staff: Staff, unit: Unit | None = None, effective_date: dt.date | None = None, **fields
+) -> Staff:
     _require(actor, Perm.STAFF_MANAGE, staff.unit)
     for key, value in fields.items():
         if key not in STAFF_FIELDS:

@@ -188,7 +188,9 @@ class StaffImportView(ScopedViewMixin, View):
                 plan = roster_parse(data=data, actor=request.user)
                 roster_apply(plan=plan, actor=request.user)
             except ImportRejected as exc:
-                return render(request, self.template_name, {"form": RosterUploadForm(), "errors": exc.errors}, status=400)
+                return render(
+                    request, self.template_name, {"form": RosterUploadForm(), "errors": exc.errors}, status=400
+                )
             finally:
                 path.unlink(missing_ok=True)
             messages.success(
@@ -202,8 +204,10 @@ class StaffImportView(ScopedViewMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         upload = form.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            errors = [_("The file is %(size).1f MB; the limit is %(limit).1f MB.") % {
-                "size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}]
+            errors = [
+                _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
+            ]
             return render(request, self.template_name, {"form": form, "errors": errors}, status=400)
         data = upload.read()
         try:

@@ -1,11 +1,11 @@
 """The fixed cast: a small province and one user per role, some in scope and some not.
 
-    Tỉnh (province)
-    ├── Sở Alpha (department)       ← hr, unit_head (Sở Alpha subtree)
-    │   └── Phòng Alpha-1 (division)
-    ├── Sở Beta (department)        ← outsider_hr (Sở Beta subtree)
-    └── Xã Gamma (commune)          ← inspector
-        └── Văn phòng Gamma (division)
+Tỉnh (province)
+├── Sở Alpha (department)       ← hr, unit_head (Sở Alpha subtree)
+│   └── Phòng Alpha-1 (division)
+├── Sở Beta (department)        ← outsider_hr (Sở Beta subtree)
+└── Xã Gamma (commune)          ← inspector
+    └── Văn phòng Gamma (division)
 """
 
 import pytest
@@ -30,7 +30,11 @@ def tree(db):
     gamma = make_unit("UBND xã Gamma", parent=province, kind=UnitKind.COMMUNE, code="GAMMA")
     gamma_office = make_unit("Văn phòng xã Gamma", parent=gamma, code="GAMMA-VP")
     return {
-        "province": province, "alpha": alpha, "alpha1": alpha1, "beta": beta, "gamma": gamma,
+        "province": province,
+        "alpha": alpha,
+        "alpha1": alpha1,
+        "beta": beta,
+        "gamma": gamma,
         "gamma_office": gamma_office,
     }
 

@@ -18,8 +18,15 @@ import tests
 
 # Reachable without the scope machinery, on purpose.
 FRAMEWORK = {
-    "login", "logout", "set_language", "javascript-catalog", "healthz",
-    "api-schema", "api-docs", "api-redoc", "dashboard",
+    "login",
+    "logout",
+    "set_language",
+    "javascript-catalog",
+    "healthz",
+    "api-schema",
+    "api-docs",
+    "api-redoc",
+    "dashboard",
 }
 
 

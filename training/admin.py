@@ -103,7 +103,16 @@ class CertificateCounterAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingRequirement)
 class TrainingRequirementAdmin(admin.ModelAdmin):
-    list_display = ("name", "staff_category", "job_position", "rank_code", "unit", "minutes_per_year", "effective_year", "active")
+    list_display = (
+        "name",
+        "staff_category",
+        "job_position",
+        "rank_code",
+        "unit",
+        "minutes_per_year",
+        "effective_year",
+        "active",
+    )
     raw_id_fields = ("unit",)
 
 

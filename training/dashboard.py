@@ -24,13 +24,35 @@ def cards(user) -> list[dict]:
     result = []
     if has_perm(user, TRAINING_READ):
         figures = training_figures(user)
-        result.append({"title": _("Classes open for registration"), "value": figures["open"],
-                       "url": reverse("training:class-list") + "?status=open"})
-        result.append({"title": _("Classes in progress"), "value": figures["in_progress"],
-                       "url": reverse("training:class-list") + "?status=in_progress"})
-        result.append({"title": _("Training hours"), "value": None, "note": _("Who is behind this year"),
-                       "url": reverse("training:hours") + "?status=at_risk"})
+        result.append(
+            {
+                "title": _("Classes open for registration"),
+                "value": figures["open"],
+                "url": reverse("training:class-list") + "?status=open",
+            }
+        )
+        result.append(
+            {
+                "title": _("Classes in progress"),
+                "value": figures["in_progress"],
+                "url": reverse("training:class-list") + "?status=in_progress",
+            }
+        )
+        result.append(
+            {
+                "title": _("Training hours"),
+                "value": None,
+                "note": _("Who is behind this year"),
+                "url": reverse("training:hours") + "?status=at_risk",
+            }
+        )
     if has_perm(user, Perm.OWN_RECORD):
-        result.append({"title": _("My training"), "value": None, "note": _("Classes, hours and certificates"),
-                       "url": reverse("training:my-record")})
+        result.append(
+            {
+                "title": _("My training"),
+                "value": None,
+                "note": _("Classes, hours and certificates"),
+                "url": reverse("training:my-record"),
+            }
+        )
     return result

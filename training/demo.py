@@ -40,25 +40,192 @@ from training.services import enrollment_outcome
 C = CourseCategory
 COURSES = [
     # code, title, English title, category, sessions, mandatory, pass mark, min attendance %, validity months, legal basis
-    ("LLCT-01", "Bồi dưỡng lý luận chính trị cho công chức", "Political theory for civil servants", C.POLITICAL_THEORY, 8, True, 5, 100, None, "NĐ 171/2025/NĐ-CP"),
-    ("LLCT-02", "Cập nhật nghị quyết của Đảng năm", "Update on the Party's resolutions", C.POLITICAL_THEORY, 2, True, None, 80, None, "NĐ 171/2025/NĐ-CP"),
-    ("QPAN-01", "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "Defence and security, group 4", C.DEFENCE_SECURITY, 6, True, 5, 100, None, "NĐ 171/2025/NĐ-CP; Luật Giáo dục QP-AN"),
-    ("QLNN-01", "Quản lý nhà nước chương trình chuyên viên", "State management for specialists", C.STATE_MANAGEMENT, 12, False, 5, 90, None, "NĐ 171/2025/NĐ-CP; TT 01/2018/TT-BNV"),
-    ("QLNN-02", "Bồi dưỡng lãnh đạo cấp phòng", "Leadership programme for division heads", C.STATE_MANAGEMENT, 10, False, 5, 100, 60, "NĐ 171/2025/NĐ-CP (4 tuần)"),
-    ("QLNN-03", "Kỹ năng xây dựng văn bản quy phạm pháp luật", "Drafting legal documents", C.STATE_MANAGEMENT, 4, False, 5, 80, None, "Luật Ban hành VBQPPL"),
-    ("VTVL-01", "Nghiệp vụ văn thư, lưu trữ", "Records and archives practice", C.JOB_POSITION, 4, False, 5, 80, 36, "NĐ 30/2020/NĐ-CP"),
-    ("VTVL-02", "Kỹ năng tiếp công dân và giải quyết khiếu nại", "Receiving citizens and handling complaints", C.JOB_POSITION, 3, False, 5, 80, None, "Luật Tiếp công dân"),
-    ("VTVL-03", "Nghiệp vụ một cửa, một cửa liên thông", "One-stop-shop service", C.JOB_POSITION, 3, False, None, 80, None, "NĐ 61/2018/NĐ-CP"),
-    ("KHCN-01", "Kỹ năng số cho cán bộ, công chức", "Digital skills for civil servants", C.DIGITAL, 3, True, 5, 80, 24, "NĐ 171/2025/NĐ-CP"),
-    ("KHCN-02", "An toàn thông tin trong cơ quan nhà nước", "Information security in state agencies", C.DIGITAL, 2, False, 5, 100, 12, "Luật An toàn thông tin mạng"),
-    ("KHCN-03", "Chuyển đổi số và dịch vụ công trực tuyến", "Digital transformation and online public services", C.DIGITAL, 4, False, None, 80, None, "QĐ 06/QĐ-TTg"),
-    ("VHCV-01", "Văn hóa công vụ và đạo đức công vụ", "Public-service culture and ethics", C.SERVICE_CULTURE, 3, True, 5, 80, None, "QĐ 1847/QĐ-TTg; CT 26/CT-TTg"),
-    ("VHCV-02", "Kỹ năng giao tiếp, ứng xử với Nhân dân", "Communicating with citizens", C.SERVICE_CULTURE, 2, False, None, 80, None, "QĐ 1847/QĐ-TTg"),
+    (
+        "LLCT-01",
+        "Bồi dưỡng lý luận chính trị cho công chức",
+        "Political theory for civil servants",
+        C.POLITICAL_THEORY,
+        8,
+        True,
+        5,
+        100,
+        None,
+        "NĐ 171/2025/NĐ-CP",
+    ),
+    (
+        "LLCT-02",
+        "Cập nhật nghị quyết của Đảng năm",
+        "Update on the Party's resolutions",
+        C.POLITICAL_THEORY,
+        2,
+        True,
+        None,
+        80,
+        None,
+        "NĐ 171/2025/NĐ-CP",
+    ),
+    (
+        "QPAN-01",
+        "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4",
+        "Defence and security, group 4",
+        C.DEFENCE_SECURITY,
+        6,
+        True,
+        5,
+        100,
+        None,
+        "NĐ 171/2025/NĐ-CP; Luật Giáo dục QP-AN",
+    ),
+    (
+        "QLNN-01",
+        "Quản lý nhà nước chương trình chuyên viên",
+        "State management for specialists",
+        C.STATE_MANAGEMENT,
+        12,
+        False,
+        5,
+        90,
+        None,
+        "NĐ 171/2025/NĐ-CP; TT 01/2018/TT-BNV",
+    ),
+    (
+        "QLNN-02",
+        "Bồi dưỡng lãnh đạo cấp phòng",
+        "Leadership programme for division heads",
+        C.STATE_MANAGEMENT,
+        10,
+        False,
+        5,
+        100,
+        60,
+        "NĐ 171/2025/NĐ-CP (4 tuần)",
+    ),
+    (
+        "QLNN-03",
+        "Kỹ năng xây dựng văn bản quy phạm pháp luật",
+        "Drafting legal documents",
+        C.STATE_MANAGEMENT,
+        4,
+        False,
+        5,
+        80,
+        None,
+        "Luật Ban hành VBQPPL",
+    ),
+    (
+        "VTVL-01",
+        "Nghiệp vụ văn thư, lưu trữ",
+        "Records and archives practice",
+        C.JOB_POSITION,
+        4,
+        False,
+        5,
+        80,
+        36,
+        "NĐ 30/2020/NĐ-CP",
+    ),
+    (
+        "VTVL-02",
+        "Kỹ năng tiếp công dân và giải quyết khiếu nại",
+        "Receiving citizens and handling complaints",
+        C.JOB_POSITION,
+        3,
+        False,
+        5,
+        80,
+        None,
+        "Luật Tiếp công dân",
+    ),
+    (
+        "VTVL-03",
+        "Nghiệp vụ một cửa, một cửa liên thông",
+        "One-stop-shop service",
+        C.JOB_POSITION,
+        3,
+        False,
+        None,
+        80,
+        None,
+        "NĐ 61/2018/NĐ-CP",
+    ),
+    (
+        "KHCN-01",
+        "Kỹ năng số cho cán bộ, công chức",
+        "Digital skills for civil servants",
+        C.DIGITAL,
+        3,
+        True,
+        5,
+        80,
+        24,
+        "NĐ 171/2025/NĐ-CP",
+    ),
+    (
+        "KHCN-02",
+        "An toàn thông tin trong cơ quan nhà nước",
+        "Information security in state agencies",
+        C.DIGITAL,
+        2,
+        False,
+        5,
+        100,
+        12,
+        "Luật An toàn thông tin mạng",
+    ),
+    (
+        "KHCN-03",
+        "Chuyển đổi số và dịch vụ công trực tuyến",
+        "Digital transformation and online public services",
+        C.DIGITAL,
+        4,
+        False,
+        None,
+        80,
+        None,
+        "QĐ 06/QĐ-TTg",
+    ),
+    (
+        "VHCV-01",
+        "Văn hóa công vụ và đạo đức công vụ",
+        "Public-service culture and ethics",
+        C.SERVICE_CULTURE,
+        3,
+        True,
+        5,
+        80,
+        None,
+        "QĐ 1847/QĐ-TTg; CT 26/CT-TTg",
+    ),
+    (
+        "VHCV-02",
+        "Kỹ năng giao tiếp, ứng xử với Nhân dân",
+        "Communicating with citizens",
+        C.SERVICE_CULTURE,
+        2,
+        False,
+        None,
+        80,
+        None,
+        "QĐ 1847/QĐ-TTg",
+    ),
 ]
-VENUES = ["Hội trường UBND tỉnh", "Trường Chính trị Hoàng Đình Giong", "Phòng họp trực tuyến", "Hội trường Sở Nội vụ",
-          "Trung tâm Hội nghị tỉnh", "Hội trường UBND xã"]
-TRAINERS = ["TS. Nông Văn Hùng", "ThS. Hoàng Thị Lan", "TS. Đàm Quốc Việt", "ThS. Bế Minh Tâm", "PGS.TS. Lê Văn Lợi",
-            "ThS. Triệu Thu Hà", "Báo cáo viên Sở Nội vụ"]
+VENUES = [
+    "Hội trường UBND tỉnh",
+    "Trường Chính trị Hoàng Đình Giong",
+    "Phòng họp trực tuyến",
+    "Hội trường Sở Nội vụ",
+    "Trung tâm Hội nghị tỉnh",
+    "Hội trường UBND xã",
+]
+TRAINERS = [
+    "TS. Nông Văn Hùng",
+    "ThS. Hoàng Thị Lan",
+    "TS. Đàm Quốc Việt",
+    "ThS. Bế Minh Tâm",
+    "PGS.TS. Lê Văn Lợi",
+    "ThS. Triệu Thu Hà",
+    "Báo cáo viên Sở Nội vụ",
+]
 SLOTS = [(dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)), (dt.time(8, 0), dt.time(11, 30))]
 
 
@@ -92,14 +259,27 @@ def seed(ctx) -> None:
     # ---------------------------------------------------------------- catalogue and rules
     courses = []
     for code, title, title_en, category, sessions, mandatory, pass_mark, pct, validity, basis in COURSES:
-        courses.append(Course(
-            code=code, title=title, title_en=title_en, search_title=f"{code} {title} {title_en}".lower(),
-            category=category, mode=CourseMode.ONLINE if code in ("KHCN-03", "LLCT-02") else CourseMode.IN_PERSON,
-            planned_minutes=sessions * 240, target_groups="Cán bộ, công chức, viên chức", owner_unit=province,
-            is_mandatory=mandatory, min_attendance_percent=pct, pass_mark=pass_mark,
-            certificate_validity_months=validity, issues_certificate=code not in ("LLCT-02", "VHCV-02"),
-            legal_basis=basis, created_at=now, updated_at=now,
-        ))
+        courses.append(
+            Course(
+                code=code,
+                title=title,
+                title_en=title_en,
+                search_title=f"{code} {title} {title_en}".lower(),
+                category=category,
+                mode=CourseMode.ONLINE if code in ("KHCN-03", "LLCT-02") else CourseMode.IN_PERSON,
+                planned_minutes=sessions * 240,
+                target_groups="Cán bộ, công chức, viên chức",
+                owner_unit=province,
+                is_mandatory=mandatory,
+                min_attendance_percent=pct,
+                pass_mark=pass_mark,
+                certificate_validity_months=validity,
+                issues_certificate=code not in ("LLCT-02", "VHCV-02"),
+                legal_basis=basis,
+                created_at=now,
+                updated_at=now,
+            )
+        )
     courses = audit.bulk_create(Course, courses)
     courses = list(Course.objects.filter(code__in=[c[0] for c in COURSES]).order_by("code"))
     sessions_of = {c[0]: c[4] for c in COURSES}
@@ -108,18 +288,43 @@ def seed(ctx) -> None:
     for c in courses:
         c.search_title = fold(f"{c.code} {c.title} {c.title_en}")
     audit.bulk_update(Course, courses, ["search_title"])
-    audit.bulk_create(TrainingRequirement, [
-        TrainingRequirement(name="Định mức chung của tỉnh (40 tiết)", minutes_per_year=40 * 45, effective_year=year - 1,
-                            legal_basis="Kế hoạch ĐTBD của UBND tỉnh", created_at=now, updated_at=now),
-        TrainingRequirement(name="Cán bộ cấp xã (48 tiết)", staff_category="can_bo", minutes_per_year=48 * 45, effective_year=year,
-                            legal_basis="Kế hoạch ĐTBD của UBND tỉnh", created_at=now, updated_at=now),
-        TrainingRequirement(name="Chuyên viên chính (60 tiết)", rank_code="01.002", minutes_per_year=60 * 45, effective_year=year,
-                            legal_basis="Kế hoạch ĐTBD của UBND tỉnh", created_at=now, updated_at=now),
-    ])
+    audit.bulk_create(
+        TrainingRequirement,
+        [
+            TrainingRequirement(
+                name="Định mức chung của tỉnh (40 tiết)",
+                minutes_per_year=40 * 45,
+                effective_year=year - 1,
+                legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
+                created_at=now,
+                updated_at=now,
+            ),
+            TrainingRequirement(
+                name="Cán bộ cấp xã (48 tiết)",
+                staff_category="can_bo",
+                minutes_per_year=48 * 45,
+                effective_year=year,
+                legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
+                created_at=now,
+                updated_at=now,
+            ),
+            TrainingRequirement(
+                name="Chuyên viên chính (60 tiết)",
+                rank_code="01.002",
+                minutes_per_year=60 * 45,
+                effective_year=year,
+                legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
+                created_at=now,
+                updated_at=now,
+            ),
+        ],
+    )
 
     # ---------------------------------------------------------------- people and organisers
     people = list(Staff.objects.filter(status=StaffStatus.ACTIVE).values_list("pk", "unit__path", "user_id"))
-    organisers = list(Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.COMMUNE]).order_by("path"))
+    organisers = list(
+        Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.COMMUNE]).order_by("path")
+    )
     by_prefix: dict[str, list[int]] = {}
     for unit in organisers:
         by_prefix[unit.path] = [pk for pk, path, _u in people if path.startswith(unit.path)]
@@ -164,19 +369,39 @@ def seed(ctx) -> None:
         size = rng.randint(25, 65) if province_scale else rng.randint(12, 30)
         seq += 1
         cls = TrainingClass(
-            pk=class_pk, course=course, code=f"{year}-{course.code}-{seq:04d}", unit=organiser,
+            pk=class_pk,
+            course=course,
+            code=f"{year}-{course.code}-{seq:04d}",
+            unit=organiser,
             venue="Phòng họp trực tuyến" if course.mode == CourseMode.ONLINE else rng.choice(VENUES),
-            trainers=", ".join(rng.sample(TRAINERS, 2)), capacity=size, registration_deadline=start - dt.timedelta(days=7),
-            start_date=start, end_date=end, status=status, version=1, created_at=now, updated_at=now,
+            trainers=", ".join(rng.sample(TRAINERS, 2)),
+            capacity=size,
+            registration_deadline=start - dt.timedelta(days=7),
+            start_date=start,
+            end_date=end,
+            status=status,
+            version=1,
+            created_at=now,
+            updated_at=now,
             completed_at=now if status == ClassStatus.COMPLETED else None,
         )
         class_pk += 1
         classes.append(cls)
         cls_sessions = []
         for n, (d, slot) in enumerate(slots, 1):
-            s = ClassSession(pk=session_pk, training_class=cls, date=d, start_time=slot[0], end_time=slot[1],
-                             planned_minutes=_minutes(slot), topic=f"Chuyên đề {n}", trainer=rng.choice(TRAINERS),
-                             sequence=0, attendance_version=0, updated_at=now)
+            s = ClassSession(
+                pk=session_pk,
+                training_class=cls,
+                date=d,
+                start_time=slot[0],
+                end_time=slot[1],
+                planned_minutes=_minutes(slot),
+                topic=f"Chuyên đề {n}",
+                trainer=rng.choice(TRAINERS),
+                sequence=0,
+                attendance_version=0,
+                updated_at=now,
+            )
             session_pk += 1
             cls_sessions.append(s)
         sessions.extend(cls_sessions)
@@ -194,26 +419,60 @@ def seed(ctx) -> None:
                 st, pos = EnrollmentStatus.CONFIRMED, None
             else:
                 st, pos = EnrollmentStatus.WAITLISTED, k - confirmed_n + 1
-            if st == EnrollmentStatus.CONFIRMED and status in (ClassStatus.PLANNED, ClassStatus.OPEN) and rng.random() < 0.04:
+            if (
+                st == EnrollmentStatus.CONFIRMED
+                and status in (ClassStatus.PLANNED, ClassStatus.OPEN)
+                and rng.random() < 0.04
+            ):
                 st = EnrollmentStatus.WITHDRAWN
-            e = Enrollment(pk=enrollment_pk, training_class=cls, staff_id=staff_pk, status=st, waitlist_position=pos,
-                           nominated_by=users.get("hr.tinh"), version=1, created_at=now, updated_at=now)
+            e = Enrollment(
+                pk=enrollment_pk,
+                training_class=cls,
+                staff_id=staff_pk,
+                status=st,
+                waitlist_position=pos,
+                nominated_by=users.get("hr.tinh"),
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
             enrollment_pk += 1
             cls_enrollments.append(e)
-            events.append(EnrollmentEvent(enrollment=e, actor=users.get("hr.tinh"), from_value="",
-                                          to_value=EnrollmentStatus.CONFIRMED if st == EnrollmentStatus.WITHDRAWN else st,
-                                          reason="Kế hoạch ĐTBD năm", at=now))
+            events.append(
+                EnrollmentEvent(
+                    enrollment=e,
+                    actor=users.get("hr.tinh"),
+                    from_value="",
+                    to_value=EnrollmentStatus.CONFIRMED if st == EnrollmentStatus.WITHDRAWN else st,
+                    reason="Kế hoạch ĐTBD năm",
+                    at=now,
+                )
+            )
             if st == EnrollmentStatus.WITHDRAWN:
-                events.append(EnrollmentEvent(enrollment=e, actor=users.get("hr.tinh"), from_value=EnrollmentStatus.CONFIRMED,
-                                              to_value=st, reason="Bận công tác", at=now))
+                events.append(
+                    EnrollmentEvent(
+                        enrollment=e,
+                        actor=users.get("hr.tinh"),
+                        from_value=EnrollmentStatus.CONFIRMED,
+                        to_value=st,
+                        reason="Bận công tác",
+                        at=now,
+                    )
+                )
         enrollments.extend(cls_enrollments)
         class_meta.append((cls, course, cls_sessions, cls_enrollments))
 
     audit.bulk_create(TrainingClass, classes, batch_size=1000)
     if trainer_user is not None:
         through = TrainingClass.trainer_users.through
-        audit.bulk_create(through, [through(trainingclass_id=c.pk, user_id=trainer_user.pk)
-                                    for c in classes[:40] if c.status in (ClassStatus.OPEN, ClassStatus.IN_PROGRESS)])
+        audit.bulk_create(
+            through,
+            [
+                through(trainingclass_id=c.pk, user_id=trainer_user.pk)
+                for c in classes[:40]
+                if c.status in (ClassStatus.OPEN, ClassStatus.IN_PROGRESS)
+            ],
+        )
     audit.bulk_create(ClassSession, sessions, batch_size=2000)
     audit.bulk_create(Enrollment, enrollments, batch_size=2000)
     audit.bulk_create(EnrollmentEvent, events, batch_size=5000)
@@ -250,8 +509,16 @@ def seed(ctx) -> None:
                 if st not in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED):
                     present_marks += 1
                 attended += minutes
-                buffer.append(Attendance(session_id=s.pk, enrollment_id=e.pk, status=st, minutes=minutes,
-                                         marked_by=trainer_user, marked_at=now))
+                buffer.append(
+                    Attendance(
+                        session_id=s.pk,
+                        enrollment_id=e.pk,
+                        status=st,
+                        minutes=minutes,
+                        marked_by=trainer_user,
+                        marked_at=now,
+                    )
+                )
             if len(buffer) >= 20_000:
                 marks_total += len(buffer)
                 audit.bulk_create(Attendance, buffer, batch_size=5000)
@@ -260,46 +527,97 @@ def seed(ctx) -> None:
                 continue
             if course.pass_mark is not None and present_marks:
                 e.score = Decimal(str(round(min(10.0, max(2.0, rng.gauss(7.4, 1.3))), 1)))
-            outcome, counted = enrollment_outcome(course=course, attended=attended, excused=excused, planned=planned_total,
-                                                  present_marks=present_marks, score=e.score)
+            outcome, counted = enrollment_outcome(
+                course=course,
+                attended=attended,
+                excused=excused,
+                planned=planned_total,
+                present_marks=present_marks,
+                score=e.score,
+            )
             e.outcome, e.attended_minutes, e.planned_minutes = outcome, counted, planned_total
             closed_updates.append(e)
-            outcome_events.append(EnrollmentEvent(enrollment=e, actor=users.get("hr.tinh"), field="outcome", from_value="",
-                                                  to_value=outcome, reason="Kết thúc lớp", at=now))
+            outcome_events.append(
+                EnrollmentEvent(
+                    enrollment=e,
+                    actor=users.get("hr.tinh"),
+                    field="outcome",
+                    from_value="",
+                    to_value=outcome,
+                    reason="Kết thúc lớp",
+                    at=now,
+                )
+            )
             if outcome == Outcome.COMPLETED and course.issues_certificate:
                 serial += 1
                 months = course.certificate_validity_months
                 issued = cls.end_date + dt.timedelta(days=3)
-                certificates.append(Certificate(
-                    enrollment=e, serial_year=year, serial_no=serial, number=Certificate.format_number(year, serial),
-                    issued_on=issued, issued_by=users.get("hr.tinh"),
-                    valid_until=dt.date(issued.year + (issued.month - 1 + months) // 12, (issued.month - 1 + months) % 12 + 1, min(issued.day, 28)) if months else None,
-                ))
+                certificates.append(
+                    Certificate(
+                        enrollment=e,
+                        serial_year=year,
+                        serial_no=serial,
+                        number=Certificate.format_number(year, serial),
+                        issued_on=issued,
+                        issued_by=users.get("hr.tinh"),
+                        valid_until=dt.date(
+                            issued.year + (issued.month - 1 + months) // 12,
+                            (issued.month - 1 + months) % 12 + 1,
+                            min(issued.day, 28),
+                        )
+                        if months
+                        else None,
+                    )
+                )
         for s in held:
             s.attendance_version = 1
     marks_total += len(buffer)
     audit.bulk_create(Attendance, buffer, batch_size=5000)
-    audit.bulk_update(ClassSession, [s for s in sessions if s.attendance_version], ["attendance_version"], batch_size=2000)
-    audit.bulk_update(Enrollment, closed_updates, ["score", "outcome", "attended_minutes", "planned_minutes"], batch_size=2000)
+    audit.bulk_update(
+        ClassSession, [s for s in sessions if s.attendance_version], ["attendance_version"], batch_size=2000
+    )
+    audit.bulk_update(
+        Enrollment, closed_updates, ["score", "outcome", "attended_minutes", "planned_minutes"], batch_size=2000
+    )
     audit.bulk_create(EnrollmentEvent, outcome_events, batch_size=5000)
     audit.bulk_create(Certificate, certificates, batch_size=5000)
     CertificateCounter.objects.update_or_create(year=year, defaults={"last": serial})
 
     # ---------------------------------------------------------------- external training
     externals = []
-    providers = ["Học viện Hành chính Quốc gia", "Trường Chính trị tỉnh", "Bộ Nội vụ (trực tuyến)", "Đại học Thái Nguyên"]
+    providers = [
+        "Học viện Hành chính Quốc gia",
+        "Trường Chính trị tỉnh",
+        "Bộ Nội vụ (trực tuyến)",
+        "Đại học Thái Nguyên",
+    ]
     for staff_pk in rng.sample(everyone, k=max(10, len(everyone) // 25)):
         day = dt.date(year, rng.randint(1, 11), rng.randint(1, 28))
         approved = day <= today and rng.random() < 0.8
-        externals.append(ExternalTraining(
-            staff_id=staff_pk, title=rng.choice(["Tập huấn nghiệp vụ chuyên ngành", "Hội thảo cải cách hành chính",
-                                                 "Khóa học kỹ năng số trực tuyến"]),
-            provider=rng.choice(providers), category=rng.choice(CourseCategory.values), start_date=day, end_date=day,
-            minutes=rng.choice([240, 480, 720]), evidence="training/evidence/demo/giay-chung-nhan.pdf",
-            status=ExternalStatus.APPROVED if approved else ExternalStatus.PENDING,
-            approved_by=users.get("hr.tinh") if approved else None, approved_at=now if approved else None,
-            recorded_by=users.get("hr.tinh"), created_at=now, updated_at=now,
-        ))
+        externals.append(
+            ExternalTraining(
+                staff_id=staff_pk,
+                title=rng.choice(
+                    [
+                        "Tập huấn nghiệp vụ chuyên ngành",
+                        "Hội thảo cải cách hành chính",
+                        "Khóa học kỹ năng số trực tuyến",
+                    ]
+                ),
+                provider=rng.choice(providers),
+                category=rng.choice(CourseCategory.values),
+                start_date=day,
+                end_date=day,
+                minutes=rng.choice([240, 480, 720]),
+                evidence="training/evidence/demo/giay-chung-nhan.pdf",
+                status=ExternalStatus.APPROVED if approved else ExternalStatus.PENDING,
+                approved_by=users.get("hr.tinh") if approved else None,
+                approved_at=now if approved else None,
+                recorded_by=users.get("hr.tinh"),
+                created_at=now,
+                updated_at=now,
+            )
+        )
     audit.bulk_create(ExternalTraining, externals, batch_size=2000)
     elapsed = time.monotonic() - started
     ctx.notes.append(

@@ -26,17 +26,36 @@ def class_roster_xlsx(*, training_class) -> bytes:
     writer = XlsxWriter()
     writer.sheet(
         _("Roster"),
-        [_("No."), _("Staff code"), _("Full name"), _("Unit"), _("Status"), _("Waitlist position"), _("Attended minutes"),
-         _("Score"), _("Outcome"), _("Certificate number")],
+        [
+            _("No."),
+            _("Staff code"),
+            _("Full name"),
+            _("Unit"),
+            _("Status"),
+            _("Waitlist position"),
+            _("Attended minutes"),
+            _("Score"),
+            _("Outcome"),
+            _("Certificate number"),
+        ],
         widths=[6, 14, 28, 36, 16, 10, 12, 8, 16, 16],
     )
     for index, e in enumerate(class_roster(training_class=training_class), 1):
         cert = getattr(e, "certificate", None)
-        writer.row([
-            index, e.staff.staff_code, e.staff.full_name, e.staff.unit.name, e.get_status_display(), e.waitlist_position,
-            e.attended_minutes or e.marked_minutes, float(e.score) if e.score is not None else None,
-            e.get_outcome_display() if e.outcome else "", cert.number if cert else "",
-        ])
+        writer.row(
+            [
+                index,
+                e.staff.staff_code,
+                e.staff.full_name,
+                e.staff.unit.name,
+                e.get_status_display(),
+                e.waitlist_position,
+                e.attended_minutes or e.marked_minutes,
+                float(e.score) if e.score is not None else None,
+                e.get_outcome_display() if e.outcome else "",
+                cert.number if cert else "",
+            ]
+        )
     return writer.save()
 
 
@@ -60,7 +79,9 @@ def attendance_matrix_xlsx(*, training_class) -> bytes:
             status, minutes = mark
             attended += minutes
             absences += status in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
-            row.append(f"{STATUS_SHORT[status]} {minutes}'" if status != AttendanceStatus.PRESENT else STATUS_SHORT[status])
+            row.append(
+                f"{STATUS_SHORT[status]} {minutes}'" if status != AttendanceStatus.PRESENT else STATUS_SHORT[status]
+            )
         share = round(100 * attended / planned_total, 1) if planned_total else 0
         writer.row([*row, attended, planned_total, share, absences])
     writer.sheet(_("Legend"), [_("Code"), _("Meaning")], widths=[8, 40])
@@ -77,8 +98,11 @@ def sign_in_sheet_xlsx(*, training_class, session=None) -> bytes:
     writer = XlsxWriter()
     for s in sessions or [None]:
         title = f"{s.date:%d-%m-%Y} {s.start_time:%Hh%M}" if s else _("Sign-in")
-        writer.sheet(title, [_("No."), _("Staff code"), _("Full name"), _("Unit"), _("Arrival time"), _("Signature"), _("Notes")],
-                     widths=[6, 14, 28, 34, 12, 22, 20])
+        writer.sheet(
+            title,
+            [_("No."), _("Staff code"), _("Full name"), _("Unit"), _("Arrival time"), _("Signature"), _("Notes")],
+            widths=[6, 14, 28, 34, 12, 22, 20],
+        )
         for index, e in enumerate(people, 1):
             writer.row([index, e.staff.staff_code, e.staff.full_name, e.staff.unit.name, "", "", ""])
     return writer.save()
@@ -89,13 +113,37 @@ def hours_xlsx(*, rows, year: int) -> bytes:
     writer = XlsxWriter()
     writer.sheet(
         _("Training hours %(year)s") % {"year": year},
-        [_("Staff code"), _("Full name"), _("Unit"), _("Course minutes"), _("External minutes"), _("Total minutes"),
-         _("Total periods"), _("Required minutes"), _("Rule"), _("Percent"), _("Status")],
+        [
+            _("Staff code"),
+            _("Full name"),
+            _("Unit"),
+            _("Course minutes"),
+            _("External minutes"),
+            _("Total minutes"),
+            _("Total periods"),
+            _("Required minutes"),
+            _("Rule"),
+            _("Percent"),
+            _("Status"),
+        ],
         widths=[14, 28, 34, 12, 12, 12, 10, 12, 28, 8, 18],
     )
     for r in rows:
-        writer.row([r.staff.staff_code, r.staff.full_name, r.staff.unit.name, r.course_minutes, r.external_minutes,
-                    r.total_minutes, r.periods, r.required_minutes, r.rule.name, r.percent, str(r.status_label)])
+        writer.row(
+            [
+                r.staff.staff_code,
+                r.staff.full_name,
+                r.staff.unit.name,
+                r.course_minutes,
+                r.external_minutes,
+                r.total_minutes,
+                r.periods,
+                r.required_minutes,
+                r.rule.name,
+                r.percent,
+                str(r.status_label),
+            ]
+        )
     return writer.save()
 
 
@@ -103,8 +151,18 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
     writer = XlsxWriter()
     writer.sheet(
         _("Training record"),
-        [_("Class"), _("Course"), _("Content group"), _("From"), _("To"), _("Status"), _("Attended minutes"), _("Score"),
-         _("Outcome"), _("Certificate number")],
+        [
+            _("Class"),
+            _("Course"),
+            _("Content group"),
+            _("From"),
+            _("To"),
+            _("Status"),
+            _("Attended minutes"),
+            _("Score"),
+            _("Outcome"),
+            _("Certificate number"),
+        ],
         widths=[14, 36, 24, 12, 12, 14, 12, 8, 16, 16],
     )
     for e in record["enrollments"]:
@@ -112,21 +170,40 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
         if not (cls.start_date.year <= year <= cls.end_date.year):
             continue
         cert = getattr(e, "certificate", None)
-        writer.row([cls.code, cls.course.title, cls.course.get_category_display(), cls.start_date, cls.end_date,
-                    e.get_status_display(), e.attended_minutes, float(e.score) if e.score is not None else None,
-                    e.get_outcome_display() if e.outcome else "", cert.number if cert else ""])
-    writer.sheet(_("External training"), [_("Title"), _("Provider"), _("From"), _("To"), _("Minutes"), _("Status")],
-                 widths=[36, 28, 12, 12, 10, 16])
+        writer.row(
+            [
+                cls.code,
+                cls.course.title,
+                cls.course.get_category_display(),
+                cls.start_date,
+                cls.end_date,
+                e.get_status_display(),
+                e.attended_minutes,
+                float(e.score) if e.score is not None else None,
+                e.get_outcome_display() if e.outcome else "",
+                cert.number if cert else "",
+            ]
+        )
+    writer.sheet(
+        _("External training"),
+        [_("Title"), _("Provider"), _("From"), _("To"), _("Minutes"), _("Status")],
+        widths=[36, 28, 12, 12, 10, 16],
+    )
     for x in record["external"]:
         if x.end_date.year == year:
             writer.row([x.title, x.provider, x.start_date, x.end_date, x.minutes, x.get_status_display()])
     hours = record["hours"]
     writer.sheet(_("Summary"), [_("Item"), _("Value")], widths=[30, 30])
     for label, value in [
-        (_("Staff member"), f"{staff.full_name} ({staff.staff_code})"), (_("Year"), year),
-        (_("Course minutes"), hours.course_minutes), (_("External minutes"), hours.external_minutes),
-        (_("Total minutes"), hours.total_minutes), (_("Total periods"), hours.periods),
-        (_("Required minutes"), hours.required_minutes), (_("Rule"), hours.rule.name), (_("Status"), str(hours.status_label)),
+        (_("Staff member"), f"{staff.full_name} ({staff.staff_code})"),
+        (_("Year"), year),
+        (_("Course minutes"), hours.course_minutes),
+        (_("External minutes"), hours.external_minutes),
+        (_("Total minutes"), hours.total_minutes),
+        (_("Total periods"), hours.periods),
+        (_("Required minutes"), hours.required_minutes),
+        (_("Rule"), hours.rule.name),
+        (_("Status"), str(hours.status_label)),
     ]:
         writer.row([label, value])
     return writer.save()
@@ -137,15 +214,45 @@ def plan_xlsx(*, classes, year: int) -> bytes:
     writer = XlsxWriter()
     writer.sheet(
         _("Training plan %(year)s") % {"year": year},
-        [_("Class code"), _("Course"), _("Content group"), _("Mode"), _("Mandatory"), _("Organising unit"), _("Venue"),
-         _("From"), _("To"), _("Sessions"), _("Planned hours"), _("Capacity"), _("Confirmed"), _("Waitlisted"), _("Status")],
+        [
+            _("Class code"),
+            _("Course"),
+            _("Content group"),
+            _("Mode"),
+            _("Mandatory"),
+            _("Organising unit"),
+            _("Venue"),
+            _("From"),
+            _("To"),
+            _("Sessions"),
+            _("Planned hours"),
+            _("Capacity"),
+            _("Confirmed"),
+            _("Waitlisted"),
+            _("Status"),
+        ],
         widths=[14, 36, 24, 12, 10, 32, 24, 12, 12, 10, 10, 10, 10, 10, 16],
     )
     for c in classes:
-        writer.row([c.code, c.course.title, c.course.get_category_display(), c.course.get_mode_display(),
-                    _("Yes") if c.course.is_mandatory else _("No"), c.unit.name, c.venue, c.start_date, c.end_date,
-                    c.session_count, round((c.session_minutes or 0) / 60, 1), c.capacity, c.confirmed_count,
-                    c.waitlist_count, c.get_status_display()])
+        writer.row(
+            [
+                c.code,
+                c.course.title,
+                c.course.get_category_display(),
+                c.course.get_mode_display(),
+                _("Yes") if c.course.is_mandatory else _("No"),
+                c.unit.name,
+                c.venue,
+                c.start_date,
+                c.end_date,
+                c.session_count,
+                round((c.session_minutes or 0) / 60, 1),
+                c.capacity,
+                c.confirmed_count,
+                c.waitlist_count,
+                c.get_status_display(),
+            ]
+        )
     return writer.save()
 
 

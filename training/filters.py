@@ -65,9 +65,15 @@ class CourseFilterSet(django_filters.FilterSet):
 
 class TrainingClassFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
-        widget=FastSelect(label_field="name"))
-    category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices, field_name="course__category")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Content group"), choices=CourseCategory.choices, field_name="course__category"
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassStatus.choices)
     course = django_filters.NumberFilter(label=_("Course"), field_name="course_id", widget=forms.HiddenInput)
     year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
@@ -82,7 +88,11 @@ class TrainingClassFilterSet(django_filters.FilterSet):
         folded = fold(value)
         if not folded:
             return queryset
-        return queryset.filter(Q(code__icontains=value.strip()) | Q(course__search_title__contains=folded) | Q(venue__icontains=value.strip()))
+        return queryset.filter(
+            Q(code__icontains=value.strip())
+            | Q(course__search_title__contains=folded)
+            | Q(venue__icontains=value.strip())
+        )
 
     @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
     def filter_unit(self, queryset, name, value):
@@ -95,8 +105,12 @@ class TrainingClassFilterSet(django_filters.FilterSet):
 
 class SessionFilterSet(django_filters.FilterSet):
     training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
-        widget=FastSelect(label_field="name"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
+    )
     start = PeriodDateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
     year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
@@ -113,14 +127,18 @@ class SessionFilterSet(django_filters.FilterSet):
 class EnrollmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit",
-        widget=FastSelect(label_field="name")
+        label=_("Unit of the person (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
     )
     training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
     staff = django_filters.NumberFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
-    mandatory = django_filters.BooleanFilter(label=_("Mandatory course"), field_name="training_class__course__is_mandatory")
+    mandatory = django_filters.BooleanFilter(
+        label=_("Mandatory course"), field_name="training_class__course__is_mandatory"
+    )
     year = django_filters.NumberFilter(label=_("Year"), field_name="training_class__end_date", lookup_expr="year")
     start = PeriodDateFilter(label=_("From"), field_name="training_class__end_date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="training_class__end_date", lookup_expr="lte")
@@ -134,7 +152,8 @@ class EnrollmentFilterSet(django_filters.FilterSet):
         if not folded:
             return queryset
         return queryset.filter(
-            Q(staff__search_name__contains=folded) | Q(staff__staff_code__iexact=value.strip())
+            Q(staff__search_name__contains=folded)
+            | Q(staff__staff_code__iexact=value.strip())
             | Q(training_class__code__icontains=value.strip())
         )
 
@@ -146,8 +165,10 @@ class EnrollmentFilterSet(django_filters.FilterSet):
 class CertificateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"), queryset=visible_units, method="filter_unit",
-        widget=FastSelect(label_field="name")
+        label=_("Unit of the person (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
     )
     year = django_filters.NumberFilter(label=_("Year"), field_name="serial_year")
     start = PeriodDateFilter(label=_("From"), field_name="issued_on", lookup_expr="gte")
@@ -162,7 +183,8 @@ class CertificateFilterSet(django_filters.FilterSet):
         if not folded:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value.strip()) | Q(enrollment__staff__search_name__contains=folded)
+            Q(number__icontains=value.strip())
+            | Q(enrollment__staff__search_name__contains=folded)
             | Q(enrollment__staff__staff_code__iexact=value.strip())
         )
 
@@ -175,8 +197,12 @@ class HoursFilterSet(django_filters.FilterSet):
     """Filters the people of the hours ledger; `year` and `status` are read by the selector."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit",
-        widget=FastSelect(label_field="name"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
+    )
     category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
     year = django_filters.NumberFilter(label=_("Year"), method="noop")
     status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")

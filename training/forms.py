@@ -21,9 +21,22 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "code", "title", "title_en", "category", "mode", "planned_minutes", "target_groups", "owner_unit",
-            "is_mandatory", "min_attendance_percent", "pass_mark", "excused_counts_as_attended", "issues_certificate",
-            "certificate_validity_months", "legal_basis", "active",
+            "code",
+            "title",
+            "title_en",
+            "category",
+            "mode",
+            "planned_minutes",
+            "target_groups",
+            "owner_unit",
+            "is_mandatory",
+            "min_attendance_percent",
+            "pass_mark",
+            "excused_counts_as_attended",
+            "issues_certificate",
+            "certificate_validity_months",
+            "legal_basis",
+            "active",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -37,14 +50,25 @@ class TrainingClassForm(forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none())
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     trainer_usernames = forms.CharField(
-        label=_("Trainers who take attendance (user names)"), required=False,
+        label=_("Trainers who take attendance (user names)"),
+        required=False,
         help_text=_("Separate with commas. They can mark attendance on their tablet or phone."),
     )
 
     class Meta:
         model = TrainingClass
-        fields = ["course", "code", "unit", "venue", "trainers", "capacity", "registration_deadline", "start_date",
-                  "end_date", "notes"]
+        fields = [
+            "course",
+            "code",
+            "unit",
+            "venue",
+            "trainers",
+            "capacity",
+            "registration_deadline",
+            "start_date",
+            "end_date",
+            "notes",
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "registration_deadline": DateInput()}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -84,10 +108,14 @@ class EnrollmentStatusForm(forms.Form):
 
 class NominateForm(forms.Form):
     staff_codes = forms.CharField(
-        label=_("Staff codes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Staff codes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One or more staff codes, separated by commas, spaces or new lines."),
     )
-    unit = forms.ModelChoiceField(label=_("Or everyone active in the unit"), required=False, queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Or everyone active in the unit"), required=False, queryset=Unit.objects.none()
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,8 +141,9 @@ class UploadForm(forms.Form):
 
 
 class ExternalTrainingForm(forms.ModelForm):
-    staff_code = forms.CharField(label=_("Staff code"), required=False,
-                                 help_text=_("Leave empty to record your own training."))
+    staff_code = forms.CharField(
+        label=_("Staff code"), required=False, help_text=_("Leave empty to record your own training.")
+    )
 
     class Meta:
         model = ExternalTraining
@@ -127,8 +156,16 @@ class RequirementForm(forms.ModelForm):
 
     class Meta:
         model = TrainingRequirement
-        fields = ["name", "staff_category", "job_position", "rank_code", "unit", "minutes_per_year", "effective_year",
-                  "legal_basis"]
+        fields = [
+            "name",
+            "staff_category",
+            "job_position",
+            "rank_code",
+            "unit",
+            "minutes_per_year",
+            "effective_year",
+            "legal_basis",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,12 @@ from training import services
 from training.models import ACTIVE_ENROLLMENT, Enrollment, TrainingClass
 
 COLUMNS = [
-    Column("staff_code", ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Mã nhân sự", "Staff code", "Code"), True, gettext_lazy("Staff code")),
+    Column(
+        "staff_code",
+        ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Mã nhân sự", "Staff code", "Code"),
+        True,
+        gettext_lazy("Staff code"),
+    ),
     Column("full_name", ("Họ và tên", "Họ tên", "Full name", "Name")),
 ]
 
@@ -54,12 +59,14 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
     allowed = None
     if actor is not None:
         allowed = set(
-            Staff.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=[p.pk for p in known.values()])
-            .values_list("pk", flat=True)
+            Staff.objects.filter(
+                unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=[p.pk for p in known.values()]
+            ).values_list("pk", flat=True)
         )
     enrolled = set(
-        Enrollment.objects.filter(training_class=training_class, status__in=ACTIVE_ENROLLMENT,
-                                  staff_id__in=[p.pk for p in known.values()]).values_list("staff_id", flat=True)
+        Enrollment.objects.filter(
+            training_class=training_class, status__in=ACTIVE_ENROLLMENT, staff_id__in=[p.pk for p in known.values()]
+        ).values_list("staff_id", flat=True)
     )
     plan = NominationPlan(sheet=sheet, training_class=training_class)
     seen: dict[str, int] = {}
@@ -93,7 +100,9 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
 def nominations_apply(*, plan: NominationPlan, actor=None) -> services.Nomination:
     try:
         return services.enrollment_nominate_many(
-            actor=actor, training_class=plan.training_class, staff_list=[r["staff"] for r in plan.rows],
+            actor=actor,
+            training_class=plan.training_class,
+            staff_list=[r["staff"] for r in plan.rows],
             reason=_("Imported from Excel"),
         )
     except ValidationError as exc:

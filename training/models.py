@@ -81,7 +81,12 @@ class Course(TimeStampedModel):
     is_mandatory = models.BooleanField(_("mandatory"), default=False)
     min_attendance_percent = models.PositiveSmallIntegerField(_("minimum attendance (%)"), default=100)
     pass_mark = models.DecimalField(
-        _("pass mark (out of 10)"), max_digits=4, decimal_places=2, null=True, blank=True, default=5,
+        _("pass mark (out of 10)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=5,
         help_text=_("Leave empty when the course has no assessment."),
     )
     excused_counts_as_attended = models.BooleanField(_("excused absence counts as attended"), default=False)
@@ -157,11 +162,16 @@ class TrainingClassQuerySet(models.QuerySet):
 class TrainingClass(TimeStampedModel):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="classes")
     code = models.CharField(_("class code"), max_length=40, unique=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="training_classes")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("organising unit"), on_delete=models.PROTECT, related_name="training_classes"
+    )
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     trainers = models.CharField(_("trainers"), max_length=500, blank=True)
     trainer_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("trainers who take attendance"), blank=True, related_name="training_classes_taught"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers who take attendance"),
+        blank=True,
+        related_name="training_classes_taught",
     )
     capacity = models.PositiveIntegerField(_("capacity"))
     registration_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
@@ -185,8 +195,11 @@ class TrainingClass(TimeStampedModel):
             models.Index(fields=["status", "end_date"], name="training_cls_status_end_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_class_end_after_start",
-                                   violation_error_message=_("The class ends before it starts.")),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="training_class_end_after_start",
+                violation_error_message=_("The class ends before it starts."),
+            ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="training_class_capacity_positive"),
         ]
 
@@ -200,7 +213,9 @@ class ClassSessionQuerySet(models.QuerySet):
 
 
 class ClassSession(models.Model):
-    training_class = models.ForeignKey(TrainingClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="sessions")
+    training_class = models.ForeignKey(
+        TrainingClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="sessions"
+    )
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
@@ -220,8 +235,11 @@ class ClassSession(models.Model):
         verbose_name_plural = _("sessions")
         indexes = [models.Index(fields=["training_class", "date"], name="training_sess_class_date_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="training_session_end_after_start",
-                                   violation_error_message=_("The session ends before it starts.")),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="training_session_end_after_start",
+                violation_error_message=_("The session ends before it starts."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,15 +287,28 @@ class EnrollmentQuerySet(models.QuerySet):
 
 
 class Enrollment(TimeStampedModel):
-    training_class = models.ForeignKey(TrainingClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="enrollments")
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="training_enrollments")
-    status = models.CharField(_("status"), max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.NOMINATED)
+    training_class = models.ForeignKey(
+        TrainingClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="training_enrollments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.NOMINATED
+    )
     waitlist_position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     score = models.DecimalField(_("score (out of 10)"), max_digits=4, decimal_places=2, null=True, blank=True)
     attended_minutes = models.PositiveIntegerField(_("attended minutes"), default=0)
     planned_minutes = models.PositiveIntegerField(_("planned minutes"), default=0)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nominated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = EnrollmentQuerySet.as_manager()
@@ -293,7 +324,8 @@ class Enrollment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["training_class", "staff"], name="training_enrollment_unique_class_staff"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=10)), name="training_enrollment_score_0_10"
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=10)),
+                name="training_enrollment_score_0_10",
             ),
         ]
 
@@ -304,9 +336,18 @@ class Enrollment(TimeStampedModel):
 class EnrollmentEvent(models.Model):
     """Every status or outcome change of an enrollment: who, when, from → to, why."""
 
-    enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="events")
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     field = models.CharField(_("field"), max_length=20, default="status")
     from_value = models.CharField(_("from"), max_length=20, blank=True)
     to_value = models.CharField(_("to"), max_length=20)
@@ -339,10 +380,19 @@ class AttendanceQuerySet(models.QuerySet):
 
 class Attendance(models.Model):
     session = models.ForeignKey(ClassSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="marks")
-    enrollment = models.ForeignKey(Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="marks")
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.CASCADE, related_name="marks"
+    )
     status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
     minutes = models.PositiveIntegerField(_("minutes attended"))
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("marked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     marked_at = models.DateTimeField(_("marked at"))
 
     objects = AttendanceQuerySet.as_manager()
@@ -351,7 +401,11 @@ class Attendance(models.Model):
         ordering = ["session_id", "enrollment_id"]
         verbose_name = _("attendance mark")
         verbose_name_plural = _("attendance marks")
-        constraints = [models.UniqueConstraint(fields=["session", "enrollment"], name="training_attendance_unique_session_enrollment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "enrollment"], name="training_attendance_unique_session_enrollment"
+            )
+        ]
         indexes = [models.Index(fields=["enrollment", "session"], name="training_att_enr_session_idx")]
 
     def __str__(self) -> str:
@@ -361,9 +415,18 @@ class Attendance(models.Model):
 class AttendanceChange(models.Model):
     """A change to an existing mark (required with a reason once the class is completed)."""
 
-    attendance = models.ForeignKey(Attendance, verbose_name=_("attendance mark"), on_delete=models.CASCADE, related_name="changes")
+    attendance = models.ForeignKey(
+        Attendance, verbose_name=_("attendance mark"), on_delete=models.CASCADE, related_name="changes"
+    )
     at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     from_status = models.CharField(_("from"), max_length=20)
     to_status = models.CharField(_("to"), max_length=20)
     from_minutes = models.PositiveIntegerField(_("minutes before"))
@@ -386,8 +449,12 @@ class AttendanceSubmission(models.Model):
 
     client_uuid = models.UUIDField(_("client UUID"), unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
-    session = models.ForeignKey(ClassSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="submissions")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    session = models.ForeignKey(
+        ClassSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     response = models.JSONField(_("response"), default=dict)
 
@@ -406,13 +473,22 @@ class CertificateQuerySet(models.QuerySet):
 
 
 class Certificate(models.Model):
-    enrollment = models.OneToOneField(Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="certificate")
+    enrollment = models.OneToOneField(
+        Enrollment, verbose_name=_("enrollment"), on_delete=models.PROTECT, related_name="certificate"
+    )
     serial_year = models.PositiveSmallIntegerField(_("year"))
     serial_no = models.PositiveIntegerField(_("serial"))
     number = models.CharField(_("certificate number"), max_length=16, unique=True)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -420,7 +496,9 @@ class Certificate(models.Model):
         ordering = ["-serial_year", "-serial_no"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        constraints = [models.UniqueConstraint(fields=["serial_year", "serial_no"], name="training_certificate_unique_serial")]
+        constraints = [
+            models.UniqueConstraint(fields=["serial_year", "serial_no"], name="training_certificate_unique_serial")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -460,7 +538,9 @@ class TrainingRequirement(TimeStampedModel):
     staff_category = models.CharField(_("staff category"), max_length=20, choices=StaffCategory.choices, blank=True)
     job_position = models.CharField(_("job position"), max_length=255, blank=True)
     rank_code = models.CharField(_("rank code"), max_length=20, blank=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit (with sub-units)"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit (with sub-units)"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     minutes_per_year = models.PositiveIntegerField(_("minutes per year"))
     effective_year = models.PositiveSmallIntegerField(_("effective from year"))
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
@@ -496,7 +576,9 @@ class ExternalTrainingQuerySet(models.QuerySet):
 
 
 class ExternalTraining(TimeStampedModel):
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="external_trainings")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="external_trainings"
+    )
     title = models.CharField(_("title"), max_length=255)
     provider = models.CharField(_("provider"), max_length=255)
     category = models.CharField(_("content group"), max_length=30, choices=CourseCategory.choices, blank=True)
@@ -504,9 +586,25 @@ class ExternalTraining(TimeStampedModel):
     end_date = models.DateField(_("end date"))
     minutes = models.PositiveIntegerField(_("minutes"))
     evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = ExternalTrainingQuerySet.as_manager()
@@ -516,8 +614,11 @@ class ExternalTraining(TimeStampedModel):
         verbose_name = _("external training")
         verbose_name_plural = _("external training")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="training_external_end_after_start",
-                                   violation_error_message=_("The training ends before it starts.")),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="training_external_end_after_start",
+                violation_error_message=_("The training ends before it starts."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -527,7 +628,9 @@ class ExternalTraining(TimeStampedModel):
 class CalendarToken(models.Model):
     """A secret in calendar feed URLs (calendar apps cannot log in); the feed still applies the user's scope."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_calendar_token")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_calendar_token"
+    )
     token = models.CharField(_("token"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

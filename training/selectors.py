@@ -69,7 +69,12 @@ def minutes_to_periods(minutes: int) -> float:
 def course_list(*, user, filters=None, request=None) -> QuerySet[Course]:
     from training.filters import CourseFilterSet
 
-    qs = Course.objects.visible_to(user).select_related("owner_unit").annotate(class_count=Count("classes")).order_by("code")
+    qs = (
+        Course.objects.visible_to(user)
+        .select_related("owner_unit")
+        .annotate(class_count=Count("classes"))
+        .order_by("code")
+    )
     if filters is not None:
         qs = CourseFilterSet(filters, queryset=qs, request=request).qs
     return qs
@@ -82,8 +87,13 @@ def course_get(*, user, pk: int) -> Course:
 def _enrollment_count(status) -> Coalesce:
     """Enrollments of the row's class in `status`: a correlated count over the (class, status) index, so a
     page of 50 classes counts 50 classes, not every class before the sort (JOIN + GROUP BY did)."""
-    counted = (Enrollment.objects.filter(training_class=OuterRef("pk"), status=status).order_by()
-               .values("training_class").annotate(n=Count("pk")).values("n"))
+    counted = (
+        Enrollment.objects.filter(training_class=OuterRef("pk"), status=status)
+        .order_by()
+        .values("training_class")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -93,8 +103,10 @@ def class_list(*, user, filters=None, request=None) -> QuerySet[TrainingClass]:
     qs = (
         TrainingClass.objects.visible_to(user)
         .select_related("course", "unit")
-        .annotate(confirmed_count=_enrollment_count(EnrollmentStatus.CONFIRMED),
-                  waitlist_count=_enrollment_count(EnrollmentStatus.WAITLISTED))
+        .annotate(
+            confirmed_count=_enrollment_count(EnrollmentStatus.CONFIRMED),
+            waitlist_count=_enrollment_count(EnrollmentStatus.WAITLISTED),
+        )
         .order_by("-start_date", "code")
     )
     if filters is not None:
@@ -104,14 +116,13 @@ def class_list(*, user, filters=None, request=None) -> QuerySet[TrainingClass]:
 
 def class_get(*, user, pk: int, perm=TRAINING_READ) -> TrainingClass:
     return get_object_or_404(
-        TrainingClass.objects.visible_to(user, perm).select_related("course", "unit").prefetch_related("trainer_users"), pk=pk
+        TrainingClass.objects.visible_to(user, perm).select_related("course", "unit").prefetch_related("trainer_users"),
+        pk=pk,
     )
 
 
 def class_sessions(*, training_class: TrainingClass) -> list[ClassSession]:
-    return list(
-        training_class.sessions.annotate(marked=Count("marks")).order_by("date", "start_time")
-    )
+    return list(training_class.sessions.annotate(marked=Count("marks")).order_by("date", "start_time"))
 
 
 def class_roster(*, training_class: TrainingClass) -> QuerySet[Enrollment]:
@@ -120,9 +131,16 @@ def class_roster(*, training_class: TrainingClass) -> QuerySet[Enrollment]:
         training_class.enrollments.select_related("staff__unit", "certificate")
         .annotate(marked_minutes=Coalesce(Sum("marks__minutes"), 0))
         .order_by(
-            Case(When(status=EnrollmentStatus.CONFIRMED, then=0), When(status=EnrollmentStatus.NOMINATED, then=1),
-                 When(status=EnrollmentStatus.WAITLISTED, then=2), default=3, output_field=IntegerField()),
-            "waitlist_position", "staff__search_name", "staff__staff_code",
+            Case(
+                When(status=EnrollmentStatus.CONFIRMED, then=0),
+                When(status=EnrollmentStatus.NOMINATED, then=1),
+                When(status=EnrollmentStatus.WAITLISTED, then=2),
+                default=3,
+                output_field=IntegerField(),
+            ),
+            "waitlist_position",
+            "staff__search_name",
+            "staff__staff_code",
         )
     )
 
@@ -197,8 +215,11 @@ def certificate_get(*, user, pk: int) -> Certificate:
 def certificate_public(*, year: int, serial: int) -> Certificate:
     """The public verification page: only what a certificate states, found by its number."""
     return get_object_or_404(
-        Certificate.objects.select_related("enrollment__staff", "enrollment__training_class__course", "enrollment__training_class__unit"),
-        serial_year=year, serial_no=serial,
+        Certificate.objects.select_related(
+            "enrollment__staff", "enrollment__training_class__course", "enrollment__training_class__unit"
+        ),
+        serial_year=year,
+        serial_no=serial,
     )
 
 
@@ -214,8 +235,10 @@ def requirement_list(*, user) -> QuerySet[TrainingRequirement]:
 def my_classes_bundle(*, user) -> list[TrainingClass]:
     """Classes open or in progress in which the user may take attendance, with roster, sessions and marks, for a
     trainer's tablet to work offline. Five queries whatever the number of classes."""
-    confirmed = Enrollment.objects.filter(status=EnrollmentStatus.CONFIRMED).select_related("staff__unit").order_by(
-        "staff__search_name", "staff__staff_code"
+    confirmed = (
+        Enrollment.objects.filter(status=EnrollmentStatus.CONFIRMED)
+        .select_related("staff__unit")
+        .order_by("staff__search_name", "staff__staff_code")
     )
     sessions = ClassSession.objects.order_by("date", "start_time").prefetch_related(
         Prefetch("marks", queryset=Attendance.objects.order_by("enrollment_id"), to_attr="all_marks")
@@ -224,7 +247,9 @@ def my_classes_bundle(*, user) -> list[TrainingClass]:
         TrainingClass.objects.attendable_by(user)
         .filter(status__in=[ClassStatus.OPEN, ClassStatus.IN_PROGRESS])
         .select_related("course", "unit")
-        .prefetch_related(Prefetch("enrollments", queryset=confirmed, to_attr="roster"), Prefetch("sessions", queryset=sessions))
+        .prefetch_related(
+            Prefetch("enrollments", queryset=confirmed, to_attr="roster"), Prefetch("sessions", queryset=sessions)
+        )
         .order_by("start_date", "code")
     )
 
@@ -273,7 +298,9 @@ def rules_for_year(year: int) -> list[TrainingRequirement]:
     return list(TrainingRequirement.objects.filter(active=True, effective_year__lte=year).select_related("unit"))
 
 
-def requirement_for(*, category: str, job_position: str, rank_code: str, unit_path: str, rules: list[TrainingRequirement]) -> RuleMatch:
+def requirement_for(
+    *, category: str, job_position: str, rank_code: str, unit_path: str, rules: list[TrainingRequirement]
+) -> RuleMatch:
     """The most specific matching rule: more criteria beat fewer, a deeper unit beats a shallower one, a later
     effective year beats an earlier one. No rule: the default (40 tiết × 45 minutes, from settings)."""
     best, best_key = None, None
@@ -349,8 +376,9 @@ class HoursRow:
         return HoursStatus.BADGE[self.status]
 
 
-def hours_ledger(*, user, year: int, filters=None, request=None, status: str | None = None,
-                 today: dt.date | None = None) -> list[HoursRow]:
+def hours_ledger(
+    *, user, year: int, filters=None, request=None, status: str | None = None, today: dt.date | None = None
+) -> list[HoursRow]:
     """Per person in the user's training scope (or themselves), for one year: completed course minutes + approved
     external minutes against the matching rule. Four queries whatever the number of people."""
     from training.filters import HoursFilterSet
@@ -371,12 +399,23 @@ def _ledger_rows(qs, *, year: int, today: dt.date, status: str | None = None) ->
     rules = rules_for_year(year)
     rows = []
     for person in people:
-        rule = requirement_for(category=person.category, job_position=person.job_position, rank_code=person.rank_code,
-                               unit_path=person.unit.path, rules=rules)
+        rule = requirement_for(
+            category=person.category,
+            job_position=person.job_position,
+            rank_code=person.rank_code,
+            unit_path=person.unit.path,
+            rules=rules,
+        )
         done = courses.get(person.pk, 0) + external.get(person.pk, 0)
-        row = HoursRow(staff=person, year=year, course_minutes=courses.get(person.pk, 0),
-                       external_minutes=external.get(person.pk, 0), required_minutes=rule.minutes, rule=rule,
-                       status=hours_status(done=done, required=rule.minutes, year=year, today=today))
+        row = HoursRow(
+            staff=person,
+            year=year,
+            course_minutes=courses.get(person.pk, 0),
+            external_minutes=external.get(person.pk, 0),
+            required_minutes=rule.minutes,
+            rule=rule,
+            status=hours_status(done=done, required=rule.minutes, year=year, today=today),
+        )
         if status and row.status != status:
             continue
         rows.append(row)
@@ -420,7 +459,9 @@ def my_record(*, staff: Staff, year: int) -> dict:
     enrollments = list(
         Enrollment.objects.filter(staff=staff)
         .select_related("training_class__course", "training_class__unit", "certificate")
-        .annotate(first_session=Min("training_class__sessions__date"), last_session=Max("training_class__sessions__date"))
+        .annotate(
+            first_session=Min("training_class__sessions__date"), last_session=Max("training_class__sessions__date")
+        )
         .order_by("-training_class__start_date")
     )
     upcoming = list(
@@ -428,7 +469,10 @@ def my_record(*, staff: Staff, year: int) -> dict:
             training_class__enrollments__staff=staff,
             training_class__enrollments__status=EnrollmentStatus.CONFIRMED,
             date__gte=timezone.localdate(),
-        ).exclude(training_class__status=ClassStatus.CANCELLED).select_related("training_class__course").order_by("date", "start_time")[:20]
+        )
+        .exclude(training_class__status=ClassStatus.CANCELLED)
+        .select_related("training_class__course")
+        .order_by("date", "start_time")[:20]
     )
     return {
         "enrollments": enrollments,
@@ -441,21 +485,33 @@ def my_record(*, staff: Staff, year: int) -> dict:
 
 # ------------------------------------------------------------------------------------ plan and matrix
 def year_plan(*, user, year: int, filters=None, request=None) -> QuerySet[TrainingClass]:
-    return class_list(user=user, filters=filters, request=request).filter(
-        start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1)
-    ).annotate(
-        session_count=Subquery(ClassSession.objects.filter(training_class=OuterRef("pk")).values("training_class")
-                               .annotate(n=Count("pk")).values("n")[:1]),
-        session_minutes=Subquery(ClassSession.objects.filter(training_class=OuterRef("pk")).values("training_class")
-                                 .annotate(m=Sum("planned_minutes")).values("m")[:1]),
-    ).order_by("start_date", "code")
+    return (
+        class_list(user=user, filters=filters, request=request)
+        .filter(start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1))
+        .annotate(
+            session_count=Subquery(
+                ClassSession.objects.filter(training_class=OuterRef("pk"))
+                .values("training_class")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            session_minutes=Subquery(
+                ClassSession.objects.filter(training_class=OuterRef("pk"))
+                .values("training_class")
+                .annotate(m=Sum("planned_minutes"))
+                .values("m")[:1]
+            ),
+        )
+        .order_by("start_date", "code")
+    )
 
 
 def attendance_matrix(*, training_class: TrainingClass) -> tuple[list[ClassSession], list[Enrollment], dict]:
     """Sessions, confirmed people and {(enrollment_id, session_id): (status, minutes)}: three queries."""
     sessions = list(training_class.sessions.order_by("date", "start_time"))
     people = list(
-        training_class.enrollments.filter(status=EnrollmentStatus.CONFIRMED).select_related("staff__unit")
+        training_class.enrollments.filter(status=EnrollmentStatus.CONFIRMED)
+        .select_related("staff__unit")
         .order_by("staff__search_name", "staff__staff_code")
     )
     marks = {
@@ -488,8 +544,13 @@ def attributed_unit(staff_ref, *, start: dt.date, end: dt.date) -> Subquery:
     history = (
         StaffUnitHistory.objects.filter(staff_id=staff_ref, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .annotate(covers=Case(When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)), default=Value(1),
-                              output_field=IntegerField()))
+        .annotate(
+            covers=Case(
+                When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("covers", "-start_date", "-pk")
         .values("unit_id")[:1]
     )
@@ -512,9 +573,16 @@ def _required_minutes_sql(rules: list[TrainingRequirement], job_positions: list[
     the first that matches wins, else the default. Job positions compare after strip() and casefold() as in
     `requirement_for`: SQL lower() is neither (and ASCII-only on SQLite), so the matching raw values are
     picked in Python from `job_positions`, the distinct values in use."""
-    ranked = sorted(rules, reverse=True, key=lambda r: (
-        sum(bool(x) for x in (r.staff_category, r.job_position, r.rank_code, r.unit_id)),
-        r.unit.depth if r.unit_id else -1, r.effective_year, r.pk))
+    ranked = sorted(
+        rules,
+        reverse=True,
+        key=lambda r: (
+            sum(bool(x) for x in (r.staff_category, r.job_position, r.rank_code, r.unit_id)),
+            r.unit.depth if r.unit_id else -1,
+            r.effective_year,
+            r.pk,
+        ),
+    )
     whens, default = [], default_requirement_minutes()
     for rule in ranked:
         q = Q()
@@ -551,8 +619,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     rules = rules_for_year(year)
     job_positions = []
     if any(r.job_position for r in rules):
-        job_positions = list(Staff.objects.filter(status=StaffStatus.ACTIVE).order_by()
-                             .values_list("job_position", flat=True).distinct())
+        job_positions = list(
+            Staff.objects.filter(status=StaffStatus.ACTIVE).order_by().values_list("job_position", flat=True).distinct()
+        )
 
     def attributed(qs: QuerySet, staff_ref) -> QuerySet:
         # People attributed to no unit fall in the NULL group, skipped below (filtering them out in SQL would
@@ -561,23 +630,43 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
 
     # Headcount and people meeting the yearly hours: completed courses ending in the year + approved external
     # training, against the person's requirement.
-    done = (
-        Coalesce(_sum_per(Enrollment.objects.filter(staff_id=OuterRef("pk"), outcome=Outcome.COMPLETED,
-                                                    training_class__end_date__year=year),
-                          "staff_id", "attended_minutes"), 0)
-        + Coalesce(_sum_per(ExternalTraining.objects.filter(staff_id=OuterRef("pk"), status=ExternalStatus.APPROVED,
-                                                            end_date__year=year),
-                            "staff_id", "minutes"), 0)
+    done = Coalesce(
+        _sum_per(
+            Enrollment.objects.filter(
+                staff_id=OuterRef("pk"), outcome=Outcome.COMPLETED, training_class__end_date__year=year
+            ),
+            "staff_id",
+            "attended_minutes",
+        ),
+        0,
+    ) + Coalesce(
+        _sum_per(
+            ExternalTraining.objects.filter(
+                staff_id=OuterRef("pk"), status=ExternalStatus.APPROVED, end_date__year=year
+            ),
+            "staff_id",
+            "minutes",
+        ),
+        0,
     )
     hours = (
         attributed(Staff.objects.filter(status=StaffStatus.ACTIVE), OuterRef("pk"))
         .annotate(done=done, required=_required_minutes_sql(rules, job_positions))
-        .order_by().values("attr_unit")
+        .order_by()
+        .values("attr_unit")
         .annotate(headcount=Count("pk"), hours_met=Count("pk", filter=Q(done__gte=F("required"))))
         .values_list("attr_unit", "headcount", "hours_met")
     )
-    keys = ("headcount", "hours_met", "mandatory_enrolled", "mandatory_completed", "planned_minutes",
-            "attended_minutes", "assessed", "certified")
+    keys = (
+        "headcount",
+        "hours_met",
+        "mandatory_enrolled",
+        "mandatory_completed",
+        "planned_minutes",
+        "attended_minutes",
+        "assessed",
+        "certified",
+    )
     totals: dict[int, dict[str, int]] = {}
     for unit_id, headcount, met in hours:
         if unit_id is not None:
@@ -589,13 +678,20 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     active = Q(staff__status=StaffStatus.ACTIVE)
     confirmed = Q(status=EnrollmentStatus.CONFIRMED)
     mandatory = Q(training_class__course__is_mandatory=True)
-    assessed = (Q(training_class__status=ClassStatus.COMPLETED) & Q(training_class__course__issues_certificate=True)
-                & ~Q(outcome=""))
+    assessed = (
+        Q(training_class__status=ClassStatus.COMPLETED)
+        & Q(training_class__course__issues_certificate=True)
+        & ~Q(outcome="")
+    )
     enrollments = (
-        attributed(Enrollment.objects.filter(active, training_class__end_date__gte=start,
-                                             training_class__end_date__lte=end)
-                   .exclude(training_class__status=ClassStatus.CANCELLED), OuterRef("staff_id"))
-        .order_by().values("attr_unit")
+        attributed(
+            Enrollment.objects.filter(
+                active, training_class__end_date__gte=start, training_class__end_date__lte=end
+            ).exclude(training_class__status=ClassStatus.CANCELLED),
+            OuterRef("staff_id"),
+        )
+        .order_by()
+        .values("attr_unit")
         .annotate(
             mandatory_enrolled=Count("pk", filter=confirmed & mandatory),
             mandatory_completed=Count("pk", filter=confirmed & mandatory & Q(outcome=Outcome.COMPLETED)),
@@ -608,24 +704,36 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         if unit_id is None:
             continue
         totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
-            mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified)
+            mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified
+        )
 
     # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
     # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
     # enrollment's own class).
     held_until = min(end, timezone.localdate())
     held = Q(date__gte=start, date__lte=held_until)
-    planned = _sum_per(ClassSession.objects.filter(held, training_class_id=OuterRef("training_class_id")),
-                       "training_class_id", "planned_minutes")
-    attended = _sum_per(Attendance.objects.filter(enrollment_id=OuterRef("pk"), session__date__gte=start,
-                                                  session__date__lte=held_until),
-                        "enrollment_id", "minutes")
+    planned = _sum_per(
+        ClassSession.objects.filter(held, training_class_id=OuterRef("training_class_id")),
+        "training_class_id",
+        "planned_minutes",
+    )
+    attended = _sum_per(
+        Attendance.objects.filter(
+            enrollment_id=OuterRef("pk"), session__date__gte=start, session__date__lte=held_until
+        ),
+        "enrollment_id",
+        "minutes",
+    )
     rates = (
-        attributed(Enrollment.objects.filter(active, confirmed, training_class_id__in=ClassSession.objects.filter(held)
-                                             .values("training_class_id"))
-                   .exclude(training_class__status=ClassStatus.CANCELLED), OuterRef("staff_id"))
+        attributed(
+            Enrollment.objects.filter(
+                active, confirmed, training_class_id__in=ClassSession.objects.filter(held).values("training_class_id")
+            ).exclude(training_class__status=ClassStatus.CANCELLED),
+            OuterRef("staff_id"),
+        )
         .annotate(planned=planned, attended=attended)
-        .order_by().values("attr_unit")
+        .order_by()
+        .values("attr_unit")
         .annotate(planned_minutes=Sum("planned"), attended_minutes=Sum("attended"))
         .values_list("attr_unit", "planned_minutes", "attended_minutes")
     )
@@ -633,7 +741,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         if unit_id is None:
             continue
         totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
-            planned_minutes=planned_minutes or 0, attended_minutes=attended_minutes or 0)
+            planned_minutes=planned_minutes or 0, attended_minutes=attended_minutes or 0
+        )
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 
@@ -641,8 +750,10 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
 def calendar_sessions_for_user(*, user, since: dt.date | None = None) -> QuerySet[ClassSession]:
     """Sessions of classes the user is enrolled in (nominated, confirmed or waitlisted) or teaches."""
     since = since or timezone.localdate() - dt.timedelta(days=180)
-    mine = Enrollment.objects.filter(staff__user=user, status__in=[EnrollmentStatus.NOMINATED, EnrollmentStatus.CONFIRMED,
-                                                                    EnrollmentStatus.WAITLISTED]).values("training_class_id")
+    mine = Enrollment.objects.filter(
+        staff__user=user,
+        status__in=[EnrollmentStatus.NOMINATED, EnrollmentStatus.CONFIRMED, EnrollmentStatus.WAITLISTED],
+    ).values("training_class_id")
     taught = TrainingClass.trainer_users.through.objects.filter(user_id=user.pk).values("trainingclass_id")
     return (
         ClassSession.objects.filter(Q(training_class_id__in=mine) | Q(training_class_id__in=taught), date__gte=since)
@@ -651,7 +762,9 @@ def calendar_sessions_for_user(*, user, since: dt.date | None = None) -> QuerySe
     )
 
 
-def calendar_sessions_for_unit(*, user, unit_id: int, since: dt.date | None = None) -> tuple[Unit, QuerySet[ClassSession]]:
+def calendar_sessions_for_unit(
+    *, user, unit_id: int, since: dt.date | None = None
+) -> tuple[Unit, QuerySet[ClassSession]]:
     """Sessions of classes organised in a unit's subtree, as far as the user may see them; 404 outside scope."""
     from core.permissions import subtree_bounds
 
@@ -659,8 +772,12 @@ def calendar_sessions_for_unit(*, user, unit_id: int, since: dt.date | None = No
     low, high = subtree_bounds(unit.path)
     since = since or timezone.localdate() - dt.timedelta(days=180)
     sessions = (
-        ClassSession.objects.filter(training_class__in=TrainingClass.objects.visible_to(user).values("pk"),
-                                    training_class__unit__path__gte=low, training_class__unit__path__lt=high, date__gte=since)
+        ClassSession.objects.filter(
+            training_class__in=TrainingClass.objects.visible_to(user).values("pk"),
+            training_class__unit__path__gte=low,
+            training_class__unit__path__lt=high,
+            date__gte=since,
+        )
         .select_related("training_class__course", "training_class__unit")
         .order_by("date", "start_time")
     )

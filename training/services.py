@@ -45,9 +45,20 @@ from training.models import (
 )
 
 COURSE_FIELDS = (
-    "title", "title_en", "category", "mode", "planned_minutes", "target_groups", "is_mandatory",
-    "min_attendance_percent", "pass_mark", "excused_counts_as_attended", "issues_certificate",
-    "certificate_validity_months", "legal_basis", "active",
+    "title",
+    "title_en",
+    "category",
+    "mode",
+    "planned_minutes",
+    "target_groups",
+    "is_mandatory",
+    "min_attendance_percent",
+    "pass_mark",
+    "excused_counts_as_attended",
+    "issues_certificate",
+    "certificate_validity_months",
+    "legal_basis",
+    "active",
 )
 CLASS_FIELDS = ("venue", "trainers", "capacity", "registration_deadline", "start_date", "end_date", "notes")
 SESSION_FIELDS = ("date", "start_time", "end_time", "topic", "trainer")
@@ -72,9 +83,17 @@ def _bump(obj) -> None:
 
 # ------------------------------------------------------------------------------------ courses
 @transaction.atomic
-def course_create(*, actor, code: str, title: str, category: str, planned_minutes: int, owner_unit: Unit, **fields) -> Course:
+def course_create(
+    *, actor, code: str, title: str, category: str, planned_minutes: int, owner_unit: Unit, **fields
+) -> Course:
     _require(actor, Perm.TRAINING_MANAGE, owner_unit)
-    course = Course(code=code.strip(), title=title.strip(), category=category, planned_minutes=planned_minutes, owner_unit=owner_unit)
+    course = Course(
+        code=code.strip(),
+        title=title.strip(),
+        category=category,
+        planned_minutes=planned_minutes,
+        owner_unit=owner_unit,
+    )
     for key in COURSE_FIELDS:
         # An empty value clears a nullable field (e.g. no pass mark: the course has no assessment).
         if key in fields and (fields[key] is not None or Course._meta.get_field(key).null):
@@ -112,15 +131,27 @@ def _check_class_dates(start, end, deadline=None) -> None:
 
 
 @transaction.atomic
-def class_create(*, actor, course: Course, code: str, unit: Unit, capacity: int, start_date: dt.date, end_date: dt.date,
-                 trainer_users=(), **fields) -> TrainingClass:
+def class_create(
+    *,
+    actor,
+    course: Course,
+    code: str,
+    unit: Unit,
+    capacity: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    trainer_users=(),
+    **fields,
+) -> TrainingClass:
     _require(actor, Perm.TRAINING_MANAGE, unit)
     if actor is not None and not Course.objects.visible_to(actor).filter(pk=course.pk).exists():
         raise ValidationError({"course": _("This course is not offered to your units.")})
     _check_class_dates(start_date, end_date, fields.get("registration_deadline"))
     if not course.active:
         raise ValidationError({"course": _("This course is no longer active.")})
-    obj = TrainingClass(course=course, code=code.strip(), unit=unit, capacity=capacity, start_date=start_date, end_date=end_date)
+    obj = TrainingClass(
+        course=course, code=code.strip(), unit=unit, capacity=capacity, start_date=start_date, end_date=end_date
+    )
     for key in CLASS_FIELDS:
         if key in fields and fields[key] is not None:
             setattr(obj, key, fields[key])
@@ -132,9 +163,12 @@ def class_create(*, actor, course: Course, code: str, unit: Unit, capacity: int,
 
 
 @transaction.atomic
-def class_update(*, actor, training_class: TrainingClass, expected_version: int | None = None, trainer_users=None,
-                 **changes) -> TrainingClass:
-    obj = TrainingClass.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=training_class.pk)
+def class_update(
+    *, actor, training_class: TrainingClass, expected_version: int | None = None, trainer_users=None, **changes
+) -> TrainingClass:
+    obj = (
+        TrainingClass.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=training_class.pk)
+    )
     _require(actor, Perm.TRAINING_MANAGE, obj.unit)
     if expected_version is not None and expected_version != obj.version:
         raise StaleVersion(obj)
@@ -171,11 +205,15 @@ def class_set_status(*, actor, training_class: TrainingClass, status: str, reaso
     if status not in ClassStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == ClassStatus.COMPLETED:
-        raise ValidationError({"status": _("Close the class to complete it: outcomes and certificates are computed then.")})
+        raise ValidationError(
+            {"status": _("Close the class to complete it: outcomes and certificates are computed then.")}
+        )
     if status not in CLASS_TRANSITIONS[obj.status]:
         raise ValidationError(
-            {"status": _("A class cannot go from “%(old)s” to “%(new)s”.")
-             % {"old": ClassStatus(obj.status).label, "new": ClassStatus(status).label}}
+            {
+                "status": _("A class cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": ClassStatus(obj.status).label, "new": ClassStatus(status).label}
+            }
         )
     if status == ClassStatus.CANCELLED:
         active = list(obj.enrollments.filter(status__in=ACTIVE_ENROLLMENT))
@@ -199,19 +237,31 @@ def _check_session(obj: ClassSession, cls: TrainingClass) -> None:
         errors["end_time"] = _("The session ends before it starts.")
     if obj.date and not (cls.start_date <= obj.date <= cls.end_date):
         errors["date"] = _("The session date is outside the class dates (%(start)s – %(end)s).") % {
-            "start": f"{cls.start_date:%d/%m/%Y}", "end": f"{cls.end_date:%d/%m/%Y}"}
+            "start": f"{cls.start_date:%d/%m/%Y}",
+            "end": f"{cls.end_date:%d/%m/%Y}",
+        }
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def session_create(*, actor, training_class: TrainingClass, date: dt.date, start_time: dt.time, end_time: dt.time,
-                   topic: str = "", trainer: str = "") -> ClassSession:
+def session_create(
+    *,
+    actor,
+    training_class: TrainingClass,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    topic: str = "",
+    trainer: str = "",
+) -> ClassSession:
     cls = TrainingClass.objects.select_for_update(of=("self",)).select_related("unit").get(pk=training_class.pk)
     _require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
-    obj = ClassSession(training_class=cls, date=date, start_time=start_time, end_time=end_time, topic=topic, trainer=trainer)
+    obj = ClassSession(
+        training_class=cls, date=date, start_time=start_time, end_time=end_time, topic=topic, trainer=trainer
+    )
     _check_session(obj, cls)
     obj.planned_minutes = ClassSession.minutes_between(start_time, end_time)
     obj.full_clean()
@@ -273,8 +323,15 @@ def session_delete(*, actor, session: ClassSession) -> None:
 
 # ------------------------------------------------------------------------------------ enrollments
 def _event(enrollment: Enrollment, actor, old: str, new: str, reason: str = "", fld: str = "status") -> EnrollmentEvent:
-    return EnrollmentEvent(enrollment=enrollment, actor=_user(actor), field=fld, from_value=old or "", to_value=new,
-                           reason=str(reason)[:500], at=timezone.now())
+    return EnrollmentEvent(
+        enrollment=enrollment,
+        actor=_user(actor),
+        field=fld,
+        from_value=old or "",
+        to_value=new,
+        reason=str(reason)[:500],
+        at=timezone.now(),
+    )
 
 
 @dataclass
@@ -286,7 +343,9 @@ class Nomination:
 
 
 def _lock_class(training_class: TrainingClass) -> TrainingClass:
-    return TrainingClass.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=training_class.pk)
+    return (
+        TrainingClass.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=training_class.pk)
+    )
 
 
 def _check_open_for_nomination(cls: TrainingClass) -> None:
@@ -308,19 +367,26 @@ def check_registration_open(cls: TrainingClass, actor) -> None:
     silently. System jobs (actor None: demo seeding, command line) are not bound by it."""
     if actor is not None and registration_closed(cls):
         raise ValidationError(
-            _("Registration for class %(code)s closed on %(date)s; move the registration deadline to nominate more people.")
+            _(
+                "Registration for class %(code)s closed on %(date)s; move the registration deadline to nominate more people."
+            )
             % {"code": cls.code, "date": f"{cls.registration_deadline:%d/%m/%Y}"}
         )
 
 
 @transaction.atomic
-def enrollment_nominate(*, actor, training_class: TrainingClass, staff: Staff, reason: str = "", confirm: bool = True) -> Nomination:
-    return enrollment_nominate_many(actor=actor, training_class=training_class, staff_list=[staff], reason=reason, confirm=confirm)
+def enrollment_nominate(
+    *, actor, training_class: TrainingClass, staff: Staff, reason: str = "", confirm: bool = True
+) -> Nomination:
+    return enrollment_nominate_many(
+        actor=actor, training_class=training_class, staff_list=[staff], reason=reason, confirm=confirm
+    )
 
 
 @transaction.atomic
-def enrollment_nominate_many(*, actor, training_class: TrainingClass, staff_list: list[Staff], reason: str = "",
-                             confirm: bool = True) -> Nomination:
+def enrollment_nominate_many(
+    *, actor, training_class: TrainingClass, staff_list: list[Staff], reason: str = "", confirm: bool = True
+) -> Nomination:
     """Nominate people into a class, all or nothing. With `confirm` they take free seats in order and the rest go
     on the waitlist (FIFO). The class row is locked, so two officers taking the last seat cannot both get it."""
     cls = _lock_class(training_class)
@@ -331,7 +397,9 @@ def enrollment_nominate_many(*, actor, training_class: TrainingClass, staff_list
     allowed = None
     if actor is not None:
         allowed = set(
-            Staff.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=ids).values_list("pk", flat=True)
+            Staff.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=ids).values_list(
+                "pk", flat=True
+            )
         )
     existing = {e.staff_id: e for e in Enrollment.objects.filter(training_class=cls, staff_id__in=ids)}
     errors, seen = [], set()
@@ -367,7 +435,9 @@ def enrollment_nominate_many(*, actor, training_class: TrainingClass, staff_list
         enrollment = existing.get(s.pk)
         before[s.pk] = enrollment.status if enrollment else ""
         if enrollment is None:
-            enrollment = Enrollment(training_class=cls, staff=s, nominated_by=_user(actor), created_at=now, updated_at=now)
+            enrollment = Enrollment(
+                training_class=cls, staff=s, nominated_by=_user(actor), created_at=now, updated_at=now
+            )
             to_create.append(enrollment)
         else:
             _bump(enrollment)
@@ -387,11 +457,17 @@ def enrollment_nominate_many(*, actor, training_class: TrainingClass, staff_list
         result.enrollments.append(enrollment)
     audit.bulk_create(Enrollment, to_create, actor=_user(actor))
     if to_create and not all(e.pk for e in to_create):  # backends without RETURNING
-        by_staff = dict(Enrollment.objects.filter(training_class=cls, staff_id__in=[e.staff_id for e in to_create]).values_list("staff_id", "pk"))
+        by_staff = dict(
+            Enrollment.objects.filter(training_class=cls, staff_id__in=[e.staff_id for e in to_create]).values_list(
+                "staff_id", "pk"
+            )
+        )
         for e in to_create:
             e.pk = by_staff[e.staff_id]
     audit.bulk_update(
-        Enrollment, to_update, ["status", "waitlist_position", "outcome", "score", "nominated_by", "version", "updated_at"],
+        Enrollment,
+        to_update,
+        ["status", "waitlist_position", "outcome", "score", "nominated_by", "version", "updated_at"],
         actor=_user(actor),
     )
     for e in result.enrollments:
@@ -418,8 +494,14 @@ def overlap_warnings(*, training_class: TrainingClass, staff_ids: list[int]) -> 
         )
         .exclude(training_class=training_class)
         .exclude(training_class__status=ClassStatus.CANCELLED)
-        .values_list("date", "start_time", "end_time", "training_class__code",
-                     "training_class__enrollments__staff__full_name", "training_class__enrollments__staff_id")
+        .values_list(
+            "date",
+            "start_time",
+            "end_time",
+            "training_class__code",
+            "training_class__enrollments__staff__full_name",
+            "training_class__enrollments__staff_id",
+        )
         .order_by("training_class__enrollments__staff__full_name", "date", "start_time")
     )
     warnings, seen = [], set()
@@ -430,7 +512,9 @@ def overlap_warnings(*, training_class: TrainingClass, staff_ids: list[int]) -> 
                 continue
             seen.add(key)
             warnings.append(
-                _("%(name)s is also booked in class %(other)s on %(date)s (%(start)s–%(end)s), which overlaps this class.")
+                _(
+                    "%(name)s is also booked in class %(other)s on %(date)s (%(start)s–%(end)s), which overlaps this class."
+                )
                 % {"name": name, "other": code, "date": f"{d:%d/%m/%Y}", "start": f"{s:%H:%M}", "end": f"{e:%H:%M}"}
             )
     return warnings
@@ -440,7 +524,9 @@ def _promote(cls: TrainingClass, *, actor, seats: int, reason: str) -> list[Enro
     """Move the first `seats` people of the waitlist (FIFO) to confirmed."""
     if seats <= 0:
         return []
-    promoted = list(cls.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by("waitlist_position", "pk")[:seats])
+    promoted = list(
+        cls.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by("waitlist_position", "pk")[:seats]
+    )
     events = []
     for e in promoted:
         events.append(_event(e, actor, EnrollmentStatus.WAITLISTED, EnrollmentStatus.CONFIRMED, reason))
@@ -456,7 +542,9 @@ def _may_change_enrollment(actor, enrollment: Enrollment, cls: TrainingClass, *,
         return
     if self_allowed and enrollment.staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD):
         return
-    if Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), pk__in=[cls.unit_id, enrollment.staff.unit_id]).exists():
+    if Unit.objects.filter(
+        unit_scope_q(actor, Perm.TRAINING_MANAGE), pk__in=[cls.unit_id, enrollment.staff.unit_id]
+    ).exists():
         return
     raise ValidationError(_("You do not have permission to do this."))
 
@@ -474,21 +562,30 @@ def enrollment_set_status(*, actor, enrollment: Enrollment, status: str, reason:
     if e.status == status:
         return e
     allowed = {
-        EnrollmentStatus.NOMINATED: {EnrollmentStatus.CONFIRMED, EnrollmentStatus.WITHDRAWN, EnrollmentStatus.CANCELLED},
+        EnrollmentStatus.NOMINATED: {
+            EnrollmentStatus.CONFIRMED,
+            EnrollmentStatus.WITHDRAWN,
+            EnrollmentStatus.CANCELLED,
+        },
         EnrollmentStatus.CONFIRMED: {EnrollmentStatus.WITHDRAWN, EnrollmentStatus.CANCELLED},
         EnrollmentStatus.WAITLISTED: {EnrollmentStatus.WITHDRAWN, EnrollmentStatus.CANCELLED},
     }.get(e.status, set())
     if status not in allowed:
         raise ValidationError(
-            {"status": _("An enrollment cannot go from “%(old)s” to “%(new)s”.")
-             % {"old": EnrollmentStatus(e.status).label, "new": EnrollmentStatus(status).label}}
+            {
+                "status": _("An enrollment cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": EnrollmentStatus(e.status).label, "new": EnrollmentStatus(status).label}
+            }
         )
     old = e.status
     freed = old == EnrollmentStatus.CONFIRMED
     if status == EnrollmentStatus.CONFIRMED:
         confirmed = cls.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
         if confirmed >= cls.capacity:
-            last = cls.enrollments.filter(status=EnrollmentStatus.WAITLISTED).aggregate(m=Max("waitlist_position"))["m"] or 0
+            last = (
+                cls.enrollments.filter(status=EnrollmentStatus.WAITLISTED).aggregate(m=Max("waitlist_position"))["m"]
+                or 0
+            )
             status, e.waitlist_position = EnrollmentStatus.WAITLISTED, last + 1
     if status != EnrollmentStatus.WAITLISTED:
         e.waitlist_position = None
@@ -502,7 +599,14 @@ def enrollment_set_status(*, actor, enrollment: Enrollment, status: str, reason:
 
 
 def _event_kwargs(e, actor, old, new, reason, fld="status") -> dict:
-    return {"enrollment": e, "actor": _user(actor), "field": fld, "from_value": old or "", "to_value": new, "reason": str(reason)[:500]}
+    return {
+        "enrollment": e,
+        "actor": _user(actor),
+        "field": fld,
+        "from_value": old or "",
+        "to_value": new,
+        "reason": str(reason)[:500],
+    }
 
 
 def _parse_score(value) -> Decimal | None:
@@ -519,7 +623,11 @@ def _parse_score(value) -> Decimal | None:
 
 @transaction.atomic
 def enrollment_set_score(*, actor, enrollment: Enrollment, score) -> Enrollment:
-    e = Enrollment.objects.select_for_update(of=("self",)).select_related("training_class__unit", "staff").get(pk=enrollment.pk)
+    e = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("training_class__unit", "staff")
+        .get(pk=enrollment.pk)
+    )
     _require(actor, Perm.TRAINING_MANAGE, e.training_class.unit)
     new = _parse_score(score)
     if e.training_class.status == ClassStatus.COMPLETED:
@@ -590,8 +698,16 @@ def session_attendance_current(session: ClassSession) -> dict:
     return session_attendance_body(session, marks)
 
 
-def attendance_save(*, actor, session_id: int, marks: list[dict], expected_version: int | None = None,
-                    client_uuid: uuid.UUID | None = None, content_hash: str = "", reason: str = "") -> AttendanceSave:
+def attendance_save(
+    *,
+    actor,
+    session_id: int,
+    marks: list[dict],
+    expected_version: int | None = None,
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
+    reason: str = "",
+) -> AttendanceSave:
     """Write the whole roll call of a session in one transaction and a constant number of queries.
 
     Sync protocol: the same `client_uuid` with the same `content_hash` answers the first answer again; with a
@@ -599,8 +715,15 @@ def attendance_save(*, actor, session_id: int, marks: list[dict], expected_versi
     stale (412). Raises ClassSession.DoesNotExist when the session is not one the actor may mark."""
     try:
         with transaction.atomic():
-            return _attendance_save(actor=actor, session_id=session_id, marks=marks, expected_version=expected_version,
-                                    client_uuid=client_uuid, content_hash=content_hash, reason=reason)
+            return _attendance_save(
+                actor=actor,
+                session_id=session_id,
+                marks=marks,
+                expected_version=expected_version,
+                client_uuid=client_uuid,
+                content_hash=content_hash,
+                reason=reason,
+            )
     except IntegrityError:
         # A concurrent request with the same client_uuid won the race (the unique constraint refused ours and
         # everything of ours was rolled back): re-read and answer as the first one did.
@@ -626,12 +749,15 @@ def _replay(sub: AttendanceSubmission, *, actor, session: ClassSession, content_
         raise SyncForbidden(_("This submission belongs to another user or another session."))
     if sub.content_hash != content_hash:
         raise SyncConflict(
-            _("This submission was already received with different content."), current=session_attendance_current(session)
+            _("This submission was already received with different content."),
+            current=session_attendance_current(session),
         )
     return AttendanceSave(body=sub.response, replayed=True)
 
 
-def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid, content_hash, reason) -> AttendanceSave:
+def _attendance_save(
+    *, actor, session_id, marks, expected_version, client_uuid, content_hash, reason
+) -> AttendanceSave:
     session = _locked_session(actor, session_id)
     cls = session.training_class
     if client_uuid is not None:
@@ -639,13 +765,17 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
         if sub is not None:
             return _replay(sub, actor=actor, session=session, content_hash=content_hash)
     if expected_version is not None and expected_version != session.attendance_version:
-        raise SyncStale(_("Someone else saved this roll call in the meantime."), current=session_attendance_current(session))
+        raise SyncStale(
+            _("Someone else saved this roll call in the meantime."), current=session_attendance_current(session)
+        )
     if cls.status not in (ClassStatus.OPEN, ClassStatus.IN_PROGRESS, ClassStatus.COMPLETED):
         raise ValidationError(_("Attendance can only be taken for a class that is open, in progress or completed."))
     if session.date > timezone.localdate():
         raise ValidationError(
-            {"session": _("This session is on %(date)s, in the future; attendance cannot be marked yet.")
-             % {"date": f"{session.date:%d/%m/%Y}"}}
+            {
+                "session": _("This session is on %(date)s, in the future; attendance cannot be marked yet.")
+                % {"date": f"{session.date:%d/%m/%Y}"}
+            }
         )
     after_completion = cls.status == ClassStatus.COMPLETED
     reason = (reason or "").strip()
@@ -699,7 +829,11 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
             continue
         cleaned.append((enrollment_id, status, minutes, row))
     if errors:
-        names = dict(Enrollment.objects.filter(pk__in=[i for _n, i, who in strangers if who is None]).values_list("pk", "staff__full_name"))
+        names = dict(
+            Enrollment.objects.filter(pk__in=[i for _n, i, who in strangers if who is None]).values_list(
+                "pk", "staff__full_name"
+            )
+        )
         messages = iter(
             _("Line %(n)s: %(who)s is not enrolled in this class.") % {"n": n, "who": who or names.get(i, i)}
             for n, i, who in strangers
@@ -712,20 +846,47 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
     result = {pk: (row["mark__status"], row["mark__minutes"]) for pk, row in roster.items() if row["mark__pk"]}
     for enrollment_id, status, minutes, row in cleaned:
         if row["mark__pk"] is None:
-            to_create.append(Attendance(session_id=session.pk, enrollment_id=enrollment_id, status=status, minutes=minutes,
-                                        marked_by=user, marked_at=now))
+            to_create.append(
+                Attendance(
+                    session_id=session.pk,
+                    enrollment_id=enrollment_id,
+                    status=status,
+                    minutes=minutes,
+                    marked_by=user,
+                    marked_at=now,
+                )
+            )
         elif (row["mark__status"], row["mark__minutes"]) != (status, minutes):
-            mark = Attendance(pk=row["mark__pk"], session_id=session.pk, enrollment_id=enrollment_id, status=status,
-                              minutes=minutes, marked_by=user, marked_at=now)
+            mark = Attendance(
+                pk=row["mark__pk"],
+                session_id=session.pk,
+                enrollment_id=enrollment_id,
+                status=status,
+                minutes=minutes,
+                marked_by=user,
+                marked_at=now,
+            )
             to_update.append(mark)
-            changes.append(AttendanceChange(attendance=mark, at=now, actor=user, from_status=row["mark__status"],
-                                            to_status=status, from_minutes=row["mark__minutes"], to_minutes=minutes,
-                                            reason=reason[:500], after_completion=after_completion))
+            changes.append(
+                AttendanceChange(
+                    attendance=mark,
+                    at=now,
+                    actor=user,
+                    from_status=row["mark__status"],
+                    to_status=status,
+                    from_minutes=row["mark__minutes"],
+                    to_minutes=minutes,
+                    reason=reason[:500],
+                    after_completion=after_completion,
+                )
+            )
         result[enrollment_id] = (status, minutes)
     if to_create:
         audit.bulk_create(Attendance, to_create, actor=user, batch_size=1000)
     if to_update:
-        audit.bulk_update(Attendance, to_update, ["status", "minutes", "marked_by", "marked_at"], actor=user, batch_size=1000)
+        audit.bulk_update(
+            Attendance, to_update, ["status", "minutes", "marked_by", "marked_at"], actor=user, batch_size=1000
+        )
         audit.bulk_create(AttendanceChange, changes, actor=user, batch_size=1000)
     session.attendance_version += 1
     session.save(update_fields=["attendance_version", "updated_at"])
@@ -733,8 +894,9 @@ def _attendance_save(*, actor, session_id, marks, expected_version, client_uuid,
     if client_uuid is not None:
         # The unique constraint is the last word on replays: a duplicate raises IntegrityError, which rolls back
         # this whole save (see attendance_save).
-        AttendanceSubmission.objects.create(client_uuid=client_uuid, content_hash=content_hash, session=session,
-                                            submitted_by=user, response=body)
+        AttendanceSubmission.objects.create(
+            client_uuid=client_uuid, content_hash=content_hash, session=session, submitted_by=user, response=body
+        )
     return AttendanceSave(body=body)
 
 
@@ -747,8 +909,9 @@ class CloseSummary:
     certificates: list[Certificate] = field(default_factory=list)
 
 
-def enrollment_outcome(*, course: Course, attended: int, excused: int, planned: int, present_marks: int,
-                       score: Decimal | None) -> tuple[str, int]:
+def enrollment_outcome(
+    *, course: Course, attended: int, excused: int, planned: int, present_marks: int, score: Decimal | None
+) -> tuple[str, int]:
     """(outcome, counted minutes). Completion = counted minutes ÷ planned minutes over all sessions, against the
     course's minimum attendance; excused absences count as attended only if the course says so; a course with a
     pass mark also needs a score at or above it."""
@@ -787,7 +950,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 @transaction.atomic
-def class_close(*, actor, training_class: TrainingClass, scores: dict | None = None, issued_on: dt.date | None = None) -> CloseSummary:
+def class_close(
+    *, actor, training_class: TrainingClass, scores: dict | None = None, issued_on: dt.date | None = None
+) -> CloseSummary:
     """Compute every confirmed enrollment's outcome, issue certificates with yearly serials, complete the class."""
     cls = _lock_class(training_class)
     _require(actor, Perm.TRAINING_MANAGE, cls.unit)
@@ -818,17 +983,34 @@ def class_close(*, actor, training_class: TrainingClass, scores: dict | None = N
     for e in rows:
         if e.pk in parsed:
             if parsed[e.pk] != e.score:
-                events.append(_event(e, actor, "" if e.score is None else str(e.score), "" if parsed[e.pk] is None else str(parsed[e.pk]), "", fld="score"))
+                events.append(
+                    _event(
+                        e,
+                        actor,
+                        "" if e.score is None else str(e.score),
+                        "" if parsed[e.pk] is None else str(parsed[e.pk]),
+                        "",
+                        fld="score",
+                    )
+                )
             e.score = parsed[e.pk]
-        outcome, counted = enrollment_outcome(course=cls.course, attended=e.att or 0, excused=e.excused or 0,
-                                              planned=planned, present_marks=e.present, score=e.score)
+        outcome, counted = enrollment_outcome(
+            course=cls.course,
+            attended=e.att or 0,
+            excused=e.excused or 0,
+            planned=planned,
+            present_marks=e.present,
+            score=e.score,
+        )
         events.append(_event(e, actor, e.outcome, outcome, _("Class closed"), fld="outcome"))
         e.outcome, e.attended_minutes, e.planned_minutes = outcome, counted, planned
         _bump(e)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         if outcome == Outcome.COMPLETED and cls.course.issues_certificate:
             qualified.append(e)
-    audit.bulk_update(Enrollment, rows, ["score", "outcome", "attended_minutes", "planned_minutes", "version"], actor=_user(actor))
+    audit.bulk_update(
+        Enrollment, rows, ["score", "outcome", "attended_minutes", "planned_minutes", "version"], actor=_user(actor)
+    )
     audit.bulk_create(EnrollmentEvent, events, actor=_user(actor))
     issued_on = issued_on or today
     already = set(Certificate.objects.filter(enrollment__in=qualified).values_list("enrollment_id", flat=True))
@@ -838,9 +1020,15 @@ def class_close(*, actor, training_class: TrainingClass, scores: dict | None = N
         first = _allocate_serials(issued_on.year, len(qualified))
         months = cls.course.certificate_validity_months
         certs = [
-            Certificate(enrollment=e, serial_year=issued_on.year, serial_no=first + i,
-                        number=Certificate.format_number(issued_on.year, first + i), issued_on=issued_on,
-                        valid_until=_add_months(issued_on, months) if months else None, issued_by=_user(actor))
+            Certificate(
+                enrollment=e,
+                serial_year=issued_on.year,
+                serial_no=first + i,
+                number=Certificate.format_number(issued_on.year, first + i),
+                issued_on=issued_on,
+                valid_until=_add_months(issued_on, months) if months else None,
+                issued_by=_user(actor),
+            )
             for i, e in enumerate(qualified)
         ]
         summary.certificates = audit.bulk_create(Certificate, certs, actor=_user(actor))
@@ -852,8 +1040,18 @@ def class_close(*, actor, training_class: TrainingClass, scores: dict | None = N
 
 # ------------------------------------------------------------------------------------ external training, rules
 @transaction.atomic
-def external_record(*, actor, staff: Staff, title: str, provider: str, start_date: dt.date, end_date: dt.date,
-                    minutes: int, evidence=None, category: str = "") -> ExternalTraining:
+def external_record(
+    *,
+    actor,
+    staff: Staff,
+    title: str,
+    provider: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    minutes: int,
+    evidence=None,
+    category: str = "",
+) -> ExternalTraining:
     own = actor is not None and staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD)
     if not own:
         _require(actor, Perm.TRAINING_MANAGE, staff.unit)
@@ -861,8 +1059,16 @@ def external_record(*, actor, staff: Staff, title: str, provider: str, start_dat
         raise ValidationError({"end_date": _("The training ends before it starts.")})
     if not minutes or minutes <= 0:
         raise ValidationError({"minutes": _("Give the number of minutes of training.")})
-    obj = ExternalTraining(staff=staff, title=title.strip(), provider=provider.strip(), start_date=start_date,
-                           end_date=end_date, minutes=minutes, category=category, recorded_by=_user(actor))
+    obj = ExternalTraining(
+        staff=staff,
+        title=title.strip(),
+        provider=provider.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        minutes=minutes,
+        category=category,
+        recorded_by=_user(actor),
+    )
     if evidence:
         obj.evidence = evidence
     obj.full_clean()
@@ -883,13 +1089,19 @@ def external_decide(*, actor, external: ExternalTraining, approve: bool) -> Exte
 
 
 @transaction.atomic
-def requirement_create(*, actor, name: str, minutes_per_year: int, effective_year: int, unit: Unit | None = None,
-                       **fields) -> TrainingRequirement:
+def requirement_create(
+    *, actor, name: str, minutes_per_year: int, effective_year: int, unit: Unit | None = None, **fields
+) -> TrainingRequirement:
     if unit is not None:
         _require(actor, Perm.TRAINING_MANAGE, unit)
-    elif actor is not None and not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists():
+    elif (
+        actor is not None
+        and not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists()
+    ):
         raise ValidationError({"unit": _("Only an officer of the whole province can make a rule for every unit.")})
-    obj = TrainingRequirement(name=name.strip(), minutes_per_year=minutes_per_year, effective_year=effective_year, unit=unit)
+    obj = TrainingRequirement(
+        name=name.strip(), minutes_per_year=minutes_per_year, effective_year=effective_year, unit=unit
+    )
     for key in ("staff_category", "job_position", "rank_code", "legal_basis", "active"):
         if key in fields and fields[key] is not None:
             setattr(obj, key, fields[key])

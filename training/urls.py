@@ -21,7 +21,9 @@ urlpatterns = [
     path("classes/<int:pk>/close/", views.CloseClassView.as_view(), name="class-close"),
     path("classes/<int:class_pk>/sessions/new/", views.SessionEditView.as_view(), name="session-create"),
     path("classes/<int:pk>/roster.xlsx", views_reports.ClassFileView.as_view(kind="roster"), name="class-roster-xlsx"),
-    path("classes/<int:pk>/attendance.xlsx", views_reports.ClassFileView.as_view(kind="matrix"), name="class-matrix-xlsx"),
+    path(
+        "classes/<int:pk>/attendance.xlsx", views_reports.ClassFileView.as_view(kind="matrix"), name="class-matrix-xlsx"
+    ),
     path("classes/<int:pk>/sign-in.xlsx", views_reports.ClassFileView.as_view(kind="signin"), name="class-signin-xlsx"),
     path("classes/<int:pk>/sign-in/", views_reports.ClassFileView.as_view(kind="print"), name="class-signin-print"),
     path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),

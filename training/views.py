@@ -46,10 +46,16 @@ class HomeView(ScopedViewMixin, TemplateView):
         from training.dashboard import training_figures
 
         context = super().get_context_data(**kwargs)
-        context.update(figures=training_figures(self.request.user), can_manage=has_perm(self.request.user, Perm.TRAINING_MANAGE),
-                       upcoming=selectors.class_list(user=self.request.user).filter(
-                           status__in=[ClassStatus.OPEN, ClassStatus.IN_PROGRESS, ClassStatus.PLANNED],
-                           end_date__gte=timezone.localdate()).order_by("start_date")[:10])
+        context.update(
+            figures=training_figures(self.request.user),
+            can_manage=has_perm(self.request.user, Perm.TRAINING_MANAGE),
+            upcoming=selectors.class_list(user=self.request.user)
+            .filter(
+                status__in=[ClassStatus.OPEN, ClassStatus.IN_PROGRESS, ClassStatus.PLANNED],
+                end_date__gte=timezone.localdate(),
+            )
+            .order_by("start_date")[:10],
+        )
         return context
 
 
@@ -87,8 +93,11 @@ class CourseDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         course = selectors.course_get(user=self.request.user, pk=kwargs["pk"])
-        context.update(course=course, classes=selectors.class_list(user=self.request.user).filter(course=course)[:50],
-                       can_manage=has_perm(self.request.user, Perm.TRAINING_MANAGE))
+        context.update(
+            course=course,
+            classes=selectors.class_list(user=self.request.user).filter(course=course)[:50],
+            can_manage=has_perm(self.request.user, Perm.TRAINING_MANAGE),
+        )
         return context
 
 
@@ -152,8 +161,13 @@ class ClassDetailView(ScopedViewMixin, TemplateView):
         can_attend = TrainingClass.objects.attendable_by(self.request.user).filter(pk=cls.pk).exists()
         sessions = selectors.class_sessions(training_class=cls)
         context.update(
-            cls=cls, sessions=sessions, roster=selectors.class_roster(training_class=cls), can_manage=can_manage,
-            can_attend=can_attend, today=timezone.localdate(), registration_closed=services.registration_closed(cls),
+            cls=cls,
+            sessions=sessions,
+            roster=selectors.class_roster(training_class=cls),
+            can_manage=can_manage,
+            can_attend=can_attend,
+            today=timezone.localdate(),
+            registration_closed=services.registration_closed(cls),
             transitions=[s for s in ClassStatus if s in CLASS_TRANSITIONS[cls.status] and s != ClassStatus.COMPLETED],
             planned_minutes=sum(s.planned_minutes for s in sessions),
             changes=selectors.attendance_changes(training_class=cls)[:50] if can_manage else [],
@@ -217,28 +231,44 @@ class NominateView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         cls = selectors.class_get(user=request.user, pk=pk, perm=Perm.TRAINING_MANAGE)
-        return render(request, self.template_name, {"cls": cls, "form": NominateForm(user=request.user),
-                                                    "registration_closed": services.registration_closed(cls)})
+        return render(
+            request,
+            self.template_name,
+            {
+                "cls": cls,
+                "form": NominateForm(user=request.user),
+                "registration_closed": services.registration_closed(cls),
+            },
+        )
 
     def post(self, request, pk):
         cls = selectors.class_get(user=request.user, pk=pk, perm=Perm.TRAINING_MANAGE)
         form = NominateForm(request.POST, user=request.user)
         if form.is_valid():
             people = form.cleaned_data.get("people") or list(
-                Staff.objects.filter(unit=form.cleaned_data["unit"], status=StaffStatus.ACTIVE).order_by("search_name", "staff_code")
+                Staff.objects.filter(unit=form.cleaned_data["unit"], status=StaffStatus.ACTIVE).order_by(
+                    "search_name", "staff_code"
+                )
             )
             try:
                 result = services.enrollment_nominate_many(actor=request.user, training_class=cls, staff_list=people)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("%(confirmed)s confirmed, %(waitlisted)s on the waitlist.")
-                                 % {"confirmed": result.confirmed, "waitlisted": result.waitlisted})
+                messages.success(
+                    request,
+                    _("%(confirmed)s confirmed, %(waitlisted)s on the waitlist.")
+                    % {"confirmed": result.confirmed, "waitlisted": result.waitlisted},
+                )
                 for warning in result.warnings:
                     messages.warning(request, warning)
                 return redirect("training:class-detail", pk=cls.pk)
-        return render(request, self.template_name, {"cls": cls, "form": form,
-                                                    "registration_closed": services.registration_closed(cls)}, status=400)
+        return render(
+            request,
+            self.template_name,
+            {"cls": cls, "form": form, "registration_closed": services.registration_closed(cls)},
+            status=400,
+        )
 
 
 class EnrollmentStatusView(ScopedViewMixin, View):
@@ -265,8 +295,11 @@ class EnrollmentDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enrollment = selectors.enrollment_get(user=self.request.user, pk=kwargs["pk"])
-        context.update(enrollment=enrollment, history=selectors.enrollment_history(enrollment=enrollment),
-                       marks=enrollment.marks.select_related("session").order_by("session__date", "session__start_time"))
+        context.update(
+            enrollment=enrollment,
+            history=selectors.enrollment_history(enrollment=enrollment),
+            marks=enrollment.marks.select_related("session").order_by("session__date", "session__start_time"),
+        )
         return context
 
 
@@ -290,14 +323,27 @@ class CloseClassView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         cls = selectors.class_get(user=request.user, pk=pk, perm=Perm.TRAINING_MANAGE)
-        scores = {int(k.split("-", 1)[1]): v.strip() for k, v in request.POST.items() if k.startswith("score-") and k[6:].isdigit()}
+        scores = {
+            int(k.split("-", 1)[1]): v.strip()
+            for k, v in request.POST.items()
+            if k.startswith("score-") and k[6:].isdigit()
+        }
         try:
             summary = services.class_close(actor=request.user, training_class=cls, scores=scores)
         except ValidationError as exc:
             return render(request, self.template_name, self._context(cls, exc.messages, scores), status=400)
-        messages.success(request, _("Class closed: %(completed)s completed, %(not_completed)s not completed, %(no_show)s no-show; %(certs)s certificates issued.")
-                         % {"completed": summary.completed, "not_completed": summary.not_completed,
-                            "no_show": summary.no_show, "certs": len(summary.certificates)})
+        messages.success(
+            request,
+            _(
+                "Class closed: %(completed)s completed, %(not_completed)s not completed, %(no_show)s no-show; %(certs)s certificates issued."
+            )
+            % {
+                "completed": summary.completed,
+                "not_completed": summary.not_completed,
+                "no_show": summary.no_show,
+                "certs": len(summary.certificates),
+            },
+        )
         return redirect("training:class-detail", pk=cls.pk)
 
 
@@ -315,7 +361,9 @@ class SessionEditView(ScopedViewMixin, View):
 
     def _render(self, request, form, cls, session, status=200):
         title = _("Reschedule session") if session else _("Add a session")
-        return render(request, self.template_name, {"form": form, "title": title, "object": cls, "cls": cls}, status=status)
+        return render(
+            request, self.template_name, {"form": form, "title": title, "object": cls, "cls": cls}, status=status
+        )
 
     def get(self, request, pk=None, class_pk=None):
         cls, session = self._objects(request, pk, class_pk)
@@ -372,13 +420,21 @@ class RollCallView(ScopedViewMixin, View):
         rows = []
         for e in people:
             mark = e.session_marks[0] if e.session_marks else None
-            value = (posted or {}).get(e.pk) or ((mark.status, mark.minutes) if mark else (AttendanceStatus.PRESENT, session.planned_minutes))
+            value = (posted or {}).get(e.pk) or (
+                (mark.status, mark.minutes) if mark else (AttendanceStatus.PRESENT, session.planned_minutes)
+            )
             rows.append({"enrollment": e, "status": value[0], "minutes": value[1], "marked": mark is not None})
         context = {
-            "session": session, "cls": session.training_class, "rows": rows, "statuses": AttendanceStatus.choices,
-            "client_uuid": uuid.uuid4(), "version": session.attendance_version if version is None else version,
-            "errors": errors or [], "future": session.date > timezone.localdate(),
-            "completed": session.training_class.status == ClassStatus.COMPLETED, "reason": reason,
+            "session": session,
+            "cls": session.training_class,
+            "rows": rows,
+            "statuses": AttendanceStatus.choices,
+            "client_uuid": uuid.uuid4(),
+            "version": session.attendance_version if version is None else version,
+            "errors": errors or [],
+            "future": session.date > timezone.localdate(),
+            "completed": session.training_class.status == ClassStatus.COMPLETED,
+            "reason": reason,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -402,20 +458,38 @@ class RollCallView(ScopedViewMixin, View):
         except ValueError:
             raise Http404 from None
         try:
-            services.attendance_save(actor=request.user, session_id=session.pk, marks=marks, expected_version=version,
-                                     client_uuid=client_uuid, content_hash=_hash({"marks": marks, "reason": reason}),
-                                     reason=reason)
+            services.attendance_save(
+                actor=request.user,
+                session_id=session.pk,
+                marks=marks,
+                expected_version=version,
+                client_uuid=client_uuid,
+                content_hash=_hash({"marks": marks, "reason": reason}),
+                reason=reason,
+            )
         except ClassSession.DoesNotExist:
             raise Http404 from None
         except services.SyncError as exc:
             messages.error(request, exc.message)
             return self._render(request, session, status=exc.status_code)
         except ValidationError as exc:
-            return self._render(request, session, posted=posted, errors=exc.messages, status=400, version=version, reason=reason)
+            return self._render(
+                request, session, posted=posted, errors=exc.messages, status=400, version=version, reason=reason
+            )
         counts = {s: sum(1 for m in marks if m["status"] == s) for s in AttendanceStatus.values}
-        messages.success(request, _("Attendance saved: %(present)s present, %(late)s late, %(left)s left early, %(excused)s excused, %(unexcused)s unexcused.")
-                         % {"present": counts["present"], "late": counts["late"], "left": counts["left_early"],
-                            "excused": counts["excused"], "unexcused": counts["unexcused"]})
+        messages.success(
+            request,
+            _(
+                "Attendance saved: %(present)s present, %(late)s late, %(left)s left early, %(excused)s excused, %(unexcused)s unexcused."
+            )
+            % {
+                "present": counts["present"],
+                "late": counts["late"],
+                "left": counts["left_early"],
+                "excused": counts["excused"],
+                "unexcused": counts["unexcused"],
+            },
+        )
         return redirect("training:class-detail", pk=session.training_class_id)
 
 

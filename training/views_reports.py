@@ -48,13 +48,23 @@ class HoursView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = year_from(self.request.GET)
         filterset = HoursFilterSet(self.request.GET or None, queryset=Staff.objects.none(), request=self.request)
-        rows = selectors.hours_ledger(user=self.request.user, year=year, filters=self.request.GET, request=self.request) \
-            if filterset.is_valid() or not self.request.GET else []
+        rows = (
+            selectors.hours_ledger(user=self.request.user, year=year, filters=self.request.GET, request=self.request)
+            if filterset.is_valid() or not self.request.GET
+            else []
+        )
         page = Paginator(rows, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filter=filterset, year=year, page_obj=page, object_list=page.object_list, querystring=query.urlencode(),
-                       units=selectors.hours_by_unit(rows), period_minutes=settings.TRAINING_PERIOD_MINUTES)
+        context.update(
+            filter=filterset,
+            year=year,
+            page_obj=page,
+            object_list=page.object_list,
+            querystring=query.urlencode(),
+            units=selectors.hours_by_unit(rows),
+            period_minutes=settings.TRAINING_PERIOD_MINUTES,
+        )
         return context
 
 
@@ -76,8 +86,10 @@ class PersonRecordExportView(ScopedViewMixin, View):
             raise Http404
         year = year_from(request.GET)
         record = selectors.my_record(staff=person, year=year)
-        return _xlsx(exports.person_record_xlsx(staff=person, record=record, year=year),
-                     f"qua-trinh-boi-duong-{person.staff_code}-{year}.xlsx")
+        return _xlsx(
+            exports.person_record_xlsx(staff=person, record=record, year=year),
+            f"qua-trinh-boi-duong-{person.staff_code}-{year}.xlsx",
+        )
 
 
 class PlanView(FilteredListView):
@@ -159,11 +171,16 @@ class NominationImportView(ScopedViewMixin, View):
                 plan = nominations_parse(data=path.read_bytes(), training_class=cls, actor=request.user)
                 result = nominations_apply(plan=plan, actor=request.user)
             except ImportRejected as exc:
-                return render(request, self.template_name, {"cls": cls, "form": UploadForm(), "errors": exc.errors}, status=400)
+                return render(
+                    request, self.template_name, {"cls": cls, "form": UploadForm(), "errors": exc.errors}, status=400
+                )
             finally:
                 path.unlink(missing_ok=True)
-            messages.success(request, _("%(confirmed)s confirmed, %(waitlisted)s on the waitlist.")
-                             % {"confirmed": result.confirmed, "waitlisted": result.waitlisted})
+            messages.success(
+                request,
+                _("%(confirmed)s confirmed, %(waitlisted)s on the waitlist.")
+                % {"confirmed": result.confirmed, "waitlisted": result.waitlisted},
+            )
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect("training:class-detail", pk=cls.pk)
@@ -199,8 +216,12 @@ class CertificateDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cert = selectors.certificate_get(user=self.request.user, pk=kwargs["pk"])
-        context.update(cert=cert, verify_url=self.request.build_absolute_uri(
-            reverse("training:certificate-verify", kwargs={"year": cert.serial_year, "serial": cert.serial_no})))
+        context.update(
+            cert=cert,
+            verify_url=self.request.build_absolute_uri(
+                reverse("training:certificate-verify", kwargs={"year": cert.serial_year, "serial": cert.serial_no})
+            ),
+        )
         return context
 
 
@@ -217,8 +238,12 @@ class ExternalListView(ScopedViewMixin, View):
 
     def _render(self, request, form, status=200):
         rows = selectors.external_list(user=request.user).order_by("-end_date")[:200]
-        return render(request, self.template_name, {"rows": rows, "form": form,
-                                                    "can_manage": has_perm(request.user, Perm.TRAINING_MANAGE)}, status=status)
+        return render(
+            request,
+            self.template_name,
+            {"rows": rows, "form": form, "can_manage": has_perm(request.user, Perm.TRAINING_MANAGE)},
+            status=status,
+        )
 
     def get(self, request):
         return self._render(request, ExternalTrainingForm())
@@ -228,8 +253,11 @@ class ExternalListView(ScopedViewMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             code = data.pop("staff_code").strip()
-            staff = (selectors.staff_in_scope(request.user).filter(staff_code=code).first() if code
-                     else staff_for_user(user=request.user))
+            staff = (
+                selectors.staff_in_scope(request.user).filter(staff_code=code).first()
+                if code
+                else staff_for_user(user=request.user)
+            )
             if staff is None:
                 form.add_error("staff_code", _("No staff member with this code in your scope."))
             else:
@@ -260,12 +288,19 @@ class RequirementListView(ScopedViewMixin, View):
     template_name = "training/requirement_list.html"
 
     def _render(self, request, form, status=200):
-        return render(request, self.template_name, {
-            "rows": selectors.requirement_list(user=request.user), "form": form,
-            "can_manage": has_perm(request.user, Perm.TRAINING_MANAGE),
-            "default_minutes": selectors.default_requirement_minutes(),
-            "periods": settings.TRAINING_YEARLY_PERIODS, "period_minutes": settings.TRAINING_PERIOD_MINUTES,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "rows": selectors.requirement_list(user=request.user),
+                "form": form,
+                "can_manage": has_perm(request.user, Perm.TRAINING_MANAGE),
+                "default_minutes": selectors.default_requirement_minutes(),
+                "periods": settings.TRAINING_YEARLY_PERIODS,
+                "period_minutes": settings.TRAINING_PERIOD_MINUTES,
+            },
+            status=status,
+        )
 
     def get(self, request):
         return self._render(request, RequirementForm(user=request.user))
@@ -304,9 +339,17 @@ class CalendarView(ScopedViewMixin, TemplateView):
         if has_perm(self.request.user, TRAINING_READ):
             from staff.models import Unit
 
-            for unit in Unit.objects.visible_to(self.request.user, TRAINING_READ).filter(active=True).order_by("path")[:50]:
-                units.append((unit, self.request.build_absolute_uri(
-                    reverse("training:ics-unit", kwargs={"token": token, "unit_id": unit.pk}))))
+            for unit in (
+                Unit.objects.visible_to(self.request.user, TRAINING_READ).filter(active=True).order_by("path")[:50]
+            ):
+                units.append(
+                    (
+                        unit,
+                        self.request.build_absolute_uri(
+                            reverse("training:ics-unit", kwargs={"token": token, "unit_id": unit.pk})
+                        ),
+                    )
+                )
         context.update(person_url=me, unit_urls=units)
         return context
 
@@ -328,16 +371,20 @@ def _ics(data: bytes, name: str) -> HttpResponse:
 def ics_person(request, token: str):
     """Public URL with a per-user secret token; the feed shows only the token owner's own sessions."""
     user = _token_user(token)
-    return _ics(calendar.sessions_ics(sessions=selectors.calendar_sessions_for_user(user=user), name=_("My training")),
-                "congvu-lich-hoc.ics")
+    return _ics(
+        calendar.sessions_ics(sessions=selectors.calendar_sessions_for_user(user=user), name=_("My training")),
+        "congvu-lich-hoc.ics",
+    )
 
 
 def ics_unit(request, token: str, unit_id: int):
     """Public URL with a per-user secret token; the token owner's scope still applies (404 outside it)."""
     user = _token_user(token)
     unit, sessions = selectors.calendar_sessions_for_unit(user=user, unit_id=unit_id)
-    return _ics(calendar.sessions_ics(sessions=sessions, name=_("Training – %(unit)s") % {"unit": unit.name}),
-                f"congvu-lich-hoc-{unit.code}.ics")
+    return _ics(
+        calendar.sessions_ics(sessions=sessions, name=_("Training – %(unit)s") % {"unit": unit.name}),
+        f"congvu-lich-hoc-{unit.code}.ics",
+    )
 
 
 __all__ = ["ExternalTraining"]

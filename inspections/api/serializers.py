@@ -27,9 +27,23 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["id", "code", "section", "order", "text_vi", "text_en", "legal_basis", "answer_type", "weight",
-                  "critical", "failing_answers", "note_required_on_failure", "photo_required_on_failure", "required",
-                  "relevant"]
+        fields = [
+            "id",
+            "code",
+            "section",
+            "order",
+            "text_vi",
+            "text_en",
+            "legal_basis",
+            "answer_type",
+            "weight",
+            "critical",
+            "failing_answers",
+            "note_required_on_failure",
+            "photo_required_on_failure",
+            "required",
+            "relevant",
+        ]
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -45,8 +59,17 @@ class TemplateVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TemplateVersion
-        fields = ["id", "template", "template_code", "number", "status", "pass_threshold", "notes", "created_at",
-                  "published_at"]
+        fields = [
+            "id",
+            "template",
+            "template_code",
+            "number",
+            "status",
+            "pass_threshold",
+            "notes",
+            "created_at",
+            "published_at",
+        ]
         read_only_fields = fields
 
 
@@ -59,14 +82,24 @@ class TemplateVersionDetailSerializer(TemplateVersionSerializer):
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
-    published_version = serializers.IntegerField(source="published_number", read_only=True, default=None,
-                                                 allow_null=True)
+    published_version = serializers.IntegerField(
+        source="published_number", read_only=True, default=None, allow_null=True
+    )
     draft_version = serializers.IntegerField(source="draft_number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ChecklistTemplate
-        fields = ["id", "code", "name_vi", "name_en", "kind", "description", "published_version", "draft_version",
-                  "created_at"]
+        fields = [
+            "id",
+            "code",
+            "name_vi",
+            "name_en",
+            "kind",
+            "description",
+            "published_version",
+            "draft_version",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         # The model has a default kind, but a new template must say which kind it is (template_create()
         # requires it): missing kind is a 400 with a field error, not a server error.
@@ -81,7 +114,9 @@ class ItemInputSerializer(serializers.Serializer):
     answer_type = serializers.ChoiceField(choices=AnswerType.choices)
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, default=1)
     critical = serializers.BooleanField(required=False, default=False)
-    failing_answers = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None)
+    failing_answers = serializers.ListField(
+        child=serializers.CharField(), required=False, allow_null=True, default=None
+    )
     note_required_on_failure = serializers.BooleanField(required=False, default=False)
     photo_required_on_failure = serializers.BooleanField(required=False, default=False)
     required = serializers.BooleanField(required=False, default=True)
@@ -125,18 +160,32 @@ class AssignmentSerializer(serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(active=True))
     plan = serializers.PrimaryKeyRelatedField(queryset=InspectionPlan.objects.all())
     template_version = serializers.PrimaryKeyRelatedField(queryset=TemplateVersion.objects.all())
-    lead = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all(),
-                                        required=False, allow_null=True)
-    members = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
-                                           queryset=get_user_model().objects.all())
+    lead = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
+    members = serializers.SlugRelatedField(
+        slug_field="username", many=True, required=False, queryset=get_user_model().objects.all()
+    )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     template_code = serializers.CharField(source="template_version.template.code", read_only=True)
     inspection = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "plan", "unit", "unit_name", "template_version", "template_code", "announced", "is_self",
-                  "lead", "members", "due_date", "inspection"]
+        fields = [
+            "id",
+            "plan",
+            "unit",
+            "unit_name",
+            "template_version",
+            "template_code",
+            "announced",
+            "is_self",
+            "lead",
+            "members",
+            "due_date",
+            "inspection",
+        ]
 
     def get_inspection(self, obj) -> int | None:
         try:
@@ -165,10 +214,32 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "assignment", "unit", "unit_name", "template_version", "template_code",
-                  "template_version_number", "kind", "is_self", "inspected_on", "status", "summary", "score",
-                  "max_score", "total_percent", "band", "critical_failed", "answered", "client_uuid", "content_hash",
-                  "version", "review_comment", "submitted_at", "approved_at"]
+        fields = [
+            "id",
+            "assignment",
+            "unit",
+            "unit_name",
+            "template_version",
+            "template_code",
+            "template_version_number",
+            "kind",
+            "is_self",
+            "inspected_on",
+            "status",
+            "summary",
+            "score",
+            "max_score",
+            "total_percent",
+            "band",
+            "critical_failed",
+            "answered",
+            "client_uuid",
+            "content_hash",
+            "version",
+            "review_comment",
+            "submitted_at",
+            "approved_at",
+        ]
         read_only_fields = fields
 
 
@@ -182,11 +253,13 @@ class InspectionDetailSerializer(InspectionSerializer):
 
 class AnswerInputSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=40)
-    value = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="", max_length=1000,
-                                  trim_whitespace=True)
+    value = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="", max_length=1000, trim_whitespace=True
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    evidence = serializers.ListField(child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, default=list,
-                                     max_length=20)
+    evidence = serializers.ListField(
+        child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, default=list, max_length=20
+    )
 
 
 class InspectionWriteSerializer(serializers.Serializer):
@@ -226,15 +299,29 @@ class ConflictSerializer(serializers.Serializer):
 class CorrectiveActionSerializer(serializers.ModelSerializer):
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(active=True), required=False)
-    responsible_person = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all(), required=False,
-                                                            allow_null=True)
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=Staff.objects.all(), required=False, allow_null=True
+    )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = CorrectiveAction
-        fields = ["id", "finding", "unit", "unit_name", "responsible_person", "description", "due_date", "status",
-                  "overdue", "completed_on", "verified_at", "version", "created_at"]
+        fields = [
+            "id",
+            "finding",
+            "unit",
+            "unit_name",
+            "responsible_person",
+            "description",
+            "due_date",
+            "status",
+            "overdue",
+            "completed_on",
+            "verified_at",
+            "version",
+            "created_at",
+        ]
         read_only_fields = ["status", "completed_on", "verified_at", "version", "created_at"]
 
 
@@ -253,8 +340,9 @@ class ProgressSerializer(serializers.ModelSerializer):
 class ProgressInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["open", "in_progress", "done"])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    evidence = serializers.ListField(child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, default=list,
-                                     max_length=20)
+    evidence = serializers.ListField(
+        child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, default=list, max_length=20
+    )
 
 
 class VerifyInputSerializer(serializers.Serializer):
@@ -271,8 +359,19 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "inspection", "item", "unit", "unit_name", "critical", "description", "has_overdue", "closed",
-                  "created_at", "actions"]
+        fields = [
+            "id",
+            "inspection",
+            "item",
+            "unit",
+            "unit_name",
+            "critical",
+            "description",
+            "has_overdue",
+            "closed",
+            "created_at",
+            "actions",
+        ]
         read_only_fields = fields
 
 

@@ -35,8 +35,13 @@ from inspections.filters import (
 from inspections.models import Assignment, Evidence, EvidenceBlob, Inspection, TemplateVersion
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
 
-IF_MATCH_HEADER = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                                   description='The version the edit is based on, as returned in ETag: "<version>".')
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The version the edit is based on, as returned in ETag: "<version>".',
+)
 FILL_PERMS = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
 READ_PERMS = (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
 
@@ -62,23 +67,39 @@ def _precondition(request, current_version: int, current_body):
     """None if the edit may go on, else the 428/412 response."""
     wanted = _if_match(request)
     if wanted is None:
-        return Response({"code": "precondition_required",
-                         "detail": _("Send If-Match with the version you edited (from the ETag).")},
-                        status=status.HTTP_428_PRECONDITION_REQUIRED)
+        return Response(
+            {
+                "code": "precondition_required",
+                "detail": _("Send If-Match with the version you edited (from the ETag)."),
+            },
+            status=status.HTTP_428_PRECONDITION_REQUIRED,
+        )
     if wanted != current_version:
-        return _etag(Response({"code": "stale", "detail": _("This record changed since you opened it."),
-                               "current": current_body}, status=status.HTTP_412_PRECONDITION_FAILED), current_version)
+        return _etag(
+            Response(
+                {"code": "stale", "detail": _("This record changed since you opened it."), "current": current_body},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            ),
+            current_version,
+        )
     return None
 
 
 def _answers(data) -> list[AnswerInput]:
-    return [AnswerInput(item=a["item"], value=a.get("value"), note=a.get("note", ""), evidence=a.get("evidence", []))
-            for a in data]
+    return [
+        AnswerInput(item=a["item"], value=a.get("value"), note=a.get("note", ""), evidence=a.get("evidence", []))
+        for a in data
+    ]
 
 
 # ----------------------------------------------------------------------------------- templates
-class ChecklistTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                               mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ChecklistTemplateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.ChecklistTemplateSerializer
     read_perm = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
     write_perm = Perm.TEMPLATE_MANAGE
@@ -96,8 +117,9 @@ class ChecklistTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def perform_update(self, serializer):
         try:
-            serializer.instance = services.template_update(actor=self.request.user, template=serializer.instance,
-                                                           **serializer.validated_data)
+            serializer.instance = services.template_update(
+                actor=self.request.user, template=serializer.instance, **serializer.validated_data
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
 
@@ -112,8 +134,10 @@ class ChecklistTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise _drf(exc) from exc
         return Response(s.TemplateVersionSerializer(draft).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": inline_serializer("XlsFormUpload", {"file": serializers.FileField()})},
-                   responses=s.TemplateVersionSerializer)
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("XlsFormUpload", {"file": serializers.FileField()})},
+        responses=s.TemplateVersionSerializer,
+    )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_xlsform(self, request):
         """Import an XLSForm-shaped workbook: a new template, or the next draft version of an existing one."""
@@ -150,11 +174,23 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         ser = s.VersionContentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
-        sections = [SectionSpec(code=sec["code"], title_vi=sec["title_vi"], title_en=sec["title_en"],
-                                items=[ItemSpec(**item) for item in sec["items"]]) for sec in data["sections"]]
+        sections = [
+            SectionSpec(
+                code=sec["code"],
+                title_vi=sec["title_vi"],
+                title_en=sec["title_en"],
+                items=[ItemSpec(**item) for item in sec["items"]],
+            )
+            for sec in data["sections"]
+        ]
         try:
-            services.version_set_content(actor=request.user, version=version, sections=sections,
-                                         pass_threshold=data.get("pass_threshold"), notes=data.get("notes"))
+            services.version_set_content(
+                actor=request.user,
+                version=version,
+                sections=sections,
+                pass_threshold=data.get("pass_threshold"),
+                notes=data.get("notes"),
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
         version = self.get_queryset().prefetch_related("sections__items__section").get(pk=version.pk)
@@ -185,13 +221,18 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
         version = self.get_object()
         data = xlsform_export(version=version)
-        return FileResponse(iter([data]), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
-                            filename=f"{version.template.code}-v{version.number}.xlsx")
+        return FileResponse(
+            iter([data]),
+            as_attachment=True,
+            content_type=XLSX_CONTENT_TYPE,
+            filename=f"{version.template.code}-v{version.number}.xlsx",
+        )
 
 
 # --------------------------------------------------------------------------- plans, assignments
-class InspectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                            viewsets.GenericViewSet):
+class InspectionPlanViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.InspectionPlanSerializer
     filterset_class = PlanFilterSet
     read_perm = READ_PERMS
@@ -206,11 +247,19 @@ class InspectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         except ValidationError as exc:
             raise _drf(exc) from exc
 
-    @extend_schema(responses=inline_serializer("Coverage", {
-        "units": serializers.IntegerField(), "inspected": serializers.IntegerField(),
-        "percent": serializers.DecimalField(max_digits=5, decimal_places=1),
-        "target": serializers.DecimalField(max_digits=5, decimal_places=2), "met": serializers.BooleanField(),
-        "needed": serializers.IntegerField()}))
+    @extend_schema(
+        responses=inline_serializer(
+            "Coverage",
+            {
+                "units": serializers.IntegerField(),
+                "inspected": serializers.IntegerField(),
+                "percent": serializers.DecimalField(max_digits=5, decimal_places=1),
+                "target": serializers.DecimalField(max_digits=5, decimal_places=2),
+                "met": serializers.BooleanField(),
+                "needed": serializers.IntegerField(),
+            },
+        )
+    )
     @action(detail=True, methods=["get"])
     def coverage(self, request, pk=None):
         return Response(selectors.plan_coverage(plan=self.get_object()))
@@ -228,8 +277,9 @@ class InspectionPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
         return Response(s.InspectionPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        viewsets.GenericViewSet):
+class AssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.AssignmentSerializer
     filterset_class = AssignmentFilterSet
     read_perm = READ_PERMS
@@ -260,34 +310,78 @@ class MyAssignmentsView(APIView):
             a, v = entry["assignment"], entry["version"]
             last = entry["last_result"]
             insp = entry["inspection"]
-            result.append({
-                "assignment": {"id": a.pk, "due_date": a.due_date, "announced": a.announced, "is_self": a.is_self,
-                               "plan": a.plan.name, "lead": a.lead.username if a.lead else None,
-                               "members": [m.username for m in a.members.all()]},
-                "unit": {"id": a.unit.pk, "code": a.unit.code, "name": a.unit.name, "kind": a.unit.kind},
-                "template_version": {
-                    "id": v.pk, "template": v.template.code, "name_vi": v.template.name_vi,
-                    "name_en": v.template.name_en, "kind": v.template.kind, "number": v.number, "status": v.status,
-                    "pass_threshold": str(v.pass_threshold),
-                    "sections": [{"code": sec.code, "title_vi": sec.title_vi, "title_en": sec.title_en,
-                                  "items": s.ItemSerializer(items, many=True).data}
-                                 for sec, items in entry["sections"]],
-                },
-                "open_actions": [{"id": c.pk, "description": c.description, "due_date": c.due_date,
-                                  "status": c.status, "overdue": c.overdue, "item": c.finding.item.code}
-                                 for c in entry["open_actions"]],
-                "last_result": None if last is None else {
-                    "inspection": last.pk, "template": last.template_version.template.code,
-                    "inspected_on": last.inspected_on, "band": last.band,
-                    "total_percent": str(last.total_percent) if last.total_percent is not None else None,
-                    "critical_failed": last.critical_failed},
-                "inspection": None if insp is None else {
-                    "id": insp.pk, "status": insp.status, "version": insp.version,
-                    "client_uuid": str(insp.client_uuid) if insp.client_uuid else None,
-                    "review_comment": insp.review_comment,
-                    "answers": [{"item": ans.item.code, "value": ans.value, "note": ans.note,
-                                 "evidence": [e.blob.sha256 for e in ans.evidence.all()]} for ans in entry["answers"]]},
-            })
+            result.append(
+                {
+                    "assignment": {
+                        "id": a.pk,
+                        "due_date": a.due_date,
+                        "announced": a.announced,
+                        "is_self": a.is_self,
+                        "plan": a.plan.name,
+                        "lead": a.lead.username if a.lead else None,
+                        "members": [m.username for m in a.members.all()],
+                    },
+                    "unit": {"id": a.unit.pk, "code": a.unit.code, "name": a.unit.name, "kind": a.unit.kind},
+                    "template_version": {
+                        "id": v.pk,
+                        "template": v.template.code,
+                        "name_vi": v.template.name_vi,
+                        "name_en": v.template.name_en,
+                        "kind": v.template.kind,
+                        "number": v.number,
+                        "status": v.status,
+                        "pass_threshold": str(v.pass_threshold),
+                        "sections": [
+                            {
+                                "code": sec.code,
+                                "title_vi": sec.title_vi,
+                                "title_en": sec.title_en,
+                                "items": s.ItemSerializer(items, many=True).data,
+                            }
+                            for sec, items in entry["sections"]
+                        ],
+                    },
+                    "open_actions": [
+                        {
+                            "id": c.pk,
+                            "description": c.description,
+                            "due_date": c.due_date,
+                            "status": c.status,
+                            "overdue": c.overdue,
+                            "item": c.finding.item.code,
+                        }
+                        for c in entry["open_actions"]
+                    ],
+                    "last_result": None
+                    if last is None
+                    else {
+                        "inspection": last.pk,
+                        "template": last.template_version.template.code,
+                        "inspected_on": last.inspected_on,
+                        "band": last.band,
+                        "total_percent": str(last.total_percent) if last.total_percent is not None else None,
+                        "critical_failed": last.critical_failed,
+                    },
+                    "inspection": None
+                    if insp is None
+                    else {
+                        "id": insp.pk,
+                        "status": insp.status,
+                        "version": insp.version,
+                        "client_uuid": str(insp.client_uuid) if insp.client_uuid else None,
+                        "review_comment": insp.review_comment,
+                        "answers": [
+                            {
+                                "item": ans.item.code,
+                                "value": ans.value,
+                                "note": ans.note,
+                                "evidence": [e.blob.sha256 for e in ans.evidence.all()],
+                            }
+                            for ans in entry["answers"]
+                        ],
+                    },
+                }
+            )
         return Response({"count": len(result), "results": result})
 
 
@@ -300,8 +394,13 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = InspectionFilterSet
     read_perm = READ_PERMS
     write_perm = FILL_PERMS
-    action_perms = {"approve": Perm.INSPECTION_REVIEW, "return_": Perm.INSPECTION_REVIEW,
-                    "amend": Perm.INSPECTION_REVIEW, "versions": READ_PERMS, "compare": READ_PERMS}
+    action_perms = {
+        "approve": Perm.INSPECTION_REVIEW,
+        "return_": Perm.INSPECTION_REVIEW,
+        "amend": Perm.INSPECTION_REVIEW,
+        "versions": READ_PERMS,
+        "compare": READ_PERMS,
+    }
 
     def get_queryset(self):
         qs = selectors.inspection_list(user=self.request.user)
@@ -319,11 +418,16 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         inspection = self.get_object()
         return _etag(Response(s.InspectionDetailSerializer(inspection).data), inspection.version)
 
-    @extend_schema(request=s.InspectionWriteSerializer, responses={
-        201: OpenApiResponse(OpenApiTypes.OBJECT, description="Created (first time)."),
-        200: OpenApiResponse(OpenApiTypes.OBJECT, description="Replay: the same body as the first time."),
-        400: OpenApiResponse(description="Field errors; nothing written."), 403: OpenApiResponse(description="Not yours."),
-        409: CONFLICT})
+    @extend_schema(
+        request=s.InspectionWriteSerializer,
+        responses={
+            201: OpenApiResponse(OpenApiTypes.OBJECT, description="Created (first time)."),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Replay: the same body as the first time."),
+            400: OpenApiResponse(description="Field errors; nothing written."),
+            403: OpenApiResponse(description="Not yours."),
+            409: CONFLICT,
+        },
+    )
     def create(self, request):
         """Create (and optionally submit) an inspection made on a tablet, in one request."""
         if not isinstance(request.data, dict):
@@ -334,16 +438,27 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         missing = {k: [_("This field is required.")] for k in ("client_uuid", "assignment") if k not in data}
         if missing:
             raise serializers.ValidationError(missing)
-        assignment = Assignment.objects.visible_to(request.user).select_related(
-            "template_version__template").filter(pk=data["assignment"]).first()
+        assignment = (
+            Assignment.objects.visible_to(request.user)
+            .select_related("template_version__template")
+            .filter(pk=data["assignment"])
+            .first()
+        )
         if assignment is None:
-            return Response({"code": "not_found", "detail": _("This assignment does not exist or is no longer yours.")},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"code": "not_found", "detail": _("This assignment does not exist or is no longer yours.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         try:
             result = services.inspection_sync(
-                actor=request.user, client_uuid=data["client_uuid"], payload=dict(request.data), assignment=assignment,
-                answers=_answers(data["answers"]), inspected_on=data.get("inspected_on"),
-                summary=data.get("summary"), submit=data["submit"],
+                actor=request.user,
+                client_uuid=data["client_uuid"],
+                payload=dict(request.data),
+                assignment=assignment,
+                answers=_answers(data["answers"]),
+                inspected_on=data.get("inspected_on"),
+                summary=data.get("summary"),
+                submit=data["submit"],
             )
         except services.SyncForbidden as exc:
             return Response({"code": "forbidden", "detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
@@ -353,15 +468,32 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise _drf(exc) from exc
         if result.conflict:
             current = s.InspectionSerializer(result.inspection).data
-            return _etag(Response({"code": "conflict", "current": current,
-                                   "detail": _("This inspection was already sent with different content.")},
-                                  status=status.HTTP_409_CONFLICT), result.inspection.version)
-        return _etag(Response(result.body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK),
-                     result.inspection.version)
+            return _etag(
+                Response(
+                    {
+                        "code": "conflict",
+                        "current": current,
+                        "detail": _("This inspection was already sent with different content."),
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                ),
+                result.inspection.version,
+            )
+        return _etag(
+            Response(result.body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK),
+            result.inspection.version,
+        )
 
-    @extend_schema(request=s.InspectionWriteSerializer, parameters=[IF_MATCH_HEADER], responses={
-        200: s.InspectionDetailSerializer, 400: OpenApiResponse(description="Field errors; nothing written."),
-        412: STALE, 428: OpenApiResponse(description="If-Match missing.")})
+    @extend_schema(
+        request=s.InspectionWriteSerializer,
+        parameters=[IF_MATCH_HEADER],
+        responses={
+            200: s.InspectionDetailSerializer,
+            400: OpenApiResponse(description="Field errors; nothing written."),
+            412: STALE,
+            428: OpenApiResponse(description="If-Match missing."),
+        },
+    )
     def update(self, request, pk=None):
         """Edit a draft or returned inspection (PUT replaces all answers, PATCH only those sent)."""
         inspection = self.get_object()
@@ -373,9 +505,14 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ser.validated_data
         try:
             services.inspection_save(
-                actor=request.user, assignment=inspection.assignment, answers=_answers(data["answers"]),
-                inspected_on=data.get("inspected_on"), summary=data.get("summary"), submit=data["submit"],
-                base_version=inspection.version, replace=request.method == "PUT",
+                actor=request.user,
+                assignment=inspection.assignment,
+                answers=_answers(data["answers"]),
+                inspected_on=data.get("inspected_on"),
+                summary=data.get("summary"),
+                submit=data["submit"],
+                base_version=inspection.version,
+                replace=request.method == "PUT",
             )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "stale":
@@ -386,8 +523,15 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         fresh = self.get_queryset().get(pk=inspection.pk)
         return _etag(Response(s.InspectionDetailSerializer(fresh).data), fresh.version)
 
-    @extend_schema(request=s.InspectionWriteSerializer, parameters=[IF_MATCH_HEADER], responses={
-        200: s.InspectionDetailSerializer, 412: STALE, 428: OpenApiResponse(description="If-Match missing.")})
+    @extend_schema(
+        request=s.InspectionWriteSerializer,
+        parameters=[IF_MATCH_HEADER],
+        responses={
+            200: s.InspectionDetailSerializer,
+            412: STALE,
+            428: OpenApiResponse(description="If-Match missing."),
+        },
+    )
     def partial_update(self, request, pk=None):
         return self.update(request, pk=pk)
 
@@ -414,8 +558,11 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """The lead returns the inspection with comments."""
         return self._review(request, services.inspection_return)
 
-    @extend_schema(request=s.AmendSerializer, parameters=[IF_MATCH_HEADER],
-                   responses={201: s.AmendmentSerializer, 412: STALE, 428: OpenApiResponse(description="If-Match missing.")})
+    @extend_schema(
+        request=s.AmendSerializer,
+        parameters=[IF_MATCH_HEADER],
+        responses={201: s.AmendmentSerializer, 412: STALE, 428: OpenApiResponse(description="If-Match missing.")},
+    )
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         """Change a locked inspection with a reason; the before and after are kept."""
@@ -428,16 +575,21 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ser.validated_data
         try:
             amendment = services.inspection_amend(
-                actor=request.user, inspection=inspection, reason=data["reason"], answers=_answers(data["answers"]),
-                summary=data.get("summary"), base_version=inspection.version,
+                actor=request.user,
+                inspection=inspection,
+                reason=data["reason"],
+                answers=_answers(data["answers"]),
+                summary=data.get("summary"),
+                base_version=inspection.version,
             )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "stale":
                 return _precondition_stale(self, inspection)
             raise _drf(exc) from exc
         inspection.refresh_from_db(fields=["version"])
-        return _etag(Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED),
-                     inspection.version)
+        return _etag(
+            Response(s.AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED), inspection.version
+        )
 
     @extend_schema(responses=s.AmendmentSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -453,12 +605,23 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         comparison = selectors.inspection_compare(user=request.user, inspection=self.get_object())
         if comparison is None:
             return Response({"self": None, "verified": None, "rows": []})
-        return Response({
-            "self": comparison["self"].pk, "verified": comparison["verified"].pk,
-            "rows": [{"item": r["item"].code, "self": r["self"].value if r["self"] else None,
-                      "verified": r["verified"].value if r["verified"] else None, "self_percent": r["self_pct"],
-                      "verified_percent": r["verified_pct"], "difference": r["diff"]} for r in comparison["rows"]],
-        })
+        return Response(
+            {
+                "self": comparison["self"].pk,
+                "verified": comparison["verified"].pk,
+                "rows": [
+                    {
+                        "item": r["item"].code,
+                        "self": r["self"].value if r["self"] else None,
+                        "verified": r["verified"].value if r["verified"] else None,
+                        "self_percent": r["self_pct"],
+                        "verified_percent": r["verified_pct"],
+                        "difference": r["diff"],
+                    }
+                    for r in comparison["rows"]
+                ],
+            }
+        )
 
 
 def _if_match_blocked(request, inspection):
@@ -471,9 +634,17 @@ def _if_match_blocked(request, inspection):
 
 def _precondition_stale(view, inspection):
     fresh = view.get_queryset().get(pk=inspection.pk)
-    return _etag(Response({"code": "stale", "detail": _("This record changed since you opened it."),
-                           "current": s.InspectionDetailSerializer(fresh).data},
-                          status=status.HTTP_412_PRECONDITION_FAILED), fresh.version)
+    return _etag(
+        Response(
+            {
+                "code": "stale",
+                "detail": _("This record changed since you opened it."),
+                "current": s.InspectionDetailSerializer(fresh).data,
+            },
+            status=status.HTTP_412_PRECONDITION_FAILED,
+        ),
+        fresh.version,
+    )
 
 
 # ---------------------------------------------------------------------------- findings, actions
@@ -486,14 +657,18 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.finding_list(user=self.request.user)
 
 
-class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                              viewsets.GenericViewSet):
+class CorrectiveActionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.CorrectiveActionSerializer
     filterset_class = CorrectiveActionFilterSet
     read_perm = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
     write_perm = (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW)
-    action_perms = {"partial_update": Perm.ACTION_UPDATE, "verify": (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW),
-                    "progress": (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)}
+    action_perms = {
+        "partial_update": Perm.ACTION_UPDATE,
+        "verify": (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW),
+        "progress": (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE),
+    }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -518,8 +693,15 @@ class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         response = super().create(request, *args, **kwargs)
         return _etag(response, response.data["version"])
 
-    @extend_schema(request=s.ProgressInputSerializer, parameters=[IF_MATCH_HEADER], responses={
-        200: s.CorrectiveActionSerializer, 412: STALE, 428: OpenApiResponse(description="If-Match missing.")})
+    @extend_schema(
+        request=s.ProgressInputSerializer,
+        parameters=[IF_MATCH_HEADER],
+        responses={
+            200: s.CorrectiveActionSerializer,
+            412: STALE,
+            428: OpenApiResponse(description="If-Match missing."),
+        },
+    )
     def partial_update(self, request, pk=None):
         """The responsible unit reports progress (status, note, photos)."""
         obj = self.get_object()
@@ -531,8 +713,9 @@ class CorrectiveActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         ser = s.ProgressInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
-            services.action_update_progress(actor=request.user, action=obj, base_version=obj.version,
-                                            **ser.validated_data)
+            services.action_update_progress(
+                actor=request.user, action=obj, base_version=obj.version, **ser.validated_data
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
         fresh = self.get_queryset().get(pk=obj.pk)
@@ -610,14 +793,25 @@ class EvidenceUploadView(APIView):
             response["Upload-Complete"] = "?0"
         return response
 
-    @extend_schema(request={"application/octet-stream": OpenApiTypes.BINARY}, parameters=[
-        OpenApiParameter("Content-Range", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                         description="bytes <start>-<end>/<total>; absent = the whole file")],
-        responses={201: s.EvidenceBlobSerializer, 200: s.EvidenceBlobSerializer,
-                   202: OpenApiResponse(description="Chunk stored; Upload-Offset says how much is held."),
-                   400: OpenApiResponse(description="Not an image, too large, or the hash does not match."),
-                   409: OpenApiResponse(description="The chunk does not start at Upload-Offset."),
-                   413: OpenApiResponse(description="Too large.")})
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter(
+                "Content-Range",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="bytes <start>-<end>/<total>; absent = the whole file",
+            )
+        ],
+        responses={
+            201: s.EvidenceBlobSerializer,
+            200: s.EvidenceBlobSerializer,
+            202: OpenApiResponse(description="Chunk stored; Upload-Offset says how much is held."),
+            400: OpenApiResponse(description="Not an image, too large, or the hash does not match."),
+            409: OpenApiResponse(description="The chunk does not start at Upload-Offset."),
+            413: OpenApiResponse(description="Too large."),
+        },
+    )
     def put(self, request, sha256):
         sha = self._sha(sha256)
         blob = EvidenceBlob.objects.filter(sha256=sha).first()
@@ -630,24 +824,38 @@ class EvidenceUploadView(APIView):
         if header:
             match = RANGE_RE.match(header.strip())
             if not match:
-                return Response({"code": "bad_range", "detail": _("Content-Range must read “bytes start-end/total”.")},
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {"code": "bad_range", "detail": _("Content-Range must read “bytes start-end/total”.")},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
             start, end, total = (int(g) for g in match.groups())
             if end < start or end - start + 1 != len(body) or end >= total:
-                return Response({"code": "bad_range", "detail": _("The chunk does not match its Content-Range.")},
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {"code": "bad_range", "detail": _("The chunk does not match its Content-Range.")},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
         else:
             start, total = 0, len(body)
             held = 0
         if total > _max_bytes():
             path.unlink(missing_ok=True)
-            return Response({"code": "too_large", "detail": _("The photo is %(size).1f MB; the limit is %(limit).1f MB.")
-                             % {"size": total / 1048576, "limit": _max_bytes() / 1048576}},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            return Response(
+                {
+                    "code": "too_large",
+                    "detail": _("The photo is %(size).1f MB; the limit is %(limit).1f MB.")
+                    % {"size": total / 1048576, "limit": _max_bytes() / 1048576},
+                },
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         if header and start != held:
-            response = Response({"code": "offset_mismatch", "offset": held,
-                                 "detail": _("Resume from byte %(offset)s.") % {"offset": held}},
-                                status=status.HTTP_409_CONFLICT)
+            response = Response(
+                {
+                    "code": "offset_mismatch",
+                    "offset": held,
+                    "detail": _("Resume from byte %(offset)s.") % {"offset": held},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
             response["Upload-Offset"] = str(held)
             return response
         if header:
@@ -665,8 +873,10 @@ class EvidenceUploadView(APIView):
             blob = services.evidence_store(actor=request.user, sha256=sha, data=data)
         except ValidationError as exc:
             path.unlink(missing_ok=True)
-            return Response({"code": getattr(exc, "code", None) or "invalid", "detail": exc.messages[0]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"code": getattr(exc, "code", None) or "invalid", "detail": exc.messages[0]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         path.unlink(missing_ok=True)
         response = Response(s.EvidenceBlobSerializer(blob).data, status=status.HTTP_201_CREATED)
         response["Upload-Offset"] = str(len(data))
@@ -695,4 +905,3 @@ class EvidenceFileView(APIView):
         if blob is None or not _blob_visible(request.user, blob):
             raise Http404
         return FileResponse(blob.file.open("rb"), content_type=blob.content_type)
-

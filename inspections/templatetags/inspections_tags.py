@@ -10,8 +10,18 @@ from inspections import messages
 register = template.Library()
 
 BAND_CLASS = {"excellent": "ok", "good": "ok", "satisfactory": "warn", "not_satisfactory": "bad"}
-STATUS_CLASS = {"approved": "ok", "submitted": "warn", "returned": "bad", "draft": "", "verified": "ok",
-                "done": "ok", "in_progress": "warn", "open": "", "published": "ok", "retired": "", }
+STATUS_CLASS = {
+    "approved": "ok",
+    "submitted": "warn",
+    "returned": "bad",
+    "draft": "",
+    "verified": "ok",
+    "done": "ok",
+    "in_progress": "warn",
+    "open": "",
+    "published": "ok",
+    "retired": "",
+}
 
 
 @register.filter

@@ -64,10 +64,19 @@ def _r(value):
 
 def unit_score_dict(score) -> dict:
     return {
-        "unit_id": score.unit.id, "unit_code": score.unit.code, "unit_name": score.unit.name, "kind": score.unit.kind,
-        "headcount": score.headcount, "total": _r(score.total), "band": score.band,
-        "capability": _r(score.capability), "service_culture": _r(score.service_culture), "rank": score.rank,
-        "rank_of": score.rank_of, "previous_total": _r(score.previous_total), "change": _r(score.change),
+        "unit_id": score.unit.id,
+        "unit_code": score.unit.code,
+        "unit_name": score.unit.name,
+        "kind": score.unit.kind,
+        "headcount": score.headcount,
+        "total": _r(score.total),
+        "band": score.band,
+        "capability": _r(score.capability),
+        "service_culture": _r(score.service_culture),
+        "rank": score.rank,
+        "rank_of": score.rank_of,
+        "previous_total": _r(score.previous_total),
+        "change": _r(score.change),
     }
 
 
@@ -75,14 +84,31 @@ def scorecard_dict(data: dict, links: dict, chart_urls: dict) -> dict:
     score, table, period = data["score"], data["table"], data["period"]
     out = unit_score_dict(score)
     out.update(
-        period=period.key, start=period.start, end=period.end, published=table.publication is not None,
+        period=period.key,
+        start=period.start,
+        end=period.end,
+        published=table.publication is not None,
         published_at=table.publication.published_at if table.publication else None,
         criteria=[
-            {"key": c.key, "pillar": c.pillar, "formula": c.formula, "label": c.label, "value": _r(c.value),
-             "has_data": c.has_data, "target": c.target, "direction": c.direction, "weight": c.weight,
-             "effective_weight": _r(c.effective_weight), "points": _r(c.points), "numerator": c.numerator,
-             "denominator": c.denominator, "verified_value": _r(c.verified_value), "self_value": _r(c.self_value),
-             "source": c.source, "records": links.get(c.formula, [])}
+            {
+                "key": c.key,
+                "pillar": c.pillar,
+                "formula": c.formula,
+                "label": c.label,
+                "value": _r(c.value),
+                "has_data": c.has_data,
+                "target": c.target,
+                "direction": c.direction,
+                "weight": c.weight,
+                "effective_weight": _r(c.effective_weight),
+                "points": _r(c.points),
+                "numerator": c.numerator,
+                "denominator": c.denominator,
+                "verified_value": _r(c.verified_value),
+                "self_value": _r(c.self_value),
+                "source": c.source,
+                "records": links.get(c.formula, []),
+            }
             for c in score.criteria
         ],
         differences=data["differences"],

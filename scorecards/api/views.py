@@ -60,15 +60,21 @@ class ScorecardViewSet(viewsets.ViewSet):
         data = unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
         chart_urls = {
             f"{name}_{fmt}": request.build_absolute_uri(
-                reverse("scorecard-chart", kwargs={"pk": pk, "name": name, "fmt": fmt}) + f"?period={period.key}")
-            for name in charts.CHARTS for fmt in charts.FORMATS
+                reverse("scorecard-chart", kwargs={"pk": pk, "name": name, "fmt": fmt}) + f"?period={period.key}"
+            )
+            for name in charts.CHARTS
+            for fmt in charts.FORMATS
         }
-        return ScorecardSerializer(scorecard_dict(data, links.criterion_links(unit=data["unit"], period=period),
-                                                  chart_urls)).data
+        return ScorecardSerializer(
+            scorecard_dict(data, links.criterion_links(unit=data["unit"], period=period), chart_urls)
+        ).data
 
-    @extend_schema(parameters=[*PARAMS, OpenApiParameter("unit", int, description="unit id (default: your unit)")],
-                   responses=ScorecardSerializer, operation_id="v1_scorecards_for_unit",
-                   description="One scorecard (an object, not a list): of `unit`, else of your own unit.")
+    @extend_schema(
+        parameters=[*PARAMS, OpenApiParameter("unit", int, description="unit id (default: your unit)")],
+        responses=ScorecardSerializer,
+        operation_id="v1_scorecards_for_unit",
+        description="One scorecard (an object, not a list): of `unit`, else of your own unit.",
+    )
     def list(self, request):
         raw = request.query_params.get("unit")
         if raw:
@@ -88,11 +94,18 @@ class ScorecardViewSet(viewsets.ViewSet):
         return Response(self._payload(request, int(pk)))
 
     @extend_schema(
-        parameters=[*PARAMS, OpenApiParameter("name", str, OpenApiParameter.PATH, enum=[*charts.CHARTS]),
-                    OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=[*charts.FORMATS])],
-        responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.BINARY,
-                   (404, "application/json"): NOT_FOUND},
-        operation_id="v1_scorecards_chart", description="A chart of the scorecard, as PNG or SVG.",
+        parameters=[
+            *PARAMS,
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=[*charts.CHARTS]),
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=[*charts.FORMATS]),
+        ],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/svg+xml"): OpenApiTypes.BINARY,
+            (404, "application/json"): NOT_FOUND,
+        },
+        operation_id="v1_scorecards_chart",
+        description="A chart of the scorecard, as PNG or SVG.",
     )
     # Any name and format reach the view, so an unknown one is a JSON 404 like every API error (a
     # narrower pattern would leave it to Django's HTML 404 page).
@@ -100,6 +113,7 @@ class ScorecardViewSet(viewsets.ViewSet):
     def chart(self, request, pk=None, name=None, fmt=None):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise NotFound
-        data = unit_scorecard(user=request.user, pk=int(pk), period=_period(request), trend=name == "trend",
-                              previous=False)
+        data = unit_scorecard(
+            user=request.user, pk=int(pk), period=_period(request), trend=name == "trend", previous=False
+        )
         return HttpResponse(charts.chart_bytes(name, data[f"chart_{name}"], fmt), content_type=CONTENT_TYPES[fmt])

@@ -31,7 +31,8 @@ def band_class(band):
 @register.filter
 def source_label(source):
     return {"verified": _("verified"), "self": _("self-inspection"), "mixed": _("verified where available")}.get(
-        source or "", "")
+        source or "", ""
+    )
 
 
 @register.filter

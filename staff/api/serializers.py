@@ -21,9 +21,23 @@ class StaffSerializer(serializers.ModelSerializer):
     class Meta:
         model = Staff
         fields = [
-            "id", "staff_code", "full_name", "gender", "date_of_birth", "unit", "unit_code", "unit_name",
-            "category", "job_position", "rank_code", "rank_name", "position_title", "email", "phone",
-            "start_date", "status",
+            "id",
+            "staff_code",
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "unit",
+            "unit_code",
+            "unit_name",
+            "category",
+            "job_position",
+            "rank_code",
+            "rank_name",
+            "position_title",
+            "email",
+            "phone",
+            "start_date",
+            "status",
         ]
 
     def to_representation(self, instance):

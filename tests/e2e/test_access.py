@@ -19,7 +19,6 @@ DENIED = [
 ]
 
 
-
 def menu(page):
     return page.get_by_role("navigation", name="Trình đơn chính")
 

@@ -28,22 +28,39 @@ def actions(e2e_cast):
     today = timezone.localdate()
     plan = inspection_services.plan_create(actor=None, year=today.year, name="Kế hoạch kiểm tra", unit=tree["province"])
     assignment = inspection_services.assignment_create(
-        actor=None, plan=plan, unit=tree["gamma_office"], template_version=make_checklist(),
-        due_date=today + dt.timedelta(days=30), lead=users["inspector"], members=[], announced=True,
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=make_checklist(),
+        due_date=today + dt.timedelta(days=30),
+        lead=users["inspector"],
+        members=[],
+        announced=True,
     )
-    answers = [AnswerInput("I1", "no", note="Không niêm yết lịch tiếp dân"), AnswerInput("I2", "yes"),
-               AnswerInput("I3", "3"), AnswerInput("I4", "80"), AnswerInput("I5", "7")]
+    answers = [
+        AnswerInput("I1", "no", note="Không niêm yết lịch tiếp dân"),
+        AnswerInput("I2", "yes"),
+        AnswerInput("I3", "3"),
+        AnswerInput("I4", "80"),
+        AnswerInput("I5", "7"),
+    ]
     inspection = inspection_services.inspection_save(
         actor=None, assignment=assignment, answers=answers, submit=True, inspected_on=today - dt.timedelta(days=40)
     )
     finding = inspection_services.inspection_approve(actor=None, inspection=inspection).findings.get()
-    overdue = inspection_services.action_create(actor=None, finding=finding, description=OVERDUE,
-                                                due_date=today - dt.timedelta(days=10),
-                                                responsible_person=people["dung"])
-    inspection_services.action_create(actor=None, finding=finding, description=UPCOMING,
-                                      due_date=today + dt.timedelta(days=20))
-    done = inspection_services.action_create(actor=None, finding=finding, description=DONE_LATE,
-                                             due_date=today - dt.timedelta(days=20))
+    overdue = inspection_services.action_create(
+        actor=None,
+        finding=finding,
+        description=OVERDUE,
+        due_date=today - dt.timedelta(days=10),
+        responsible_person=people["dung"],
+    )
+    inspection_services.action_create(
+        actor=None, finding=finding, description=UPCOMING, due_date=today + dt.timedelta(days=20)
+    )
+    done = inspection_services.action_create(
+        actor=None, finding=finding, description=DONE_LATE, due_date=today - dt.timedelta(days=20)
+    )
     inspection_services.action_update_progress(actor=None, action=done, status="done", note="Đã nhắc nhở")
     return {"overdue": overdue, "today": today}
 

@@ -25,18 +25,42 @@ HIDDEN_TEXT = "Lịch tiếp dân bị gỡ khi sửa bảng tin"
 def conditional_checklist():
     """The checklist the template editor journey builds on screen, made here through the services."""
     template = inspection_services.template_create(
-        actor=None, code="VH-TIEPDAN", name_vi="Phiếu kiểm tra tiếp công dân", name_en="Citizen reception",
+        actor=None,
+        code="VH-TIEPDAN",
+        name_vi="Phiếu kiểm tra tiếp công dân",
+        name_en="Citizen reception",
         kind=TemplateKind.OTHER,
     )
     version = template.versions.get()
-    inspection_services.version_set_content(actor=None, version=version, sections=[
-        SectionSpec(code="A", title_vi="Tiếp công dân", title_en="Citizen reception", items=[
-            ItemSpec(code="Q1", text_vi="Có niêm yết lịch tiếp công dân", text_en="Reception hours posted",
-                     answer_type=AnswerType.YES_NO_NA, weight=Decimal(2), critical=True),
-            ItemSpec(code="Q2", text_vi="Lý do không niêm yết lịch tiếp dân", text_en="Why not posted",
-                     answer_type=AnswerType.TEXT, required=True, relevant="${Q1} = 'no'"),
-        ]),
-    ])
+    inspection_services.version_set_content(
+        actor=None,
+        version=version,
+        sections=[
+            SectionSpec(
+                code="A",
+                title_vi="Tiếp công dân",
+                title_en="Citizen reception",
+                items=[
+                    ItemSpec(
+                        code="Q1",
+                        text_vi="Có niêm yết lịch tiếp công dân",
+                        text_en="Reception hours posted",
+                        answer_type=AnswerType.YES_NO_NA,
+                        weight=Decimal(2),
+                        critical=True,
+                    ),
+                    ItemSpec(
+                        code="Q2",
+                        text_vi="Lý do không niêm yết lịch tiếp dân",
+                        text_en="Why not posted",
+                        answer_type=AnswerType.TEXT,
+                        required=True,
+                        relevant="${Q1} = 'no'",
+                    ),
+                ],
+            ),
+        ],
+    )
     return inspection_services.version_publish(actor=None, version=version)
 
 

@@ -39,16 +39,31 @@ def period(e2e_cast):
     if not ScorecardModel.objects.filter(year=period.year).exists():
         latest = ScorecardModel.objects.order_by("-year").first()
         scorecard_services.scorecard_model_create(actor=users["admin"], year=period.year, copy_from=latest)
-    plan = inspection_services.plan_create(actor=None, year=period.year, name="Kế hoạch kiểm tra",
-                                           unit=tree["province"])
-    assignment = inspection_services.assignment_create(
-        actor=None, plan=plan, unit=tree["alpha"], template_version=make_checklist(), due_date=period.end,
-        lead=users["inspector"], members=[], announced=True,
+    plan = inspection_services.plan_create(
+        actor=None, year=period.year, name="Kế hoạch kiểm tra", unit=tree["province"]
     )
-    answers = [AnswerInput("I1", "no", note="Cán bộ một cửa không đeo thẻ"), AnswerInput("I2", "yes"),
-               AnswerInput("I3", "4"), AnswerInput("I4", "90"), AnswerInput("I5", "12")]
+    assignment = inspection_services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["alpha"],
+        template_version=make_checklist(),
+        due_date=period.end,
+        lead=users["inspector"],
+        members=[],
+        announced=True,
+    )
+    answers = [
+        AnswerInput("I1", "no", note="Cán bộ một cửa không đeo thẻ"),
+        AnswerInput("I2", "yes"),
+        AnswerInput("I3", "4"),
+        AnswerInput("I4", "90"),
+        AnswerInput("I5", "12"),
+    ]
     inspection = inspection_services.inspection_save(
-        actor=None, assignment=assignment, answers=answers, submit=True,
+        actor=None,
+        assignment=assignment,
+        answers=answers,
+        submit=True,
         inspected_on=period.start + dt.timedelta(days=14),
     )
     inspection_services.inspection_approve(actor=None, inspection=inspection)
@@ -65,7 +80,11 @@ def figures(page, unit):
 
 
 def test_admin_publishes_a_quarter_and_follows_the_background_run(
-    page, journey, period, login_as, run_db_worker  # noqa: F811
+    page,
+    journey,
+    period,
+    login_as,
+    run_db_worker,  # noqa: F811
 ):
     label = f"Quý {period.quarter}/{period.year}"
 
@@ -77,7 +96,10 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         # Nobody worked there in that quarter (the cast's people start today), so capability is not scored
         # and service culture carries all 100 points: 73.75 % of a 90 % target → 81.94.
         assert (live["Số người"], live["Tổng điểm"], live["Văn hóa công vụ, kỷ luật kỷ cương"]) == (
-            "0", "81,94", "81,94"), live
+            "0",
+            "81,94",
+            "81,94",
+        ), live
         journey.check()
 
     with journey.step("publishing screen"):
@@ -134,4 +156,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
 
     publication = PublishedPeriod.objects.get()
     assert (publication.period, publication.note, publication.published_by.username) == (
-        period.key, "Công bố kết quả quý", "admin")
+        period.key,
+        "Công bố kết quả quý",
+        "admin",
+    )

@@ -77,8 +77,14 @@ def test_admin_builds_a_checklist_with_a_condition_and_publishes_it(page, journe
 
     with journey.step("duplicate item code is refused"):
         tap(page.get_by_role("link", name="Thêm tiêu chí vào A"))
-        fill_item(page, code="Q2", text="Có niêm yết lịch tiếp công dân", answer_type="Có / không / không áp dụng",
-                  weight="2", critical=True)
+        fill_item(
+            page,
+            code="Q2",
+            text="Có niêm yết lịch tiếp công dân",
+            answer_type="Có / không / không áp dụng",
+            weight="2",
+            critical=True,
+        )
         tap(page.get_by_role("button", name="Lưu"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Thêm tiêu chí")
         expect(page.locator("main")).to_contain_text("Một tiêu chí khác của phiên bản này đã có mã Q2.")

@@ -49,26 +49,42 @@ def main(seconds: float) -> dict:
     call_command("migrate", verbosity=0)
     province = staff_services.unit_create(actor=None, code="P", name="Tỉnh", kind=UnitKind.PROVINCE)
     unit = staff_services.unit_create(actor=None, code="U1", name="Sở Một", kind=UnitKind.DEPARTMENT, parent=province)
-    own = [staff_services.staff_create(actor=None, staff_code=f"W{i}", full_name=f"Người {i}", unit=unit,
-                                       category=StaffCategory.CONG_CHUC) for i in range(8)]
-    counter = staff_services.staff_create(actor=None, staff_code="COUNTER", full_name="Bộ đếm", unit=unit,
-                                          category=StaffCategory.CONG_CHUC, rank_code="0")
+    own = [
+        staff_services.staff_create(
+            actor=None, staff_code=f"W{i}", full_name=f"Người {i}", unit=unit, category=StaffCategory.CONG_CHUC
+        )
+        for i in range(8)
+    ]
+    counter = staff_services.staff_create(
+        actor=None, staff_code="COUNTER", full_name="Bộ đếm", unit=unit, category=StaffCategory.CONG_CHUC, rank_code="0"
+    )
 
     # training: a big class with one session; inspections: one assignment per inspection writer
     from training import services as training_services
     from training.models import ClassStatus, CourseCategory
 
     course = training_services.course_create(
-        actor=None, code="C1", title="Khóa", category=CourseCategory.SERVICE_CULTURE, planned_minutes=240,
-        owner_unit=unit, min_attendance_percent=80, pass_mark=5)
+        actor=None,
+        code="C1",
+        title="Khóa",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240,
+        owner_unit=unit,
+        min_attendance_percent=80,
+        pass_mark=5,
+    )
     today = dt.date.today()
-    klass = training_services.class_create(actor=None, course=course, code="L1", unit=unit, capacity=100000,
-                                           start_date=today, end_date=today)
-    session = training_services.session_create(actor=None, training_class=klass, date=today,
-                                               start_time=dt.time(8), end_time=dt.time(12), topic="Buổi 1")
+    klass = training_services.class_create(
+        actor=None, course=course, code="L1", unit=unit, capacity=100000, start_date=today, end_date=today
+    )
+    session = training_services.session_create(
+        actor=None, training_class=klass, date=today, start_time=dt.time(8), end_time=dt.time(12), topic="Buổi 1"
+    )
     training_services.class_set_status(actor=None, training_class=klass, status=ClassStatus.OPEN)
-    marked = {i: training_services.enrollment_nominate(actor=None, training_class=klass, staff=own[i]).enrollments[0]
-              for i in range(8)}
+    marked = {
+        i: training_services.enrollment_nominate(actor=None, training_class=klass, staff=own[i]).enrollments[0]
+        for i in range(8)
+    }
 
     from inspections import services as insp_services
     from tests.inspections.conftest import GOOD_ANSWERS, make_checklist
@@ -90,10 +106,12 @@ def main(seconds: float) -> dict:
         try:
             while time.monotonic() < stop:
                 n += 1
-                kind = ("staff", "staff", "roster", "nominate", "attendance", "attendance", "inspection", "counter")[index]
+                kind = ("staff", "staff", "roster", "nominate", "attendance", "attendance", "inspection", "counter")[
+                    index
+                ]
                 try:
                     if kind == "staff":
-                        for who in (own[index], ):
+                        for who in (own[index],):
                             phone = f"09{index}{n:07d}"
                             person = Staff.objects.get(pk=who.pk)
                             staff_services.staff_update(actor=None, staff=person, phone=phone)
@@ -106,22 +124,41 @@ def main(seconds: float) -> dict:
                     elif kind == "roster":
                         roster_import(data=roster(f"R{n}", 5, "U1"))
                     elif kind == "nominate":
-                        person = staff_services.staff_create(actor=None, staff_code=f"N{n}", full_name=f"Học viên {n}",
-                                                             unit=unit, category=StaffCategory.CONG_CHUC)
+                        person = staff_services.staff_create(
+                            actor=None,
+                            staff_code=f"N{n}",
+                            full_name=f"Học viên {n}",
+                            unit=unit,
+                            category=StaffCategory.CONG_CHUC,
+                        )
                         training_services.enrollment_nominate(actor=None, training_class=klass, staff=person)
                     elif kind == "attendance":
                         status = ("present", "late", "excused")[n % 3]
                         enrollment = marked[index]
-                        training_services.attendance_save(actor=None, session_id=session.pk, marks=[
-                            {"enrollment": enrollment.pk, "status": status,
-                             "minutes": 200 if status == "late" else None}])
+                        training_services.attendance_save(
+                            actor=None,
+                            session_id=session.pk,
+                            marks=[
+                                {
+                                    "enrollment": enrollment.pk,
+                                    "status": status,
+                                    "minutes": 200 if status == "late" else None,
+                                }
+                            ],
+                        )
                         last_mark[enrollment.pk] = status
                     elif kind == "inspection":
                         assignment = insp_services.assignment_create(
-                            actor=None, plan=plan, unit=unit, template_version=version,
-                            due_date=today + dt.timedelta(days=30), is_self=True)
-                        insp_services.inspection_save(actor=None, assignment=assignment, answers=GOOD_ANSWERS,
-                                                      inspected_on=today, submit=True)
+                            actor=None,
+                            plan=plan,
+                            unit=unit,
+                            template_version=version,
+                            due_date=today + dt.timedelta(days=30),
+                            is_self=True,
+                        )
+                        insp_services.inspection_save(
+                            actor=None, assignment=assignment, answers=GOOD_ANSWERS, inspected_on=today, submit=True
+                        )
                     done[kind] += 1
                 except Exception as exc:  # every failure is reported; none is expected
                     errors.append(f"{kind}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
@@ -141,14 +178,21 @@ def main(seconds: float) -> dict:
     checks = {
         "counter": [int(counter.rank_code), sum(increments.values())],
         "staff_phones_lost": sorted(pk for pk, phone in last_phone.items() if Staff.objects.get(pk=pk).phone != phone),
-        "staff_history": [Staff.history.filter(id__in=[s.pk for s in own[:2]], history_type="~").count(),
-                          done["staff"]],
+        "staff_history": [
+            Staff.history.filter(id__in=[s.pk for s in own[:2]], history_type="~").count(),
+            done["staff"],
+        ],
         "roster_rows": [Staff.objects.filter(staff_code__startswith="R").count(), done["roster"] * 5],
-        "roster_history": [Staff.history.filter(staff_code__startswith="R", history_type="+").count(),
-                           done["roster"] * 5],
+        "roster_history": [
+            Staff.history.filter(staff_code__startswith="R", history_type="+").count(),
+            done["roster"] * 5,
+        ],
         "nominations": [Enrollment.objects.filter(training_class=klass).count() - 8, done["nominate"]],
-        "attendance_lost": sorted(pk for pk, status in last_mark.items()
-                                  if Attendance.objects.get(session=session, enrollment_id=pk).status != status),
+        "attendance_lost": sorted(
+            pk
+            for pk, status in last_mark.items()
+            if Attendance.objects.get(session=session, enrollment_id=pk).status != status
+        ),
         "inspections": [Inspection.objects.filter(status="submitted").count(), done["inspection"]],
     }
     return {"done": dict(done), "errors": errors, "checks": checks}

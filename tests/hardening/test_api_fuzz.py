@@ -28,8 +28,7 @@ TIME_BUDGET = float(os.environ.get("FUZZ_TIME_BUDGET", "120"))  # seconds for th
 # Failures found by this test in other apps' endpoints, reported to their owners (see the hardening
 # report); listed so that CI stays green while they are fixed, and removed as soon as they are.
 # A NEW failing operation fails the test; a listed one that now passes fails it too (strict).
-KNOWN = {
-}
+KNOWN = {}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -62,8 +61,12 @@ def test_api_conforms_to_its_schema_and_never_fails(admin_token, people, setting
             break
 
         @hsettings(
-            max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-            phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
         def run(case):

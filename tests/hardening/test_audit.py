@@ -14,14 +14,22 @@ from staff.importers import roster_import
 from staff.models import Staff, StaffUnitHistory
 from tests.staff.test_importers import GOOD_ROWS, VI_HEADER, workbook
 
-EDIT = {"full_name": "Nguyễn Văn Ân", "gender": "male", "category": "cong_chuc", "status": "active", "position_title": "Phó phòng"}
+EDIT = {
+    "full_name": "Nguyễn Văn Ân",
+    "gender": "male",
+    "category": "cong_chuc",
+    "status": "active",
+    "position_title": "Phó phòng",
+}
 
 
 def test_an_edit_through_the_screen_records_who_when_where_and_the_difference(login, cast, people, tree):
     client = login(cast["hr"])
     before = timezone.now()
     response = client.post(
-        reverse("staff:staff-edit", args=[people["an"].pk]), {**EDIT, "unit": tree["alpha"].pk}, REMOTE_ADDR="10.20.30.40"
+        reverse("staff:staff-edit", args=[people["an"].pk]),
+        {**EDIT, "unit": tree["alpha"].pk},
+        REMOTE_ADDR="10.20.30.40",
     )
     assert response.status_code == 302
     row = Staff.history.filter(id=people["an"].pk).latest("history_id")
@@ -56,7 +64,9 @@ def test_a_bulk_roster_import_writes_history_rows_with_the_importer_and_address(
     rows = Staff.history.filter(history_id__gt=0).order_by("-history_id")[:3]
     assert Staff.history.count() == before + 3
     assert {(r.staff_code, r.history_type, r.history_user_id) for r in rows} == {
-        ("N001", "+", cast["admin"].pk), ("N002", "+", cast["admin"].pk), ("A001", "~", cast["admin"].pk),
+        ("N001", "+", cast["admin"].pk),
+        ("N002", "+", cast["admin"].pk),
+        ("A001", "~", cast["admin"].pk),
     }
     # the unit move is recorded on the unit history too (bulk update of the closing row + bulk create)
     an = people["an"]
@@ -84,7 +94,10 @@ def test_the_record_page_shows_its_history_to_those_who_see_it(login, cast, peop
     assert "Lịch sử thay đổi" in html
     assert "—" in html and "→ Chuyên viên chính" in html
     # the person herself sees her record and its history; someone outside the scope sees nothing
-    assert "Chuyên viên chính" in login(cast["member"]).get(reverse("staff:staff-detail", args=[people["binh"].pk])).content.decode()
+    assert (
+        "Chuyên viên chính"
+        in login(cast["member"]).get(reverse("staff:staff-detail", args=[people["binh"].pk])).content.decode()
+    )
     assert login(cast["outsider_hr"]).get(reverse("staff:staff-detail", args=[people["binh"].pk])).status_code == 404
 
 
@@ -99,12 +112,19 @@ def test_the_audit_log_filters_by_model_user_and_date_and_exports(login, cast, p
     edit = {**EDIT, "full_name": '=HYPERLINK("http://x","y")', "position_title": "", "unit": tree["alpha"].pk}
     assert login(cast["hr"]).post(reverse("staff:staff-edit", args=[people["an"].pk]), edit).status_code == 302
     client = login(cast["admin"])
-    assert client.post(reverse("staff:role-list"), {"username": "nobody", "role": "staff", "unit": tree["alpha"].pk,
-                                                    "include_subunits": "on"}).status_code == 302
+    assert (
+        client.post(
+            reverse("staff:role-list"),
+            {"username": "nobody", "role": "staff", "unit": tree["alpha"].pk, "include_subunits": "on"},
+        ).status_code
+        == 302
+    )
     everything = client.get(reverse("audit:log")).context
     assert everything["page_obj"].paginator.count == (
-        Staff.history.count() + StaffUnitHistory.history.count()
-        + people["an"].unit.__class__.history.count() + cast["admin"].role_assignments.model.history.count()
+        Staff.history.count()
+        + StaffUnitHistory.history.count()
+        + people["an"].unit.__class__.history.count()
+        + cast["admin"].role_assignments.model.history.count()
     )
     by_user = client.get(reverse("audit:log"), {"user": "hr"}).context["entries"]
     assert [(e.model_label, e.object_id, e.user) for e in by_user] == [("cán bộ", people["an"].pk, "hr")]
@@ -114,8 +134,12 @@ def test_the_audit_log_filters_by_model_user_and_date_and_exports(login, cast, p
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     assert client.get(reverse("audit:log"), {"date_from": tomorrow}).context["page_obj"].paginator.count == 0
     today = timezone.localdate().strftime("%d/%m/%Y")
-    assert client.get(reverse("audit:log"), {"date_from": today, "date_to": today, "user": "hr"}).context[
-        "page_obj"].paginator.count == 1
+    assert (
+        client.get(reverse("audit:log"), {"date_from": today, "date_to": today, "user": "hr"})
+        .context["page_obj"]
+        .paginator.count
+        == 1
+    )
 
     response = client.get(reverse("audit:log-export"), {"user": "hr"})
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active

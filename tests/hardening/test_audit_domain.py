@@ -12,14 +12,34 @@ from training import services as training_services
 from training.models import Attendance, Enrollment
 
 EXPECTED = {
-    "staff.unit", "staff.staff", "staff.staffunithistory", "staff.roleassignment",
-    "training.course", "training.trainingclass", "training.classsession", "training.enrollment",
-    "training.attendance", "training.certificate", "training.trainingrequirement", "training.externaltraining",
-    "inspections.checklisttemplate", "inspections.templateversion", "inspections.section", "inspections.item",
-    "inspections.inspectionplan", "inspections.assignment", "inspections.assignmentmember",
-    "inspections.inspection", "inspections.answer", "inspections.evidence", "inspections.finding",
-    "inspections.correctiveaction", "scorecards.scorecardmodel", "scorecards.criterion",
-    "scorecards.publishedperiod", "scorecards.scorecardsnapshot",
+    "staff.unit",
+    "staff.staff",
+    "staff.staffunithistory",
+    "staff.roleassignment",
+    "training.course",
+    "training.trainingclass",
+    "training.classsession",
+    "training.enrollment",
+    "training.attendance",
+    "training.certificate",
+    "training.trainingrequirement",
+    "training.externaltraining",
+    "inspections.checklisttemplate",
+    "inspections.templateversion",
+    "inspections.section",
+    "inspections.item",
+    "inspections.inspectionplan",
+    "inspections.assignment",
+    "inspections.assignmentmember",
+    "inspections.inspection",
+    "inspections.answer",
+    "inspections.evidence",
+    "inspections.finding",
+    "inspections.correctiveaction",
+    "scorecards.scorecardmodel",
+    "scorecards.criterion",
+    "scorecards.publishedperiod",
+    "scorecards.scorecardsnapshot",
 }
 
 
@@ -28,27 +48,36 @@ def test_every_changeable_record_type_is_audited():
 
 
 def test_enrollment_changes_and_attendance_marks_are_in_the_trail(klass, people, cast):  # noqa: F811
-    enrollment = training_services.enrollment_nominate(actor=cast["hr"], training_class=klass,
-                                                       staff=people["an"]).enrollments[0]
-    training_services.enrollment_set_status(actor=cast["hr"], enrollment=enrollment, status="withdrawn",
-                                            reason="Bận công tác")
+    enrollment = training_services.enrollment_nominate(
+        actor=cast["hr"], training_class=klass, staff=people["an"]
+    ).enrollments[0]
+    training_services.enrollment_set_status(
+        actor=cast["hr"], enrollment=enrollment, status="withdrawn", reason="Bận công tác"
+    )
     history = record_history(obj=Enrollment.objects.get(pk=enrollment.pk))
     assert [e.kind for e in history] == ["changed", "created"]
     assert {c.field for c in history[0].changes} >= {"status"}
     session = klass.sessions.order_by("date").first()
     other = training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
-    training_services.attendance_save(actor=cast["hr"], session_id=session.pk,
-                                      marks=[{"enrollment": other.pk, "status": "present"}])
-    training_services.attendance_save(actor=cast["hr"], session_id=session.pk,
-                                      marks=[{"enrollment": other.pk, "status": "late", "minutes": 200}])
+    training_services.attendance_save(
+        actor=cast["hr"], session_id=session.pk, marks=[{"enrollment": other.pk, "status": "present"}]
+    )
+    training_services.attendance_save(
+        actor=cast["hr"], session_id=session.pk, marks=[{"enrollment": other.pk, "status": "late", "minutes": 200}]
+    )
     mark = Attendance.objects.get(session=session, enrollment=other)
     rows = list(Attendance.history.filter(id=mark.pk).order_by("history_id"))
     assert [r.status for r in rows] == ["present", "late"]
 
 
 def test_inspection_submission_answers_and_approval_are_in_the_trail(assignment, cast):  # noqa: F811
-    inspection = insp_services.inspection_save(actor=cast["inspector"], assignment=assignment, answers=GOOD_ANSWERS,
-                                               inspected_on=dt.date(2026, 5, 4), submit=True)
+    inspection = insp_services.inspection_save(
+        actor=cast["inspector"],
+        assignment=assignment,
+        answers=GOOD_ANSWERS,
+        inspected_on=dt.date(2026, 5, 4),
+        submit=True,
+    )
     insp_services.inspection_approve(actor=cast["inspector"], inspection=inspection)
     statuses = list(Inspection.history.filter(id=inspection.pk).order_by("history_id").values_list("status", flat=True))
     assert statuses[-1] == "approved" and "submitted" in statuses

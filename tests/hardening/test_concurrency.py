@@ -21,13 +21,25 @@ SECONDS = os.environ.get("CONCURRENCY_SECONDS", "8")
 
 def test_eight_sqlite_writers_lose_nothing_and_never_see_a_locked_database(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'congvu.sqlite3'}", DATA_DIR=str(tmp_path), LOG_LEVEL="WARNING",
-               DJANGO_DEBUG="false", SECRET_KEY=env.get("SECRET_KEY") or "x" * 60, STATIC_MANIFEST="false")
-    run = subprocess.run([sys.executable, "-m", "tests.hardening.sqlite_writers", SECONDS], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'congvu.sqlite3'}",
+        DATA_DIR=str(tmp_path),
+        LOG_LEVEL="WARNING",
+        DJANGO_DEBUG="false",
+        SECRET_KEY=env.get("SECRET_KEY") or "x" * 60,
+        STATIC_MANIFEST="false",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.hardening.sqlite_writers", SECONDS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     lines = [line for line in run.stdout.splitlines() if line.startswith("REPORT ")]
     assert run.returncode == 0 and lines, run.stdout[-2000:] + run.stderr[-4000:]
-    report = json.loads(lines[-1][len("REPORT "):])
+    report = json.loads(lines[-1][len("REPORT ") :])
     assert report["errors"] == [], "\n".join(report["errors"])[:4000]
     assert not any("locked" in e for e in report["errors"])
     done, checks = report["done"], report["checks"]
@@ -51,9 +63,14 @@ def test_two_reviewers_decide_a_submitted_inspection_exactly_once(tree, cast, pe
     plan = services.plan_create(actor=None, year=2026, name="KH", unit=tree["province"])
     outcomes = []
     for round_ in range(5):
-        assignment = services.assignment_create(actor=None, plan=plan, unit=tree["gamma_office"],
-                                                template_version=version, due_date=dt.date(2026, 12, 31),
-                                                lead=cast["inspector"])
+        assignment = services.assignment_create(
+            actor=None,
+            plan=plan,
+            unit=tree["gamma_office"],
+            template_version=version,
+            due_date=dt.date(2026, 12, 31),
+            lead=cast["inspector"],
+        )
         inspection = services.inspection_save(actor=None, assignment=assignment, answers=GOOD_ANSWERS, submit=True)
         barrier, results = threading.Barrier(2), []
 

@@ -133,7 +133,12 @@ def test_an_administrator_enrols_then_needs_the_code_at_each_login(cast, login, 
         page = client.get(reverse("audit:otp-enrol"))
         assert page.status_code == 200 and "otpauth://totp/" in page.content.decode()
         device = TOTPDevice.objects.get(user=cast["admin"], confirmed=False)
-        assert client.post(reverse("audit:otp-enrol"), {"token": "000000" if code_for(device) != "000000" else "111111"}).status_code == 400
+        assert (
+            client.post(
+                reverse("audit:otp-enrol"), {"token": "000000" if code_for(device) != "000000" else "111111"}
+            ).status_code
+            == 400
+        )
     with time_machine.travel(start + dt.timedelta(seconds=3), tick=False):  # django-otp throttles after a failure
         ok = client.post(reverse("audit:otp-enrol"), {"token": code_for(device, start + dt.timedelta(seconds=3))})
         assert ok.status_code == 302

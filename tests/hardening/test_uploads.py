@@ -37,7 +37,10 @@ def zip_bomb() -> bytes:
     """A valid-looking workbook plus one part that inflates to 210 MB (it weighs about 200 KB)."""
     out = io.BytesIO()
     base = workbook(VI_HEADER, GOOD_ROWS)
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
         for item in src.infolist():
             dst.writestr(item.filename, src.read(item.filename))
         with dst.open("xl/media/padding.bin", "w") as handle:
@@ -74,7 +77,9 @@ def test_too_many_members_are_refused(tree):
     assert f"({len(zipfile.ZipFile(io.BytesIO(data)).namelist())})" in message(exc)
 
 
-@pytest.mark.parametrize("data", [b"Ho va ten;Don vi\nAn;ALPHA\n", b"PK\x03\x04 truncated", b"<html><body>x</body></html>"])
+@pytest.mark.parametrize(
+    "data", [b"Ho va ten;Don vi\nAn;ALPHA\n", b"PK\x03\x04 truncated", b"<html><body>x</body></html>"]
+)
 def test_a_file_that_is_not_a_workbook_is_refused(data, tree):
     with pytest.raises(ImportRejected) as exc:
         check_upload(data)
@@ -149,7 +154,9 @@ def test_the_import_screen_refuses_bad_files_and_writes_nothing(kind, login, cas
     settings.MEDIA_ROOT = tmp_path
     data = {
         "zip-bomb": zip_bomb,
-        "xml-bomb": lambda: rebuild(workbook(VI_HEADER, GOOD_ROWS), replace={"xl/worksheets/sheet1.xml": BILLION_LAUGHS}),
+        "xml-bomb": lambda: rebuild(
+            workbook(VI_HEADER, GOOD_ROWS), replace={"xl/worksheets/sheet1.xml": BILLION_LAUGHS}
+        ),
         "not-xlsx": lambda: b"<html>not a workbook</html>",
     }[kind]()
     upload = io.BytesIO(data)

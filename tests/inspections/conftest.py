@@ -22,27 +22,74 @@ D = Decimal
 
 
 def make_checklist(code="VH-TEST", kind=TemplateKind.SERVICE_CULTURE, publish=True):
-    template = services.template_create(actor=None, code=code, name_vi="Phiếu thử nghiệm", name_en="Test checklist",
-                                        kind=kind)
+    template = services.template_create(
+        actor=None, code=code, name_vi="Phiếu thử nghiệm", name_en="Test checklist", kind=kind
+    )
     version = template.versions.get()
-    services.version_set_content(actor=None, version=version, sections=[
-        SectionSpec(code="S1", title_vi="Trang phục", title_en="Attire", items=[
-            ItemSpec(code="I1", text_vi="Đeo thẻ", text_en="Card worn", answer_type=AnswerType.YES_NO_NA,
-                     weight=D(2), note_required_on_failure=True, legal_basis="Chỉ thị 26/CT-TTg"),
-            ItemSpec(code="I2", text_vi="Không uống rượu", text_en="No alcohol", answer_type=AnswerType.YES_NO_NA,
-                     weight=D(3), critical=True),
-            ItemSpec(code="I3", text_vi="Thái độ", text_en="Attitude", answer_type=AnswerType.SCALE_0_4, weight=D(2)),
-        ]),
-        SectionSpec(code="S2", title_vi="Kết quả", title_en="Results", items=[
-            ItemSpec(code="I4", text_vi="Tỷ lệ đúng hạn", text_en="On time (%)", answer_type=AnswerType.PERCENT,
-                     weight=D(1)),
-            ItemSpec(code="I5", text_vi="Số hồ sơ", text_en="Dossiers", answer_type=AnswerType.NUMBER, weight=D(1)),
-            ItemSpec(code="I6", text_vi="Ghi chú chung", text_en="General note", answer_type=AnswerType.TEXT,
-                     required=False),
-            ItemSpec(code="I7", text_vi="Ảnh bảng tên", text_en="Name plate photo", answer_type=AnswerType.PHOTO,
-                     required=False),
-        ]),
-    ])
+    services.version_set_content(
+        actor=None,
+        version=version,
+        sections=[
+            SectionSpec(
+                code="S1",
+                title_vi="Trang phục",
+                title_en="Attire",
+                items=[
+                    ItemSpec(
+                        code="I1",
+                        text_vi="Đeo thẻ",
+                        text_en="Card worn",
+                        answer_type=AnswerType.YES_NO_NA,
+                        weight=D(2),
+                        note_required_on_failure=True,
+                        legal_basis="Chỉ thị 26/CT-TTg",
+                    ),
+                    ItemSpec(
+                        code="I2",
+                        text_vi="Không uống rượu",
+                        text_en="No alcohol",
+                        answer_type=AnswerType.YES_NO_NA,
+                        weight=D(3),
+                        critical=True,
+                    ),
+                    ItemSpec(
+                        code="I3", text_vi="Thái độ", text_en="Attitude", answer_type=AnswerType.SCALE_0_4, weight=D(2)
+                    ),
+                ],
+            ),
+            SectionSpec(
+                code="S2",
+                title_vi="Kết quả",
+                title_en="Results",
+                items=[
+                    ItemSpec(
+                        code="I4",
+                        text_vi="Tỷ lệ đúng hạn",
+                        text_en="On time (%)",
+                        answer_type=AnswerType.PERCENT,
+                        weight=D(1),
+                    ),
+                    ItemSpec(
+                        code="I5", text_vi="Số hồ sơ", text_en="Dossiers", answer_type=AnswerType.NUMBER, weight=D(1)
+                    ),
+                    ItemSpec(
+                        code="I6",
+                        text_vi="Ghi chú chung",
+                        text_en="General note",
+                        answer_type=AnswerType.TEXT,
+                        required=False,
+                    ),
+                    ItemSpec(
+                        code="I7",
+                        text_vi="Ảnh bảng tên",
+                        text_en="Name plate photo",
+                        answer_type=AnswerType.PHOTO,
+                        required=False,
+                    ),
+                ],
+            ),
+        ],
+    )
     if publish:
         services.version_publish(actor=None, version=version)
     version.refresh_from_db()
@@ -50,7 +97,10 @@ def make_checklist(code="VH-TEST", kind=TemplateKind.SERVICE_CULTURE, publish=Tr
 
 
 GOOD_ANSWERS = [
-    AnswerInput("I1", "yes"), AnswerInput("I2", "yes"), AnswerInput("I3", "4"), AnswerInput("I4", "100"),
+    AnswerInput("I1", "yes"),
+    AnswerInput("I2", "yes"),
+    AnswerInput("I3", "4"),
+    AnswerInput("I4", "100"),
     AnswerInput("I5", "12"),
 ]
 
@@ -77,22 +127,36 @@ def plan(tree):
 @pytest.fixture
 def assignment(plan, tree, checklist, team):
     return services.assignment_create(
-        actor=None, plan=plan, unit=tree["gamma_office"], template_version=checklist, due_date=dt.date(2026, 6, 30),
-        lead=team["lead"], members=[team["member"]], announced=False,
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 30),
+        lead=team["lead"],
+        members=[team["member"]],
+        announced=False,
     )
 
 
 @pytest.fixture
 def self_assignment(tree, checklist):
-    campaign = services.plan_create(actor=None, year=2026, name="Tự kiểm tra 2026", unit=tree["alpha"],
-                                    kind=PlanKind.SELF_CAMPAIGN)
-    return services.assignment_create(actor=None, plan=campaign, unit=tree["alpha"], template_version=checklist,
-                                      due_date=dt.date(2026, 6, 30), is_self=True)
+    campaign = services.plan_create(
+        actor=None, year=2026, name="Tự kiểm tra 2026", unit=tree["alpha"], kind=PlanKind.SELF_CAMPAIGN
+    )
+    return services.assignment_create(
+        actor=None,
+        plan=campaign,
+        unit=tree["alpha"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 30),
+        is_self=True,
+    )
 
 
 def fill(assignment, answers=None, *, actor=None, submit=True, approve=True, on=dt.date(2026, 5, 4)):
-    inspection = services.inspection_save(actor=actor, assignment=assignment, answers=answers or GOOD_ANSWERS,
-                                          inspected_on=on, submit=submit)
+    inspection = services.inspection_save(
+        actor=actor, assignment=assignment, answers=answers or GOOD_ANSWERS, inspected_on=on, submit=submit
+    )
     if submit and approve:
         inspection = services.inspection_approve(actor=None, inspection=inspection)
     return inspection

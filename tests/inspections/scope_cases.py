@@ -22,8 +22,13 @@ from inspections.services import AnswerInput
 from tests.factories import UserFactory, grant
 
 MISSING = 999_999
-ANSWERS = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "yes"), AnswerInput("I3", "4"),
-           AnswerInput("I4", "100"), AnswerInput("I5", "3")]
+ANSWERS = [
+    AnswerInput("I1", "no", note="Không đeo thẻ"),
+    AnswerInput("I2", "yes"),
+    AnswerInput("I3", "4"),
+    AnswerInput("I4", "100"),
+    AnswerInput("I5", "3"),
+]
 
 
 def _png(color):
@@ -45,24 +50,39 @@ def _world(ctx):
     draft = services.template_create(actor=None, code="DRAFT-ONLY", name_vi="Phiếu nháp", kind="other")
     editing = services.template_create(actor=None, code="EDIT-ME", name_vi="Phiếu đang soạn", kind="other")
     services.section_save(actor=None, version=editing.versions.get(), code="S1", title_vi="Một")
-    services.item_save(actor=None, version=editing.versions.get(), section_code="S1",
-                       spec=services.ItemSpec(code="D1", text_vi="Tiêu chí", answer_type="yes_no_na"))
+    services.item_save(
+        actor=None,
+        version=editing.versions.get(),
+        section_code="S1",
+        spec=services.ItemSpec(code="D1", text_vi="Tiêu chí", answer_type="yes_no_na"),
+    )
     plan_in = services.plan_create(actor=None, year=2026, name="Kế hoạch Gamma", unit=tree["gamma"])
     plan_out = services.plan_create(actor=None, year=2026, name="Kế hoạch Beta", unit=tree["beta"])
-    world = {"version": version, "draft": draft.versions.get(), "draft_template": draft, "plan_in": plan_in,
-             "plan_out": plan_out, "editing": editing.versions.get()}
-    for side, plan, unit, lead in (("in", plan_in, tree["gamma_office"], cast["inspector"]),
-                                   ("out", plan_out, tree["beta"], stranger)):
+    world = {
+        "version": version,
+        "draft": draft.versions.get(),
+        "draft_template": draft,
+        "plan_in": plan_in,
+        "plan_out": plan_out,
+        "editing": editing.versions.get(),
+    }
+    for side, plan, unit, lead in (
+        ("in", plan_in, tree["gamma_office"], cast["inspector"]),
+        ("out", plan_out, tree["beta"], stranger),
+    ):
         for state in ("draft", "submitted", "approved"):
-            a = services.assignment_create(actor=None, plan=plan, unit=unit, template_version=version,
-                                           due_date=dt.date(2026, 6, 30), lead=lead)
-            insp = services.inspection_save(actor=None, assignment=a, answers=ANSWERS, submit=state != "draft",
-                                            inspected_on=dt.date(2026, 5, 4))
+            a = services.assignment_create(
+                actor=None, plan=plan, unit=unit, template_version=version, due_date=dt.date(2026, 6, 30), lead=lead
+            )
+            insp = services.inspection_save(
+                actor=None, assignment=a, answers=ANSWERS, submit=state != "draft", inspected_on=dt.date(2026, 5, 4)
+            )
             if state == "approved":
                 insp = services.inspection_approve(actor=None, inspection=insp)
                 finding = insp.findings.get()
-                action = services.action_create(actor=None, finding=finding, description="Nhắc nhở",
-                                                due_date=dt.date(2026, 7, 1))
+                action = services.action_create(
+                    actor=None, finding=finding, description="Nhắc nhở", due_date=dt.date(2026, 7, 1)
+                )
                 world[f"finding_{side}"], world[f"action_{side}"] = finding, action
             world[f"{state}_{side}"] = insp
         data = _png("red" if side == "in" else "blue")
@@ -73,8 +93,10 @@ def _world(ctx):
 
 def _load(ctx):
     tree = ctx["tree"]
-    world = {"version": ChecklistTemplate.objects.get(code="VH-TEST").versions.get(),
-             "draft_template": ChecklistTemplate.objects.get(code="DRAFT-ONLY")}
+    world = {
+        "version": ChecklistTemplate.objects.get(code="VH-TEST").versions.get(),
+        "draft_template": ChecklistTemplate.objects.get(code="DRAFT-ONLY"),
+    }
     world["draft"] = world["draft_template"].versions.get()
     world["editing"] = ChecklistTemplate.objects.get(code="EDIT-ME").versions.get()
     world["plan_in"] = InspectionPlan.objects.get(unit=tree["gamma"])
@@ -92,24 +114,38 @@ def _load(ctx):
 def _inspection(state, **extra):
     def case(ctx):
         w = _world(ctx)
-        return {"user": ctx["cast"]["inspector"], "ok": {"pk": w[f"{state}_in"].pk},
-                "out": {"pk": w[f"{state}_out"].pk}, **extra}
+        return {
+            "user": ctx["cast"]["inspector"],
+            "ok": {"pk": w[f"{state}_in"].pk},
+            "out": {"pk": w[f"{state}_out"].pk},
+            **extra,
+        }
+
     return case
 
 
 def _assignment(state):
     def case(ctx):
         w = _world(ctx)
-        return {"user": ctx["cast"]["inspector"], "ok": {"pk": w[f"{state}_in"].assignment_id},
-                "out": {"pk": w[f"{state}_out"].assignment_id}}
+        return {
+            "user": ctx["cast"]["inspector"],
+            "ok": {"pk": w[f"{state}_in"].assignment_id},
+            "out": {"pk": w[f"{state}_out"].assignment_id},
+        }
+
     return case
 
 
 def _by(key, **extra):
     def case(ctx):
         w = _world(ctx)
-        return {"user": ctx["cast"]["inspector"], "ok": {"pk": w[f"{key}_in"].pk}, "out": {"pk": w[f"{key}_out"].pk},
-                **extra}
+        return {
+            "user": ctx["cast"]["inspector"],
+            "ok": {"pk": w[f"{key}_in"].pk},
+            "out": {"pk": w[f"{key}_out"].pk},
+            **extra,
+        }
+
     return case
 
 
@@ -119,6 +155,7 @@ def _published_vs_draft(key="version", **extra):
         ok = w["version"] if key == "version" else w["version"].template
         out = w["draft"] if key == "version" else w["draft_template"]
         return {"user": ctx["cast"]["unit_head"], "ok": {"pk": ok.pk}, "out": {"pk": out.pk}, **extra}
+
     return case
 
 
@@ -127,18 +164,24 @@ def _manager(key="version", **extra):
         w = _world(ctx)
         ok = w["draft"] if key == "version" else w["version"].template
         return {"user": ctx["cast"]["admin"], "ok": {"pk": ok.pk}, "out": {"pk": MISSING}, **extra}
+
     return case
 
 
 def _version_action(ctx):
     w = _world(ctx)
-    return {"user": ctx["cast"]["admin"], "method": "post", "ok": {"pk": w["version"].pk, "verb": "new-draft"},
-            "out": {"pk": MISSING, "verb": "new-draft"}}
+    return {
+        "user": ctx["cast"]["admin"],
+        "method": "post",
+        "ok": {"pk": w["version"].pk, "verb": "new-draft"},
+        "out": {"pk": MISSING, "verb": "new-draft"},
+    }
 
 
 def _editor(code=None, verb=None, **extra):
     """The template editor (TEMPLATE_MANAGE): the admin edits a draft; a version that does not exist
     is the "outside" record (templates have no unit scope)."""
+
     def case(ctx):
         w = _world(ctx)
         ok, out = {"pk": w["editing"].pk}, {"pk": MISSING}
@@ -148,13 +191,17 @@ def _editor(code=None, verb=None, **extra):
             if verb:
                 kwargs["verb"] = verb
         return {"user": ctx["cast"]["admin"], "ok": ok, "out": out, **extra}
+
     return case
 
 
 def _blob(ctx):
     w = _world(ctx)
-    return {"user": ctx["cast"]["inspector"], "ok": {"sha256": w["blob_in"].sha256},
-            "out": {"sha256": w["blob_out"].sha256}}
+    return {
+        "user": ctx["cast"]["inspector"],
+        "ok": {"sha256": w["blob_in"].sha256},
+        "out": {"sha256": w["blob_out"].sha256},
+    }
 
 
 CASES = {

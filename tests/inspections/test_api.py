@@ -22,9 +22,17 @@ URL = "/api/v1/inspections/"
 
 def _body(assignment, **extra):
     body = {
-        "client_uuid": str(uuid.uuid4()), "assignment": assignment.pk, "inspected_on": "2026-05-04", "submit": True,
-        "answers": [{"item": "I1", "value": "yes"}, {"item": "I2", "value": "yes"}, {"item": "I3", "value": "3"},
-                    {"item": "I4", "value": "80"}, {"item": "I5", "value": "7"}],
+        "client_uuid": str(uuid.uuid4()),
+        "assignment": assignment.pk,
+        "inspected_on": "2026-05-04",
+        "submit": True,
+        "answers": [
+            {"item": "I1", "value": "yes"},
+            {"item": "I2", "value": "yes"},
+            {"item": "I3", "value": "3"},
+            {"item": "I4", "value": "80"},
+            {"item": "I5", "value": "7"},
+        ],
     }
     body.update(extra)
     return body
@@ -81,8 +89,14 @@ def test_three_concurrent_replays_make_exactly_one_inspection(tree, cast, api):
 
     version = make_checklist()
     plan = services.plan_create(actor=None, year=2026, name="P", unit=tree["province"])
-    assignment = services.assignment_create(actor=None, plan=plan, unit=tree["gamma_office"], template_version=version,
-                                            due_date=dt.date(2026, 6, 30), lead=cast["inspector"])
+    assignment = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 6, 30),
+        lead=cast["inspector"],
+    )
     body = _body(assignment)
     results, barrier = [], threading.Barrier(3)
 
@@ -117,24 +131,34 @@ def test_filling_an_assignment_that_is_not_yours_is_refused_and_writes_nothing(a
 
 
 def test_corrupt_payload_is_400_with_field_errors(assignment, team, api):
-    response = api(team["lead"]).post(URL, {"client_uuid": "nope", "assignment": assignment.pk, "answers": "x"},
-                                      format="json")
+    response = api(team["lead"]).post(
+        URL, {"client_uuid": "nope", "assignment": assignment.pk, "answers": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"client_uuid", "answers"}
     assert not Inspection.objects.exists()
 
 
 def test_bad_answers_are_all_reported_in_vietnamese_and_nothing_is_written(assignment, team, api):
-    body = _body(assignment, answers=[{"item": "ZZ-99", "value": "yes"}, {"item": "I1", "value": "maybe"},
-                                      {"item": "I3", "value": "7"}, {"item": "I4", "value": "120"}])
+    body = _body(
+        assignment,
+        answers=[
+            {"item": "ZZ-99", "value": "yes"},
+            {"item": "I1", "value": "maybe"},
+            {"item": "I3", "value": "7"},
+            {"item": "I4", "value": "120"},
+        ],
+    )
     response = api(team["lead"]).post(URL, body, format="json")
     assert response.status_code == 400
-    assert response.json() == {"answers": [
-        "Tiêu chí ZZ-99 không có trong phiên bản 1 của phiếu này.",
-        "Tiêu chí I1 (Có / không / không áp dụng): Trả lời “yes”, “no” hoặc “na”, không phải “maybe”.",
-        "Tiêu chí I3 (Thang điểm 0–4): Trả lời một số nguyên từ 0 đến 4, không phải “7”.",
-        "Tiêu chí I4 (Tỷ lệ phần trăm): Tỷ lệ phần trăm nằm trong khoảng 0 đến 100, không phải “120”.",
-    ]}
+    assert response.json() == {
+        "answers": [
+            "Tiêu chí ZZ-99 không có trong phiên bản 1 của phiếu này.",
+            "Tiêu chí I1 (Có / không / không áp dụng): Trả lời “yes”, “no” hoặc “na”, không phải “maybe”.",
+            "Tiêu chí I3 (Thang điểm 0–4): Trả lời một số nguyên từ 0 đến 4, không phải “7”.",
+            "Tiêu chí I4 (Tỷ lệ phần trăm): Tỷ lệ phần trăm nằm trong khoảng 0 đến 100, không phải “120”.",
+        ]
+    }
     assert not Inspection.objects.exists()
 
 
@@ -142,12 +166,14 @@ def test_missing_required_items_are_all_listed_at_submit(assignment, team, api):
     body = _body(assignment, answers=[{"item": "I1", "value": "no"}, {"item": "I3", "value": "2"}])
     response = api(team["lead"]).post(URL, body, format="json")
     assert response.status_code == 400
-    assert response.json() == {"missing": [
-        "I1 – Đeo thẻ: cần ghi chú khi tiêu chí không đạt.",
-        "I2 – Không uống rượu: chưa trả lời.",
-        "I4 – Tỷ lệ đúng hạn: chưa trả lời.",
-        "I5 – Số hồ sơ: chưa trả lời.",
-    ]}
+    assert response.json() == {
+        "missing": [
+            "I1 – Đeo thẻ: cần ghi chú khi tiêu chí không đạt.",
+            "I2 – Không uống rượu: chưa trả lời.",
+            "I4 – Tỷ lệ đúng hạn: chưa trả lời.",
+            "I5 – Số hồ sơ: chưa trả lời.",
+        ]
+    }
     assert not Inspection.objects.exists()
     draft = api(team["lead"]).post(URL, {**body, "submit": False}, format="json")
     assert draft.status_code == 201 and draft.json()["status"] == "draft"
@@ -173,11 +199,16 @@ def test_edit_needs_if_match_428_and_a_stale_one_is_412(assignment, team, api):
 
 def test_editing_a_locked_inspection_is_refused(assignment, team, api):
     inspection = fill(assignment)
-    response = api(team["lead"]).patch(f"{URL}{inspection.pk}/", {"answers": [{"item": "I5", "value": "1"}]},
-                                       format="json", HTTP_IF_MATCH=f'"{inspection.version}"')
+    response = api(team["lead"]).patch(
+        f"{URL}{inspection.pk}/",
+        {"answers": [{"item": "I5", "value": "1"}]},
+        format="json",
+        HTTP_IF_MATCH=f'"{inspection.version}"',
+    )
     assert response.status_code == 400
-    assert response.json() == {"detail": [
-        "Phiếu kiểm tra này đã được phê duyệt và khóa; chỉ có thể thay đổi bằng một lần đính chính."]}
+    assert response.json() == {
+        "detail": ["Phiếu kiểm tra này đã được phê duyệt và khóa; chỉ có thể thay đổi bằng một lần đính chính."]
+    }
     assert Answer.objects.get(item__code="I5").value == "12"
 
 
@@ -189,8 +220,12 @@ def test_lead_approves_and_amends_with_a_reason_through_the_api(assignment, team
     approved = lead.post(f"{URL}{inspection.pk}/approve/", {"comment": "Đạt"}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     version = approved["ETag"]
-    amended = lead.post(f"{URL}{inspection.pk}/amend/", {"reason": "Sai sót khi nhập", "answers": [
-        {"item": "I3", "value": "2"}]}, format="json", HTTP_IF_MATCH=version)
+    amended = lead.post(
+        f"{URL}{inspection.pk}/amend/",
+        {"reason": "Sai sót khi nhập", "answers": [{"item": "I3", "value": "2"}]},
+        format="json",
+        HTTP_IF_MATCH=version,
+    )
     assert amended.status_code == 201
     assert amended.json()["before"]["answers"]["I3"]["value"] == "4"
     assert amended.json()["after"]["answers"]["I3"]["value"] == "2"
@@ -203,14 +238,28 @@ def test_lead_approves_and_amends_with_a_reason_through_the_api(assignment, team
 def _sixty_items(tree, cast):
     template = services.template_create(actor=None, code="BIG-60", name_vi="Phiếu 60 tiêu chí", kind="discipline")
     version = template.versions.get()
-    sections = [SectionSpec(code=f"S{s}", title_vi=f"Phần {s}", items=[
-        ItemSpec(code=f"B{s}-{i:02d}", text_vi=f"Tiêu chí {s}.{i}", answer_type="yes_no_na", weight=1 + i % 3)
-        for i in range(1, 11)]) for s in range(1, 7)]
+    sections = [
+        SectionSpec(
+            code=f"S{s}",
+            title_vi=f"Phần {s}",
+            items=[
+                ItemSpec(code=f"B{s}-{i:02d}", text_vi=f"Tiêu chí {s}.{i}", answer_type="yes_no_na", weight=1 + i % 3)
+                for i in range(1, 11)
+            ],
+        )
+        for s in range(1, 7)
+    ]
     services.version_set_content(actor=None, version=version, sections=sections)
     version = services.version_publish(actor=None, version=version)
     plan = services.plan_create(actor=None, year=2026, name="P60", unit=tree["province"])
-    return services.assignment_create(actor=None, plan=plan, unit=tree["gamma_office"], template_version=version,
-                                      due_date=dt.date(2026, 6, 30), lead=cast["inspector"])
+    return services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 6, 30),
+        lead=cast["inspector"],
+    )
 
 
 def _submit_queries():
@@ -226,8 +275,11 @@ SUBMIT_QUERIES = _submit_queries()
 
 def test_submitting_60_items_is_one_request_with_constant_queries(tree, cast, api, django_assert_num_queries):
     assignment = _sixty_items(tree, cast)
-    answers = [{"item": f"B{s}-{i:02d}", "value": "no" if i == 1 else "yes", "note": "x" if i == 1 else ""}
-               for s in range(1, 7) for i in range(1, 11)]
+    answers = [
+        {"item": f"B{s}-{i:02d}", "value": "no" if i == 1 else "yes", "note": "x" if i == 1 else ""}
+        for s in range(1, 7)
+        for i in range(1, 11)
+    ]
     client = api(cast["inspector"])
     with django_assert_num_queries(SUBMIT_QUERIES):
         response = client.post(URL, _body(assignment, answers=answers), format="json")
@@ -254,16 +306,28 @@ def test_upload_resumes_after_a_partial_chunk(team, api, settings, tmp_path):
     client = api(team["lead"])
     assert client.head(_upload_url(sha))["Upload-Offset"] == "0"
     half = len(data) // 2
-    first = client.put(_upload_url(sha), data[:half], content_type="application/octet-stream",
-                       HTTP_CONTENT_RANGE=f"bytes 0-{half - 1}/{len(data)}")
+    first = client.put(
+        _upload_url(sha),
+        data[:half],
+        content_type="application/octet-stream",
+        HTTP_CONTENT_RANGE=f"bytes 0-{half - 1}/{len(data)}",
+    )
     assert first.status_code == 202
     assert client.head(_upload_url(sha))["Upload-Offset"] == str(half)
     # A retry that skips ahead is told where to resume.
-    wrong = client.put(_upload_url(sha), data[half + 10:], content_type="application/octet-stream",
-                       HTTP_CONTENT_RANGE=f"bytes {half + 10}-{len(data) - 1}/{len(data)}")
+    wrong = client.put(
+        _upload_url(sha),
+        data[half + 10 :],
+        content_type="application/octet-stream",
+        HTTP_CONTENT_RANGE=f"bytes {half + 10}-{len(data) - 1}/{len(data)}",
+    )
     assert wrong.status_code == 409 and wrong["Upload-Offset"] == str(half)
-    rest = client.put(_upload_url(sha), data[half:], content_type="application/octet-stream",
-                      HTTP_CONTENT_RANGE=f"bytes {half}-{len(data) - 1}/{len(data)}")
+    rest = client.put(
+        _upload_url(sha),
+        data[half:],
+        content_type="application/octet-stream",
+        HTTP_CONTENT_RANGE=f"bytes {half}-{len(data) - 1}/{len(data)}",
+    )
     assert rest.status_code == 201
     blob = EvidenceBlob.objects.get(sha256=sha)
     assert (blob.width, blob.height, blob.original_size) == (1600, 800, len(data))
@@ -284,10 +348,13 @@ def test_an_existing_blob_answers_at_once_and_is_not_stored_twice(team, api, set
     assert EvidenceBlob.objects.count() == 1
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"not an image at all", "Tệp không phải là ảnh (JPEG, PNG hoặc WebP)."),
-    (None, "Ảnh quá lớn để mở an toàn."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not an image at all", "Tệp không phải là ảnh (JPEG, PNG hoặc WebP)."),
+        (None, "Ảnh quá lớn để mở an toàn."),
+    ],
+)
 def test_bad_images_are_refused_with_a_message(team, api, settings, tmp_path, data, message):
     settings.MEDIA_ROOT = tmp_path
     if data is None:  # a decompression bomb: tiny file, huge canvas
@@ -313,8 +380,12 @@ def test_a_too_large_photo_is_refused_before_it_is_stored(team, api, settings, t
     settings.EVIDENCE_MAX_BYTES = 1000
     data = _png((200, 200), "white", "JPEG") + b"\0" * 1000
     sha = hashlib.sha256(data).hexdigest()
-    response = api(team["lead"]).put(_upload_url(sha), data[:500], content_type="application/octet-stream",
-                                     HTTP_CONTENT_RANGE=f"bytes 0-499/{len(data)}")
+    response = api(team["lead"]).put(
+        _upload_url(sha),
+        data[:500],
+        content_type="application/octet-stream",
+        HTTP_CONTENT_RANGE=f"bytes 0-499/{len(data)}",
+    )
     assert response.status_code == 413
     assert not EvidenceBlob.objects.exists()
 
@@ -344,14 +415,26 @@ def test_an_answer_naming_a_photo_never_uploaded_is_refused(assignment, team, ap
 BUNDLE_QUERIES = 13
 
 
-def test_my_assignments_bundle_has_everything_needed_offline(assignment, self_assignment, team, tree, checklist, api,
-                                                              django_assert_num_queries):
+def test_my_assignments_bundle_has_everything_needed_offline(
+    assignment, self_assignment, team, tree, checklist, api, django_assert_num_queries
+):
     earlier_plan = services.plan_create(actor=None, year=2025, name="2025", unit=tree["province"])
-    earlier = services.assignment_create(actor=None, plan=earlier_plan, unit=tree["gamma_office"],
-                                         template_version=checklist, due_date=dt.date(2025, 6, 30), lead=team["member"])
-    done = fill(earlier, [services.AnswerInput("I1", "no", note="x"), *[
-        services.AnswerInput(c, v) for c, v in (("I2", "yes"), ("I3", "4"), ("I4", "100"), ("I5", "1"))]],
-        on=dt.date(2025, 5, 1))
+    earlier = services.assignment_create(
+        actor=None,
+        plan=earlier_plan,
+        unit=tree["gamma_office"],
+        template_version=checklist,
+        due_date=dt.date(2025, 6, 30),
+        lead=team["member"],
+    )
+    done = fill(
+        earlier,
+        [
+            services.AnswerInput("I1", "no", note="x"),
+            *[services.AnswerInput(c, v) for c, v in (("I2", "yes"), ("I3", "4"), ("I4", "100"), ("I5", "1"))],
+        ],
+        on=dt.date(2025, 5, 1),
+    )
     services.action_create(actor=None, finding=done.findings.get(), description="Đeo thẻ", due_date=dt.date(2025, 8, 1))
     with django_assert_num_queries(BUNDLE_QUERIES):
         response = api(team["lead"]).get("/api/v1/my-assignments/")
@@ -366,8 +449,14 @@ def test_my_assignments_bundle_has_everything_needed_offline(assignment, self_as
     assert entry["inspection"] is None
     # More assignments (one with a draft), same number of queries.
     for unit in (tree["alpha"], tree["beta"]):
-        more = services.assignment_create(actor=None, plan=earlier_plan, unit=unit, template_version=checklist,
-                                          due_date=dt.date(2026, 9, 30), lead=team["lead"])
+        more = services.assignment_create(
+            actor=None,
+            plan=earlier_plan,
+            unit=unit,
+            template_version=checklist,
+            due_date=dt.date(2026, 9, 30),
+            lead=team["lead"],
+        )
     fill(more, submit=False)
     with django_assert_num_queries(BUNDLE_QUERIES + 2):  # + answers and their evidence of the draft
         response = api(team["lead"]).get("/api/v1/my-assignments/")
@@ -388,8 +477,9 @@ def test_creating_a_template_without_kind_is_a_400_naming_the_field(cast, api):
     response = client.post("/api/v1/checklist-templates/", {"code": "NEW-1", "name_vi": "Phiếu mới"}, format="json")
     assert response.status_code == 400
     assert "kind" in response.json()
-    ok = client.post("/api/v1/checklist-templates/", {"code": "NEW-1", "name_vi": "Phiếu mới", "kind": "discipline"},
-                     format="json")
+    ok = client.post(
+        "/api/v1/checklist-templates/", {"code": "NEW-1", "name_vi": "Phiếu mới", "kind": "discipline"}, format="json"
+    )
     assert ok.status_code == 201
     assert ok.json()["kind"] == "discipline"
     assert (ok.json()["draft_version"], ok.json()["published_version"]) == (1, None)

@@ -14,8 +14,18 @@ from inspections import services
 from inspections.models import ChecklistTemplate, Item, TemplateVersion, VersionStatus
 from inspections.services import AnswerInput
 
-ITEM = {"section": "S1", "code": "", "text_vi": "", "text_en": "", "legal_basis": "", "answer_type": "yes_no_na",
-        "weight": "1", "failing_answers": "", "relevant": "", "required": "on"}
+ITEM = {
+    "section": "S1",
+    "code": "",
+    "text_vi": "",
+    "text_en": "",
+    "legal_basis": "",
+    "answer_type": "yes_no_na",
+    "weight": "1",
+    "failing_answers": "",
+    "relevant": "",
+    "required": "on",
+}
 
 
 def _item(**fields):
@@ -23,9 +33,17 @@ def _item(**fields):
 
 
 def _draft(client):
-    response = client.post(reverse("inspections:template-list"), {
-        "kind": "discipline", "code": "KL-SCREEN", "name_vi": "Phiếu dựng trên màn hình",
-        "name_en": "Checklist built on screen", "pass_threshold": "60", "description": ""})
+    response = client.post(
+        reverse("inspections:template-list"),
+        {
+            "kind": "discipline",
+            "code": "KL-SCREEN",
+            "name_vi": "Phiếu dựng trên màn hình",
+            "name_en": "Checklist built on screen",
+            "pass_threshold": "60",
+            "description": "",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     version = ChecklistTemplate.objects.get(code="KL-SCREEN").versions.get()
     assert response["Location"] == reverse("inspections:version-detail", args=[version.pk])
@@ -41,17 +59,25 @@ def test_a_template_built_on_screen_is_published_filled_and_scored(login, cast, 
     version = _draft(client)
     assert (version.template.kind, version.pass_threshold) == ("discipline", Decimal("60"))
     for code, title in (("S1", "Giờ giấc"), ("S2", "Trang phục")):
-        response = client.post(reverse("inspections:section-new", args=[version.pk]),
-                               {"code": code, "title_vi": title, "title_en": ""})
+        response = client.post(
+            reverse("inspections:section-new", args=[version.pk]), {"code": code, "title_vi": title, "title_en": ""}
+        )
         assert response.status_code == 302
     new_item = reverse("inspections:item-new", args=[version.pk])
     assert client.get(new_item, {"section": "S2"}).context["form"].initial["section"] == "S2"
     for fields in (
-        _item(code="GIO-1", text_vi="Đúng giờ", weight="2", critical="on", note_required_on_failure="on",
-              legal_basis="QĐ 129/2007/QĐ-TTg"),
+        _item(
+            code="GIO-1",
+            text_vi="Đúng giờ",
+            weight="2",
+            critical="on",
+            note_required_on_failure="on",
+            legal_basis="QĐ 129/2007/QĐ-TTg",
+        ),
         _item(code="GIO-2", text_vi="Lý do đi muộn", answer_type="text", relevant="${GIO-1} = 'no'"),
-        _item(section="S2", code="TP-1", text_vi="Đồng phục", answer_type="scale_0_4", weight="3",
-              failing_answers="0;1"),
+        _item(
+            section="S2", code="TP-1", text_vi="Đồng phục", answer_type="scale_0_4", weight="3", failing_answers="0;1"
+        ),
         _item(section="S2", code="TP-2", text_vi="Tỷ lệ đeo thẻ", answer_type="percent", failing_answers="<80"),
     ):
         response = client.post(new_item, fields)
@@ -62,9 +88,17 @@ def test_a_template_built_on_screen_is_published_filled_and_scored(login, cast, 
     assert _codes(version) == ["GIO-1", "GIO-2", "TP-2", "TP-1"]
     edit = client.get(reverse("inspections:item-edit", args=[version.pk, "TP-2"]))
     assert edit.context["form"].initial["failing_answers"] == "<80"
-    client.post(reverse("inspections:item-edit", args=[version.pk, "TP-2"]),
-                _item(section="S2", code="TP-2", text_vi="Tỷ lệ đeo thẻ đúng quy định", answer_type="percent",
-                      weight="1.5", failing_answers="<90"))
+    client.post(
+        reverse("inspections:item-edit", args=[version.pk, "TP-2"]),
+        _item(
+            section="S2",
+            code="TP-2",
+            text_vi="Tỷ lệ đeo thẻ đúng quy định",
+            answer_type="percent",
+            weight="1.5",
+            failing_answers="<90",
+        ),
+    )
     tp2 = Item.objects.get(version=version, code="TP-2")
     assert (tp2.text_vi, tp2.weight, tp2.failing_answers) == ("Tỷ lệ đeo thẻ đúng quy định", Decimal("1.5"), ["<90"])
     client.post(reverse("inspections:section-new", args=[version.pk]), {"code": "S3", "title_vi": "Tạm"})
@@ -79,13 +113,26 @@ def test_a_template_built_on_screen_is_published_filled_and_scored(login, cast, 
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED
     plan = services.plan_create(actor=None, year=2026, name="KH", unit=tree["province"])
-    assignment = services.assignment_create(actor=None, plan=plan, unit=tree["gamma_office"], template_version=version,
-                                            due_date=dt.date(2026, 6, 30), lead=team["lead"])
-    inspection = services.inspection_save(actor=team["lead"], assignment=assignment, submit=True, answers=[
-        AnswerInput("GIO-1", "yes"), AnswerInput("TP-1", "2"), AnswerInput("TP-2", "95")])
+    assignment = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 6, 30),
+        lead=team["lead"],
+    )
+    inspection = services.inspection_save(
+        actor=team["lead"],
+        assignment=assignment,
+        submit=True,
+        answers=[AnswerInput("GIO-1", "yes"), AnswerInput("TP-1", "2"), AnswerInput("TP-2", "95")],
+    )
     # 2×1 + 3×0.5 + 1.5×0.95 = 4.925 of 6.5
     assert (inspection.max_score, inspection.total_percent, inspection.critical_failed) == (
-        Decimal("6.5"), Decimal("75.77"), False)
+        Decimal("6.5"),
+        Decimal("75.77"),
+        False,
+    )
 
 
 def test_errors_are_shown_next_to_their_field_and_nothing_changes(login, cast):
@@ -140,8 +187,12 @@ def test_the_editor_is_for_template_managers_only(login, cast, team):
     for user in (team["lead"], cast["unit_head"], cast["nobody"]):
         client = login(user)
         assert client.get(reverse("inspections:item-new", args=[draft.pk])).status_code == 404
-        assert client.post(reverse("inspections:section-new", args=[draft.pk]),
-                           {"code": "S2", "title_vi": "Hai"}).status_code == 404
+        assert (
+            client.post(
+                reverse("inspections:section-new", args=[draft.pk]), {"code": "S2", "title_vi": "Hai"}
+            ).status_code
+            == 404
+        )
         assert client.post(reverse("inspections:section-action", args=[draft.pk, "S1", "delete"])).status_code == 404
     assert list(draft.sections.values_list("code", flat=True)) == ["S1"]
     admin = login(cast["admin"])
@@ -158,9 +209,17 @@ def test_version_page_runs_the_same_queries_with_3_and_30_items(login, cast, kin
 
     def grow(n):
         for i in range(Item.objects.filter(version=version).count(), n):
-            services.item_save(actor=None, version=version, section_code=f"S{1 + i % 2}",
-                               spec=services.ItemSpec(code=f"Q{i:02d}", text_vi=f"Tiêu chí {i}", answer_type="yes_no_na",
-                                                      relevant="${Q00} = 'yes'" if i else ""))
+            services.item_save(
+                actor=None,
+                version=version,
+                section_code=f"S{1 + i % 2}",
+                spec=services.ItemSpec(
+                    code=f"Q{i:02d}",
+                    text_vi=f"Tiêu chí {i}",
+                    answer_type="yes_no_na",
+                    relevant="${Q00} = 'yes'" if i else "",
+                ),
+            )
 
     client = login(cast["admin"])
     url = reverse("inspections:version-detail", args=[version.pk])
@@ -178,14 +237,15 @@ def test_version_page_runs_the_same_queries_with_3_and_30_items(login, cast, kin
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
-    assert response.content.decode().count("<tr id=\"item-") == 30
+    assert response.content.decode().count('<tr id="item-') == 30
 
 
 def test_an_edit_shows_in_the_version_pages_history(login, cast):
     client = login(cast["admin"])
     version = _draft(client)
-    response = client.post(reverse("inspections:version-detail", args=[version.pk]),
-                           {"pass_threshold": "75", "notes": "Sửa ngưỡng"})
+    response = client.post(
+        reverse("inspections:version-detail", args=[version.pk]), {"pass_threshold": "75", "notes": "Sửa ngưỡng"}
+    )
     assert response.status_code == 302
     page = client.get(reverse("inspections:version-detail", args=[version.pk])).content.decode()
     history = page.split('id="history-title"')[1]

@@ -13,19 +13,26 @@ from tests.inspections.conftest import fill, make_checklist
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 
-def test_facts_average_approved_scores_by_kind_and_count_actions(assignment, self_assignment, plan, tree, team,
-                                                                  django_assert_num_queries):
+def test_facts_average_approved_scores_by_kind_and_count_actions(
+    assignment, self_assignment, plan, tree, team, django_assert_num_queries
+):
     # Inspector: I1 fails (0/2), others full → (3 + 2 + 1) / 8 = 75 %.
-    inspection = fill(assignment, [
-        AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "yes"), AnswerInput("I3", "4"),
-        AnswerInput("I4", "100"), AnswerInput("I5", "3"),
-    ])
+    inspection = fill(
+        assignment,
+        [
+            AnswerInput("I1", "no", note="Không đeo thẻ"),
+            AnswerInput("I2", "yes"),
+            AnswerInput("I3", "4"),
+            AnswerInput("I4", "100"),
+            AnswerInput("I5", "3"),
+        ],
+    )
     assert str(inspection.total_percent) == "75.00"
     finding = inspection.findings.get()
-    on_time = services.action_create(actor=None, finding=finding, description="Nhắc đeo thẻ",
-                                     due_date=dt.date(2026, 6, 1))
-    late = services.action_create(actor=None, finding=finding, description="Kiểm tra lại",
-                                  due_date=dt.date(2026, 6, 1))
+    on_time = services.action_create(
+        actor=None, finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
+    )
+    late = services.action_create(actor=None, finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1))
     services.action_create(actor=None, finding=finding, description="Ngoài kỳ", due_date=dt.date(2027, 2, 1))
     with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
         services.action_update_progress(actor=None, action=on_time, status="done", note="Xong")
@@ -36,9 +43,14 @@ def test_facts_average_approved_scores_by_kind_and_count_actions(assignment, sel
         fill(self_assignment)
     # A discipline inspection still a draft does not count.
     discipline = make_checklist(code="KL-TEST", kind=TemplateKind.DISCIPLINE)
-    draft_assignment = services.assignment_create(actor=None, plan=plan, unit=tree["beta"],
-                                                  template_version=discipline, due_date=dt.date(2026, 9, 1),
-                                                  lead=team["lead"])
+    draft_assignment = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["beta"],
+        template_version=discipline,
+        due_date=dt.date(2026, 9, 1),
+        lead=team["lead"],
+    )
     fill(draft_assignment, submit=False)
 
     with django_assert_num_queries(3):
@@ -46,14 +58,26 @@ def test_facts_average_approved_scores_by_kind_and_count_actions(assignment, sel
 
     assert facts == {
         tree["gamma_office"].pk: InspectionFacts(
-            unit_id=tree["gamma_office"].pk, service_culture_score=75.0, service_culture_self_score=None,
-            discipline_score=None, discipline_self_score=None, actions_due=2, actions_closed_on_time=1,
-            self_inspections_due=0, self_inspections_on_time=0,
+            unit_id=tree["gamma_office"].pk,
+            service_culture_score=75.0,
+            service_culture_self_score=None,
+            discipline_score=None,
+            discipline_self_score=None,
+            actions_due=2,
+            actions_closed_on_time=1,
+            self_inspections_due=0,
+            self_inspections_on_time=0,
         ),
         tree["alpha"].pk: InspectionFacts(
-            unit_id=tree["alpha"].pk, service_culture_score=None, service_culture_self_score=100.0,
-            discipline_score=None, discipline_self_score=None, actions_due=0, actions_closed_on_time=0,
-            self_inspections_due=1, self_inspections_on_time=1,
+            unit_id=tree["alpha"].pk,
+            service_culture_score=None,
+            service_culture_self_score=100.0,
+            discipline_score=None,
+            discipline_self_score=None,
+            actions_due=0,
+            actions_closed_on_time=0,
+            self_inspections_due=1,
+            self_inspections_on_time=1,
         ),
     }
 

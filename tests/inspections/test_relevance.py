@@ -21,44 +21,50 @@ from tests.inspections.test_xlsform import GOOD_ROWS, _workbook
 VALUES = {"A": "no", "B": "3", "C": "yes", "M": "x y", "P": "72.5", "E": ""}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("${A} = 'no'", True),
-    ("${A} = \"yes\"", False),
-    ("${A} != 'yes'", True),
-    ("${B} >= 3", True),
-    ("${B} > 3", False),
-    ("${B} < 10", True),  # numbers compare as numbers, not as text ("3" > "10")
-    ("${P} <= 72.5 and ${P} > 70", True),
-    ("${B} = 3.0", True),
-    ("${E} < 5", False),  # unanswered: no numeric comparison holds
-    ("${E} = ''", True),
-    ("${MISSING} = ''", True),
-    ("selected(${M}, 'y')", True),
-    ("selected(${M}, 'z')", False),
-    ("selected(${C}, 'yes')", True),
-    ("${A} = 'yes' or ${C} = 'yes'", True),
-    ("${A} = 'yes' or ${C} = 'no' and ${B} = 3", False),  # and binds tighter than or
-    ("(${A} = 'yes' or ${C} = 'yes') and ${B} = 3", True),
-    ("not(${A} = 'no')", False),
-    ("not(${A} = 'yes') and not(selected(${M}, 'z'))", True),
-    ("  ", True),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("${A} = 'no'", True),
+        ('${A} = "yes"', False),
+        ("${A} != 'yes'", True),
+        ("${B} >= 3", True),
+        ("${B} > 3", False),
+        ("${B} < 10", True),  # numbers compare as numbers, not as text ("3" > "10")
+        ("${P} <= 72.5 and ${P} > 70", True),
+        ("${B} = 3.0", True),
+        ("${E} < 5", False),  # unanswered: no numeric comparison holds
+        ("${E} = ''", True),
+        ("${MISSING} = ''", True),
+        ("selected(${M}, 'y')", True),
+        ("selected(${M}, 'z')", False),
+        ("selected(${C}, 'yes')", True),
+        ("${A} = 'yes' or ${C} = 'yes'", True),
+        ("${A} = 'yes' or ${C} = 'no' and ${B} = 3", False),  # and binds tighter than or
+        ("(${A} = 'yes' or ${C} = 'yes') and ${B} = 3", True),
+        ("not(${A} = 'no')", False),
+        ("not(${A} = 'yes') and not(selected(${M}, 'z'))", True),
+        ("  ", True),
+    ],
+)
 def test_the_evaluator(text, expected):
     assert relevance.evaluate(relevance.parse(text), VALUES) is expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("${A} = ", "Cần ${code} hoặc một giá trị, nhưng gặp “hết biểu thức”"),
-    ("${A} == 'x'", "Cần"),
-    ("${A} = 'x' and", "Cần"),
-    ("(${A} = 'x'", "Cần )"),
-    ("${A} = 'x')", "Thừa “)”"),
-    ("${A} = 'x' && ${B} = 1", "Không đọc được"),
-    ("__import__('os') = 1", "Từ không hợp lệ"),
-    ("selected(${A})", "Cần ,"),
-    ("${A} = 'unterminated", "Không đọc được"),
-    ("'x' = 'x' " + "and 'x' = 'x' " * 60, "dài quá"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("${A} = ", "Cần ${code} hoặc một giá trị, nhưng gặp “hết biểu thức”"),
+        ("${A} == 'x'", "Cần"),
+        ("${A} = 'x' and", "Cần"),
+        ("(${A} = 'x'", "Cần )"),
+        ("${A} = 'x')", "Thừa “)”"),
+        ("${A} = 'x' && ${B} = 1", "Không đọc được"),
+        ("__import__('os') = 1", "Từ không hợp lệ"),
+        ("selected(${A})", "Cần ,"),
+        ("${A} = 'unterminated", "Không đọc được"),
+        ("'x' = 'x' " + "and 'x' = 'x' " * 60, "dài quá"),
+    ],
+)
 def test_bad_syntax_is_refused_with_a_message(text, message):
     with pytest.raises(relevance.RelevanceError) as exc:
         relevance.parse(text)
@@ -91,7 +97,8 @@ def test_a_bad_expression_in_a_workbook_names_sheet_row_and_column(db):
     assert [str(e) for e in exc.value.errors] == [
         "survey, hàng 3, cột I: điều kiện hiển thị: Cần ${code} hoặc một giá trị, nhưng gặp “hết biểu thức”.",
         "survey, hàng 4, cột I: điều kiện hiển thị: Không có tiêu chí ${NOPE}: biểu thức chỉ được tham chiếu "
-        "các tiêu chí phía trên."]
+        "các tiêu chí phía trên.",
+    ]
     version = xlsform_import(data=_with_relevant({4: "${A-01} = 'no'"}))
     assert version.items.get(code="A-02").relevant == "${A-01} = 'no'"
 
@@ -99,11 +106,23 @@ def test_a_bad_expression_in_a_workbook_names_sheet_row_and_column(db):
 def test_a_bad_expression_is_refused_by_the_content_service(checklist):
     draft = services.version_new_draft(actor=None, template=checklist.template)
     with pytest.raises(ValidationError) as exc:
-        services.version_set_content(actor=None, version=draft, sections=[SectionSpec(code="S", title_vi="S", items=[
-            ItemSpec(code="X", text_vi="a", answer_type="yes_no_na", relevant="${Y} = 'no'"),
-            ItemSpec(code="Y", text_vi="b", answer_type="yes_no_na")])])
-    assert exc.value.messages == ["Tiêu chí X, điều kiện hiển thị: Không có tiêu chí ${Y}: biểu thức chỉ được "
-                                  "tham chiếu các tiêu chí phía trên."]
+        services.version_set_content(
+            actor=None,
+            version=draft,
+            sections=[
+                SectionSpec(
+                    code="S",
+                    title_vi="S",
+                    items=[
+                        ItemSpec(code="X", text_vi="a", answer_type="yes_no_na", relevant="${Y} = 'no'"),
+                        ItemSpec(code="Y", text_vi="b", answer_type="yes_no_na"),
+                    ],
+                )
+            ],
+        )
+    assert exc.value.messages == [
+        "Tiêu chí X, điều kiện hiển thị: Không có tiêu chí ${Y}: biểu thức chỉ được tham chiếu các tiêu chí phía trên."
+    ]
 
 
 # --------------------------------------------------------------------------------- server rule
@@ -113,52 +132,97 @@ def conditional(plan, tree, team):
     Q2 is answered 'no' or Q1 is 'na' — so hiding Q2 hides Q3 too."""
     template = services.template_create(actor=None, code="COND", name_vi="Có điều kiện", kind="other")
     version = template.versions.get()
-    services.version_set_content(actor=None, version=version, sections=[SectionSpec(code="S", title_vi="S", items=[
-        ItemSpec(code="Q1", text_vi="Có nội quy?", answer_type=AnswerType.YES_NO_NA, weight=Decimal(2)),
-        ItemSpec(code="Q2", text_vi="Đã nhắc nhở?", answer_type=AnswerType.YES_NO_NA, weight=Decimal(4),
-                 relevant="${Q1} = 'no'"),
-        ItemSpec(code="Q3", text_vi="Mức khắc phục", answer_type=AnswerType.SCALE_0_4, weight=Decimal(2),
-                 relevant="${Q2} = 'no' or ${Q1} = 'na'"),
-    ])])
+    services.version_set_content(
+        actor=None,
+        version=version,
+        sections=[
+            SectionSpec(
+                code="S",
+                title_vi="S",
+                items=[
+                    ItemSpec(code="Q1", text_vi="Có nội quy?", answer_type=AnswerType.YES_NO_NA, weight=Decimal(2)),
+                    ItemSpec(
+                        code="Q2",
+                        text_vi="Đã nhắc nhở?",
+                        answer_type=AnswerType.YES_NO_NA,
+                        weight=Decimal(4),
+                        relevant="${Q1} = 'no'",
+                    ),
+                    ItemSpec(
+                        code="Q3",
+                        text_vi="Mức khắc phục",
+                        answer_type=AnswerType.SCALE_0_4,
+                        weight=Decimal(2),
+                        relevant="${Q2} = 'no' or ${Q1} = 'na'",
+                    ),
+                ],
+            )
+        ],
+    )
     version = services.version_publish(actor=None, version=version)
-    return services.assignment_create(actor=None, plan=plan, unit=tree["gamma_office"], template_version=version,
-                                      due_date=dt.date(2026, 6, 30), lead=team["lead"])
+    return services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 6, 30),
+        lead=team["lead"],
+    )
 
 
 def test_a_skipped_item_is_not_required_and_not_scored(conditional, team):
-    inspection = services.inspection_save(actor=team["lead"], assignment=conditional, submit=True,
-                                          answers=[AnswerInput("Q1", "yes")])
+    inspection = services.inspection_save(
+        actor=team["lead"], assignment=conditional, submit=True, answers=[AnswerInput("Q1", "yes")]
+    )
     assert (inspection.score, inspection.max_score, inspection.total_percent) == (Decimal(2), Decimal(2), Decimal(100))
 
 
 def test_a_relevant_item_is_required_at_submit(conditional, team):
     with pytest.raises(ValidationError) as exc:
-        services.inspection_save(actor=team["lead"], assignment=conditional, submit=True,
-                                 answers=[AnswerInput("Q1", "no")])
+        services.inspection_save(
+            actor=team["lead"], assignment=conditional, submit=True, answers=[AnswerInput("Q1", "no")]
+        )
     assert exc.value.message_dict == {"missing": ["Q2 – Đã nhắc nhở?: chưa trả lời."]}
-    inspection = services.inspection_save(actor=team["lead"], assignment=conditional, submit=True, answers=[
-        AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "2")])
+    inspection = services.inspection_save(
+        actor=team["lead"],
+        assignment=conditional,
+        submit=True,
+        answers=[AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "2")],
+    )
     assert (inspection.score, inspection.max_score) == (Decimal(1), Decimal(8))  # 0 + 0 + 2×0.5 of 2 + 4 + 2
 
 
 def test_an_answer_to_a_skipped_item_is_dropped(conditional, team):
-    inspection = services.inspection_save(actor=team["lead"], assignment=conditional, submit=False, answers=[
-        AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")])
+    inspection = services.inspection_save(
+        actor=team["lead"],
+        assignment=conditional,
+        submit=False,
+        answers=[AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")],
+    )
     assert set(Answer.objects.filter(inspection=inspection).values_list("item__code", flat=True)) == {"Q1", "Q2", "Q3"}
     # Q1 changes to yes: Q2 and (through it) Q3 are no longer relevant; their answers go.
-    inspection = services.inspection_save(actor=team["lead"], assignment=conditional, submit=True, answers=[
-        AnswerInput("Q1", "yes"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")])
+    inspection = services.inspection_save(
+        actor=team["lead"],
+        assignment=conditional,
+        submit=True,
+        answers=[AnswerInput("Q1", "yes"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")],
+    )
     assert list(Answer.objects.filter(inspection=inspection).values_list("item__code", flat=True)) == ["Q1"]
     assert (inspection.total_percent, inspection.answered, inspection.findings.count()) == (Decimal(100), 1, 0)
 
 
 def test_an_amendment_that_hides_an_item_empties_its_answer(conditional, team):
-    inspection = services.inspection_save(actor=team["lead"], assignment=conditional, submit=True, answers=[
-        AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")])
+    inspection = services.inspection_save(
+        actor=team["lead"],
+        assignment=conditional,
+        submit=True,
+        answers=[AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")],
+    )
     inspection = services.inspection_approve(actor=team["lead"], inspection=inspection)
     assert inspection.findings.count() == 3
-    services.inspection_amend(actor=team["lead"], inspection=inspection, reason="Nhầm",
-                              answers=[AnswerInput("Q1", "yes")])
+    services.inspection_amend(
+        actor=team["lead"], inspection=inspection, reason="Nhầm", answers=[AnswerInput("Q1", "yes")]
+    )
     inspection.refresh_from_db()
     assert (inspection.score, inspection.max_score) == (Decimal(2), Decimal(2))
     assert inspection.findings.count() == 0
@@ -166,12 +230,15 @@ def test_an_amendment_that_hides_an_item_empties_its_answer(conditional, team):
 
 def test_the_filling_screen_carries_the_parsed_condition_for_the_script(login, conditional, team):
     html = login(team["lead"]).get(reverse("inspections:fill", args=[conditional.pk])).content.decode()
-    assert 'data-relevant="{&quot;cmp&quot;: [&quot;=&quot;, {&quot;ref&quot;: &quot;Q1&quot;}, ' \
-           '{&quot;lit&quot;: &quot;no&quot;}]}"' in html
+    assert (
+        'data-relevant="{&quot;cmp&quot;: [&quot;=&quot;, {&quot;ref&quot;: &quot;Q1&quot;}, '
+        '{&quot;lit&quot;: &quot;no&quot;}]}"' in html
+    )
     assert "/static/inspections/relevance.js" in html
     assert "<script" not in html.split("</main>")[0]
     # Without the script every item is shown; the server drops what is not relevant.
-    response = login(team["lead"]).post(reverse("inspections:fill", args=[conditional.pk]),
-                                        {"a-Q1": "yes", "a-Q2": "no", "action": "submit"})
+    response = login(team["lead"]).post(
+        reverse("inspections:fill", args=[conditional.pk]), {"a-Q1": "yes", "a-Q2": "no", "action": "submit"}
+    )
     assert response.status_code == 302
     assert list(Answer.objects.values_list("item__code", flat=True)) == ["Q1"]

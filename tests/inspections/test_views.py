@@ -44,12 +44,16 @@ def test_fill_screen_has_one_row_per_item_with_big_answer_buttons(login, assignm
 
 
 def test_submit_lists_every_missing_item_and_writes_nothing(login, assignment, team):
-    response = login(team["lead"]).post(reverse("inspections:fill", args=[assignment.pk]),
-                                        {"a-I1": "no", "a-I3": "2", "action": "submit"})
+    response = login(team["lead"]).post(
+        reverse("inspections:fill", args=[assignment.pk]), {"a-I1": "no", "a-I3": "2", "action": "submit"}
+    )
     assert response.status_code == 400
     assert response.context["errors"] == [
-        "I1 – Đeo thẻ: cần ghi chú khi tiêu chí không đạt.", "I2 – Không uống rượu: chưa trả lời.",
-        "I4 – Tỷ lệ đúng hạn: chưa trả lời.", "I5 – Số hồ sơ: chưa trả lời."]
+        "I1 – Đeo thẻ: cần ghi chú khi tiêu chí không đạt.",
+        "I2 – Không uống rượu: chưa trả lời.",
+        "I4 – Tỷ lệ đúng hạn: chưa trả lời.",
+        "I5 – Số hồ sơ: chưa trả lời.",
+    ]
     assert 'value="no" checked' in response.content.decode()  # what was typed is kept
     assert not Inspection.objects.exists()
 
@@ -74,8 +78,9 @@ def test_save_draft_then_submit_with_a_photo_resized_on_the_server(login, assign
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_written(login, assignment, team, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     fake = SimpleUploadedFile("virus.jpg", b"MZ not a photo", content_type="image/jpeg")
-    response = login(team["lead"]).post(reverse("inspections:fill", args=[assignment.pk]),
-                                        {**FILLED, "photo-I7": fake, "action": "submit"})
+    response = login(team["lead"]).post(
+        reverse("inspections:fill", args=[assignment.pk]), {**FILLED, "photo-I7": fake, "action": "submit"}
+    )
     assert response.status_code == 400
     assert response.context["errors"] == ["I7 – ảnh “virus.jpg”: Tệp không phải là ảnh (JPEG, PNG hoặc WebP)."]
     assert not Inspection.objects.exists() and not EvidenceBlob.objects.exists()
@@ -116,11 +121,20 @@ def test_amend_on_screen_needs_a_reason_and_keeps_both_versions(login, assignmen
 
 def test_the_printable_report_is_a_bien_ban(login, assignment, team):
     inspection = fill(assignment, [AnswerInput("I1", "no", note="Quên thẻ"), *GOOD_ANSWERS[1:]])
-    services.action_create(actor=None, finding=inspection.findings.get(), description="Nhắc nhở",
-                           due_date=dt.date(2026, 6, 1))
+    services.action_create(
+        actor=None, finding=inspection.findings.get(), description="Nhắc nhở", due_date=dt.date(2026, 6, 1)
+    )
     html = login(team["lead"]).get(reverse("inspections:report", args=[inspection.pk])).content.decode()
-    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc", "BIÊN BẢN KIỂM TRA",
-                 "Văn phòng xã Gamma", "Chỉ thị 26/CT-TTg", "Nhắc nhở", "TRƯỞNG ĐOÀN KIỂM TRA", "Hoàn thành tốt"):
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "BIÊN BẢN KIỂM TRA",
+        "Văn phòng xã Gamma",
+        "Chỉ thị 26/CT-TTg",
+        "Nhắc nhở",
+        "TRƯỞNG ĐOÀN KIỂM TRA",
+        "Hoàn thành tốt",
+    ):
         assert text in html
 
 
@@ -139,17 +153,25 @@ def test_report_in_excel(login, assignment, team):
 def _many_findings(plan, tree, checklist, team, n):
     units = [tree[k] for k in ("alpha", "alpha1", "beta", "gamma", "gamma_office", "province")][:n]
     for unit in units:
-        a = services.assignment_create(actor=None, plan=plan, unit=unit, template_version=checklist,
-                                       due_date=dt.date(2026, 6, 1), lead=team["lead"])
+        a = services.assignment_create(
+            actor=None,
+            plan=plan,
+            unit=unit,
+            template_version=checklist,
+            due_date=dt.date(2026, 6, 1),
+            lead=team["lead"],
+        )
         insp = fill(a, [AnswerInput("I1", "no", note="x"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]])
         for finding in insp.findings.all():
-            services.action_create(actor=None, finding=finding, description=f"Khắc phục {unit.code}",
-                                   due_date=dt.date(2026, 1, 1))
+            services.action_create(
+                actor=None, finding=finding, description=f"Khắc phục {unit.code}", due_date=dt.date(2026, 1, 1)
+            )
 
 
 @pytest.mark.parametrize("page_size", [2, 5])
-def test_findings_register_runs_constant_queries_per_page(login, plan, tree, checklist, team, cast, page_size,
-                                                          django_assert_num_queries):
+def test_findings_register_runs_constant_queries_per_page(
+    login, plan, tree, checklist, team, cast, page_size, django_assert_num_queries
+):
     _many_findings(plan, tree, checklist, team, 6)
     client = login(cast["admin"])
     with django_assert_num_queries(REGISTER_QUERIES):
@@ -159,8 +181,9 @@ def test_findings_register_runs_constant_queries_per_page(login, plan, tree, che
 
 
 @pytest.mark.parametrize("page_size", [2, 5])
-def test_results_per_unit_run_constant_queries_per_page(login, plan, tree, checklist, team, cast, page_size,
-                                                        django_assert_num_queries):
+def test_results_per_unit_run_constant_queries_per_page(
+    login, plan, tree, checklist, team, cast, page_size, django_assert_num_queries
+):
     _many_findings(plan, tree, checklist, team, 6)
     client = login(cast["admin"])
     with django_assert_num_queries(RESULTS_QUERIES):
@@ -176,12 +199,15 @@ RESULTS_QUERIES = 6
 
 def test_findings_export_uses_the_screen_filters(login, plan, tree, checklist, team, cast):
     _many_findings(plan, tree, checklist, team, 3)
-    response = login(cast["admin"]).get(reverse("inspections:finding-export"),
-                                        {"unit": tree["alpha"].pk, "state": "overdue", "critical": "true"})
+    response = login(cast["admin"]).get(
+        reverse("inspections:finding-export"), {"unit": tree["alpha"].pk, "state": "overdue", "critical": "true"}
+    )
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(wb.active.iter_rows(values_only=True))
     assert [(r[1], r[4], r[7], r[12]) for r in rows[1:]] == [
-        ("Phòng Alpha-1", "I2", "Khắc phục ALPHA-1", "có"), ("Sở Alpha", "I2", "Khắc phục ALPHA", "có")]
+        ("Phòng Alpha-1", "I2", "Khắc phục ALPHA-1", "có"),
+        ("Sở Alpha", "I2", "Khắc phục ALPHA", "có"),
+    ]
     assert wb.active.auto_filter.ref == "A1:N3"
 
 
@@ -189,11 +215,21 @@ def test_results_export_lists_units_for_the_period(login, plan, tree, checklist,
     _many_findings(plan, tree, checklist, team, 2)
     response = login(cast["admin"]).get(reverse("inspections:results-export"), {"year": 2026})
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
-    assert rows[1:] == [("ALPHA", "Sở Alpha", 1, 1, 37.5, 1, 2, rows[1][7]),
-                        ("ALPHA-1", "Phòng Alpha-1", 1, 1, 37.5, 1, 2, rows[2][7])]
-    assert rows[2:] and load_workbook(io.BytesIO(b"".join(
-        login(cast["admin"]).get(reverse("inspections:results-export"), {"year": 2025}).streaming_content
-    ))).active.max_row == 1
+    assert rows[1:] == [
+        ("ALPHA", "Sở Alpha", 1, 1, 37.5, 1, 2, rows[1][7]),
+        ("ALPHA-1", "Phòng Alpha-1", 1, 1, 37.5, 1, 2, rows[2][7]),
+    ]
+    assert (
+        rows[2:]
+        and load_workbook(
+            io.BytesIO(
+                b"".join(
+                    login(cast["admin"]).get(reverse("inspections:results-export"), {"year": 2025}).streaming_content
+                )
+            )
+        ).active.max_row
+        == 1
+    )
 
 
 def test_template_import_on_screen_makes_a_draft_version(login, checklist, cast):
@@ -214,8 +250,10 @@ def test_dashboard_cards_show_open_work_and_overdue_actions(plan, tree, checklis
 
 def test_unknown_hash_in_keep_field_is_ignored(login, assignment, team):
     client = login(team["lead"])
-    response = client.post(reverse("inspections:fill", args=[assignment.pk]),
-                           {**FILLED, "keep-I7": hashlib.sha256(b"x").hexdigest(), "action": "save"})
+    response = client.post(
+        reverse("inspections:fill", args=[assignment.pk]),
+        {**FILLED, "keep-I7": hashlib.sha256(b"x").hexdigest(), "action": "save"},
+    )
     assert response.status_code == 400
     assert response.context["errors"] == [f"Ảnh {hashlib.sha256(b'x').hexdigest()[:12]} chưa được tải lên."]
     assert not Answer.objects.exists()

@@ -13,8 +13,21 @@ from inspections.exports import xlsform_export
 from inspections.importers import xlsform_import
 from inspections.models import ChecklistTemplate, Item, TemplateVersion, VersionStatus
 
-ITEM_FIELDS = ["code", "order", "text_vi", "text_en", "legal_basis", "answer_type", "weight", "critical",
-               "failing_answers", "note_required_on_failure", "photo_required_on_failure", "required", "relevant"]
+ITEM_FIELDS = [
+    "code",
+    "order",
+    "text_vi",
+    "text_en",
+    "legal_basis",
+    "answer_type",
+    "weight",
+    "critical",
+    "failing_answers",
+    "note_required_on_failure",
+    "photo_required_on_failure",
+    "required",
+    "relevant",
+]
 
 
 def _content(version):
@@ -46,8 +59,14 @@ def test_exported_template_imports_back_unchanged(checklist):
 def test_export_is_xlsform_shaped_and_pyxform_converts_it(checklist):
     data = xlsform_export(version=checklist)
     sheets = _sheets(data)
-    assert sheets["survey"][0][:6] == ["type", "name", "label::Vietnamese (vi)", "label::English (en)", "required",
-                                       "relevant"]
+    assert sheets["survey"][0][:6] == [
+        "type",
+        "name",
+        "label::Vietnamese (vi)",
+        "label::English (en)",
+        "required",
+        "relevant",
+    ]
     assert sheets["survey"][1][:4] == ["begin_group", "S1", "Trang phục", "Attire"]
     assert sheets["survey"][2][:2] == ["select_one yes_no_na", "I1"]
     assert sheets["survey"][2][7:11] == [2, None, "answer", "no"]
@@ -62,8 +81,18 @@ def _workbook(survey_rows, *, settings_row=("Phiếu mới", "NEW-01", "1", "Vie
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    ws.append(["type", "name", "label::Vietnamese (vi)", "label::English (en)", "required", "weight", "critical",
-               "failing_answers"])
+    ws.append(
+        [
+            "type",
+            "name",
+            "label::Vietnamese (vi)",
+            "label::English (en)",
+            "required",
+            "weight",
+            "critical",
+            "failing_answers",
+        ]
+    )
     for r in survey_rows:
         ws.append(list(r))
     ch = wb.create_sheet("choices")
@@ -71,8 +100,9 @@ def _workbook(survey_rows, *, settings_row=("Phiếu mới", "NEW-01", "1", "Vie
     for name, vi, en in (("yes", "Có", "Yes"), ("no", "Không", "No"), ("na", "Không áp dụng", "N/A")):
         ch.append(["yes_no_na", name, vi, en])
     st = wb.create_sheet("settings")
-    st.append(["form_title", "form_id", "version", "default_language", "title_en", "kind", "pass_threshold",
-               "description"])
+    st.append(
+        ["form_title", "form_id", "version", "default_language", "title_en", "kind", "pass_threshold", "description"]
+    )
     st.append(list(settings_row))
     buf = io.BytesIO()
     wb.save(buf)
@@ -95,17 +125,28 @@ def test_new_workbook_creates_a_draft_template_with_defaults(db):
     assert items["A-02"].answer_type == "number" and items["A-02"].required is False
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ([*GOOD_ROWS[:2], ("geopoint", "A-03", "Vị trí", "Where"), GOOD_ROWS[3]],
-     "survey, hàng 4, cột A: Loại câu trả lời không hợp lệ “geopoint”"),
-    ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-01", "Lặp", "Again"), GOOD_ROWS[3]],
-     "survey, hàng 4, cột B: Mã tiêu chí A-01 bị trùng (lần đầu ở hàng 3)."),
-    ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "Trọng số sai", "Bad", "", "nặng"), GOOD_ROWS[3]],
-     "survey, hàng 4, cột F: Trọng số phải là số lớn hơn 0 và không quá 1000, không phải “nặng”."),
-    ([*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "", "No text"), GOOD_ROWS[3]],
-     "survey, hàng 4, cột C: Tiêu chí chưa có nội dung tiếng Việt."),
-    ([*GOOD_ROWS[:3]], "survey: Nhóm A chưa được đóng bằng end_group."),
-])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [*GOOD_ROWS[:2], ("geopoint", "A-03", "Vị trí", "Where"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột A: Loại câu trả lời không hợp lệ “geopoint”",
+        ),
+        (
+            [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-01", "Lặp", "Again"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột B: Mã tiêu chí A-01 bị trùng (lần đầu ở hàng 3).",
+        ),
+        (
+            [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "Trọng số sai", "Bad", "", "nặng"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột F: Trọng số phải là số lớn hơn 0 và không quá 1000, không phải “nặng”.",
+        ),
+        (
+            [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "", "No text"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột C: Tiêu chí chưa có nội dung tiếng Việt.",
+        ),
+        ([*GOOD_ROWS[:3]], "survey: Nhóm A chưa được đóng bằng end_group."),
+    ],
+)
 def test_bad_workbook_is_refused_with_sheet_row_and_column_and_nothing_written(db, rows, message):
     with pytest.raises(ImportRejected) as exc:
         xlsform_import(data=_workbook(rows))

@@ -33,8 +33,16 @@ def run_db_worker():
     `run_task`, as the command does. The command itself runs in test_backends.py (a subprocess)."""
 
     def _run(queue: str = "default") -> int:
-        worker = Worker(queue_names=[queue], interval=0, batch=True, backend_name="default", startup_delay=False,
-                        max_tasks=None, worker_id="in-process-test", excluded_queue_names=[])
+        worker = Worker(
+            queue_names=[queue],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="in-process-test",
+            excluded_queue_names=[],
+        )
         ran = 0
         while (task := DBTaskResult.objects.ready().filter(queue_name=queue).get_locked()) is not None:
             task.claim(worker.worker_id)
@@ -116,7 +124,11 @@ def worker_env(live: LiveDatabase, media_root: Path, **extra) -> dict:
 
 def run_manage(args: list[str], env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )
 

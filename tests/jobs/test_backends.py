@@ -51,8 +51,9 @@ def test_export_runs_on_rq_with_a_real_worker_process(live_db, rq_queue, cast, p
     assert default_task_backend.get_result(job.task_id).status == TaskResultStatus.READY
     live_db.push()
 
-    worker = run_manage(["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq",
-                                                                      TASKS_QUEUE=rq_queue))
+    worker = run_manage(
+        ["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq", TASKS_QUEUE=rq_queue)
+    )
     assert worker.returncode == 0, worker.stderr
 
     live_db.pull()
@@ -66,8 +67,9 @@ def test_a_failing_job_is_recorded_on_rq(live_db, rq_queue, cast, people, tree, 
     ExportJob.objects.filter(pk=job.pk).update(filters={"unit": [str(tree["beta"].pk)]})  # outside the scope
     live_db.push()
 
-    worker = run_manage(["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq",
-                                                                      TASKS_QUEUE=rq_queue))
+    worker = run_manage(
+        ["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq", TASKS_QUEUE=rq_queue)
+    )
     assert worker.returncode == 0, worker.stderr
 
     live_db.pull()
@@ -75,7 +77,10 @@ def test_a_failing_job_is_recorded_on_rq(live_db, rq_queue, cast, people, tree, 
     result = default_task_backend.get_result(job.task_id)
     assert (result.status, result.errors[0].exception_class) == (TaskResultStatus.FAILED, ValueError)
     assert (job.status, job.error.startswith("Bộ lọc không hợp lệ: unit: "), bool(job.file)) == (
-        ExportStatus.FAILED, True, False)
+        ExportStatus.FAILED,
+        True,
+        False,
+    )
 
 
 def _class_next_week(tree, people):
@@ -88,8 +93,13 @@ def _class_next_week(tree, people):
     from training.models import ClassStatus, CourseCategory
 
     course = training_services.course_create(
-        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
-        planned_minutes=240, owner_unit=tree["alpha"])
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240,
+        owner_unit=tree["alpha"],
+    )
     start = timezone.localdate() + dt.timedelta(days=7)
     klass = make_class(course, tree["alpha"], code="L-7", start=start, days=1, status=ClassStatus.OPEN)
     training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
@@ -110,7 +120,10 @@ def _assert_one_reminder(worker, subject):
 
     assert worker.returncode == 0, worker.stderr
     titles = sorted(n.title for n in Notification.objects.filter(recipient__username="member"))
-    assert titles == ["Chỗ học của bạn tại lớp L-7 – Văn hóa công vụ đã được xác nhận", subject.removeprefix("[CongVu] ")]
+    assert titles == [
+        "Chỗ học của bạn tại lớp L-7 – Văn hóa công vụ đã được xác nhận",
+        subject.removeprefix("[CongVu] "),
+    ]
     assert worker.stdout.count("To: member@example.org") == 2, worker.stdout  # one e-mail each, not four
 
 
@@ -130,7 +143,8 @@ def test_reminders_go_out_once_on_rq(live_db, rq_queue, cast, tree, people, medi
     subject = _class_next_week(tree, people)
     _reminders_twice()
     live_db.push()
-    worker = run_manage(["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq",
-                                                                      TASKS_QUEUE=rq_queue))
+    worker = run_manage(
+        ["rqworker", rq_queue, "--burst"], worker_env(live_db, media_root, TASKS_BACKEND="rq", TASKS_QUEUE=rq_queue)
+    )
     live_db.pull()
     _assert_one_reminder(worker, subject)

@@ -31,7 +31,10 @@ def test_background_export_has_the_same_rows_as_the_screen_export(
     assert (job.owner, job.status, job.filters) == (cast["hr"], ExportStatus.QUEUED, {"q": ["binh"]})
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.args_kwargs["args"], job.__class__.objects.get().task_id) == (
-        "jobs.tasks.run_export", [job.pk], str(task.id))
+        "jobs.tasks.run_export",
+        [job.pk],
+        str(task.id),
+    )
 
     run_db_worker()
 
@@ -73,12 +76,21 @@ def test_a_filter_outside_scope_is_refused_and_nothing_is_queued(login, cast, tr
 
 
 def test_status_reports_rows_done_and_total(login, cast, people):
-    job = ExportJob.objects.create(owner=cast["hr"], kind="staff_directory", status=ExportStatus.RUNNING,
-                                   rows_total=2400, rows_done=1000)
+    job = ExportJob.objects.create(
+        owner=cast["hr"], kind="staff_directory", status=ExportStatus.RUNNING, rows_total=2400, rows_done=1000
+    )
     data = login(cast["hr"]).get(reverse("jobs:export-status", args=[job.pk])).json()
     assert data == {
-        "id": job.pk, "status": "running", "status_label": "Đang chạy", "rows_done": 1000, "rows_total": 2400,
-        "percent": 41, "text": "1000 / 2400 dòng", "finished": False, "download_url": None, "error": "",
+        "id": job.pk,
+        "status": "running",
+        "status_label": "Đang chạy",
+        "rows_done": 1000,
+        "rows_total": 2400,
+        "percent": 41,
+        "text": "1000 / 2400 dòng",
+        "finished": False,
+        "download_url": None,
+        "error": "",
     }
 
 
@@ -96,8 +108,13 @@ def test_progress_is_reported_every_500_rows_and_at_the_end(cast, tree):
 
 def test_a_large_export_records_progress_and_totals(cast, tree, django_capture_on_commit_callbacks, run_db_worker):
     Staff.objects.bulk_create(
-        Staff(staff_code=f"L{i:05d}", full_name=f"Cán bộ {i}", search_name=f"can bo {i}", unit=tree["alpha1"],
-              category="cong_chuc")
+        Staff(
+            staff_code=f"L{i:05d}",
+            full_name=f"Cán bộ {i}",
+            search_name=f"can bo {i}",
+            unit=tree["alpha1"],
+            category="cong_chuc",
+        )
         for i in range(2500)
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,7 +146,10 @@ def test_an_export_fails_visibly_when_the_owner_lost_the_permission(cast, people
         services.export_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.error, bool(job.file)) == (
-        ExportStatus.FAILED, "Bạn không còn quyền thực hiện bản xuất này.", False)
+        ExportStatus.FAILED,
+        "Bạn không còn quyền thực hiện bản xuất này.",
+        False,
+    )
 
 
 def test_no_more_than_three_exports_at_once(cast, people, django_capture_on_commit_callbacks):
@@ -191,8 +211,6 @@ def test_member_without_unit_role_can_still_use_my_exports(login, cast):
     assert login(cast["member"]).get(reverse("jobs:export-list")).status_code == 200
 
 
-
-
 def test_findings_register_in_the_background_matches_the_screen_export(
     login, cast, tree, run_db_worker, django_capture_on_commit_callbacks
 ):
@@ -203,8 +221,13 @@ def test_findings_register_in_the_background_matches_the_screen_export(
 
     plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch 2026", unit=tree["province"])
     assignment = inspection_services.assignment_create(
-        actor=None, plan=plan, unit=tree["gamma_office"], template_version=make_checklist(),
-        due_date=dt.date(2026, 6, 30), lead=cast["inspector"])
+        actor=None,
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=make_checklist(),
+        due_date=dt.date(2026, 6, 30),
+        lead=cast["inspector"],
+    )
     answers = [a if a.item != "I1" else type(a)("I1", "no", note="Không đeo thẻ") for a in GOOD_ANSWERS]
     finding = fill(assignment, answers).findings.get()
     inspection_services.action_create(actor=None, finding=finding, description="Đeo thẻ", due_date=dt.date(2026, 7, 1))

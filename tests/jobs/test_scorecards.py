@@ -10,7 +10,9 @@ def test_publishing_a_period_runs_as_a_background_job(cast, tree, run_db_worker,
     with django_capture_on_commit_callbacks(execute=True):
         services.scorecard_publish_start(actor=cast["admin"], period_key="2026-Q1", note="Quý I")
     assert (PublishedPeriod.objects.count(), DBTaskResult.objects.get().task_path) == (
-        0, "jobs.tasks.publish_scorecard_period")
+        0,
+        "jobs.tasks.publish_scorecard_period",
+    )
 
     assert run_db_worker() == 1
 

@@ -22,6 +22,10 @@ def fixed_clock():
 @pytest.fixture
 def course(tree):
     return training_services.course_create(
-        actor=None, code="VHCV-01", title="Văn hóa công vụ", category=CourseCategory.SERVICE_CULTURE,
-        planned_minutes=240, owner_unit=tree["alpha"],
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240,
+        owner_unit=tree["alpha"],
     )

@@ -4,10 +4,12 @@ from notifications.models import Notification
 
 
 def _open(ctx):
-    mine = Notification.objects.create(recipient=ctx["cast"]["hr"], kind="other", object_ref="x:1", occasion="a",
-                                       title="Mine")
-    theirs = Notification.objects.create(recipient=ctx["cast"]["outsider_hr"], kind="other", object_ref="x:1",
-                                         occasion="a", title="Theirs")
+    mine = Notification.objects.create(
+        recipient=ctx["cast"]["hr"], kind="other", object_ref="x:1", occasion="a", title="Mine"
+    )
+    theirs = Notification.objects.create(
+        recipient=ctx["cast"]["outsider_hr"], kind="other", object_ref="x:1", occasion="a", title="Theirs"
+    )
     return {"user": ctx["cast"]["hr"], "ok": {"pk": mine.pk}, "out": {"pk": theirs.pk}, "method": "post"}
 
 

@@ -33,11 +33,22 @@ def _link_users(cast, people):
 # ---------------------------------------------------------------------------------------- training
 def test_class_reminders_a_week_and_a_day_before_go_to_confirmed_enrollees_once(course, tree, cast, people):
     _link_users(cast, people)
-    week = make_class(course, tree["alpha"], code="L-7", start=TODAY + dt.timedelta(days=7), days=1, capacity=1,
-                      status=ClassStatus.OPEN, venue="Hội trường A")
-    day = make_class(course, tree["alpha"], code="L-1", start=TODAY + dt.timedelta(days=1), days=2,
-                     status=ClassStatus.OPEN)
-    training_services.enrollment_nominate_many(actor=None, training_class=week, staff_list=[people["binh"], people["an"]])
+    week = make_class(
+        course,
+        tree["alpha"],
+        code="L-7",
+        start=TODAY + dt.timedelta(days=7),
+        days=1,
+        capacity=1,
+        status=ClassStatus.OPEN,
+        venue="Hội trường A",
+    )
+    day = make_class(
+        course, tree["alpha"], code="L-1", start=TODAY + dt.timedelta(days=1), days=2, status=ClassStatus.OPEN
+    )
+    training_services.enrollment_nominate_many(
+        actor=None, training_class=week, staff_list=[people["binh"], people["an"]]
+    )
     training_services.enrollment_nominate(actor=None, training_class=day, staff=people["an"])
     assert week.enrollments.get(staff=people["an"]).status == EnrollmentStatus.WAITLISTED  # no reminder for him
     mail.outbox.clear()
@@ -62,8 +73,9 @@ def test_class_reminders_a_week_and_a_day_before_go_to_confirmed_enrollees_once(
 
 
 def test_no_class_reminder_for_a_cancelled_class(course, tree, cast, people):
-    klass = make_class(course, tree["alpha"], code="L-X", start=TODAY + dt.timedelta(days=7), days=1,
-                       status=ClassStatus.OPEN)
+    klass = make_class(
+        course, tree["alpha"], code="L-X", start=TODAY + dt.timedelta(days=7), days=1, status=ClassStatus.OPEN
+    )
     training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
     training_services.class_set_status(actor=None, training_class=klass, status=ClassStatus.CANCELLED, reason="Hoãn")
     assert reminders_send(today=TODAY, now=NOW, only={"class_sessions"})["class_sessions"] == 0
@@ -71,23 +83,35 @@ def test_no_class_reminder_for_a_cancelled_class(course, tree, cast, people):
 
 def test_nomination_waitlist_and_promotion_are_each_announced_once(course, tree, cast, people):
     _link_users(cast, people)
-    klass = make_class(course, tree["alpha"], code="L-W", start=TODAY + dt.timedelta(days=20), days=1, capacity=1,
-                       status=ClassStatus.OPEN)
-    training_services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=[people["binh"], people["an"]])
+    klass = make_class(
+        course,
+        tree["alpha"],
+        code="L-W",
+        start=TODAY + dt.timedelta(days=20),
+        days=1,
+        capacity=1,
+        status=ClassStatus.OPEN,
+    )
+    training_services.enrollment_nominate_many(
+        actor=None, training_class=klass, staff_list=[people["binh"], people["an"]]
+    )
     reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
     bình = klass.enrollments.get(staff=people["binh"])
-    training_services.enrollment_set_status(actor=None, enrollment=bình, status=EnrollmentStatus.WITHDRAWN,
-                                            reason="Bận công tác")
+    training_services.enrollment_set_status(
+        actor=None, enrollment=bình, status=EnrollmentStatus.WITHDRAWN, reason="Bận công tác"
+    )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
 
     titles = [(user, title) for user, _kind, _occasion, title in _rows(kind="enrollment")]
-    assert sorted(set(titles)) == sorted([
-        ("an", "Bạn đang trong danh sách chờ của lớp L-W – Văn hóa công vụ"),
-        ("an", "Chỗ học của bạn tại lớp L-W – Văn hóa công vụ đã được xác nhận"),
-        ("member", "Chỗ học của bạn tại lớp L-W – Văn hóa công vụ đã được xác nhận"),
-        ("member", "Việc đăng ký lớp L-W – Văn hóa công vụ của bạn đã được rút"),
-    ])
+    assert sorted(set(titles)) == sorted(
+        [
+            ("an", "Bạn đang trong danh sách chờ của lớp L-W – Văn hóa công vụ"),
+            ("an", "Chỗ học của bạn tại lớp L-W – Văn hóa công vụ đã được xác nhận"),
+            ("member", "Chỗ học của bạn tại lớp L-W – Văn hóa công vụ đã được xác nhận"),
+            ("member", "Việc đăng ký lớp L-W – Văn hóa công vụ của bạn đã được rút"),
+        ]
+    )
     assert counts["enrollment_changes"] == 2  # the withdrawal and the promotion; the rest went out before
     withdrawn = Notification.objects.get(recipient=cast["member"], title__contains="được rút")
     assert withdrawn.body == "Lớp học bắt đầu ngày 05/07/2026. Lý do: Bận công tác"
@@ -95,8 +119,9 @@ def test_nomination_waitlist_and_promotion_are_each_announced_once(course, tree,
 
 
 def test_old_enrollment_changes_are_not_announced(course, tree, cast, people):
-    klass = make_class(course, tree["alpha"], code="L-O", start=TODAY + dt.timedelta(days=20), days=1,
-                       status=ClassStatus.OPEN)
+    klass = make_class(
+        course, tree["alpha"], code="L-O", start=TODAY + dt.timedelta(days=20), days=1, status=ClassStatus.OPEN
+    )
     training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
     later = NOW + dt.timedelta(days=3)
     assert reminders_send(today=later.date(), now=later, only={"enrollment_changes"})["enrollment_changes"] == 0
@@ -114,8 +139,14 @@ def inspection_team(cast, tree):
 
 def _finding(inspection_team, tree):
     assignment = inspection_services.assignment_create(
-        actor=None, plan=inspection_team["plan"], unit=tree["alpha"], template_version=inspection_team["checklist"],
-        due_date=TODAY - dt.timedelta(days=30), lead=inspection_team["lead"], members=[inspection_team["member"]])
+        actor=None,
+        plan=inspection_team["plan"],
+        unit=tree["alpha"],
+        template_version=inspection_team["checklist"],
+        due_date=TODAY - dt.timedelta(days=30),
+        lead=inspection_team["lead"],
+        members=[inspection_team["member"]],
+    )
     answers = [a if a.item != "I1" else type(a)("I1", "no", note="Không đeo thẻ") for a in GOOD_ANSWERS]
     inspection = fill(assignment, answers, on=TODAY - dt.timedelta(days=31))
     return inspection.findings.get()
@@ -125,23 +156,37 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
     inspection_team, tree, cast, people
 ):
     finding = _finding(inspection_team, tree)
-    soon = inspection_services.action_create(actor=None, finding=finding, description="Đeo thẻ công chức",
-                                             due_date=TODAY + dt.timedelta(days=3), unit=tree["alpha"],
-                                             responsible_person=people["binh"])
-    inspection_services.action_create(actor=None, finding=finding, description="Báo cáo khắc phục",
-                                      due_date=TODAY - dt.timedelta(days=1), unit=tree["alpha"])
-    inspection_services.action_create(actor=None, finding=finding, description="Còn xa",
-                                      due_date=TODAY + dt.timedelta(days=4), unit=tree["alpha"])
+    soon = inspection_services.action_create(
+        actor=None,
+        finding=finding,
+        description="Đeo thẻ công chức",
+        due_date=TODAY + dt.timedelta(days=3),
+        unit=tree["alpha"],
+        responsible_person=people["binh"],
+    )
+    inspection_services.action_create(
+        actor=None,
+        finding=finding,
+        description="Báo cáo khắc phục",
+        due_date=TODAY - dt.timedelta(days=1),
+        unit=tree["alpha"],
+    )
+    inspection_services.action_create(
+        actor=None, finding=finding, description="Còn xa", due_date=TODAY + dt.timedelta(days=4), unit=tree["alpha"]
+    )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})
 
     assert counts["corrective_actions"] == 3
     assert _rows() == [
         ("member", "action_due", "due:2026-06-18", "Biện pháp khắc phục đến hạn ngày 18/06/2026: Đeo thẻ công chức"),
-        ("unit_head", "action_due", "due:2026-06-18",
-         "Biện pháp khắc phục đến hạn ngày 18/06/2026: Đeo thẻ công chức"),
-        ("unit_head", "action_overdue", "due:2026-06-14",
-         "Biện pháp khắc phục quá hạn (hạn 14/06/2026): Báo cáo khắc phục"),
+        ("unit_head", "action_due", "due:2026-06-18", "Biện pháp khắc phục đến hạn ngày 18/06/2026: Đeo thẻ công chức"),
+        (
+            "unit_head",
+            "action_overdue",
+            "due:2026-06-14",
+            "Biện pháp khắc phục quá hạn (hạn 14/06/2026): Báo cáo khắc phục",
+        ),
     ]
     assert Notification.objects.get(recipient=cast["member"]).url == f"/inspections/actions/{soon.pk}/"
     assert reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})["corrective_actions"] == 0
@@ -153,24 +198,41 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
 
 def test_a_done_action_is_not_reminded(inspection_team, tree, cast, people):
     finding = _finding(inspection_team, tree)
-    action = inspection_services.action_create(actor=None, finding=finding, description="Xong rồi",
-                                               due_date=TODAY + dt.timedelta(days=1), unit=tree["alpha"])
+    action = inspection_services.action_create(
+        actor=None, finding=finding, description="Xong rồi", due_date=TODAY + dt.timedelta(days=1), unit=tree["alpha"]
+    )
     inspection_services.action_update_progress(actor=None, action=action, status="done", note="Đã làm")
     assert reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})["corrective_actions"] == 0
 
 
 def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_head(inspection_team, tree, cast):
     inspection_services.assignment_create(
-        actor=None, plan=inspection_team["plan"], unit=tree["gamma_office"], template_version=inspection_team["checklist"],
-        due_date=TODAY + dt.timedelta(days=2), lead=inspection_team["lead"], members=[inspection_team["member"]])
+        actor=None,
+        plan=inspection_team["plan"],
+        unit=tree["gamma_office"],
+        template_version=inspection_team["checklist"],
+        due_date=TODAY + dt.timedelta(days=2),
+        lead=inspection_team["lead"],
+        members=[inspection_team["member"]],
+    )
     done = inspection_services.assignment_create(
-        actor=None, plan=inspection_team["plan"], unit=tree["gamma"], template_version=inspection_team["checklist"],
-        due_date=TODAY + dt.timedelta(days=1), lead=inspection_team["lead"])
+        actor=None,
+        plan=inspection_team["plan"],
+        unit=tree["gamma"],
+        template_version=inspection_team["checklist"],
+        due_date=TODAY + dt.timedelta(days=1),
+        lead=inspection_team["lead"],
+    )
     fill(done, approve=False, on=TODAY)
     assert done.inspection.status == InspectionStatus.SUBMITTED
     inspection_services.assignment_create(
-        actor=None, plan=inspection_team["plan"], unit=tree["alpha"], template_version=inspection_team["checklist"],
-        due_date=TODAY + dt.timedelta(days=3), is_self=True)
+        actor=None,
+        plan=inspection_team["plan"],
+        unit=tree["alpha"],
+        template_version=inspection_team["checklist"],
+        due_date=TODAY + dt.timedelta(days=3),
+        is_self=True,
+    )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"assignments_due"})
 
@@ -201,10 +263,13 @@ def test_a_failed_email_is_retried_later_and_sent_once(cast, settings):
     assert reminders_send(today=TODAY, now=later, only={"none"}) == {"emails_retried": 1}
     assert reminders_send(today=TODAY, now=later, only={"none"}) == {"emails_retried": 0}
     assert ([m.subject for m in mail.outbox], Notification.objects.get().email_status) == (
-        ["[CongVu] Thư lỗi"], EmailStatus.SENT)
+        ["[CongVu] Thư lỗi"],
+        EmailStatus.SENT,
+    )
 
 
 def test_no_email_address_means_in_app_only(cast):
-    notification = notification_send(reminder=Reminder(cast["hr"].pk, "other", "x:1", "a", "Chỉ trong ứng dụng"),
-                                     email="")
+    notification = notification_send(
+        reminder=Reminder(cast["hr"].pk, "other", "x:1", "a", "Chỉ trong ứng dụng"), email=""
+    )
     assert (notification.email_status, len(mail.outbox)) == (EmailStatus.NONE, 0)

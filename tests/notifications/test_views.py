@@ -7,8 +7,9 @@ from notifications.models import Notification
 
 
 def _note(user, n, **fields):
-    return Notification.objects.create(recipient=user, kind="other", object_ref=f"x:{n}", occasion="a",
-                                       title=f"Thông báo {n}", **fields)
+    return Notification.objects.create(
+        recipient=user, kind="other", object_ref=f"x:{n}", occasion="a", title=f"Thông báo {n}", **fields
+    )
 
 
 def test_my_notifications_lists_only_mine_newest_first(login, cast):
@@ -27,7 +28,8 @@ def test_unread_filter_and_mark_all_read(login, cast):
     _note(cast["hr"], 2)
     client = login(cast["hr"])
     assert [n.title for n in client.get(reverse("notifications:list"), {"unread": "1"}).context["object_list"]] == [
-        "Thông báo 2"]
+        "Thông báo 2"
+    ]
     response = client.post(reverse("notifications:read-all"), follow=True)
     assert "Đã đánh dấu 1 thông báo là đã đọc." in response.content.decode()
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
@@ -57,7 +59,8 @@ def test_dashboard_card_counts_unread(cast):
     _note(cast["member"], 1)
     _note(cast["member"], 2)
     assert [(c["title"], c["value"], c["url"]) for c in cards(cast["member"])] == [
-        ("Thông báo của tôi", 2, "/notifications/")]
+        ("Thông báo của tôi", 2, "/notifications/")
+    ]
     assert cards(cast["nobody"]) == []
 
 
@@ -78,8 +81,13 @@ def test_send_reminders_command_queues_the_job(cast, django_capture_on_commit_ca
 def test_send_reminders_now_runs_here(cast, capsys):
     call_command("send_reminders", "--now")
     out = capsys.readouterr().out
-    assert out.splitlines() == ["class_sessions: 0", "enrollment_changes: 0", "corrective_actions: 0",
-                                "assignments_due: 0", "emails_retried: 0"]
+    assert out.splitlines() == [
+        "class_sessions: 0",
+        "enrollment_changes: 0",
+        "corrective_actions: 0",
+        "assignments_due: 0",
+        "emails_retried: 0",
+    ]
 
 
 def test_my_notifications_costs_the_same_queries_for_5_or_25_rows(login, cast, django_assert_num_queries):

@@ -21,6 +21,7 @@ import time_machine
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
 from tests.inspections.conftest import assignment, checklist, fill, plan, self_assignment, team  # noqa: F401
+from tests.jobs.conftest import run_db_worker  # noqa: F401
 from tests.training.conftest import course, make_class  # noqa: F401
 from training import services as training_services
 from training.models import AttendanceStatus
@@ -60,21 +61,31 @@ def _build(tree, people, course, assignment, self_assignment):  # noqa: F811
     course.save()
     cls = make_class(course, tree["alpha"])
     an, binh = training_services.enrollment_nominate_many(
-        actor=None, training_class=cls, staff_list=[people["an"], people["binh"]]).enrollments
+        actor=None, training_class=cls, staff_list=[people["an"], people["binh"]]
+    ).enrollments
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
     training_services.class_close(actor=None, training_class=cls, scores={an.pk: "8", binh.pk: "9"})
-    training_services.requirement_create(actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026,
-                                         unit=tree["alpha"])
+    training_services.requirement_create(
+        actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+    )
 
-    inspection = fill(assignment, [
-        AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "yes"), AnswerInput("I3", "4"),
-        AnswerInput("I4", "100"), AnswerInput("I5", "3"),
-    ])
+    inspection = fill(
+        assignment,
+        [
+            AnswerInput("I1", "no", note="Không đeo thẻ"),
+            AnswerInput("I2", "yes"),
+            AnswerInput("I3", "4"),
+            AnswerInput("I4", "100"),
+            AnswerInput("I5", "3"),
+        ],
+    )
     finding = inspection.findings.get()
-    on_time = inspection_services.action_create(actor=None, finding=finding, description="Nhắc đeo thẻ",
-                                                due_date=dt.date(2026, 6, 1))
-    late = inspection_services.action_create(actor=None, finding=finding, description="Kiểm tra lại",
-                                             due_date=dt.date(2026, 6, 1))
+    on_time = inspection_services.action_create(
+        actor=None, finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
+    )
+    late = inspection_services.action_create(
+        actor=None, finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1)
+    )
     with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
         inspection_services.action_update_progress(actor=None, action=on_time, status="done", note="Xong")
     with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0), tick=False):

@@ -3,8 +3,11 @@ sees Alpha's subtree; Sở Beta is outside."""
 
 
 def _unit(ctx):
-    return {"user": ctx["cast"]["unit_head"], "ok": {"pk": ctx["tree"]["alpha"].pk},
-            "out": {"pk": ctx["tree"]["beta"].pk}}
+    return {
+        "user": ctx["cast"]["unit_head"],
+        "ok": {"pk": ctx["tree"]["alpha"].pk},
+        "out": {"pk": ctx["tree"]["beta"].pk},
+    }
 
 
 def _chart(ctx):
@@ -34,8 +37,9 @@ def _publication(ctx):
     from scorecards.periods import Period
 
     period = Period.parse("2026-Q1")
-    PublishedPeriod.objects.create(period=period.key, start=period.start, end=period.end,
-                                   scorecard_model=ScorecardModel.objects.get(year=2026))
+    PublishedPeriod.objects.create(
+        period=period.key, start=period.start, end=period.end, scorecard_model=ScorecardModel.objects.get(year=2026)
+    )
     return {"user": ctx["cast"]["unit_head"], "ok": {"period": "2026-Q1"}, "out": {"period": "2025-Q4"}}
 
 

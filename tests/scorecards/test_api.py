@@ -21,8 +21,16 @@ def test_the_scorecard_of_a_unit_is_documented_as_one_object(schema, api, cast, 
     assert body["unit_code"] == "ALPHA" and [s["unit_code"] for s in body["sub_units"]] == ["ALPHA-1"]
 
 
-@pytest.mark.parametrize("tail", ["charts/nosuch.png/", "charts/criteria.gif/", "charts/Criteria.png/",
-                                  "charts/criteria.png5/", "charts/peers-1.svg/"])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "charts/nosuch.png/",
+        "charts/criteria.gif/",
+        "charts/Criteria.png/",
+        "charts/criteria.png5/",
+        "charts/peers-1.svg/",
+    ],
+)
 def test_an_unknown_chart_is_a_json_404(api, cast, tree, records, tail):
     response = api(cast["unit_head"]).get(f"/api/v1/scorecards/{tree['alpha'].pk}/{tail}", Q2)
     assert response.status_code == 404

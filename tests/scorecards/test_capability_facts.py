@@ -75,16 +75,36 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
         unit_id = _attributed_unit(history.get(person.pk, []), start, end)
         if unit_id is None:
             continue
-        t = totals.setdefault(unit_id, dict.fromkeys(
-            ("headcount", "hours_met", "mandatory_enrolled", "mandatory_completed", "planned_minutes",
-             "attended_minutes", "assessed", "certified"), 0))
+        t = totals.setdefault(
+            unit_id,
+            dict.fromkeys(
+                (
+                    "headcount",
+                    "hours_met",
+                    "mandatory_enrolled",
+                    "mandatory_completed",
+                    "planned_minutes",
+                    "attended_minutes",
+                    "assessed",
+                    "certified",
+                ),
+                0,
+            ),
+        )
         t["headcount"] += 1
         mine = enrollments.get(person.pk, [])
         done = external.get(person.pk, 0) + sum(
-            e.attended_minutes for e in mine
-            if e.outcome == Outcome.COMPLETED and classes[e.training_class_id].end_date.year == end.year)
-        rule = requirement_for(category=person.category, job_position=person.job_position,
-                               rank_code=person.rank_code, unit_path=paths[unit_id], rules=rules)
+            e.attended_minutes
+            for e in mine
+            if e.outcome == Outcome.COMPLETED and classes[e.training_class_id].end_date.year == end.year
+        )
+        rule = requirement_for(
+            category=person.category,
+            job_position=person.job_position,
+            rank_code=person.rank_code,
+            unit_path=paths[unit_id],
+            rules=rules,
+        )
         t["hours_met"] += done >= rule.minutes
         for e in mine:
             cls = classes[e.training_class_id]
@@ -99,10 +119,14 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
                 t["assessed"] += assessed
                 t["certified"] += assessed and e.pk in certified
             if confirmed:
-                t["planned_minutes"] += sum(s.planned_minutes for s in sessions
-                                            if s.training_class_id == cls.pk and start <= s.date <= held_until)
-                t["attended_minutes"] += sum(a.minutes for a in marks.get(e.pk, [])
-                                             if start <= session_by_pk[a.session_id].date <= held_until)
+                t["planned_minutes"] += sum(
+                    s.planned_minutes
+                    for s in sessions
+                    if s.training_class_id == cls.pk and start <= s.date <= held_until
+                )
+                t["attended_minutes"] += sum(
+                    a.minutes for a in marks.get(e.pk, []) if start <= session_by_pk[a.session_id].date <= held_until
+                )
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 
@@ -115,9 +139,14 @@ def _random_province(rng: random.Random):
     ranks = ["01.003", "01.002", ""]
     people = []
     for i in range(40):
-        person = make_staff(rng.choice(units), f"Người {i}", code=f"N{i:03d}",
-                            category=rng.choice(["cong_chuc", "vien_chuc"]), job_position=rng.choice(positions),
-                            rank_code=rng.choice(ranks))
+        person = make_staff(
+            rng.choice(units),
+            f"Người {i}",
+            code=f"N{i:03d}",
+            category=rng.choice(["cong_chuc", "vien_chuc"]),
+            job_position=rng.choice(positions),
+            rank_code=rng.choice(ranks),
+        )
         people.append(person)
     # Unit histories: moves during the year, a gap, two rows starting the same day, someone who left.
     for person in people:
@@ -125,12 +154,14 @@ def _random_province(rng: random.Random):
         history = list(StaffUnitHistory.objects.filter(staff=person))
         if roll < 0.3:
             moved = dt.date(2026, rng.randint(1, 12), rng.randint(1, 28))
-            StaffUnitHistory.objects.filter(pk=history[-1].pk).update(start_date=dt.date(2025, 1, 1),
-                                                                      end_date=moved - dt.timedelta(days=1))
+            StaffUnitHistory.objects.filter(pk=history[-1].pk).update(
+                start_date=dt.date(2025, 1, 1), end_date=moved - dt.timedelta(days=1)
+            )
             StaffUnitHistory.objects.create(staff=person, unit=rng.choice(units), start_date=moved)
         elif roll < 0.4:
-            StaffUnitHistory.objects.filter(pk=history[-1].pk).update(start_date=dt.date(2026, 5, 1),
-                                                                      end_date=dt.date(2026, 5, 31))
+            StaffUnitHistory.objects.filter(pk=history[-1].pk).update(
+                start_date=dt.date(2026, 5, 1), end_date=dt.date(2026, 5, 31)
+            )
         elif roll < 0.45:
             StaffUnitHistory.objects.filter(pk=history[-1].pk).update(start_date=dt.date(2026, 3, 1))
             StaffUnitHistory.objects.create(staff=person, unit=rng.choice(units), start_date=dt.date(2026, 3, 1))
@@ -143,59 +174,115 @@ def _random_province(rng: random.Random):
         dict(name="Không ai", minutes_per_year=5, effective_year=2026, job_position="Giám đốc"),
         dict(name="Ngạch", minutes_per_year=300, effective_year=2026, rank_code="01.003"),
         dict(name="Sở 0", minutes_per_year=720, effective_year=2026, unit=departments[0]),
-        dict(name="Sở 0 trưởng phòng", minutes_per_year=480, effective_year=2026, unit=departments[0],
-             job_position="TRƯỞNG PHÒNG"),
+        dict(
+            name="Sở 0 trưởng phòng",
+            minutes_per_year=480,
+            effective_year=2026,
+            unit=departments[0],
+            job_position="TRƯỞNG PHÒNG",
+        ),
         dict(name="Phòng", minutes_per_year=240, effective_year=2026, unit=divisions[0], staff_category="cong_chuc"),
         dict(name="Sau này", minutes_per_year=1, effective_year=2027),
         dict(name="Tắt", minutes_per_year=1, effective_year=2026, active=False),
     ]:
         TrainingRequirement.objects.create(**rule)
-    courses = [Course.objects.create(code=f"C{i}", title=f"Khóa {i}", category=CourseCategory.DIGITAL,
-                                     planned_minutes=480, owner_unit=province, is_mandatory=i % 2 == 0,
-                                     issues_certificate=i != 3) for i in range(4)]
-    statuses = [ClassStatus.COMPLETED, ClassStatus.COMPLETED, ClassStatus.IN_PROGRESS, ClassStatus.CANCELLED,
-                ClassStatus.OPEN]
+    courses = [
+        Course.objects.create(
+            code=f"C{i}",
+            title=f"Khóa {i}",
+            category=CourseCategory.DIGITAL,
+            planned_minutes=480,
+            owner_unit=province,
+            is_mandatory=i % 2 == 0,
+            issues_certificate=i != 3,
+        )
+        for i in range(4)
+    ]
+    statuses = [
+        ClassStatus.COMPLETED,
+        ClassStatus.COMPLETED,
+        ClassStatus.IN_PROGRESS,
+        ClassStatus.CANCELLED,
+        ClassStatus.OPEN,
+    ]
     serial = 0
     for c in range(14):
         begin = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(-20, 330))
         days = rng.randint(1, 4)
-        cls = TrainingClass.objects.create(course=rng.choice(courses), code=f"L{c:02d}", unit=rng.choice(units),
-                                           capacity=50, start_date=begin,
-                                           end_date=begin + dt.timedelta(days=days - 1),
-                                           status=rng.choice(statuses))
-        sessions = [ClassSession.objects.create(training_class=cls, date=begin + dt.timedelta(days=d),
-                                                start_time=dt.time(8), end_time=dt.time(12), planned_minutes=240)
-                    for d in range(days)]
+        cls = TrainingClass.objects.create(
+            course=rng.choice(courses),
+            code=f"L{c:02d}",
+            unit=rng.choice(units),
+            capacity=50,
+            start_date=begin,
+            end_date=begin + dt.timedelta(days=days - 1),
+            status=rng.choice(statuses),
+        )
+        sessions = [
+            ClassSession.objects.create(
+                training_class=cls,
+                date=begin + dt.timedelta(days=d),
+                start_time=dt.time(8),
+                end_time=dt.time(12),
+                planned_minutes=240,
+            )
+            for d in range(days)
+        ]
         for person in rng.sample(people, rng.randint(3, 15)):
-            status = rng.choice([EnrollmentStatus.CONFIRMED] * 4 + [EnrollmentStatus.WAITLISTED,
-                                                                     EnrollmentStatus.WITHDRAWN])
+            status = rng.choice(
+                [EnrollmentStatus.CONFIRMED] * 4 + [EnrollmentStatus.WAITLISTED, EnrollmentStatus.WITHDRAWN]
+            )
             outcome = rng.choice(["", Outcome.COMPLETED, Outcome.COMPLETED, Outcome.NOT_COMPLETED, Outcome.NO_SHOW])
-            enrollment = Enrollment.objects.create(training_class=cls, staff=person, status=status, outcome=outcome,
-                                                   attended_minutes=rng.choice([0, 240, 480, 700, 960]),
-                                                   planned_minutes=240 * days)
+            enrollment = Enrollment.objects.create(
+                training_class=cls,
+                staff=person,
+                status=status,
+                outcome=outcome,
+                attended_minutes=rng.choice([0, 240, 480, 700, 960]),
+                planned_minutes=240 * days,
+            )
             if status == EnrollmentStatus.CONFIRMED:
                 for s in sessions:
                     if rng.random() < 0.8:
-                        Attendance.objects.create(session=s, enrollment=enrollment,
-                                                  status=AttendanceStatus.PRESENT, minutes=rng.choice([0, 120, 240]),
-                                                  marked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+                        Attendance.objects.create(
+                            session=s,
+                            enrollment=enrollment,
+                            status=AttendanceStatus.PRESENT,
+                            minutes=rng.choice([0, 120, 240]),
+                            marked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                        )
             if outcome == Outcome.COMPLETED and rng.random() < 0.7:
                 serial += 1
-                Certificate.objects.create(enrollment=enrollment, serial_year=2026, serial_no=serial,
-                                           number=f"2026-{serial:05d}", issued_on=cls.end_date)
+                Certificate.objects.create(
+                    enrollment=enrollment,
+                    serial_year=2026,
+                    serial_no=serial,
+                    number=f"2026-{serial:05d}",
+                    issued_on=cls.end_date,
+                )
     for person in rng.sample(people, 12):
         end = dt.date(rng.choice([2025, 2026, 2026]), rng.randint(1, 12), 15)
-        ExternalTraining.objects.create(staff=person, title="Ngoài", provider="Trường", start_date=end, end_date=end,
-                                        minutes=rng.choice([120, 600, 1200]),
-                                        status=rng.choice([ExternalStatus.APPROVED, ExternalStatus.PENDING]))
+        ExternalTraining.objects.create(
+            staff=person,
+            title="Ngoài",
+            provider="Trường",
+            start_date=end,
+            end_date=end,
+            minutes=rng.choice([120, 600, 1200]),
+            status=rng.choice([ExternalStatus.APPROVED, ExternalStatus.PENDING]),
+        )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_database_facts_equal_the_per_person_computation(db, seed):
     _random_province(random.Random(seed))
-    for start, end in [(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), (dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
-                       (dt.date(2026, 7, 1), dt.date(2026, 9, 30)), (dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
-                       (dt.date(2025, 1, 1), dt.date(2025, 12, 31))]:
+    for start, end in [
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        (dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
+        (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    ]:
         expected = reference_facts(start, end)
         assert expected, "the scenario attributes nobody"
         assert unit_capability_facts(start=start, end=end) == expected, (start, end)

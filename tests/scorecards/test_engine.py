@@ -41,30 +41,56 @@ A2 = UnitRow(5, "A2", "Phòng A2", "division", "000000010000000200000005", 2)
 
 
 def _r(score, digits=2):
-    return {c.key: (None if c.value is None else round(c.value, digits),
-                    None if c.effective_weight is None else round(c.effective_weight, digits),
-                    None if c.points is None else round(c.points, digits)) for c in score.criteria}
+    return {
+        c.key: (
+            None if c.value is None else round(c.value, digits),
+            None if c.effective_weight is None else round(c.effective_weight, digits),
+            None if c.points is None else round(c.points, digits),
+        )
+        for c in score.criteria
+    }
 
 
 def test_a_small_scorecard_matches_the_hand_computation():
-    cap = {2: Cap(2, headcount=10, hours_met=8, mandatory_enrolled=20, mandatory_completed=19,
-                  planned_minutes=1000, attended_minutes=900, assessed=4, certified=4)}
-    insp = {2: Insp(2, service_culture_score=81.0, service_culture_self_score=95.0, discipline_self_score=72.0,
-                    actions_due=4, actions_closed_on_time=3, self_inspections_due=2, self_inspections_on_time=1)}
+    cap = {
+        2: Cap(
+            2,
+            headcount=10,
+            hours_met=8,
+            mandatory_enrolled=20,
+            mandatory_completed=19,
+            planned_minutes=1000,
+            attended_minutes=900,
+            assessed=4,
+            certified=4,
+        )
+    }
+    insp = {
+        2: Insp(
+            2,
+            service_culture_score=81.0,
+            service_culture_self_score=95.0,
+            discipline_self_score=72.0,
+            actions_due=4,
+            actions_closed_on_time=3,
+            self_inspections_due=2,
+            self_inspections_on_time=1,
+        )
+    }
     score = engine.compute(model=SPEC, units=[ROOT, A], capability=cap, inspection=insp)[2]
     # value %, effective weight, points = min(value / target, 1) × weight
     assert _r(score) == {
-        "hours": (80.0, 15.0, 13.33),            # 8/10; 80/90 × 15
-        "mandatory": (95.0, 15.0, 15.0),         # 19/20; 95/95 × 15
-        "attendance": (90.0, 10.0, 9.47),        # 900/1000; 90/95 × 10
-        "certificates": (100.0, 10.0, 10.0),     # 4/4; capped at 1 × 10
-        "service_culture": (81.0, 15.0, 13.5),   # verified 81 (self 95 shown apart); 81/90 × 15
-        "discipline": (72.0, 15.0, 12.0),        # no verified score: self 72; 72/90 × 15
-        "actions": (75.0, 10.0, 8.33),           # 3/4; 75/90 × 10
-        "self_inspections": (50.0, 10.0, 5.0),   # 1/2; 50/100 × 10
+        "hours": (80.0, 15.0, 13.33),  # 8/10; 80/90 × 15
+        "mandatory": (95.0, 15.0, 15.0),  # 19/20; 95/95 × 15
+        "attendance": (90.0, 10.0, 9.47),  # 900/1000; 90/95 × 10
+        "certificates": (100.0, 10.0, 10.0),  # 4/4; capped at 1 × 10
+        "service_culture": (81.0, 15.0, 13.5),  # verified 81 (self 95 shown apart); 81/90 × 15
+        "discipline": (72.0, 15.0, 12.0),  # no verified score: self 72; 72/90 × 15
+        "actions": (75.0, 10.0, 8.33),  # 3/4; 75/90 × 10
+        "self_inspections": (50.0, 10.0, 5.0),  # 1/2; 50/100 × 10
     }
     assert round(score.total, 2) == 86.64
-    assert round(score.capability, 2) == 95.61   # 47.807 / 50
+    assert round(score.capability, 2) == 95.61  # 47.807 / 50
     assert round(score.service_culture, 2) == 77.67  # 38.833 / 50
     assert score.band == engine.GOOD
     assert score.headcount == 10
@@ -75,8 +101,17 @@ def test_a_small_scorecard_matches_the_hand_computation():
 
 
 def test_missing_criteria_show_no_data_and_their_weight_is_shared_openly():
-    cap = {2: Cap(2, headcount=4, hours_met=4, mandatory_enrolled=2, mandatory_completed=1,
-                  planned_minutes=100, attended_minutes=95)}
+    cap = {
+        2: Cap(
+            2,
+            headcount=4,
+            hours_met=4,
+            mandatory_enrolled=2,
+            mandatory_completed=1,
+            planned_minutes=100,
+            attended_minutes=95,
+        )
+    }
     score = engine.compute(model=SPEC, units=[ROOT, A], capability=cap, inspection={})[2]
     # Data for hours (15), mandatory (15), attendance (10): 40 of 100 points → each weight × 100/40.
     assert _r(score) == {
@@ -103,8 +138,8 @@ def test_a_unit_without_any_data_has_no_score_and_no_rank():
 
 def test_sub_units_roll_up_weighted_by_headcount():
     cap = {
-        2: Cap(2, headcount=2, hours_met=2),   # 100 %
-        4: Cap(4, headcount=6, hours_met=3),   # 50 %
+        2: Cap(2, headcount=2, hours_met=2),  # 100 %
+        4: Cap(4, headcount=6, hours_met=3),  # 50 %
     }
     insp = {
         5: Insp(5, service_culture_score=80.0),  # no staff attributed: weighs 1
@@ -125,8 +160,8 @@ def test_sub_units_roll_up_weighted_by_headcount():
 def test_ranks_are_within_kind_and_ties_share_a_rank():
     units = [ROOT, A, B, A1, A2, UnitRow(6, "A3", "Phòng A3", "division", "000000010000000200000006", 2)]
     cap = {
-        4: Cap(4, headcount=10, hours_met=9),    # 100 % of target → total 100
-        5: Cap(5, headcount=10, hours_met=9),    # tie
+        4: Cap(4, headcount=10, hours_met=9),  # 100 % of target → total 100
+        5: Cap(5, headcount=10, hours_met=9),  # tie
         6: Cap(6, headcount=10, hours_met=3),
         3: Cap(3, headcount=1, hours_met=1),
     }
@@ -141,13 +176,17 @@ def test_lower_is_better_and_bands_follow_the_model():
     spec = engine.ModelSpec(
         year=2026,
         criteria=(engine.CriterionSpec("late", engine.CAPABILITY, "hours_met_share", 10, 20, engine.LOWER),),
-        excellent_min=95, good_min=80, satisfactory_min=60,
+        excellent_min=95,
+        good_min=80,
+        satisfactory_min=60,
     )
     scores = engine.compute(model=spec, units=[ROOT], capability={1: Cap(1, headcount=10, hours_met=6)}, inspection={})
     # 60 % against "at most 20 %": (100 − 60) / (100 − 20) = 0.5
     assert round(scores[1].total, 2) == 50.0
     assert scores[1].band == engine.NOT_SATISFACTORY
-    assert spec.band(95) == engine.EXCELLENT and spec.band(94.99) == engine.GOOD and spec.band(60) == engine.SATISFACTORY
+    assert (
+        spec.band(95) == engine.EXCELLENT and spec.band(94.99) == engine.GOOD and spec.band(60) == engine.SATISFACTORY
+    )
 
 
 def test_change_since_previous_period():

@@ -10,10 +10,17 @@ from scorecards.periods import Period
 
 def _form_data(page):
     formset = page.context["formset"]
-    data = {"name": "Bảng điểm 2026", "legal_basis": "NĐ 335/2025", "excellent_min": "90", "good_min": "70",
-            "satisfactory_min": "50", "criteria-TOTAL_FORMS": str(len(formset.forms)),
-            "criteria-INITIAL_FORMS": str(len(formset.initial_forms)), "criteria-MIN_NUM_FORMS": "0",
-            "criteria-MAX_NUM_FORMS": "1000"}
+    data = {
+        "name": "Bảng điểm 2026",
+        "legal_basis": "NĐ 335/2025",
+        "excellent_min": "90",
+        "good_min": "70",
+        "satisfactory_min": "50",
+        "criteria-TOTAL_FORMS": str(len(formset.forms)),
+        "criteria-INITIAL_FORMS": str(len(formset.initial_forms)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
     for i, form in enumerate(formset.forms):
         for name in ("key", "pillar", "label_vi", "label_en", "formula", "direction", "weight", "target", "order"):
             value = form.initial.get(name, "")
@@ -43,10 +50,12 @@ def test_a_criterion_edit_appears_in_the_history_section_of_the_model_page(login
     newest = {(e.title, e.kind): e for e in entries[:2]}
     changed = newest[("attendance", "changed")]
     assert changed.user == "admin"
-    assert [(c.label, c.before, c.after) for c in changed.changes] == [("trọng số", "10,00", "15,00")]  # decimal comma in Vietnamese
+    assert [(c.label, c.before, c.after) for c in changed.changes] == [
+        ("trọng số", "10,00", "15,00")
+    ]  # decimal comma in Vietnamese
     assert ("self_inspections", "deleted") in newest
     html = page.content.decode()
-    section = html[html.index('id="criteria-history-title"'):]
+    section = html[html.index('id="criteria-history-title"') :]
     assert "<strong>trọng số</strong>: 10,00 → 15,00" in section
     assert "attendance" in section and "self_inspections" in section
     # Unchanged criteria get no history line for this save.
@@ -74,6 +83,6 @@ def test_published_snapshots_are_in_the_audit_trail(cast, records):
 def test_the_publication_page_shows_its_history(login, cast, records):
     services.period_publish(actor=cast["admin"], period=Period(2026, quarter=2))
     html = login(cast["unit_head"]).get(reverse("scorecards:publication", args=["2026-Q2"])).content.decode()
-    section = html[html.index('id="history-title"'):]
+    section = html[html.index('id="history-title"') :]
     assert "<td>admin</td>" in section and "<td>tạo mới</td>" in section
     assert "Chưa có thay đổi nào được ghi nhận." not in section

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from scorecards.models import PublishedPeriod, PublishRun, ScorecardModel, ScorecardSnapshot
-from tests.jobs.conftest import run_db_worker  # noqa: F401
 
 Q2 = "2026-Q2"
 
@@ -28,7 +27,8 @@ def _status(client, run):
 
 
 def test_the_screen_starts_a_job_and_follows_it_until_the_scorecards_are_frozen(
-        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
+    login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     response = _publish(client, django_capture_on_commit_callbacks)
     run = PublishRun.objects.get()
@@ -57,7 +57,8 @@ def test_the_screen_starts_a_job_and_follows_it_until_the_scorecards_are_frozen(
 
 
 def test_a_second_click_while_it_runs_leads_to_the_same_run(
-        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
+    login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     first = _publish(client, django_capture_on_commit_callbacks)
     PublishRun.objects.update(status="running")  # a worker has picked it up
@@ -69,7 +70,8 @@ def test_a_second_click_while_it_runs_leads_to_the_same_run(
 
 
 def test_once_published_the_period_is_refused_on_the_form(
-        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
+    login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     _publish(client, django_capture_on_commit_callbacks)
     run_db_worker()
@@ -80,7 +82,8 @@ def test_once_published_the_period_is_refused_on_the_form(
 
 
 def test_a_failed_job_shows_why_and_the_period_can_be_published_again(
-        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
+    login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     _publish(client, django_capture_on_commit_callbacks)
     ScorecardModel.objects.all().delete()  # removed while the job waited: publishing must fail
@@ -97,7 +100,8 @@ def test_a_failed_job_shows_why_and_the_period_can_be_published_again(
 
 
 def test_a_run_whose_worker_died_is_given_up_after_two_hours(
-        login, cast, tree, records, django_capture_on_commit_callbacks):
+    login, cast, tree, records, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     _publish(client, django_capture_on_commit_callbacks)
     PublishRun.objects.update(created_at=timezone.now() - dt.timedelta(hours=2, minutes=1))
@@ -108,9 +112,9 @@ def test_a_run_whose_worker_died_is_given_up_after_two_hours(
 
 
 def test_with_the_immediate_back_end_the_run_is_done_when_the_page_opens(
-        login, cast, tree, records, settings, django_capture_on_commit_callbacks):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": ["default"]}}
+    login, cast, tree, records, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
     client = login(cast["admin"])
     response = _publish(client, django_capture_on_commit_callbacks)
     page = client.get(response["Location"])
@@ -121,7 +125,8 @@ def test_with_the_immediate_back_end_the_run_is_done_when_the_page_opens(
 
 @pytest.mark.parametrize("who", ["unit_head", "hr"])
 def test_only_a_scorecard_manager_starts_or_follows_publishing(
-        login, cast, tree, records, who, django_capture_on_commit_callbacks):
+    login, cast, tree, records, who, django_capture_on_commit_callbacks
+):
     admin = login(cast["admin"])
     _publish(admin, django_capture_on_commit_callbacks)
     run = PublishRun.objects.get()

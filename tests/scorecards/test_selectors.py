@@ -16,9 +16,14 @@ Q2 = Period(2026, quarter=2)
 
 
 def _values(score):
-    return {c.key: (None if c.value is None else round(c.value, 2),
-                    None if c.effective_weight is None else round(c.effective_weight, 2),
-                    None if c.points is None else round(c.points, 2)) for c in score.criteria}
+    return {
+        c.key: (
+            None if c.value is None else round(c.value, 2),
+            None if c.effective_weight is None else round(c.effective_weight, 2),
+            None if c.points is None else round(c.points, 2),
+        )
+        for c in score.criteria
+    }
 
 
 def test_a_leaf_unit_matches_the_hand_computation(records, tree):
@@ -97,13 +102,16 @@ def test_publishing_freezes_and_a_later_correction_shows_as_a_difference(records
     assert [c["value"] for c in frozen.criteria if c["key"] == "service_culture"] == [75.0]
 
     # A locked inspection is amended: item I1 now passes → 100 %.
-    inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Nhầm lẫn",
-                                         answers=[AnswerInput("I1", "yes")])
+    inspection_services.inspection_amend(
+        actor=None, inspection=records["inspection"], reason="Nhầm lẫn", answers=[AnswerInput("I1", "yes")]
+    )
     table = selectors.score_table(period=Q2)
     shown = table.score(tree["gamma_office"].pk)
     assert round(shown.total, 2) == 45.14  # the published figure does not move
     assert round(table.live[tree["gamma_office"].pk].total, 2) == round(37.5 + 50 / 90 * 25, 2)
-    differences = {d["label"]: (d["published"], d["now"], d["change"]) for d in table.differences(tree["gamma_office"].pk)}
+    differences = {
+        d["label"]: (d["published"], d["now"], d["change"]) for d in table.differences(tree["gamma_office"].pk)
+    }
     assert differences["Điểm kiểm tra văn hóa công vụ"] == (75.0, 100.0, 25.0)
     assert differences["Tổng điểm"] == (45.14, 51.39, 6.25)
     assert table.differences(tree["beta"].pk) == []
@@ -134,7 +142,11 @@ def test_trend_reads_snapshots_and_live_figures(records, tree, cast):
     services.period_publish(actor=cast["admin"], period=Q2)
     trend = selectors.unit_trend(unit_id=tree["alpha"].pk, period=Period(2026, quarter=3))
     assert [(t["period"].key, t["published"]) for t in trend] == [
-        ("2025-Q4", False), ("2026-Q1", False), ("2026-Q2", True), ("2026-Q3", False)]
+        ("2025-Q4", False),
+        ("2026-Q1", False),
+        ("2026-Q2", True),
+        ("2026-Q3", False),
+    ]
     assert trend[2]["total"] == 74.07
 
 

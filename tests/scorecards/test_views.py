@@ -15,7 +15,6 @@ from inspections.services import AnswerInput
 from scorecards import charts, services
 from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
-from tests.jobs.conftest import run_db_worker  # noqa: F401
 
 Q2 = {"period": "2026-Q2"}
 QUERIES_TABLE = 25
@@ -47,8 +46,11 @@ def test_administrator_lands_on_the_province(login, cast, tree, records):
 def test_unit_outside_scope_is_not_found_on_every_endpoint(login, api, cast, tree, records):
     client = login(cast["unit_head"])
     beta = tree["beta"].pk
-    for url in (reverse("scorecards:unit", args=[beta]), reverse("scorecards:export", args=[beta]),
-                reverse("scorecards:chart", args=[beta, "trend", "svg"])):
+    for url in (
+        reverse("scorecards:unit", args=[beta]),
+        reverse("scorecards:export", args=[beta]),
+        reverse("scorecards:chart", args=[beta, "trend", "svg"]),
+    ):
         assert client.get(url, Q2).status_code == 404, url
     assert api(cast["unit_head"]).get("/api/v1/scorecards/", {"unit": beta, **Q2}).status_code == 404
     assert api(cast["unit_head"]).get(f"/api/v1/scorecards/{beta}/charts/peers.png/", Q2).status_code == 404
@@ -73,8 +75,9 @@ def test_png_chart_decodes_and_is_cached_until_its_data_change(login, cast, tree
     data = page.context["chart_criteria"]
     key = data_key("scorecards:criteria", {"data": data, "fmt": "png"})
     assert cache.get(key) == response.content
-    inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Sửa",
-                                         answers=[AnswerInput("I1", "yes")])
+    inspection_services.inspection_amend(
+        actor=None, inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
+    )
     changed = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2).context["chart_criteria"]
     assert data_key("scorecards:criteria", {"data": changed, "fmt": "png"}) != key
     assert client.get(url, Q2).content != response.content
@@ -99,15 +102,30 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == ["Tổng hợp", "Đơn vị trực thuộc", "Từng đơn vị"]
-    assert wb.sheetnames[3:11] == ["1. hours", "2. mandatory", "3. attendance", "4. certificates",
-                                   "5. service_culture", "6. discipline", "7. actions", "8. self_inspections"]
+    assert wb.sheetnames[3:11] == [
+        "1. hours",
+        "2. mandatory",
+        "3. attendance",
+        "4. certificates",
+        "5. service_culture",
+        "6. discipline",
+        "7. actions",
+        "8. self_inspections",
+    ]
     summary = wb["Tổng hợp"]
     facts = {row[0]: row[1] for row in summary.iter_rows(min_row=1, max_row=11, max_col=2, values_only=True)}
     assert facts["Tổng điểm"] == 74.07
     assert facts["Xếp loại"] == "Hoàn thành tốt nhiệm vụ"
     table = list(summary.iter_rows(min_row=13, max_row=21, values_only=True))
-    assert table[0][:7] == ("Trụ cột", "Tiêu chí", "Giá trị (%)", "Chỉ tiêu (%)", "Trọng số", "Trọng số thực tế",
-                            "Điểm")
+    assert table[0][:7] == (
+        "Trụ cột",
+        "Tiêu chí",
+        "Giá trị (%)",
+        "Chỉ tiêu (%)",
+        "Trọng số",
+        "Trọng số thực tế",
+        "Điểm",
+    )
     assert table[3][1:7] == ("Tỷ lệ chuyên cần", 83.33, 95.0, 10.0, 13.33, 11.7)
     assert table[6][2] == "không có dữ liệu"
     per_unit = list(wb["Từng đơn vị"].iter_rows(min_row=2, values_only=True))
@@ -133,12 +151,17 @@ def test_api_returns_the_scorecard_with_criteria_and_sub_units(api, cast, tree, 
     body = response.json()
     assert (body["unit_code"], body["period"], body["total"], body["band"]) == ("ALPHA", "2026-Q2", 74.07, "good")
     by_key = {c["key"]: c for c in body["criteria"]}
-    assert (by_key["attendance"]["value"], by_key["attendance"]["weight"], by_key["attendance"]["effective_weight"]) == (
-        83.33, 10.0, 13.33)
+    assert (
+        by_key["attendance"]["value"],
+        by_key["attendance"]["weight"],
+        by_key["attendance"]["effective_weight"],
+    ) == (83.33, 10.0, 13.33)
     assert by_key["discipline"]["has_data"] is False
     assert [s["unit_code"] for s in body["sub_units"]] == ["ALPHA-1"]
     assert body["sub_units"][0]["total"] == 14.04
-    assert body["charts"]["criteria_png"].endswith(f"/api/v1/scorecards/{tree['alpha'].pk}/charts/criteria.png/?period=2026-Q2")
+    assert body["charts"]["criteria_png"].endswith(
+        f"/api/v1/scorecards/{tree['alpha'].pk}/charts/criteria.png/?period=2026-Q2"
+    )
     image = api(cast["unit_head"]).get(f"/api/v1/scorecards/{tree['alpha'].pk}/charts/criteria.png/", Q2)
     assert Image.open(io.BytesIO(image.content)).format == "PNG"
 
@@ -167,9 +190,17 @@ def test_administrator_edits_the_model_as_data(login, cast, records, tree):
     client = login(cast["admin"])
     page = client.get(reverse("scorecards:model-edit", args=[2026]))
     formset = page.context["formset"]
-    data = {"name": "Bảng điểm 2026", "legal_basis": "NĐ 335/2025", "excellent_min": "90", "good_min": "70",
-            "satisfactory_min": "50", "criteria-TOTAL_FORMS": str(len(formset.forms)), "criteria-INITIAL_FORMS": "8",
-            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000"}
+    data = {
+        "name": "Bảng điểm 2026",
+        "legal_basis": "NĐ 335/2025",
+        "excellent_min": "90",
+        "good_min": "70",
+        "satisfactory_min": "50",
+        "criteria-TOTAL_FORMS": str(len(formset.forms)),
+        "criteria-INITIAL_FORMS": "8",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
     for i, form in enumerate(formset.forms):
         for name in ("key", "pillar", "label_vi", "label_en", "formula", "direction", "weight", "target", "order"):
             value = form.initial.get(name, "")
@@ -181,7 +212,14 @@ def test_administrator_edits_the_model_as_data(login, cast, records, tree):
     model = ScorecardModel.objects.get(year=2026)
     assert model.name == "Bảng điểm 2026"
     assert list(Criterion.objects.filter(scorecard_model=model).values_list("key", flat=True)) == [
-        "hours", "mandatory", "attendance", "certificates", "service_culture", "discipline", "actions"]
+        "hours",
+        "mandatory",
+        "attendance",
+        "certificates",
+        "service_culture",
+        "discipline",
+        "actions",
+    ]
     page = client.get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
     # hours: 50 % against the new target 50 → full marks; weights with data 65 of 90 → 15 × 90 / 65.
     assert round(page.context["score"].criterion("hours").points, 4) == round(15 * 90 / 65, 4)
@@ -193,8 +231,9 @@ def test_model_edit_refuses_unordered_bands(cast, records):
 
     model = ScorecardModel.objects.get(year=2026)
     with pytest.raises(ValidationError) as error:
-        services.scorecard_model_update(actor=cast["admin"], model=model, name="x", excellent_min=60, good_min=70,
-                                        satisfactory_min=50, criteria=[])
+        services.scorecard_model_update(
+            actor=cast["admin"], model=model, name="x", excellent_min=60, good_min=70, satisfactory_min=50, criteria=[]
+        )
     assert set(error.value.message_dict) == {"excellent_min", "criteria"}
 
 
@@ -206,14 +245,16 @@ def test_unit_head_cannot_edit_models_or_publish(login, cast, records):
 
 
 def test_administrator_publishes_and_the_page_shows_frozen_figures_and_corrections(
-        login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks):  # noqa: F811
+    login, cast, tree, records, run_db_worker, django_capture_on_commit_callbacks
+):
     client = login(cast["admin"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("scorecards:publish"), {"period": "2026-Q2", "note": "Quý 2"})
     assert response.status_code == 302
     assert run_db_worker() == 1  # publishing runs in the background (see test_publishing.py)
-    inspection_services.inspection_amend(actor=None, inspection=records["inspection"], reason="Sửa",
-                                         answers=[AnswerInput("I1", "yes")])
+    inspection_services.inspection_amend(
+        actor=None, inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
+    )
     page = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2)
     assert round(page.context["score"].total, 2) == 45.14
     assert [(d["published"], d["now"]) for d in page.context["differences"]][0] == (45.14, 51.39)
@@ -257,8 +298,7 @@ def _grow(tree, n):
         make_staff(unit, f"Người mở rộng {i}")
 
 
-def test_table_and_api_take_the_same_queries_for_more_units(login, api, cast, tree, records,
-                                                              django_assert_num_queries):
+def test_table_and_api_take_the_same_queries_for_more_units(login, api, cast, tree, records, django_assert_num_queries):
     client = login(cast["admin"])
     client.get(reverse("scorecards:table"), Q2)  # warm the session and the user's grants
     rest = api(cast["admin"])

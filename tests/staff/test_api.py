@@ -52,7 +52,9 @@ def test_api_create_staff_outside_scope_is_refused(api, cast, tree):
 
 def test_unit_head_cannot_write_staff(api, cast, tree):
     response = api(cast["unit_head"]).post(
-        "/api/v1/staff/", {"staff_code": "N102", "full_name": "X", "unit": tree["alpha"].pk, "category": "vien_chuc"}, format="json"
+        "/api/v1/staff/",
+        {"staff_code": "N102", "full_name": "X", "unit": tree["alpha"].pk, "category": "vien_chuc"},
+        format="json",
     )
     assert response.status_code == 403
 

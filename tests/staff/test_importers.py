@@ -49,7 +49,11 @@ def test_import_under_title_rows_and_merged_cells_upserts_by_code(people):
     assert (plan.created, plan.updated, plan.unchanged) == (2, 1, 0)
     thu = Staff.objects.get(staff_code="N001")
     assert (thu.full_name, thu.gender, thu.date_of_birth, thu.unit.code, thu.category) == (
-        "Hà Thị Thu", "female", dt.date(1990, 4, 5), "ALPHA", "cong_chuc",
+        "Hà Thị Thu",
+        "female",
+        dt.date(1990, 4, 5),
+        "ALPHA",
+        "cong_chuc",
     )
     assert Staff.objects.get(staff_code="N002").date_of_birth == dt.date(1988, 12, 1)
     an = Staff.objects.get(staff_code="A001")

@@ -26,7 +26,11 @@ def test_transfer_closes_old_unit_history_and_opens_new(people, tree):
     an = people["an"]
     StaffUnitHistory.objects.filter(staff=an).update(start_date=dt.date(2020, 1, 1))
     services.staff_update(actor=None, staff=an, unit=tree["beta"], effective_date=dt.date(2026, 7, 1))
-    rows = list(StaffUnitHistory.objects.filter(staff=an).order_by("start_date").values_list("unit__code", "start_date", "end_date"))
+    rows = list(
+        StaffUnitHistory.objects.filter(staff=an)
+        .order_by("start_date")
+        .values_list("unit__code", "start_date", "end_date")
+    )
     assert rows == [
         ("ALPHA", dt.date(2020, 1, 1), dt.date(2026, 6, 30)),
         ("BETA", dt.date(2026, 7, 1), None),
@@ -35,12 +39,16 @@ def test_transfer_closes_old_unit_history_and_opens_new(people, tree):
 
 def test_hr_cannot_create_staff_outside_their_scope(cast, tree):
     with pytest.raises(ValidationError, match="ngoài phạm vi"):
-        services.staff_create(actor=cast["hr"], staff_code="X1", full_name="Ngoài Phạm Vi", unit=tree["beta"], category="cong_chuc")
+        services.staff_create(
+            actor=cast["hr"], staff_code="X1", full_name="Ngoài Phạm Vi", unit=tree["beta"], category="cong_chuc"
+        )
 
 
 def test_duplicate_staff_code_is_refused(people, tree):
     with pytest.raises(ValidationError) as info:
-        services.staff_create(actor=None, staff_code="A001", full_name="Trùng Mã", unit=tree["alpha"], category="cong_chuc")
+        services.staff_create(
+            actor=None, staff_code="A001", full_name="Trùng Mã", unit=tree["alpha"], category="cong_chuc"
+        )
     assert "staff_code" in info.value.message_dict
 
 

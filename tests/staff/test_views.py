@@ -31,7 +31,14 @@ def test_person_outside_scope_is_not_found(login, cast, people):
 
 def test_unit_tree_shows_units_in_path_order(login, cast, tree):
     response = login(cast["admin"]).get(reverse("staff:unit-list"))
-    assert [u.code for u in response.context["object_list"]] == ["TINH", "ALPHA", "ALPHA-1", "BETA", "GAMMA", "GAMMA-VP"]
+    assert [u.code for u in response.context["object_list"]] == [
+        "TINH",
+        "ALPHA",
+        "ALPHA-1",
+        "BETA",
+        "GAMMA",
+        "GAMMA-VP",
+    ]
 
 
 def test_export_has_the_screen_filters_and_a_frozen_header(login, cast, people):
@@ -59,8 +66,14 @@ def test_hr_edits_a_person_and_the_transfer_is_recorded(login, cast, people, tre
     client = login(cast["hr"])
     response = client.post(
         reverse("staff:staff-edit", args=[people["an"].pk]),
-        {"full_name": "Nguyễn Văn An", "unit": tree["alpha1"].pk, "category": "cong_chuc", "status": "active",
-         "date_of_birth": "15/03/1985", "effective_date": "01/09/2026"},
+        {
+            "full_name": "Nguyễn Văn An",
+            "unit": tree["alpha1"].pk,
+            "category": "cong_chuc",
+            "status": "active",
+            "date_of_birth": "15/03/1985",
+            "effective_date": "01/09/2026",
+        },
     )
     assert response.status_code == 302
     people["an"].refresh_from_db()
@@ -82,8 +95,13 @@ def test_hr_cannot_move_a_person_to_a_unit_outside_scope(login, cast, people, tr
 def test_wrong_date_gets_a_clear_message(login, cast, people, tree):
     response = login(cast["hr"]).post(
         reverse("staff:staff-edit", args=[people["an"].pk]),
-        {"full_name": "Nguyễn Văn An", "unit": tree["alpha"].pk, "category": "cong_chuc", "status": "active",
-         "date_of_birth": "31/02/1985"},
+        {
+            "full_name": "Nguyễn Văn An",
+            "unit": tree["alpha"].pk,
+            "category": "cong_chuc",
+            "status": "active",
+            "date_of_birth": "31/02/1985",
+        },
     )
     assert response.status_code == 400
     assert "date_of_birth" in response.context["form"].errors
@@ -105,7 +123,10 @@ def test_menu_shows_only_what_the_role_may_open(login, cast):
 
 def test_admin_grants_a_role_and_the_user_sees_the_new_unit(login, cast, tree):
     client = login(cast["admin"])
-    response = client.post(reverse("staff:role-list"), {"username": "outsider_hr", "role": "hr", "unit": tree["gamma"].pk, "include_subunits": "on"})
+    response = client.post(
+        reverse("staff:role-list"),
+        {"username": "outsider_hr", "role": "hr", "unit": tree["gamma"].pk, "include_subunits": "on"},
+    )
     assert response.status_code == 302
     client.force_login(cast["outsider_hr"])
     units = client.get(reverse("staff:unit-list")).context["object_list"]

@@ -26,21 +26,55 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def course(tree):
     return services.course_create(
-        actor=None, code="VHCV-01", title="Văn hóa công vụ", title_en="Public-service culture",
-        category=CourseCategory.SERVICE_CULTURE, planned_minutes=720, owner_unit=tree["alpha"],
-        min_attendance_percent=80, pass_mark=5, certificate_validity_months=24,
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        title_en="Public-service culture",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=720,
+        owner_unit=tree["alpha"],
+        min_attendance_percent=80,
+        pass_mark=5,
+        certificate_validity_months=24,
     )
 
 
-def make_class(course, unit, *, code="L-001", capacity=30, start=dt.date(2026, 6, 1), days=3,
-               status=ClassStatus.IN_PROGRESS, times=(dt.time(8, 0), dt.time(12, 0)), **fields):
-    cls = services.class_create(actor=None, course=course, code=code, unit=unit, capacity=capacity, start_date=start,
-                                end_date=start + dt.timedelta(days=max(days - 1, 0)), **fields)
+def make_class(
+    course,
+    unit,
+    *,
+    code="L-001",
+    capacity=30,
+    start=dt.date(2026, 6, 1),
+    days=3,
+    status=ClassStatus.IN_PROGRESS,
+    times=(dt.time(8, 0), dt.time(12, 0)),
+    **fields,
+):
+    cls = services.class_create(
+        actor=None,
+        course=course,
+        code=code,
+        unit=unit,
+        capacity=capacity,
+        start_date=start,
+        end_date=start + dt.timedelta(days=max(days - 1, 0)),
+        **fields,
+    )
     for i in range(days):
-        services.session_create(actor=None, training_class=cls, date=start + dt.timedelta(days=i), start_time=times[0],
-                                end_time=times[1], topic=f"Chuyên đề {i + 1}")
-    path = {ClassStatus.PLANNED: [], ClassStatus.OPEN: [ClassStatus.OPEN],
-            ClassStatus.IN_PROGRESS: [ClassStatus.OPEN, ClassStatus.IN_PROGRESS]}[status]
+        services.session_create(
+            actor=None,
+            training_class=cls,
+            date=start + dt.timedelta(days=i),
+            start_time=times[0],
+            end_time=times[1],
+            topic=f"Chuyên đề {i + 1}",
+        )
+    path = {
+        ClassStatus.PLANNED: [],
+        ClassStatus.OPEN: [ClassStatus.OPEN],
+        ClassStatus.IN_PROGRESS: [ClassStatus.OPEN, ClassStatus.IN_PROGRESS],
+    }[status]
     for step in path:
         cls = services.class_set_status(actor=None, training_class=cls, status=step)
     cls.refresh_from_db()

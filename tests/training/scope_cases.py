@@ -16,30 +16,64 @@ def _world(ctx):
     tree, people = ctx["tree"], ctx["people"]
     world = {}
     for key, unit, person in (("in", tree["alpha"], people["an"]), ("out", tree["beta"], people["cuong"])):
-        course = services.course_create(actor=None, code=f"C-{key}", title=f"Khóa {key}", category=CourseCategory.DIGITAL,
-                                        planned_minutes=240, owner_unit=unit)
+        course = services.course_create(
+            actor=None,
+            code=f"C-{key}",
+            title=f"Khóa {key}",
+            category=CourseCategory.DIGITAL,
+            planned_minutes=240,
+            owner_unit=unit,
+        )
         start = dt.date.today() - dt.timedelta(days=2)
-        cls = services.class_create(actor=None, course=course, code=f"L-{key}", unit=unit, capacity=5, start_date=start,
-                                    end_date=start)
-        session = services.session_create(actor=None, training_class=cls, date=start, start_time=dt.time(8),
-                                          end_time=dt.time(12))
+        cls = services.class_create(
+            actor=None, course=course, code=f"L-{key}", unit=unit, capacity=5, start_date=start, end_date=start
+        )
+        session = services.session_create(
+            actor=None, training_class=cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
+        )
         services.class_set_status(actor=None, training_class=cls, status=ClassStatus.OPEN)
         services.class_set_status(actor=None, training_class=cls, status=ClassStatus.IN_PROGRESS)
         enrollment = services.enrollment_nominate(actor=None, training_class=cls, staff=person).enrollments[0]
-        services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": enrollment.pk, "status": "present"}])
+        services.attendance_save(
+            actor=None, session_id=session.pk, marks=[{"enrollment": enrollment.pk, "status": "present"}]
+        )
         services.class_close(actor=None, training_class=cls, scores={enrollment.pk: 8})
-        external = services.external_record(actor=None, staff=person, title="Ngoài", provider="Học viện", start_date=start,
-                                            end_date=start, minutes=60,
-                                            evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"))
-        open_cls = services.class_create(actor=None, course=course, code=f"L-{key}-2", unit=unit, capacity=5,
-                                         start_date=start, end_date=start + dt.timedelta(days=30))
-        open_session = services.session_create(actor=None, training_class=open_cls, date=start, start_time=dt.time(8),
-                                               end_time=dt.time(12))
+        external = services.external_record(
+            actor=None,
+            staff=person,
+            title="Ngoài",
+            provider="Học viện",
+            start_date=start,
+            end_date=start,
+            minutes=60,
+            evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
+        )
+        open_cls = services.class_create(
+            actor=None,
+            course=course,
+            code=f"L-{key}-2",
+            unit=unit,
+            capacity=5,
+            start_date=start,
+            end_date=start + dt.timedelta(days=30),
+        )
+        open_session = services.session_create(
+            actor=None, training_class=open_cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
+        )
         services.class_set_status(actor=None, training_class=open_cls, status=ClassStatus.OPEN)
         open_enrollment = services.enrollment_nominate(actor=None, training_class=open_cls, staff=person).enrollments[0]
-        world[key] = {"course": course, "cls": cls, "session": session, "enrollment": enrollment,
-                      "certificate": enrollment.certificate, "external": external, "open": open_cls,
-                      "open_session": open_session, "open_enrollment": open_enrollment, "person": person}
+        world[key] = {
+            "course": course,
+            "cls": cls,
+            "session": session,
+            "enrollment": enrollment,
+            "certificate": enrollment.certificate,
+            "external": external,
+            "open": open_cls,
+            "open_session": open_session,
+            "open_enrollment": open_enrollment,
+            "person": person,
+        }
     ctx["_training"] = world
     return world
 
@@ -47,8 +81,14 @@ def _world(ctx):
 def _case(getter, *, method="get", ok_status=(200, 302), kw="pk"):
     def build(ctx):
         world = _world(ctx)
-        return {"user": ctx["cast"]["hr"], "ok": {kw: getter(world["in"]).pk}, "out": {kw: getter(world["out"]).pk},
-                "method": method, "ok_status": ok_status}
+        return {
+            "user": ctx["cast"]["hr"],
+            "ok": {kw: getter(world["in"]).pk},
+            "out": {kw: getter(world["out"]).pk},
+            "method": method,
+            "ok_status": ok_status,
+        }
+
     return build
 
 

@@ -18,7 +18,9 @@ def _people(unit, n, prefix="P"):
 
 def _class_with(course, unit, n, code="L-API"):
     cls = make_class(course, unit, code=code, capacity=max(n, 1))
-    enrollments = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=_people(unit, n, code)).enrollments
+    enrollments = services.enrollment_nominate_many(
+        actor=None, training_class=cls, staff_list=_people(unit, n, code)
+    ).enrollments
     return cls, enrollments
 
 
@@ -41,7 +43,11 @@ def _sqlite_splits(n: int) -> int:
     if history is not None:
         models.append(history.model)
     for model in models:
-        fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in ("AutoField", "BigAutoField"))]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and f.get_internal_type() in ("AutoField", "BigAutoField"))
+        ]
         size = connection.ops.bulk_batch_size(fields, [None] * n)
         extra += -(-n // size) - 1
     return extra
@@ -94,9 +100,14 @@ def test_attendance_sync_protocol_409_412_428(klass, people, cast, api):
     conflict = _put(client, session, {"client_uuid": key, "marks": [{"enrollment": e.pk, "status": "late"}]}, 0)
     assert conflict.status_code == 409
     assert conflict.json() == {
-        "code": "conflict", "detail": "Lượt gửi này đã được nhận trước đó với nội dung khác.",
-        "current": {"session": session.pk, "version": 1, "planned_minutes": 240,
-                    "marks": [{"enrollment": e.pk, "status": "present", "minutes": 240}]},
+        "code": "conflict",
+        "detail": "Lượt gửi này đã được nhận trước đó với nội dung khác.",
+        "current": {
+            "session": session.pk,
+            "version": 1,
+            "planned_minutes": 240,
+            "marks": [{"enrollment": e.pk, "status": "present", "minutes": 240}],
+        },
     }
     stale = _put(client, session, {"client_uuid": str(uuid.uuid4()), "marks": body["marks"]}, 0)
     assert stale.status_code == 412
@@ -127,7 +138,9 @@ def test_attendance_bad_input_is_400_and_writes_nothing(klass, people, cast, api
 
 def test_attendance_outside_scope_is_404(klass, people, cast, api):
     e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    response = _put(api(cast["outsider_hr"]), klass.sessions.first(), {"marks": [{"enrollment": e.pk, "status": "present"}]}, 0)
+    response = _put(
+        api(cast["outsider_hr"]), klass.sessions.first(), {"marks": [{"enrollment": e.pk, "status": "present"}]}, 0
+    )
     assert response.status_code == 404
 
 
@@ -177,8 +190,10 @@ def test_two_officers_taking_the_last_seat_exactly_one_gets_it(course, tree, peo
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=take, args=(cast["hr"], people["an"])),
-               threading.Thread(target=take, args=(second_hr, people["binh"]))]
+    threads = [
+        threading.Thread(target=take, args=(cast["hr"], people["an"])),
+        threading.Thread(target=take, args=(second_hr, people["binh"])),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -217,7 +232,9 @@ def test_api_lists_are_scoped_and_filtered(klass, course, tree, people, cast, ap
     assert [c["code"] for c in hr.get("/api/v1/classes/").json()["results"]] == ["L-001"]
     assert [c["code"] for c in api(cast["outsider_hr"]).get("/api/v1/classes/").json()["results"]] == ["L-BETA"]
     assert hr.get("/api/v1/classes/", {"unit": tree["beta"].pk}).status_code == 400
-    assert [e["staff_code"] for e in hr.get("/api/v1/enrollments/", {"status": "confirmed"}).json()["results"]] == ["A001"]
+    assert [e["staff_code"] for e in hr.get("/api/v1/enrollments/", {"status": "confirmed"}).json()["results"]] == [
+        "A001"
+    ]
     assert hr.get("/api/v1/enrollments/", {"outcome": "completed"}).json()["count"] == 0
     assert [c["code"] for c in hr.get("/api/v1/courses/").json()["results"]] == ["VHCV-01"]
     assert api(cast["outsider_hr"]).get("/api/v1/courses/").json()["count"] == 0
@@ -231,8 +248,13 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
 
     e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
     external = services.external_record(
-        actor=cast["hr"], staff=people["an"], title="Kỹ năng số", provider="Học viện Hành chính",
-        start_date=dt.date(2026, 3, 2), end_date=dt.date(2026, 3, 2), minutes=120,
+        actor=cast["hr"],
+        staff=people["an"],
+        title="Kỹ năng số",
+        provider="Học viện Hành chính",
+        start_date=dt.date(2026, 3, 2),
+        end_date=dt.date(2026, 3, 2),
+        minutes=120,
         evidence=SimpleUploadedFile("giay-chung-nhan.pdf", b"%PDF-1.4 test"),
     )
     services.external_decide(actor=cast["hr"], external=external, approve=True)
@@ -241,7 +263,9 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
     services.class_close(actor=None, training_class=klass, scores={e.pk: 9})
     rows = api(cast["hr"]).get("/api/v1/training-hours/", {"year": 2026}).json()["results"]
     assert [(r["staff_code"], r["total_minutes"], r["required_minutes"], r["status"]) for r in rows] == [
-        ("A001", 840, 1800, "on_track"), ("A002", 0, 1800, "at_risk")]
+        ("A001", 840, 1800, "on_track"),
+        ("A002", 0, 1800, "at_risk"),
+    ]
     at_risk = api(cast["hr"]).get("/api/v1/training-hours/", {"year": 2026, "status": "at_risk"}).json()
     assert [r["staff_code"] for r in at_risk["results"]] == ["A002"]
     own = api(cast["member"]).get("/api/v1/training-hours/", {"year": 2026}).json()["results"]
@@ -253,7 +277,9 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
 
 def test_my_classes_bundle_for_trainers(klass, people, cast, api, django_assert_max_num_queries):
     e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    services.attendance_save(actor=None, session_id=klass.sessions.first().pk, marks=[{"enrollment": e.pk, "status": "present"}])
+    services.attendance_save(
+        actor=None, session_id=klass.sessions.first().pk, marks=[{"enrollment": e.pk, "status": "present"}]
+    )
     klass.trainer_users.add(cast["member"])
     with django_assert_max_num_queries(7):
         body = api(cast["member"]).get("/api/v1/my-classes/").json()
@@ -277,11 +303,21 @@ def test_session_put_replaces_a_session_with_the_same_rules_as_patch(klass, cast
     session = klass.sessions.order_by("date").first()
     client = api(cast["hr"])
     url = f"/api/v1/sessions/{session.pk}/"
-    body = {"training_class": klass.pk, "date": "2026-06-02", "start_time": "13:00", "end_time": "16:30", "topic": "Đổi lịch",
-            "trainer": "TS. Lê"}
+    body = {
+        "training_class": klass.pk,
+        "date": "2026-06-02",
+        "start_time": "13:00",
+        "end_time": "16:30",
+        "topic": "Đổi lịch",
+        "trainer": "TS. Lê",
+    }
     response = client.put(url, body, format="json")
     assert response.status_code == 200, response.json()
-    assert (response.json()["planned_minutes"], response.json()["sequence"], response.json()["topic"]) == (210, 1, "Đổi lịch")
+    assert (response.json()["planned_minutes"], response.json()["sequence"], response.json()["topic"]) == (
+        210,
+        1,
+        "Đổi lịch",
+    )
     # A missing field is refused on PUT (PATCH may send only some), the class dates still apply, and a session stays
     # in its class: each answer is 400 and nothing changes.
     assert client.put(url, {**body, "end_time": None}, format="json").status_code == 400
@@ -304,7 +340,8 @@ def test_api_deletes_a_session_only_without_attendance(klass, people, cast, api)
     assert refused.json() == {"detail": "Buổi học ngày 01/06/2026 đã có điểm danh (1 lượt); không thể xóa."}
     client.cookies["django_language"] = "en"
     assert client.delete(f"/api/v1/sessions/{marked.pk}/").json() == {
-        "detail": "Attendance has already been recorded for the session of 01/06/2026 (1 marks); it cannot be deleted."}
+        "detail": "Attendance has already been recorded for the session of 01/06/2026 (1 marks); it cannot be deleted."
+    }
     assert api(cast["outsider_hr"]).delete(f"/api/v1/sessions/{free.pk}/").status_code == 404
     assert client.delete(f"/api/v1/sessions/{free.pk}/").status_code == 204
     assert client.get(f"/api/v1/sessions/{free.pk}/").status_code == 404

@@ -37,8 +37,14 @@ def closed(klass, people):
     b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
     statuses = [("present", "present"), ("late", "unexcused"), ("present", "excused")]
     for session, (sa, sb) in zip(klass.sessions.order_by("date"), statuses, strict=True):
-        services.attendance_save(actor=None, session_id=session.pk, marks=[
-            {"enrollment": a.pk, "status": sa, "minutes": 180 if sa == "late" else None}, {"enrollment": b.pk, "status": sb}])
+        services.attendance_save(
+            actor=None,
+            session_id=session.pk,
+            marks=[
+                {"enrollment": a.pk, "status": sa, "minutes": 180 if sa == "late" else None},
+                {"enrollment": b.pk, "status": sb},
+            ],
+        )
     services.class_close(actor=None, training_class=klass, scores={a.pk: "8.5", b.pk: 6})
     return klass
 
@@ -49,8 +55,18 @@ def test_attendance_matrix_export_round_trip(closed, django_assert_num_queries):
     wb = _book(data)
     ws = wb["Chuyên cần"] if "Chuyên cần" in wb.sheetnames else wb.worksheets[0]
     rows = _rows(ws)
-    assert rows[0] == ["Mã số", "Họ và tên", "Đơn vị", "01/06 08:00", "02/06 08:00", "03/06 08:00",
-                       "Số phút tham dự", "Số phút theo kế hoạch", "Tỷ lệ hoàn thành %", "Số buổi vắng"]
+    assert rows[0] == [
+        "Mã số",
+        "Họ và tên",
+        "Đơn vị",
+        "01/06 08:00",
+        "02/06 08:00",
+        "03/06 08:00",
+        "Số phút tham dự",
+        "Số phút theo kế hoạch",
+        "Tỷ lệ hoàn thành %",
+        "Số buổi vắng",
+    ]
     assert rows[1] == ["A001", "Nguyễn Văn An", "Sở Alpha", "x", "M 180'", "x", 660, 720, 91.7, 0]
     assert rows[2] == ["A002", "Trần Thị Bình", "Phòng Alpha-1", "x", "K 0'", "P 0'", 240, 720, 33.3, 2]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:J3"
@@ -58,8 +74,30 @@ def test_attendance_matrix_export_round_trip(closed, django_assert_num_queries):
 
 def test_roster_export_lists_outcomes_and_certificates(closed):
     rows = _rows(_book(exports.class_roster_xlsx(training_class=closed)).worksheets[0])
-    assert rows[1] == [1, "A001", "Nguyễn Văn An", "Sở Alpha", "Đã xác nhận", None, 660, 8.5, "Hoàn thành", "2026/000001"]
-    assert rows[2] == [2, "A002", "Trần Thị Bình", "Phòng Alpha-1", "Đã xác nhận", None, 240, 6, "Không hoàn thành", None]
+    assert rows[1] == [
+        1,
+        "A001",
+        "Nguyễn Văn An",
+        "Sở Alpha",
+        "Đã xác nhận",
+        None,
+        660,
+        8.5,
+        "Hoàn thành",
+        "2026/000001",
+    ]
+    assert rows[2] == [
+        2,
+        "A002",
+        "Trần Thị Bình",
+        "Phòng Alpha-1",
+        "Đã xác nhận",
+        None,
+        240,
+        6,
+        "Không hoàn thành",
+        None,
+    ]
 
 
 def test_sign_in_sheet_has_one_sheet_per_session(closed):
@@ -71,7 +109,19 @@ def test_sign_in_sheet_has_one_sheet_per_session(closed):
 def test_hours_and_plan_exports(closed, cast):
     rows = hours_ledger(user=cast["hr"], year=2026)
     sheet = _rows(_book(exports.hours_xlsx(rows=rows, year=2026)).worksheets[0])
-    assert sheet[1] == ["A001", "Nguyễn Văn An", "Sở Alpha", 660, 0, 660, 14.7, 1800, "Mặc định (chính sách của tỉnh)", 37, "Có nguy cơ không đạt"]
+    assert sheet[1] == [
+        "A001",
+        "Nguyễn Văn An",
+        "Sở Alpha",
+        660,
+        0,
+        660,
+        14.7,
+        1800,
+        "Mặc định (chính sách của tỉnh)",
+        37,
+        "Có nguy cơ không đạt",
+    ]
     from training.selectors import year_plan
 
     plan = _rows(_book(exports.plan_xlsx(classes=year_plan(user=cast["hr"], year=2026), year=2026)).worksheets[0])
@@ -80,16 +130,25 @@ def test_hours_and_plan_exports(closed, cast):
 
 
 def test_formula_like_text_is_stored_as_text(course, tree):
-    person = make_staff(tree["alpha"], "=HYPERLINK(\"x\")", code="F001")
+    person = make_staff(tree["alpha"], '=HYPERLINK("x")', code="F001")
     cls = make_class(course, tree["alpha"], code="L-F")
     services.enrollment_nominate(actor=None, training_class=cls, staff=person)
     ws = _book(exports.class_roster_xlsx(training_class=cls)).worksheets[0]
-    assert ws["C2"].data_type == "s" and ws["C2"].value == "=HYPERLINK(\"x\")"
+    assert ws["C2"].data_type == "s" and ws["C2"].value == '=HYPERLINK("x")'
 
 
 def test_nomination_import_all_or_nothing_with_cell_errors(klass, people, cast):
-    data = _xlsx([["DANH SÁCH CỬ ĐI HỌC"], [], ["Mã số", "Họ và tên"], ["A001", "An"], ["ZZZ9", "?"], ["B001", "Cường"],
-                  ["A001", "An"]])
+    data = _xlsx(
+        [
+            ["DANH SÁCH CỬ ĐI HỌC"],
+            [],
+            ["Mã số", "Họ và tên"],
+            ["A001", "An"],
+            ["ZZZ9", "?"],
+            ["B001", "Cường"],
+            ["A001", "An"],
+        ]
+    )
     with pytest.raises(ImportRejected) as exc:
         nominations_parse(data=data, training_class=klass, actor=cast["hr"])
     assert [str(e) for e in exc.value.errors] == [
@@ -114,11 +173,14 @@ def test_nomination_import_round_trip(klass, people, cast):
 
 
 def test_nomination_import_after_the_registration_deadline_is_refused(course, tree, people, cast):
-    cls = make_class(course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), registration_deadline=dt.date(2026, 6, 10))
+    cls = make_class(
+        course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), registration_deadline=dt.date(2026, 6, 10)
+    )
     with pytest.raises(ImportRejected) as exc:
         nominations_parse(data=_xlsx([["Mã số"], ["A001"]]), training_class=cls, actor=cast["hr"])
     assert [str(e) for e in exc.value.errors] == [
-        "Sheet: Lớp L-REG đã hết hạn đăng ký ngày 10/06/2026; hãy dời hạn đăng ký để cử thêm người."]
+        "Sheet: Lớp L-REG đã hết hạn đăng ký ngày 10/06/2026; hãy dời hạn đăng ký để cử thêm người."
+    ]
     assert not Enrollment.objects.exists()
 
 
@@ -132,7 +194,15 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
 
     from tests.hardening.test_exports import HOSTILE, assert_text_not_formula, body
 
-    name, unit, title, venue, rule, ext_title, provider = HOSTILE, "\t-2+3", "+1+1", "@SUM(A1)", "=2+2", "-3-3", "@Học viện"
+    name, unit, title, venue, rule, ext_title, provider = (
+        HOSTILE,
+        "\t-2+3",
+        "+1+1",
+        "@SUM(A1)",
+        "=2+2",
+        "-3-3",
+        "@Học viện",
+    )
     person = people["an"]
     person.full_name = name
     person.save()
@@ -145,9 +215,16 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
         services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
     services.class_close(actor=None, training_class=cls, scores={e.pk: 9})
     services.requirement_create(actor=None, name=rule, minutes_per_year=2400, effective_year=2026)
-    external = services.external_record(actor=None, staff=person, title=ext_title, provider=provider,
-                                        start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 2), minutes=120,
-                                        evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"))
+    external = services.external_record(
+        actor=None,
+        staff=person,
+        title=ext_title,
+        provider=provider,
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 2),
+        minutes=120,
+        evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
+    )
     services.external_decide(actor=None, external=external, approve=True)
 
     client = login(cast["hr"])
@@ -156,8 +233,10 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
         "attendance matrix": (reverse("training:class-matrix-xlsx", args=[cls.pk]), [name, unit]),
         "sign-in sheets": (reverse("training:class-signin-xlsx", args=[cls.pk]), [name, unit]),
         "hours report": (reverse("training:hours-export") + "?year=2026", [name, unit, rule]),
-        "person record": (reverse("training:person-record-xlsx", args=[person.pk]) + "?year=2026",
-                          [title, ext_title, provider, rule]),
+        "person record": (
+            reverse("training:person-record-xlsx", args=[person.pk]) + "?year=2026",
+            [title, ext_title, provider, rule],
+        ),
         "year plan": (reverse("training:plan-export") + "?year=2026", [title, unit, venue]),
     }
     for label, (url, texts) in downloads.items():

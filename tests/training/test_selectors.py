@@ -21,11 +21,15 @@ def _scenario(tree, people, course):
     course.is_mandatory = True
     course.save()
     cls = make_class(course, tree["alpha"])
-    nomination = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=[people["an"], people["binh"]])
+    nomination = services.enrollment_nominate_many(
+        actor=None, training_class=cls, staff_list=[people["an"], people["binh"]]
+    )
     an, binh = nomination.enrollments
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
     services.class_close(actor=None, training_class=cls, scores={an.pk: "8", binh.pk: "9"})
-    services.requirement_create(actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"])
+    services.requirement_create(
+        actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+    )
     return cls
 
 
@@ -34,12 +38,26 @@ def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_
     with django_assert_num_queries(4):
         facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     assert facts[tree["alpha"].pk] == CapabilityFacts(
-        unit_id=tree["alpha"].pk, headcount=1, hours_met=1, mandatory_enrolled=1, mandatory_completed=1,
-        planned_minutes=720, attended_minutes=720, assessed=1, certified=1,
+        unit_id=tree["alpha"].pk,
+        headcount=1,
+        hours_met=1,
+        mandatory_enrolled=1,
+        mandatory_completed=1,
+        planned_minutes=720,
+        attended_minutes=720,
+        assessed=1,
+        certified=1,
     )
     assert facts[tree["alpha1"].pk] == CapabilityFacts(
-        unit_id=tree["alpha1"].pk, headcount=1, hours_met=0, mandatory_enrolled=1, mandatory_completed=0,
-        planned_minutes=720, attended_minutes=480, assessed=1, certified=0,
+        unit_id=tree["alpha1"].pk,
+        headcount=1,
+        hours_met=0,
+        mandatory_enrolled=1,
+        mandatory_completed=0,
+        planned_minutes=720,
+        attended_minutes=480,
+        assessed=1,
+        certified=0,
     )
     assert facts[tree["beta"].pk] == CapabilityFacts(tree["beta"].pk, 1, 0, 0, 0, 0, 0, 0, 0)
     assert set(facts) == {tree["alpha"].pk, tree["alpha1"].pk, tree["beta"].pk, tree["gamma_office"].pk}
@@ -47,7 +65,9 @@ def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_
 
 def test_unit_capability_facts_follow_the_unit_history(tree, people, course):
     _scenario(tree, people, course)
-    staff_services.staff_update(actor=None, staff=people["binh"], unit=tree["beta"], effective_date=dt.date(2026, 7, 10))
+    staff_services.staff_update(
+        actor=None, staff=people["binh"], unit=tree["beta"], effective_date=dt.date(2026, 7, 10)
+    )
     first_half = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     year = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     assert first_half[tree["alpha1"].pk].headcount == 1
@@ -82,18 +102,29 @@ def test_hours_status_pro_rata():
 
 def test_requirement_most_specific_rule_wins(tree, people):
     general = services.requirement_create(actor=None, name="Chung", minutes_per_year=1800, effective_year=2025)
-    services.requirement_create(actor=None, name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc")
-    services.requirement_create(actor=None, name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"])
-    services.requirement_create(actor=None, name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"])
-    services.requirement_create(actor=None, name="Future", minutes_per_year=5, effective_year=2027, unit=tree["alpha1"],
-                                rank_code="01.003")
+    services.requirement_create(
+        actor=None, name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc"
+    )
+    services.requirement_create(
+        actor=None, name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"]
+    )
+    services.requirement_create(
+        actor=None, name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"]
+    )
+    services.requirement_create(
+        actor=None, name="Future", minutes_per_year=5, effective_year=2027, unit=tree["alpha1"], rank_code="01.003"
+    )
     from training.selectors import rules_for_year
 
     rules = rules_for_year(2026)
     binh = people["binh"]
-    match = requirement_for(category=binh.category, job_position="", rank_code="01.003", unit_path=tree["alpha1"].path, rules=rules)
+    match = requirement_for(
+        category=binh.category, job_position="", rank_code="01.003", unit_path=tree["alpha1"].path, rules=rules
+    )
     assert (match.name, match.minutes) == ("Alpha-1", 900)
-    cuong = requirement_for(category="cong_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules)
+    cuong = requirement_for(
+        category="cong_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules
+    )
     assert (cuong.name, cuong.minutes) == ("Công chức", 2000)
     vc = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules)
     assert vc.rule_id == general.pk

@@ -12,16 +12,34 @@ from training.models import Attendance, Certificate, ClassStatus, Enrollment, Tr
 
 def test_hr_schedules_a_class_on_screen(login, course, tree, cast):
     client = login(cast["hr"])
-    response = client.post(reverse("training:class-create"), {
-        "course": course.pk, "code": "L-NEW", "unit": tree["alpha1"].pk, "venue": "Hội trường", "trainers": "TS. Hà",
-        "capacity": 40, "start_date": "01/07/2026", "end_date": "03/07/2026", "trainer_usernames": "member",
-    })
+    response = client.post(
+        reverse("training:class-create"),
+        {
+            "course": course.pk,
+            "code": "L-NEW",
+            "unit": tree["alpha1"].pk,
+            "venue": "Hội trường",
+            "trainers": "TS. Hà",
+            "capacity": 40,
+            "start_date": "01/07/2026",
+            "end_date": "03/07/2026",
+            "trainer_usernames": "member",
+        },
+    )
     cls = TrainingClass.objects.get(code="L-NEW")
     assert response.status_code == 302 and response["Location"] == reverse("training:class-detail", args=[cls.pk])
     assert [u.username for u in cls.trainer_users.all()] == ["member"]
-    bad = client.post(reverse("training:class-create"), {
-        "course": course.pk, "code": "L-BAD", "unit": tree["alpha"].pk, "capacity": 10,
-        "start_date": "10/07/2026", "end_date": "01/07/2026"})
+    bad = client.post(
+        reverse("training:class-create"),
+        {
+            "course": course.pk,
+            "code": "L-BAD",
+            "unit": tree["alpha"].pk,
+            "capacity": 10,
+            "start_date": "10/07/2026",
+            "end_date": "01/07/2026",
+        },
+    )
     assert bad.status_code == 400
     assert "Ngày kết thúc lớp trước ngày bắt đầu." in bad.content.decode()
 
@@ -37,14 +55,22 @@ def test_roll_call_screen_plain_form_without_js(login, klass, people, cast):
     assert f'name="status-{a.pk}" value="present" checked' in html
     assert "<script>" not in html and "style=" not in html
     key = str(uuid.uuid4())
-    form = {"client_uuid": key, "version": 0, f"status-{a.pk}": "present", f"minutes-{a.pk}": "240",
-            f"status-{b.pk}": "late", f"minutes-{b.pk}": "200"}
+    form = {
+        "client_uuid": key,
+        "version": 0,
+        f"status-{a.pk}": "present",
+        f"minutes-{a.pk}": "240",
+        f"status-{b.pk}": "late",
+        f"minutes-{b.pk}": "200",
+    }
     response = client.post(reverse("training:roll-call", args=[session.pk]), form)
     assert response.status_code == 302
     again = client.post(reverse("training:roll-call", args=[session.pk]), form)  # double submit
     assert again.status_code == 302
     assert sorted(Attendance.objects.values_list("enrollment_id", "status", "minutes")) == [
-        (a.pk, "present", 240), (b.pk, "late", 200)]
+        (a.pk, "present", 240),
+        (b.pk, "late", 200),
+    ]
 
 
 def test_roll_call_refuses_future_session(login, course, tree, people, cast):
@@ -85,7 +111,12 @@ def test_nominate_by_unit_on_screen_with_waitlist(login, klass, tree, cast):
         make_staff(tree["alpha1"], f"Người {i}", code=f"U{i}")
     response = login(cast["hr"]).post(reverse("training:class-nominate", args=[klass.pk]), {"unit": tree["alpha1"].pk})
     assert response.status_code == 302
-    assert sorted(Enrollment.objects.values_list("status", flat=True)) == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert sorted(Enrollment.objects.values_list("status", flat=True)) == [
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+        "waitlisted",
+    ]
 
 
 def test_my_record_shows_own_hours_and_certificates(login, klass, people, cast):
@@ -149,12 +180,23 @@ def test_hr_deletes_a_session_without_attendance_on_screen(login, klass, people,
     assert klass.sessions.count() == 2
 
 
-def test_nominating_after_the_registration_deadline_is_refused_on_screen_and_api(login, api, course, tree, people, cast):
-    cls = make_class(course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), status=ClassStatus.OPEN,
-                     registration_deadline=dt.date(2026, 6, 14))
+def test_nominating_after_the_registration_deadline_is_refused_on_screen_and_api(
+    login, api, course, tree, people, cast
+):
+    cls = make_class(
+        course,
+        tree["alpha"],
+        code="L-REG",
+        start=dt.date(2026, 7, 1),
+        status=ClassStatus.OPEN,
+        registration_deadline=dt.date(2026, 6, 14),
+    )
     client = login(cast["hr"])
     assert "hết hạn đăng ký" in client.get(reverse("training:class-detail", args=[cls.pk])).content.decode()
-    assert "Đã hết hạn đăng ký ngày 14/06/2026." in client.get(reverse("training:class-nominate", args=[cls.pk])).content.decode()
+    assert (
+        "Đã hết hạn đăng ký ngày 14/06/2026."
+        in client.get(reverse("training:class-nominate", args=[cls.pk])).content.decode()
+    )
     refused = client.post(reverse("training:class-nominate", args=[cls.pk]), {"staff_codes": "A001"})
     assert refused.status_code == 400
     assert "Lớp L-REG đã hết hạn đăng ký ngày 14/06/2026" in refused.content.decode()
@@ -175,15 +217,34 @@ def test_record_pages_show_who_changed_what(login, api, klass, course, people, c
         services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
     client = login(cast["hr"])
     # Class: edited on screen.
-    client.post(reverse("training:class-edit", args=[klass.pk]), {
-        "unit": klass.unit_id, "venue": "Hội trường B", "capacity": 35, "start_date": "01/06/2026", "end_date": "03/06/2026"})
+    client.post(
+        reverse("training:class-edit", args=[klass.pk]),
+        {
+            "unit": klass.unit_id,
+            "venue": "Hội trường B",
+            "capacity": 35,
+            "start_date": "01/06/2026",
+            "end_date": "03/06/2026",
+        },
+    )
     page = _history(client.get(reverse("training:class-detail", args=[klass.pk])).content.decode())
-    assert "hr" in page and "<strong>sức chứa</strong>: 30 → 35" in page and "<strong>địa điểm</strong>: — → Hội trường B" in page
+    assert (
+        "hr" in page
+        and "<strong>sức chứa</strong>: 30 → 35" in page
+        and "<strong>địa điểm</strong>: — → Hội trường B" in page
+    )
     # Course and enrollment: edited through the API.
-    assert api(cast["hr"]).patch(f"/api/v1/courses/{course.pk}/", {"title": "Văn hóa công vụ 2026"}, format="json").status_code == 200
+    assert (
+        api(cast["hr"])
+        .patch(f"/api/v1/courses/{course.pk}/", {"title": "Văn hóa công vụ 2026"}, format="json")
+        .status_code
+        == 200
+    )
     page = _history(client.get(reverse("training:course-detail", args=[course.pk])).content.decode())
     assert "<td>hr</td>" in page and "Văn hóa công vụ → Văn hóa công vụ 2026" in page
-    assert api(cast["hr"]).post(f"/api/v1/enrollments/{e.pk}/score/", {"score": "7.5"}, format="json").status_code == 200
+    assert (
+        api(cast["hr"]).post(f"/api/v1/enrollments/{e.pk}/score/", {"score": "7.5"}, format="json").status_code == 200
+    )
     page = _history(client.get(reverse("training:enrollment-detail", args=[e.pk])).content.decode())
     assert "<td>hr</td>" in page and "— → 7,50" in page
     # Certificate: issued by closing the class on screen.
@@ -213,10 +274,21 @@ def test_both_import_screens_list_refusals_with_the_shared_include(login, klass,
 
     client = login(cast["hr"])
     pages = {
-        "training": client.post(reverse("training:class-import", args=[klass.pk]), {"file": upload([["Mã số"], ["ZZZ9"], ["ZZZ8"]])}),
-        "staff": client.post(reverse("staff:staff-import"), {"file": upload(
-            [["Mã số", "Họ và tên", "Đơn vị", "Phân loại"], ["N1", "Hà Thu", "KHÔNG-CÓ", "Công chức"],
-             ["N2", "Bế Hải", "KHÔNG-CÓ", "Công chức"]])}),
+        "training": client.post(
+            reverse("training:class-import", args=[klass.pk]), {"file": upload([["Mã số"], ["ZZZ9"], ["ZZZ8"]])}
+        ),
+        "staff": client.post(
+            reverse("staff:staff-import"),
+            {
+                "file": upload(
+                    [
+                        ["Mã số", "Họ và tên", "Đơn vị", "Phân loại"],
+                        ["N1", "Hà Thu", "KHÔNG-CÓ", "Công chức"],
+                        ["N2", "Bế Hải", "KHÔNG-CÓ", "Công chức"],
+                    ]
+                )
+            },
+        ),
     }
     for name, response in pages.items():
         assert response.status_code == 400, name

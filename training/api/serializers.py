@@ -19,9 +19,24 @@ class CourseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "id", "code", "title", "title_en", "category", "mode", "planned_minutes", "target_groups", "owner_unit",
-            "is_mandatory", "min_attendance_percent", "pass_mark", "excused_counts_as_attended", "issues_certificate",
-            "certificate_validity_months", "legal_basis", "active", "class_count",
+            "id",
+            "code",
+            "title",
+            "title_en",
+            "category",
+            "mode",
+            "planned_minutes",
+            "target_groups",
+            "owner_unit",
+            "is_mandatory",
+            "min_attendance_percent",
+            "pass_mark",
+            "excused_counts_as_attended",
+            "issues_certificate",
+            "certificate_validity_months",
+            "legal_basis",
+            "active",
+            "class_count",
         ]
 
 
@@ -37,8 +52,23 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrainingClass
         fields = [
-            "id", "code", "course", "course_code", "course_title", "unit", "unit_name", "venue", "trainers", "capacity",
-            "registration_deadline", "start_date", "end_date", "status", "notes", "version", "confirmed_count",
+            "id",
+            "code",
+            "course",
+            "course_code",
+            "course_title",
+            "unit",
+            "unit_name",
+            "venue",
+            "trainers",
+            "capacity",
+            "registration_deadline",
+            "start_date",
+            "end_date",
+            "status",
+            "notes",
+            "version",
+            "confirmed_count",
             "waitlist_count",
         ]
         read_only_fields = ["status", "version"]
@@ -56,7 +86,9 @@ class NominateSerializer(serializers.Serializer):
 
 
 class CloseSerializer(serializers.Serializer):
-    scores = serializers.DictField(child=serializers.CharField(allow_null=True, allow_blank=True), required=False, default=dict)
+    scores = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True), required=False, default=dict
+    )
 
 
 class ClassSessionSerializer(serializers.ModelSerializer):
@@ -66,8 +98,18 @@ class ClassSessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClassSession
         fields = [
-            "id", "uid", "training_class", "class_code", "date", "start_time", "end_time", "planned_minutes", "topic",
-            "trainer", "sequence", "attendance_version",
+            "id",
+            "uid",
+            "training_class",
+            "class_code",
+            "date",
+            "start_time",
+            "end_time",
+            "planned_minutes",
+            "topic",
+            "trainer",
+            "sequence",
+            "attendance_version",
         ]
         read_only_fields = ["uid", "planned_minutes", "sequence", "attendance_version"]
 
@@ -83,10 +125,30 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enrollment
         fields = [
-            "id", "training_class", "class_code", "staff", "staff_code", "staff_name", "status", "waitlist_position",
-            "outcome", "score", "attended_minutes", "planned_minutes", "certificate_number", "version",
+            "id",
+            "training_class",
+            "class_code",
+            "staff",
+            "staff_code",
+            "staff_name",
+            "status",
+            "waitlist_position",
+            "outcome",
+            "score",
+            "attended_minutes",
+            "planned_minutes",
+            "certificate_number",
+            "version",
         ]
-        read_only_fields = ["status", "waitlist_position", "outcome", "score", "attended_minutes", "planned_minutes", "version"]
+        read_only_fields = [
+            "status",
+            "waitlist_position",
+            "outcome",
+            "score",
+            "attended_minutes",
+            "planned_minutes",
+            "version",
+        ]
 
     def get_certificate_number(self, obj) -> str | None:
         cert = getattr(obj, "certificate", None)
@@ -110,7 +172,17 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["id", "number", "enrollment", "staff_code", "staff_name", "class_code", "course_title", "issued_on", "valid_until"]
+        fields = [
+            "id",
+            "number",
+            "enrollment",
+            "staff_code",
+            "staff_name",
+            "class_code",
+            "course_title",
+            "issued_on",
+            "valid_until",
+        ]
 
 
 class AttendanceMarkSerializer(serializers.Serializer):

@@ -50,8 +50,13 @@ from training.filters import (
 from training.models import TRAINING_READ, ClassSession
 
 READ_OR_OWN = (*TRAINING_READ, Perm.OWN_RECORD)
-IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
-                            description='The version the edit is based on, as returned in ETag: "<version>".')
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The version the edit is based on, as returned in ETag: "<version>".',
+)
 
 
 def parse_if_match(request) -> int | None:
@@ -74,8 +79,10 @@ def content_hash(data) -> str:
 
 
 def precondition_required() -> Response:
-    return Response({"code": "precondition_required", "detail": _("Send If-Match with the version you edited.")},
-                    status=status.HTTP_428_PRECONDITION_REQUIRED)
+    return Response(
+        {"code": "precondition_required", "detail": _("Send If-Match with the version you edited.")},
+        status=status.HTTP_428_PRECONDITION_REQUIRED,
+    )
 
 
 def _drf(exc: ValidationError):
@@ -100,7 +107,9 @@ class CourseViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         try:
-            serializer.instance = services.course_update(actor=self.request.user, course=serializer.instance, **serializer.validated_data)
+            serializer.instance = services.course_update(
+                actor=self.request.user, course=serializer.instance, **serializer.validated_data
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
 
@@ -126,8 +135,14 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
         except ValidationError as exc:
             raise _drf(exc) from exc
 
-    @extend_schema(parameters=[IF_MATCH], responses={200: TrainingClassSerializer, 412: TrainingClassSerializer,
-                                                      428: OpenApiResponse(description="If-Match missing")})
+    @extend_schema(
+        parameters=[IF_MATCH],
+        responses={
+            200: TrainingClassSerializer,
+            412: TrainingClassSerializer,
+            428: OpenApiResponse(description="If-Match missing"),
+        },
+    )
     def partial_update(self, request, *args, **kwargs):
         version = parse_if_match(request)
         if version is None:
@@ -142,7 +157,9 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
             services.class_update(actor=request.user, training_class=instance, expected_version=version, **data)
         except services.StaleVersion:
             current = self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
-            return Response(current, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": f'"{current["version"]}"'})
+            return Response(
+                current, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": f'"{current["version"]}"'}
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
         current = self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
@@ -160,9 +177,18 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
             raise _drf(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
-    @extend_schema(request=NominateSerializer, responses=inline_serializer("Nomination", {
-        "confirmed": serializers.IntegerField(), "waitlisted": serializers.IntegerField(),
-        "warnings": serializers.ListField(child=serializers.CharField()), "enrollments": EnrollmentSerializer(many=True)}))
+    @extend_schema(
+        request=NominateSerializer,
+        responses=inline_serializer(
+            "Nomination",
+            {
+                "confirmed": serializers.IntegerField(),
+                "waitlisted": serializers.IntegerField(),
+                "warnings": serializers.ListField(child=serializers.CharField()),
+                "enrollments": EnrollmentSerializer(many=True),
+            },
+        ),
+    )
     @action(detail=True, methods=["post"])
     def nominate(self, request, pk=None):
         instance = self.get_object()
@@ -172,33 +198,60 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
         found = {s.pk: s for s in Staff.objects.filter(pk__in=ids)}
         missing = [i for i in ids if i not in found]
         if missing:
-            raise serializers.ValidationError({"staff": [_("Unknown staff member: %(id)s") % {"id": i} for i in missing]})
+            raise serializers.ValidationError(
+                {"staff": [_("Unknown staff member: %(id)s") % {"id": i} for i in missing]}
+            )
         try:
             result = services.enrollment_nominate_many(
-                actor=request.user, training_class=instance, staff_list=[found[i] for i in ids],
-                reason=data.validated_data["reason"], confirm=data.validated_data["confirm"],
+                actor=request.user,
+                training_class=instance,
+                staff_list=[found[i] for i in ids],
+                reason=data.validated_data["reason"],
+                confirm=data.validated_data["confirm"],
             )
         except ValidationError as exc:
             raise _drf(exc) from exc
-        return Response({
-            "confirmed": result.confirmed, "waitlisted": result.waitlisted, "warnings": result.warnings,
-            "enrollments": EnrollmentSerializer(result.enrollments, many=True).data,
-        }, status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "confirmed": result.confirmed,
+                "waitlisted": result.waitlisted,
+                "warnings": result.warnings,
+                "enrollments": EnrollmentSerializer(result.enrollments, many=True).data,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(request=CloseSerializer, responses=inline_serializer("CloseSummary", {
-        "completed": serializers.IntegerField(), "not_completed": serializers.IntegerField(),
-        "no_show": serializers.IntegerField(), "certificates": serializers.ListField(child=serializers.CharField())}))
+    @extend_schema(
+        request=CloseSerializer,
+        responses=inline_serializer(
+            "CloseSummary",
+            {
+                "completed": serializers.IntegerField(),
+                "not_completed": serializers.IntegerField(),
+                "no_show": serializers.IntegerField(),
+                "certificates": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         instance = self.get_object()
         data = CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            summary = services.class_close(actor=request.user, training_class=instance, scores=data.validated_data["scores"])
+            summary = services.class_close(
+                actor=request.user, training_class=instance, scores=data.validated_data["scores"]
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
-        return Response({"completed": summary.completed, "not_completed": summary.not_completed, "no_show": summary.no_show,
-                         "certificates": [c.number for c in summary.certificates]})
+        return Response(
+            {
+                "completed": summary.completed,
+                "not_completed": summary.not_completed,
+                "no_show": summary.no_show,
+                "certificates": [c.number for c in summary.certificates],
+            }
+        )
 
 
 class ClassSessionViewSet(viewsets.ModelViewSet):
@@ -234,9 +287,13 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
             raise _drf(exc) from exc
 
     @extend_schema(
-        responses={204: None, 409: OpenApiResponse(
-            response=inline_serializer("SessionDeleteRefused", {"detail": serializers.CharField()}),
-            description="Attendance was recorded for this session, or its class is closed; nothing was deleted.")},
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                response=inline_serializer("SessionDeleteRefused", {"detail": serializers.CharField()}),
+                description="Attendance was recorded for this session, or its class is closed; nothing was deleted.",
+            ),
+        },
         description="Delete a session on which no attendance has been recorded.",
     )
     def destroy(self, request, *args, **kwargs):
@@ -280,8 +337,12 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
             return precondition_required()
         try:
             result = services.attendance_save(
-                actor=request.user, session_id=int(pk), marks=data.validated_data["marks"], expected_version=version,
-                client_uuid=data.validated_data.get("client_uuid"), content_hash=content_hash(request.data),
+                actor=request.user,
+                session_id=int(pk),
+                marks=data.validated_data["marks"],
+                expected_version=version,
+                client_uuid=data.validated_data.get("client_uuid"),
+                content_hash=content_hash(request.data),
                 reason=data.validated_data["reason"],
             )
         except ClassSession.DoesNotExist:
@@ -293,7 +354,9 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         return Response(result.body, headers={"ETag": f'"{result.body["version"]}"'})
 
 
-class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class EnrollmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     serializer_class = EnrollmentSerializer
     filterset_class = EnrollmentFilterSet
     read_perm = READ_OR_OWN
@@ -310,7 +373,9 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         if not selectors.class_list(user=request.user).filter(pk=cls.pk).exists():
             raise serializers.ValidationError({"training_class": [_("This class is outside your scope.")]})
         try:
-            result = services.enrollment_nominate(actor=request.user, training_class=cls, staff=serializer.validated_data["staff"])
+            result = services.enrollment_nominate(
+                actor=request.user, training_class=cls, staff=serializer.validated_data["staff"]
+            )
         except ValidationError as exc:
             raise _drf(exc) from exc
         body = dict(self.get_serializer(self.get_queryset().get(pk=result.enrollments[0].pk)).data)
@@ -364,8 +429,9 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
         filters = HoursFilterSet(request.query_params, queryset=Staff.objects.none(), request=request)
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
-        rows = selectors.hours_ledger(user=request.user, year=year_from(request.query_params),
-                                      filters=request.query_params, request=request)
+        rows = selectors.hours_ledger(
+            user=request.user, year=year_from(request.query_params), filters=request.query_params, request=request
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(HoursRowSerializer(page, many=True).data)
 

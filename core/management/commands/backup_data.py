@@ -72,8 +72,12 @@ class Command(BaseCommand):
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 unmanaged = [m._meta.label for m in apps.get_models() if not m._meta.managed]
                 call_command(
-                    "dumpdata", exclude=EXCLUDED + unmanaged, format="xml", natural_foreign=True,
-                    output=str(db_xml), verbosity=0,
+                    "dumpdata",
+                    exclude=EXCLUDED + unmanaged,
+                    format="xml",
+                    natural_foreign=True,
+                    output=str(db_xml),
+                    verbosity=0,
                 )
                 counts = {m._meta.label_lower: m._default_manager.count() for m in backed_up_models()}
                 migrations = sorted(MigrationRecorder(connection).applied_migrations())

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         if number is not None:
             version = versions.filter(number=number).first()
         else:
-            version = versions.filter(status="published").order_by("-number").first() or versions.order_by("-number").first()
+            version = (
+                versions.filter(status="published").order_by("-number").first() or versions.order_by("-number").first()
+            )
         if version is None:
             raise CommandError(f"No template version for {code}")
         Path(file).write_bytes(xlsform_export(version=version))

@@ -20,6 +20,9 @@ class Command(BaseCommand):
             version = xlsform_import(data=path.read_bytes(), actor=None)
         except ImportRejected as exc:
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"{version.template.code} v{version.number} ({version.get_status_display()}): "
-            f"{version.sections.count()} sections, {version.items.count()} items"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{version.template.code} v{version.number} ({version.get_status_display()}): "
+                f"{version.sections.count()} sections, {version.items.count()} items"
+            )
+        )

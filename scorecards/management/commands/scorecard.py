@@ -35,20 +35,30 @@ class Command(BaseCommand):
                 rows = table.rows()
             if format == "json":
                 payload = {
-                    "period": period.key, "published": table.publication is not None,
+                    "period": period.key,
+                    "published": table.publication is not None,
                     "units": [unit_score_dict(s) for s in rows],
                 }
                 if unit:
                     payload["criteria"] = [
-                        {"key": c.key, "label": c.label, "value": _r(c.value), "target": c.target, "weight": c.weight,
-                         "effective_weight": _r(c.effective_weight), "points": _r(c.points), "source": c.source}
+                        {
+                            "key": c.key,
+                            "label": c.label,
+                            "value": _r(c.value),
+                            "target": c.target,
+                            "weight": c.weight,
+                            "effective_weight": _r(c.effective_weight),
+                            "points": _r(c.points),
+                            "source": c.source,
+                        }
                         for c in score.criteria
                     ]
                 self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
                 return
             self.stdout.write(f"{period.label} ({'published' if table.publication else 'live'})")
-            self.stdout.write(f"{'code':<16} {'total':>7} {'band':<17} {'capab.':>7} {'service':>7} {'rank':>9} "
-                              f"{'change':>7}  name")
+            self.stdout.write(
+                f"{'code':<16} {'total':>7} {'band':<17} {'capab.':>7} {'service':>7} {'rank':>9} {'change':>7}  name"
+            )
             for s in rows:
                 rank = f"{s.rank}/{s.rank_of}" if s.rank else "-"
                 self.stdout.write(

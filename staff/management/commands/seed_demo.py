@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["demo", "province"], default="demo")
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing (and succeed) if data is already loaded.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing (and succeed) if data is already loaded."
+        )
 
     def handle(self, *args, scale, seed, if_empty, **options):
         if Unit.objects.filter(code="CB").exists():
@@ -46,8 +48,11 @@ class Command(BaseCommand):
                     cursor.execute("ANALYZE")
                 self.stdout.write(f"  {label}: {time.perf_counter() - t0:.1f} s")
             _reset_sequences()
-        self.stdout.write(self.style.SUCCESS(f"Demo province loaded ({scale}) in {time.perf_counter() - started:.1f} s: "
-                                             + "; ".join(ctx.notes)))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo province loaded ({scale}) in {time.perf_counter() - started:.1f} s: " + "; ".join(ctx.notes)
+            )
+        )
         self._print_logins()
 
     def _print_logins(self):
