@@ -45,6 +45,17 @@ class _EditorView(ScopedViewMixin, View):
             return version, redirect("inspections:version-detail", pk=version.pk)
         return version, None
 
+    template_name = "inspections/editor_form.html"
+
+    def _titles(self, code) -> tuple[str, str]:
+        """(page title, heading) of the form for a new (code None) or an existing section or item."""
+        raise NotImplementedError
+
+    def _render(self, request, version, form, code, status=200):
+        title, heading = self._titles(code)
+        context = {"version": version, "form": form, "code": code, "title": title, "heading": heading}
+        return render(request, self.template_name, context, status=status)
+
     def _done(self, version, anchor=""):
         response = redirect("inspections:version-detail", pk=version.pk)
         if anchor:
@@ -55,10 +66,10 @@ class _EditorView(ScopedViewMixin, View):
 class SectionEditView(_EditorView):
     """New section (no code in the URL) or an existing one."""
 
-    template_name = "inspections/editor_section.html"
-
-    def _render(self, request, version, form, code, status=200):
-        return render(request, self.template_name, {"version": version, "form": form, "code": code}, status=status)
+    def _titles(self, code):
+        if code:
+            return _("Edit section"), _("Section %(code)s") % {"code": code}
+        return _("Add a section"), _("Add a section")
 
     def get(self, request, pk, code=None):
         version, refused = self._version(request, pk)
@@ -92,10 +103,10 @@ class SectionEditView(_EditorView):
 class ItemEditView(_EditorView):
     """New item (?section=CODE) or an existing one, with every field of the model."""
 
-    template_name = "inspections/editor_item.html"
-
-    def _render(self, request, version, form, code, status=200):
-        return render(request, self.template_name, {"version": version, "form": form, "code": code}, status=status)
+    def _titles(self, code):
+        if code:
+            return _("Edit item"), _("Item %(code)s") % {"code": code}
+        return _("Add an item"), _("Add an item")
 
     def get(self, request, pk, code=None):
         version, refused = self._version(request, pk)

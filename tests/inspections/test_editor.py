@@ -88,6 +88,7 @@ def test_a_template_built_on_screen_is_published_filled_and_scored(login, cast, 
     assert _codes(version) == ["GIO-1", "GIO-2", "TP-2", "TP-1"]
     edit = client.get(reverse("inspections:item-edit", args=[version.pk, "TP-2"]))
     assert edit.context["form"].initial["failing_answers"] == "<80"
+    assert "<h1>Tiêu chí TP-2</h1>" in edit.content.decode()
     client.post(
         reverse("inspections:item-edit", args=[version.pk, "TP-2"]),
         _item(
