@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter, YearFilter
 from core.permissions import subtree_bounds
 from core.text import fold
 from core.widgets import FastSelect
@@ -70,13 +71,13 @@ def _date_filters():
     return (
         django_filters.DateFilter(label=_("From"), method="filter_start"),
         django_filters.DateFilter(label=_("Until"), method="filter_end"),
-        django_filters.NumberFilter(label=_("Year"), method="filter_year"),
+        YearFilter(label=_("Year"), method="filter_year"),
     )
 
 
 class PlanFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PlanKind.choices)
 
     class Meta:
@@ -93,7 +94,7 @@ class AssignmentFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     unit = _unit_filter()
     start, end, year = _date_filters()
     is_self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="is_self")
-    plan = django_filters.NumberFilter(label=_("Plan"), field_name="plan_id")
+    plan = IdFilter(label=_("Plan"), field_name="plan_id")
 
     class Meta:
         model = Assignment

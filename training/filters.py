@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import IdFilter, YearFilter
 from core.permissions import subtree_bounds
 from core.text import fold
 from core.widgets import FastSelect
@@ -75,8 +76,8 @@ class TrainingClassFilterSet(django_filters.FilterSet):
         label=_("Content group"), choices=CourseCategory.choices, field_name="course__category"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ClassStatus.choices)
-    course = django_filters.NumberFilter(label=_("Course"), field_name="course_id", widget=forms.HiddenInput)
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
+    course = IdFilter(label=_("Course"), field_name="course_id", widget=forms.HiddenInput)
+    year = YearFilter(label=_("Year"), method="filter_year")
     start = PeriodDateFilter(label=_("From"), field_name="end_date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="start_date", lookup_expr="lte")
 
@@ -104,7 +105,7 @@ class TrainingClassFilterSet(django_filters.FilterSet):
 
 
 class SessionFilterSet(django_filters.FilterSet):
-    training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
+    training_class = IdFilter(label=_("Class"), field_name="training_class_id")
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit (with sub-units)"),
         queryset=visible_units,
@@ -113,7 +114,7 @@ class SessionFilterSet(django_filters.FilterSet):
     )
     start = PeriodDateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="date", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="date", lookup_expr="year")
 
     class Meta:
         model = ClassSession
@@ -132,14 +133,14 @@ class EnrollmentFilterSet(django_filters.FilterSet):
         method="filter_unit",
         widget=FastSelect(label_field="name"),
     )
-    training_class = django_filters.NumberFilter(label=_("Class"), field_name="training_class_id")
-    staff = django_filters.NumberFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
+    training_class = IdFilter(label=_("Class"), field_name="training_class_id")
+    staff = IdFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
     mandatory = django_filters.BooleanFilter(
         label=_("Mandatory course"), field_name="training_class__course__is_mandatory"
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="training_class__end_date", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="training_class__end_date", lookup_expr="year")
     start = PeriodDateFilter(label=_("From"), field_name="training_class__end_date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="training_class__end_date", lookup_expr="lte")
 
@@ -170,7 +171,7 @@ class CertificateFilterSet(django_filters.FilterSet):
         method="filter_unit",
         widget=FastSelect(label_field="name"),
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="serial_year")
+    year = YearFilter(label=_("Year"), field_name="serial_year")
     start = PeriodDateFilter(label=_("From"), field_name="issued_on", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="issued_on", lookup_expr="lte")
 
@@ -204,7 +205,7 @@ class HoursFilterSet(django_filters.FilterSet):
         widget=FastSelect(label_field="name"),
     )
     category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
-    year = django_filters.NumberFilter(label=_("Year"), method="noop")
+    year = YearFilter(label=_("Year"), method="noop")
     status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")
 
     class Meta:
