@@ -139,7 +139,7 @@ def diff(history_model, before, after, names: dict | None = None) -> list[Change
     return changes
 
 
-def _entries(model, rows) -> list[Entry]:
+def _entries(model, rows, title=None) -> list[Entry]:
     """Historical rows (with `prev_history_id` annotated) → entries with their differences."""
     history_model = model.history.model
     prev_ids = [r.prev_history_id for r in rows if r.prev_history_id]
@@ -157,7 +157,7 @@ def _entries(model, rows) -> list[Entry]:
                 kind=TYPES.get(row.history_type, row.history_type),
                 user=row.history_user.get_username() if row.history_user_id else _("system"),
                 ip_address=row.ip_address,
-                title=_title(model, row),
+                title=title(row) if title else _title(model, row),
                 changes=[] if row.history_type == "-" else diff(history_model, before, row, names),
             )
         )
@@ -180,13 +180,19 @@ def _with_previous(qs):
     return qs.annotate(prev_history_id=Subquery(previous.values("history_id")[:1]))
 
 
+def history_entries(qs, *, limit: int = 50, title=None) -> list[Entry]:
+    """Entries for a queryset of historical rows (of one model), newest first, each with what changed:
+    `title(row)` names the record of each entry (default: its name, title or code)."""
+    rows = list(_with_previous(qs.select_related("history_user").order_by("-history_id"))[:limit])
+    return _entries(qs.model.instance_type, rows, title)
+
+
 def record_history(*, obj, limit: int = 50) -> list[Entry]:
     """The history of one record, newest first, with what changed at each step."""
     model = type(obj)
     if not hasattr(model._meta, "simple_history_manager_attribute"):
         return []
-    qs = model.history.model.objects.filter(id=obj.pk).select_related("history_user").order_by("-history_id")
-    return _entries(model, list(_with_previous(qs)[:limit]))
+    return history_entries(model.history.model.objects.filter(id=obj.pk), limit=limit)
 
 
 # ---------------------------------------------------------------------------------- the log

@@ -325,33 +325,10 @@ def latest_snapshot(*, user, unit: Unit) -> ScorecardSnapshot | None:
 # ------------------------------------------------------------------------------------ history
 def criteria_history(*, model: ScorecardModel, limit: int = 50) -> list:
     """The change history of a model's criteria (created, changed, removed), newest first, each entry
-    titled with the criterion's key: two queries. The model's own fields have the audit section."""
-    from django.db.models import OuterRef, Subquery
-    from django.utils.translation import gettext as _
-
-    from audit.selectors import TYPES, Entry, diff
+    titled with the criterion's key. The model's own fields have the audit section."""
+    from audit.selectors import history_entries
     from scorecards.models import Criterion
 
-    history = Criterion.history.model
-    previous = history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
-    rows = list(
-        history.objects.filter(scorecard_model_id=model.pk)
-        .select_related("history_user")
-        .annotate(prev_history_id=Subquery(previous.values("history_id")[:1]))
-        .order_by("-history_id")[:limit]
+    return history_entries(
+        Criterion.history.filter(scorecard_model_id=model.pk), limit=limit, title=lambda row: row.key
     )
-    before = history.objects.in_bulk([r.prev_history_id for r in rows if r.prev_history_id])
-    return [
-        Entry(
-            model=Criterion,
-            history_id=r.history_id,
-            object_id=r.id,
-            when=r.history_date,
-            kind=TYPES.get(r.history_type, r.history_type),
-            user=r.history_user.get_username() if r.history_user_id else _("system"),
-            ip_address=r.ip_address,
-            title=r.key,
-            changes=[] if r.history_type == "-" else diff(history, before.get(r.prev_history_id), r),
-        )
-        for r in rows
-    ]

@@ -1,5 +1,7 @@
-// Follows a background export: polls its status URL and updates the progress bar, the row count
-// and the download button. No inline script (strict CSP); data comes from data-* attributes.
+// Follows a job running in the background (an export, a scorecard publication): polls the JSON status
+// URL of [data-status-url] while it carries data-polling, and updates its [data-field] parts: the
+// status badge, the text, the error, an optional <progress>, and the result link (the download, the
+// published scorecards), shown and focused when the job is done. No inline script (strict CSP).
 (function () {
   "use strict";
   var box = document.querySelector("[data-status-url]");
@@ -11,17 +13,22 @@
   function field(name) { return box.querySelector('[data-field="' + name + '"]'); }
 
   function show(state) {
-    field("status_label").textContent = state.status_label;
-    field("text").textContent = state.text;
-    bar.value = state.percent;
-    bar.textContent = state.percent + "%";
     var badge = field("status_label");
+    badge.textContent = state.status_label;
     badge.classList.toggle("ok", state.status === "done");
     badge.classList.toggle("bad", state.status === "failed");
-    if (state.error) { field("error").textContent = state.error; field("error").hidden = false; }
-    if (state.download_url) {
-      var link = field("download");
-      link.href = state.download_url;
+    field("text").textContent = state.text;
+    if (bar && state.percent !== undefined) {
+      bar.value = state.percent;
+      bar.textContent = state.percent + "%";
+    }
+    var error = field("error");
+    error.textContent = state.error || "";
+    error.hidden = !state.error;
+    var result = state.download_url || state.publication_url;
+    if (result) {
+      var link = field("result");
+      link.href = result;
       link.hidden = false;
       link.focus();
     }
