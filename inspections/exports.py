@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -183,7 +182,6 @@ def inspection_report_xlsx(*, inspection: Inspection) -> bytes:
 # ------------------------------------------------------------------------------------- registers
 def findings_register_xlsx(*, findings) -> object:
     """One row per corrective action (a finding without action gets one row); overdue shown."""
-    today = timezone.localdate()
     writer = XlsxWriter()
     writer.sheet(
         _("Findings and actions"),
@@ -218,8 +216,7 @@ def findings_register_xlsx(*, findings) -> object:
         actions = list(f.actions.all())
         if not actions:
             writer.row(base + ["", "", "", "", "", "", ""])
-        for a in actions:
-            overdue = a.status in ("open", "in_progress") and a.due_date < today
+        for a in actions:  # fetched with_overdue() by the register's selector
             writer.row(
                 base
                 + [
@@ -228,7 +225,7 @@ def findings_register_xlsx(*, findings) -> object:
                     a.responsible_person.full_name if a.responsible_person else "",
                     a.due_date,
                     a.get_status_display(),
-                    _("yes") if overdue else "",
+                    _("yes") if a.overdue else "",
                     a.completed_on,
                 ]
             )
