@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -44,11 +44,16 @@ def run_db_worker():
             excluded_queue_names=[],
         )
         ran = 0
-        while (task := DBTaskResult.objects.ready().filter(queue_name=queue).get_locked()) is not None:
-            task.claim(worker.worker_id)
+        while True:
+            # Claim under a row lock inside a transaction, as the worker does: a browser test has no
+            # surrounding test transaction, and PostgreSQL refuses SELECT ... FOR UPDATE outside one.
+            with transaction.atomic():
+                task = DBTaskResult.objects.ready().filter(queue_name=queue).get_locked()
+                if task is None:
+                    return ran
+                task.claim(worker.worker_id)
             worker.run_task(task)
             ran += 1
-        return ran
 
     return _run
 
