@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -172,8 +172,11 @@ class HomeView(ShellPageView):
 
 class AssignmentsView(ShellPageView):
     required_perm = FILL_PERMS
-    template_name = "offline/assignments.html"
+    template_name = "offline/work_list.html"
     page = "assignments"
+    heading = pgettext_lazy("offline page", "My assignments")
+    back_label = gettext_lazy("Back to my assignments")
+    script = "offline/assignments.js"
 
     def allowed(self, user) -> bool:
         return True  # the permission says it all
@@ -181,8 +184,11 @@ class AssignmentsView(ShellPageView):
 
 class ClassesView(ShellPageView):
     required_perm = CLASS_PERMS
-    template_name = "offline/classes.html"
+    template_name = "offline/work_list.html"
     page = "classes"
+    heading = pgettext_lazy("offline page", "My classes")
+    back_label = gettext_lazy("Back to my classes")
+    script = "offline/classes.js"
 
     def allowed(self, user) -> bool:
         return may_take_attendance(user)
