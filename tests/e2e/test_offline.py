@@ -108,12 +108,16 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     _item(page, "I2").get_by_text("Có", exact=True).click()
     _item(page, "I3").get_by_text("3", exact=True).click()
     _item(page, "I4").locator('input[name="value:I4"]').fill("95")
+    saves = int(page.locator("form[data-form]").get_attribute("data-draft-saves") or 0)
     _item(page, "I5").locator('input[name="value:I5"]').fill("12")
-    # The browser closes mid-way: what was typed is kept on the tablet.
+    # Once the last answer is written on the tablet (IndexedDB is asynchronous), the browser closes
+    # mid-way: what was typed is kept.
+    expect(page.locator("form[data-form]")).not_to_have_attribute("data-draft-saves", str(saves))
     page.reload()
     expect(_item(page, "I4").locator('input[name="value:I4"]')).to_have_value("95")
     expect(_item(page, "I1").locator("textarea")).to_have_value("Đeo thẻ đầy đủ")
     expect(_item(page, "I3").locator('input[value="3"]')).to_be_checked()
+    expect(_item(page, "I5").locator('input[name="value:I5"]')).to_have_value("12")
     _item(page, "I7").locator('input[type="file"]').set_input_files(
         files=[{"name": "bang-ten.png", "mimeType": "image/png", "buffer": _photo_png()}]
     )

@@ -245,9 +245,12 @@ async function renderForm(entry, state, editing) {
 // A fix of a refused record keeps its own draft, so its new photos are kept too until resent.
 const draftId = () => (current.editing ? `edit-${current.editing}` : current.entry.assignment.id);
 
+let draftSaves = 0;
+
 async function saveDraftNow() {
   if (!current) return;
   await store.saveDraft("inspection", draftId(), readForm(current.entry));
+  form.dataset.draftSaves = String(++draftSaves); // what was typed is on the tablet now
 }
 
 form.addEventListener("input", () => saveDraftNow());
