@@ -1052,8 +1052,10 @@ def inspection_sync(
         return SyncResult(other, inspection_sync_body(other), created=False, conflict=True)
     try:
         with transaction.atomic():
-            # Re-read inside the write transaction: a concurrent replay may have committed meanwhile.
-            already = Inspection.objects.select_for_update().filter(assignment=assignment).first()
+            # One sync per assignment at a time: lock the assignment row (a lock on the inspection row
+            # locks nothing while none exists), then re-read: a concurrent replay may have committed.
+            Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+            already = Inspection.objects.filter(assignment=assignment).first()
             if already is not None:
                 raise _AlreadyFilled(already)
             inspection = inspection_save(

@@ -263,11 +263,12 @@ def _sixty_items(tree, cast):
 
 
 def _submit_queries():
-    """16 queries; 4 more when the audit trail records inspections (one history row for the new
-    inspection, one bulk insert for the answers' history, one per later save of the inspection)."""
+    """17 queries (one is the lock on the assignment row that serialises concurrent syncs); 4 more when
+    the audit trail records inspections (one history row for the new inspection, one bulk insert for the
+    answers' history, one per later save of the inspection)."""
     from core.audit import _audited
 
-    return 16 + (4 if _audited(Inspection) else 0)
+    return 17 + (4 if _audited(Inspection) else 0)
 
 
 SUBMIT_QUERIES = _submit_queries()
