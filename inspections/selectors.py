@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.permissions import Perm, has_perm, subtree_bounds, unit_scope_q
 from inspections.models import (
+    OPEN_ACTION_STATUSES,
     ActionProgress,
     ActionStatus,
     Answer,
@@ -332,6 +333,31 @@ def inspection_list(*, user, filters=None, request=None) -> QuerySet[Inspection]
     return qs
 
 
+# The inspection list screen's columns: plain values instead of five joined model instances a row.
+INSPECTION_ROW_FIELDS = (
+    "id",
+    "inspected_on",
+    "unit__name",
+    "is_self",
+    "template_version__template__code",
+    "template_version__number",
+    "status",
+    "total_percent",
+    "band",
+    "critical_failed",
+)
+
+
+def inspection_rows(*, user, fields=INSPECTION_ROW_FIELDS, filters=None, request=None) -> QuerySet:
+    """inspection_list (same scope, filters and order) as rows of `fields`."""
+    from inspections.filters import InspectionFilterSet
+
+    qs = Inspection.objects.visible_to(user).values(*fields)
+    if filters is not None:
+        qs = InspectionFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
 def inspection_get(*, user, pk: int) -> Inspection:
     return get_object_or_404(
         Inspection.objects.visible_to(user).select_related(
@@ -465,6 +491,75 @@ def finding_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
     if filters is not None:
         qs = FindingFilterSet(filters, queryset=qs, request=request).qs
     return qs
+
+
+# The register's columns (screen and API list): plain values, no model instances, no per-row
+# subqueries; each finding's state comes from its actions (finding_actions, finding_state).
+FINDING_ROW_FIELDS = (
+    "id",
+    "inspection_id",
+    "inspection__inspected_on",
+    "item__code",
+    "unit_id",
+    "unit__name",
+    "critical",
+    "description",
+    "created_at",
+)
+ACTION_ROW_FIELDS = (
+    "id",
+    "finding_id",
+    "unit_id",
+    "unit__name",
+    "responsible_person_id",
+    "description",
+    "due_date",
+    "status",
+    "is_overdue",
+    "completed_on",
+    "verified_at",
+    "version",
+    "created_at",
+)
+
+
+def finding_register(*, user, filters=None, request=None) -> QuerySet:
+    """The findings register as rows of FINDING_ROW_FIELDS (same scope, filters and order as
+    finding_list). Add the page's actions with finding_actions()."""
+    from inspections.filters import FindingFilterSet
+
+    qs = Finding.objects.visible_to(user).values(*FINDING_ROW_FIELDS)
+    if filters is not None:
+        qs = FindingFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def finding_actions(*, finding_ids) -> dict[int, list[dict]]:
+    """The corrective actions of these findings as rows of ACTION_ROW_FIELDS, each finding's in
+    due-date order, overdue by with_overdue(); one query (none for no finding). Ordered by finding
+    first so the database reads the finding index for the page's ids instead of walking every
+    action in due-date order."""
+    by_finding = defaultdict(list)
+    if finding_ids:
+        rows = (
+            CorrectiveAction.objects.filter(finding_id__in=finding_ids)
+            .with_overdue()
+            .order_by("finding_id", "due_date", "pk")
+            .values(*ACTION_ROW_FIELDS)
+        )
+        for row in rows:
+            by_finding[row["finding_id"]].append(row)
+    return by_finding
+
+
+def finding_state(actions: list[dict]) -> dict[str, bool]:
+    """A finding's state from all its action rows: the same rule as FindingQuerySet.with_state()
+    (open: an open action; overdue: an overdue one; closed: actions, all verified)."""
+    return {
+        "has_open": any(a["status"] in OPEN_ACTION_STATUSES for a in actions),
+        "has_overdue": any(a["is_overdue"] for a in actions),
+        "closed": bool(actions) and all(a["status"] == ActionStatus.VERIFIED for a in actions),
+    }
 
 
 def finding_get(*, user, pk: int) -> Finding:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -33,7 +34,9 @@ from inspections.forms import (
     XlsFormUploadForm,
 )
 from inspections.importers import xlsform_import
-from inspections.views import _errors
+from inspections.models import ActionStatus
+from inspections.templatetags.inspections_tags import STATUS_CLASS
+from inspections.views import _errors, dmy, pk_url
 
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
 FINDING_READ = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
@@ -234,7 +237,47 @@ class FindingListView(FilteredListView):
     template_name = "inspections/finding_list.html"
 
     def get_queryset(self):
-        return selectors.finding_list(user=self.request.user)
+        return selectors.finding_register(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        findings = list(context["object_list"])
+        actions = selectors.finding_actions(finding_ids=[f["id"] for f in findings])
+        inspection_url = pk_url("inspections:inspection-detail")
+        action_url = pk_url("inspections:action-detail")
+        status_labels = {value: str(label) for value, label in ActionStatus.choices}
+        rows = []
+        for f in findings:
+            f_actions = actions[f["id"]]
+            rows.append(
+                {
+                    "url": inspection_url(f["inspection_id"]),
+                    "date": dmy(f["inspection__inspected_on"]),
+                    "unit": f["unit__name"],
+                    "item": f["item__code"],
+                    "description": f["description"],
+                    "critical": f["critical"],
+                    "overdue": selectors.finding_state(f_actions)["has_overdue"],
+                    "actions": [
+                        {
+                            "url": action_url(a["id"]),
+                            "description": _truncate(a["description"], 60),
+                            "due": dmy(a["due_date"]),
+                            "status": status_labels[a["status"]],
+                            "status_class": STATUS_CLASS.get(a["status"], ""),
+                            "overdue": a["is_overdue"],
+                        }
+                        for a in f_actions
+                    ],
+                }
+            )
+        context["rows"] = rows
+        return context
+
+
+def _truncate(text: str, length: int) -> str:
+    """The |truncatechars filter (a text no longer than `length` is kept as it is)."""
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 class FindingExportView(ScopedViewMixin, View):

@@ -411,6 +411,12 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return s.InspectionSerializer if self.action == "list" else s.InspectionDetailSerializer
 
+    def list(self, request, *args, **kwargs):
+        """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
+        rows = selectors.inspection_rows(user=request.user, fields=s.INSPECTION_JSON_FIELDS)
+        page = self.paginate_queryset(self.filter_queryset(rows))
+        return self.get_paginated_response([s.inspection_row_json(row) for row in page])
+
     def _detail(self, pk) -> dict:
         return s.InspectionDetailSerializer(self.get_queryset().get(pk=pk)).data
 
@@ -655,6 +661,12 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return selectors.finding_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """FindingSerializer's JSON, built from plain rows (see finding_row_json)."""
+        page = self.paginate_queryset(self.filter_queryset(selectors.finding_register(user=request.user)))
+        actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
+        return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]]) for row in page])
 
 
 class CorrectiveActionViewSet(

@@ -1,0 +1,154 @@
+"""The inspection list, the findings register and their API lists build rows from plain values
+(selectors.inspection_rows / finding_register / finding_actions, api serializers' *_row_json) for
+speed. These tests pin that the fast path shows exactly what the model path showed: the same JSON as
+the serializers, the same finding state as FindingQuerySet.with_state(), the same cells on screen."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections import selectors, services
+from inspections.api import serializers as s
+from inspections.models import CorrectiveAction, Finding, Inspection
+from inspections.services import AnswerInput
+from tests.inspections.conftest import GOOD_ANSWERS, fill
+
+FAILING = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]]
+LONG = "Khắc phục việc niêm yết thủ tục hành chính tại bộ phận một cửa, kèm ảnh chụp bảng niêm yết mới"
+
+
+@pytest.fixture
+def varied(plan, tree, checklist, team, people):
+    """Findings in every state: no action, open and overdue, open not yet due, done, verified, and a
+    finding with a verified and an open action; a draft inspection (no total) and one synced from a
+    tablet (client_uuid)."""
+    today = timezone.localdate()
+    units = [tree["alpha"], tree["beta"], tree["gamma_office"]]
+    inspections = []
+    for unit in units:
+        a = services.assignment_create(
+            actor=None,
+            plan=plan,
+            unit=unit,
+            template_version=checklist,
+            due_date=dt.date(2026, 6, 1),
+            lead=team["lead"],
+        )
+        inspections.append(fill(a, FAILING))
+    findings = list(Finding.objects.filter(inspection__in=inspections).order_by("pk"))
+    person = people["an"]
+
+    def act(finding, due, status=None, description="Khắc phục"):
+        action = services.action_create(
+            actor=None, finding=finding, description=description, due_date=due, responsible_person=person
+        )
+        if status in ("done", "verified"):
+            action = services.action_update_progress(actor=None, action=action, status="done", note="Xong")
+        if status == "verified":
+            action = services.action_verify(actor=None, action=action)
+        return action
+
+    # findings[0]: none
+    act(findings[1], today - dt.timedelta(days=3), description=LONG)  # open, overdue
+    act(findings[2], today + dt.timedelta(days=30))  # open, not due
+    act(findings[3], today - dt.timedelta(days=3), "done")
+    act(findings[4], today - dt.timedelta(days=3), "verified")
+    act(findings[5], today - dt.timedelta(days=1), "verified")
+    act(findings[5], today + dt.timedelta(days=9), description=LONG)
+    act(findings[5], today - dt.timedelta(days=2))
+    draft = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["beta"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
+    )
+    draft = fill(draft, GOOD_ANSWERS[:2], submit=False)
+    Inspection.objects.filter(pk=draft.pk).update(total_percent=None, band="")  # not scored yet
+    Inspection.objects.filter(pk=inspections[0].pk).update(client_uuid=uuid.uuid4())
+    return findings
+
+
+def test_finding_state_is_with_state(varied):
+    actions = selectors.finding_actions(finding_ids=[f.pk for f in varied])
+    expected = {
+        f.pk: {"has_open": f.has_open, "has_overdue": f.has_overdue, "closed": f.closed}
+        for f in Finding.objects.with_state()
+    }
+    got = {f.pk: selectors.finding_state(actions[f.pk]) for f in varied}
+    assert got == expected
+    assert {tuple(v.values()) for v in got.values()} >= {
+        (False, False, False),  # no action
+        (True, True, False),  # overdue
+        (True, False, False),  # open, not due
+        (False, False, False),  # done, not verified
+        (False, False, True),  # verified
+    }
+
+
+def test_finding_actions_are_each_findings_in_due_date_order(varied):
+    actions = selectors.finding_actions(finding_ids=[f.pk for f in varied])
+    for finding in varied:
+        expected = list(
+            CorrectiveAction.objects.filter(finding=finding).order_by("due_date", "pk").values_list("pk", flat=True)
+        )
+        assert [a["id"] for a in actions[finding.pk]] == expected
+    assert selectors.finding_actions(finding_ids=[]) == {}
+
+
+@pytest.mark.parametrize("params", [{}, {"state": "overdue"}, {"state": "closed"}, {"page_size": 2, "page": 2}])
+def test_finding_api_list_is_the_serializers_json(api, cast, varied, params):
+    response = api(cast["admin"]).get("/api/v1/findings/", params)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results
+    by_pk = {f.pk: f for f in selectors.finding_list(user=cast["admin"])}
+    assert results == [s.FindingSerializer(by_pk[row["id"]]).data for row in results]
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "draft"}, {"self": "false"}, {"page_size": 2, "page": 2}])
+def test_inspection_api_list_is_the_serializers_json(api, cast, varied, params):
+    response = api(cast["admin"]).get("/api/v1/inspections/", params)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results
+    by_pk = {i.pk: i for i in selectors.inspection_list(user=cast["admin"])}
+    assert results == [s.InspectionSerializer(by_pk[row["id"]]).data for row in results]
+    assert any(row["total_percent"] is None for row in results) or params
+
+
+def test_findings_register_rows_show_state_actions_and_links(login, cast, varied):
+    response = login(cast["admin"]).get(reverse("inspections:finding-list"))
+    html = response.content.decode()
+    rows = response.context["rows"]
+    assert len(rows) == len(varied) == response.context["page_obj"].paginator.count
+    assert [len(r["actions"]) for r in rows].count(0) == 1
+    mixed = next(r for r in rows if len(r["actions"]) == 3)
+    assert mixed["overdue"] is True
+    assert [a["status"] for a in mixed["actions"]] == ["Đang mở", "Đã xác minh", "Đang mở"]
+    assert [a["overdue"] for a in mixed["actions"]] == [True, False, False]
+    assert mixed["actions"][2]["description"] == LONG[:59] + "…"
+    assert mixed["actions"][0]["url"] in html and mixed["url"] in html
+    assert html.count(LONG[:59] + "…") == 2  # truncated as |truncatechars:60 did
+    assert html.count("Chưa có biện pháp khắc phục.") == 1
+
+
+def test_inspection_list_rows_show_total_band_and_status(login, cast, varied):
+    response = login(cast["admin"]).get(reverse("inspections:inspection-list"))
+    html = response.content.decode()
+    rows = response.context["rows"]
+    assert len(rows) == 4
+    draft = next(r for r in rows if r["total"] == "—")
+    assert draft["status"] == "Nháp" and draft["band"] == "" and draft["checklist"] == "VH-TEST v1"
+    approved = [r for r in rows if r["total"] != "—"]
+    assert {r["status_class"] for r in approved} == {"ok"}
+    assert all("," in r["total"] for r in approved)  # localised as the template showed a Decimal
+    assert f'<td class="num">{approved[0]["total"]}</td>' in html
+    assert (
+        f'href="{reverse("inspections:inspection-detail", args=[Inspection.objects.order_by("-inspected_on", "-pk")[0].pk])}"'
+        in html
+    )
