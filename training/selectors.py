@@ -160,15 +160,24 @@ def session_for_attendance(*, user, pk: int) -> ClassSession:
     return get_object_or_404(qs.select_related("training_class__course", "training_class__unit"), pk=pk)
 
 
-def session_roll_call(*, session: ClassSession) -> list[Enrollment]:
-    """Confirmed people of the class with their mark for this session (if any): two queries."""
-    marks = Attendance.objects.filter(session=session)
-    return list(
+def session_roll_call(*, session: ClassSession) -> list[dict]:
+    """Confirmed people of the class with their mark for this session, as plain rows {pk, name, code, unit, mark}
+    (`mark`: (status, minutes), or None when not marked yet): two queries. Values rather than model instances:
+    the roll call of a class of 200 built 800 instances (enrollment, person, unit, mark) for six fields."""
+    people = list(
         session.training_class.enrollments.filter(status=EnrollmentStatus.CONFIRMED)
-        .select_related("staff__unit")
-        .prefetch_related(Prefetch("marks", queryset=marks, to_attr="session_marks"))
         .order_by("staff__search_name", "staff__staff_code")
+        .values_list("pk", "staff__full_name", "staff__staff_code", "staff__unit__name")
     )
+    marks = {
+        enrollment_id: (status, minutes)
+        for enrollment_id, status, minutes in Attendance.objects.filter(session=session).values_list(
+            "enrollment_id", "status", "minutes"
+        )
+    }
+    return [
+        {"pk": pk, "name": name, "code": code, "unit": unit, "mark": marks.get(pk)} for pk, name, code, unit in people
+    ]
 
 
 def enrollment_list(*, user, filters=None, request=None) -> QuerySet[Enrollment]:

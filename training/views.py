@@ -11,8 +11,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -450,6 +452,27 @@ def _hash(payload) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _roll_call_radios():
+    """`radios(enrollment_id, checked)`: the status radio buttons of one roll-call row (training/_roll_radios.html).
+    The partial is rendered once per status checked on the page (five at most), with a marker where the
+    enrollment id goes, and each row fills its id in: the five buttons of each row through the template loop
+    cost ≈70 µs a row, ≈14 ms for a class of 200. `checked` is only compared, never written out."""
+    marker = "987654321"
+    shapes: dict[str, list[str]] = {}
+
+    def radios(enrollment_id: int, checked: str) -> str:
+        parts = shapes.get(checked)
+        if parts is None:
+            html = render_to_string(
+                "training/_roll_radios.html",
+                {"statuses": AttendanceStatus.choices, "enrollment_id": marker, "checked": checked},
+            )
+            parts = shapes[checked] = html.split(marker)
+        return mark_safe(str(int(enrollment_id)).join(parts))  # template output and an int
+
+    return radios
+
+
 class RollCallView(ScopedViewMixin, View):
     """The whole class on one screen. Works as a plain form; with JS, "everyone present" and big buttons. The
     form carries a client UUID made when the page was served, so a double submit is answered once."""
@@ -458,19 +481,24 @@ class RollCallView(ScopedViewMixin, View):
     template_name = "training/roll_call.html"
 
     def _render(self, request, session, *, posted=None, errors=None, status=200, version=None, reason=""):
-        people = selectors.session_roll_call(session=session)
+        radios = _roll_call_radios()
+        legend = _("Attendance of %(name)s")
+        default = (AttendanceStatus.PRESENT, session.planned_minutes)
         rows = []
-        for e in people:
-            mark = e.session_marks[0] if e.session_marks else None
-            value = (posted or {}).get(e.pk) or (
-                (mark.status, mark.minutes) if mark else (AttendanceStatus.PRESENT, session.planned_minutes)
+        for person in selectors.session_roll_call(session=session):
+            checked, minutes = (posted or {}).get(person["pk"]) or person["mark"] or default
+            person.update(
+                legend=legend % {"name": person["name"]},
+                radios=radios(person["pk"], checked),
+                minutes=str(minutes) if type(minutes) is int else minutes,
+                marked=person["mark"] is not None,
             )
-            rows.append({"enrollment": e, "status": value[0], "minutes": value[1], "marked": mark is not None})
+            rows.append(person)
         context = {
             "session": session,
             "cls": session.training_class,
             "rows": rows,
-            "statuses": AttendanceStatus.choices,
+            "planned": str(session.planned_minutes),
             "client_uuid": uuid.uuid4(),
             "version": session.attendance_version if version is None else version,
             "errors": errors or [],
