@@ -130,6 +130,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Caches. "default" is per process (charts, computed results). "versions" holds the data-version token
+# (core.versions) that every process of the site must share: files under DATA_DIR/cache on one host
+# (default), or Redis (REDIS_URL) with VERSIONS_CACHE=redis when the site runs on several hosts.
+VERSIONS_CACHE = os.environ.get("VERSIONS_CACHE", "file").strip().lower()
+if VERSIONS_CACHE not in ("file", "redis"):
+    raise ImproperlyConfigured(f"VERSIONS_CACHE must be file or redis, got {VERSIONS_CACHE!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-default"},
+    "versions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "KEY_PREFIX": "congvu",
+        }
+        if VERSIONS_CACHE == "redis"
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+    ),
+}
+
 # Language and time: Vietnamese first, English second; Asia/Ho_Chi_Minh; dates dd/mm/yyyy.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -7,7 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         use_real_sqlite_parameter_limit()
+        connection_created.connect(_watch_writes, dispatch_uid="congvu-watch-writes")
+
+
+def _watch_writes(sender, connection, **kwargs) -> None:
+    """Every connection tells core.versions about writes to the data behind the scorecards."""
+    from core import versions
+
+    versions.install(connection)
 
 
 def use_real_sqlite_parameter_limit() -> None:

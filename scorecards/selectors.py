@@ -4,11 +4,18 @@ by `scorecards.engine`; callers then keep what the user may see."""
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F
 from django.http import Http404
+from django.utils import timezone
 
+from core import versions
 from core.permissions import Perm, unit_scope_q
 from scorecards import defaults, engine
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
@@ -18,12 +25,45 @@ from staff.models import Unit
 
 TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
 
+# Live scorecards are kept in this process until the data behind them changes (core.versions): the
+# province for a year takes about a second to compute and is asked for by every scorecard screen, chart
+# and export. Keyed by the data-version token and today's date (sessions held "so far" depend on it).
+MEMO_SIZE = 16
+_memo: OrderedDict[tuple, object] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memoised(key: tuple, compute: Callable[[], object]):
+    token = versions.memo_key(connection)
+    if token is None:  # this transaction wrote data it has not committed: compute, share nothing
+        return compute()
+    key = (*key, token, timezone.localdate())
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = compute()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def forget_memo() -> None:
+    with _memo_lock:
+        _memo.clear()
+
 
 # ------------------------------------------------------------------------------------ inputs
 def unit_rows() -> dict[int, UnitRow]:
     """Every unit (inactive ones too: their facts still roll up into their parents)."""
-    rows = Unit.objects.order_by("path").values_list("id", "code", "name", "kind", "path", "parent_id", "active")
-    return {r[0]: UnitRow(*r) for r in rows}
+
+    def fetch():
+        rows = Unit.objects.order_by("path").values_list("id", "code", "name", "kind", "path", "parent_id", "active")
+        return {r[0]: UnitRow(*r) for r in rows}
+
+    return dict(_memoised(("units",), fetch))
 
 
 def scorecard_model_for_year(*, year: int) -> ScorecardModel | None:
@@ -211,10 +251,19 @@ SNAPSHOT_FIELDS = (
 def compute_live(
     *, period: Period, units: dict[int, UnitRow]
 ) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
-    model = scorecard_model_for_year(year=period.year)
-    spec = model.spec() if model is not None else defaults.spec(period.year)
-    capability, inspection = period_facts(period)
-    return model, spec, engine.compute(model=spec, units=units.values(), capability=capability, inspection=inspection)
+    """Every unit's scorecard for `period` from the records as they are now; `units` is `unit_rows()`.
+    Kept until the data changes (`_memoised`); each caller gets its own copy of the unit scores (the
+    change since the previous period is set on them afterwards)."""
+
+    def compute():
+        model = scorecard_model_for_year(year=period.year)
+        spec = model.spec() if model is not None else defaults.spec(period.year)
+        capability, inspection = period_facts(period)
+        scores = engine.compute(model=spec, units=units.values(), capability=capability, inspection=inspection)
+        return model, spec, scores
+
+    model, spec, scores = _memoised(("live", period.key), compute)
+    return model, spec, {unit_id: copy.copy(s) for unit_id, s in scores.items()}
 
 
 def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:

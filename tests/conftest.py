@@ -21,6 +21,22 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def forget_live_scorecards(settings):
+    """Live scorecards kept in this process (keyed by the data version) belong to one test's data. The
+    data-version token is kept per test process here: the site shares it between its processes through
+    files, which would let the parallel test processes renew each other's token."""
+    from scorecards.selectors import forget_memo
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
+    }
+    forget_memo()
+    yield
+    forget_memo()
+
+
 @pytest.fixture
 def tree(db):
     province = make_unit("UBND tỉnh Thử nghiệm", kind=UnitKind.PROVINCE, code="TINH")

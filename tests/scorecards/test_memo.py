@@ -1,0 +1,76 @@
+"""Live scorecards are kept until the data behind them changes (core.versions + scorecards.selectors):
+a second screen reuses the computation, and any committed write — a service, a bulk update, a raw
+QuerySet.update() — shows on the next screen; a transaction's own uncommitted writes are never shared."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from core import versions
+from scorecards import selectors
+from scorecards.periods import Period
+from training.models import Attendance, TrainingRequirement
+
+Q2 = Period(2026, quarter=2)
+
+
+def _hours(table, unit):
+    return table.score(unit.pk).criterion("hours").value
+
+
+@pytest.mark.parametrize(
+    ("sql", "watched"),
+    [
+        ('INSERT INTO "training_attendance" ("session_id") VALUES (%s)', True),
+        ('UPDATE "staff_unit" SET "path" = %s', True),
+        ('DELETE FROM "inspections_correctiveaction" WHERE id = 1', True),
+        ("  insert or replace into scorecards_criterion values (1)", True),
+        ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ('UPDATE "scorecards_publishrun" SET "progress" = 50', False),
+        ('SELECT * FROM "training_attendance"', False),
+    ],
+)
+def test_writes_to_the_data_behind_the_scorecards_are_recognised(sql, watched):
+    assert versions.is_watched(sql) is watched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_request_reuses_the_computation_until_a_committed_write(records, tree):
+    with CaptureQueriesContext(connection) as first:
+        table = selectors.score_table(period=Q2, with_previous=False)
+    assert _hours(table, tree["alpha"]) == 50.0  # An meets the 600' requirement, Bình does not
+    with CaptureQueriesContext(connection) as second:
+        again = selectors.score_table(period=Q2, with_previous=False)
+    assert _hours(again, tree["alpha"]) == 50.0
+    assert len(second) < len(first)  # units, model and facts were not read again
+
+    # A plain QuerySet.update (no model signal) that commits: nobody meets 6,000 minutes.
+    TrainingRequirement.objects.filter(name="Alpha 600'").update(minutes_per_year=6000)
+    assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_caller_gets_its_own_scores(records, tree):
+    table = selectors.score_table(period=Q2)
+    table.score(tree["alpha"].pk).change = 99.0
+    assert selectors.score_table(period=Q2).score(tree["alpha"].pk).change != 99.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uncommitted_writes_are_seen_by_their_transaction_and_never_shared(records, tree):
+    assert selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk).total is not None
+    attendance_before = selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        Attendance.objects.update(minutes=0)  # nobody attended anything
+        inside = selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk)
+        assert inside.criterion("attendance").value == 0.0
+        raise Abandon  # rolled back
+
+    after = selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk)
+    assert after.criterion("attendance").value == attendance_before.criterion("attendance").value == pytest.approx(
+        200 / 3, abs=0.01
+    )
