@@ -10,9 +10,13 @@ instances (which cost more than rendering them): a few ms in all.
 from html import escape
 
 from django.forms import Select
+from django.forms.renderers import DjangoTemplates as DjangoTemplatesRenderer
 from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import stringformat
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, mark_safe
 
 
 class FastSelect(Select):
@@ -47,3 +51,94 @@ class FastSelect(Select):
             parts.append(f'<option value="{escape(key)}"{mark}>{escape(str(label))}</option>')
         parts.append("</select>")
         return mark_safe("\n".join(parts))
+
+
+# Django renders every widget through its template engine: a text box costs ≈0.2 ms and a select ≈0.1 ms
+# plus ≈25 µs per option, so a filter form with six fields cost ≈2.5 ms on every list page. The functions
+# below print the same HTML as Django's built-in templates (django/forms/widgets/input.html, select.html,
+# select_option.html, attrs.html) from the same widget context; `FastWidgetRenderer` uses them for those
+# templates and hands any other template to the renderer it wraps.
+
+_PLAIN = Context(autoescape=True)  # what a widget template is rendered with: no l10n or tz override
+
+
+def _shown(value) -> str:
+    """`{{ value }}`."""
+    return render_value_in_context(value, _PLAIN)
+
+
+def _as_string(value) -> str:
+    """`{{ value|stringformat:'s' }}`."""
+    text = stringformat(value, "s")
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _attrs(attrs) -> str:
+    """django/forms/widgets/attrs.html"""
+    parts = []
+    for name, value in attrs.items():
+        if value is not False:
+            parts.append(f" {_shown(name)}" if value is True else f' {_shown(name)}="{_as_string(value)}"')
+    return "".join(parts)
+
+
+def _input(widget) -> str:
+    value = f' value="{_as_string(widget["value"])}"' if widget["value"] is not None else ""
+    return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _select(widget) -> str | None:
+    parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != SELECT_OPTION_TEMPLATE:
+                return None
+            parts.append(
+                f'\n  <option value="{_as_string(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_shown(option['label'])}</option>\n"  # the option template ends with a newline
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+SELECT_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input checkbox color date datetime email file hidden number password search tel text time url".split()
+    )
+}
+
+
+class FastWidgetRenderer:
+    """Wraps a form's renderer: Django's built-in input and select templates are printed in Python (same
+    HTML), anything else goes to the wrapped renderer. Only wraps Django's default renderer, whose
+    built-in widget templates cannot be overridden by a project's templates."""
+
+    def __init__(self, fallback):
+        self.fallback = fallback
+
+    def __getattr__(self, name):
+        return getattr(self.fallback, name)
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if widget is not None:
+            if template_name in INPUT_TEMPLATES:
+                return _input(widget)
+            if template_name == "django/forms/widgets/select.html":
+                html = _select(widget)
+                if html is not None:
+                    return html
+        return self.fallback.render(template_name, context, request)
+
+
+def with_fast_widgets(form):
+    """The same form, its widgets rendered by `FastWidgetRenderer` (when it uses Django's default renderer)."""
+    if type(form.renderer) is DjangoTemplatesRenderer:
+        form.renderer = FastWidgetRenderer(form.renderer)
+    return form
