@@ -4,11 +4,13 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
 
 from core.permissions import forget_grants
 from tests.factories import make_staff
 from tests.training.conftest import make_class
-from training import services
+from training import selectors, services
+from training.api.serializers import TrainingClassSerializer
 from training.models import Attendance, AttendanceSubmission, Enrollment
 
 
@@ -200,6 +202,18 @@ def test_two_officers_taking_the_last_seat_exactly_one_gets_it(course, tree, peo
         t.join()
     assert sorted(outcomes) == ["confirmed", "waitlisted"]
     assert Enrollment.objects.filter(training_class=cls, status="confirmed").count() == 1
+
+
+def test_class_list_and_detail_give_the_json_of_the_declared_fields(klass, tree, cast, api):
+    services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=_people(tree["alpha1"], 2, "J"))
+    instance = selectors.class_list(user=cast["hr"]).get(pk=klass.pk)
+    # What DRF's generic field machinery gives for the declared fields (the lean to_representation skipped).
+    generic = dict(serializers.ModelSerializer.to_representation(TrainingClassSerializer(), instance))
+    client = api(cast["hr"])
+    listed = [row for row in client.get("/api/v1/classes/").json()["results"] if row["id"] == klass.pk]
+    assert listed == [generic]
+    assert client.get(f"/api/v1/classes/{klass.pk}/").json() == generic
+    assert (generic["confirmed_count"], generic["waitlist_count"]) == (2, 0)
 
 
 def test_class_patch_needs_if_match_and_refuses_stale(klass, cast, api):

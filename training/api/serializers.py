@@ -74,29 +74,61 @@ class TrainingClassSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "version"]
 
     def to_representation(self, instance):
-        """The same JSON as the declared fields, built directly: a page of 50 classes through the generic field
-        machinery cost ≈4 ms of CPU, this ≈0.3 ms (as StaffSerializer)."""
-        course, unit = instance.course, instance.unit
-        return {
-            "id": instance.pk,
-            "code": instance.code,
-            "course": instance.course_id,
-            "course_code": course.code,
-            "course_title": course.title,
-            "unit": instance.unit_id,
-            "unit_name": unit.name,
-            "venue": instance.venue,
-            "trainers": instance.trainers,
-            "capacity": instance.capacity,
-            "registration_deadline": _iso(instance.registration_deadline),
-            "start_date": _iso(instance.start_date),
-            "end_date": _iso(instance.end_date),
-            "status": instance.status,
-            "notes": instance.notes,
-            "version": instance.version,
-            "confirmed_count": getattr(instance, "confirmed_count", None),
-            "waitlist_count": getattr(instance, "waitlist_count", None),
-        }
+        """The same JSON as the declared fields, built directly (class_row_json): a page of 50 classes through
+        the generic field machinery cost ≈4 ms of CPU. The list reads plain rows and skips the instances."""
+        row = {}
+        for name in CLASS_JSON_FIELDS:
+            value = instance
+            for part in name.split("__"):
+                value = getattr(value, part, None)  # confirmed/waitlist counts: None when not annotated
+            row[name] = value
+        return class_row_json(row)
+
+
+CLASS_JSON_FIELDS = (
+    "id",
+    "code",
+    "course_id",
+    "course__code",
+    "course__title",
+    "unit_id",
+    "unit__name",
+    "venue",
+    "trainers",
+    "capacity",
+    "registration_deadline",
+    "start_date",
+    "end_date",
+    "status",
+    "notes",
+    "version",
+    "confirmed_count",
+    "waitlist_count",
+)
+
+
+def class_row_json(row: dict) -> dict:
+    """TrainingClassSerializer's JSON for a row of CLASS_JSON_FIELDS."""
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "course": row["course_id"],
+        "course_code": row["course__code"],
+        "course_title": row["course__title"],
+        "unit": row["unit_id"],
+        "unit_name": row["unit__name"],
+        "venue": row["venue"],
+        "trainers": row["trainers"],
+        "capacity": row["capacity"],
+        "registration_deadline": _iso(row["registration_deadline"]),
+        "start_date": _iso(row["start_date"]),
+        "end_date": _iso(row["end_date"]),
+        "status": row["status"],
+        "notes": row["notes"],
+        "version": row["version"],
+        "confirmed_count": row["confirmed_count"],
+        "waitlist_count": row["waitlist_count"],
+    }
 
 
 def _iso(value):
