@@ -156,3 +156,24 @@ def test_dates_in_inputs_are_the_same():
 
     with translation.override("vi"):
         assert str(with_fast_widgets(DateForm())["day"]) == str(DateForm()["day"])
+
+
+def test_unit_filter_shows_a_renamed_unit_on_the_next_request(login, cast, tree):
+    """The unit options are kept per distinct list of units (core.widgets._options_html): a rename, a new
+    unit or a new grant is a different list, shown at once."""
+    from core.permissions import Role
+    from staff.services import unit_update
+    from tests.factories import grant, make_unit
+
+    client = login(cast["hr"])
+    url = reverse("staff:staff-list")
+    assert "Phòng Alpha-1</option>" in client.get(url).content.decode()
+    unit_update(actor=cast["admin"], unit=tree["alpha1"], name="Phòng Alpha-Một")
+    page = client.get(url, {"unit": tree["alpha1"].pk}).content.decode()
+    assert f'<option value="{tree["alpha1"].pk}" selected>Phòng Alpha-Một</option>' in page
+    assert "Phòng Alpha-1<" not in page
+    make_unit("Phòng Alpha-2", parent=tree["alpha"], code="ALPHA-2")
+    assert "Phòng Alpha-2</option>" in client.get(url).content.decode()
+    assert "Sở Beta</option>" not in client.get(url).content.decode()
+    grant(cast["hr"], Role.HR, tree["beta"])
+    assert "Sở Beta</option>" in client.get(url).content.decode()
