@@ -84,3 +84,24 @@ def test_openapi_schema_and_docs_are_served_locally(client, cast):
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs
     assert "//cdn" not in docs and "unpkg" not in docs and "jsdelivr" not in docs
+
+
+def test_lean_unit_serializer_matches_the_declared_fields(tree):
+    from rest_framework import serializers
+
+    from staff.api.serializers import UnitSerializer
+    from staff.models import Unit
+
+    for code in ("TINH", "ALPHA-1"):
+        unit = Unit.objects.select_related("parent").get(code=code)
+        lean = UnitSerializer(unit).data
+        generic = serializers.ModelSerializer.to_representation(UnitSerializer(), unit)
+        assert dict(lean) == dict(generic)
+        assert list(lean) == list(generic)
+
+
+def test_api_unit_list_shows_parent_codes(api, cast, tree):
+    response = api(cast["admin"]).get("/api/v1/units/", {"within": tree["alpha"].pk})
+    rows = {row["code"]: row for row in response.json()["results"]}
+    assert rows["ALPHA-1"]["parent_code"] == "ALPHA" and rows["ALPHA-1"]["parent"] == tree["alpha"].pk
+    assert rows["ALPHA"]["kind"] == "department" and rows["ALPHA"]["active"] is True
