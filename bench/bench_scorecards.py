@@ -141,20 +141,50 @@ def measure(repeat: int = 5) -> list[dict]:
                 "value": f"{_fmt(floor_samples)}; 1 query; {same}",
             }
         )
+
+        def computed(p=period):
+            selectors.forget_memo()  # computed from the records, as after any change to them
+            return selectors.score_table(period=p)
+
+        def one_period(p=period):
+            selectors.forget_memo()
+            return selectors.compute_live(period=p, units=selectors.unit_rows())
+
         with CaptureQueriesContext(connection) as queries:
-            table = selectors.score_table(period=period)
-        with_data = sum(1 for s in table.live.values() if s.total is not None)
-        samples = _timed(lambda p=period: selectors.score_table(period=p), repeat)
+            one_period()
+        samples = _timed(one_period, repeat)
         ratio = statistics.median(samples) / statistics.median(floor_samples)
         results.append(
             {
-                "figure": f"score_table {period.key} ({len(table.live)} units, {with_data} with data, "
-                f"{'published' if table.publication else 'live'})",
+                "figure": f"province scorecards {period.key} computed (facts + engine, one period)",
                 "value": f"{_fmt(samples)}; {len(queries)} queries; {ratio:.1f}× the hand-written SQL",
                 "floor": f"hand-written SQL {statistics.median(floor_samples) * 1000:.0f} ms",
                 "seconds": statistics.median(samples),
-                "goal": TABLE_GOAL_S,
                 "ratio": ratio,
+            }
+        )
+
+        with CaptureQueriesContext(connection) as queries:
+            table = computed()
+        with_data = sum(1 for s in table.live.values() if s.total is not None)
+        samples = _timed(computed, repeat)
+        results.append(
+            {
+                "figure": f"score_table {period.key} computed, with the previous period ({len(table.live)} units, "
+                f"{with_data} with data, {'published' if table.publication else 'live'})",
+                "value": f"{_fmt(samples)}; {len(queries)} queries",
+                "seconds": statistics.median(samples),
+                "goal": TABLE_GOAL_S,
+            }
+        )
+        selectors.score_table(period=period)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.score_table(period=period)
+        samples = _timed(lambda p=period: selectors.score_table(period=p), repeat)
+        results.append(
+            {
+                "figure": f"score_table {period.key} again, data unchanged (kept under the data version)",
+                "value": f"{_fmt(samples)}; {len(queries)} queries",
             }
         )
         from training.selectors import unit_capability_facts
@@ -196,24 +226,41 @@ def measure(repeat: int = 5) -> list[dict]:
         for period in periods:
             url = reverse("scorecards:table") + f"?period={period.key}"
 
-            def get(u=url):
+            def get(u=url, cold=True):
+                if cold:
+                    selectors.forget_memo()
                 response = client.get(u)
                 assert response.status_code == 200, response.status_code
 
             samples = _timed(get, repeat)
             results.append(
                 {
-                    "figure": f"HTML province table {period.key} (admin, all units)",
+                    "figure": f"HTML province table {period.key} (admin, all units), computed",
                     "value": _fmt(samples),
                     "seconds": statistics.median(samples),
                     "goal": TABLE_GOAL_S,
                 }
             )
+            samples = _timed(lambda u=url: get(u, cold=False), repeat)
+            results.append(
+                {
+                    "figure": f"HTML province table {period.key} (admin, all units), data unchanged",
+                    "value": _fmt(samples),
+                }
+            )
         province = Unit.objects.filter(parent__isnull=True).order_by("path").first()
         url = reverse("scorecards:unit", args=[province.pk]) + f"?period={periods[0].key}"
-        samples = _timed(lambda: client.get(url), max(2, repeat // 2))
+
+        def unit_page():
+            selectors.forget_memo()
+            client.get(url)
+
+        samples = _timed(unit_page, max(2, repeat // 2))
         results.append(
-            {"figure": f"HTML scorecard of the province {periods[0].key} (with trend)", "value": _fmt(samples)}
+            {
+                "figure": f"HTML scorecard of the province {periods[0].key} (with trend), computed",
+                "value": _fmt(samples),
+            }
         )
 
     # Charts: the data of the province's scorecard, rendered without the cache, then from the cache.
@@ -283,6 +330,8 @@ def report(results: list[dict]) -> None:
         if "goal" in r:
             ok = r["seconds"] < r["goal"]
             goal = f"  [goal < {r['goal'] * 1000:.0f} ms: {'met' if ok else 'NOT met'}]"
+        if "ratio" in r:
+            goal = f"  [goal ≤ 3× the hand-written SQL: {'met' if r['ratio'] <= 3 else 'NOT met'}]"
         print(f"- {r['figure']}: {r['value']}{goal}")
 
 
@@ -296,8 +345,7 @@ def run(ctx) -> list:
         goal = f"< {r['goal'] * 1000:.0f} ms" if "goal" in r else ""
         met = (r["seconds"] < r["goal"]) if "goal" in r else None
         if "ratio" in r:
-            goal += " on SQLite, ≤ 3× the hand-written SQL"
-            met = met and r["ratio"] <= 3
+            goal, met = "≤ 3× the hand-written SQL", r["ratio"] <= 3
         rows.append(
             Row(
                 benchmark=f"scorecards: {r['figure']}",

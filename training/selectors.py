@@ -4,6 +4,7 @@ database; the hours ledger and the scorecard facts take a constant number of que
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -85,9 +86,11 @@ def course_get(*, user, pk: int) -> Course:
     return get_object_or_404(Course.objects.visible_to(user).select_related("owner_unit"), pk=pk)
 
 
+@functools.cache
 def _enrollment_count(status) -> Coalesce:
     """Enrollments of the row's class in `status`: a correlated count over the (class, status) index, so a
-    page of 50 classes counts 50 classes, not every class before the sort (JOIN + GROUP BY did)."""
+    page of 50 classes counts 50 classes, not every class before the sort (JOIN + GROUP BY did). Built once
+    per status (≈0.4 ms each time otherwise): annotate() resolves a copy, the expression is never changed."""
     counted = (
         Enrollment.objects.filter(training_class=OuterRef("pk"), status=status)
         .order_by()
@@ -623,7 +626,7 @@ def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
 def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
     """Training facts per unit for the scorecards, computed in the database: one GROUP BY per source over the
     unit each person belonged to during the period (`attributed_unit`), merged here per unit. Only active staff
-    with a unit count. Four queries (five when a rule names a job position) whatever the number of units,
+    with a unit count. Five queries (six when a rule names a job position) whatever the number of units,
     people or rules.
 
     The unit of each person is worked out once per person, in a materialised CTE (`people`) that the
@@ -685,8 +688,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     if not totals:
         return {}
 
-    def per_unit(enrollments: QuerySet) -> QuerySet:
-        """`enrollments` of active people, grouped by the unit of the person during the period (NULL: none)."""
+    def per_unit(enrollments: QuerySet, *ctes: CTE) -> QuerySet:
+        """`enrollments` of active people, grouped by the unit of the person during the period (NULL: none);
+        `ctes`: those `enrollments` already joins."""
         people = CTE(
             Staff.objects.filter(status=StaffStatus.ACTIVE)
             .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
@@ -696,7 +700,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
             materialized=True,
         )
         joined = people.join(enrollments, staff_id=people.col.id).annotate(unit=people.col.attr_unit)
-        return with_cte(people, select=joined).order_by().values("unit")
+        return with_cte(people, *ctes, select=joined).order_by().values("unit")
 
     # Mandatory courses and certificates: enrollments in classes ending in the period (not cancelled).
     confirmed = Q(status=EnrollmentStatus.CONFIRMED)
@@ -729,38 +733,43 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
 
     # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
     # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
-    # enrollment's own class).
+    # enrollment's own class). Each is summed once per class / per enrollment (materialised CTEs, one pass over
+    # the sessions and one over the marks), then joined to the enrollments: a correlated subquery per
+    # enrollment cost 120,000 index walks on PostgreSQL.
     held_until = min(end, timezone.localdate())
     held = Q(date__gte=start, date__lte=held_until)
-    planned = _sum_per(
-        ClassSession.objects.filter(held, training_class_id=OuterRef("training_class_id")),
-        "training_class_id",
-        "planned_minutes",
+    counted = Enrollment.objects.filter(confirmed).exclude(training_class__status=ClassStatus.CANCELLED)
+    planned = CTE(
+        ClassSession.objects.filter(held)
+        .order_by()
+        .values("training_class_id")
+        .annotate(minutes=Sum("planned_minutes")),
+        name="planned",
+        materialized=True,
     )
-    attended = _sum_per(
-        Attendance.objects.filter(
-            enrollment_id=OuterRef("pk"), session__date__gte=start, session__date__lte=held_until
-        ),
-        "enrollment_id",
-        "minutes",
+    planned_rows = (
+        per_unit(planned.join(counted, training_class_id=planned.col.training_class_id), planned)
+        .annotate(planned_minutes=Sum(planned.col.minutes))
+        .values_list("unit", "planned_minutes")
     )
-    rates = (
-        per_unit(
-            Enrollment.objects.filter(
-                confirmed, training_class_id__in=ClassSession.objects.filter(held).values("training_class_id")
-            )
-            .exclude(training_class__status=ClassStatus.CANCELLED)
-            .annotate(planned=planned, attended=attended)
-        )
-        .annotate(planned_minutes=Sum("planned"), attended_minutes=Sum("attended"))
-        .values_list("unit", "planned_minutes", "attended_minutes")
+    marked = CTE(
+        Attendance.objects.filter(session__date__gte=start, session__date__lte=held_until)
+        .order_by()
+        .values("enrollment_id")
+        .annotate(minutes=Sum("minutes")),
+        name="marked",
+        materialized=True,
     )
-    for unit_id, planned_minutes, attended_minutes in rates:
-        if unit_id is None:
-            continue
-        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
-            planned_minutes=planned_minutes or 0, attended_minutes=attended_minutes or 0
-        )
+    attended_rows = (
+        per_unit(marked.join(counted, id=marked.col.enrollment_id), marked)
+        .annotate(attended_minutes=Sum(marked.col.minutes))
+        .values_list("unit", "attended_minutes")
+    )
+    for rows, key in ((planned_rows, "planned_minutes"), (attended_rows, "attended_minutes")):
+        for unit_id, minutes in rows:
+            if unit_id is None:
+                continue
+            totals.setdefault(unit_id, dict.fromkeys(keys, 0))[key] = minutes or 0
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 

@@ -290,5 +290,5 @@ def test_database_facts_equal_the_per_person_computation(db, seed):
 
 def test_the_number_of_queries_does_not_grow_with_people_or_rules(db, django_assert_max_num_queries):
     _random_province(random.Random(4))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
