@@ -177,3 +177,23 @@ def test_unit_filter_shows_a_renamed_unit_on_the_next_request(login, cast, tree)
     assert "Sở Beta</option>" not in client.get(url).content.decode()
     grant(cast["hr"], Role.HR, tree["beta"])
     assert "Sở Beta</option>" in client.get(url).content.decode()
+
+
+def test_menu_follows_a_new_grant_and_the_language_on_the_next_request(login, cast, tree):
+    """Menu entries are kept per (permissions, language, script prefix, URLconf): a new grant changes the
+    permissions, so the entry appears at once."""
+    from django.conf import settings
+
+    from core.permissions import Role
+    from tests.factories import grant
+
+    client = login(cast["member"])
+    menu = 'aria-label="Trình đơn chính"'
+    page = client.get(reverse("dashboard")).content.decode()
+    assert menu in page and f'href="{reverse("staff:staff-list")}"' not in page
+    grant(cast["member"], Role.HR, tree["alpha"])
+    page = client.get(reverse("staff:staff-list")).content.decode()
+    assert f'<a href="{reverse("staff:staff-list")}" aria-current="page">Cán bộ</a>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("staff:staff-list")).content.decode()
+    assert f'<a href="{reverse("staff:staff-list")}" aria-current="page">Staff</a>' in page
