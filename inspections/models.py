@@ -330,10 +330,14 @@ class AssignmentMember(models.Model):
 
 
 # -------------------------------------------------------------------------------- inspections
+INSPECTION_SCOPE_PERMS = Perm.INSPECTION_VIEW
+FINDING_SCOPE_PERMS = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
+
+
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(
-            unit_scope_q(user, Perm.INSPECTION_VIEW, prefix="unit__") | _team_q(user, prefix="assignment__")
+            unit_scope_q(user, INSPECTION_SCOPE_PERMS, prefix="unit__") | _team_q(user, prefix="assignment__")
         )
 
 
@@ -532,8 +536,7 @@ class Amendment(models.Model):
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(
-            unit_scope_q(user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE), prefix="unit__")
-            | _team_q(user, prefix="inspection__assignment__")
+            unit_scope_q(user, FINDING_SCOPE_PERMS, prefix="unit__") | _team_q(user, prefix="inspection__assignment__")
         )
 
     def with_state(self, today=None):

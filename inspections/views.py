@@ -268,7 +268,7 @@ class InspectionListView(FilteredListView):
                 "band_class": BAND_CLASS.get(i["band"], ""),
                 "critical_failed": i["critical_failed"],
             }
-            for i in context["object_list"]
+            for i in context["object_list"].values(*selectors.INSPECTION_ROW_FIELDS)
         ]
         return context
 

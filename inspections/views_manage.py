@@ -4,6 +4,7 @@ results per unit."""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -241,7 +242,7 @@ class FindingListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        findings = list(context["object_list"])
+        findings = list(context["object_list"].values(*selectors.FINDING_ROW_FIELDS))
         actions = selectors.finding_actions(finding_ids=[f["id"] for f in findings])
         inspection_url = pk_url("inspections:inspection-detail")
         action_url = pk_url("inspections:action-detail")
@@ -276,7 +277,8 @@ class FindingListView(FilteredListView):
 
 
 def _truncate(text: str, length: int) -> str:
-    """The |truncatechars filter (a text no longer than `length` is kept as it is)."""
+    """The |truncatechars filter, which also gives short texts back in NFC."""
+    text = unicodedata.normalize("NFC", text)
     return text if len(text) <= length else Truncator(text).chars(length)
 
 

@@ -413,8 +413,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
-        rows = selectors.inspection_rows(user=request.user, fields=s.INSPECTION_JSON_FIELDS)
-        page = self.paginate_queryset(self.filter_queryset(rows))
+        rows = self.filter_queryset(selectors.inspection_rows(user=request.user))
+        page = self.paginate_queryset(selectors.PagedRows(rows, s.INSPECTION_JSON_FIELDS))
         return self.get_paginated_response([s.inspection_row_json(row) for row in page])
 
     def _detail(self, pk) -> dict:
@@ -664,7 +664,8 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def list(self, request, *args, **kwargs):
         """FindingSerializer's JSON, built from plain rows (see finding_row_json)."""
-        page = self.paginate_queryset(self.filter_queryset(selectors.finding_register(user=request.user)))
+        rows = self.filter_queryset(selectors.finding_register(user=request.user))
+        page = self.paginate_queryset(selectors.PagedRows(rows, selectors.FINDING_ROW_FIELDS))
         actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
         return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]]) for row in page])
 

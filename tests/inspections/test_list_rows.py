@@ -4,16 +4,20 @@ speed. These tests pin that the fast path shows exactly what the model path show
 the serializers, the same finding state as FindingQuerySet.with_state(), the same cells on screen."""
 
 import datetime as dt
+import unicodedata
 import uuid
 
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 
 from inspections import selectors, services
 from inspections.api import serializers as s
-from inspections.models import CorrectiveAction, Finding, Inspection
+from inspections.models import FINDING_SCOPE_PERMS, INSPECTION_SCOPE_PERMS, CorrectiveAction, Finding, Inspection
 from inspections.services import AnswerInput
+from inspections.views_manage import _truncate
+from tests.factories import make_unit
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 FAILING = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]]
@@ -152,3 +156,20 @@ def test_inspection_list_rows_show_total_band_and_status(login, cast, varied):
         f'href="{reverse("inspections:inspection-detail", args=[Inspection.objects.order_by("-inspected_on", "-pk")[0].pk])}"'
         in html
     )
+
+
+@pytest.mark.parametrize("text", ["Ngắn", LONG, unicodedata.normalize("NFD", "Đeo thẻ công chức"), "a\u0301" * 70])
+def test_register_truncates_as_the_truncatechars_filter(text):
+    assert _truncate(text, 60) == truncatechars(text, 60)
+
+
+def test_a_scope_holding_every_unit_lists_the_same_rows_without_a_filter(cast, tree, varied, team):
+    admin, lead = cast["admin"], team["lead"]  # the province (every unit); five communes (and their team)
+    assert selectors.holds_every_unit(admin, FINDING_SCOPE_PERMS)
+    assert not selectors.holds_every_unit(lead, FINDING_SCOPE_PERMS)
+    assert not selectors.finding_register(user=admin).query.where  # no scope filter at all
+    for user in (admin, lead):
+        assert set(selectors.finding_register(user=user)) == set(Finding.objects.visible_to(user))
+        assert set(selectors.inspection_rows(user=user)) == set(Inspection.objects.visible_to(user))
+    make_unit("Tỉnh khác", code="OTHER")  # a second tree: the province no longer holds every unit
+    assert not selectors.holds_every_unit(admin, INSPECTION_SCOPE_PERMS)
