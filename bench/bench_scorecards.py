@@ -314,8 +314,10 @@ def _compare_with_floor(app_facts: tuple[dict, dict], floor: dict) -> str:
         for name, value in zip(INSPECTION, insp_row, strict=True):
             mine = getattr(insp, name) if insp else None
             if name.endswith("_score"):
+                # Both are means rounded to 2 decimals; SQL's float AVG and Django's decimal Avg may round
+                # a last digit apart.
                 value = round(float(value), 2) if value is not None else None
-                if mine != value and not (mine is None and value is None):
+                if (mine is None) != (value is None) or (mine is not None and abs(mine - value) > 0.011):
                     differences.append(f"unit {unit_id} {name}: app {mine}, SQL {value}")
             elif (mine or 0) != (value or 0):
                 differences.append(f"unit {unit_id} {name}: app {mine}, SQL {value}")
