@@ -73,6 +73,28 @@ def test_roll_call_screen_plain_form_without_js(login, klass, people, cast):
     ]
 
 
+def test_roll_call_refused_keeps_what_was_posted(login, klass, people, cast):
+    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    session = klass.sessions.first()
+    form = {
+        "client_uuid": str(uuid.uuid4()),
+        "version": 0,
+        f"status-{a.pk}": "late",
+        f"minutes-{a.pk}": "999",
+        f"status-{b.pk}": '"><b>x',
+        f"minutes-{b.pk}": "",
+    }
+    response = login(cast["hr"]).post(reverse("training:roll-call", args=[session.pk]), form)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count(" checked>") == 1
+    assert f'<input type="radio" name="status-{a.pk}" value="late" checked>' in html
+    assert f'name="minutes-{a.pk}" value="999"' in html
+    assert f'name="status-{b.pk}" value="present">' in html and "<b>x" not in html
+    assert not Attendance.objects.exists()
+
+
 def test_roll_call_refuses_future_session(login, course, tree, people, cast):
     cls = make_class(course, tree["alpha"], start=dt.date(2026, 6, 20))
     services.enrollment_nominate(actor=None, training_class=cls, staff=people["an"])
