@@ -35,6 +35,7 @@ from inspections.models import (
     TemplateKind,
     TemplateVersion,
     VersionStatus,
+    _team_q,
 )
 from staff.models import Unit
 
@@ -355,7 +356,11 @@ def inspection_rows(*, user) -> QuerySet[Inspection]:
     PagedRows(qs, INSPECTION_ROW_FIELDS) (or the API's fields)."""
     if holds_every_unit(user, INSPECTION_SCOPE_PERMS):
         return Inspection.objects.all()
-    return Inspection.objects.visible_to(user)
+    units = _units_in_scope(user, INSPECTION_SCOPE_PERMS)
+    if units is None:
+        return Inspection.objects.visible_to(user)
+    team = Assignment.objects.filter(_team_q(user)).values("pk")
+    return Inspection.objects.filter(Q(unit_id__in=units) | Q(assignment_id__in=team))
 
 
 def inspection_get(*, user, pk: int) -> Inspection:
@@ -558,13 +563,30 @@ def holds_every_unit(user, perm) -> bool:
     return not Unit.objects.exclude(units).exists()
 
 
+def _units_in_scope(user, perm) -> QuerySet | None:
+    """The ids of the units in the user's scope for `perm`, as a subquery; None for superusers."""
+    units = unit_scope_q(user, perm)
+    return Unit.objects.filter(units).values("pk") if units else None
+
+
+# The two list selectors below filter by visible_to()'s scope written as `unit_id IN (units in scope)
+# OR <team link> IN (the team's ids)`: the same rows, but the database reads each side by its index
+# (MULTI-INDEX OR) instead of joining every row of the table to its unit, inspection and assignment.
+# A unit head at province scale: findings count 140 -> 12 ms, inspections count 30 -> 1 ms.
+# tests/inspections/test_list_rows.py compares them with visible_to().
+
+
 def finding_register(*, user) -> QuerySet[Finding]:
     """The findings register: finding_list's scope and order without its joins, annotations and
     prefetch. Filter it, then page it through PagedRows(qs, FINDING_ROW_FIELDS) and add each page's
     actions with finding_actions()."""
     if holds_every_unit(user, FINDING_SCOPE_PERMS):
         return Finding.objects.all()
-    return Finding.objects.visible_to(user)
+    units = _units_in_scope(user, FINDING_SCOPE_PERMS)
+    if units is None:
+        return Finding.objects.visible_to(user)
+    team = Inspection.objects.filter(_team_q(user, prefix="assignment__")).values("pk")
+    return Finding.objects.filter(Q(unit_id__in=units) | Q(inspection_id__in=team))
 
 
 def finding_actions(*, finding_ids) -> dict[int, list[dict]]:

@@ -168,8 +168,8 @@ def test_a_scope_holding_every_unit_lists_the_same_rows_without_a_filter(cast, t
     assert selectors.holds_every_unit(admin, FINDING_SCOPE_PERMS)
     assert not selectors.holds_every_unit(lead, FINDING_SCOPE_PERMS)
     assert not selectors.finding_register(user=admin).query.where  # no scope filter at all
-    for user in (admin, lead):
-        assert set(selectors.finding_register(user=user)) == set(Finding.objects.visible_to(user))
-        assert set(selectors.inspection_rows(user=user)) == set(Inspection.objects.visible_to(user))
+    for user in [*cast.values(), *team.values()]:
+        assert set(selectors.finding_register(user=user)) == set(Finding.objects.visible_to(user)), user
+        assert set(selectors.inspection_rows(user=user)) == set(Inspection.objects.visible_to(user)), user
     make_unit("Tỉnh khác", code="OTHER")  # a second tree: the province no longer holds every unit
     assert not selectors.holds_every_unit(admin, INSPECTION_SCOPE_PERMS)
