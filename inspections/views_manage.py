@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import Perm, ScopedViewMixin, has_perm
+from core.templatetags.fast_urls import url_for_pk
 from core.views import FilteredListView, page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -37,7 +38,7 @@ from inspections.forms import (
 from inspections.importers import xlsform_import
 from inspections.models import ActionStatus
 from inspections.templatetags.inspections_tags import STATUS_CLASS
-from inspections.views import _errors, dmy, pk_url
+from inspections.views import _errors, dmy
 
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
 FINDING_READ = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
@@ -244,15 +245,13 @@ class FindingListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         findings = list(context["object_list"].values(*selectors.FINDING_ROW_FIELDS))
         actions = selectors.finding_actions(finding_ids=[f["id"] for f in findings])
-        inspection_url = pk_url("inspections:inspection-detail")
-        action_url = pk_url("inspections:action-detail")
         status_labels = {value: str(label) for value, label in ActionStatus.choices}
         rows = []
         for f in findings:
             f_actions = actions[f["id"]]
             rows.append(
                 {
-                    "url": inspection_url(f["inspection_id"]),
+                    "url": url_for_pk("inspections:inspection-detail", f["inspection_id"]),
                     "date": dmy(f["inspection__inspected_on"]),
                     "unit": f["unit__name"],
                     "item": f["item__code"],
@@ -261,7 +260,7 @@ class FindingListView(FilteredListView):
                     "overdue": selectors.finding_state(f_actions)["has_overdue"],
                     "actions": [
                         {
-                            "url": action_url(a["id"]),
+                            "url": url_for_pk("inspections:action-detail", a["id"]),
                             "description": _truncate(a["description"], 60),
                             "due": dmy(a["due_date"]),
                             "status": status_labels[a["status"]],
