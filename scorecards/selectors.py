@@ -4,7 +4,6 @@ by `scorecards.engine`; callers then keep what the user may see."""
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -263,7 +262,14 @@ def compute_live(
         return model, spec, scores
 
     model, spec, scores = _memoised(("live", period.key), compute)
-    return model, spec, {unit_id: copy.copy(s) for unit_id, s in scores.items()}
+    return model, spec, {unit_id: _copy(s) for unit_id, s in scores.items()}
+
+
+def _copy(score: UnitScore) -> UnitScore:
+    """A shallow copy (criteria shared, read only): copy.copy took 10 µs per unit, this 1."""
+    clone = UnitScore.__new__(UnitScore)
+    clone.__dict__.update(score.__dict__)
+    return clone
 
 
 def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:
