@@ -255,6 +255,12 @@ class InspectionPlan(models.Model):
         return f"{self.name} ({self.year})"
 
 
+def _sees_everything(user) -> bool:
+    """Superusers: unit_scope_q gives them an empty Q (no restriction), which OR-ed with the team
+    condition would leave only the team condition."""
+    return user is not None and user.is_authenticated and user.is_active and user.is_superuser
+
+
 def _team_q(user, prefix: str = "") -> Q:
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
@@ -264,6 +270,8 @@ def _team_q(user, prefix: str = "") -> Q:
 
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if _sees_everything(user):
+            return self.all()
         return self.filter(unit_scope_q(user, Perm.INSPECTION_VIEW, prefix="unit__") | _team_q(user))
 
 
@@ -336,6 +344,8 @@ FINDING_SCOPE_PERMS = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
 
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if _sees_everything(user):
+            return self.all()
         return self.filter(
             unit_scope_q(user, INSPECTION_SCOPE_PERMS, prefix="unit__") | _team_q(user, prefix="assignment__")
         )
@@ -535,6 +545,8 @@ class Amendment(models.Model):
 # ------------------------------------------------------------------------ findings and actions
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if _sees_everything(user):
+            return self.all()
         return self.filter(
             unit_scope_q(user, FINDING_SCOPE_PERMS, prefix="unit__") | _team_q(user, prefix="inspection__assignment__")
         )
@@ -582,6 +594,8 @@ class Finding(models.Model):
 
 class CorrectiveActionQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if _sees_everything(user):
+            return self.all()
         return self.filter(
             unit_scope_q(user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE), prefix="unit__")
             | unit_scope_q(user, Perm.INSPECTION_VIEW, prefix="finding__unit__")
