@@ -30,6 +30,7 @@ TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
 MEMO_SIZE = 16
 _memo: OrderedDict[tuple, object] = OrderedDict()
 _memo_lock = threading.Lock()
+_computing: dict[tuple, threading.Lock] = {}  # one computation per key at a time in this process
 
 
 def _memoised(key: tuple, compute: Callable[[], object]):
@@ -41,11 +42,19 @@ def _memoised(key: tuple, compute: Callable[[], object]):
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    value = compute()
-    with _memo_lock:
-        _memo[key] = value
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+        computing = _computing.setdefault(key, threading.Lock())
+    # Threads asking for the same key while it is computed wait for that computation instead of each
+    # running their own (ten people opening the table after a change would otherwise cost ten).
+    with computing:
+        with _memo_lock:
+            if key in _memo:
+                return _memo[key]
+        value = compute()
+        with _memo_lock:
+            _memo[key] = value
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+            _computing.pop(key, None)
     return value
 
 

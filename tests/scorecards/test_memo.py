@@ -2,6 +2,9 @@
 a second screen reuses the computation, and any committed write — a service, a bulk update, a raw
 QuerySet.update() — shows on the next screen; a transaction's own uncommitted writes are never shared."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +74,22 @@ def test_uncommitted_writes_are_seen_by_their_transaction_and_never_shared(recor
         raise Abandon  # rolled back
 
     after = selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk)
-    assert after.criterion("attendance").value == attendance_before.criterion("attendance").value == pytest.approx(
-        200 / 3, abs=0.01
+    assert (
+        after.criterion("attendance").value
+        == attendance_before.criterion("attendance").value
+        == pytest.approx(200 / 3, abs=0.01)
     )
+
+
+def test_threads_asking_at_once_wait_for_one_computation():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return "computed"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: selectors._memoised(("test-key",), compute), range(4)))
+    assert results == ["computed"] * 4
+    assert len(calls) == 1
