@@ -406,7 +406,8 @@ class Attendance(models.Model):
                 fields=["session", "enrollment"], name="training_attendance_unique_session_enrollment"
             )
         ]
-        indexes = [models.Index(fields=["enrollment", "session"], name="training_att_enr_session_idx")]
+        # Covers the scorecards' sum of marked minutes per enrollment (no table row read per mark).
+        indexes = [models.Index(fields=["enrollment", "session", "minutes"], name="training_att_enr_ses_min_idx")]
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} @ {self.session_id}: {self.status}"
