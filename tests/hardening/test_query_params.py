@@ -39,8 +39,13 @@ def test_api_lists_refuse_numbers_the_database_cannot_hold(url, param, value, ca
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 @pytest.mark.parametrize(
     ("name", "param"),
-    [("training:class-list", "course"), ("training:class-list", "year"), ("staff:staff-list", "unit"),
-     ("inspections:finding-list", "unit"), ("inspections:action-list", "unit")],
+    [
+        ("training:class-list", "course"),
+        ("training:class-list", "year"),
+        ("staff:staff-list", "unit"),
+        ("inspections:finding-list", "unit"),
+        ("inspections:action-list", "unit"),
+    ],
 )
 def test_list_screens_survive_numbers_the_database_cannot_hold(name, param, value, login, cast):
     response = login(cast["admin"]).get(reverse(name), {param: value})
