@@ -4,11 +4,16 @@ by `scorecards.engine`; callers then keep what the user may see."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, F
 from django.http import Http404
@@ -24,13 +29,20 @@ from staff.models import Unit
 
 TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
 
-# Live scorecards are kept in this process until the data behind them changes (core.versions): the
-# province for a year takes about a second to compute and is asked for by every scorecard screen, chart
-# and export. Keyed by the data-version token and today's date (sessions held "so far" depend on it).
+# Live scorecards are kept until the data behind them changes (core.versions): the province for a year
+# takes about a second to compute and is asked for by every scorecard screen, chart and export. Keyed by the
+# data-version token and today's date (sessions held "so far" depend on it). Two levels: this process
+# (`_memo`, no cost to read) and every process of the site (the `versions` cache, files or Redis, which
+# the token already lives in), so that the web server's processes, the worker and the management
+# commands compute a period once between two changes, not once each.
 MEMO_SIZE = 16
+SHARED_TIMEOUT = 6 * 3600  # seconds a computed period stays in the shared cache (a new token abandons it sooner)
+SHARED_WAIT = 30.0  # seconds a process waits for another one computing the same period before computing itself
 _memo: OrderedDict[tuple, object] = OrderedDict()
 _memo_lock = threading.Lock()
 _computing: dict[tuple, threading.Lock] = {}  # one computation per key at a time in this process
+
+logger = logging.getLogger(__name__)
 
 
 def _memoised(key: tuple, compute: Callable[[], object]):
@@ -49,7 +61,7 @@ def _memoised(key: tuple, compute: Callable[[], object]):
         with _memo_lock:
             if key in _memo:
                 return _memo[key]
-        value = compute()
+        value = _shared(key, compute)
         with _memo_lock:
             _memo[key] = value
             while len(_memo) > MEMO_SIZE:
@@ -58,9 +70,46 @@ def _memoised(key: tuple, compute: Callable[[], object]):
     return value
 
 
+def _shared(key: tuple, compute: Callable[[], object]):
+    """The value of `key` from the cache every process shares, computed here if no process has it. While
+    another process computes it (it holds the key's lock), wait for its result, at most SHARED_WAIT
+    seconds. The cache being unreachable never fails the request: the value is then computed here."""
+    cache = caches[versions.CACHE_ALIAS]
+    name = "congvu:memo:" + ":".join(str(part) for part in key)
+    lock = name + ":lock"
+    try:
+        value = cache.get(name)
+        if value is not None:
+            return value
+        owner = cache.add(lock, os.getpid(), timeout=int(SHARED_WAIT * 2))
+        deadline = time.monotonic() + SHARED_WAIT
+        while not owner and time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache.get(name)
+            if value is not None:
+                return value
+            owner = cache.add(lock, os.getpid(), timeout=int(SHARED_WAIT * 2))  # the other one gave up
+    except Exception:  # noqa: BLE001 - a cache outage costs a computation, not the page
+        logger.warning("shared scorecard cache unavailable; computing %s here", key[:2], exc_info=True)
+        return compute()
+    try:
+        value = compute()
+        try:
+            cache.set(name, value, SHARED_TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("could not share the scorecards of %s", key[:2], exc_info=True)
+    finally:
+        if owner:
+            with contextlib.suppress(Exception):
+                cache.delete(lock)
+    return value
+
+
 def forget_memo() -> None:
+    """Forget every kept result, in this process and in the shared cache (a new data-version token)."""
     with _memo_lock:
         _memo.clear()
+    versions.renew()
 
 
 # ------------------------------------------------------------------------------------ inputs
