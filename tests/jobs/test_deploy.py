@@ -61,6 +61,14 @@ def test_gunicorn_reads_the_environment(clean_env):
     )
 
 
+def test_an_empty_access_log_setting_turns_the_access_log_off(clean_env):
+    """Behind nginx, which keeps its own access log, GUNICORN_ACCESS_LOG= (empty) spares a log line per request."""
+    clean_env.setenv("GUNICORN_ACCESS_LOG", "")
+    clean_env.setenv("GUNICORN_ERROR_LOG", "")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (conf["accesslog"], conf["errorlog"]) == (None, "-")
+
+
 def test_gunicorn_serves_healthz_from_a_migrated_database(live_db, media_root):
     """SQLite run: the migrated test database copied to a file; PostgreSQL run: the test database."""
     live_db.push()
