@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -225,11 +225,17 @@ def plan_assignments(*, user, plan: InspectionPlan) -> QuerySet[Assignment]:
 
 
 # ---------------------------------------------------------------------------------- assignments
+def assignment_rows(*, user) -> QuerySet[Assignment]:
+    """Assignment.visible_to()'s rows with the scope as IN lists (see _scoped): the unit in scope, or
+    the user leads it or is on its team."""
+    return _scoped(Assignment, user=user, perm=Perm.INSPECTION_VIEW, team=lambda: _team_q(user))
+
+
 def assignment_list(*, user, filters=None, request=None) -> QuerySet[Assignment]:
     from inspections.filters import AssignmentFilterSet
 
     qs = (
-        Assignment.objects.visible_to(user)
+        assignment_rows(user=user)
         .select_related("unit", "template_version__template", "lead", "plan", "inspection")
         .prefetch_related("members")
     )
@@ -354,13 +360,7 @@ INSPECTION_ROW_FIELDS = (
 def inspection_rows(*, user) -> QuerySet[Inspection]:
     """inspection_list's scope and order without its joins: filter it, then page it through
     PagedRows(qs, INSPECTION_ROW_FIELDS) (or the API's fields)."""
-    if holds_every_unit(user, INSPECTION_SCOPE_PERMS):
-        return Inspection.objects.all()
-    units = _units_in_scope(user, INSPECTION_SCOPE_PERMS)
-    if units is None:
-        return Inspection.objects.visible_to(user)
-    team = Assignment.objects.filter(_team_q(user)).values("pk")
-    return Inspection.objects.filter(Q(unit_id__in=units) | Q(assignment_id__in=team))
+    return _scoped(Inspection, user=user, perm=INSPECTION_SCOPE_PERMS, team=lambda: Q(assignment_id__in=_team(user)))
 
 
 def inspection_get(*, user, pk: int) -> Inspection:
@@ -465,17 +465,37 @@ def _pct(answer):
 
 
 def results_by_unit(*, user, filters=None, request=None) -> QuerySet:
-    """Per-unit results for a period (the InspectionFilterSet's filters): number of inspections,
-    mean total %, lowest, critical failures, open findings. One query per page."""
-    qs = inspection_list(user=user, filters=filters, request=request).exclude(status=InspectionStatus.DRAFT)
+    """Per-unit results for a period (the InspectionFilterSet's filters) in the user's scope; see
+    unit_results."""
+    from inspections.filters import InspectionFilterSet
+
+    qs = inspection_rows(user=user)
+    if filters is not None:
+        qs = InspectionFilterSet(filters, queryset=qs, request=request).qs
+    return unit_results(inspections=qs)
+
+
+def unit_results(*, inspections: QuerySet[Inspection]) -> QuerySet:
+    """Per unit of these (scoped, filtered) inspections, drafts left out: number of inspections,
+    approved, mean total %, critical failures, findings, last date; by unit code. One query per page.
+    Each inspection is one row of the grouping (its findings are counted by a subquery on the finding
+    index, not joined), so every figure, the mean too, counts an inspection once."""
+    findings = (
+        Finding.objects.filter(inspection_id=OuterRef("pk"))
+        .order_by()
+        .values("inspection_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        qs.values("unit_id", "unit__code", "unit__name")
+        inspections.exclude(status=InspectionStatus.DRAFT)
+        .values("unit_id", "unit__code", "unit__name")
         .annotate(
-            inspections=Count("pk", distinct=True),
-            approved=Count("pk", filter=Q(status=InspectionStatus.APPROVED), distinct=True),
+            inspections=Count("pk"),
+            approved=Count("pk", filter=Q(status=InspectionStatus.APPROVED)),
             mean=Avg("total_percent"),
-            critical=Count("pk", filter=Q(critical_failed=True), distinct=True),
-            findings=Count("findings", distinct=True),
+            critical=Count("pk", filter=Q(critical_failed=True)),
+            findings=Coalesce(Sum(Subquery(findings, output_field=IntegerField())), 0),
             last_date=Max("inspected_on"),
         )
         .order_by("unit__code")
@@ -569,24 +589,55 @@ def _units_in_scope(user, perm) -> QuerySet | None:
     return Unit.objects.filter(units).values("pk") if units else None
 
 
-# The two list selectors below filter by visible_to()'s scope written as `unit_id IN (units in scope)
-# OR <team link> IN (the team's ids)`: the same rows, but the database reads each side by its index
-# (MULTI-INDEX OR) instead of joining every row of the table to its unit, inspection and assignment.
-# A unit head at province scale: findings count 140 -> 12 ms, inspections count 30 -> 1 ms.
-# tests/inspections/test_list_rows.py compares them with visible_to().
+def _scoped(model, *, user, perm, team) -> QuerySet:
+    """The list selectors' scope: visible_to()'s rows written as `unit_id IN (units in scope) OR
+    <team condition>` (team() gives the Q, built only when needed): the same rows, but the database
+    reads each side by its index (MULTI-INDEX OR) instead of joining every row of the table to its
+    unit, inspection and assignment. No filter at all for a reader holding every unit; superusers keep
+    visible_to() (everything). A unit head at province scale: findings count 140 -> 12 ms,
+    inspections count 30 -> 1 ms. tests/inspections/test_list_rows.py compares each with visible_to()."""
+    if holds_every_unit(user, perm):
+        return model.objects.all()
+    units = _units_in_scope(user, perm)
+    if units is None:
+        return model.objects.visible_to(user)
+    return model.objects.filter(Q(unit_id__in=units) | team())
+
+
+def _team(user) -> QuerySet:
+    """The ids of the assignments the user leads or is a member of."""
+    return Assignment.objects.filter(_team_q(user)).values("pk")
+
+
+def _team_inspections(user) -> QuerySet:
+    """The ids of the inspections of the user's assignments (lead or member)."""
+    return Inspection.objects.filter(assignment_id__in=_team(user)).values("pk")
 
 
 def finding_register(*, user) -> QuerySet[Finding]:
     """The findings register: finding_list's scope and order without its joins, annotations and
     prefetch. Filter it, then page it through PagedRows(qs, FINDING_ROW_FIELDS) and add each page's
     actions with finding_actions()."""
-    if holds_every_unit(user, FINDING_SCOPE_PERMS):
-        return Finding.objects.all()
-    units = _units_in_scope(user, FINDING_SCOPE_PERMS)
-    if units is None:
-        return Finding.objects.visible_to(user)
-    team = Inspection.objects.filter(_team_q(user, prefix="assignment__")).values("pk")
-    return Finding.objects.filter(Q(unit_id__in=units) | Q(inspection_id__in=team))
+    return _scoped(
+        Finding, user=user, perm=FINDING_SCOPE_PERMS, team=lambda: Q(inspection_id__in=_team_inspections(user))
+    )
+
+
+def finding_export_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
+    """The findings register's rows for its workbook (exports.findings_register_xlsx): the register's
+    scope, filters and order, with the columns' joins and each finding's actions (overdue by
+    with_overdue()); no with_state() (the workbook does not show it: four subqueries a row less)."""
+    from inspections.filters import FindingFilterSet
+
+    actions = CorrectiveAction.objects.select_related("unit", "responsible_person").with_overdue().order_by("due_date")
+    qs = (
+        finding_register(user=user)
+        .select_related("unit", "item", "inspection__template_version__template")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+    )
+    if filters is not None:
+        qs = FindingFilterSet(filters, queryset=qs, request=request).qs
+    return qs
 
 
 def finding_actions(*, finding_ids) -> dict[int, list[dict]]:
@@ -624,12 +675,25 @@ def finding_get(*, user, pk: int) -> Finding:
     )
 
 
-def action_list(*, user, filters=None, request=None) -> QuerySet[CorrectiveAction]:
-    from inspections.filters import CorrectiveActionFilterSet
+ACTION_SCOPE_PERMS = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
 
-    qs = (
-        CorrectiveAction.objects.visible_to(user)
-        .with_overdue()
+
+def action_rows(*, user) -> QuerySet[CorrectiveAction]:
+    """CorrectiveAction.visible_to()'s rows with the scope as IN lists (see _scoped): the responsible
+    unit in scope, or the finding's unit viewed by the user, or the finding's inspection the user's
+    team's."""
+
+    def finding_side():
+        viewed = _units_in_scope(user, Perm.INSPECTION_VIEW)
+        findings = Finding.objects.filter(Q(unit_id__in=viewed) | Q(inspection_id__in=_team_inspections(user)))
+        return Q(finding_id__in=findings.values("pk"))
+
+    return _scoped(CorrectiveAction, user=user, perm=ACTION_SCOPE_PERMS, team=finding_side)
+
+
+def _with_action_columns(qs: QuerySet[CorrectiveAction]) -> QuerySet[CorrectiveAction]:
+    return (
+        qs.with_overdue()
         .select_related(
             "unit",
             "responsible_person",
@@ -639,13 +703,20 @@ def action_list(*, user, filters=None, request=None) -> QuerySet[CorrectiveActio
         )
         .order_by("due_date", "pk")
     )
+
+
+def action_list(*, user, filters=None, request=None) -> QuerySet[CorrectiveAction]:
+    """The corrective-actions register (screen, export, API list)."""
+    from inspections.filters import CorrectiveActionFilterSet
+
+    qs = _with_action_columns(action_rows(user=user))
     if filters is not None:
         qs = CorrectiveActionFilterSet(filters, queryset=qs, request=request).qs
     return qs
 
 
 def action_get(*, user, pk: int) -> CorrectiveAction:
-    return get_object_or_404(action_list(user=user), pk=pk)
+    return get_object_or_404(_with_action_columns(CorrectiveAction.objects.visible_to(user)), pk=pk)
 
 
 def action_progress(*, action: CorrectiveAction) -> QuerySet[ActionProgress]:

@@ -285,7 +285,7 @@ class FindingExportView(ScopedViewMixin, View):
     required_perm = FINDING_READ
 
     def get(self, request):
-        qs = selectors.finding_list(user=request.user, filters=request.GET, request=request)
+        qs = selectors.finding_export_list(user=request.user, filters=request.GET, request=request)
         handle = findings_register_xlsx(findings=qs)
         name = f"so-theo-doi-phat-hien-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
@@ -404,9 +404,9 @@ class ResultsView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = InspectionFilterSet(
-            self.request.GET or None, queryset=selectors.inspection_list(user=self.request.user), request=self.request
+            self.request.GET or None, queryset=selectors.inspection_rows(user=self.request.user), request=self.request
         )
-        rows = selectors.results_by_unit(user=self.request.user, filters=self.request.GET, request=self.request)
+        rows = selectors.unit_results(inspections=filterset.qs)
         page = Paginator(rows, page_size_from(self.request, 50)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

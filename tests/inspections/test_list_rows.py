@@ -12,12 +12,21 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 
+from core.permissions import Role
 from inspections import selectors, services
 from inspections.api import serializers as s
-from inspections.models import FINDING_SCOPE_PERMS, INSPECTION_SCOPE_PERMS, CorrectiveAction, Finding, Inspection
+from inspections.models import (
+    FINDING_SCOPE_PERMS,
+    INSPECTION_SCOPE_PERMS,
+    Assignment,
+    CorrectiveAction,
+    Finding,
+    Inspection,
+    InspectionStatus,
+)
 from inspections.services import AnswerInput
 from inspections.views_manage import _truncate
-from tests.factories import make_unit
+from tests.factories import UserFactory, grant, make_unit
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 FAILING = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]]
@@ -173,3 +182,48 @@ def test_a_scope_holding_every_unit_lists_the_same_rows_without_a_filter(cast, t
         assert set(selectors.inspection_rows(user=user)) == set(Inspection.objects.visible_to(user)), user
     make_unit("Tỉnh khác", code="OTHER")  # a second tree: the province no longer holds every unit
     assert not selectors.holds_every_unit(admin, INSPECTION_SCOPE_PERMS)
+
+
+def test_every_list_scope_is_visible_to(cast, tree, varied, team, django_user_model):
+    """The registers' IN-list scopes (selectors._scoped) list exactly visible_to()'s rows, for the
+    cast, the team, a superuser and a unit head of a sub-unit made responsible for an action on its
+    parent's finding (seen through the responsible unit only)."""
+    alpha_finding = next(f for f in varied if f.unit_id == tree["alpha"].pk)
+    services.action_create(
+        actor=None, finding=alpha_finding, description="Phòng làm", due_date=dt.date(2026, 2, 1), unit=tree["alpha1"]
+    )
+    sub_head = UserFactory(username="sub_head")
+    grant(sub_head, Role.UNIT_HEAD, tree["alpha1"])
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "correct-horse-battery")
+    users = [*cast.values(), *team.values(), sub_head, root]
+    for user in users:
+        assert set(selectors.action_rows(user=user)) == set(CorrectiveAction.objects.visible_to(user)), user
+        assert set(selectors.assignment_rows(user=user)) == set(Assignment.objects.visible_to(user)), user
+        assert set(selectors.finding_export_list(user=user)) == set(Finding.objects.visible_to(user)), user
+        shown = {r["unit_id"] for r in selectors.results_by_unit(user=user)}
+        visible = Inspection.objects.visible_to(user).exclude(status=InspectionStatus.DRAFT)
+        assert shown == set(visible.values_list("unit_id", flat=True)), user
+    assert [a.description for a in selectors.action_rows(user=sub_head)] == ["Phòng làm"]
+    assert not selectors.action_rows(user=cast["admin"]).query.where  # the province: no scope filter
+    assert CorrectiveAction.objects.filter(description="Phòng làm").get() in selectors.action_rows(user=root)
+
+
+def test_results_per_unit_count_each_inspection_once(cast, plan, tree, checklist, team, varied):
+    """A unit with a clean inspection (100 %, no finding) and one with two findings (37.5 %): the mean
+    is the two inspections' mean, not weighted by their number of findings."""
+    clean = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["alpha"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
+    )
+    fill(clean, GOOD_ANSWERS, on=dt.date(2026, 5, 20))
+    rows = {r["unit__code"]: r for r in selectors.results_by_unit(user=cast["admin"], filters={"year": 2026})}
+    alpha = rows["ALPHA"]
+    assert (alpha["inspections"], alpha["approved"], alpha["critical"], alpha["findings"]) == (2, 2, 1, 2)
+    assert float(alpha["mean"]) == (100 + 37.5) / 2
+    assert alpha["last_date"] == dt.date(2026, 5, 20)
+    assert rows["BETA"]["inspections"] == 1 and rows["BETA"]["findings"] == 2  # its draft left out
+    assert selectors.results_by_unit(user=cast["admin"], filters={"year": 2025}).count() == 0

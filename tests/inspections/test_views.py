@@ -11,11 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image
 
+from core.permissions import Role
 from inspections import services
 from inspections.dashboard import cards
 from inspections.exports import xlsform_export
 from inspections.models import Answer, EvidenceBlob, Inspection, InspectionStatus
 from inspections.services import AnswerInput
+from tests.factories import grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 FILLED = {"a-I1": "yes", "a-I2": "yes", "a-I3": "4", "a-I4": "100", "a-I5": "12", "inspected_on": "2026-05-04"}
@@ -194,7 +196,7 @@ def test_results_per_unit_run_constant_queries_per_page(
 
 
 REGISTER_QUERIES = 8  # with selectors.holds_every_unit's one query on the units
-RESULTS_QUERIES = 6
+RESULTS_QUERIES = 7  # with selectors.holds_every_unit's one query on the units
 
 
 def test_findings_export_uses_the_screen_filters(login, plan, tree, checklist, team, cast):
@@ -257,3 +259,20 @@ def test_unknown_hash_in_keep_field_is_ignored(login, assignment, team):
     assert response.status_code == 400
     assert response.context["errors"] == [f"Ảnh {hashlib.sha256(b'x').hexdigest()[:12]} chưa được tải lên."]
     assert not Answer.objects.exists()
+
+
+def test_the_sub_navigation_follows_grants_language_and_page(login, cast, tree):
+    """The entries are kept per process for each set of permissions and language: a new grant or
+    another language shows at once; the active entry is the page's."""
+    client = login(cast["member"])
+    actions, plans = reverse("inspections:action-list"), reverse("inspections:plan-list")
+    assert client.get(actions).status_code == 404
+    grant(cast["member"], Role.UNIT_HEAD, tree["alpha1"])
+    html = client.get(actions).content.decode()
+    assert f'<a class="button primary" href="{actions}" aria-current="page">Biện pháp khắc phục</a>' in html
+    assert f'<a class="button" href="{plans}">Kế hoạch và bao phủ</a>' in html
+    client.cookies["django_language"] = "en"
+    html = client.get(plans).content.decode()
+    assert f'<a class="button" href="{actions}">Corrective actions</a>' in html
+    assert f'<a class="button primary" href="{plans}" aria-current="page">Plans and coverage</a>' in html
+    assert html.count('class="button') - html.count('class="button primary') >= 7
