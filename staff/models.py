@@ -90,7 +90,11 @@ class StaffQuerySet(models.QuerySet):
             and has_perm(user, Perm.OWN_RECORD)
             and not own_record_in_scope(user, perm)
         ):
-            q |= Q(user_id=user.pk)
+            # "Units in scope OR my own record" as two indexed lookups (the ids of the units in scope, the
+            # user id): OR-ed with a condition on the joined unit, SQLite walked the whole directory in
+            # name order to fill a page (≈35 ms at province scale; ≈1 ms this way).
+            units = Unit.objects.filter(unit_scope_q(user, perm)).values("pk")
+            return self.filter(Q(unit_id__in=units) | Q(user_id=user.pk))
         return self.filter(q)
 
 
@@ -129,7 +133,12 @@ class Staff(TimeStampedModel):
         ordering = ["search_name", "staff_code"]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
-        indexes = [models.Index(fields=["unit", "status"], name="staff_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="staff_unit_status_idx"),
+            # The directory's order: a reader of the whole province gets the first page by walking this
+            # index and stopping after a page, instead of sorting ≈25,000 people (≈7 ms on SQLite).
+            models.Index(fields=["search_name", "staff_code"], name="staff_name_code_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.staff_code})"

@@ -1,0 +1,80 @@
+"""staff_list() drops the scope filter for a reader of every unit (the directory then walks its name index);
+anyone else keeps visible_to()'s scope exactly."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from core.permissions import Role
+from staff import selectors
+from staff.models import Staff, StaffStatus
+from tests.factories import UserFactory, grant, make_staff, make_unit
+
+
+def _codes(qs) -> list[str]:
+    return list(qs.values_list("staff_code", flat=True))
+
+
+@pytest.fixture
+def province_hr(tree, people):
+    user = UserFactory(username="hr_tinh")
+    grant(user, Role.HR, tree["province"])
+    return user
+
+
+def test_province_wide_reader_sees_every_person_in_directory_order(province_hr, people):
+    assert selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    listed = selectors.staff_list(user=province_hr)
+    assert " WHERE " not in str(listed.query)
+    assert _codes(listed) == ["G001", "B001", "A001", "A002"]  # Hoàng, Lê, Nguyễn, Trần
+    assert _codes(listed) == _codes(Staff.objects.visible_to(province_hr).order_by("search_name", "staff_code"))
+
+
+def test_a_second_top_unit_keeps_the_scope(province_hr, people):
+    other = make_unit("Tỉnh Khác", code="KHAC")
+    make_staff(other, "Người Ngoài", code="K001")
+    assert not selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert "K001" not in _codes(selectors.staff_list(user=province_hr))
+    grant(province_hr, Role.HR, other)
+    assert selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert "K001" in _codes(selectors.staff_list(user=province_hr))
+
+
+def test_grants_that_do_not_cover_every_unit_keep_the_scope(tree, people, cast):
+    only_top = UserFactory(username="only_top")
+    grant(only_top, Role.HR, tree["province"], include_subunits=False)
+    member_of_all = UserFactory(username="member_of_all")
+    grant(member_of_all, Role.STAFF, tree["province"])  # no staff.view
+    for user in (only_top, member_of_all, cast["hr"], AnonymousUser()):
+        assert not selectors.scope_holds_every_unit(user=user, perm="staff.view")
+    assert _codes(selectors.staff_list(user=only_top)) == []
+    assert _codes(selectors.staff_list(user=member_of_all)) == []
+    assert sorted(_codes(selectors.staff_list(user=cast["hr"]))) == ["A001", "A002"]
+
+
+def test_a_deactivated_province_reader_sees_nobody(province_hr, people):
+    province_hr.is_active = False
+    province_hr.save(update_fields=["is_active"])
+    assert not selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert _codes(selectors.staff_list(user=province_hr)) == []
+
+
+def test_own_record_outside_scope_is_listed_with_the_scope(tree, people, cast, login):
+    hr = cast["hr"]  # HR on Sở Alpha, with a record in Sở Beta
+    make_staff(tree["beta"], "Cán Bộ Nhân Sự", code="HR01", user=hr)
+    hr = type(hr).objects.get(pk=hr.pk)
+    assert sorted(_codes(selectors.staff_list(user=hr))) == ["A001", "A002", "HR01"]
+    page = login(hr).get(reverse("staff:staff-list")).content.decode()
+    assert "Cán Bộ Nhân Sự" in page and "Nguyễn Văn An" in page and "Lê Văn Cường" not in page
+
+
+@pytest.mark.parametrize("extra", [3, 40])
+def test_province_directory_query_count_does_not_grow(extra, login, province_hr, tree, django_assert_num_queries):
+    for i in range(extra):
+        make_staff(tree["gamma_office"], f"Người Tỉnh {i}", code=f"T{i:03d}", status=StaffStatus.ACTIVE)
+    client = login(province_hr)
+    client.get(reverse("staff:staff-list"))  # warm the session
+    # session, user, grants, the top units, count, page, the filter form's unit choices
+    with django_assert_num_queries(7):
+        response = client.get(reverse("staff:staff-list"))
+    assert response.content.decode().count('<td><a href="/staff/people/') == min(extra + 4, 50)
