@@ -25,7 +25,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.sql.constants import LOUTER
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -625,14 +624,14 @@ def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
 
 
 def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
-    """Training facts per unit for the scorecards, computed in the database: a GROUP BY over the people and
-    one over their enrollments, each by the unit the person belonged to during the period (`attributed_unit`),
-    merged here per unit. Only active staff with a unit count. Three queries (four when a rule names a job
-    position) whatever the number of units, people or rules.
+    """Training facts per unit for the scorecards, computed in the database: one GROUP BY per source over the
+    unit each person belonged to during the period (`attributed_unit`), merged here per unit. Only active staff
+    with a unit count. Five queries (six when a rule names a job position) whatever the number of units,
+    people or rules.
 
     The unit of each person is worked out once per person, in a materialised CTE (`people`) that the
     enrollment queries join, rather than once per enrollment (123,000 enrollments at province scale, five
-    times the number of people), and the enrollments are read once for every enrollment fact."""
+    times the number of people)."""
     year = end.year
     rules = rules_for_year(year)
     job_positions = []
@@ -703,22 +702,55 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         joined = people.join(enrollments, staff_id=people.col.id).annotate(unit=people.col.attr_unit)
         return with_cte(people, *ctes, select=joined).order_by().values("unit")
 
-    # One pass over the enrollments of classes not cancelled, each joined to its person's unit once:
-    # - mandatory courses and certificates: enrollments in classes ending in the period;
-    # - attendance rate: per confirmed enrollment of a class with sessions held in the period, the planned
-    #   minutes of those sessions and the minutes marked in them (marks belong to sessions of the
-    #   enrollment's own class). Each is summed once per class / per enrollment (materialised CTEs, one pass
-    #   over the sessions and one over the marks) and joined to the enrollments: a correlated subquery per
-    #   enrollment cost 120,000 index walks on PostgreSQL, and a query per source read the enrollments and
-    #   attributed the people three times.
+    # Mandatory courses and certificates: enrollments in classes ending in the period (not cancelled).
+    confirmed = Q(status=EnrollmentStatus.CONFIRMED)
+    mandatory = Q(training_class__course__is_mandatory=True)
+    assessed = (
+        Q(training_class__status=ClassStatus.COMPLETED)
+        & Q(training_class__course__issues_certificate=True)
+        & ~Q(outcome="")
+    )
+    enrollments = (
+        per_unit(
+            Enrollment.objects.filter(training_class__end_date__gte=start, training_class__end_date__lte=end).exclude(
+                training_class__status=ClassStatus.CANCELLED
+            )
+        )
+        .annotate(
+            mandatory_enrolled=Count("pk", filter=confirmed & mandatory),
+            mandatory_completed=Count("pk", filter=confirmed & mandatory & Q(outcome=Outcome.COMPLETED)),
+            assessed=Count("pk", filter=assessed),
+            certified=Count("pk", filter=assessed & Q(certificate__isnull=False)),
+        )
+        .values_list("unit", "mandatory_enrolled", "mandatory_completed", "assessed", "certified")
+    )
+    for unit_id, enrolled, completed, assessed_count, certified in enrollments:
+        if unit_id is None:
+            continue
+        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
+            mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified
+        )
+
+    # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
+    # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
+    # enrollment's own class). Each is summed once per class / per enrollment (materialised CTEs, one pass over
+    # the sessions and one over the marks), then joined to the enrollments: a correlated subquery per
+    # enrollment cost 120,000 index walks on PostgreSQL.
     held_until = min(end, timezone.localdate())
+    held = Q(date__gte=start, date__lte=held_until)
+    counted = Enrollment.objects.filter(confirmed).exclude(training_class__status=ClassStatus.CANCELLED)
     planned = CTE(
-        ClassSession.objects.filter(date__gte=start, date__lte=held_until)
+        ClassSession.objects.filter(held)
         .order_by()
         .values("training_class_id")
         .annotate(minutes=Sum("planned_minutes")),
         name="planned",
         materialized=True,
+    )
+    planned_rows = (
+        per_unit(planned.join(counted, training_class_id=planned.col.training_class_id), planned)
+        .annotate(planned_minutes=Sum(planned.col.minutes))
+        .values_list("unit", "planned_minutes")
     )
     marked = CTE(
         Attendance.objects.filter(session__date__gte=start, session__date__lte=held_until)
@@ -728,55 +760,16 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         name="marked",
         materialized=True,
     )
-    not_cancelled = Enrollment.objects.exclude(training_class__status=ClassStatus.CANCELLED)
-    with_planned = planned.join(not_cancelled, training_class_id=planned.col.training_class_id, _join_type=LOUTER)
-    with_marked = marked.join(with_planned, id=marked.col.enrollment_id, _join_type=LOUTER)
-    ends_in_period = Q(training_class__end_date__gte=start, training_class__end_date__lte=end)
-    confirmed = Q(status=EnrollmentStatus.CONFIRMED)
-    mandatory = ends_in_period & confirmed & Q(training_class__course__is_mandatory=True)
-    assessed = (
-        ends_in_period
-        & Q(training_class__status=ClassStatus.COMPLETED)
-        & Q(training_class__course__issues_certificate=True)
-        & ~Q(outcome="")
+    attended_rows = (
+        per_unit(marked.join(counted, id=marked.col.enrollment_id), marked)
+        .annotate(attended_minutes=Sum(marked.col.minutes))
+        .values_list("unit", "attended_minutes")
     )
-    rows = (
-        per_unit(
-            with_marked.annotate(class_planned=planned.col.minutes, enrollment_marked=marked.col.minutes).filter(
-                ends_in_period | Q(confirmed, class_planned__isnull=False)
-            ),
-            planned,
-            marked,
-        )
-        .annotate(
-            mandatory_enrolled=Count("pk", filter=mandatory),
-            mandatory_completed=Count("pk", filter=mandatory & Q(outcome=Outcome.COMPLETED)),
-            assessed=Count("pk", filter=assessed),
-            certified=Count("pk", filter=assessed & Q(certificate__isnull=False)),
-            planned_minutes_sum=Sum("class_planned", filter=confirmed),
-            attended_minutes_sum=Sum("enrollment_marked", filter=confirmed),
-        )
-        .values_list(
-            "unit",
-            "mandatory_enrolled",
-            "mandatory_completed",
-            "assessed",
-            "certified",
-            "planned_minutes_sum",
-            "attended_minutes_sum",
-        )
-    )
-    for unit_id, enrolled, completed, assessed_count, certified, planned_minutes, attended_minutes in rows:
-        if unit_id is None:
-            continue
-        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
-            mandatory_enrolled=enrolled,
-            mandatory_completed=completed,
-            assessed=assessed_count,
-            certified=certified,
-            planned_minutes=planned_minutes or 0,
-            attended_minutes=attended_minutes or 0,
-        )
+    for rows, key in ((planned_rows, "planned_minutes"), (attended_rows, "attended_minutes")):
+        for unit_id, minutes in rows:
+            if unit_id is None:
+                continue
+            totals.setdefault(unit_id, dict.fromkeys(keys, 0))[key] = minutes or 0
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 

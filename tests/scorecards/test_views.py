@@ -17,8 +17,8 @@ from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
 
 Q2 = {"period": "2026-Q2"}
-QUERIES_TABLE = 23
-QUERIES_API = 21
+QUERIES_TABLE = 27
+QUERIES_API = 25
 
 
 def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
