@@ -191,33 +191,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int | None = None, threads: int = 4, env: dict | None = None):
-    """gunicorn serving config.wsgi on 127.0.0.1:<free port>, threaded workers with keep-alive.
+def gunicorn(*, workers: int | None = None, threads: int | None = None, env: dict | None = None):
+    """gunicorn serving config.wsgi on 127.0.0.1:<free port> with the production settings of
+    `gunicorn.conf.py` (the same sizing as a deployment on this machine: (2 × cores) + 1 sync workers),
+    without the access log. `workers` / `threads` override the sizing (threads > 1: gthread workers).
     Yields the base URL; stops the server (its own pid only) on exit."""
     port = free_port()
-    workers = workers or os.cpu_count() or 2
-    cmd = [
-        PYTHON,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-        "--backlog",
-        "256",
-    ]
+    env = dict(env or bench_env())
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+    env.update(GUNICORN_MAX_REQUESTS="0")  # no worker recycling in the middle of a measurement
+    if workers:
+        env["GUNICORN_WORKERS"] = str(workers)
+    if threads:
+        env["GUNICORN_THREADS"] = str(threads)
+    cmd = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"]
     log = open(Path("/tmp") / f"congvu-bench-gunicorn-{port}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, env=env or bench_env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 180  # a busy machine can be very slow to start workers
