@@ -5,18 +5,36 @@ Compiling a QuerySet costs far more than running a small indexed query: the gran
 and API call makes spent ≈0.75 ms building its SQL and ≈0.05 ms in the database. `PreparedRead` builds the
 QuerySet once with marker values for its arguments, keeps the SQL and the position of each marker in the
 parameters, and later runs that SQL with the real values through the connection's cursor (so execute
-wrappers, query counting and logging see it like any other query). If a marker cannot be found exactly once
-among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
+wrappers, query counting and logging see it like any other query). Arguments may be ints, strs or aware
+datetimes (adapted for the database as the ORM adapts a DateTimeField value). If a marker cannot be found
+exactly once among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 MARKER_BASE = 7_318_495_026_000  # ids no table reaches; marker i is MARKER_BASE + i
+KINDS = (int, str, dt.datetime)
+
+
+def _marker(kind, i: int):
+    if kind is int:
+        return MARKER_BASE + i
+    if kind is str:
+        return f"~congvu-prepared-marker-{i}~"
+    return dt.datetime(1901, 2, 3, 4, 5, 6, 1000 + i, tzinfo=dt.UTC)
+
+
+def _adapt(connection, value):
+    """A value as the ORM passes it to the database driver for the column it is compared with."""
+    if type(value) is dt.datetime:
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 class PreparedRead:
@@ -30,19 +48,24 @@ class PreparedRead:
         self._convert = convert
         self._compiled: dict[tuple, tuple[str, list, list[int]] | None] = {}
 
-    def _compile(self, using: str, arity: int):
+    def _compile(self, using: str, kinds: tuple[type, ...]):
         connection = connections[using]
-        key = (using, connection.vendor, arity)
+        key = (using, connection.vendor, kinds)
         try:
             return self._compiled[key]
         except KeyError:
             pass
-        markers = [MARKER_BASE + i for i in range(arity)]
-        sql, params = self._build(*markers).query.get_compiler(using=using).as_sql()
+        markers = [_marker(kind, i) for i, kind in enumerate(kinds)]
+        try:
+            sql, params = self._build(*markers).query.get_compiler(using=using).as_sql()
+        except (TypeError, ValueError):  # a marker the column cannot take (e.g. a str for an id)
+            self._compiled[key] = None
+            return None
         params = list(params)
         positions = []
         for marker in markers:
-            found = [i for i, value in enumerate(params) if type(value) is int and value == marker]
+            adapted = _adapt(connection, marker)
+            found = [i for i, value in enumerate(params) if type(value) is type(adapted) and value == adapted]
             if len(found) != 1:
                 self._compiled[key] = None
                 return None
@@ -51,14 +74,19 @@ class PreparedRead:
         return compiled
 
     def rows(self, *args, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        compiled = self._compile(using, len(args)) if all(type(arg) is int for arg in args) else None
+        kinds = tuple(type(arg) for arg in args)
+        usable = all(kind in KINDS for kind in kinds) and not any(
+            type(arg) is dt.datetime and arg.tzinfo is None for arg in args
+        )
+        compiled = self._compile(using, kinds) if usable else None
         if compiled is None:
             return list(self._build(*args).using(using))
         sql, template, positions = compiled
+        connection = connections[using]
         params = list(template)
         for position, value in zip(positions, args, strict=True):
-            params[position] = value
-        with connections[using].cursor() as cursor:
+            params[position] = _adapt(connection, value)
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             raw: Sequence[tuple] = cursor.fetchall()
         if self._convert is None:

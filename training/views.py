@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -136,8 +137,8 @@ class CourseEditView(ScopedViewMixin, View):
 
 # ------------------------------------------------------------------------------------ classes
 class ClassListView(FilteredListView):
-    """The rows are plain dicts with their text ready (dates, status label, link): through model instances,
-    `get_status_display`, `|date` and `{% url %}` a page of 50 classes cost ≈10 ms of CPU; this ≈1 ms."""
+    """The rows are printed from plain values (dates, status label, link) in Python: through model instances,
+    `get_status_display`, `|date`, `{% url %}` and the template loop a page of 50 classes cost ≈10 ms of CPU."""
 
     required_perm = READ_OR_OWN
     filterset_class = TrainingClassFilterSet
@@ -164,21 +165,26 @@ class ClassListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_manage"] = has_perm(self.request.user, Perm.TRAINING_MANAGE)
-        labels = {value: str(label) for value, label in ClassStatus.choices}
-        context["rows"] = [
-            {
-                "url": url_for_pk("training:class-detail", c["pk"]),
-                "code": c["code"],
-                "course": c["course__title"],
-                "unit": c["unit__name"],
-                "dates": f"{c['start_date']:%d/%m/%Y} – {c['end_date']:%d/%m/%Y}",
-                "confirmed": f"{c['confirmed_count']}/{c['capacity']}",
-                "waitlist": c["waitlist_count"],
-                "status": labels[c["status"]],
-            }
-            for c in context["object_list"]
-        ]
+        labels = {value: escape(label) for value, label in ClassStatus.choices}
+        context["rows"] = mark_safe("".join(_class_row(c, labels) for c in context["object_list"]))
         return context
+
+
+def _class_row(c, labels) -> str:
+    """One <tr> of the class list, the same HTML the template loop printed from the row's values (≈30 µs a row
+    through the template engine). Every value is escaped here."""
+    return (
+        f'\n  <tr><td><a href="{_text(url_for_pk("training:class-detail", c["pk"]))}">{_text(c["code"])}</a></td>'
+        f"<td>{_text(c['course__title'])}</td><td>{_text(c['unit__name'])}</td>"
+        f"<td>{c['start_date']:%d/%m/%Y} – {c['end_date']:%d/%m/%Y}</td>"
+        f'<td class="num">{int(c["confirmed_count"])}/{int(c["capacity"])}</td>'
+        f'<td class="num">{int(c["waitlist_count"])}</td><td>{labels[c["status"]]}</td></tr>\n  '
+    )
+
+
+def _text(value) -> str:
+    """`{{ value }}` for the text of a row (str, int or None)."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _can_manage_class(user, cls) -> bool:
@@ -464,6 +470,23 @@ def _roll_call_radios():
     return radios
 
 
+def _roll_call_row(person, *, legend, radios, minutes, minutes_label, planned) -> str:
+    """One <li> of the roll call, the same HTML the template loop printed (≈35 µs a row through the template
+    engine, ≈7 ms for a class of 200). Every value is escaped here; `radios` is already safe HTML."""
+    return (
+        '\n    <li class="roll-row" data-row>\n'
+        f'      <div class="roll-name"><strong>{_text(person["name"])}</strong> '
+        f'<span class="muted">{_text(person["code"])} · {_text(person["unit"])}</span></div>\n'
+        '      <fieldset class="roll-status">\n'
+        f'        <legend class="sr-only">{_text(legend)}</legend>\n'
+        f"        {radios}\n"
+        "      </fieldset>\n"
+        f'      <label class="roll-minutes">{minutes_label} <input type="number" name="minutes-{int(person["pk"])}" '
+        f'value="{_text(minutes)}" min="0" max="{planned}" inputmode="numeric"></label>\n'
+        "    </li>\n  "
+    )
+
+
 class RollCallView(ScopedViewMixin, View):
     """The whole class on one screen. Works as a plain form; with JS, "everyone present" and big buttons. The
     form carries a client UUID made when the page was served, so a double submit is answered once."""
@@ -474,21 +497,26 @@ class RollCallView(ScopedViewMixin, View):
     def _render(self, request, session, *, posted=None, errors=None, status=200, version=None, reason=""):
         radios = _roll_call_radios()
         legend = _("Attendance of %(name)s")
+        minutes_label = escape(_("Minutes"))
+        planned = escape(str(session.planned_minutes))
         default = (AttendanceStatus.PRESENT, session.planned_minutes)
         rows = []
         for person in selectors.session_roll_call(session=session):
             checked, minutes = (posted or {}).get(person["pk"]) or person["mark"] or default
-            person.update(
-                legend=legend % {"name": person["name"]},
-                radios=radios(person["pk"], checked),
-                minutes=str(minutes) if type(minutes) is int else minutes,
-                marked=person["mark"] is not None,
+            rows.append(
+                _roll_call_row(
+                    person,
+                    legend=legend % {"name": person["name"]},
+                    radios=radios(person["pk"], checked),
+                    minutes=str(minutes) if type(minutes) is int else minutes,
+                    minutes_label=minutes_label,
+                    planned=planned,
+                )
             )
-            rows.append(person)
         context = {
             "session": session,
             "cls": session.training_class,
-            "rows": rows,
+            "rows": mark_safe("".join(rows)),  # each row escaped by _roll_call_row
             "planned": str(session.planned_minutes),
             "client_uuid": uuid.uuid4(),
             "version": session.attendance_version if version is None else version,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_script_prefix, set_script_prefix
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -56,7 +57,7 @@ def test_grants_skip_a_deactivated_unit(cast, tree):
     assert grants(cast["outsider_hr"]) == []
 
 
-def test_prepared_read_goes_through_the_orm_when_the_argument_is_not_an_id(cast):
+def test_prepared_read_goes_through_the_orm_when_an_argument_does_not_fit_the_column(cast):
     read = PreparedRead(_grant_rows)
     assert read.rows(str(cast["hr"].pk)) == list(_grant_rows(cast["hr"].pk))
 
@@ -180,3 +181,87 @@ def test_a_cycle_made_after_the_freeze_is_still_collected(monkeypatch):
     gc.collect()
     assert alive() is None
     gc.unfreeze()
+
+
+# ------------------------------------------------------------------------------ fixed partials
+def test_fixed_include_prints_what_include_prints_in_each_language_and_prefix(settings):
+    from django.template import engines
+    from django.utils import translation
+
+    settings.DEBUG = False
+    include = engines["django"].from_string('{% include "training/_nav.html" %}')
+    fixed = engines["django"].from_string('{% load fixed_partials %}{% fixed_include "training/_nav.html" %}')
+    for prefix in ("/", "/congvu/"):
+        set_script_prefix(prefix)
+        try:
+            for language in ("vi", "en", "vi"):
+                with translation.override(language):
+                    expected = include.render({})
+                    assert fixed.render({}) == expected
+                    assert f'href="{prefix}training/classes/"' in expected
+        finally:
+            clear_script_prefix()
+    with translation.override("en"):
+        assert ">Classes</a>" in fixed.render({})
+
+
+# ----------------------------------------------------------------------------------- sessions
+def test_session_store_reads_what_django_stored_in_one_query(db):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from core.sessions import SessionStore
+
+    stored = DjangoStore()
+    stored.update({"_auth_user_id": "7", "_congvu_seen": 1_700_000_000, "name": "Nguyễn Văn An"})
+    stored.create()
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = SessionStore(stored.session_key)
+        data = dict(loaded.items())
+    assert data == {"_auth_user_id": "7", "_congvu_seen": 1_700_000_000, "name": "Nguyễn Văn An"}
+    assert len(ctx.captured_queries) == 1
+    assert loaded.session_key == stored.session_key
+
+
+def test_session_store_forgets_an_expired_or_unknown_session(db):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+
+    from core.sessions import SessionStore
+
+    stored = DjangoStore()
+    stored["_auth_user_id"] = "7"
+    stored.create()
+    Session.objects.filter(session_key=stored.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    for key in (stored.session_key, "unknownsessionkey0123456789abcd"):
+        loaded = SessionStore(key)
+        assert dict(loaded.items()) == {}
+        assert loaded.session_key is None  # a new key is made if anything is stored, as Django does
+
+
+def test_session_store_writes_like_django(db):
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    from core.sessions import SessionStore
+
+    store = SessionStore()
+    store["n"] = 1
+    store.save()
+    assert DjangoStore(store.session_key)["n"] == 1
+    again = SessionStore(store.session_key)
+    again["n"] = 2
+    again.save()
+    assert SessionStore(store.session_key)["n"] == 2
+
+
+def test_prepared_read_takes_strings_and_aware_datetimes(db):
+    from django.contrib.sessions.models import Session
+
+    def build(key, now):
+        return Session.objects.filter(session_key=key, expire_date__gt=now).values_list("session_key")
+
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now() + dt.timedelta(hours=1))
+    read = PreparedRead(build)
+    soon, later = timezone.now(), timezone.now() + dt.timedelta(hours=2)
+    assert read.rows("k" * 32, soon) == [("k" * 32,)] == list(build("k" * 32, soon))
+    assert read.rows("k" * 32, later) == [] == list(build("k" * 32, later))
+    assert read.rows("x" * 32, soon) == []
