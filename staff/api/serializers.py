@@ -29,6 +29,26 @@ class UnitSerializer(serializers.ModelSerializer):
         }
 
 
+# The API lists read each page as plain values in this order (no model instances: a page of 50 people
+# built as instances with their unit, every date and timestamp converted, cost ≈2 ms more), and
+# unit_json / staff_json give the same JSON as the serializers' to_representation (tests compare).
+UNIT_JSON_FIELDS = ("pk", "code", "name", "kind", "parent_id", "parent__code", "depth", "active")
+
+
+def unit_json(row) -> dict:
+    pk, code, name, kind, parent_id, parent_code, depth, active = row
+    return {
+        "id": pk,
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "parent": parent_id,
+        "parent_code": parent_code,
+        "depth": depth,
+        "active": active,
+    }
+
+
 class StaffSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -78,6 +98,68 @@ class StaffSerializer(serializers.ModelSerializer):
             "start_date": _iso(instance.start_date),
             "status": instance.status,
         }
+
+
+STAFF_JSON_FIELDS = (
+    "pk",
+    "staff_code",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "unit_id",
+    "unit__code",
+    "unit__name",
+    "category",
+    "job_position",
+    "rank_code",
+    "rank_name",
+    "position_title",
+    "email",
+    "phone",
+    "start_date",
+    "status",
+)
+
+
+def staff_json(row) -> dict:
+    (
+        pk,
+        staff_code,
+        full_name,
+        gender,
+        date_of_birth,
+        unit_id,
+        unit_code,
+        unit_name,
+        category,
+        job_position,
+        rank_code,
+        rank_name,
+        position_title,
+        email,
+        phone,
+        start_date,
+        status,
+    ) = row
+    return {
+        "id": pk,
+        "staff_code": staff_code,
+        "full_name": full_name,
+        "gender": gender,
+        "date_of_birth": _iso(date_of_birth),
+        "unit": unit_id,
+        "unit_code": unit_code,
+        "unit_name": unit_name,
+        "category": category,
+        "job_position": job_position,
+        "rank_code": rank_code,
+        "rank_name": rank_name,
+        "position_title": position_title,
+        "email": email,
+        "phone": phone,
+        "start_date": _iso(start_date),
+        "status": status,
+    }
 
 
 def _iso(value):

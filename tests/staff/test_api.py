@@ -105,3 +105,50 @@ def test_api_unit_list_shows_parent_codes(api, cast, tree):
     rows = {row["code"]: row for row in response.json()["results"]}
     assert rows["ALPHA-1"]["parent_code"] == "ALPHA" and rows["ALPHA-1"]["parent"] == tree["alpha"].pk
     assert rows["ALPHA"]["kind"] == "department" and rows["ALPHA"]["active"] is True
+
+
+def test_api_lists_give_each_serializers_json(api, cast, tree, people):
+    """The lists read values, not instances: each row must be what the serializer gives for the record."""
+    from staff.api.serializers import StaffSerializer, UnitSerializer
+    from staff.models import Staff, Unit
+
+    make_staff(
+        tree["gamma_office"],
+        "Vũ Thị <Hà>",
+        code="G002",
+        date_of_birth=None,
+        email="ha@example.vn",
+        phone="0912 345 678",
+        rank_code="01.003",
+        rank_name="Chuyên viên",
+        job_position="Văn thư",
+        position_title="Phó chánh văn phòng",
+    )
+    Staff.objects.filter(staff_code="A001").update(start_date="2020-02-29", date_of_birth="1985-03-15")
+    Unit.objects.filter(code="GAMMA-VP").update(active=False)
+    client = api(cast["admin"])
+
+    staff_rows = client.get("/api/v1/staff/").json()["results"]
+    expected = [
+        StaffSerializer(s).data for s in Staff.objects.select_related("unit").order_by("search_name", "staff_code")
+    ]
+    assert staff_rows == expected and len(staff_rows) == 5
+    assert next(r for r in staff_rows if r["staff_code"] == "G002")["date_of_birth"] is None
+    assert next(r for r in staff_rows if r["staff_code"] == "A001")["start_date"] == "2020-02-29"
+
+    unit_rows = client.get("/api/v1/units/").json()["results"]
+    assert unit_rows == [UnitSerializer(u).data for u in Unit.objects.select_related("parent").order_by("path")]
+    assert unit_rows[0]["parent"] is None and unit_rows[0]["parent_code"] is None
+    assert [r["active"] for r in unit_rows].count(False) == 1
+
+
+def test_api_lists_page_and_filter_as_before(api, cast, tree, people):
+    client = api(cast["admin"])
+    first = client.get("/api/v1/staff/", {"page_size": 2}).json()
+    second = client.get("/api/v1/staff/", {"page_size": 2, "page": 2}).json()
+    assert first["count"] == 4 and second["count"] == 4
+    assert [r["staff_code"] for r in first["results"] + second["results"]] == ["G001", "B001", "A001", "A002"]
+    assert first["next"].endswith("page=2&page_size=2") and second["previous"] is not None
+    within = client.get("/api/v1/units/", {"within": tree["gamma"].pk}).json()
+    assert within["count"] == 2 and [r["code"] for r in within["results"]] == ["GAMMA", "GAMMA-VP"]
+    assert [r["staff_code"] for r in client.get("/api/v1/staff/", {"q": "binh"}).json()["results"]] == ["A002"]
