@@ -78,3 +78,14 @@ def test_province_directory_query_count_does_not_grow(extra, login, province_hr,
     with django_assert_num_queries(7):
         response = client.get(reverse("staff:staff-list"))
     assert response.content.decode().count('<td><a href="/staff/people/') == min(extra + 4, 50)
+
+
+def test_unit_headcounts_follow_the_data_between_calls(cast, tree, people):
+    def counts():
+        return {u.code: u.staff_count for u in selectors.unit_list(user=cast["admin"])}
+
+    assert counts()["ALPHA-1"] == 1
+    make_staff(tree["alpha1"], "Người Mới", code="N001")
+    make_staff(tree["alpha1"], "Người Đã Nghỉ", code="N002", status=StaffStatus.LEFT)
+    assert counts()["ALPHA-1"] == 2
+    assert [u.staff_count for u in selectors.unit_tree(user=cast["admin"]) if u.code == "ALPHA-1"] == [2]
