@@ -311,7 +311,11 @@ class Assignment(models.Model):
         ordering = ["due_date", "pk"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        indexes = [models.Index(fields=["unit", "due_date"], name="insp_assign_unit_due_idx")]
+        indexes = [
+            models.Index(fields=["unit", "due_date"], name="insp_assign_unit_due_idx"),
+            # the list's order: a page walks the index instead of joining and sorting every assignment
+            models.Index(fields=["due_date", "id"], name="insp_assign_due_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(is_self=True) | Q(lead__isnull=False), name="insp_assign_lead_or_self"),
         ]

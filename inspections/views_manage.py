@@ -406,7 +406,7 @@ class ResultsView(ScopedViewMixin, TemplateView):
         filterset = InspectionFilterSet(
             self.request.GET or None, queryset=selectors.inspection_rows(user=self.request.user), request=self.request
         )
-        rows = selectors.unit_results(inspections=filterset.qs)
+        rows = selectors.UnitResultPages(filterset.qs)
         page = Paginator(rows, page_size_from(self.request, 50)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -227,3 +227,22 @@ def test_results_per_unit_count_each_inspection_once(cast, plan, tree, checklist
     assert alpha["last_date"] == dt.date(2026, 5, 20)
     assert rows["BETA"]["inspections"] == 1 and rows["BETA"]["findings"] == 2  # its draft left out
     assert selectors.results_by_unit(user=cast["admin"], filters={"year": 2025}).count() == 0
+
+
+def test_results_pages_are_the_unit_results_in_code_order(cast, team, varied):
+    """The results screen's pages (units read first, then each page's figures) hold exactly the rows
+    of unit_results, page after page, and count its units."""
+    for user in [cast["admin"], team["lead"], cast["unit_head"], cast["nobody"]]:
+        inspections = selectors.inspection_rows(user=user)
+        full = list(selectors.unit_results(inspections=inspections))
+        pages = selectors.UnitResultPages(inspections)
+        assert pages.count() == len(full), user
+        assert pages[0:2] + pages[2:50] == full, user
+    assert [r["unit__code"] for r in full] == [] and len(selectors.UnitResultPages(inspections)[0:50]) == 0
+    assert [
+        r["unit__code"] for r in selectors.UnitResultPages(selectors.inspection_rows(user=cast["admin"]))[0:50]
+    ] == [
+        "ALPHA",
+        "BETA",
+        "GAMMA-VP",
+    ]
