@@ -1,13 +1,19 @@
 """Small display helpers for the inspection screens."""
 
-from django import template
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from functools import lru_cache
 
-from core.permissions import Perm, has_perm
+from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Perm, user_perms
 from inspections import messages
 
 register = template.Library()
+
+READ_PERMS = (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
 
 BAND_CLASS = {"excellent": "ok", "good": "ok", "satisfactory": "warn", "not_satisfactory": "bad"}
 STATUS_CLASS = {
@@ -39,23 +45,31 @@ def answer_label(value):
     return messages.answer_label(value)
 
 
+# The sub-navigation: (url name, label, permissions that open it), in order.
+NAV = [
+    ("inspections:home", _("My assignments"), (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)),
+    ("inspections:inspection-list", _("Inspections"), READ_PERMS),
+    ("inspections:assignment-list", _("Assignments"), READ_PERMS),
+    ("inspections:plan-list", _("Plans and coverage"), (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN)),
+    ("inspections:finding-list", _("Findings and actions"), (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)),
+    ("inspections:action-list", _("Corrective actions"), (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)),
+    ("inspections:results", _("Results per unit"), (Perm.INSPECTION_VIEW,)),
+    ("inspections:template-list", _("Checklist templates"), (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)),
+]
+
+
+@lru_cache(maxsize=256)
+def _nav_links(perms: frozenset, language, script_prefix, urlconf, root_urlconf) -> tuple[tuple[str, str], ...]:
+    """(url, label) of the entries these permissions open, in this language: once per process for each
+    combination of what it depends on, instead of eight reverse() and gettext on every page."""
+    return tuple((reverse(name), str(label)) for name, label, needed in NAV if perms & set(needed))
+
+
 @register.inclusion_tag("inspections/_nav.html", takes_context=True)
 def inspections_nav(context):
-    user = context["request"].user
-    links = []
-    if has_perm(user, (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)):
-        links.append((reverse("inspections:home"), _("My assignments")))
-    if has_perm(user, (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)):
-        links.append((reverse("inspections:inspection-list"), _("Inspections")))
-        links.append((reverse("inspections:assignment-list"), _("Assignments")))
-    if has_perm(user, (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN)):
-        links.append((reverse("inspections:plan-list"), _("Plans and coverage")))
-    if has_perm(user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)):
-        links.append((reverse("inspections:finding-list"), _("Findings and actions")))
-        links.append((reverse("inspections:action-list"), _("Corrective actions")))
-    if has_perm(user, Perm.INSPECTION_VIEW):
-        links.append((reverse("inspections:results"), _("Results per unit")))
-    if has_perm(user, (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)):
-        links.append((reverse("inspections:template-list"), _("Checklist templates")))
-    path = context["request"].path
+    request = context["request"]
+    links = _nav_links(
+        user_perms(request.user), get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+    )
+    path = request.path
     return {"links": [{"url": u, "label": label, "active": path == u} for u, label in links]}
