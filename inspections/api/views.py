@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import as_drf_error
+from core.paging import PagedRows
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -414,7 +415,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
         rows = self.filter_queryset(selectors.inspection_rows(user=request.user))
-        page = self.paginate_queryset(selectors.PagedRows(rows, s.INSPECTION_JSON_FIELDS))
+        page = self.paginate_queryset(PagedRows(rows, s.INSPECTION_JSON_FIELDS))
         return self.get_paginated_response([s.inspection_row_json(row) for row in page])
 
     def _detail(self, pk) -> dict:
@@ -665,7 +666,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def list(self, request, *args, **kwargs):
         """FindingSerializer's JSON, built from plain rows (see finding_row_json)."""
         rows = self.filter_queryset(selectors.finding_register(user=request.user))
-        page = self.paginate_queryset(selectors.PagedRows(rows, selectors.FINDING_ROW_FIELDS))
+        page = self.paginate_queryset(PagedRows(rows, selectors.FINDING_ROW_FIELDS))
         actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
         return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]]) for row in page])
 

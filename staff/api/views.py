@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from core.api_views import as_drf_error
+from core.paging import PagedRows
 from core.permissions import Perm
 from staff import selectors, services
 from staff.api.serializers import (
@@ -18,29 +18,10 @@ from staff.api.serializers import (
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 
 
-class PagedValues:
-    """A list's rows for DRF's paginator: counted on the filtered queryset itself (only the joins its
-    filters need: a count of the values() queryset would keep the columns' joins), each page read as
-    values_list(*fields)."""
-
-    def __init__(self, queryset: QuerySet, fields):
-        self.queryset, self.fields = queryset, fields
-        self.ordered = queryset.ordered
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key):
-        return self.queryset[key].values_list(*self.fields) if isinstance(key, slice) else self[key : key + 1][0]
-
-
 def _values_list_response(view, fields, to_json):
     """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`."""
     queryset = view.filter_queryset(view.get_queryset())
-    page = view.paginate_queryset(PagedValues(queryset, fields))
+    page = view.paginate_queryset(PagedRows(queryset, fields, tuples=True))
     if page is None:
         return Response([to_json(row) for row in queryset.values_list(*fields)])
     return view.get_paginated_response([to_json(row) for row in page])
