@@ -306,11 +306,12 @@ SNAPSHOT_FIELDS = (
 
 
 def compute_live(
-    *, period: Period, units: dict[int, UnitRow]
+    *, period: Period, units: dict[int, UnitRow], shared: bool = False
 ) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
     """Every unit's scorecard for `period` from the records as they are now; `units` is `unit_rows()`.
     Kept until the data changes (`_memoised`); each caller gets its own copy of the unit scores (the
-    change since the previous period is set on them afterwards)."""
+    change since the previous period is set on them afterwards), except with `shared=True`: the kept
+    scores themselves, for a caller that only reads them."""
 
     def compute():
         model = scorecard_model_for_year(year=period.year)
@@ -320,6 +321,8 @@ def compute_live(
         return model, spec, scores
 
     model, spec, scores = _memoised(("live", period.key), compute)
+    if shared:
+        return model, spec, scores
     return model, spec, {unit_id: _copy(s) for unit_id, s in scores.items()}
 
 
@@ -353,8 +356,13 @@ def previous_totals(
 ) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
-        return dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total"))
-    _model, _spec, live = compute_live(period=period, units=units)
+        # Kept like a live computation (snapshots are watched data): 1,500 rows a table request otherwise.
+        return _memoised(
+            ("published-totals", publication.pk),
+            lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
+        )
+    # Read only (the totals here, a unit's figures in unit_trend): the kept scores, not 1,500 copies a request.
+    _model, _spec, live = compute_live(period=period, units=units, shared=True)
     if computed is not None:
         computed[period.key] = live
     return {unit_id: s.total for unit_id, s in live.items()}
@@ -391,7 +399,7 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
             s = table.computed[p.key].get(unit_id)
         else:
             units = units or unit_rows()
-            s = compute_live(period=p, units=units)[2].get(unit_id)
+            s = compute_live(period=p, units=units, shared=True)[2].get(unit_id)
         out.append(
             {
                 "period": p,

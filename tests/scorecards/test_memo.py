@@ -141,3 +141,20 @@ def test_an_unreachable_shared_cache_costs_a_computation_not_the_page(monkeypatc
 
     monkeypatch.setattr(selectors, "caches", {versions.CACHE_ALIAS: Down()})
     assert selectors._shared(("down-key", "t", "d"), lambda: "computed here") == "computed here"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_previous_period_read_for_the_change_is_not_altered_by_a_table(records, tree):
+    """The previous period's kept scores are read, not copied, for the change column: setting the change on
+    this period's rows must leave them as they are."""
+    before = {
+        u: (s.total, s.change)
+        for u, s in selectors.compute_live(period=Q2.previous(), units=selectors.unit_rows())[2].items()
+    }
+    table = selectors.score_table(period=Q2)
+    assert table.score(tree["alpha"].pk).previous_total == before[tree["alpha"].pk][0]
+    after = {
+        u: (s.total, s.change)
+        for u, s in selectors.compute_live(period=Q2.previous(), units=selectors.unit_rows())[2].items()
+    }
+    assert after == before
