@@ -76,6 +76,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio loop in this thread; Django refuses ORM calls when it sees one.
@@ -354,7 +355,16 @@ def shot(page, journey: str, step: str) -> Path:
     folder = SCREENSHOTS / _slug(journey)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{getattr(page, 'viewport_name', 'page')}-{step}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            break
+        except PlaywrightError as exc:
+            # Headless Chromium now and then answers "Unable to capture screenshot" while it has no frame
+            # ready (seen once in CI on a busy machine); a moment later the same page captures.
+            if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                raise
+            page.wait_for_timeout(300)
     return path
 
 
