@@ -9,6 +9,7 @@ Tỉnh (province)
 """
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.permissions import Role
@@ -19,6 +20,16 @@ from tests.factories import UserFactory, grant, make_staff, make_unit
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Vietnamese). The locale middleware activates the request's
+    language for the thread and nothing deactivates it, so a test that asked for an English page left
+    English active for the next test in the same process (seen: a message test failed only after it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
