@@ -227,6 +227,29 @@ def unit_scope_q(user, perm: str | Iterable[str], prefix: str = "") -> Q:
     return q
 
 
+def holds_every_unit(user, perm: str | Iterable[str]) -> bool:
+    """True when the user's unit scope for `perm` (any of them, if several) is every unit: each top unit of
+    the tree is a unit on which they hold it with its sub-units. A list's scope can then be no filter at
+    all (at province scale it spares a count its joins over every row). No query for a user without such
+    a grant on a top unit (a top unit's path is one segment long), else one query on the few top units.
+    Superusers: False, as `unit_scope_q` gives them no filter already."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    wanted = {perm} if isinstance(perm, str) else set(perm)
+    from staff.models import PATH_SEGMENT, Unit
+
+    tops = {
+        g.unit_path
+        for g in grants(user)
+        if g.include_subunits
+        and len(g.unit_path) == PATH_SEGMENT
+        and ROLE_PERMISSIONS.get(g.role, frozenset()) & wanted
+    }
+    if not tops:
+        return False
+    return not Unit.objects.filter(parent__isnull=True).exclude(path__in=tops).exists()
+
+
 def _required(view, method: str):
     action_perms = getattr(view, "action_perms", None) or {}
     action = getattr(view, "action", None)

@@ -8,9 +8,9 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from core.permissions import ROLE_PERMISSIONS, Perm, grants, subtree_bounds
+from core.permissions import Perm, holds_every_unit, subtree_bounds
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
-from staff.models import PATH_SEGMENT, RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
+from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
 @cache
@@ -69,29 +69,12 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
     return list(Unit.objects.filter(path__in=prefixes).order_by("path"))
 
 
-def scope_holds_every_unit(*, user, perm: str) -> bool:
-    """True when the user's scope for `perm` is every unit: each top unit of the tree is a unit on which
-    they hold `perm` with its sub-units. No query for a user without a grant on a top unit (a top unit's
-    path is one segment long); otherwise one query on the few top units. Superusers: False (visible_to()
-    already applies no filter to them)."""
-    if not user.is_authenticated or not user.is_active or user.is_superuser:
-        return False
-    tops = {
-        g.unit_path
-        for g in grants(user)
-        if g.include_subunits and len(g.unit_path) == PATH_SEGMENT and perm in ROLE_PERMISSIONS.get(g.role, ())
-    }
-    if not tops:
-        return False
-    return not Unit.objects.filter(parent__isnull=True).exclude(path__in=tops).exists()
-
-
 def staff_list(*, user, filters: dict | None = None, request=None) -> QuerySet[Staff]:
     """The directory in its order (name, then code). A reader of every unit gets no scope filter at all:
     the first page is then read by walking the (search_name, staff_code) index and stopping after a page,
     and the count needs no join (province HR at province scale: page ≈7 → ≈0.2 ms, count ≈1.3 → ≈0.1 ms
     on SQLite)."""
-    if scope_holds_every_unit(user=user, perm=Perm.STAFF_VIEW):
+    if holds_every_unit(user, Perm.STAFF_VIEW):
         qs = Staff.objects.select_related("unit")
     else:
         qs = Staff.objects.visible_to(user).select_related("unit")

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from core.permissions import Role
+from core.permissions import Role, holds_every_unit
 from staff import selectors
 from staff.models import Staff, StaffStatus
 from tests.factories import UserFactory, grant, make_staff, make_unit
@@ -23,7 +23,7 @@ def province_hr(tree, people):
 
 
 def test_province_wide_reader_sees_every_person_in_directory_order(province_hr, people):
-    assert selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert holds_every_unit(province_hr, "staff.view")
     listed = selectors.staff_list(user=province_hr)
     assert " WHERE " not in str(listed.query)
     assert _codes(listed) == ["G001", "B001", "A001", "A002"]  # Hoàng, Lê, Nguyễn, Trần
@@ -33,10 +33,10 @@ def test_province_wide_reader_sees_every_person_in_directory_order(province_hr, 
 def test_a_second_top_unit_keeps_the_scope(province_hr, people):
     other = make_unit("Tỉnh Khác", code="KHAC")
     make_staff(other, "Người Ngoài", code="K001")
-    assert not selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert not holds_every_unit(province_hr, "staff.view")
     assert "K001" not in _codes(selectors.staff_list(user=province_hr))
     grant(province_hr, Role.HR, other)
-    assert selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert holds_every_unit(province_hr, "staff.view")
     assert "K001" in _codes(selectors.staff_list(user=province_hr))
 
 
@@ -46,7 +46,7 @@ def test_grants_that_do_not_cover_every_unit_keep_the_scope(tree, people, cast):
     member_of_all = UserFactory(username="member_of_all")
     grant(member_of_all, Role.STAFF, tree["province"])  # no staff.view
     for user in (only_top, member_of_all, cast["hr"], AnonymousUser()):
-        assert not selectors.scope_holds_every_unit(user=user, perm="staff.view")
+        assert not holds_every_unit(user, "staff.view")
     assert _codes(selectors.staff_list(user=only_top)) == []
     assert _codes(selectors.staff_list(user=member_of_all)) == []
     assert sorted(_codes(selectors.staff_list(user=cast["hr"]))) == ["A001", "A002"]
@@ -55,7 +55,7 @@ def test_grants_that_do_not_cover_every_unit_keep_the_scope(tree, people, cast):
 def test_a_deactivated_province_reader_sees_nobody(province_hr, people):
     province_hr.is_active = False
     province_hr.save(update_fields=["is_active"])
-    assert not selectors.scope_holds_every_unit(user=province_hr, perm="staff.view")
+    assert not holds_every_unit(province_hr, "staff.view")
     assert _codes(selectors.staff_list(user=province_hr)) == []
 
 
