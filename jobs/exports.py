@@ -100,9 +100,10 @@ def _findings_filterset(data, queryset, request):
 
 
 def _findings_queryset(user):
+    """The screen's export rows (finding_export_list: the register's scope, no per-row state subqueries)."""
     from inspections import selectors
 
-    return selectors.finding_list(user=user)
+    return selectors.finding_export_list(user=user)
 
 
 def _findings_write(queryset):

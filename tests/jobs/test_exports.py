@@ -241,6 +241,16 @@ def test_findings_register_in_the_background_matches_the_screen_export(
     screen = _rows(b"".join(client.get(reverse("inspections:finding-export")).streaming_content))
     assert background == screen
     assert [r[7] for r in background] == ["Biện pháp khắc phục", "Đeo thẻ"]
+    # The status filter (computed from the actions, not from the screen's per-row state) gives the same rows.
+    for state, expected in (("open", 1), ("no_action", 0)):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("jobs:export-start"), {"kind": "findings_register", "state": state})
+        run_db_worker()
+        job = ExportJob.objects.latest("pk")
+        assert (job.status, job.rows_total) == (ExportStatus.DONE, expected), state
+        background = _rows(b"".join(client.get(reverse("jobs:export-download", args=[job.pk])).streaming_content))
+        screen = _rows(b"".join(client.get(reverse("inspections:finding-export"), {"state": state}).streaming_content))
+        assert background == screen, state
     # The HR officer has no inspection permission: the kind is not offered and cannot be started.
     assert login(cast["hr"]).get(reverse("jobs:export-start"), {"kind": "findings_register"}).status_code == 404
 
