@@ -29,3 +29,14 @@ class FilterBackend(DjangoFilterBackend):
         if not any(key.startswith(names) for key in request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+def datetime_json(value, tz) -> str | None:
+    """What DRF's DateTimeField gives in JSON (ISO 8601 in the current time zone, "Z" for UTC) for an aware
+    datetime from the database, `tz` being `timezone.get_current_timezone()` read once per page. The field
+    itself reads the current time zone from a context-local for every value: ≈1.5 ms a page of 50 findings
+    with their actions (127 datetimes). tests/core/test_api.py compares both."""
+    if not value:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

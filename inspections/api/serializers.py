@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from rest_framework import serializers
 
+from core.api import datetime_json
 from inspections import selectors
 from inspections.models import (
     ActionProgress,
@@ -247,8 +249,8 @@ class InspectionSerializer(serializers.ModelSerializer):
 # Lists are the API's busiest path: their rows are built directly from plain values (selectors'
 # *_rows), the same JSON as the serializers above (tests/inspections/test_registers.py compares them)
 # at a fraction of the cost of the generic field machinery (a page of 50 findings with their actions:
-# ≈9 ms → ≈1 ms). Decimals and datetimes go through DRF's own fields, so their format is DRF's.
-_DATETIME = serializers.DateTimeField()
+# ≈9 ms → ≈1 ms). Decimals go through DRF's own fields, so their format is DRF's; datetimes through
+# core.api.datetime_json (DRF's format, the time zone read once per page: pass `tz`).
 _SCORE = serializers.DecimalField(max_digits=9, decimal_places=2)
 _PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2)
 
@@ -284,12 +286,9 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-def _datetime(value):
-    return _DATETIME.to_representation(value) if value else None
-
-
-def inspection_row_json(row: dict) -> dict:
-    """InspectionSerializer's JSON for a row of INSPECTION_JSON_FIELDS."""
+def inspection_row_json(row: dict, tz=None) -> dict:
+    """InspectionSerializer's JSON for a row of INSPECTION_JSON_FIELDS (`tz`: the current time zone)."""
+    tz = tz or timezone.get_current_timezone()
     percent = row["total_percent"]
     uuid = row["client_uuid"]
     return {
@@ -315,8 +314,8 @@ def inspection_row_json(row: dict) -> dict:
         "content_hash": row["content_hash"],
         "version": row["version"],
         "review_comment": row["review_comment"],
-        "submitted_at": _datetime(row["submitted_at"]),
-        "approved_at": _datetime(row["approved_at"]),
+        "submitted_at": datetime_json(row["submitted_at"], tz),
+        "approved_at": datetime_json(row["approved_at"], tz),
     }
 
 
@@ -452,8 +451,10 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def action_row_json(row: dict) -> dict:
-    """CorrectiveActionSerializer's JSON for a row of selectors.ACTION_ROW_FIELDS."""
+def action_row_json(row: dict, tz=None) -> dict:
+    """CorrectiveActionSerializer's JSON for a row of selectors.ACTION_ROW_FIELDS (`tz`: the current time
+    zone)."""
+    tz = tz or timezone.get_current_timezone()
     return {
         "id": row["id"],
         "finding": row["finding_id"],
@@ -465,14 +466,16 @@ def action_row_json(row: dict) -> dict:
         "status": row["status"],
         "overdue": row["is_overdue"],
         "completed_on": _date(row["completed_on"]),
-        "verified_at": _datetime(row["verified_at"]),
+        "verified_at": datetime_json(row["verified_at"], tz),
         "version": row["version"],
-        "created_at": _datetime(row["created_at"]),
+        "created_at": datetime_json(row["created_at"], tz),
     }
 
 
-def finding_row_json(row: dict, actions: list[dict]) -> dict:
-    """FindingSerializer's JSON for a row of selectors.FINDING_ROW_FIELDS and all its action rows."""
+def finding_row_json(row: dict, actions: list[dict], tz=None) -> dict:
+    """FindingSerializer's JSON for a row of selectors.FINDING_ROW_FIELDS and all its action rows (`tz`: the
+    current time zone)."""
+    tz = tz or timezone.get_current_timezone()
     state = selectors.finding_state(actions)
     return {
         "id": row["id"],
@@ -484,8 +487,8 @@ def finding_row_json(row: dict, actions: list[dict]) -> dict:
         "description": row["description"],
         "has_overdue": state["has_overdue"],
         "closed": state["closed"],
-        "created_at": _datetime(row["created_at"]),
-        "actions": [action_row_json(a) for a in actions],
+        "created_at": datetime_json(row["created_at"], tz),
+        "actions": [action_row_json(a, tz) for a in actions],
     }
 
 

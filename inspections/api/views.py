@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -416,7 +417,8 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
         rows = self.filter_queryset(selectors.inspection_rows(user=request.user))
         page = self.paginate_queryset(PagedRows(rows, s.INSPECTION_JSON_FIELDS))
-        return self.get_paginated_response([s.inspection_row_json(row) for row in page])
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([s.inspection_row_json(row, tz) for row in page])
 
     def _detail(self, pk) -> dict:
         return s.InspectionDetailSerializer(self.get_queryset().get(pk=pk)).data
@@ -668,7 +670,8 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         rows = self.filter_queryset(selectors.finding_register(user=request.user))
         page = self.paginate_queryset(PagedRows(rows, selectors.FINDING_ROW_FIELDS))
         actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
-        return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]]) for row in page])
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]], tz) for row in page])
 
 
 class CorrectiveActionViewSet(
