@@ -112,6 +112,24 @@ def _findings_write(queryset):
     return findings_register_xlsx(findings=queryset)
 
 
+def _attendance_filterset(data, queryset, request):
+    from training.filters import AttendanceRecordFilterSet
+
+    return AttendanceRecordFilterSet(data, queryset=queryset, request=request)
+
+
+def _attendance_queryset(user):
+    from training import selectors
+
+    return selectors.attendance_records(user=user)
+
+
+def _attendance_write(queryset):
+    from training.exports import attendance_records_xlsx
+
+    return attendance_records_xlsx(records=queryset, handle_large=True)
+
+
 EXPORTS: dict[str, ExportKind] = {
     "staff_directory": ExportKind(
         key="staff_directory",
@@ -132,6 +150,16 @@ EXPORTS: dict[str, ExportKind] = {
         write=_findings_write,
         filename=lambda day: f"so-theo-doi-phat-hien-{day:%Y%m%d}.xlsx",
         list_url="inspections:finding-list",
+    ),
+    "attendance_records": ExportKind(
+        key="attendance_records",
+        label=_("Attendance register"),
+        perm=(Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND, Perm.OWN_RECORD),
+        filterset=_attendance_filterset,
+        queryset=_attendance_queryset,
+        write=_attendance_write,
+        filename=lambda day: f"so-diem-danh-{day:%Y%m%d}.xlsx",
+        list_url="training:attendance-list",
     ),
 }
 

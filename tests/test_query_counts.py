@@ -90,6 +90,8 @@ def _other_app_cases():
         ("class list (HTML)", ["training:class-list"], "hr"),
         ("course list (HTML)", ["training:course-list"], "hr"),
         ("certificate list (HTML)", ["training:certificate-list"], "hr"),
+        ("attendance register (HTML)", ["training:attendance-list"], "hr"),
+        ("attendance register export", ["training:attendance-export"], "hr"),
         ("training hours (HTML)", ["training:hours"], "hr"),
         ("inspection list (HTML)", ["inspections:inspection-list"], "admin"),
         ("findings register (HTML)", ["inspections:finding-list"], "admin"),

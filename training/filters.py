@@ -20,6 +20,7 @@ from core.widgets import FastSelect
 from staff.filters import visible_units
 from staff.models import StaffCategory
 from training.models import (
+    Attendance,
     AttendanceStatus,
     Certificate,
     ClassSession,
@@ -187,6 +188,43 @@ class CertificateFilterSet(django_filters.FilterSet):
             Q(number__icontains=value.strip())
             | Q(enrollment__staff__search_name__contains=folded)
             | Q(enrollment__staff__staff_code__iexact=value.strip())
+        )
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
+    def filter_unit(self, queryset, name, value):
+        return _subtree(queryset, "enrollment__staff__unit__", value)
+
+
+class AttendanceRecordFilterSet(django_filters.FilterSet):
+    """The attendance register (screen, workbook, background export): the person (name, staff code) or the
+    class code, the person's unit with its sub-units, a class, the attendance, and the session date
+    (start/end, or year)."""
+
+    q = django_filters.CharFilter(label=_("Search (person, staff code or class code)"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit of the person (with sub-units)"),
+        queryset=visible_units,
+        method="filter_unit",
+        widget=FastSelect(label_field="name"),
+    )
+    training_class = IdFilter(label=_("Class"), field_name="session__training_class_id", widget=forms.HiddenInput)
+    status = django_filters.ChoiceFilter(label=_("Attendance"), choices=AttendanceStatus.choices)
+    year = YearFilter(label=_("Year"), field_name="session__date__year")
+    start = PeriodDateFilter(label=_("From"), field_name="session__date", lookup_expr="gte")
+    end = PeriodDateFilter(label=_("Until"), field_name="session__date", lookup_expr="lte")
+
+    class Meta:
+        model = Attendance
+        fields = ["q", "unit", "training_class", "status", "year", "start", "end"]
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        if not folded:
+            return queryset
+        return queryset.filter(
+            Q(enrollment__staff__search_name__contains=folded)
+            | Q(enrollment__staff__staff_code__iexact=value.strip())
+            | Q(session__training_class__code__iexact=value.strip())
         )
 
     @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)

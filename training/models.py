@@ -233,7 +233,12 @@ class ClassSession(models.Model):
         ordering = ["date", "start_time"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        indexes = [models.Index(fields=["training_class", "date"], name="training_sess_class_date_idx")]
+        indexes = [
+            models.Index(fields=["training_class", "date"], name="training_sess_class_date_idx"),
+            # The attendance register's order (newest session first): its page walks this index and each
+            # session's marks instead of sorting every mark.
+            models.Index(fields=["date", "id"], name="training_sess_date_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),

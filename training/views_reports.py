@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -24,7 +25,13 @@ from staff.models import Staff
 from staff.selectors import staff_for_user
 from staff.views import _add_errors
 from training import calendar, exports, selectors, services
-from training.filters import CertificateFilterSet, HoursFilterSet, TrainingClassFilterSet, year_from
+from training.filters import (
+    AttendanceRecordFilterSet,
+    CertificateFilterSet,
+    HoursFilterSet,
+    TrainingClassFilterSet,
+    year_from,
+)
 from training.forms import ExternalTrainingForm, RequirementForm, UploadForm
 from training.importers import nominations_apply, nominations_parse
 from training.models import TRAINING_READ, CalendarToken, ClassSession, ExternalTraining
@@ -205,6 +212,43 @@ class CertificateListView(FilteredListView):
 
     def get_queryset(self):
         return selectors.certificate_list(user=self.request.user)
+
+
+# ------------------------------------------------------------------------------- attendance register
+class AttendanceRecordListView(FilteredListView):
+    """Every attendance mark in the user's scope, newest session first: who was marked what, in which class,
+    by session date; filtered by person, unit, class, attendance and period; exported to Excel."""
+
+    required_perm = READ_OR_OWN
+    filterset_class = AttendanceRecordFilterSet
+    template_name = "training/attendance_list.html"
+
+    def get_queryset(self):
+        # The count drops select_related (no column joins); the page reads its 50 rows with them in one query.
+        return selectors.attendance_records(user=self.request.user).select_related(
+            "session__training_class__course", "session__training_class__unit", "enrollment__staff__unit"
+        )
+
+
+class AttendanceRecordExportView(ScopedViewMixin, View):
+    """The attendance register as it is filtered on screen, streamed to a workbook (the background export
+    does the same for very large registers)."""
+
+    required_perm = READ_OR_OWN
+
+    def get(self, request):
+        filterset = AttendanceRecordFilterSet(
+            request.GET, queryset=selectors.attendance_records(user=request.user), request=request
+        )
+        if not filterset.is_valid():
+            errors = "; ".join(
+                f"{filterset.form.fields[name].label}: {' '.join(e)}" for name, e in filterset.errors.items()
+            )
+            messages.error(request, _("The filters are not valid: %(errors)s") % {"errors": errors})
+            return redirect("training:attendance-list")
+        handle = exports.attendance_records_xlsx(records=filterset.qs, handle_large=True)
+        name = f"so-diem-danh-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 class CertificateDetailView(ScopedViewMixin, TemplateView):
