@@ -3,6 +3,7 @@ queries whatever the size of the class or unit."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.xlsx import XlsxWriter
@@ -301,8 +302,13 @@ def attendance_records_xlsx(*, records, handle_large: bool = False):
         "minutes",
         "marked_at",
     )
+    # Per row, only what differs: the start times (a handful) are printed once each, and the marking time is
+    # put in local time with the zone read once (the writer would look it up for every row).
+    tz, times = timezone.get_current_timezone(), {}
     for r in rows.iterator(chunk_size=2000):
-        writer.row(
-            [r[0], r[1].strftime("%H:%M"), r[2], r[3], r[4], r[5], r[6], r[7], labels.get(r[8], r[8]), r[9], r[10]]
-        )
+        start = times.get(r[1])
+        if start is None:
+            start = times[r[1]] = r[1].strftime("%H:%M")
+        marked = r[10].astimezone(tz).replace(tzinfo=None)
+        writer.row([r[0], start, r[2], r[3], r[4], r[5], r[6], r[7], labels.get(r[8], r[8]), r[9], marked])
     return writer.save_to_tempfile() if handle_large else writer.save()
