@@ -228,24 +228,6 @@ def certificate_list(*, user, filters=None, request=None) -> QuerySet[Certificat
     return qs
 
 
-# The attendance register's columns: plain values for the screen and the workbook.
-ATTENDANCE_RECORD_FIELDS = (
-    "id",
-    "session__date",
-    "session__start_time",
-    "session__training_class_id",
-    "session__training_class__code",
-    "session__training_class__course__title",
-    "session__training_class__unit__name",
-    "enrollment__staff__staff_code",
-    "enrollment__staff__full_name",
-    "enrollment__staff__unit__name",
-    "status",
-    "minutes",
-    "marked_at",
-)
-
-
 def _attendance_scope(user) -> QuerySet[Attendance]:
     """Attendance.visible_to()'s rows (a class organised in the user's training scope, a person of it, or the
     user's own marks) written as `session_id IN (…) OR enrollment_id IN (…)`: the database reads each side by
@@ -269,9 +251,8 @@ def _attendance_scope(user) -> QuerySet[Attendance]:
 def attendance_records(*, user, filters=None, request=None) -> QuerySet[Attendance]:
     """The attendance register: every mark the user may see (a class organised in their training scope, a
     person of their scope, or their own marks), newest session first, then the session's people in
-    nomination order. A reader of every unit gets no scope filter. Page it through
-    core.paging.PagedRows(qs, ATTENDANCE_RECORD_FIELDS): the count then carries no column joins, and the
-    page walks the session (date, id) index instead of sorting every mark."""
+    nomination order. A reader of every unit gets no scope filter. The page walks the session (date, id)
+    index instead of sorting every mark; count it without the columns' joins (a plain queryset, not values())."""
     from training.filters import AttendanceRecordFilterSet
 
     qs = _attendance_scope(user).order_by("-session__date", "-session_id", "enrollment_id")
