@@ -263,9 +263,6 @@ def nomination_template_xlsx() -> bytes:
     return writer.save()
 
 
-__all__ = ["EnrollmentStatus", "minutes_to_periods"]
-
-
 def attendance_records_xlsx(*, records, handle_large: bool = False):
     """The attendance register (selectors.attendance_records, filtered): one row per mark, in the register's
     order. Rows are read as plain tuples in chunks (one query per 2,000 rows, no model instances), so a
@@ -312,3 +309,6 @@ def attendance_records_xlsx(*, records, handle_large: bool = False):
         marked = r[10].astimezone(tz).replace(tzinfo=None)
         writer.row([r[0], start, r[2], r[3], r[4], r[5], r[6], r[7], labels.get(r[8], r[8]), r[9], marked])
     return writer.save_to_tempfile() if handle_large else writer.save()
+
+
+__all__ = ["EnrollmentStatus", "minutes_to_periods"]
