@@ -113,22 +113,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # Reads: the database file memory-mapped (SQLITE_MMAP_MB, shared with the OS page cache, no copy per
-        # page read) and a larger page cache per connection (SQLITE_CACHE_MB; SQLite's default is 2 MB). With
-        # the defaults every count or scan of a province-size table re-read its pages through the file
-        # system: counting 186,000 findings took 0.42 ms instead of 0.02, the 630,000 marks 2.4 ms instead of 0.1.
+        # Reads: a larger page cache per connection (SQLITE_CACHE_MB; SQLite's default is 2 MB, with which every
+        # count or scan of a province-size table re-read its pages through the file system: counting 186,000
+        # findings took 0.42 ms instead of 0.02, the 630,000 marks 2.4 ms instead of 0.08). SQLITE_MMAP_MB maps
+        # the file into memory instead (off by default: a process's resident size then counts every page it
+        # has read, which hides its real memory use).
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
-            f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 1024) * 1024 * 1024};"
+            f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 0) * 1024 * 1024};"
             f"PRAGMA cache_size={-env_int('SQLITE_CACHE_MB', 16) * 1024};"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("POSTGRES_JIT", False):
-    # PostgreSQL's JIT compiler spent about a second compiling each scorecard query (more than running
-    # it); the app's queries are short, so it is off unless POSTGRES_JIT=true.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    server = []
+    if not env_bool("POSTGRES_JIT", False):
+        # PostgreSQL's JIT compiler spent about a second compiling each scorecard query (more than running
+        # it); the app's queries are short, so it is off unless POSTGRES_JIT=true.
+        server.append("-c jit=off")
+    # Parallel query (PostgreSQL's default: 2 workers per query) made counting the province's 186,000 findings
+    # cost three processes' CPU for 15 ms instead of one for 12; under 10 concurrent users on 2 cores the
+    # findings API fell to 62 requests/s. Serial by default; POSTGRES_PARALLEL_WORKERS gives it back.
+    server.append(f"-c max_parallel_workers_per_gather={env_int('POSTGRES_PARALLEL_WORKERS', 0)}")
+    options["options"] = " ".join([options.get("options", ""), *server]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
