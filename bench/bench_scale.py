@@ -95,6 +95,10 @@ def build_x10(source: Path, target: Path) -> str:
     n_units = cur.execute("SELECT COUNT(*) FROM staff_unit").fetchone()[0]
     n_staff = cur.execute("SELECT COUNT(*) FROM staff_staff").fetchone()[0]
     dst.close()
+    # The previous copy's WAL files must go with it: SQLite would replay them onto the new file ("database disk
+    # image is malformed"; seen when a measurement process had left its WAL behind).
+    for p in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        p.unlink(missing_ok=True)
     tmp.replace(target)
     return f"{n_units:,} units, {n_staff:,} staff"
 
