@@ -3,8 +3,11 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.pagination import PageNumberPagination
 
+from core.paging import KeptCountPaginator
+
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = KeptCountPaginator  # the count is kept until the data changes
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -48,12 +48,15 @@ def renew() -> None:
     caches[CACHE_ALIAS].set(KEY, secrets.token_hex(8), None)
 
 
+def is_watched_table(table: str) -> bool:
+    """True when a committed write to `table` renews the token."""
+    table = table.lower()
+    return table.startswith(WATCHED_PREFIXES) and table not in IGNORED_TABLES
+
+
 def is_watched(sql: str) -> bool:
     match = _WRITE.match(sql)
-    if match is None:
-        return False
-    table = match.group(1).lower()
-    return table.startswith(WATCHED_PREFIXES) and table not in IGNORED_TABLES
+    return match is not None and is_watched_table(match.group(1))
 
 
 def _pending(connection) -> bool:

@@ -1,10 +1,10 @@
 """Views every app shares: the dashboard, health check, and the filtered list base."""
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
+from core.paging import KeptCountPaginator
 from core.permissions import ScopedViewMixin
 
 MAX_PAGE_SIZE = 200
@@ -41,7 +41,7 @@ class FilteredListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
-        paginator = Paginator(filterset.qs, page_size_from(self.request, self.paginate_by))
+        paginator = KeptCountPaginator(filterset.qs, page_size_from(self.request, self.paginate_by))
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
