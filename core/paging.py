@@ -77,6 +77,12 @@ def kept_count(queryset: QuerySet) -> int:
     return value
 
 
+def forget_kept_counts() -> None:
+    """Drop this process's kept counts (a benchmark counting every query of a cold page)."""
+    with _counts_lock:
+        _counts.clear()
+
+
 class KeptCountPaginator(Paginator):
     """Django's paginator with its count from kept_count() (querysets; anything else as before)."""
 
