@@ -118,22 +118,13 @@ def child_raw(rows: int) -> dict:
     from django.utils import timezone, translation
     from openpyxl import Workbook
 
+    from training.exports import ATTENDANCE_EXPORT_FIELDS
     from training.models import Attendance, AttendanceStatus
 
     translation.activate("vi")
     labels = {value: str(label) for value, label in AttendanceStatus.choices}
     marks = Attendance.objects.order_by("-session__date", "-session_id", "enrollment_id").values_list(
-        "session__date",
-        "session__start_time",
-        "session__training_class__code",
-        "session__training_class__course__title",
-        "session__training_class__unit__name",
-        "enrollment__staff__staff_code",
-        "enrollment__staff__full_name",
-        "enrollment__staff__unit__name",
-        "status",
-        "minutes",
-        "marked_at",
+        *ATTENDANCE_EXPORT_FIELDS
     )[:rows]
     values = [
         (*r[:1], r[1].strftime("%H:%M"), *r[2:8], labels[r[8]], r[9], timezone.localtime(r[10]).replace(tzinfo=None))

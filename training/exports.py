@@ -263,6 +263,22 @@ def nomination_template_xlsx() -> bytes:
     return writer.save()
 
 
+# The attendance register's columns in the workbook, in order (bench/bench_export.py reads the same for its floor).
+ATTENDANCE_EXPORT_FIELDS = (
+    "session__date",
+    "session__start_time",
+    "session__training_class__code",
+    "session__training_class__course__title",
+    "session__training_class__unit__name",
+    "enrollment__staff__staff_code",
+    "enrollment__staff__full_name",
+    "enrollment__staff__unit__name",
+    "status",
+    "minutes",
+    "marked_at",
+)
+
+
 def attendance_records_xlsx(*, records, handle_large: bool = False):
     """The attendance register (selectors.attendance_records, filtered): one row per mark, in the register's
     order. Rows are read as plain tuples in chunks (one query per 2,000 rows, no model instances), so a
@@ -286,19 +302,7 @@ def attendance_records_xlsx(*, records, handle_large: bool = False):
         widths=[12, 8, 22, 40, 32, 14, 28, 32, 18, 12, 18],
     )
     labels = {value: str(label) for value, label in AttendanceStatus.choices}
-    rows = records.values_list(
-        "session__date",
-        "session__start_time",
-        "session__training_class__code",
-        "session__training_class__course__title",
-        "session__training_class__unit__name",
-        "enrollment__staff__staff_code",
-        "enrollment__staff__full_name",
-        "enrollment__staff__unit__name",
-        "status",
-        "minutes",
-        "marked_at",
-    )
+    rows = records.values_list(*ATTENDANCE_EXPORT_FIELDS)
     # Per row, only what differs: the start times (a handful) are printed once each, and the marking time is
     # put in local time with the zone read once (the writer would look it up for every row).
     tz, times = timezone.get_current_timezone(), {}
