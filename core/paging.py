@@ -55,7 +55,10 @@ def kept_count(queryset: QuerySet) -> int:
     core.versions, renewed by every committed write to the watched tables). A list's count is the same
     statement page after page: counting the province's 186,489 findings costs ≈12 ms a request on
     PostgreSQL. Keyed by the statement and its parameters (so by scope, filters and day); computed as before
-    inside a transaction with writes of its own, or for a query reading any table the token does not watch."""
+    inside a transaction with writes of its own, or when the statement joins a table the token does not watch.
+    Only the joined tables are checked, not those a subquery in a filter reads: a list whose filter reads an
+    unwatched table in a subquery (none today: the scopes read staff_, training_ and inspections_ tables)
+    must not be counted through here."""
     connection = connections[queryset.db]
     token = versions.memo_key(connection)
     if token is None or not _reads_only_watched_tables(queryset):

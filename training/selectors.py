@@ -238,11 +238,11 @@ def _attendance_scope(user) -> QuerySet[Attendance]:
         return Attendance.objects.all()
     if user is None or not user.is_authenticated:
         return Attendance.objects.none()
-    units = unit_scope_q(user, TRAINING_READ)
-    people = Q(staff__unit_id__in=Unit.objects.filter(units).values("pk"))
+    units = Unit.objects.filter(unit_scope_q(user, TRAINING_READ)).values("pk")
+    people = Q(staff__unit_id__in=units)
     if has_perm(user, Perm.OWN_RECORD):
         people |= Q(staff__user_id=user.pk)
-    sessions = ClassSession.objects.filter(training_class__unit_id__in=Unit.objects.filter(units).values("pk"))
+    sessions = ClassSession.objects.filter(training_class__unit_id__in=units)
     return Attendance.objects.filter(
         Q(session_id__in=sessions.values("pk")) | Q(enrollment_id__in=Enrollment.objects.filter(people).values("pk"))
     )
