@@ -37,9 +37,20 @@ def _poll(page, script, timeout=15):
 
 
 def _wait_until_kept(page, count):
-    """The service worker is active and controls the page, and it kept the user's offline pages."""
-    _poll(page, "() => navigator.serviceWorker.controller !== null")
-    _poll(page, f"() => caches.open('congvu-pages').then(c => c.keys()).then(k => k.length >= {count})")
+    """The service worker is activated for the whole site and it kept the user's offline pages.
+
+    It waits for an activated registration, not for `navigator.serviceWorker.controller`: a page
+    whose navigation was under way while the worker activated can stay uncontrolled (clients.claim()
+    skips it in Chromium), yet the next navigation, the offline reload that follows, goes through the
+    worker all the same. That reload is what the tests check next. On a loaded CI machine the install
+    (which fetches the app shell) can take a while, hence the longer wait."""
+    _poll(
+        page,
+        "() => navigator.serviceWorker.getRegistration('/')"
+        ".then(r => !!r && !!r.active && r.active.state === 'activated')",
+        timeout=30,
+    )
+    _poll(page, f"() => caches.open('congvu-pages').then(c => c.keys()).then(k => k.length >= {count})", timeout=30)
 
 
 def _tablet(page_at):
