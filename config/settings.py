@@ -352,7 +352,7 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.insert(0, "core.middleware.SecurityLogMiddleware")
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # must be last
-AUTHENTICATION_BACKENDS = ["core.security.LoginBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["core.security.LoginBackend", "core.security.UserBackend"]  # UserBackend: ModelBackend
 
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

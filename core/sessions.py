@@ -3,16 +3,19 @@
 Django's database store reads the session through the ORM on every request: ≈0.3 ms of the ≈0.45 ms
 (SQLite) went into building the same SELECT. This store runs that SELECT from `core.prepared` (same
 table, same rows, same one query) and decodes the data as Django does; writing, expiry and
-`clearsessions` are Django's."""
+`clearsessions` are Django's. A session signed in through Django's ModelBackend, from before
+AUTHENTICATION_BACKENDS named core.security.UserBackend, is read as signed in through UserBackend."""
 
 from __future__ import annotations
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db import router
 from django.utils import timezone
 
 from core.prepared import PreparedRead
+from core.security import FORMER_BACKEND, USER_BACKEND
 
 
 def _session_data(session_key, now):
@@ -28,4 +31,7 @@ class SessionStore(DatabaseSessionStore):
         if not rows:
             self._session_key = None  # as Django's store does for a missing or expired session
             return {}
-        return self.decode(rows[0][0])
+        data = self.decode(rows[0][0])
+        if data.get(BACKEND_SESSION_KEY) == FORMER_BACKEND:
+            data[BACKEND_SESSION_KEY] = USER_BACKEND  # the same checks; see core.security
+        return data

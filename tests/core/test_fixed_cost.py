@@ -265,3 +265,62 @@ def test_prepared_read_takes_strings_and_aware_datetimes(db):
     assert read.rows("k" * 32, soon) == [("k" * 32,)] == list(build("k" * 32, soon))
     assert read.rows("k" * 32, later) == [] == list(build("k" * 32, later))
     assert read.rows("x" * 32, soon) == []
+
+
+# -------------------------------------------------------------------------------- signed-in user
+def _user_fields_of(user) -> dict:
+    return {field.attname: getattr(user, field.attname) for field in type(user)._meta.concrete_fields}
+
+
+def test_the_signed_in_user_is_read_in_one_prepared_query_as_the_model_backend_reads_it(cast):
+    from django.contrib.auth.backends import ModelBackend
+
+    from core.security import _USER_ROW, UserBackend
+
+    user = cast["hr"]
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = UserBackend().get_user(str(user.pk))
+    assert len(ctx.captured_queries) == 1
+    assert _user_fields_of(loaded) == _user_fields_of(ModelBackend().get_user(str(user.pk)))
+    assert type(loaded.is_active) is bool and loaded.last_login.tzinfo is not None  # the ORM's converters
+    assert loaded._state.adding is False and loaded._state.db == "default"
+    # The SQL was compiled on this database (a marker out of the id column's range compiles to nothing).
+    assert all(compiled is not None for compiled in _USER_ROW._compiled.values())
+
+
+def test_an_inactive_unknown_or_malformed_user_id_signs_nobody_in(cast):
+    from core.security import UserBackend
+
+    user = cast["hr"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert UserBackend().get_user(str(user.pk)) is None
+    assert UserBackend().get_user("987654") is None
+    assert UserBackend().get_user("not-a-number") is None
+
+
+def test_a_session_signed_in_through_djangos_model_backend_stays_signed_in(client, cast):
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    client.force_login(cast["hr"])
+    session = client.session
+    assert session[BACKEND_SESSION_KEY] == "core.security.UserBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # as sessions made before
+    session.save()
+    assert SESSION_KEY in session and HASH_SESSION_KEY in session
+    response = client.get("/api/v1/staff/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == cast["hr"]
+
+
+def test_prepared_rows_pass_through_the_orms_converters(cast):
+    from django.contrib.auth import get_user_model
+
+    def build(user_id):
+        return get_user_model().objects.filter(pk=user_id).values_list("is_active", "is_staff", "date_joined", "username")
+
+    read = PreparedRead(build)
+    assert read.rows(cast["hr"].pk) == list(build(cast["hr"].pk))
+    assert read.rows(cast["hr"].pk) == [(True, False, cast["hr"].date_joined, "hr")]
