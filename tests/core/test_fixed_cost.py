@@ -319,7 +319,9 @@ def test_prepared_rows_pass_through_the_orms_converters(cast):
     from django.contrib.auth import get_user_model
 
     def build(user_id):
-        return get_user_model().objects.filter(pk=user_id).values_list("is_active", "is_staff", "date_joined", "username")
+        return (
+            get_user_model().objects.filter(pk=user_id).values_list("is_active", "is_staff", "date_joined", "username")
+        )
 
     read = PreparedRead(build)
     assert read.rows(cast["hr"].pk) == list(build(cast["hr"].pk))
