@@ -5,9 +5,9 @@ Compiling a QuerySet costs far more than running a small indexed query: the gran
 and API call makes spent ≈0.75 ms building its SQL and ≈0.05 ms in the database. `PreparedRead` builds the
 QuerySet once with marker values for its arguments, keeps the SQL and the position of each marker in the
 parameters, and later runs that SQL with the real values through the connection's cursor (so execute
-wrappers, query counting and logging see it like any other query). Arguments may be ints, strs or aware
-datetimes (adapted for the database as the ORM adapts a DateTimeField value). If a marker cannot be found
-exactly once among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
+wrappers, query counting and logging see it like any other query). Arguments may be ints, strs, aware
+datetimes (adapted for the database as the ORM adapts a DateTimeField value) or tuples of ints (an IN
+list, compiled once for each length). If a marker cannot be found exactly once among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
 The rows come back through the ORM's own converters for the selected columns (e.g. SQLite's 0/1 for a
 boolean, its text for a datetime), kept from the compilation, so they equal what the QuerySet gives.
 """
@@ -32,6 +32,19 @@ def _marker(kind, i: int):
     if kind is str:
         return f"~congvu-prepared-marker-{i}~"
     return dt.datetime(1901, 2, 3, 4, 5, 6, 1000 + i, tzinfo=dt.UTC)
+
+
+def _kind(arg):
+    """An argument's kind: its type, or ("ints", n) for a tuple of n ints (an IN list: each length is
+    compiled once); None when it cannot be prepared."""
+    kind = type(arg)
+    if kind is tuple:
+        if arg and all(type(value) is int for value in arg):
+            return ("ints", len(arg))
+        return None
+    if kind not in KINDS or (kind is dt.datetime and arg.tzinfo is None):
+        return None
+    return kind
 
 
 def _adapt(connection, value):
@@ -59,7 +72,14 @@ class PreparedRead:
             return self._compiled[key]
         except KeyError:
             pass
-        markers = [_marker(kind, i) for i, kind in enumerate(kinds)]
+        markers, flat = [], []  # the build's arguments; every scalar marker, in order
+        for kind in kinds:
+            if isinstance(kind, tuple):
+                markers.append(tuple(_marker(int, len(flat) + j) for j in range(kind[1])))
+                flat.extend(markers[-1])
+            else:
+                markers.append(_marker(kind, len(flat)))
+                flat.append(markers[-1])
         try:
             compiler = self._build(*markers).query.get_compiler(using=using)
             sql, params = compiler.as_sql()
@@ -68,7 +88,7 @@ class PreparedRead:
             return None
         params = list(params)
         positions = []
-        for marker in markers:
+        for marker in flat:
             adapted = _adapt(connection, marker)
             found = [i for i, value in enumerate(params) if type(value) is type(adapted) and value == adapted]
             if len(found) != 1:
@@ -86,17 +106,15 @@ class PreparedRead:
         return [(i, functions, expression) for i, (functions, expression) in compiler.get_converters(fields).items()]
 
     def rows(self, *args, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        kinds = tuple(type(arg) for arg in args)
-        usable = all(kind in KINDS for kind in kinds) and not any(
-            type(arg) is dt.datetime and arg.tzinfo is None for arg in args
-        )
-        compiled = self._compile(using, kinds) if usable else None
+        kinds = tuple(_kind(arg) for arg in args)
+        compiled = None if None in kinds else self._compile(using, kinds)
         if compiled is None:
             return list(self._build(*args).using(using))
         sql, template, positions, converters = compiled
         connection = connections[using]
         params = list(template)
-        for position, value in zip(positions, args, strict=True):
+        values = [value for arg in args for value in (arg if type(arg) is tuple else (arg,))]
+        for position, value in zip(positions, values, strict=True):
             params[position] = _adapt(connection, value)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -607,6 +607,7 @@ class CorrectiveActionQuerySet(models.QuerySet):
         )
 
     def with_overdue(self, today=None):
+        """`is_overdue`: open and due before today (action_is_overdue() is the same rule in Python)."""
         today = today or timezone.localdate()
         return self.annotate(
             is_overdue=Case(
@@ -619,6 +620,11 @@ class CorrectiveActionQuerySet(models.QuerySet):
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+
+
+def action_is_overdue(status, due_date, today) -> bool:
+    """CorrectiveActionQuerySet.with_overdue()'s rule for one action read as values."""
+    return status in OPEN_ACTION_STATUSES and due_date is not None and due_date < today
 
 
 class CorrectiveAction(models.Model):

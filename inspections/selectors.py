@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.permissions import NOTHING, Perm, has_perm, holds_every_unit, subtree_bounds, unit_scope_q
+from core.prepared import PreparedRead
 from inspections.models import (
     FINDING_SCOPE_PERMS,
     INSPECTION_SCOPE_PERMS,
@@ -38,6 +39,7 @@ from inspections.models import (
     TemplateVersion,
     VersionStatus,
     _team_q,
+    action_is_overdue,
 )
 from staff.models import Unit
 
@@ -676,20 +678,31 @@ def finding_export_list(*, user, filters=None, request=None) -> QuerySet[Finding
     return qs
 
 
-def finding_actions(*, finding_ids) -> dict[int, list[dict]]:
+def _action_rows(finding_ids):
+    return (
+        CorrectiveAction.objects.filter(finding_id__in=finding_ids)
+        .order_by("finding_id", "due_date", "pk")
+        .values_list(*_ACTION_COLUMNS)
+    )
+
+
+_ACTION_COLUMNS = tuple(field for field in ACTION_ROW_FIELDS if field != "is_overdue")
+# A page's actions are read on every findings page: compiled once per process for each page length
+# (≈1.5 ms of ORM work a 50-row page before).
+_ACTION_ROWS = PreparedRead(_action_rows)
+
+
+def finding_actions(*, finding_ids, today=None) -> dict[int, list[dict]]:
     """The corrective actions of these findings as rows of ACTION_ROW_FIELDS, each finding's in
-    due-date order, overdue by with_overdue(); one query (none for no finding). Ordered by finding
-    first so the database reads the finding index for the page's ids instead of walking every
-    action in due-date order."""
+    due-date order, `is_overdue` by the rule of with_overdue() (action_is_overdue); one query (none for
+    no finding). Ordered by finding first so the database reads the finding index for the page's ids
+    instead of walking every action in due-date order."""
     by_finding = defaultdict(list)
     if finding_ids:
-        rows = (
-            CorrectiveAction.objects.filter(finding_id__in=finding_ids)
-            .with_overdue()
-            .order_by("finding_id", "due_date", "pk")
-            .values(*ACTION_ROW_FIELDS)
-        )
-        for row in rows:
+        today = today or timezone.localdate()
+        for values in _ACTION_ROWS.rows(tuple(finding_ids)):
+            row = dict(zip(_ACTION_COLUMNS, values, strict=True))
+            row["is_overdue"] = action_is_overdue(row["status"], row["due_date"], today)
             by_finding[row["finding_id"]].append(row)
     return by_finding
 

@@ -326,3 +326,21 @@ def test_prepared_rows_pass_through_the_orms_converters(cast):
     read = PreparedRead(build)
     assert read.rows(cast["hr"].pk) == list(build(cast["hr"].pk))
     assert read.rows(cast["hr"].pk) == [(True, False, cast["hr"].date_joined, "hr")]
+
+
+def test_prepared_in_list_is_compiled_once_per_length_and_gives_the_orms_rows(cast):
+    from django.contrib.auth import get_user_model
+
+    def build(ids, name):
+        return get_user_model().objects.filter(pk__in=ids).exclude(username=name).order_by("pk").values_list("username")
+
+    read = PreparedRead(build)
+    pks = tuple(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
+    for ids in (pks, pks[:1], pks[2:], pks[:1], (987654,) + pks[:2]):
+        with CaptureQueriesContext(connection) as ctx:
+            got = read.rows(ids, "hr")
+        assert len(ctx.captured_queries) == 1
+        assert got == list(build(ids, "hr"))
+    assert len(read._compiled) == 4  # one statement per length
+    assert all(compiled is not None for compiled in read._compiled.values())
+    assert read.rows((), "hr") == []  # an empty list goes through the ORM (no statement)

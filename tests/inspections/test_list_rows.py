@@ -113,6 +113,27 @@ def test_finding_actions_are_each_findings_in_due_date_order(varied):
     assert selectors.finding_actions(finding_ids=[]) == {}
 
 
+def test_finding_actions_rows_are_the_orms_with_overdue_rows(varied):
+    """The prepared read (compiled once per page length) with is_overdue in Python gives the rows the ORM
+    gives with the SQL CASE, for pages of different lengths and on another day."""
+    ids = [f.pk for f in varied]
+    for today in (None, dt.date(2026, 1, 1), dt.date(2030, 1, 1)):
+        for some in (ids, ids[:1], ids[1:], list(reversed(ids))):
+            got = selectors.finding_actions(finding_ids=some, today=today)
+            orm = (
+                CorrectiveAction.objects.filter(finding_id__in=some)
+                .with_overdue(today)
+                .order_by("finding_id", "due_date", "pk")
+                .values(*selectors.ACTION_ROW_FIELDS)
+            )
+            assert [row for f in sorted(got) for row in got[f]] == list(orm)
+    assert any(row["is_overdue"] for rows in selectors.finding_actions(finding_ids=ids).values() for row in rows)
+    late = selectors.finding_actions(finding_ids=ids, today=dt.date(2030, 1, 1))
+    early = selectors.finding_actions(finding_ids=ids, today=dt.date(2000, 1, 1))
+    assert sum(r["is_overdue"] for rows in late.values() for r in rows) > 0
+    assert sum(r["is_overdue"] for rows in early.values() for r in rows) == 0
+
+
 @pytest.mark.parametrize("params", [{}, {"state": "overdue"}, {"state": "closed"}, {"page_size": 2, "page": 2}])
 def test_finding_api_list_is_the_serializers_json(api, cast, varied, params):
     response = api(cast["admin"]).get("/api/v1/findings/", params)
