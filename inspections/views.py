@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -260,7 +262,32 @@ class InspectionListView(FilteredListView):
             }
             for i in context["object_list"].values(*selectors.INSPECTION_ROW_FIELDS)
         ]
+        context["rows_html"] = inspection_rows_html(context["rows"])
         return context
+
+
+def inspection_rows_html(rows: list[dict]) -> SafeString:
+    """The <tbody> rows the loop of inspections/inspection_list.html printed for these row dicts (≈0.2 ms a
+    row through the template engine). Every value is escaped here."""
+    own = f' <span class="badge">{escape(_("Self"))}</span>'
+    critical = f' <span class="badge bad">{escape(_("Critical"))}</span>'
+    parts = []
+    for i in rows:
+        band = f'<span class="badge {_text(i["band_class"])}">{_text(i["band"])}</span>' if i["band"] else ""
+        parts.append(
+            f'\n    <tr>\n      <td><a href="{_text(i["url"])}">{_text(i["date"])}</a></td>\n'
+            f"      <td>{_text(i['unit'])}{own if i['is_self'] else ''}</td>\n"
+            f"      <td>{_text(i['checklist'])}</td>\n"
+            f'      <td><span class="badge {_text(i["status_class"])}">{_text(i["status"])}</span></td>\n'
+            f'      <td class="num">{_text(i["total"])}</td>\n'
+            f"      <td>{band}{critical if i['critical_failed'] else ''}</td>\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))
+
+
+def _text(value) -> str:
+    """`{{ value }}` for the text of a row (str, int or None)."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 class InspectionDetailView(ScopedViewMixin, TemplateView):

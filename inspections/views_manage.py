@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -272,7 +274,37 @@ class FindingListView(FilteredListView):
                 }
             )
         context["rows"] = rows
+        context["rows_html"] = finding_rows_html(rows)
         return context
+
+
+def finding_rows_html(rows: list[dict]) -> SafeString:
+    """The <tbody> rows the loop of inspections/finding_list.html printed for these row dicts (≈0.25 ms a
+    row through the template engine). Every value is escaped here."""
+    critical = f' <span class="badge bad">{escape(_("Critical"))}</span>'
+    overdue = f' <span class="badge bad">{escape(_("Overdue"))}</span>'
+    no_action = f'<span class="muted">{escape(_("No corrective action yet."))}</span>'
+    parts = []
+    for f in rows:
+        actions = "".join(
+            f'<div><a href="{_text(a["url"])}">{_text(a["description"])}</a> · {_text(a["due"])} · '
+            f'<span class="badge {_text(a["status_class"])}">{_text(a["status"])}</span>'
+            f"{overdue if a['overdue'] else ''}</div>"
+            for a in f["actions"]
+        )
+        parts.append(
+            f'\n    <tr>\n      <td><a href="{_text(f["url"])}">{_text(f["date"])}</a></td>\n'
+            f"      <td>{_text(f['unit'])}</td>\n"
+            f"      <td><strong>{_text(f['item'])}</strong> {_text(f['description'])}"
+            f"{critical if f['critical'] else ''}{overdue if f['overdue'] else ''}</td>\n"
+            f"      <td>{actions or no_action}</td>\n    </tr>\n  "
+        )
+    return mark_safe("".join(parts))
+
+
+def _text(value) -> str:
+    """`{{ value }}` for the text of a row (str, int or None)."""
+    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _truncate(text: str, length: int) -> str:
