@@ -236,7 +236,7 @@ def holds_every_unit(user, perm: str | Iterable[str]) -> bool:
     if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
         return False
     wanted = {perm} if isinstance(perm, str) else set(perm)
-    from staff.models import PATH_SEGMENT, Unit
+    from staff.models import PATH_SEGMENT
 
     tops = {
         g.unit_path
@@ -247,7 +247,15 @@ def holds_every_unit(user, perm: str | Iterable[str]) -> bool:
     }
     if not tops:
         return False
-    return not Unit.objects.filter(parent__isnull=True).exclude(path__in=tops).exists()
+    return all(path in tops for (path,) in _TOP_UNIT_PATHS.rows())
+
+
+def _top_unit_paths():
+    return apps.get_model("staff", "Unit").objects.filter(parent__isnull=True).values_list("path")
+
+
+# Read on every list request of a user holding a top unit (a few rows): compiled once per process.
+_TOP_UNIT_PATHS = PreparedRead(_top_unit_paths)
 
 
 def _required(view, method: str):
