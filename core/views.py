@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
-from core.paging import KeptCountPaginator
+from core.paging import KeptCountPaginator, PagedRows
 from core.permissions import ScopedViewMixin
 
 MAX_PAGE_SIZE = 200
@@ -30,10 +30,16 @@ def page_size_from(request, default: int = 50) -> int:
 
 class FilteredListView(ScopedViewMixin, TemplateView):
     """A list screen: the view's queryset (always from a selector, so already scoped) filtered by
-    the app's one FilterSet, paginated. Exports reuse the same FilterSet and selector."""
+    the app's one FilterSet, paginated. Exports reuse the same FilterSet and selector.
+
+    With `row_fields`, the page is those values (dicts, or tuples with `row_tuples`) through
+    core.paging.PagedRows: counted on the queryset, the page and the count's key from one compiled
+    statement."""
 
     filterset_class = None
     paginate_by = 50
+    row_fields: tuple[str, ...] | None = None
+    row_tuples = False
 
     def get_queryset(self):
         raise NotImplementedError
@@ -41,7 +47,10 @@ class FilteredListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
-        paginator = KeptCountPaginator(filterset.qs, page_size_from(self.request, self.paginate_by))
+        rows = filterset.qs
+        if self.row_fields is not None:
+            rows = PagedRows(rows, self.row_fields, tuples=self.row_tuples)
+        paginator = KeptCountPaginator(rows, page_size_from(self.request, self.paginate_by))
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

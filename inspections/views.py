@@ -238,6 +238,7 @@ class InspectionListView(FilteredListView):
     required_perm = READ_PERMS
     filterset_class = InspectionFilterSet
     template_name = "inspections/inspection_list.html"
+    row_fields = selectors.INSPECTION_ROW_FIELDS
 
     def get_queryset(self):
         return selectors.inspection_rows(user=self.request.user)
@@ -260,7 +261,7 @@ class InspectionListView(FilteredListView):
                 "band_class": BAND_CLASS.get(i["band"], ""),
                 "critical_failed": i["critical_failed"],
             }
-            for i in context["object_list"].values(*selectors.INSPECTION_ROW_FIELDS)
+            for i in context["object_list"]
         ]
         context["rows_html"] = inspection_rows_html(context["rows"])
         return context

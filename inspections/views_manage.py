@@ -239,13 +239,14 @@ class FindingListView(FilteredListView):
     required_perm = FINDING_READ
     filterset_class = FindingFilterSet
     template_name = "inspections/finding_list.html"
+    row_fields = selectors.FINDING_ROW_FIELDS
 
     def get_queryset(self):
         return selectors.finding_register(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        findings = list(context["object_list"].values(*selectors.FINDING_ROW_FIELDS))
+        findings = context["object_list"]
         actions = selectors.finding_actions(finding_ids=[f["id"] for f in findings])
         status_labels = {value: str(label) for value, label in ActionStatus.choices}
         rows = []
