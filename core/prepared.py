@@ -7,7 +7,8 @@ QuerySet once with marker values for its arguments, keeps the SQL and the positi
 parameters, and later runs that SQL with the real values through the connection's cursor (so execute
 wrappers, query counting and logging see it like any other query). Arguments may be ints, strs, aware
 datetimes (adapted for the database as the ORM adapts a DateTimeField value) or tuples of ints (an IN
-list, compiled once for each length). If a marker cannot be found exactly once among the parameters (the ORM folded or repeated it) every call goes through the ORM, as before.
+list, compiled once for each length). If a marker cannot be found exactly once among the parameters (the
+ORM folded or repeated it) every call goes through the ORM, as before.
 The rows come back through the ORM's own converters for the selected columns (e.g. SQLite's 0/1 for a
 boolean, its text for a datetime), kept from the compilation, so they equal what the QuerySet gives.
 """
