@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from core import versions
+from core.prepared import apply_converters
 
 
 class PagedRows:
@@ -95,18 +96,7 @@ class _Statement:
 
     def convert(self, raw, connection) -> list[tuple]:
         """SQLCompiler.results_iter(): the selected columns, through the ORM's converters."""
-        if not self.converters:
-            return [tuple(row[: self.col_count]) for row in raw]
-        out = []
-        for row in raw:
-            row = list(row[: self.col_count])
-            for i, functions, expression in self.converters:
-                value = row[i]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[i] = value
-            out.append(tuple(row))
-        return out
+        return apply_converters(raw, self.converters, connection, self.col_count)
 
 
 # ------------------------------------------------------------------------------------------ counts

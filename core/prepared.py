@@ -122,15 +122,21 @@ class PreparedRead:
             raw: Sequence[tuple] = cursor.fetchall()
         if self._convert is not None:
             return [self._convert(row) for row in raw]
-        if not converters:
-            return [tuple(row) for row in raw]
-        out = []
-        for row in raw:
-            row = list(row)
-            for i, functions, expression in converters:
-                value = row[i]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[i] = value
-            out.append(tuple(row))
-        return out
+        return apply_converters(raw, converters, connection)
+
+
+def apply_converters(raw: Sequence[Sequence], converters: list, connection, width: int | None = None) -> list[tuple]:
+    """SQLCompiler.results_iter() for plain rows: the first `width` columns (all by default), each through the
+    ORM's converters `[(column, functions, expression)]` for the connection."""
+    if not converters:
+        return [tuple(row[:width]) for row in raw]
+    out = []
+    for row in raw:
+        row = list(row[:width])
+        for i, functions, expression in converters:
+            value = row[i]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[i] = value
+        out.append(tuple(row))
+    return out

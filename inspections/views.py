@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.templatetags.fast_urls import url_for_pk
+from core.text import cell as _cell
 from core.views import FilteredListView
 from core.xlsx import XLSX_CONTENT_TYPE
 from inspections import relevance, selectors, services
@@ -274,21 +275,16 @@ def inspection_rows_html(rows: list[dict]) -> SafeString:
     critical = f' <span class="badge bad">{escape(_("Critical"))}</span>'
     parts = []
     for i in rows:
-        band = f'<span class="badge {_text(i["band_class"])}">{_text(i["band"])}</span>' if i["band"] else ""
+        band = f'<span class="badge {_cell(i["band_class"])}">{_cell(i["band"])}</span>' if i["band"] else ""
         parts.append(
-            f'\n    <tr>\n      <td><a href="{_text(i["url"])}">{_text(i["date"])}</a></td>\n'
-            f"      <td>{_text(i['unit'])}{own if i['is_self'] else ''}</td>\n"
-            f"      <td>{_text(i['checklist'])}</td>\n"
-            f'      <td><span class="badge {_text(i["status_class"])}">{_text(i["status"])}</span></td>\n'
-            f'      <td class="num">{_text(i["total"])}</td>\n'
+            f'\n    <tr>\n      <td><a href="{_cell(i["url"])}">{_cell(i["date"])}</a></td>\n'
+            f"      <td>{_cell(i['unit'])}{own if i['is_self'] else ''}</td>\n"
+            f"      <td>{_cell(i['checklist'])}</td>\n"
+            f'      <td><span class="badge {_cell(i["status_class"])}">{_cell(i["status"])}</span></td>\n'
+            f'      <td class="num">{_cell(i["total"])}</td>\n'
             f"      <td>{band}{critical if i['critical_failed'] else ''}</td>\n    </tr>\n  "
         )
     return mark_safe("".join(parts))
-
-
-def _text(value) -> str:
-    """`{{ value }}` for the text of a row (str, int or None)."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 class InspectionDetailView(ScopedViewMixin, TemplateView):

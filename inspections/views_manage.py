@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.templatetags.fast_urls import url_for_pk
+from core.text import cell as _cell
 from core.views import FilteredListView, page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -288,24 +289,19 @@ def finding_rows_html(rows: list[dict]) -> SafeString:
     parts = []
     for f in rows:
         actions = "".join(
-            f'<div><a href="{_text(a["url"])}">{_text(a["description"])}</a> · {_text(a["due"])} · '
-            f'<span class="badge {_text(a["status_class"])}">{_text(a["status"])}</span>'
+            f'<div><a href="{_cell(a["url"])}">{_cell(a["description"])}</a> · {_cell(a["due"])} · '
+            f'<span class="badge {_cell(a["status_class"])}">{_cell(a["status"])}</span>'
             f"{overdue if a['overdue'] else ''}</div>"
             for a in f["actions"]
         )
         parts.append(
-            f'\n    <tr>\n      <td><a href="{_text(f["url"])}">{_text(f["date"])}</a></td>\n'
-            f"      <td>{_text(f['unit'])}</td>\n"
-            f"      <td><strong>{_text(f['item'])}</strong> {_text(f['description'])}"
+            f'\n    <tr>\n      <td><a href="{_cell(f["url"])}">{_cell(f["date"])}</a></td>\n'
+            f"      <td>{_cell(f['unit'])}</td>\n"
+            f"      <td><strong>{_cell(f['item'])}</strong> {_cell(f['description'])}"
             f"{critical if f['critical'] else ''}{overdue if f['overdue'] else ''}</td>\n"
             f"      <td>{actions or no_action}</td>\n    </tr>\n  "
         )
     return mark_safe("".join(parts))
-
-
-def _text(value) -> str:
-    """`{{ value }}` for the text of a row (str, int or None)."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _truncate(text: str, length: int) -> str:
