@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from core import versions
-from core.prepared import apply_converters
+from core.prepared import apply_converters, compiled_converters
 
 
 class PagedRows:
@@ -51,9 +51,7 @@ class PagedRows:
             if query.selected
             else [*query.extra_select, *query.values_select, *query.annotation_select]
         )
-        selected = [column[0] for column in compiler.select[: compiler.col_count]]
-        converters = [(i, fns, expression) for i, (fns, expression) in compiler.get_converters(selected).items()]
-        return _Statement(rows.db, sql, tuple(params), converters, names, compiler.col_count)
+        return _Statement(rows.db, sql, tuple(params), compiled_converters(compiler), names, compiler.col_count)
 
     def count(self) -> int:
         statement = self._statement

@@ -96,15 +96,9 @@ class PreparedRead:
                 self._compiled[key] = None
                 return None
             positions.append(found[0])
-        converters = [] if self._convert else self._converters(compiler)
+        converters = [] if self._convert else compiled_converters(compiler)
         self._compiled[key] = compiled = (sql, params, positions, converters)
         return compiled
-
-    @staticmethod
-    def _converters(compiler) -> list:
-        """[(column, functions, expression)] as SQLCompiler.results_iter() applies them."""
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        return [(i, functions, expression) for i, (functions, expression) in compiler.get_converters(fields).items()]
 
     def rows(self, *args, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         kinds = tuple(_kind(arg) for arg in args)
@@ -123,6 +117,13 @@ class PreparedRead:
         if self._convert is not None:
             return [self._convert(row) for row in raw]
         return apply_converters(raw, converters, connection)
+
+
+def compiled_converters(compiler) -> list:
+    """The ORM's converters of a compiled query's selected columns, `[(column, functions, expression)]`, as
+    SQLCompiler.results_iter() applies them (call after `compiler.as_sql()`)."""
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    return [(i, functions, expression) for i, (functions, expression) in compiler.get_converters(fields).items()]
 
 
 def apply_converters(raw: Sequence[Sequence], converters: list, connection, width: int | None = None) -> list[tuple]:

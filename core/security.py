@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from functools import cache
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -54,8 +55,9 @@ def username_of(user) -> str:
     return user.get_username()
 
 
-def _user_fields() -> list[str]:
-    return [field.attname for field in get_user_model()._meta.concrete_fields]
+@cache
+def _user_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
 
 
 def _user_row(user_id):

@@ -24,16 +24,14 @@ def _two_decimals(value, separator: str | None = None) -> str:
     if not isinstance(value, float | int) or isinstance(value, bool) or not -1000 < value < 1000:
         return floatformat(value, 2)
     text = repr(value)  # the shortest decimal that gives the float back, as Decimal(repr(value)) reads it
-    if "e" in text or "n" in text:  # 1e-05, nan, inf
+    if "e" in text:  # 1e-05 (nan and inf are out of the range above)
         return _two_decimals_by_decimal(value, separator)
-    negative = text.startswith("-")
     whole, _dot, fraction = text.lstrip("-").partition(".")
     hundredths = int(whole) * 100 + int((fraction + "00")[:2])
     if fraction[2:3] >= "5":  # half up, away from zero, on the digit after the hundredths
         hundredths += 1
-    if negative and hundredths:
-        return f"-{hundredths // 100}{separator or get_format('DECIMAL_SEPARATOR')}{hundredths % 100:02d}"
-    return f"{hundredths // 100}{separator or get_format('DECIMAL_SEPARATOR')}{hundredths % 100:02d}"
+    sign = "-" if text.startswith("-") and hundredths else ""
+    return f"{sign}{hundredths // 100}{separator or get_format('DECIMAL_SEPARATOR')}{hundredths % 100:02d}"
 
 
 def _two_decimals_by_decimal(value, separator: str | None = None) -> str:
