@@ -664,14 +664,16 @@ def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
 
 
 def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
-    """Training facts per unit for the scorecards, computed in the database: one GROUP BY per source over the
-    unit each person belonged to during the period (`attributed_unit`), merged here per unit. Only active staff
-    with a unit count. Five queries (six when a rule names a job position) whatever the number of units,
-    people or rules.
+    """Training facts per unit for the scorecards, computed in the database and added up here per unit. Only
+    active staff with a unit count. Four queries (five when a rule names a job position) whatever the number
+    of units, people or rules.
 
-    The unit of each person is worked out once per person, in a materialised CTE (`people`) that the
-    enrollment queries join, rather than once per enrollment (123,000 enrollments at province scale, five
-    times the number of people)."""
+    The unit each person belonged to during the period (`attributed_unit`, a correlated subquery over the unit
+    history) is worked out once per person, in the first query, which also says whether the person met the
+    yearly hours. The enrollment facts are then grouped by person in the database (one row per person at
+    most, not one per enrollment: 123,000 enrollments at province scale, five times the number of people) and
+    added up per unit here. Working the unit out in each enrollment query instead cost a pass over the unit
+    history per query."""
     year = end.year
     rules = rules_for_year(year)
     job_positions = []
@@ -680,9 +682,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
             Staff.objects.filter(status=StaffStatus.ACTIVE).order_by().values_list("job_position", flat=True).distinct()
         )
 
-    # Headcount and people meeting the yearly hours: completed courses ending in the year + approved external
-    # training, against the person's requirement. People attributed to no unit fall in the NULL group, skipped
-    # below (filtering them out in SQL would evaluate the subquery a second time per row).
+    # Each active person's unit and whether they met the yearly hours: completed courses ending in the year +
+    # approved external training, against the person's requirement. People attributed to no unit (NULL) are
+    # skipped below, as are their enrollments.
     done = Coalesce(
         _sum_per(
             Enrollment.objects.filter(
@@ -702,14 +704,13 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         ),
         0,
     )
-    hours = (
+    people = (
         Staff.objects.filter(status=StaffStatus.ACTIVE)
         .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
         .annotate(done=done, required=_required_minutes_sql(rules, job_positions))
+        .annotate(met=Case(When(done__gte=F("required"), then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by()
-        .values("attr_unit")
-        .annotate(headcount=Count("pk"), hours_met=Count("pk", filter=Q(done__gte=F("required"))))
-        .values_list("attr_unit", "headcount", "hours_met")
+        .values_list("pk", "attr_unit", "met")
     )
     keys = (
         "headcount",
@@ -721,26 +722,30 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         "assessed",
         "certified",
     )
-    totals: dict[int, dict[str, int]] = {}
-    for unit_id, headcount, met in hours:
-        if unit_id is not None:
-            totals[unit_id] = dict.fromkeys(keys, 0) | {"headcount": headcount, "hours_met": met}
+    unit_of: dict[int, int] = {}
+    totals: dict[int, list[int]] = {}
+    for staff_id, unit_id, met in people:
+        if unit_id is None:
+            continue
+        unit_of[staff_id] = unit_id
+        row = totals.get(unit_id)
+        if row is None:
+            row = totals[unit_id] = [0] * len(keys)
+        row[0] += 1
+        row[1] += met
     if not totals:
         return {}
 
-    def per_unit(enrollments: QuerySet, *ctes: CTE) -> QuerySet:
-        """`enrollments` of active people, grouped by the unit of the person during the period (NULL: none);
-        `ctes`: those `enrollments` already joins."""
-        people = CTE(
-            Staff.objects.filter(status=StaffStatus.ACTIVE)
-            .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
-            .order_by()
-            .values("id", "attr_unit"),
-            name="people",
-            materialized=True,
-        )
-        joined = people.join(enrollments, staff_id=people.col.id).annotate(unit=people.col.attr_unit)
-        return with_cte(people, *ctes, select=joined).order_by().values("unit")
+    def add(rows, *columns: str) -> None:
+        """Add rows of (staff id, figure, figure …) to the `columns` of the person's unit."""
+        at = [keys.index(c) for c in columns]
+        for staff_id, *figures in rows:
+            unit_id = unit_of.get(staff_id)
+            if unit_id is None:  # not active, or in no unit during the period
+                continue
+            row = totals[unit_id]
+            for i, figure in zip(at, figures, strict=True):
+                row[i] += figure or 0
 
     # Mandatory courses and certificates: enrollments in classes ending in the period (not cancelled).
     confirmed = Q(status=EnrollmentStatus.CONFIRMED)
@@ -750,26 +755,23 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         & Q(training_class__course__issues_certificate=True)
         & ~Q(outcome="")
     )
-    enrollments = (
-        per_unit(
-            Enrollment.objects.filter(training_class__end_date__gte=start, training_class__end_date__lte=end).exclude(
-                training_class__status=ClassStatus.CANCELLED
-            )
-        )
+    add(
+        Enrollment.objects.filter(training_class__end_date__gte=start, training_class__end_date__lte=end)
+        .exclude(training_class__status=ClassStatus.CANCELLED)
+        .order_by()
+        .values("staff_id")
         .annotate(
             mandatory_enrolled=Count("pk", filter=confirmed & mandatory),
             mandatory_completed=Count("pk", filter=confirmed & mandatory & Q(outcome=Outcome.COMPLETED)),
             assessed=Count("pk", filter=assessed),
             certified=Count("pk", filter=assessed & Q(certificate__isnull=False)),
         )
-        .values_list("unit", "mandatory_enrolled", "mandatory_completed", "assessed", "certified")
+        .values_list("staff_id", "mandatory_enrolled", "mandatory_completed", "assessed", "certified"),
+        "mandatory_enrolled",
+        "mandatory_completed",
+        "assessed",
+        "certified",
     )
-    for unit_id, enrolled, completed, assessed_count, certified in enrollments:
-        if unit_id is None:
-            continue
-        totals.setdefault(unit_id, dict.fromkeys(keys, 0)).update(
-            mandatory_enrolled=enrolled, mandatory_completed=completed, assessed=assessed_count, certified=certified
-        )
 
     # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
     # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
@@ -787,10 +789,14 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         name="planned",
         materialized=True,
     )
-    planned_rows = (
-        per_unit(planned.join(counted, training_class_id=planned.col.training_class_id), planned)
+    planned_rows = planned.join(counted, training_class_id=planned.col.training_class_id)
+    add(
+        with_cte(planned, select=planned_rows)
+        .order_by()
+        .values("staff_id")
         .annotate(planned_minutes=Sum(planned.col.minutes))
-        .values_list("unit", "planned_minutes")
+        .values_list("staff_id", "planned_minutes"),
+        "planned_minutes",
     )
     held_sessions = ClassSession.objects.filter(date__gte=start, date__lte=held_until).values("pk")
     marked = CTE(
@@ -801,17 +807,16 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         name="marked",
         materialized=True,
     )
-    attended_rows = (
-        per_unit(marked.join(counted, id=marked.col.enrollment_id), marked)
+    attended_rows = marked.join(counted, id=marked.col.enrollment_id)
+    add(
+        with_cte(marked, select=attended_rows)
+        .order_by()
+        .values("staff_id")
         .annotate(attended_minutes=Sum(marked.col.minutes))
-        .values_list("unit", "attended_minutes")
+        .values_list("staff_id", "attended_minutes"),
+        "attended_minutes",
     )
-    for rows, key in ((planned_rows, "planned_minutes"), (attended_rows, "attended_minutes")):
-        for unit_id, minutes in rows:
-            if unit_id is None:
-                continue
-            totals.setdefault(unit_id, dict.fromkeys(keys, 0))[key] = minutes or 0
-    return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
+    return {unit_id: CapabilityFacts(unit_id, *row) for unit_id, row in totals.items()}
 
 
 # ------------------------------------------------------------------------------------ calendar feeds
