@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1042,14 +1042,18 @@ def inspection_sync(
     uuid + other content → conflict; concurrent replays → one row (unique constraint + re-read)."""
     client_uuid = uuid_module.UUID(str(client_uuid))
     content_hash = canonical_hash(payload)
-    existing = Inspection.objects.filter(client_uuid=client_uuid).first()
-    if existing is not None:
-        return _replay(actor, existing, content_hash)
+    # One read for both questions (this uuid already sent? this assignment already filled?): with two
+    # reads a concurrent replay could commit between them and be taken for another device's record.
+    found = {
+        row.client_uuid == client_uuid: row
+        for row in Inspection.objects.filter(Q(client_uuid=client_uuid) | Q(assignment=assignment))[:2]
+    }
+    if True in found:
+        return _replay(actor, found[True], content_hash)
     if actor is not None and not can_fill(user=actor, assignment=assignment):
         raise SyncForbidden(_("This assignment is not yours to fill."))
-    other = Inspection.objects.filter(assignment=assignment).first()
-    if other is not None:
-        return SyncResult(other, inspection_sync_body(other), created=False, conflict=True)
+    if False in found:
+        return SyncResult(found[False], inspection_sync_body(found[False]), created=False, conflict=True)
     try:
         with transaction.atomic():
             # One sync per assignment at a time: lock the assignment row (a lock on the inspection row

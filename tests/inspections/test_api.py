@@ -119,6 +119,31 @@ def test_three_concurrent_replays_make_exactly_one_inspection(tree, cast, api):
     assert Answer.objects.count() == 5
 
 
+def test_a_replay_that_lands_while_the_first_send_is_being_checked_answers_200_not_409(
+    assignment, team, api, monkeypatch
+):
+    """CI once saw [201, 409, 409] for three concurrent sends of one body: a send that found no record
+    under its uuid, then found the assignment filled (by its own twin, committed in between), took it
+    for another device's record. Here the twin commits while the first send checks the assignment."""
+    body = _body(assignment)
+    client = api(team["lead"])
+    twin, can_fill = {}, services.can_fill
+
+    def twin_commits_meanwhile(*, user, assignment):
+        if "sent" not in twin:
+            twin["sent"] = True
+            twin[0] = client.post(URL, body, format="json")
+        return can_fill(user=user, assignment=assignment)
+
+    monkeypatch.setattr(services, "can_fill", twin_commits_meanwhile)
+    response = client.post(URL, body, format="json")
+    assert twin[0].status_code == 201
+    assert response.status_code == 200
+    assert response.json() == twin[0].json()
+    assert Inspection.objects.count() == 1
+    assert Answer.objects.count() == 5
+
+
 def test_filling_an_assignment_that_is_not_yours_is_refused_and_writes_nothing(assignment, team, cast, api):
     # The stranger cannot even see the assignment: 404.
     response = api(team["stranger"]).post(URL, _body(assignment), format="json")
@@ -263,12 +288,13 @@ def _sixty_items(tree, cast):
 
 
 def _submit_queries():
-    """17 queries (one is the lock on the assignment row that serialises concurrent syncs); 4 more when
-    the audit trail records inspections (one history row for the new inspection, one bulk insert for the
-    answers' history, one per later save of the inspection)."""
+    """16 queries (one read asks whether the uuid was sent or the assignment filled; one is the lock on
+    the assignment row that serialises concurrent syncs); 4 more when the audit trail records
+    inspections (one history row for the new inspection, one bulk insert for the answers' history, one
+    per later save of the inspection)."""
     from core.audit import _audited
 
-    return 17 + (4 if _audited(Inspection) else 0)
+    return 16 + (4 if _audited(Inspection) else 0)
 
 
 SUBMIT_QUERIES = _submit_queries()
