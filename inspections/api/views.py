@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import as_drf_error
-from core.paging import PagedRows
+from core.paging import PagedRows, list_key
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -415,8 +415,12 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
-        rows = self.filter_queryset(selectors.inspection_rows(user=request.user))
-        page = self.paginate_queryset(PagedRows(rows, s.INSPECTION_JSON_FIELDS))
+        rows = PagedRows(
+            lambda: self.filter_queryset(selectors.inspection_rows(user=request.user)),
+            s.INSPECTION_JSON_FIELDS,
+            key=list_key(request, "api:inspections"),
+        )
+        page = self.paginate_queryset(rows)
         tz = timezone.get_current_timezone()
         return self.get_paginated_response([s.inspection_row_json(row, tz) for row in page])
 
@@ -667,8 +671,12 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def list(self, request, *args, **kwargs):
         """FindingSerializer's JSON, built from plain rows (see finding_row_json)."""
-        rows = self.filter_queryset(selectors.finding_register(user=request.user))
-        page = self.paginate_queryset(PagedRows(rows, selectors.FINDING_ROW_FIELDS))
+        rows = PagedRows(
+            lambda: self.filter_queryset(selectors.finding_register(user=request.user)),
+            selectors.FINDING_ROW_FIELDS,
+            key=list_key(request, "api:findings"),
+        )
+        page = self.paginate_queryset(rows)
         actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
         tz = timezone.get_current_timezone()
         return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]], tz) for row in page])

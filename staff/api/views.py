@@ -3,7 +3,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from core.api_views import as_drf_error
-from core.paging import PagedRows
+from core.paging import PagedRows, list_key
 from core.permissions import Perm
 from staff import selectors, services
 from staff.api.serializers import (
@@ -19,11 +19,17 @@ from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 
 
 def _values_list_response(view, fields, to_json):
-    """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`."""
-    queryset = view.filter_queryset(view.get_queryset())
-    page = view.paginate_queryset(PagedRows(queryset, fields, tuples=True))
+    """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`; the list's
+    statement kept for the request's scope and filters (core.paging.list_key)."""
+    rows = PagedRows(
+        lambda: view.filter_queryset(view.get_queryset()),
+        fields,
+        tuples=True,
+        key=list_key(view.request, f"api:{type(view).__qualname__}"),
+    )
+    page = view.paginate_queryset(rows)
     if page is None:
-        return Response([to_json(row) for row in queryset.values_list(*fields)])
+        return Response([to_json(row) for row in rows.queryset.values_list(*fields)])
     return view.get_paginated_response([to_json(row) for row in page])
 
 

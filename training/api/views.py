@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_views import as_drf_error
-from core.paging import PagedRows
+from core.paging import PagedRows, list_key
 from core.permissions import Perm
 from staff.models import Staff
 from training import selectors, services
@@ -130,7 +130,10 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         """TrainingClassSerializer's JSON, built from plain rows (class_row_json): 50 model instances with
         their course and unit cost ≈3.5 ms of CPU more than the values they are read for."""
-        page = self.paginate_queryset(PagedRows(self.filter_queryset(self.get_queryset()), CLASS_JSON_FIELDS))
+        rows = PagedRows(
+            lambda: self.filter_queryset(self.get_queryset()), CLASS_JSON_FIELDS, key=list_key(request, "api:classes")
+        )
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response([class_row_json(row) for row in page])
 
     def retrieve(self, request, *args, **kwargs):
