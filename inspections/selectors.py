@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.paging import kept_value
 from core.permissions import NOTHING, Perm, has_perm, holds_every_unit, subtree_bounds, unit_scope_q
 from core.prepared import PreparedRead
 from inspections.models import (
@@ -695,16 +696,22 @@ _ACTION_ROWS = PreparedRead(_action_rows)
 def finding_actions(*, finding_ids, today=None) -> dict[int, list[dict]]:
     """The corrective actions of these findings as rows of ACTION_ROW_FIELDS, each finding's in
     due-date order, `is_overdue` by the rule of with_overdue() (action_is_overdue); one query (none for
-    no finding). Ordered by finding first so the database reads the finding index for the page's ids
+    no finding, or for the same page again while the data is unchanged). Ordered by finding first so the database reads the finding index for the page's ids
     instead of walking every action in due-date order."""
-    by_finding = defaultdict(list)
-    if finding_ids:
-        today = today or timezone.localdate()
-        for values in _ACTION_ROWS.rows(tuple(finding_ids)):
+    if not finding_ids:
+        return defaultdict(list)
+    finding_ids, today = tuple(finding_ids), today or timezone.localdate()
+
+    def read():
+        by_finding = defaultdict(list)
+        for values in _ACTION_ROWS.rows(finding_ids):
             row = dict(zip(_ACTION_COLUMNS, values, strict=True))
             row["is_overdue"] = action_is_overdue(row["status"], row["due_date"], today)
             by_finding[row["finding_id"]].append(row)
-    return by_finding
+        return dict(by_finding)
+
+    # Kept until the data changes (core.paging.kept_value): a findings page read again reads no action.
+    return defaultdict(list, kept_value(("finding-actions", finding_ids, today), read))
 
 
 def finding_state(actions: list[dict]) -> dict[str, bool]:

@@ -109,3 +109,24 @@ def test_a_transactions_own_writes_are_listed_and_not_kept(cast, tree):
         assert client.get(STAFF_API).json()["count"] == 3
         transaction.set_rollback(True)
     assert client.get(STAFF_API).json()["count"] == 2
+
+
+def test_pages_beyond_the_row_budget_are_read_again_and_still_right(cast, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import paging
+
+    monkeypatch.setattr(paging, "KEPT_PAGE_ROWS", 2)  # pages of one row: the last two read are kept
+    forget_kept_statements()
+    url = STAFF_API + "?page_size=1&page={}"
+    codes = [_codes(_get(cast["admin"], url.format(n))) for n in (1, 2, 3)]
+    assert len(set().union(*codes)) == 3  # three different people, one a page
+
+    def again(n):
+        with CaptureQueriesContext(connection) as queries:
+            body = _get(cast["admin"], url.format(n))
+        return _codes(body), any('FROM "staff_staff"' in q["sql"] for q in queries.captured_queries)
+
+    assert again(3) == (codes[2], False)  # kept
+    assert again(1) == (codes[0], True)  # pushed out by pages 2 and 3: read again

@@ -45,3 +45,32 @@ def test_each_user_gets_their_own_inspections_and_findings_whoever_asked_before(
     forget_kept_statements()
     for user in users + users[::-1] + users:
         assert _units(user, url) == expected[user.pk], user.username
+
+
+def test_a_findings_page_read_again_reads_nothing_until_an_action_changes(assignment, team):
+    """The page's rows and its findings' actions are kept until the data changes (core.paging): the same page
+    again reads neither, and a committed change to an action shows at the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inspections.models import Finding
+
+    fill(assignment, FAILED_ONE, on=dt.date(2026, 5, 4))
+    finding = Finding.objects.get()
+    action = services.action_create(
+        actor=None, finding=finding, description="Đeo thẻ công chức", due_date=dt.date(2026, 6, 30)
+    )
+    forget_kept_statements()
+    client = Client()
+    client.force_login(team["lead"])
+    first = client.get("/api/v1/findings/").json()
+    assert [a["status"] for a in first["results"][0]["actions"]] == ["open"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/findings/").json()
+    assert again == first
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "inspections_finding" not in read and "inspections_correctiveaction" not in read
+    services.action_update_progress(actor=None, action=action, status="in_progress", note="Đã nhắc nhở")
+    after = client.get("/api/v1/findings/").json()
+    assert [a["status"] for a in after["results"][0]["actions"]] == ["in_progress"]
+    assert after["results"][0]["actions"][0]["version"] == first["results"][0]["actions"][0]["version"] + 1
