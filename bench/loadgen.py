@@ -2,7 +2,7 @@
 the same path until a request count or a time limit is reached. Loopback only. No Django.
 
     python bench/loadgen.py --port 8000 --path /healthz --clients 10 --seconds 5 --max 5000 \
-        --cookie "sessionid=..."
+        --cookie "sessionid=..." [--fresh]
 
 Prints one JSON object: requests, errors, seconds, rps, latencies (ms, sorted sample).
 """
@@ -24,14 +24,17 @@ def worker(args, stop_at: float, budget: list[int], lock: threading.Lock, out: l
     if args.accept:
         headers["Accept"] = args.accept
     local, bad = [], 0
+    joiner = "&" if "?" in args.path else "?"
     while time.perf_counter() < stop_at:
         with lock:
             if budget[0] <= 0:
                 break
             budget[0] -= 1
+            n = budget[0]
+        path = f"{args.path}{joiner}fresh={n}" if args.fresh else args.path
         t0 = time.perf_counter()
         try:
-            conn.request("GET", args.path, headers=headers)
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -57,6 +60,12 @@ def main() -> None:
     parser.add_argument("--max", type=int, default=5000)
     parser.add_argument("--cookie", default="")
     parser.add_argument("--accept", default="")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="add a parameter no view reads, different for every request (fresh=N): nothing kept for a list "
+        "(core.paging.list_key) matches it, as on the first read after a write",
+    )
     args = parser.parse_args()
     lock = threading.Lock()
     latencies: list[float] = []

@@ -415,14 +415,14 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
+        tz = timezone.get_current_timezone()
         rows = PagedRows(
             lambda: self.filter_queryset(selectors.inspection_rows(user=request.user)),
             s.INSPECTION_JSON_FIELDS,
             key=list_key(request, "api:inspections"),
+            page_json=lambda page: [s.inspection_row_json(row, tz) for row in page],
         )
-        page = self.paginate_queryset(rows)
-        tz = timezone.get_current_timezone()
-        return self.get_paginated_response([s.inspection_row_json(row, tz) for row in page])
+        return self.get_paginated_response(list(self.paginate_queryset(rows)))
 
     def _detail(self, pk) -> dict:
         return s.InspectionDetailSerializer(self.get_queryset().get(pk=pk)).data
@@ -671,15 +671,19 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def list(self, request, *args, **kwargs):
         """FindingSerializer's JSON, built from plain rows (see finding_row_json)."""
+        tz = timezone.get_current_timezone()
+
+        def page_json(page):
+            actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
+            return [s.finding_row_json(row, actions[row["id"]], tz) for row in page]
+
         rows = PagedRows(
             lambda: self.filter_queryset(selectors.finding_register(user=request.user)),
             selectors.FINDING_ROW_FIELDS,
             key=list_key(request, "api:findings"),
+            page_json=page_json,
         )
-        page = self.paginate_queryset(rows)
-        actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
-        tz = timezone.get_current_timezone()
-        return self.get_paginated_response([s.finding_row_json(row, actions[row["id"]], tz) for row in page])
+        return self.get_paginated_response(list(self.paginate_queryset(rows)))
 
 
 class CorrectiveActionViewSet(

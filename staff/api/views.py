@@ -26,11 +26,12 @@ def _values_list_response(view, fields, to_json):
         fields,
         tuples=True,
         key=list_key(view.request, f"api:{type(view).__qualname__}"),
+        page_json=lambda page: [to_json(row) for row in page],
     )
     page = view.paginate_queryset(rows)
     if page is None:
         return Response([to_json(row) for row in rows.queryset.values_list(*fields)])
-    return view.get_paginated_response([to_json(row) for row in page])
+    return view.get_paginated_response(list(page))
 
 
 class UnitViewSet(viewsets.ModelViewSet):
