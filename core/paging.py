@@ -29,7 +29,11 @@ class PagedRows:
     (the same statement means the same filtered rows, so the same count) and, with the page's LIMIT and
     OFFSET appended as the ORM appends them, as the page's query, whose rows then go through the ORM's
     converters for the selected columns. Before, the ORM compiled the list's query once for the count's
-    key and again for the page: ≈1 ms of a 50-row API list on this machine."""
+    key and again for the page: ≈1 ms of a 50-row API list on this machine.
+
+    With `key` (an API list: see `list_key`), the statement, the count and the pages last read (as
+    `page_json` made them) are kept in the process until a committed write to the watched tables: the
+    same list read again runs no query of its own."""
 
     def __init__(
         self,
