@@ -7,8 +7,6 @@ from django.test import Client
 
 from core.paging import forget_kept_statements
 from tests.training.conftest import make_class
-from training import services
-from training.models import CourseCategory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,21 +21,9 @@ def _codes(user) -> list[str]:
     return [row["code"] for row in response.json()["results"]]
 
 
-@pytest.fixture
-def province_course(tree):
-    return services.course_create(
-        actor=None,
-        code="QLNN-01",
-        title="Quản lý nhà nước",
-        category=CourseCategory.STATE_MANAGEMENT,
-        planned_minutes=480,
-        owner_unit=tree["province"],
-    )
-
-
-def test_each_user_gets_the_classes_of_their_scope_whoever_asked_before(province_course, tree, cast):
-    make_class(province_course, tree["alpha"], code="L-ALPHA")
-    make_class(province_course, tree["beta"], code="L-BETA")
+def test_each_user_gets_the_classes_of_their_scope_whoever_asked_before(course, tree, cast):
+    make_class(course, tree["alpha"], code="L-ALPHA")
+    make_class(course, tree["beta"], code="L-BETA")
     users = [cast["hr"], cast["outsider_hr"], cast["admin"]]
     expected = {}
     for user in users:
@@ -49,6 +35,6 @@ def test_each_user_gets_the_classes_of_their_scope_whoever_asked_before(province
     forget_kept_statements()
     for user in users + users[::-1] + users:
         assert _codes(user) == expected[user.pk], user.username
-    make_class(province_course, tree["alpha1"], code="L-ALPHA-1")
+    make_class(course, tree["alpha1"], code="L-ALPHA-1")
     assert sorted(_codes(cast["hr"])) == ["L-ALPHA", "L-ALPHA-1"]
     assert _codes(cast["outsider_hr"]) == ["L-BETA"]
