@@ -67,19 +67,14 @@ class PagedRows:
         if token is None:
             return None
         key = (self._key, self.fields, self.tuples, token)
-        with _statements_lock:
-            kept = _statements.get(key)
-            if kept is not None:
-                _statements.move_to_end(key)
-                return kept
+        kept = _statements.get(key)
+        if kept is not None:
+            return kept
         queryset = self.queryset
         if queryset.db != DEFAULT_DB_ALIAS or not _reads_only_watched_tables(queryset):
             return None
         kept = _Kept(self._compile(), queryset.ordered, key=key)
-        with _statements_lock:
-            _statements[key] = kept
-            while len(_statements) > KEPT_STATEMENTS:
-                _statements.popitem(last=False)
+        _statements.put(key, kept)
         return kept
 
     @property
@@ -139,9 +134,9 @@ class PagedRows:
             return []
         kept = self._kept
         if kept is not None:
-            rows = _kept_page(kept.key, low, high)
+            rows = _pages.get((kept.key, low, high))
             if rows is not None:
-                return rows
+                return list(rows)  # the caller's own list; the rows are only read
         sql = f"{statement.sql} {connection.ops.limit_offset_sql(low, high)}"
         with connection.cursor() as cursor:
             cursor.execute(sql, statement.params)
@@ -152,8 +147,8 @@ class PagedRows:
             rows = [dict(zip(names, row, strict=True)) for row in rows]
         if self._page_json is not None:
             rows = self._page_json(rows)
-        if kept is not None:
-            _keep_page(kept.key, low, high, rows)
+        if kept is not None and len(rows) <= KEPT_PAGE_LARGEST:
+            _pages.put((kept.key, low, high), list(rows))
         return rows
 
 
@@ -179,10 +174,44 @@ class _Statement:
         return apply_converters(raw, self.converters, connection, self.col_count)
 
 
-# ------------------------------------------------------------------------------------ kept statements
+# ------------------------------------------------------------------------------------ kept in the process
+class _KeptLRU:
+    """A thread-safe map keeping what was used last: `limit()` bounds the sum of `weight(value)` (1 a value
+    unless told), the least recently used going first."""
+
+    def __init__(self, limit: Callable[[], int], weight: Callable[[object], int] = lambda value: 1):
+        self._limit, self._weight = limit, weight
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._total = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        """The value under `key`, or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._total -= self._weight(old)
+            self._items[key] = value
+            self._total += self._weight(value)
+            while self._total > self._limit() and self._items:
+                _key, dropped = self._items.popitem(last=False)
+                self._total -= self._weight(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._total = 0
+
+
 KEPT_STATEMENTS = 256  # list statements kept per process (a few KB each)
-_statements: OrderedDict[tuple, _Kept] = OrderedDict()
-_statements_lock = threading.Lock()
+_statements = _KeptLRU(lambda: KEPT_STATEMENTS)
 
 
 def scope_key(user) -> tuple:
@@ -221,11 +250,8 @@ def list_key(request, name: str, *, ignore: tuple[str, ...] = ("page", "page_siz
 def forget_kept_statements() -> None:
     """Drop this process's kept list statements and pages (a benchmark compiling every query of a cold
     page)."""
-    with _statements_lock:
-        _statements.clear()
-        _pages.clear()
-        _page_rows[0] = 0
-        _values.clear()
+    for kept in (_statements, _pages, _values):
+        kept.clear()
 
 
 # The rows of the pages last read through a kept statement (their JSON, with `page_json`), under the
@@ -235,33 +261,10 @@ def forget_kept_statements() -> None:
 # hold up to the API's max_page_size.
 KEPT_PAGE_ROWS = 5_000
 KEPT_PAGE_LARGEST = 500  # the API's max_page_size
-_pages: OrderedDict[tuple, list] = OrderedDict()
-_page_rows = [0]
-
-
-def _kept_page(key: tuple, low: int, high: int | None) -> list | None:
-    with _statements_lock:
-        rows = _pages.get((key, low, high))
-        if rows is None:
-            return None
-        _pages.move_to_end((key, low, high))
-    return list(rows)  # the caller's own list; the rows (dicts) are only read
-
-
-def _keep_page(key: tuple, low: int, high: int | None, rows: list) -> None:
-    if len(rows) > min(KEPT_PAGE_LARGEST, KEPT_PAGE_ROWS):
-        return
-    with _statements_lock:
-        old = _pages.pop((key, low, high), None)
-        _page_rows[0] += len(rows) - (len(old) if old is not None else 0)
-        _pages[(key, low, high)] = list(rows)
-        while _page_rows[0] > KEPT_PAGE_ROWS:
-            _key, dropped = _pages.popitem(last=False)
-            _page_rows[0] -= len(dropped)
-
+_pages = _KeptLRU(lambda: KEPT_PAGE_ROWS, weight=len)
 
 KEPT_VALUES = 64
-_values: OrderedDict[tuple, object] = OrderedDict()
+_values = _KeptLRU(lambda: KEPT_VALUES)
 
 
 def kept_value(key: tuple, compute: Callable[[], object]):
@@ -273,22 +276,16 @@ def kept_value(key: tuple, compute: Callable[[], object]):
     if token is None:
         return compute()
     key = (*key, token)
-    with _statements_lock:
-        if key in _values:
-            _values.move_to_end(key)
-            return _values[key]
-    value = compute()
-    with _statements_lock:
-        _values[key] = value
-        while len(_values) > KEPT_VALUES:
-            _values.popitem(last=False)
+    value = _values.get(key)
+    if value is None:
+        value = compute()
+        _values.put(key, value)
     return value
 
 
 # ------------------------------------------------------------------------------------------ counts
 KEPT_COUNTS = 512  # counts kept per process (a count is a few dozen bytes)
-_counts: OrderedDict[tuple, int] = OrderedDict()
-_counts_lock = threading.Lock()
+_counts = _KeptLRU(lambda: KEPT_COUNTS)
 
 
 def _reads_only_watched_tables(queryset: QuerySet) -> bool:
@@ -317,22 +314,16 @@ def kept_count(queryset: QuerySet, *, key: tuple | None = None) -> int:
             return 0
         key = (sql, tuple(params))
     key = (queryset.db, token, *key)
-    with _counts_lock:
-        if key in _counts:
-            _counts.move_to_end(key)
-            return _counts[key]
-    value = queryset.count()
-    with _counts_lock:
-        _counts[key] = value
-        while len(_counts) > KEPT_COUNTS:
-            _counts.popitem(last=False)
+    value = _counts.get(key)
+    if value is None:
+        value = queryset.count()
+        _counts.put(key, value)
     return value
 
 
 def forget_kept_counts() -> None:
     """Drop this process's kept counts (a benchmark counting every query of a cold page)."""
-    with _counts_lock:
-        _counts.clear()
+    _counts.clear()
 
 
 class KeptCountPaginator(Paginator):
