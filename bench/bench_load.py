@@ -207,7 +207,8 @@ def run(ctx: Context) -> list[Row]:
         # An API list keeps its statement and its pages' rows until a committed write (core.paging): the
         # rows above are what a list read again before any write costs. The same lists with a parameter
         # no view reads, new for every request, match nothing kept: what the first read after a write
-        # costs (except the count, kept by statement).
+        # costs, except the count (kept by statement) and, for findings, the page's corrective actions
+        # (kept by finding ids: inspections.selectors.finding_actions).
         for t in plan:
             if t.kind != "api":
                 continue

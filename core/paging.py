@@ -229,8 +229,8 @@ def scope_key(user) -> tuple:
 
 def list_key(request, name: str, *, ignore: tuple[str, ...] = ("page", "page_size")) -> tuple:
     """The key a list's statement is kept under (`PagedRows(build, fields, key=…)`): the list (`name`), the
-    user's scope, the day, the time zone and the language, and the query string without the paging parameters (`ignore`),
-    which choose the page, not the rows. The kept statement is also keyed by the data-version token: any
+    user's scope, the day, the time zone and the language, and the query string without the paging
+    parameters (`ignore`), which choose the page, not the rows. The kept statement is also keyed by the data-version token: any
     committed write to the watched tables builds it again.
 
     Building and compiling a scoped list's queryset (its scope, subqueries and annotations) cost ≈2 ms of a

@@ -696,8 +696,9 @@ _ACTION_ROWS = PreparedRead(_action_rows)
 def finding_actions(*, finding_ids, today=None) -> dict[int, list[dict]]:
     """The corrective actions of these findings as rows of ACTION_ROW_FIELDS, each finding's in
     due-date order, `is_overdue` by the rule of with_overdue() (action_is_overdue); one query (none for
-    no finding, or for the same page again while the data is unchanged). Ordered by finding first so the database reads the finding index for the page's ids
-    instead of walking every action in due-date order."""
+    no finding, or for the same page again while the data is unchanged). Ordered by finding first so the
+    database reads the finding index for the page's ids instead of walking every action in due-date
+    order."""
     if not finding_ids:
         return defaultdict(list)
     finding_ids, today = tuple(finding_ids), today or timezone.localdate()

@@ -21,8 +21,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_views import as_drf_error
-from core.paging import PagedRows, list_key
+from core.api_views import as_drf_error, kept_list_response
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -416,13 +415,12 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         """InspectionSerializer's JSON, built from plain rows (see inspection_row_json)."""
         tz = timezone.get_current_timezone()
-        rows = PagedRows(
-            lambda: self.filter_queryset(selectors.inspection_rows(user=request.user)),
+        return kept_list_response(
+            self,
+            lambda: selectors.inspection_rows(user=request.user),
             s.INSPECTION_JSON_FIELDS,
-            key=list_key(request, "api:inspections"),
-            page_json=lambda page: [s.inspection_row_json(row, tz) for row in page],
+            lambda page: [s.inspection_row_json(row, tz) for row in page],
         )
-        return self.get_paginated_response(list(self.paginate_queryset(rows)))
 
     def _detail(self, pk) -> dict:
         return s.InspectionDetailSerializer(self.get_queryset().get(pk=pk)).data
@@ -677,13 +675,9 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actions = selectors.finding_actions(finding_ids=[row["id"] for row in page])
             return [s.finding_row_json(row, actions[row["id"]], tz) for row in page]
 
-        rows = PagedRows(
-            lambda: self.filter_queryset(selectors.finding_register(user=request.user)),
-            selectors.FINDING_ROW_FIELDS,
-            key=list_key(request, "api:findings"),
-            page_json=page_json,
+        return kept_list_response(
+            self, lambda: selectors.finding_register(user=request.user), selectors.FINDING_ROW_FIELDS, page_json
         )
-        return self.get_paginated_response(list(self.paginate_queryset(rows)))
 
 
 class CorrectiveActionViewSet(

@@ -1,9 +1,7 @@
 from django.core.exceptions import ValidationError
 from rest_framework import mixins, viewsets
-from rest_framework.response import Response
 
-from core.api_views import as_drf_error
-from core.paging import PagedRows, list_key
+from core.api_views import as_drf_error, kept_list_response
 from core.permissions import Perm
 from staff import selectors, services
 from staff.api.serializers import (
@@ -19,19 +17,8 @@ from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 
 
 def _values_list_response(view, fields, to_json):
-    """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`; the list's
-    statement kept for the request's scope and filters (core.paging.list_key)."""
-    rows = PagedRows(
-        lambda: view.filter_queryset(view.get_queryset()),
-        fields,
-        tuples=True,
-        key=list_key(view.request, f"api:{type(view).__qualname__}"),
-        page_json=lambda page: [to_json(row) for row in page],
-    )
-    page = view.paginate_queryset(rows)
-    if page is None:
-        return Response([to_json(row) for row in rows.queryset.values_list(*fields)])
-    return view.get_paginated_response(list(page))
+    """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`."""
+    return kept_list_response(view, view.get_queryset, fields, lambda page: [to_json(row) for row in page], tuples=True)
 
 
 class UnitViewSet(viewsets.ModelViewSet):
