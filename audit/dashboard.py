@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.permissions import Perm, Role, has_perm, user_roles
+from core.permissions import Perm, has_perm
 
 
 def cards(user) -> list[dict]:
@@ -17,7 +17,7 @@ def cards(user) -> list[dict]:
                 "note": _("Who changed what, when and from where"),
             }
         )
-    if user_roles(user) & {Role.ADMIN, Role.INSPECTOR}:
+    if has_perm(user, Perm.SECOND_FACTOR):
         result.append(
             {
                 "title": _("Two-step login"),

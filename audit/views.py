@@ -20,7 +20,7 @@ from audit import selectors
 from audit.exports import audit_log_xlsx
 from audit.forms import AuditFilterForm, TokenForm
 from core.middleware import OTP_ENROLLED
-from core.permissions import Perm, Role, ScopedViewMixin, user_roles
+from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.security import client_ip, log
 from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
@@ -58,9 +58,6 @@ class AuditExportView(ScopedViewMixin, View):
 
 
 # ------------------------------------------------------------------------------ second factor
-OTP_ROLES = {Role.ADMIN, Role.INSPECTOR}
-
-
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -74,7 +71,7 @@ class OtpEnrolView(LoginRequiredMixin, View):
     template_name = "audit/otp_enrol.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (user_roles(request.user) & OTP_ROLES):
+        if request.user.is_authenticated and not has_perm(request.user, Perm.SECOND_FACTOR):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 

@@ -159,7 +159,7 @@ def run(ctx: Context) -> list[Row]:
         qs.count()
         list(qs[:50])
 
-    from core.permissions import grants, subtree_bounds
+    from staff.access import grants, subtree_bounds
 
     low, high = subtree_bounds(grants(actor)[0].unit_path)
 

@@ -70,7 +70,7 @@ def run(ctx=None) -> list[Row]:
     from django.db.models import Count
     from rest_framework.test import APIClient
 
-    from core.permissions import forget_grants
+    from staff.access import forget_grants
     from staff.models import Staff, StaffStatus, Unit
     from training import exports, selectors
     from training.models import Attendance, EnrollmentStatus, TrainingClass

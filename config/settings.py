@@ -204,7 +204,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "core.sessions"  # Django's database sessions, the read compiled to SQL once per process
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
@@ -352,7 +352,13 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.insert(0, "core.middleware.SecurityLogMiddleware")
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # must be last
-AUTHENTICATION_BACKENDS = ["core.security.LoginBackend", "core.security.UserBackend"]  # UserBackend: ModelBackend
+# django-axes' lockout first; CongVu's permissions from the user's grants (staff.access) before Django's
+# model permissions, which it never asks for them.
+AUTHENTICATION_BACKENDS = [
+    "core.security.LoginBackend",
+    "staff.access.ScopeBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -7,14 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from django.core.signals import request_started
         from django.db.backends.signals import connection_created
-
-        from core.heap import freeze_loaded_objects
 
         use_real_sqlite_parameter_limit()
         connection_created.connect(_watch_writes, dispatch_uid="congvu-watch-writes")
-        request_started.connect(freeze_loaded_objects, dispatch_uid="congvu-freeze-loaded-objects")
 
 
 def _watch_writes(sender, connection, **kwargs) -> None:

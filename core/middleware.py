@@ -11,15 +11,15 @@
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.permissions import Perm, has_perm
 from core.security import client_ip, log, username_of
 
 SESSION_STARTED = "_congvu_started"
@@ -96,20 +96,12 @@ def second_factor_needed(request) -> bool:
 def second_factor_enrolment_needed(request) -> bool:
     if not settings.OTP_REQUIRED_FOR_ADMINS or request.session.get(OTP_ENROLLED):
         return False
-    from core.permissions import Role, user_roles
-
-    return Role.ADMIN in user_roles(request.user)
-
-
-@lru_cache(maxsize=16)
-def _second_factor_urls(script_prefix, urlconf, root_urlconf) -> tuple[str, str]:
-    """(code step, enrolment) URLs: reversed once per process for each script prefix and URLconf
-    instead of twice per request (≈50 µs)."""
-    return reverse("audit:otp-verify"), reverse("audit:otp-enrol")
+    return has_perm(request.user, Perm.ROLE_MANAGE)  # administrators
 
 
 def second_factor_urls() -> tuple[str, str]:
-    return _second_factor_urls(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    """(code step, enrolment) URLs."""
+    return reverse("audit:otp-verify"), reverse("audit:otp-enrol")
 
 
 class SecondFactorMiddleware:

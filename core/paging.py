@@ -221,7 +221,7 @@ def scope_key(user) -> tuple:
     watched tables."""
     if user is None or not user.is_authenticated:
         return ("anonymous",)
-    from core.permissions import grants
+    from staff.access import grants
 
     held = tuple(grants(user))
     return (user.pk, user.is_active, user.is_superuser, held, getattr(user, "_congvu_own_unit", None))

@@ -6,23 +6,15 @@
 - `log`: the `congvu.security` logger (logins, failed logins, lockouts, refused accesses).
 - `LoginBackend`: django-axes in front of the model backend; calls without a request (scripts,
   the test client's `login()`) skip the lockout check instead of failing.
-- `UserBackend`: Django's model backend (passwords, permissions), whose `get_user`, run on every
-  signed-in request, reads the user with SQL compiled once per process.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-from functools import cache
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.db import router
-
-from core.prepared import PreparedRead
 
 log = logging.getLogger("congvu.security")
 
@@ -55,50 +47,11 @@ def username_of(user) -> str:
     return user.get_username()
 
 
-@cache
-def _user_fields() -> tuple[str, ...]:
-    return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
-
-
-def _user_row(user_id):
-    return get_user_model()._default_manager.filter(pk=user_id).values_list(*_user_fields())
-
-
-# Read on every signed-in request: ModelBackend.get_user() spent ≈0.5 ms compiling the same SELECT.
-_USER_ROW = PreparedRead(_user_row)
-
-
 class LoginBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
-
-
-# Sessions made while AUTHENTICATION_BACKENDS named Django's ModelBackend keep that path; core.sessions
-# reads it as UserBackend (the same checks), so nobody is signed out by the change.
-FORMER_BACKEND = "django.contrib.auth.backends.ModelBackend"
-USER_BACKEND = "core.security.UserBackend"
-_INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
-
-
-class UserBackend(ModelBackend):
-    def get_user(self, user_id):
-        """ModelBackend.get_user(): the same user, in the same one query, from precompiled SQL. The
-        session keeps the id as text; an id that is not an integer goes through the ORM as before."""
-        model = get_user_model()
-        if model._meta.pk.get_internal_type() not in _INTEGER_KEYS:
-            return super().get_user(user_id)
-        try:
-            pk = int(user_id)
-        except (TypeError, ValueError):
-            return None  # as ModelBackend: no such user
-        using = router.db_for_read(model)
-        rows = _USER_ROW.rows(pk, using=using)
-        if not rows:
-            return None
-        user = model.from_db(using, _user_fields(), rows[0])
-        return user if self.user_can_authenticate(user) else None
 
 
 # ------------------------------------------------------------------------- API error responses

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, YearFilter
-from core.permissions import subtree_bounds
 from core.text import fold
 from core.widgets import FastSelect
 from inspections.models import (
@@ -25,13 +24,15 @@ from inspections.models import (
     PlanKind,
     TemplateKind,
 )
+from staff.access import subtree_bounds
 from staff.models import Unit
 
 
 def visible_units(request):
     if request is None:
         return Unit.objects.all()
-    from core.permissions import Perm, unit_scope_q
+    from core.permissions import Perm
+    from staff.access import unit_scope_q
 
     return Unit.objects.filter(
         unit_scope_q(request.user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE, Perm.INSPECTION_PLAN)), active=True

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
 from inspections.models import (
     ActionStatus,
     AnswerType,
@@ -10,6 +10,7 @@ from inspections.models import (
     TemplateVersion,
     VersionStatus,
 )
+from staff.access import unit_scope_q
 from staff.forms import DateInput
 from staff.models import Staff, Unit
 
@@ -148,7 +149,7 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         qs = _units(user, Perm.INSPECTION_PLAN)
         if plan is not None:
-            from core.permissions import subtree_bounds
+            from staff.access import subtree_bounds
 
             low, high = subtree_bounds(plan.unit.path)
             qs = qs.filter(path__gte=low, path__lt=high)
@@ -190,7 +191,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, finding=None, **kwargs):
         super().__init__(*args, **kwargs)
         if finding is not None:
-            from core.permissions import subtree_bounds
+            from staff.access import subtree_bounds
 
             low, high = subtree_bounds(finding.unit.path)
             self.fields["unit"].queryset = Unit.objects.filter(path__gte=low, path__lt=high, active=True)

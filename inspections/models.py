@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.permissions import Perm, has_perm, unit_scope_q
+from core.permissions import Perm, has_perm
+from staff.access import unit_scope_q
 from staff.models import Staff, Unit
 
 

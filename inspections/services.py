@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Perm, has_perm, subtree_bounds, unit_scope_q
+from core.permissions import Perm, has_perm
 from inspections import relevance, scoring
 from inspections.models import (
     OPEN_ACTION_STATUSES,
@@ -45,6 +45,7 @@ from inspections.models import (
     VersionStatus,
 )
 from inspections.selectors import can_fill, can_plan, can_review, can_update_action, can_verify_action
+from staff.access import subtree_bounds, unit_scope_q
 from staff.models import Staff, Unit
 
 CLIENT_ONLY_FIELDS = frozenset({"client_saved_at", "device", "outbox_id", "local_id"})

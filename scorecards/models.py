@@ -5,8 +5,9 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
 from scorecards import engine
+from staff.access import unit_scope_q
 
 
 class Pillar(models.TextChoices):

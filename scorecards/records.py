@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from core.permissions import subtree_bounds
 from scorecards.periods import Period
+from staff.access import subtree_bounds
 
 MAX_ROWS = 50_000
 

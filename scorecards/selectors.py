@@ -20,11 +20,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from core import versions
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
 from scorecards import defaults, engine
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
 from scorecards.models import PublishedPeriod, PublishRun, ScorecardModel, ScorecardSnapshot
 from scorecards.periods import MONTH, QUARTER, Period
+from staff.access import unit_scope_q
 from staff.models import Unit
 
 TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Perm, has_perm, unit_scope_q
+from core.permissions import Perm, has_perm
 from scorecards import defaults
 from scorecards.models import (
     ACTIVE_PUBLISH,
@@ -27,6 +27,7 @@ from scorecards.models import (
     ScorecardSnapshot,
 )
 from scorecards.periods import Period
+from staff.access import unit_scope_q
 from staff.models import Unit
 
 

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.permissions import Role, subtree_bounds
+from core.permissions import Role
 from core.text import fold
 from core.widgets import FastSelect
+from staff.access import subtree_bounds
 from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, Unit, UnitKind
 
 

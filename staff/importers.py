@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
 from core.text import fold
 from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, parse_date, read_table
+from staff.access import unit_scope_q
 from staff.models import Gender, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit
 
 COLUMNS = [

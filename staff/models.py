@@ -4,9 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, choice_display
-from core.permissions import Perm, Role, has_perm, own_record_in_scope, subtree_bounds, unit_scope_q
-
-PATH_SEGMENT = 8  # digits per tree level: a subtree is one indexed range on `path`
+from core.permissions import Perm, Role, has_perm
+from staff.access import own_record_in_scope, path_for, subtree_bounds, unit_scope_q
 
 
 class UnitKind(models.TextChoices):
@@ -55,9 +54,7 @@ class Unit(TimeStampedModel):
     def is_root(self) -> bool:
         return self.parent_id is None
 
-    @staticmethod
-    def path_for(pk: int, parent_path: str = "") -> str:
-        return f"{parent_path}{pk:0{PATH_SEGMENT}d}"
+    path_for = staticmethod(path_for)
 
 
 class StaffCategory(models.TextChoices):

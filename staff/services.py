@@ -12,8 +12,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.permissions import Perm, Role, forget_grants, has_perm, unit_scope_q
+from core.permissions import Perm, Role, has_perm
 from core.text import fold
+from staff.access import forget_grants, unit_scope_q
 from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 STAFF_FIELDS = (

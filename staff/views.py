@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.permissions import Perm, ScopedViewMixin, has_perm, user_roles
+from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.templatetags.fast_urls import url_for_pk
 from core.views import FilteredListView
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from staff import selectors, services
+from staff.access import user_roles
 from staff.exports import staff_directory_xlsx
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 from staff.forms import RoleAssignmentForm, RosterUploadForm, StaffForm

@@ -43,7 +43,7 @@ def make_staff(unit, full_name: str = "Nguyễn Văn An", *, code: str | None = 
 
 def grant(user, role: str, unit, *, include_subunits: bool = True):
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, include_subunits=include_subunits)
-    from core.permissions import forget_grants
+    from staff.access import forget_grants
 
     forget_grants(user)
     return assignment

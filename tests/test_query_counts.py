@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
-from core.permissions import Role, own_record_in_scope
+from core.permissions import Role
 from core.widgets import FastSelect
+from staff.access import own_record_in_scope
 from staff.api.serializers import StaffSerializer
 from staff.filters import StaffFilterSet
 from staff.models import Staff, Unit

@@ -14,9 +14,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter, YearFilter
-from core.permissions import subtree_bounds
 from core.text import fold
 from core.widgets import FastSelect
+from staff.access import subtree_bounds
 from staff.filters import visible_units
 from staff.models import StaffCategory
 from training.models import (

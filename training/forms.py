@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
+from staff.access import unit_scope_q
 from staff.forms import DateInput
 from staff.models import Staff, Unit
 from training.models import ClassSession, Course, EnrollmentStatus, ExternalTraining, TrainingClass, TrainingRequirement

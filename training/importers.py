@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.permissions import Perm, unit_scope_q
+from core.permissions import Perm
 from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, read_table
+from staff.access import unit_scope_q
 from staff.models import Staff, StaffStatus
 from training import services
 from training.models import ACTIVE_ENROLLMENT, Enrollment, TrainingClass

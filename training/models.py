@@ -17,8 +17,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.permissions import NOTHING, Perm, grants, has_perm, unit_scope_q
-from staff.models import PATH_SEGMENT, Staff, StaffCategory, Unit
+from core.permissions import Perm, has_perm
+from staff.access import NOTHING, scope_ancestor_paths, unit_scope_q
+from staff.models import Staff, StaffCategory, Unit
 
 TRAINING_READ = (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND)
 
@@ -54,13 +55,7 @@ class CourseQuerySet(models.QuerySet):
         q = unit_scope_q(user, TRAINING_READ, prefix="owner_unit__")
         if q == Q():
             return self.all()
-        prefixes: set[str] = set()
-        from core.permissions import ROLE_PERMISSIONS
-
-        for grant in grants(user):
-            if ROLE_PERMISSIONS.get(grant.role, frozenset()) & set(TRAINING_READ):
-                path = grant.unit_path
-                prefixes |= {path[:i] for i in range(PATH_SEGMENT, len(path), PATH_SEGMENT)}
+        prefixes = scope_ancestor_paths(user, TRAINING_READ)
         if prefixes:
             q |= Q(owner_unit__path__in=sorted(prefixes))
         return self.filter(q)

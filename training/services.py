@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Perm, has_perm, unit_scope_q
+from core.permissions import Perm, has_perm
 from core.text import fold
+from staff.access import unit_scope_q
 from staff.models import Staff, StaffStatus, Unit
 from training.models import (
     ABSENT,

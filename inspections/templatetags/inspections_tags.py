@@ -8,8 +8,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Perm, user_perms
+from core.permissions import Perm
 from inspections import messages
+from staff.access import user_perms
 
 register = template.Library()
 

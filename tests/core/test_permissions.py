@@ -1,4 +1,5 @@
-from core.permissions import Perm, Role, has_perm, unit_scope_q
+from core.permissions import Perm, Role, has_perm
+from staff.access import unit_scope_q
 from staff.models import Staff, Unit
 from tests.factories import UserFactory, grant
 

@@ -16,8 +16,6 @@ from core.permissions import Role
 from inspections import selectors, services
 from inspections.api import serializers as s
 from inspections.models import (
-    FINDING_SCOPE_PERMS,
-    INSPECTION_SCOPE_PERMS,
     Assignment,
     CorrectiveAction,
     Finding,
@@ -26,7 +24,7 @@ from inspections.models import (
 )
 from inspections.services import AnswerInput
 from inspections.views_manage import _truncate
-from tests.factories import UserFactory, grant, make_unit
+from tests.factories import UserFactory, grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 FAILING = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]]
@@ -193,18 +191,6 @@ def test_register_truncates_as_the_truncatechars_filter(text):
     assert _truncate(text, 60) == truncatechars(text, 60)
 
 
-def test_a_scope_holding_every_unit_lists_the_same_rows_without_a_filter(cast, tree, varied, team):
-    admin, lead = cast["admin"], team["lead"]  # the province (every unit); five communes (and their team)
-    assert selectors.holds_every_unit(admin, FINDING_SCOPE_PERMS)
-    assert not selectors.holds_every_unit(lead, FINDING_SCOPE_PERMS)
-    assert not selectors.finding_register(user=admin).query.where  # no scope filter at all
-    for user in [*cast.values(), *team.values()]:
-        assert set(selectors.finding_register(user=user)) == set(Finding.objects.visible_to(user)), user
-        assert set(selectors.inspection_rows(user=user)) == set(Inspection.objects.visible_to(user)), user
-    make_unit("Tỉnh khác", code="OTHER")  # a second tree: the province no longer holds every unit
-    assert not selectors.holds_every_unit(admin, INSPECTION_SCOPE_PERMS)
-
-
 def test_every_list_scope_is_visible_to(cast, tree, varied, team, django_user_model):
     """The registers' IN-list scopes (selectors._scoped) list exactly visible_to()'s rows, for the
     cast, the team, a superuser and a unit head of a sub-unit made responsible for an action on its
@@ -225,7 +211,6 @@ def test_every_list_scope_is_visible_to(cast, tree, varied, team, django_user_mo
         visible = Inspection.objects.visible_to(user).exclude(status=InspectionStatus.DRAFT)
         assert shown == set(visible.values_list("unit_id", flat=True)), user
     assert [a.description for a in selectors.action_rows(user=sub_head)] == ["Phòng làm"]
-    assert not selectors.action_rows(user=cast["admin"]).query.where  # the province: no scope filter
     assert CorrectiveAction.objects.filter(description="Phòng làm").get() in selectors.action_rows(user=root)
 
 

@@ -101,7 +101,7 @@ def test_the_register_is_scoped(login, plan, tree, checklist, team, cast):
     assert login(cast["nobody"]).get(reverse("inspections:action-list")).status_code == 404
 
 
-ACTION_LIST_QUERIES = 7  # with selectors.holds_every_unit's one query on the units
+ACTION_LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize("page_size", [2, 5])

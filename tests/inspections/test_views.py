@@ -196,8 +196,8 @@ def test_results_per_unit_run_constant_queries_per_page(
     assert rows[0]["unit__code"] == "ALPHA" and rows[0]["findings"] == 2 and float(rows[0]["mean"]) == 37.5
 
 
-REGISTER_QUERIES = 8  # with selectors.holds_every_unit's one query on the units
-RESULTS_QUERIES = 8  # holds_every_unit's query on the units; the page's units, then their figures (UnitResultPages)
+REGISTER_QUERIES = 7
+RESULTS_QUERIES = 7  # the page's units, then their figures (UnitResultPages)
 
 
 def test_findings_export_uses_the_screen_filters(login, plan, tree, checklist, team, cast):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
-from core.permissions import forget_grants
+from staff.access import forget_grants
 from tests.factories import make_staff
 from tests.training.conftest import make_class
 from training import selectors, services

@@ -143,28 +143,3 @@ def test_superuser_sees_every_class_and_person(tree, people, course):
     assert list(TrainingClass.objects.visible_to(root).values_list("code", flat=True)) == ["L-BETA"]
     assert TrainingClass.objects.attendable_by(root).count() == 1
     assert sorted(r.staff.staff_code for r in hours_ledger(user=root, year=2026)) == ["A001", "A002", "B001", "G001"]
-
-
-def test_class_list_of_a_reader_of_every_unit_has_no_scope_filter(tree, course, cast, django_user_model):
-    """A province-wide HR officer lists every class with no scope filter (a plain count); anyone else keeps
-    visible_to()'s scope, and a second tree brings the scope back."""
-    from core.permissions import Role
-    from tests.factories import grant
-    from training.models import TrainingClass
-    from training.selectors import class_list
-
-    make_class(course, tree["alpha"], code="L-A")
-    make_class(course, tree["beta"], code="L-B")
-    make_class(course, tree["gamma"], code="L-G")
-    province_hr = django_user_model.objects.create_user("hr_tinh_classes")
-    grant(province_hr, Role.HR, tree["province"])
-    listed = class_list(user=province_hr)
-    assert not listed.query.where  # no scope filter at all
-    assert [c.code for c in listed] == ["L-A", "L-B", "L-G"]  # same start: by code
-    for user in cast.values():
-        assert {c.pk for c in class_list(user=user)} == {c.pk for c in TrainingClass.objects.visible_to(user)}, user
-    assert {c.code for c in class_list(user=cast["hr"])} == {"L-A"}
-    other = make_unit("Tỉnh khác", code="KHAC")
-    make_class(course, other, code="L-K")
-    assert class_list(user=province_hr).query.where
-    assert "L-K" not in {c.code for c in class_list(user=province_hr)}
