@@ -109,12 +109,10 @@ class Run:
         try:
             conn.request(method, path, body=data, headers=headers)
             response = conn.getresponse()
-            response.read()
+            content = response.read()
             status = response.status
-            tag = response.getheader("ETag")
-            if tag and req.get("etag"):
-                with self.lock:
-                    self.etags[req.get("key") or req["path"]] = tag
+            if req.get("etag"):
+                self.remember_etag(req.get("key") or req["path"], response.getheader("ETag"), status, content)
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()  # a sync gunicorn worker closes after every answer; http.client reopens
         except (OSError, http.client.HTTPException):
@@ -122,6 +120,22 @@ class Run:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             status = 0
         return status, conn
+
+    def remember_etag(self, key: str, tag: str | None, status: int, content: bytes) -> None:
+        """The version to send next time: the answer's ETag; for a 412 without one, the version of the
+        `current` record in its body; failing both, forget it (read again before the next write)."""
+        if not tag and status == 412:
+            try:
+                body = json.loads(content)
+                version = (body.get("current") or {}).get("version", body.get("version"))
+                tag = f'"{version}"' if version is not None else None
+            except (ValueError, AttributeError):
+                tag = None
+        with self.lock:
+            if tag:
+                self.etags[key] = tag
+            elif status == 412:
+                self.etags.pop(key, None)
 
     def prefetch_etags(self) -> None:
         """The ETag of every versioned record not yet known, by a GET of its `etag_url` (not measured)."""
@@ -133,6 +147,7 @@ class Run:
                     continue
                 get = {"method": "GET", "path": req["etag_url"], "headers": req.get("headers"), "key": key}
                 status, conn = self.send(conn, {**get, "etag": True})
+                self.etags.setdefault(key, "")  # no ETag: the record is written without If-Match, asked once
         conn.close()
 
     def worker(self, work: queue.Queue, t0: float) -> None:
@@ -143,13 +158,22 @@ class Run:
                 break
             index, kind_index, at = item
             req = self.pick(kind_index)
+            owned = req is not None
             if req is None:  # no free record: send the first one anyway (a stale write, 412, is expected)
                 req = dict(self.kinds[kind_index]["requests"][0])
+            key = req.get("key") or req["path"]
+            if req.get("etag") and req.get("etag_url") and key not in self.etags:
+                # the version was lost (a 412 that named none): read the record again first, as a client
+                # would; this GET is part of the write's time
+                get = {"method": "GET", "path": req["etag_url"], "headers": req.get("headers"), "key": key}
+                _status, conn = self.send(conn, {**get, "etag": True})
+                with self.lock:
+                    self.etags.setdefault(key, "")
             status, conn = self.send(conn, req)
             latency = time.perf_counter() - (t0 + at)
-            if self.kinds[kind_index].get("category") == "write":
+            if owned and self.kinds[kind_index].get("category") == "write":
                 with self.lock:
-                    self.in_flight.discard(req.get("key") or req["path"])
+                    self.in_flight.discard(key)
             self.results[index][2] = latency * 1000
             self.results[index][3] = status
             if latency <= self.slo:
