@@ -106,7 +106,7 @@ def login(port: int, username: str) -> dict[str, str]:
     return headers
 
 
-def wait_quiet(port: int, limit_s: float = 90.0) -> None:
+def wait_quiet(port: int, limit_s: float = 300.0) -> None:
     """Wait until the server answers /healthz quickly twice in a row: the previous step's queue is gone."""
     deadline, fast = time.time() + limit_s, 0
     while time.time() < deadline and fast < 2:
