@@ -19,7 +19,8 @@ Figures:
   max over all requests, errors; per category and per kind in the detail lines.
   Goal: p95 < 300 ms, p99 < 1 s, no errors.
 - capacity: the highest arrival rate of the same mix whose p95 stays under 300 ms (no errors),
-  found by doubling the rate, then bisecting, 20 s a step; beside it /healthz's capacity found the
+  found by doubling the rate, then bisecting, 20 s a step (longer at low rates, up to 60 s, for about
+  100 arrivals a step); beside it /healthz's capacity found the
   same way on the same server (the floor of the stack, load generator included: it shares the CPUs).
   One number to compare from change to change; no goal.
 
@@ -509,7 +510,10 @@ def capacity(server: Server, kinds, *, start: float, step_s: float, bisections: 
 
     def passes(rate: float) -> bool:
         wait_quiet(server.port)
-        result = server.load(kinds, rate=rate, seconds=step_s, seed=seed + len(steps), stop_early=True, drain_s=5.0)
+        seconds = max(
+            step_s, min(3 * step_s, 100 / rate)
+        )  # about 100 arrivals at least, for a p95 that means something
+        result = server.load(kinds, rate=rate, seconds=seconds, seed=seed + len(steps), stop_early=True, drain_s=5.0)
         s = summarise(result)
         ok = not result["stopped_early"] and s["p95"] < P95_GOAL_MS and s["errors"] == 0
         slowest = sorted(per_kind(result).items(), key=lambda kv: -kv[1]["p50"])[:2]
