@@ -3,10 +3,14 @@
 Figures printed:
 - `score_table` (every unit of the province for a period, live + change since the previous period):
   wall time median / p95 and the number of SQL queries (constant whatever the number of units);
-- the HTML province table `scorecards:table` as an administrator (goal < 1.5 s on SQLite);
+- the province scorecards computed (facts + engine, one period): goal ≤ 2.5× the hand-written SQL
+  computing the same facts (bench/scorecard_sql.py), measured in the same run;
+- `score_table` served again with the data unchanged: goal from the cache (fewer queries than computing it,
+  under a tenth of the computed time; reading the period's publication is still a query);
+- the HTML province table `scorecards:table` as an administrator;
 - the training (capability) facts alone, computed in the database per unit;
 - the engine alone on the facts already fetched (Python merge, roll-up, ranks);
-- each chart rendered without cache (goal < 200 ms), PNG and SVG, and served from the cache.
+- each chart rendered without cache, PNG and SVG, and served from the cache.
 
 Run:  DATABASE_URL=sqlite:////tmp/congvu_province.sqlite3 .venv/bin/python bench/bench_scorecards.py
 (the database must hold `seed_demo --scale province`; `--seed` migrates and seeds it if empty).
@@ -35,8 +39,8 @@ ENV = {
     "LOG_LEVEL": "WARNING",
     "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
 }
-TABLE_GOAL_S = 1.5
-CHART_GOAL_S = 0.2
+RATIO_GOAL = 2.5  # computed scorecards: at most this many times the hand-written SQL floor
+CACHED_SHARE = 0.1  # served again, data unchanged: under this share of the computed time, fewer queries
 
 
 def _env() -> dict:
@@ -78,6 +82,17 @@ def _fmt(samples: list[float]) -> str:
         f"wall median {statistics.median(samples) * 1000:.0f} ms, p95 {_p95(samples) * 1000:.0f} ms"
         f"{cpu_text} (n={len(samples)})"
     )
+
+
+def forget_scorecards() -> None:
+    """Drop every kept scorecard result (this process and the shared cache), as after a change to the data.
+    The one place to adapt if the scorecard cache changes."""
+    from scorecards import selectors
+
+    forget = getattr(selectors, "forget_memo", None)
+    if forget is None:
+        raise RuntimeError("scorecards.selectors.forget_memo is gone: update bench_scorecards.forget_scorecards")
+    forget()
 
 
 def seed_if_empty() -> None:
@@ -143,11 +158,11 @@ def measure(repeat: int = 5) -> list[dict]:
         )
 
         def computed(p=period):
-            selectors.forget_memo()  # computed from the records, as after any change to them
+            forget_scorecards()  # computed from the records, as after any change to them
             return selectors.score_table(period=p)
 
         def one_period(p=period):
-            selectors.forget_memo()
+            forget_scorecards()
             return selectors.compute_live(period=p, units=selectors.unit_rows())
 
         with CaptureQueriesContext(connection) as queries:
@@ -173,18 +188,21 @@ def measure(repeat: int = 5) -> list[dict]:
                 "figure": f"score_table {period.key} computed, with the previous period ({len(table.live)} units, "
                 f"{with_data} with data, {'published' if table.publication else 'live'})",
                 "value": f"{_fmt(samples)}; {len(queries)} queries",
-                "seconds": statistics.median(samples),
-                "goal": TABLE_GOAL_S,
             }
         )
+        computed_median, computed_queries = statistics.median(samples), len(queries)
         selectors.score_table(period=period)
         with CaptureQueriesContext(connection) as queries:
             selectors.score_table(period=period)
         samples = _timed(lambda p=period: selectors.score_table(period=p), repeat)
         results.append(
             {
-                "figure": f"score_table {period.key} again, data unchanged (kept under the data version)",
-                "value": f"{_fmt(samples)}; {len(queries)} queries",
+                "figure": f"score_table {period.key} again, data unchanged (from the cache)",
+                "value": f"{_fmt(samples)}; {len(queries)} queries; "
+                f"{statistics.median(samples) / computed_median:.1%} of the computed time",
+                "floor": f"computed {computed_median * 1000:.0f} ms, {computed_queries} queries",
+                "cached": len(queries) < computed_queries
+                and statistics.median(samples) < CACHED_SHARE * computed_median,
             }
         )
         from training.selectors import unit_capability_facts
@@ -228,7 +246,7 @@ def measure(repeat: int = 5) -> list[dict]:
 
             def get(u=url, cold=True):
                 if cold:
-                    selectors.forget_memo()
+                    forget_scorecards()
                 response = client.get(u)
                 assert response.status_code == 200, response.status_code
 
@@ -237,8 +255,6 @@ def measure(repeat: int = 5) -> list[dict]:
                 {
                     "figure": f"HTML province table {period.key} (admin, all units), computed",
                     "value": _fmt(samples),
-                    "seconds": statistics.median(samples),
-                    "goal": TABLE_GOAL_S,
                 }
             )
             samples = _timed(lambda u=url: get(u, cold=False), repeat)
@@ -252,7 +268,7 @@ def measure(repeat: int = 5) -> list[dict]:
         url = reverse("scorecards:unit", args=[province.pk]) + f"?period={periods[0].key}"
 
         def unit_page():
-            selectors.forget_memo()
+            forget_scorecards()
             client.get(url)
 
         samples = _timed(unit_page, max(2, repeat // 2))
@@ -289,8 +305,6 @@ def measure(repeat: int = 5) -> list[dict]:
                 {
                     "figure": f"chart {name}.{fmt} render (no cache, {len(data['rows'])} rows, {size} bytes)",
                     "value": _fmt(samples),
-                    "seconds": statistics.median(samples),
-                    "goal": CHART_GOAL_S,
                 }
             )
         charts.chart_bytes(name, data, "png")
@@ -329,11 +343,10 @@ def _compare_with_floor(app_facts: tuple[dict, dict], floor: dict) -> str:
 def report(results: list[dict]) -> None:
     for r in results:
         goal = ""
-        if "goal" in r:
-            ok = r["seconds"] < r["goal"]
-            goal = f"  [goal < {r['goal'] * 1000:.0f} ms: {'met' if ok else 'NOT met'}]"
         if "ratio" in r:
-            goal = f"  [goal ≤ 3× the hand-written SQL: {'met' if r['ratio'] <= 3 else 'NOT met'}]"
+            goal = f"  [goal ≤ {RATIO_GOAL}× the hand-written SQL: {'met' if r['ratio'] <= RATIO_GOAL else 'NOT met'}]"
+        if "cached" in r:
+            goal = f"  [goal: from the cache: {'met' if r['cached'] else 'NOT met'}]"
         print(f"- {r['figure']}: {r['value']}{goal}")
 
 
@@ -344,10 +357,11 @@ def run(ctx) -> list:
     os.environ["DATABASE_URL"] = ctx.db_url
     rows = []
     for r in measure(repeat=3 if getattr(ctx, "quick", False) else 5):
-        goal = f"< {r['goal'] * 1000:.0f} ms" if "goal" in r else ""
-        met = (r["seconds"] < r["goal"]) if "goal" in r else None
+        goal, met = "", None
         if "ratio" in r:
-            goal, met = "≤ 3× the hand-written SQL", r["ratio"] <= 3
+            goal, met = f"≤ {RATIO_GOAL}× the hand-written SQL", r["ratio"] <= RATIO_GOAL
+        if "cached" in r:
+            goal, met = f"from the cache: fewer queries, < {CACHED_SHARE:.0%} of the computed time", r["cached"]
         rows.append(
             Row(
                 benchmark=f"scorecards: {r['figure']}",

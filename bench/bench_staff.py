@@ -3,7 +3,7 @@ timed through `staff.importers.roster_import`, rolled back after each run) next 
 reading the same workbook (the floor); the same file again as an update of every row; the staff
 directory selector (first page and count) next to one hand-written SQL query.
 
-Goal: roster import of 25,000 rows < 60 s.
+For information (the roster import's old goal, < 60 s for 25,000 rows, is not among the current goals).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Context, Row, emit, fmt_med_p95, med_p95, setup_django, timed  # noqa: E402
+from bench.common import Context, Row, emit, fmt_med_p95, setup_django, timed  # noqa: E402
 
 IMPORT_ROWS = 25_000
-IMPORT_LIMIT_S = 60.0
 HEADERS = [
     "Mã số",
     "Họ và tên",
@@ -126,14 +125,13 @@ def run(ctx: Context) -> list[Row]:
 
     floor = timed(read_only, repeat=repeat, warmup=0)
     create = timed(do_import(data), repeat=repeat, warmup=0)
-    med, _ = med_p95(create)
     rows.append(
         Row(
             f"roster import, {n:,} new people",
             fmt_med_p95(create),
             f"openpyxl read only {fmt_med_p95(floor)}",
-            f"< {IMPORT_LIMIT_S:.0f} s",
-            med < IMPORT_LIMIT_S,
+            "",
+            None,
             group="Staff",
         )
     )
@@ -141,14 +139,13 @@ def run(ctx: Context) -> list[Row]:
     # --- the same people again, every row changed (update path)
     data_u, n_u = roster_workbook(rows=IMPORT_ROWS, new_codes=False)
     update = timed(do_import(data_u), repeat=max(1, repeat - 1), warmup=0)
-    med_u, _ = med_p95(update)
     rows.append(
         Row(
             f"roster import, {n_u:,} people updated",
             fmt_med_p95(update),
             "",
-            f"< {IMPORT_LIMIT_S:.0f} s",
-            med_u < IMPORT_LIMIT_S,
+            "",
+            None,
             group="Staff",
         )
     )

@@ -147,6 +147,14 @@ class CountQueries:
         return len(self.captured_queries)
 
 
+def as_new_request(user) -> None:
+    """Drop what a user object remembers between requests (its role grants, read once per request), so the
+    next call through it reads them again, as a new request's fresh user object would."""
+    for attr in ("_congvu_grants", "_congvu_own_unit"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
 

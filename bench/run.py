@@ -2,7 +2,7 @@
 
     make bench                                   # SQLite file /tmp/congvu_province.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/congvu_bench make bench
-    .venv/bin/python bench/run.py --quick --only staff,export
+    .venv/bin/python bench/run.py --quick --only peak,pages
 
 The database is migrated and seeded (`seed_demo --scale province`) first if it is empty. Each
 `bench/bench_<name>.py` runs in its own process:
@@ -46,7 +46,7 @@ from bench.common import (  # noqa: E402
 BENCH_DIR = ROOT / "bench"
 RESULTS = BENCH_DIR / "RESULTS.md"
 MODULE_TIMEOUT = 3600
-ORDER = ["bench_load", "bench_staff"]  # then the others alphabetically, then the long ones
+ORDER = ["bench_peak", "bench_pages"]  # then the others alphabetically, then the long ones
 LAST = ["bench_export", "bench_scale"]
 
 
@@ -244,7 +244,7 @@ def section(vendor, started, info, load_before, load_after, db_url, quick, rows,
     met = [r for r in rows if r.met is not None]
     machine_text = "; ".join(f"{k}: {v}" for k, v in info.items())
     return (
-        f"## {vendor} — {started:%Y-%m-%d %H:%M} UTC{' (quick run)' if quick else ''}{partial}\n\n"
+        f"### {vendor} — {started:%Y-%m-%d %H:%M} UTC{' (quick run)' if quick else ''}{partial}\n\n"
         f"Machine: {machine_text}.  \n"
         f"Load average (1, 5, 15 min) before / after: {load_before} / {load_after} — other work was running "
         f"on the machine when the load is above {info['nproc']}; latency and throughput suffer first.  \n"
@@ -257,7 +257,7 @@ def section(vendor, started, info, load_before, load_after, db_url, quick, rows,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
-    parser.add_argument("--only", default="", help="comma-separated module names, e.g. staff,load")
+    parser.add_argument("--only", default="", help="comma-separated module names, e.g. peak,pages")
     parser.add_argument("--no-results", action="store_true", help="do not rewrite bench/RESULTS.md")
     args = parser.parse_args()
 
