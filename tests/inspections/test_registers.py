@@ -258,7 +258,7 @@ def test_results_per_unit_count_each_inspection_once(login, cast, plan, tree, ch
     assert float(alpha["mean"]) == (100 + 37.5) / 2
     assert alpha["last_date"] == dt.date(2026, 5, 20)
     assert (rows["BETA"]["inspections"], rows["BETA"]["findings"]) == (1, 2)  # its draft left out
-    assert "<td>20/05/2026</td>" in response.content.decode()
+    assert '<td class="date">20/05/2026</td>' in response.content.decode()
     second = client.get(reverse("inspections:results"), {"year": 2026, "page_size": 2, "page": 2})
     assert [r["unit__code"] for r in second.context["object_list"]] == ["GAMMA-VP"]
     assert list(client.get(reverse("inspections:results"), {"year": 2025}).context["object_list"]) == []
