@@ -199,7 +199,22 @@ def test_results_per_unit_run_constant_queries_per_page(
     assert rows[0]["unit__code"] == "ALPHA" and rows[0]["findings"] == 2 and float(rows[0]["mean"]) == 37.5
 
 
+@pytest.mark.parametrize("page_size", [2, 5])
+@pytest.mark.parametrize("name", ["inspection-list", "assignment-list", "action-list"])
+def test_lists_run_constant_queries_per_page(
+    login, plan, tree, checklist, team, cast, name, page_size, django_assert_num_queries
+):
+    _many_findings(plan, tree, checklist, team, 6)
+    client = login(cast["admin"])
+    with django_assert_num_queries(LIST_QUERIES[name]):
+        response = client.get(reverse(f"inspections:{name}"), {"page_size": page_size})
+    assert len(response.context["object_list"]) == page_size
+    assert response.context["page_obj"].paginator.count >= 6
+
+
 REGISTER_QUERIES = 7
+# session, user, grants, the unit filter's choices, count, page (+ the assignments' team members)
+LIST_QUERIES = {"inspection-list": 6, "assignment-list": 7, "action-list": 6}
 RESULTS_QUERIES = 6  # the units counted, then the page of their figures
 
 
