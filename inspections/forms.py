@@ -10,7 +10,7 @@ from inspections.models import (
     TemplateVersion,
     VersionStatus,
 )
-from staff.access import unit_scope_q
+from staff.access import subtree_bounds, unit_scope_q
 from staff.forms import DateInput
 from staff.models import Staff, Unit
 
@@ -149,8 +149,6 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         qs = _units(user, Perm.INSPECTION_PLAN)
         if plan is not None:
-            from staff.access import subtree_bounds
-
             low, high = subtree_bounds(plan.unit.path)
             qs = qs.filter(path__gte=low, path__lt=high)
         self.fields["unit"].queryset = qs
@@ -191,8 +189,6 @@ class ActionForm(forms.Form):
     def __init__(self, *args, finding=None, **kwargs):
         super().__init__(*args, **kwargs)
         if finding is not None:
-            from staff.access import subtree_bounds
-
             low, high = subtree_bounds(finding.unit.path)
             self.fields["unit"].queryset = Unit.objects.filter(path__gte=low, path__lt=high, active=True)
             self.fields["responsible_person"].queryset = Staff.objects.filter(

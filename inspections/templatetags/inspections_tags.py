@@ -1,11 +1,7 @@
-"""Small display helpers for the inspection screens."""
-
-from functools import lru_cache
+"""Display helpers for the inspection screens: badge classes, answer labels and the sub-navigation."""
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
@@ -59,18 +55,15 @@ NAV = [
 ]
 
 
-@lru_cache(maxsize=256)
-def _nav_links(perms: frozenset, language, script_prefix, urlconf, root_urlconf) -> tuple[tuple[str, str], ...]:
-    """(url, label) of the entries these permissions open, in this language: once per process for each
-    combination of what it depends on, instead of eight reverse() and gettext on every page."""
-    return tuple((reverse(name), str(label)) for name, label, needed in NAV if perms & set(needed))
-
-
 @register.inclusion_tag("inspections/_nav.html", takes_context=True)
 def inspections_nav(context):
+    """The entries the user's permissions open; the current page's is marked active."""
     request = context["request"]
-    links = _nav_links(
-        user_perms(request.user), get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
-    )
-    path = request.path
-    return {"links": [{"url": u, "label": label, "active": path == u} for u, label in links]}
+    perms = user_perms(request.user)
+    links = []
+    for name, label, needed in NAV:
+        if perms.isdisjoint(needed):
+            continue
+        url = reverse(name)
+        links.append({"url": url, "label": label, "active": request.path == url})
+    return {"links": links}

@@ -7,13 +7,17 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.permissions import Role
 from inspections import services
 from inspections.exports import xlsform_export
-from inspections.models import CorrectiveAction
+from inspections.models import Assignment, CorrectiveAction, Finding, Inspection, InspectionStatus
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
-from tests.factories import make_staff, make_unit
+from scorecards.links import criterion_links
+from scorecards.periods import Period
+from tests.factories import UserFactory, grant, make_staff, make_unit
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 FAILING = [AnswerInput("I1", "no", note="Không đeo thẻ"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]]
@@ -136,15 +140,198 @@ def test_the_export_shows_overdue_and_dates(login, plan, tree, checklist, team, 
 
 
 def test_the_scorecard_links_corrective_actions_to_the_register(tree):
-    from scorecards.links import criterion_links
-    from scorecards.periods import Period
-
     links = criterion_links(unit=tree["alpha"], period=Period(year=2026))["actions_on_time"]
     base = reverse("inspections:action-list")
     assert [link["url"] for link in links] == [
         f"{base}?unit={tree['alpha'].pk}&start=2026-01-01&end=2026-12-31",
         f"{base}?unit={tree['alpha'].pk}&overdue=true",
     ]
+
+
+# ------------------------------------------------ the findings register, inspection list, results
+LONG = "Khắc phục việc niêm yết thủ tục hành chính tại bộ phận một cửa, kèm ảnh chụp bảng niêm yết mới"
+
+
+@pytest.fixture
+def varied(plan, tree, checklist, team, people):
+    """Findings in every state: no action, open and overdue, open not yet due, done, verified, and a
+    finding with a verified and two open actions (one overdue); plus a draft inspection (no total)."""
+    system = None
+    today = timezone.localdate()
+    inspections = []
+    for unit in (tree["alpha"], tree["beta"], tree["gamma_office"]):
+        a = services.assignment_create(
+            actor=system,
+            plan=plan,
+            unit=unit,
+            template_version=checklist,
+            due_date=dt.date(2026, 6, 1),
+            lead=team["lead"],
+        )
+        inspections.append(fill(a, FAILING))
+    findings = list(Finding.objects.filter(inspection__in=inspections).order_by("pk"))
+
+    def act(finding, due, status=None, description="Khắc phục"):
+        action = services.action_create(
+            actor=system, finding=finding, description=description, due_date=due, responsible_person=people["an"]
+        )
+        if status in ("done", "verified"):
+            action = services.action_update_progress(actor=system, action=action, status="done", note="Xong")
+        if status == "verified":
+            action = services.action_verify(actor=system, action=action)
+        return action
+
+    # findings[0]: no action
+    act(findings[1], today - dt.timedelta(days=3), description=LONG)  # open, overdue
+    act(findings[2], today + dt.timedelta(days=30))  # open, not due
+    act(findings[3], today - dt.timedelta(days=3), "done")
+    act(findings[4], today - dt.timedelta(days=3), "verified")
+    act(findings[5], today - dt.timedelta(days=1), "verified")
+    act(findings[5], today + dt.timedelta(days=9), description=LONG)
+    act(findings[5], today - dt.timedelta(days=2))
+    draft = services.assignment_create(
+        actor=system,
+        plan=plan,
+        unit=tree["beta"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
+    )
+    draft = fill(draft, GOOD_ANSWERS[:2], submit=False)
+    Inspection.objects.filter(pk=draft.pk).update(total_percent=None, band="")  # not scored yet
+    return findings
+
+
+def _tbody(html):
+    return html.split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_findings_register_rows_show_state_actions_and_links(login, cast, varied):
+    response = login(cast["admin"]).get(reverse("inspections:finding-list"))
+    rows = _tbody(response.content.decode()).split("<tr>")[1:]
+    assert len(rows) == len(varied) == response.context["page_obj"].paginator.count
+    by_finding = {f.pk: f for f in response.context["object_list"]}
+    mixed = by_finding[varied[5].pk]
+    assert mixed.has_overdue is True and by_finding[varied[0].pk].has_overdue is False
+    assert [a.get_status_display() for a in mixed.actions.all()] == ["Đang mở", "Đã xác minh", "Đang mở"]
+    assert [a.is_overdue for a in mixed.actions.all()] == [True, False, False]
+    html = "".join(rows)
+    assert html.count(LONG[:59] + "…") == 2  # long actions cut at 60 characters
+    assert html.count("Chưa có biện pháp khắc phục.") == 1
+    assert html.count('<span class="badge bad">Quá hạn</span>') == 2 * 2  # two overdue findings, one action each
+    overdue = CorrectiveAction.objects.get(finding=varied[1])
+    assert f'href="{reverse("inspections:action-detail", args=[overdue.pk])}"' in html
+    assert f'href="{reverse("inspections:inspection-detail", args=[varied[1].inspection_id])}">04/05/2026</a>' in html
+
+
+def test_inspection_list_rows_show_total_band_and_status(login, cast, varied):
+    response = login(cast["admin"]).get(reverse("inspections:inspection-list"))
+    rows = _tbody(response.content.decode()).split("<tr>")[1:]
+    assert len(rows) == 4
+    draft = next(r for r in rows if '<td class="num">—</td>' in r)
+    assert "Nháp" in draft and "<td>VH-TEST v1</td>" in draft and "badge ok" not in draft
+    approved = [r for r in rows if r is not draft]
+    assert all('<span class="badge ok">Đã phê duyệt (khóa)</span>' in r for r in approved)
+    assert all('<td class="num">37,50</td>' in r for r in approved)  # localised as a Decimal
+    newest = Inspection.objects.order_by("-inspected_on", "-pk")[0]
+    assert f'href="{reverse("inspections:inspection-detail", args=[newest.pk])}"' in rows[0]
+
+
+def test_results_per_unit_count_each_inspection_once(login, cast, plan, tree, checklist, team, varied):
+    """A unit with a clean inspection (100 %, no finding) and one with two findings (37.5 %): the mean
+    is the two inspections' mean, not weighted by their number of findings; drafts are left out."""
+    clean = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=tree["alpha"],
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
+    )
+    fill(clean, GOOD_ANSWERS, on=dt.date(2026, 5, 20))
+    client = login(cast["admin"])
+    response = client.get(reverse("inspections:results"), {"year": 2026})
+    rows = {r["unit__code"]: r for r in response.context["object_list"]}
+    assert list(rows) == ["ALPHA", "BETA", "GAMMA-VP"]  # in code order
+    alpha = rows["ALPHA"]
+    assert (alpha["inspections"], alpha["approved"], alpha["critical"], alpha["findings"]) == (2, 2, 1, 2)
+    assert float(alpha["mean"]) == (100 + 37.5) / 2
+    assert alpha["last_date"] == dt.date(2026, 5, 20)
+    assert (rows["BETA"]["inspections"], rows["BETA"]["findings"]) == (1, 2)  # its draft left out
+    assert '<td class="date">20/05/2026</td>' in response.content.decode()
+    second = client.get(reverse("inspections:results"), {"year": 2026, "page_size": 2, "page": 2})
+    assert [r["unit__code"] for r in second.context["object_list"]] == ["GAMMA-VP"]
+    assert list(client.get(reverse("inspections:results"), {"year": 2025}).context["object_list"]) == []
+
+
+def test_a_name_with_markup_shows_as_text_on_every_list(login, cast, plan, tree, checklist, team):
+    unit = make_unit('<script>alert("x")</script>', parent=tree["alpha"], code="XSS")
+    a = services.assignment_create(
+        actor=None,
+        plan=plan,
+        unit=unit,
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
+    )
+    inspection = fill(a, FAILING)
+    services.action_create(
+        actor=None,
+        finding=inspection.findings.first(),
+        description="<b>Sửa</b> & làm",
+        due_date=dt.date(2026, 1, 1),
+    )
+    client = login(cast["admin"])
+    for name in ("inspection-list", "finding-list", "action-list", "assignment-list", "results"):
+        html = client.get(reverse(f"inspections:{name}")).content.decode()
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, name
+        assert '<script>alert("x")' not in html, name
+    for name in ("finding-list", "action-list"):
+        html = client.get(reverse(f"inspections:{name}")).content.decode()
+        assert "&lt;b&gt;Sửa&lt;/b&gt; &amp; làm" in html and "<b>Sửa" not in html, name
+
+
+def _listed(client, name):
+    response = client.get(reverse(f"inspections:{name}"), {"page_size": 200})
+    return None if response.status_code == 404 else response.context["object_list"]
+
+
+def test_every_list_shows_what_the_user_may_see(login, cast, tree, varied, team, django_user_model):
+    """Each register lists exactly visible_to()'s records, for the cast, the team, a superuser and a
+    unit head of a sub-unit made responsible for an action on its parent's finding (who sees that
+    action through the responsible unit only)."""
+    alpha_finding = next(f for f in varied if f.unit_id == tree["alpha"].pk)
+    services.action_create(
+        actor=None,
+        finding=alpha_finding,
+        description="Phòng làm",
+        due_date=dt.date(2026, 2, 1),
+        unit=tree["alpha1"],
+    )
+    sub_head = UserFactory(username="sub_head")
+    grant(sub_head, Role.UNIT_HEAD, tree["alpha1"])
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "correct-horse-battery")
+    opened = set()
+    for user in [*cast.values(), *team.values(), sub_head, root]:
+        client = login(user)
+        for name, model in [
+            ("inspection-list", Inspection),
+            ("finding-list", Finding),
+            ("action-list", CorrectiveAction),
+            ("assignment-list", Assignment),
+        ]:
+            listed = _listed(client, name)
+            if listed is not None:
+                assert {r.pk for r in listed} == set(model.objects.visible_to(user).values_list("pk", flat=True))
+                opened.add((user.username, name))
+        results = _listed(client, "results")
+        if results is not None:
+            visible = Inspection.objects.visible_to(user).exclude(status=InspectionStatus.DRAFT)
+            assert {r["unit_id"] for r in results} == set(visible.values_list("unit_id", flat=True)), user
+            opened.add((user.username, "results"))
+    assert [a.description for a in _listed(login(sub_head), "action-list")] == ["Phòng làm"]
+    assert {("admin", "finding-list"), ("sub_head", "action-list"), ("stranger", "inspection-list")} <= opened
+    assert ("nobody", "finding-list") not in opened
 
 
 # ------------------------------------------------------------------------------- change history
@@ -203,7 +390,12 @@ def injected(plan, tree, checklist, team, people):
     unit = make_unit(INJECTIONS[0], parent=tree["gamma"], code="INJ")
     person = make_staff(unit, "@Người", code="INJ1")
     a = services.assignment_create(
-        actor=None, plan=plan, unit=unit, template_version=checklist, due_date=dt.date(2026, 6, 1), lead=team["lead"]
+        actor=None,
+        plan=plan,
+        unit=unit,
+        template_version=checklist,
+        due_date=dt.date(2026, 6, 1),
+        lead=team["lead"],
     )
     inspection = services.inspection_save(
         actor=None,

@@ -167,7 +167,10 @@ def _many_findings(plan, tree, checklist, team, n):
         insp = fill(a, [AnswerInput("I1", "no", note="x"), AnswerInput("I2", "no"), *GOOD_ANSWERS[2:]])
         for finding in insp.findings.all():
             services.action_create(
-                actor=None, finding=finding, description=f"Khắc phục {unit.code}", due_date=dt.date(2026, 1, 1)
+                actor=None,
+                finding=finding,
+                description=f"Khắc phục {unit.code}",
+                due_date=dt.date(2026, 1, 1),
             )
 
 
@@ -196,8 +199,23 @@ def test_results_per_unit_run_constant_queries_per_page(
     assert rows[0]["unit__code"] == "ALPHA" and rows[0]["findings"] == 2 and float(rows[0]["mean"]) == 37.5
 
 
+@pytest.mark.parametrize("page_size", [2, 5])
+@pytest.mark.parametrize("name", ["inspection-list", "assignment-list", "action-list"])
+def test_lists_run_constant_queries_per_page(
+    login, plan, tree, checklist, team, cast, name, page_size, django_assert_num_queries
+):
+    _many_findings(plan, tree, checklist, team, 6)
+    client = login(cast["admin"])
+    with django_assert_num_queries(LIST_QUERIES[name]):
+        response = client.get(reverse(f"inspections:{name}"), {"page_size": page_size})
+    assert len(response.context["object_list"]) == page_size
+    assert response.context["page_obj"].paginator.count >= 6
+
+
 REGISTER_QUERIES = 7
-RESULTS_QUERIES = 7  # the page's units, then their figures (UnitResultPages)
+# session, user, grants, the unit filter's choices, count, page (+ the assignments' team members)
+LIST_QUERIES = {"inspection-list": 6, "assignment-list": 7, "action-list": 6}
+RESULTS_QUERIES = 6  # the units counted, then the page of their figures
 
 
 def test_findings_export_uses_the_screen_filters(login, plan, tree, checklist, team, cast):
@@ -263,8 +281,7 @@ def test_unknown_hash_in_keep_field_is_ignored(login, assignment, team):
 
 
 def test_the_sub_navigation_follows_grants_language_and_page(login, cast, tree):
-    """The entries are kept per process for each set of permissions and language: a new grant or
-    another language shows at once; the active entry is the page's."""
+    """The entries follow the user's grants and language at once; the active entry is the page's."""
     client = login(cast["member"])
     actions, plans = reverse("inspections:action-list"), reverse("inspections:plan-list")
     assert client.get(actions).status_code == 404
