@@ -143,11 +143,11 @@ def measure(repeat: int = 5) -> list[dict]:
         )
 
         def computed(p=period):
-            selectors.forget_memo()  # computed from the records, as after any change to them
+            cache.clear()  # computed from the records, as after any change to them
             return selectors.score_table(period=p)
 
         def one_period(p=period):
-            selectors.forget_memo()
+            cache.clear()
             return selectors.compute_live(period=p, units=selectors.unit_rows())
 
         with CaptureQueriesContext(connection) as queries:
@@ -228,7 +228,7 @@ def measure(repeat: int = 5) -> list[dict]:
 
             def get(u=url, cold=True):
                 if cold:
-                    selectors.forget_memo()
+                    cache.clear()
                 response = client.get(u)
                 assert response.status_code == 200, response.status_code
 
@@ -252,7 +252,7 @@ def measure(repeat: int = 5) -> list[dict]:
         url = reverse("scorecards:unit", args=[province.pk]) + f"?period={periods[0].key}"
 
         def unit_page():
-            selectors.forget_memo()
+            cache.clear()
             client.get(url)
 
         samples = _timed(unit_page, max(2, repeat // 2))

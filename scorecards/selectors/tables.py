@@ -1,116 +1,42 @@
-"""Every read for scorecards. The whole province is computed at once with a constant number of
-queries (units, model, one GROUP BY per fact source, publication, snapshots), then merged in Python
-by `scorecards.engine`; callers then keep what the user may see."""
+"""The province's scorecards for a period. The whole province is computed at once with a constant number
+of queries (units, model, one GROUP BY per fact source, publication, snapshots), then merged in Python by
+`scorecards.engine`. Callers keep what the user may see (`scorecards.selectors.scorecard`).
+
+Live results are kept in Django's cache under the data-version token (core.versions), so they are
+reused until a committed write changes the data behind them."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import versions
-from core.permissions import Perm
+from inspections.selectors import unit_inspection_facts
 from scorecards import defaults, engine
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
-from scorecards.models import PublishedPeriod, PublishRun, ScorecardModel, ScorecardSnapshot
+from scorecards.models import PublishedPeriod, ScorecardModel, ScorecardSnapshot
 from scorecards.periods import MONTH, QUARTER, Period
-from staff.access import unit_scope_q
 from staff.models import Unit
+from training.selectors import unit_capability_facts
 
 TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
-
-# Live scorecards are kept until the data behind them changes (core.versions): the province for a year
-# takes about a second to compute and is asked for by every scorecard screen, chart and export. Keyed by the
-# data-version token and today's date (sessions held "so far" depend on it). Two levels: this process
-# (`_memo`, no cost to read) and every process of the site (the `versions` cache, files or Redis, which
-# the token already lives in), so that the web server's processes, the worker and the management
-# commands compute a period once between two changes, not once each.
-MEMO_SIZE = 16
-SHARED_TIMEOUT = 6 * 3600  # seconds a computed period stays in the shared cache (a new token abandons it sooner)
-SHARED_WAIT = 30.0  # seconds a process waits for another one computing the same period before computing itself
-_memo: OrderedDict[tuple, object] = OrderedDict()
-_memo_lock = threading.Lock()
-_computing: dict[tuple, threading.Lock] = {}  # one computation per key at a time in this process
-
-logger = logging.getLogger(__name__)
+CACHE_TIMEOUT = 6 * 3600  # seconds; a new data-version token abandons a result sooner
 
 
-def _memoised(key: tuple, compute: Callable[[], object]):
+def cached(name: str, compute: Callable[[], object]):
+    """`compute()`, kept in the default cache under the data-version token and today's date (hours held
+    "so far" depend on it). Inside a transaction that wrote watched data it has not committed, the
+    result is private to that transaction: computed, not cached."""
     token = versions.memo_key(connection)
-    if token is None:  # this transaction wrote data it has not committed: compute, share nothing
+    if token is None:
         return compute()
-    key = (*key, token, timezone.localdate())
-    with _memo_lock:
-        if key in _memo:
-            _memo.move_to_end(key)
-            return _memo[key]
-        computing = _computing.setdefault(key, threading.Lock())
-    # Threads asking for the same key while it is computed wait for that computation instead of each
-    # running their own (ten people opening the table after a change would otherwise cost ten).
-    with computing:
-        with _memo_lock:
-            if key in _memo:
-                return _memo[key]
-        value = _shared(key, compute)
-        with _memo_lock:
-            _memo[key] = value
-            while len(_memo) > MEMO_SIZE:
-                _memo.popitem(last=False)
-            _computing.pop(key, None)
-    return value
-
-
-def _shared(key: tuple, compute: Callable[[], object]):
-    """The value of `key` from the cache every process shares, computed here if no process has it. While
-    another process computes it (it holds the key's lock), wait for its result, at most SHARED_WAIT
-    seconds. The cache being unreachable never fails the request: the value is then computed here."""
-    cache = caches[versions.CACHE_ALIAS]
-    name = "congvu:memo:" + ":".join(str(part) for part in key)
-    lock = name + ":lock"
-    try:
-        value = cache.get(name)
-        if value is not None:
-            return value
-        owner = cache.add(lock, os.getpid(), timeout=int(SHARED_WAIT * 2))
-        deadline = time.monotonic() + SHARED_WAIT
-        while not owner and time.monotonic() < deadline:
-            time.sleep(0.05)
-            value = cache.get(name)
-            if value is not None:
-                return value
-            owner = cache.add(lock, os.getpid(), timeout=int(SHARED_WAIT * 2))  # the other one gave up
-    except Exception:  # noqa: BLE001 - a cache outage costs a computation, not the page
-        logger.warning("shared scorecard cache unavailable; computing %s here", key[:2], exc_info=True)
-        return compute()
-    try:
-        value = compute()
-        try:
-            cache.set(name, value, SHARED_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("could not share the scorecards of %s", key[:2], exc_info=True)
-    finally:
-        if owner:
-            with contextlib.suppress(Exception):
-                cache.delete(lock)
-    return value
-
-
-def forget_memo() -> None:
-    """Forget every kept result, in this process and in the shared cache (a new data-version token)."""
-    with _memo_lock:
-        _memo.clear()
-    versions.renew()
+    return cache.get_or_set(f"scorecards:{name}:{token}:{timezone.localdate().isoformat()}", compute, CACHE_TIMEOUT)
 
 
 # ------------------------------------------------------------------------------------ inputs
@@ -121,7 +47,7 @@ def unit_rows() -> dict[int, UnitRow]:
         rows = Unit.objects.order_by("path").values_list("id", "code", "name", "kind", "path", "parent_id", "active")
         return {r[0]: UnitRow(*r) for r in rows}
 
-    return dict(_memoised(("units",), fetch))
+    return cached("units", fetch)
 
 
 def scorecard_model_for_year(*, year: int) -> ScorecardModel | None:
@@ -130,71 +56,12 @@ def scorecard_model_for_year(*, year: int) -> ScorecardModel | None:
     return qs.filter(year__lte=year).order_by("-year").first() or qs.order_by("year").first()
 
 
-def scorecard_model_list():
-    return ScorecardModel.objects.prefetch_related("criteria").order_by("-year")
-
-
-def scorecard_model_get(*, year: int) -> ScorecardModel:
-    model = ScorecardModel.objects.prefetch_related("criteria").filter(year=year).first()
-    if model is None:
-        raise Http404
-    return model
-
-
 def period_facts(period: Period) -> tuple[dict, dict]:
     """The two fact sources of the contract, for the period (constant queries each)."""
-    from inspections.selectors import unit_inspection_facts
-    from training.selectors import unit_capability_facts
-
     return (
         unit_capability_facts(start=period.start, end=period.end),
         unit_inspection_facts(start=period.start, end=period.end),
     )
-
-
-def publication_list():
-    return PublishedPeriod.objects.select_related("published_by", "scorecard_model").order_by("-start")
-
-
-def publication_get(*, user, period: str) -> PublishedPeriod:
-    publication = (
-        PublishedPeriod.objects.visible_to(user)
-        .select_related("published_by", "scorecard_model")
-        .filter(period=period)
-        .first()
-    )
-    if publication is None:
-        raise Http404
-    return publication
-
-
-def publication_snapshots(*, user, publication: PublishedPeriod):
-    """The frozen scorecards of the units the user may see, best first (one query per page)."""
-    return (
-        ScorecardSnapshot.objects.visible_to(user)
-        .filter(publication=publication)
-        .select_related("unit")
-        .order_by(F("total").desc(nulls_last=True), "unit__path")
-    )
-
-
-def publish_run_list(*, user, limit: int = 10):
-    return PublishRun.objects.visible_to(user).select_related("requested_by", "publication")[:limit]
-
-
-def publish_run_get(*, user, pk: int) -> PublishRun:
-    run = (
-        PublishRun.objects.visible_to(user)
-        .select_related("publication")
-        .annotate(snapshot_count=Count("publication__snapshots"))
-        .filter(pk=pk)
-        .first()
-    )
-    if run is None:
-        raise Http404
-    if run.publication is not None:
-        run.publication.snapshot_count = run.snapshot_count
-    return run
 
 
 # ------------------------------------------------------------------------------------ output
@@ -251,8 +118,6 @@ def _by_score(s: UnitScore):
 
 
 def score_differences(published: UnitScore, live: UnitScore) -> list[dict]:
-    from django.utils.translation import gettext as _
-
     out = []
 
     def compare(label, before, now):
@@ -307,12 +172,11 @@ SNAPSHOT_FIELDS = (
 
 
 def compute_live(
-    *, period: Period, units: dict[int, UnitRow], shared: bool = False
+    *, period: Period, units: dict[int, UnitRow]
 ) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
     """Every unit's scorecard for `period` from the records as they are now; `units` is `unit_rows()`.
-    Kept until the data changes (`_memoised`); each caller gets its own copy of the unit scores (the
-    change since the previous period is set on them afterwards), except with `shared=True`: the kept
-    scores themselves, for a caller that only reads them."""
+    Each call returns its own objects (read back from the cache), so a caller may set the change since
+    the previous period on them."""
 
     def compute():
         model = scorecard_model_for_year(year=period.year)
@@ -321,17 +185,7 @@ def compute_live(
         scores = engine.compute(model=spec, units=units.values(), capability=capability, inspection=inspection)
         return model, spec, scores
 
-    model, spec, scores = _memoised(("live", period.key), compute)
-    if shared:
-        return model, spec, scores
-    return model, spec, {unit_id: _copy(s) for unit_id, s in scores.items()}
-
-
-def _copy(score: UnitScore) -> UnitScore:
-    """A shallow copy (criteria shared, read only): copy.copy took 10 µs per unit, this 1."""
-    clone = UnitScore.__new__(UnitScore)
-    clone.__dict__.update(score.__dict__)
-    return clone
+    return cached(f"live:{period.key}", compute)
 
 
 def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:
@@ -357,13 +211,11 @@ def previous_totals(
 ) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
-        # Kept like a live computation (snapshots are watched data): 1,500 rows a table request otherwise.
-        return _memoised(
-            ("published-totals", publication.pk),
+        return cached(
+            f"published-totals:{publication.pk}",
             lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
         )
-    # Read only (the totals here, a unit's figures in unit_trend): the kept scores, not 1,500 copies a request.
-    _model, _spec, live = compute_live(period=period, units=units, shared=True)
+    _model, _spec, live = compute_live(period=period, units=units)
     if computed is not None:
         computed[period.key] = live
     return {unit_id: s.total for unit_id, s in live.items()}
@@ -400,7 +252,7 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
             s = table.computed[p.key].get(unit_id)
         else:
             units = units or unit_rows()
-            s = compute_live(period=p, units=units, shared=True)[2].get(unit_id)
+            s = compute_live(period=p, units=units)[2].get(unit_id)
         out.append(
             {
                 "period": p,
@@ -415,42 +267,3 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
 
 def _round(value):
     return None if value is None else round(value, 2)
-
-
-# ------------------------------------------------------------------------------------- scope
-def visible_unit_ids(*, user) -> set[int]:
-    return set(Unit.objects.filter(unit_scope_q(user, Perm.SCORECARD_VIEW)).values_list("id", flat=True))
-
-
-def home_unit(*, user) -> Unit | None:
-    """The highest unit the user may see a scorecard of (the province for an administrator)."""
-    return Unit.objects.filter(unit_scope_q(user, Perm.SCORECARD_VIEW), active=True).order_by("depth", "path").first()
-
-
-def unit_get(*, user, pk: int) -> Unit:
-    unit = Unit.objects.filter(unit_scope_q(user, Perm.SCORECARD_VIEW), active=True, pk=pk).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def latest_snapshot(*, user, unit: Unit) -> ScorecardSnapshot | None:
-    return (
-        ScorecardSnapshot.objects.visible_to(user)
-        .filter(unit=unit)
-        .select_related("publication")
-        .order_by("-publication__end")
-        .first()
-    )
-
-
-# ------------------------------------------------------------------------------------ history
-def criteria_history(*, model: ScorecardModel, limit: int = 50) -> list:
-    """The change history of a model's criteria (created, changed, removed), newest first, each entry
-    titled with the criterion's key. The model's own fields have the audit section."""
-    from audit.selectors import history_entries
-    from scorecards.models import Criterion
-
-    return history_entries(
-        Criterion.history.filter(scorecard_model_id=model.pk), limit=limit, title=lambda row: row.key
-    )
