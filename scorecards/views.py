@@ -19,7 +19,7 @@ from core.charts import CONTENT_TYPES
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
-from scorecards import charts, links, selectors, services
+from scorecards import charts, links, selectors, services, tasks
 from scorecards.exports import scorecard_xlsx
 from scorecards.forms import CriterionFormSet, ModelCreateForm, ModelForm, PublishForm
 from scorecards.models import Band, PublishStatus
@@ -241,13 +241,11 @@ class PublishView(ScopedViewMixin, View):
     required_perm = Perm.SCORECARD_MANAGE
 
     def post(self, request):
-        from jobs.services import scorecard_publish_start
-
         form = PublishForm(request.POST)
         if form.is_valid():
             period = form.cleaned_data["period"]
             try:
-                run = scorecard_publish_start(actor=request.user, period_key=period.key, note=form.cleaned_data["note"])
+                run = tasks.publish_start(actor=request.user, period_key=period.key, note=form.cleaned_data["note"])
             except services.PublishInProgress as exc:
                 messages.info(request, exc.messages[0])
                 return redirect("scorecards:publish-run", pk=exc.run.pk)
