@@ -77,8 +77,8 @@ class ScoreTable:
     live: dict[int, UnitScore]
     publication: PublishedPeriod | None = None
     frozen: dict[int, UnitScore] = field(default_factory=dict)
-    # Live results already computed for other periods (the previous one), reused by the trend.
-    computed: dict[str, dict[int, UnitScore]] = field(default_factory=dict)
+    # Live figures (see period_summary) already read for other periods (the previous one), for the trend.
+    summaries: dict[str, dict[int, Figures]] = field(default_factory=dict)
 
     @property
     def shown(self) -> dict[int, UnitScore]:
@@ -171,6 +171,9 @@ SNAPSHOT_FIELDS = (
 )
 
 
+Figures = tuple[float | None, float | None, float | None]  # total, capability, service culture
+
+
 def compute_live(
     *, period: Period, units: dict[int, UnitRow]
 ) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
@@ -188,13 +191,24 @@ def compute_live(
     return cached(f"live:{period.key}", compute)
 
 
+def period_summary(*, period: Period, units: dict[int, UnitRow]) -> dict[int, Figures]:
+    """Every unit's live total and pillars for `period`: what the change since the previous period and the
+    trend read, kept apart from the full scorecards so that reading it back from the cache stays small."""
+
+    def compute():
+        live = compute_live(period=period, units=units)[2]
+        return {unit_id: (s.total, s.capability, s.service_culture) for unit_id, s in live.items()}
+
+    return cached(f"summary:{period.key}", compute)
+
+
 def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:
     """The province's scorecards for `period`, with the change since the previous period.
     Queries: units 1, model 2, facts (constant per source), publication 1, snapshots 1, and for the
     previous period either 2 (published) or the same again (live); never per unit."""
     units = unit_rows()
     model, spec, live = compute_live(period=period, units=units)
-    table = ScoreTable(period=period, model=model, spec=spec, units=units, live=live, computed={period.key: live})
+    table = ScoreTable(period=period, model=model, spec=spec, units=units, live=live)
     if frozen:
         table.publication = PublishedPeriod.objects.filter(period=period.key).first()
         if table.publication is not None:
@@ -202,12 +216,14 @@ def score_table(*, period: Period, frozen: bool = True, with_previous: bool = Tr
                 if row["unit_id"] in units:
                     table.frozen[row["unit_id"]] = _unit_score_from_snapshot(units[row["unit_id"]], row)
     if with_previous:
-        engine.set_changes(table.shown, previous_totals(period=period.previous(), units=units, computed=table.computed))
+        engine.set_changes(
+            table.shown, previous_totals(period=period.previous(), units=units, summaries=table.summaries)
+        )
     return table
 
 
 def previous_totals(
-    *, period: Period, units: dict[int, UnitRow], computed: dict | None = None
+    *, period: Period, units: dict[int, UnitRow], summaries: dict | None = None
 ) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
@@ -215,10 +231,10 @@ def previous_totals(
             f"published-totals:{publication.pk}",
             lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
         )
-    _model, _spec, live = compute_live(period=period, units=units)
-    if computed is not None:
-        computed[period.key] = live
-    return {unit_id: s.total for unit_id, s in live.items()}
+    summary = period_summary(period=period, units=units)
+    if summaries is not None:
+        summaries[period.key] = summary
+    return {unit_id: figures[0] for unit_id, figures in summary.items()}
 
 
 def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None) -> list[dict]:
@@ -248,17 +264,23 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
                 }
             )
             continue
-        if table is not None and p.key in table.computed:
-            s = table.computed[p.key].get(unit_id)
+        if table is not None and p.key == table.period.key:
+            s = table.live.get(unit_id)
+            figures = (s.total, s.capability, s.service_culture) if s else (None, None, None)
         else:
-            units = units or unit_rows()
-            s = compute_live(period=p, units=units)[2].get(unit_id)
+            if table is not None and p.key in table.summaries:
+                summary = table.summaries[p.key]
+            else:
+                units = units or unit_rows()
+                summary = period_summary(period=p, units=units)
+            figures = summary.get(unit_id, (None, None, None))
+        total, capability, service_culture = figures
         out.append(
             {
                 "period": p,
-                "total": _round(s.total if s else None),
-                "capability": _round(s.capability if s else None),
-                "service_culture": _round(s.service_culture if s else None),
+                "total": _round(total),
+                "capability": _round(capability),
+                "service_culture": _round(service_culture),
                 "published": False,
             }
         )
