@@ -102,7 +102,5 @@ class ScorecardViewSet(viewsets.ViewSet):
     def chart(self, request, pk=None, name=None, fmt=None):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise NotFound
-        card = selectors.unit_scorecard(
-            user=request.user, pk=int(pk), period=_period(request), trend=name == "trend", previous=False
-        )
-        return HttpResponse(charts.chart_bytes(name, card.charts[name], fmt), content_type=CONTENT_TYPES[fmt])
+        content = selectors.unit_chart(user=request.user, pk=int(pk), period=_period(request), name=name, fmt=fmt)
+        return HttpResponse(content, content_type=CONTENT_TYPES[fmt])

@@ -3,17 +3,19 @@ the Excel export and the charts alike (`visible_units`)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from core.permissions import Perm
 from scorecards import charts
 from scorecards.engine import UnitScore
 from scorecards.models import ScorecardSnapshot
 from scorecards.periods import Period
-from scorecards.selectors.tables import ScoreTable, score_table, unit_trend
+from scorecards.selectors.tables import ScoreTable, cached, score_table, unit_trend
 from staff.access import ancestor_paths
 from staff.models import Unit
 
@@ -98,6 +100,23 @@ def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previou
         card.trend = unit_trend(unit_id=unit.pk, period=period, table=table)
         card.charts["trend"] = charts.trend_data(card.trend)
     return card
+
+
+def unit_chart(*, user, pk: int, period: Period, name: str, fmt: str) -> bytes:
+    """A chart of unit `pk`'s scorecard as an image (404 outside the user's scope). Kept in the cache
+    under the data version, the language and, for the peers chart (which names only the units in scope),
+    the user's scope; the scorecard is computed only when the image is not there."""
+    unit_get(user=user, pk=pk)
+    scope = ""
+    if name == "peers":
+        ids = sorted(visible_units(user=user).values_list("id", flat=True))
+        scope = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+
+    def draw() -> bytes:
+        card = unit_scorecard(user=user, pk=pk, period=period, trend=name == "trend", previous=False)
+        return charts.chart_bytes(name, card.charts[name], fmt)
+
+    return cached(f"chart:{name}:{fmt}:{pk}:{period.key}:{get_language()}:{scope}", draw)
 
 
 def province_rows(*, user, period: Period, kind: str = "") -> tuple[ScoreTable, list[UnitScore]]:
