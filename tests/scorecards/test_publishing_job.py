@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from scorecards import tasks
 from scorecards.models import PublishedPeriod, ScorecardSnapshot
 from staff.access import SYSTEM_USERNAME
+from tests.factories import Role, grant
 
 TASK_PATH = "scorecards.tasks.publish_scorecard_period"
 
@@ -57,3 +58,19 @@ def test_without_a_person_the_system_account_publishes(cast, tree, django_captur
     with pytest.raises(ValidationError), django_capture_on_commit_callbacks(execute=True):
         tasks.publish_start(actor=cast["admin"], period_key="2026-Q1")  # already published: refused before queueing
     assert DBTaskResult.objects.count() == 0
+
+
+def test_a_service_without_an_actor_is_refused(cast, tree):
+    from scorecards import services
+    from scorecards.periods import Period
+
+    with pytest.raises(TypeError):
+        services.period_publish(actor=None, period=Period(2026, quarter=1))
+    with pytest.raises(ValidationError) as error:
+        services.period_publish(actor=cast["unit_head"], period=Period(2026, quarter=1))
+    assert error.value.messages == ["Bạn không có quyền thực hiện việc này."]
+    grant(cast["unit_head"], Role.ADMIN, tree["alpha"])  # an administrator of one department only
+    with pytest.raises(ValidationError) as error:
+        services.period_publish(actor=cast["unit_head"], period=Period(2026, quarter=1))
+    assert error.value.messages == ["Chỉ quản trị viên toàn tỉnh mới được thực hiện việc này."]
+    assert PublishedPeriod.objects.count() == 0
