@@ -1,7 +1,7 @@
 """Every read for scorecards: the province's tables (`tables`), what a user may see of them
-(`scorecard`), and the administration's records (`records`)."""
+(`scorecard`), and the administration's records (`administration`)."""
 
-from scorecards.selectors.records import (
+from scorecards.selectors.administration import (
     criteria_history,
     publication_get,
     publication_list,
