@@ -85,14 +85,10 @@ def _fmt(samples: list[float]) -> str:
 
 
 def forget_scorecards() -> None:
-    """Drop every kept scorecard result (this process and the shared cache), as after a change to the data.
-    The one place to adapt if the scorecard cache changes."""
-    from scorecards import selectors
+    """Drop every kept scorecard result, as after a change to the data (they live in Django's cache)."""
+    from django.core.cache import cache
 
-    forget = getattr(selectors, "forget_memo", None)
-    if forget is None:
-        raise RuntimeError("scorecards.selectors.forget_memo is gone: update bench_scorecards.forget_scorecards")
-    forget()
+    cache.clear()
 
 
 def seed_if_empty() -> None:

@@ -1,33 +1,15 @@
-"""Exports that can run in the background. Each one reuses its app's selector, FilterSet and
-workbook writer, so a background file holds exactly what the screen (and the synchronous export)
-shows to the same person."""
+"""What every background export shares: progress reported while the rows are read, and the filters
+kept on the job read back as a FilterSet's data, as the job's owner."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import QuerySet
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext_lazy as _
-
-from core.permissions import Perm
 
 PROGRESS_EVERY = 500
-
-
-@dataclass(frozen=True)
-class ExportKind:
-    key: str
-    label: str
-    perm: str | tuple[str, ...]
-    filterset: Callable  # (data, queryset, request) -> FilterSet
-    queryset: Callable  # (user) -> scoped queryset (the list's selector, no filters)
-    write: Callable  # (queryset-like) -> file object at position 0
-    filename: Callable[[dt.date], str]
-    list_url: str
 
 
 class ProgressQuerySet:
@@ -75,94 +57,5 @@ def request_for(user):
     return SimpleNamespace(user=user)
 
 
-def _staff_filterset(data, queryset, request):
-    from staff.filters import StaffFilterSet
-
-    return StaffFilterSet(data, queryset=queryset, request=request)
-
-
-def _staff_queryset(user):
-    from staff import selectors
-
-    return selectors.staff_list(user=user)
-
-
-def _staff_write(queryset):
-    from staff.exports import staff_directory_xlsx
-
-    return staff_directory_xlsx(staff_qs=queryset, handle_large=True)
-
-
-def _findings_filterset(data, queryset, request):
-    from inspections.filters import FindingFilterSet
-
-    return FindingFilterSet(data, queryset=queryset, request=request)
-
-
-def _findings_queryset(user):
-    """The screen's export rows (finding_export_list: the register's scope, no per-row state subqueries)."""
-    from inspections import selectors
-
-    return selectors.finding_export_list(user=user)
-
-
-def _findings_write(queryset):
-    from inspections.exports import findings_register_xlsx
-
-    return findings_register_xlsx(findings=queryset)
-
-
-def _attendance_filterset(data, queryset, request):
-    from training.filters import AttendanceRecordFilterSet
-
-    return AttendanceRecordFilterSet(data, queryset=queryset, request=request)
-
-
-def _attendance_queryset(user):
-    from training import selectors
-
-    return selectors.attendance_records(user=user)
-
-
-def _attendance_write(queryset):
-    from training.exports import attendance_records_xlsx
-
-    return attendance_records_xlsx(records=queryset, handle_large=True)
-
-
-EXPORTS: dict[str, ExportKind] = {
-    "staff_directory": ExportKind(
-        key="staff_directory",
-        label=_("Staff directory"),
-        perm=(Perm.STAFF_VIEW, Perm.OWN_RECORD),
-        filterset=_staff_filterset,
-        queryset=_staff_queryset,
-        write=_staff_write,
-        filename=lambda day: f"danh-ba-can-bo-{day:%Y%m%d}.xlsx",
-        list_url="staff:staff-list",
-    ),
-    "findings_register": ExportKind(
-        key="findings_register",
-        label=_("Findings and corrective actions"),
-        perm=(Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE),
-        filterset=_findings_filterset,
-        queryset=_findings_queryset,
-        write=_findings_write,
-        filename=lambda day: f"so-theo-doi-phat-hien-{day:%Y%m%d}.xlsx",
-        list_url="inspections:finding-list",
-    ),
-    "attendance_records": ExportKind(
-        key="attendance_records",
-        label=_("Attendance register"),
-        perm=(Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND, Perm.OWN_RECORD),
-        filterset=_attendance_filterset,
-        queryset=_attendance_queryset,
-        write=_attendance_write,
-        filename=lambda day: f"so-diem-danh-{day:%Y%m%d}.xlsx",
-        list_url="training:attendance-list",
-    ),
-}
-
-
-def register(kind: ExportKind) -> None:
-    EXPORTS[kind.key] = kind
+def filter_errors(filterset) -> str:
+    return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in filterset.errors.items())

@@ -1,27 +1,17 @@
-"""Background tasks (django-tasks). Each one is a thin call into a service, so the same code runs
-in a test, from a command, on the database worker or on an RQ worker."""
+"""Background tasks of jobs (django-tasks). Each one is a thin call into the worker's code, so the same
+code runs in a test, from a command, on the database worker or on an RQ worker. Apps declare their own
+tasks in their own `tasks` modules."""
 
 from django_tasks import task
+
+from jobs import worker
 
 
 @task()
 def run_export(job_id: int) -> dict:
-    from jobs.services import export_run
-
-    return export_run(job_id=job_id)
+    return worker.export_run(job_id=job_id)
 
 
 @task()
 def prune_exports() -> int:
-    from jobs.services import export_prune
-
-    return export_prune()
-
-
-@task()
-def publish_scorecard_period(
-    period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
-) -> dict:
-    from jobs.services import scorecard_publish_run
-
-    return scorecard_publish_run(period_key=period_key, actor_id=actor_id, note=note, run_id=run_id)
+    return worker.export_prune()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +14,9 @@ from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
 from jobs import selectors, services
-from jobs.exports import EXPORTS, request_for
+from jobs.exports import request_for
 from jobs.models import ExportStatus
+from jobs.registry import EXPORTS, get_export
 
 
 def _available(user):
@@ -26,8 +28,6 @@ class ExportListView(ScopedViewMixin, TemplateView):
     template_name = "jobs/export_list.html"
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context_data(**kwargs)
         paginator = Paginator(selectors.export_list(user=self.request.user), page_size_from(self.request, 25))
         page = paginator.get_page(self.request.GET.get("page"))
@@ -44,7 +44,7 @@ class ExportStartView(ScopedViewMixin, View):
     template_name = "jobs/export_start.html"
 
     def _kind(self, request):
-        kind = EXPORTS.get(request.GET.get("kind") or request.POST.get("kind") or "")
+        kind = get_export(request.GET.get("kind") or request.POST.get("kind") or "")
         if kind is None or not has_perm(request.user, kind.perm):
             raise Http404
         return kind

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import get_language
 
+from staff.access import PATH_SEGMENT, ancestor_paths
+
 CAPABILITY, SERVICE_CULTURE = "capability", "service_culture"
 HIGHER, LOWER = "higher", "lower"
 EXCELLENT, GOOD, SATISFACTORY, NOT_SATISFACTORY, NO_DATA = (
@@ -34,7 +36,6 @@ EXCELLENT, GOOD, SATISFACTORY, NOT_SATISFACTORY, NO_DATA = (
     "no_data",
 )
 VERIFIED, SELF, MIXED = "verified", "self", "mixed"
-PATH_SEGMENT = 8
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def compute(
             continue
         own_headcount = int(getattr(cap, "headcount", 0) or 0) if cap is not None else 0
         weight = max(own_headcount, 1)
-        ancestors = [by_path[p] for p in _prefixes(unit.path) if p in by_path]
+        ancestors = [by_path[p] for p in ancestor_paths(unit.path) if p in by_path]
         values = {}
         for name in formulas:
             node = _node_value(FORMULAS[name], cap, insp)
@@ -287,10 +288,6 @@ def compute(
     results = {u.id: _score(model, u, acc.get(u.id, {}), headcount.get(u.id, 0)) for u in units if u.active}
     assign_ranks(results.values())
     return results
-
-
-def _prefixes(path: str) -> list[str]:
-    return [path[:i] for i in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)]
 
 
 def _score(model: ModelSpec, unit: UnitRow, accs: Mapping[str, _Acc], headcount: int) -> UnitScore:

@@ -1,7 +1,8 @@
 """The scorecard workbook: a summary sheet, the sub-units, every unit of the subtree with each
 criterion's value, one sheet per criterion with the records behind it (people, enrollments,
-inspections, corrective actions, self-inspections), and the three charts embedded as images. A normal (not write-only) openpyxl workbook,
-because images cannot be added to a streamed one; it is small (one unit's subtree)."""
+inspections, corrective actions, self-inspections), and the three charts embedded as images. A normal
+(not write-only) openpyxl workbook, because images cannot be added to a streamed one; it is small (one
+unit's subtree)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from core.xlsx import FORMULA_PREFIXES
 from scorecards import charts, records
 from scorecards.models import Band, Pillar
+from scorecards.selectors import UnitScorecard
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -51,8 +53,8 @@ def _r(value):
     return None if value is None else round(value, 2)
 
 
-def scorecard_xlsx(data: dict) -> bytes:
-    unit, period, score, table = data["unit"], data["period"], data["score"], data["table"]
+def scorecard_xlsx(card: UnitScorecard) -> bytes:
+    unit, period, score, table = card.unit, card.period, card.score, card.table
     wb = Workbook()
     ws = wb.active
     ws.title = _("Scorecard summary")[:31]
@@ -136,14 +138,11 @@ def scorecard_xlsx(data: dict) -> bytes:
                 s.rank_of,
                 _r(s.change),
             ]
-            for s in data["children"]
+            for s in card.children
         ],
     )
 
-    subtree = sorted(
-        (s for s in table.shown.values() if s.unit.path.startswith(unit.path) and s.unit_id in data["visible"]),
-        key=lambda s: s.unit.path,
-    )
+    subtree = card.subtree
     ws = wb.create_sheet(_("Each unit of the subtree")[:31])
     per_unit_headers = [_("Code"), _("Unit"), _("Headcount"), _("Total score")] + [c.label for c in score.criteria]
     _table(
@@ -170,7 +169,7 @@ def scorecard_xlsx(data: dict) -> bytes:
     ws = wb.create_sheet(_("Charts")[:31])
     anchor_row = 1
     for name in charts.CHARTS:
-        chart_data = data.get(f"chart_{name}")
+        chart_data = card.charts.get(name)
         if chart_data is None:
             continue
         png = charts.chart_bytes(name, chart_data, "png")

@@ -5,7 +5,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.permissions import Perm
+from core.permissions import Perm, has_perm
 from scorecards import engine
 from staff.access import unit_scope_q
 
@@ -135,8 +135,6 @@ class Criterion(models.Model):
 class PublishedPeriodQuerySet(models.QuerySet):
     def visible_to(self, user, perm=Perm.SCORECARD_VIEW):
         # A publication is province-wide; anyone who may see some scorecard may know it exists.
-        from core.permissions import has_perm
-
         return self if has_perm(user, perm) else self.none()
 
 
@@ -216,8 +214,6 @@ ACTIVE_PUBLISH = (PublishStatus.QUEUED, PublishStatus.RUNNING)
 
 class PublishRunQuerySet(models.QuerySet):
     def visible_to(self, user, perm=Perm.SCORECARD_MANAGE):
-        from core.permissions import has_perm
-
         return self if has_perm(user, perm) else self.none()
 
 

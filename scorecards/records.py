@@ -1,16 +1,26 @@
 """The records behind each criterion, as rows for the Excel export (one sheet per criterion).
 
-Every function reads the subtree of a unit the caller has already been allowed to see (the export view
-gets the unit through `selectors.unit_get`), one query each (people's hours: the training ledger's own
-queries), capped at MAX_ROWS rows."""
+Every function reads the subtree of a unit the caller has already been allowed to see (the export reads
+the unit through `selectors.unit_scorecard`), one query each (people's hours: the training ledger's
+own queries), capped at MAX_ROWS rows."""
 
 from __future__ import annotations
 
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from inspections.models import ActionStatus, Assignment, CorrectiveAction, Inspection, InspectionStatus
 from scorecards.periods import Period
 from staff.access import subtree_bounds
+from staff.models import Staff, Unit
+from training.models import Enrollment
+from training.selectors import (
+    attributed_people,
+    course_minutes_by_staff,
+    external_minutes_by_staff,
+    requirement_for,
+    rules_for_year,
+)
 
 MAX_ROWS = 50_000
 
@@ -25,15 +35,6 @@ def _in_subtree(prefix: str, unit) -> Q:
 
 
 def hours_rows(*, unit, period: Period):
-    from staff.models import Staff, Unit
-    from training.selectors import (
-        attributed_people,
-        course_minutes_by_staff,
-        external_minutes_by_staff,
-        requirement_for,
-        rules_for_year,
-    )
-
     low, high = subtree_bounds(unit.path)
     units = dict(Unit.objects.filter(path__gte=low, path__lt=high).values_list("pk", "path"))
     codes = dict(Unit.objects.filter(pk__in=units).values_list("pk", "code"))
@@ -59,8 +60,6 @@ def hours_rows(*, unit, period: Period):
 
 
 def enrollment_rows(*, unit, period: Period, mandatory_only: bool = False):
-    from training.models import Enrollment
-
     qs = Enrollment.objects.filter(
         _in_subtree("staff__unit__", unit),
         training_class__end_date__gte=period.start,
@@ -116,8 +115,6 @@ def enrollment_rows(*, unit, period: Period, mandatory_only: bool = False):
 
 
 def inspection_rows(*, unit, period: Period, kind: str):
-    from inspections.models import Inspection, InspectionStatus
-
     qs = Inspection.objects.filter(
         _in_subtree("unit__", unit),
         kind=kind,
@@ -150,8 +147,6 @@ def inspection_rows(*, unit, period: Period, kind: str):
 
 
 def action_rows(*, unit, period: Period):
-    from inspections.models import ActionStatus, CorrectiveAction
-
     qs = (
         CorrectiveAction.objects.filter(
             _in_subtree("unit__", unit), due_date__gte=period.start, due_date__lte=period.end
@@ -192,8 +187,6 @@ def action_rows(*, unit, period: Period):
 
 
 def self_inspection_rows(*, unit, period: Period):
-    from inspections.models import Assignment
-
     qs = Assignment.objects.filter(
         _in_subtree("unit__", unit), is_self=True, due_date__gte=period.start, due_date__lte=period.end
     ).order_by("due_date", "unit__code")

@@ -6,14 +6,15 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Perm, has_perm
-from scorecards import defaults
+from core.permissions import Perm
+from scorecards import defaults, selectors
 from scorecards.models import (
     ACTIVE_PUBLISH,
     Criterion,
@@ -27,19 +28,16 @@ from scorecards.models import (
     ScorecardSnapshot,
 )
 from scorecards.periods import Period
-from staff.access import unit_scope_q
+from staff.access import require, system_actor, unit_in_scope
 from staff.models import Unit
 
 
-def _require_manage(actor) -> None:
+def require_province(actor) -> None:
     """Scorecard models and publications are province-wide: the actor needs SCORECARD_MANAGE on every
-    top-level unit."""
-    if actor is None:  # system jobs (seeding, the command line)
-        return
-    if not has_perm(actor, Perm.SCORECARD_MANAGE):
-        raise ValidationError(_("You do not have permission to do this."))
-    roots = Unit.objects.filter(parent__isnull=True, active=True)
-    if roots.exclude(unit_scope_q(actor, Perm.SCORECARD_MANAGE)).exists():
+    top-level unit (staff.access.require, then each top unit in its scope)."""
+    require(actor, Perm.SCORECARD_MANAGE)
+    roots = Unit.objects.filter(parent__isnull=True, active=True).only("pk", "path")
+    if not all(unit_in_scope(actor, Perm.SCORECARD_MANAGE, root) for root in roots):
         raise ValidationError(_("Only an administrator of the whole province can do this."))
 
 
@@ -47,7 +45,7 @@ def _require_manage(actor) -> None:
 @transaction.atomic
 def scorecard_model_create(*, actor, year: int, copy_from: ScorecardModel | None = None) -> ScorecardModel:
     """A model for `year`, copied from `copy_from` (or the built-in defaults)."""
-    _require_manage(actor)
+    require_province(actor)
     if ScorecardModel.objects.filter(year=year).exists():
         raise ValidationError(_("A scorecard model for %(year)s already exists.") % {"year": year})
     if copy_from is not None:
@@ -97,7 +95,7 @@ def scorecard_model_update(
     criteria: list[dict],
 ) -> ScorecardModel:
     """Replace the model's bands and criteria. Published snapshots keep the figures they froze."""
-    _require_manage(actor)
+    require_province(actor)
     errors: dict[str, list[str]] = {}
     bands = {
         f: _decimal(v, f, errors)
@@ -165,7 +163,7 @@ def scorecard_model_update(
         bands["good_min"],
         bands["satisfactory_min"],
     )
-    model.updated_by = actor if getattr(actor, "pk", None) else None
+    model.updated_by = actor
     model.full_clean()
     model.save()
     _replace_criteria(actor=actor, model=model, rows=rows)
@@ -202,8 +200,6 @@ def _replace_criteria(*, actor, model: ScorecardModel, rows: list[Criterion]) ->
 def period_publish(*, actor, period: Period, note: str = "", today=None) -> PublishedPeriod:
     """Freeze the scorecards of every unit for `period`. Once published, a figure never changes:
     later corrections show as a difference against the snapshot."""
-    from scorecards import selectors
-
     publish_check(actor=actor, period=period, today=today)
     table = selectors.score_table(period=period, frozen=False)
     if table.model is None:
@@ -213,10 +209,10 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
         start=period.start,
         end=period.end,
         scorecard_model=table.model,
-        published_by=actor if getattr(actor, "pk", None) else None,
+        published_by=actor,
         note=note.strip(),
     )
-    publication._history_user = publication.published_by  # also when a background job publishes
+    publication._history_user = actor  # also when a background job publishes
     publication.save()
     snapshots = []
     for unit_id, score in table.live.items():
@@ -259,7 +255,7 @@ class PublishInProgress(ValidationError):
 
 def publish_check(*, actor, period: Period, today=None) -> None:
     """What can be refused before anything is queued: permission, a period not ended, already published."""
-    _require_manage(actor)
+    require_province(actor)
     today = today or timezone.localdate()
     if period.end >= today:
         raise ValidationError(
@@ -273,7 +269,7 @@ def publish_check(*, actor, period: Period, today=None) -> None:
 @transaction.atomic
 def publish_request(*, actor, period: Period, note: str = "", today=None) -> PublishRun:
     """Record a request to publish `period` (checked now), for a background job to carry out
-    (jobs.services.scorecard_publish_start queues it). While one run of the period waits or runs, a second
+    (scorecards.tasks.publish_start queues it). While one run of the period waits or runs, a second
     request raises PublishInProgress with that run; a run left waiting or running for more than
     PUBLISH_STALE_AFTER (its worker died) is marked failed first."""
     publish_check(actor=actor, period=period, today=today)
@@ -291,7 +287,7 @@ def publish_request(*, actor, period: Period, note: str = "", today=None) -> Pub
             return PublishRun.objects.create(
                 period=period.key,
                 note=note.strip(),
-                requested_by=actor if getattr(actor, "pk", None) else None,
+                requested_by=actor,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
     except IntegrityError:  # a concurrent request created its run between our check and our insert
@@ -301,9 +297,8 @@ def publish_request(*, actor, period: Period, note: str = "", today=None) -> Pub
 def publish_execute(
     *, period_key: str, actor_id: int | None = None, note: str = "", run_id: int | None = None
 ) -> PublishedPeriod:
-    """The worker's side: publish (or find the publication of a retried job) and keep the run's status."""
-    from django.contrib.auth import get_user_model
-
+    """The worker's side: publish (or find the publication of a retried job) and keep the run's status.
+    The actor is the person who asked (`actor_id`), else the system account."""
     run = PublishRun.objects.filter(pk=run_id).first() if run_id else None
     runs = PublishRun.objects.filter(pk=run_id)
     period = Period.parse(period_key)
@@ -313,7 +308,7 @@ def publish_execute(
             status=PublishStatus.RUNNING, started_at=timezone.now(), error="", attempts=(run.attempts + 1) if run else 1
         )
         try:
-            actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
+            actor = get_user_model().objects.get(pk=actor_id) if actor_id else system_actor()
             with translation.override(run.language if run else settings.LANGUAGE_CODE):
                 publication = period_publish(actor=actor, period=period, note=note)
         except Exception as exc:

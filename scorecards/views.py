@@ -19,7 +19,7 @@ from core.charts import CONTENT_TYPES
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
-from scorecards import charts, links, selectors, services
+from scorecards import charts, links, selectors, services, tasks
 from scorecards.exports import scorecard_xlsx
 from scorecards.forms import CriterionFormSet, ModelCreateForm, ModelForm, PublishForm
 from scorecards.models import Band, PublishStatus
@@ -36,30 +36,6 @@ def period_from(request) -> Period:
         except ValueError as exc:
             messages.error(request, str(exc))
     return Period.current_year(timezone.localdate())
-
-
-def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previous: bool = True) -> dict:
-    """Everything the scorecard screen, its charts and its export show, for one unit in scope."""
-    unit = selectors.unit_get(user=user, pk=pk)
-    table = selectors.score_table(period=period, with_previous=previous)
-    score = table.score(unit.pk)
-    visible = selectors.visible_unit_ids(user=user)
-    data = {
-        "unit": unit,
-        "period": period,
-        "table": table,
-        "score": score,
-        "live": table.live.get(unit.pk),
-        "differences": table.differences(unit.pk),
-        "children": [s for s in table.children(unit.pk) if s.unit_id in visible],
-        "visible": visible,
-    }
-    data["chart_criteria"] = charts.criteria_data(score)
-    data["chart_peers"] = charts.peers_data(table.peers(unit.pk), unit.pk, visible)
-    if trend:
-        data["trend"] = selectors.unit_trend(unit_id=unit.pk, period=period, table=table)
-        data["chart_trend"] = charts.trend_data(data["trend"])
-    return data
 
 
 class HomeView(ScopedViewMixin, View):
@@ -84,30 +60,30 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = period_from(self.request)
-        data = unit_scorecard(user=self.request.user, pk=kwargs["pk"], period=period)
-        score = data["score"]
-        context.update(data)
+        card = selectors.unit_scorecard(user=self.request.user, pk=kwargs["pk"], period=period)
+        score = card.score
         context.update(
+            unit=card.unit,
+            period=period,
+            table=card.table,
+            score=score,
+            live=card.live,
+            differences=card.differences,
+            children=card.children,
+            trend=card.trend,
+            chart_criteria=card.charts["criteria"],
+            chart_trend=card.charts["trend"],
+            chart_peers=card.charts["peers"],
             capability=score.pillar_criteria("capability"),
             service_culture=score.pillar_criteria("service_culture"),
-            links=links.criterion_links(unit=data["unit"], period=period),
-            ancestors=[a for a in _ancestors(data["unit"], data["table"]) if a.id in data["visible"]],
+            links=links.criterion_links(unit=card.unit, period=period),
+            ancestors=card.ancestors,
             periods=period.choices_around(),
             band_label=Band(score.band).label,
             can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE),
-            charts=[
-                ("criteria", data["chart_criteria"]),
-                ("trend", data["chart_trend"]),
-                ("peers", data["chart_peers"]),
-            ],
+            charts=[(name, card.charts[name]) for name in charts.CHARTS],
         )
         return context
-
-
-def _ancestors(unit, table):
-    prefixes = [unit.path[:i] for i in range(8, len(unit.path), 8)]
-    by_path = {u.path: u for u in table.units.values()}
-    return [by_path[p] for p in prefixes if p in by_path]
 
 
 class ChartView(ScopedViewMixin, View):
@@ -116,10 +92,7 @@ class ChartView(ScopedViewMixin, View):
     def get(self, request, pk, name, fmt):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise Http404
-        data = unit_scorecard(
-            user=request.user, pk=pk, period=period_from(request), trend=name == "trend", previous=False
-        )
-        content = charts.chart_bytes(name, data[f"chart_{name}"], fmt)
+        content = selectors.unit_chart(user=request.user, pk=pk, period=period_from(request), name=name, fmt=fmt)
         response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Cache-Control"] = "private, no-cache"  # the image follows the records; the server caches it
         return response
@@ -130,10 +103,9 @@ class ExportView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         period = period_from(request)
-        data = unit_scorecard(user=request.user, pk=pk, period=period)
-        content = scorecard_xlsx(data)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="bang-diem-{data["unit"].code}-{period.key}.xlsx"'
+        card = selectors.unit_scorecard(user=request.user, pk=pk, period=period)
+        response = HttpResponse(scorecard_xlsx(card), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="bang-diem-{card.unit.code}-{period.key}.xlsx"'
         return response
 
 
@@ -149,9 +121,7 @@ class TableView(ScopedViewMixin, TemplateView):
         kind = self.request.GET.get("kind") or ""
         if kind not in UnitKind.values:
             kind = ""
-        table = selectors.score_table(period=period)
-        visible = selectors.visible_unit_ids(user=self.request.user)
-        rows = table.rows(visible, kind=kind)
+        table, rows = selectors.province_rows(user=self.request.user, period=period, kind=kind)
         page = Paginator(rows, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -268,13 +238,11 @@ class PublishView(ScopedViewMixin, View):
     required_perm = Perm.SCORECARD_MANAGE
 
     def post(self, request):
-        from jobs.services import scorecard_publish_start
-
         form = PublishForm(request.POST)
         if form.is_valid():
             period = form.cleaned_data["period"]
             try:
-                run = scorecard_publish_start(actor=request.user, period_key=period.key, note=form.cleaned_data["note"])
+                run = tasks.publish_start(actor=request.user, period_key=period.key, note=form.cleaned_data["note"])
             except services.PublishInProgress as exc:
                 messages.info(request, exc.messages[0])
                 return redirect("scorecards:publish-run", pk=exc.run.pk)

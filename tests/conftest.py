@@ -37,15 +37,15 @@ def forget_live_scorecards(settings):
     """Live scorecards kept in this process (keyed by the data version) belong to one test's data. The
     data-version token is kept per test process here: the site shares it between its processes through
     files, which would let the parallel test processes renew each other's token."""
-    from scorecards.selectors import forget_memo
+    from django.core.cache import cache
 
     settings.CACHES = {
         **settings.CACHES,
         "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
     }
-    forget_memo()
+    cache.clear()
     yield
-    forget_memo()
+    cache.clear()
 
 
 @pytest.fixture

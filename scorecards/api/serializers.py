@@ -1,6 +1,18 @@
-"""Read-only shapes of a scorecard (a dict built from the engine's results)."""
+"""Read-only shapes of a scorecard, over the engine's results (`UnitScore`, `CriterionResult`) and the
+selector's `UnitScorecard`. Figures are rounded to two decimals, as the screens show them."""
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from scorecards import charts
+
+
+class Figure(serializers.FloatField):
+    """A computed figure, rounded as shown (two decimals)."""
+
+    def to_representation(self, value):
+        return round(float(value), 2)
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -8,35 +20,40 @@ class CriterionSerializer(serializers.Serializer):
     pillar = serializers.CharField()
     formula = serializers.CharField()
     label = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
+    value = Figure(allow_null=True)
     has_data = serializers.BooleanField()
     target = serializers.FloatField()
     direction = serializers.CharField()
     weight = serializers.FloatField()
-    effective_weight = serializers.FloatField(allow_null=True)
-    points = serializers.FloatField(allow_null=True)
+    effective_weight = Figure(allow_null=True)
+    points = Figure(allow_null=True)
     numerator = serializers.FloatField(allow_null=True)
     denominator = serializers.FloatField(allow_null=True)
-    verified_value = serializers.FloatField(allow_null=True)
-    self_value = serializers.FloatField(allow_null=True)
+    verified_value = Figure(allow_null=True)
+    self_value = Figure(allow_null=True)
     source = serializers.CharField(allow_null=True)
-    records = serializers.ListField(child=serializers.DictField(), required=False)
+    records = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_records(self, criterion) -> list[dict]:
+        """The links to the records behind the figure (`links` in the context: scorecards.links)."""
+        return self.context.get("links", {}).get(criterion.formula, [])
 
 
 class UnitScoreSerializer(serializers.Serializer):
-    unit_id = serializers.IntegerField()
-    unit_code = serializers.CharField()
-    unit_name = serializers.CharField()
-    kind = serializers.CharField()
+    unit_id = serializers.IntegerField(source="unit.id")
+    unit_code = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    kind = serializers.CharField(source="unit.kind")
     headcount = serializers.IntegerField()
-    total = serializers.FloatField(allow_null=True)
+    total = Figure(allow_null=True)
     band = serializers.CharField()
-    capability = serializers.FloatField(allow_null=True)
-    service_culture = serializers.FloatField(allow_null=True)
+    capability = Figure(allow_null=True)
+    service_culture = Figure(allow_null=True)
     rank = serializers.IntegerField(allow_null=True)
     rank_of = serializers.IntegerField(allow_null=True)
-    previous_total = serializers.FloatField(allow_null=True)
-    change = serializers.FloatField(allow_null=True)
+    previous_total = Figure(allow_null=True)
+    change = Figure(allow_null=True)
 
 
 class DifferenceSerializer(serializers.Serializer):
@@ -46,73 +63,42 @@ class DifferenceSerializer(serializers.Serializer):
     change = serializers.FloatField(allow_null=True)
 
 
-class ScorecardSerializer(UnitScoreSerializer):
-    period = serializers.CharField()
-    start = serializers.DateField()
-    end = serializers.DateField()
-    published = serializers.BooleanField()
-    published_at = serializers.DateTimeField(allow_null=True)
-    criteria = CriterionSerializer(many=True)
+class ScorecardSerializer(serializers.Serializer):
+    """One unit's scorecard (a `UnitScorecard`): its figures, criteria, corrections since publication,
+    sub-units in scope and the addresses of its charts."""
+
+    unit_id = serializers.IntegerField(source="score.unit.id")
+    unit_code = serializers.CharField(source="score.unit.code")
+    unit_name = serializers.CharField(source="score.unit.name")
+    kind = serializers.CharField(source="score.unit.kind")
+    headcount = serializers.IntegerField(source="score.headcount")
+    total = Figure(source="score.total", allow_null=True)
+    band = serializers.CharField(source="score.band")
+    capability = Figure(source="score.capability", allow_null=True)
+    service_culture = Figure(source="score.service_culture", allow_null=True)
+    rank = serializers.IntegerField(source="score.rank", allow_null=True)
+    rank_of = serializers.IntegerField(source="score.rank_of", allow_null=True)
+    previous_total = Figure(source="score.previous_total", allow_null=True)
+    change = Figure(source="score.change", allow_null=True)
+    period = serializers.CharField(source="period.key")
+    start = serializers.DateField(source="period.start")
+    end = serializers.DateField(source="period.end")
+    published = serializers.BooleanField(source="is_published")
+    published_at = serializers.DateTimeField(source="table.publication.published_at", allow_null=True)
+    criteria = CriterionSerializer(source="score.criteria", many=True)
     differences = DifferenceSerializer(many=True)
-    sub_units = UnitScoreSerializer(many=True)
-    charts = serializers.DictField(child=serializers.CharField())
+    sub_units = UnitScoreSerializer(source="children", many=True)
+    charts = serializers.SerializerMethodField()
 
-
-def _r(value):
-    return None if value is None else round(value, 2)
-
-
-def unit_score_dict(score) -> dict:
-    return {
-        "unit_id": score.unit.id,
-        "unit_code": score.unit.code,
-        "unit_name": score.unit.name,
-        "kind": score.unit.kind,
-        "headcount": score.headcount,
-        "total": _r(score.total),
-        "band": score.band,
-        "capability": _r(score.capability),
-        "service_culture": _r(score.service_culture),
-        "rank": score.rank,
-        "rank_of": score.rank_of,
-        "previous_total": _r(score.previous_total),
-        "change": _r(score.change),
-    }
-
-
-def scorecard_dict(data: dict, links: dict, chart_urls: dict) -> dict:
-    score, table, period = data["score"], data["table"], data["period"]
-    out = unit_score_dict(score)
-    out.update(
-        period=period.key,
-        start=period.start,
-        end=period.end,
-        published=table.publication is not None,
-        published_at=table.publication.published_at if table.publication else None,
-        criteria=[
-            {
-                "key": c.key,
-                "pillar": c.pillar,
-                "formula": c.formula,
-                "label": c.label,
-                "value": _r(c.value),
-                "has_data": c.has_data,
-                "target": c.target,
-                "direction": c.direction,
-                "weight": c.weight,
-                "effective_weight": _r(c.effective_weight),
-                "points": _r(c.points),
-                "numerator": c.numerator,
-                "denominator": c.denominator,
-                "verified_value": _r(c.verified_value),
-                "self_value": _r(c.self_value),
-                "source": c.source,
-                "records": links.get(c.formula, []),
-            }
-            for c in score.criteria
-        ],
-        differences=data["differences"],
-        sub_units=[unit_score_dict(s) for s in data["children"]],
-        charts=chart_urls,
-    )
-    return out
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_charts(self, card) -> dict[str, str]:
+        """`{name}_{format}`: the chart's absolute address for the scorecard's period."""
+        request = self.context["request"]
+        return {
+            f"{name}_{fmt}": request.build_absolute_uri(
+                reverse("scorecard-chart", kwargs={"pk": card.unit.pk, "name": name, "fmt": fmt})
+                + f"?period={card.period.key}"
+            )
+            for name in charts.CHARTS
+            for fmt in charts.FORMATS
+        }

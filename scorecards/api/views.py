@@ -1,5 +1,5 @@
 from django.http import Http404, HttpResponse
-from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -11,9 +11,8 @@ from rest_framework.response import Response
 from core.charts import CONTENT_TYPES
 from core.permissions import Perm
 from scorecards import charts, links, selectors
-from scorecards.api.serializers import ScorecardSerializer, scorecard_dict
+from scorecards.api.serializers import ScorecardSerializer
 from scorecards.periods import Period
-from scorecards.views import unit_scorecard
 
 PARAMS = [
     OpenApiParameter("period", str, description="2026, 2026-Q3 or 2026-07 (default: the current year)"),
@@ -23,8 +22,6 @@ PARAMS = [
 def _period(request) -> Period:
     raw = request.query_params.get("period")
     if not raw:
-        from django.utils import timezone
-
         return Period.current_year(timezone.localdate())
     try:
         return Period.parse(raw)
@@ -57,17 +54,9 @@ class ScorecardViewSet(viewsets.ViewSet):
 
     def _payload(self, request, pk):
         period = _period(request)
-        data = unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
-        chart_urls = {
-            f"{name}_{fmt}": request.build_absolute_uri(
-                reverse("scorecard-chart", kwargs={"pk": pk, "name": name, "fmt": fmt}) + f"?period={period.key}"
-            )
-            for name in charts.CHARTS
-            for fmt in charts.FORMATS
-        }
-        return ScorecardSerializer(
-            scorecard_dict(data, links.criterion_links(unit=data["unit"], period=period), chart_urls)
-        ).data
+        card = selectors.unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
+        context = {"request": request, "links": links.criterion_links(unit=card.unit, period=period)}
+        return ScorecardSerializer(card, context=context).data
 
     @extend_schema(
         parameters=[*PARAMS, OpenApiParameter("unit", int, description="unit id (default: your unit)")],
@@ -113,7 +102,5 @@ class ScorecardViewSet(viewsets.ViewSet):
     def chart(self, request, pk=None, name=None, fmt=None):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise NotFound
-        data = unit_scorecard(
-            user=request.user, pk=int(pk), period=_period(request), trend=name == "trend", previous=False
-        )
-        return HttpResponse(charts.chart_bytes(name, data[f"chart_{name}"], fmt), content_type=CONTENT_TYPES[fmt])
+        content = selectors.unit_chart(user=request.user, pk=int(pk), period=_period(request), name=name, fmt=fmt)
+        return HttpResponse(content, content_type=CONTENT_TYPES[fmt])

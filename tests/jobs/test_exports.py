@@ -264,3 +264,18 @@ def test_my_exports_page_costs_the_same_queries_for_5_or_25_rows(login, cast, dj
         with django_assert_num_queries(5):
             response = client.get(reverse("jobs:export-list"), {"page_size": size})
         assert len(response.context["object_list"]) == size
+
+
+def test_each_app_declares_its_own_background_exports():
+    from jobs.registry import EXPORTS
+
+    assert {key: kind.list_url.split(":")[0] for key, kind in EXPORTS.items()} == {
+        "staff_directory": "staff",
+        "findings_register": "inspections",
+        "attendance_records": "training",
+    }
+    assert {kind.filterset.__module__ for kind in EXPORTS.values()} == {
+        "staff.jobs_exports",
+        "inspections.jobs_exports",
+        "training.jobs_exports",
+    }

@@ -17,6 +17,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
@@ -36,9 +37,14 @@ def fixed_clock():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
+def forget_live_scorecards(settings):
+    """A cold cache for each test (computed scorecards belong to one test's data), and the data-version
+    token kept in this process (the site shares it through files, which would let parallel test
+    processes renew each other's token). Replaces the root conftest's fixture of the same name."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
+    }
     cache.clear()
     yield
     cache.clear()

@@ -35,7 +35,7 @@ def test_the_screen_starts_a_job_and_follows_it_until_the_scorecards_are_frozen(
     assert response.status_code == 302 and response["Location"] == reverse("scorecards:publish-run", args=[run.pk])
     # Nothing is published inside the request: the job waits for a worker.
     assert PublishedPeriod.objects.count() == 0
-    assert DBTaskResult.objects.get().task_path == "jobs.tasks.publish_scorecard_period"
+    assert DBTaskResult.objects.get().task_path == "scorecards.tasks.publish_scorecard_period"
     page = client.get(response["Location"])
     assert "Đang chờ" in page.content.decode() and page.context["state"]["finished"] is False
     state = _status(client, run)

@@ -3,6 +3,7 @@
 import io
 import json
 
+import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
@@ -339,3 +340,20 @@ def test_excel_export_writes_formula_like_names_and_labels_as_text(login, cast, 
     assert summary["Đơn vị"] == "@SUM(1+1)*cmd|' /C calc'!A0"
     assert [r[1] for r in wb["Đơn vị trực thuộc"].iter_rows(min_row=2, values_only=True)] == [evil_unit]
     assert evil_label in [c.value for c in next(wb["Từng đơn vị"].iter_rows(min_row=1, max_row=1))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chart_is_served_again_from_the_cache_and_the_peers_chart_follows_the_scope(login, cast, tree, records):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("scorecards:chart", args=[tree["alpha"].pk, "peers", "svg"])
+    head = login(cast["unit_head"])
+    first = head.get(url, Q2)
+    with CaptureQueriesContext(connection) as again:
+        second = head.get(url, Q2)
+    assert second.content == first.content
+    assert not [q["sql"] for q in again if "scorecards_" in q["sql"]]  # the scorecard was not computed again
+    assert "Đơn vị khác".encode() in first.content and "Sở Beta".encode() not in first.content
+    admin = login(cast["admin"]).get(url, Q2)
+    assert "Sở Beta".encode() in admin.content

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from jobs.services import export_prune
+from jobs.worker import export_prune
 
 
 class Command(BaseCommand):

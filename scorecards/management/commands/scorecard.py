@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from scorecards import selectors
-from scorecards.api.serializers import unit_score_dict
+from scorecards.api.serializers import UnitScoreSerializer
 from scorecards.periods import Period
 from staff.models import Unit
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 payload = {
                     "period": period.key,
                     "published": table.publication is not None,
-                    "units": [unit_score_dict(s) for s in rows],
+                    "units": UnitScoreSerializer(rows, many=True).data,
                 }
                 if unit:
                     payload["criteria"] = [

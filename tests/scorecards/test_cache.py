@@ -1,11 +1,9 @@
-"""Live scorecards are kept until the data behind them changes (core.versions + scorecards.selectors):
+"""Live scorecards are kept in Django's cache until the data behind them changes (core.versions):
 a second screen reuses the computation, and any committed write — a service, a bulk update, a raw
 QuerySet.update() — shows on the next screen; a transaction's own uncommitted writes are never shared."""
 
-import time
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -81,66 +79,16 @@ def test_uncommitted_writes_are_seen_by_their_transaction_and_never_shared(recor
     )
 
 
-def test_threads_asking_at_once_wait_for_one_computation():
-    calls = []
-
-    def compute():
-        calls.append(1)
-        time.sleep(0.2)
-        return "computed"
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda _: selectors._memoised(("test-key",), compute), range(4)))
-    assert results == ["computed"] * 4
-    assert len(calls) == 1
-
-
 @pytest.mark.django_db(transaction=True)
-def test_another_process_reuses_the_computation_through_the_shared_cache(records, tree):
+def test_the_computation_is_kept_in_the_cache_under_the_data_version(records, tree):
     first = selectors.score_table(period=Q2, with_previous=False)
-    selectors._memo.clear()  # what a second web server process has in memory: nothing
-    with CaptureQueriesContext(connection) as other:
+    key = f"scorecards:live:{Q2.key}:{versions.current()}:2026-07-15"
+    assert cache.get(key) is not None
+    cache.clear()  # a cold cache: computed again, the same figures
+    with CaptureQueriesContext(connection) as cold:
         again = selectors.score_table(period=Q2, with_previous=False)
     assert again.score(tree["alpha"].pk).total == first.score(tree["alpha"].pk).total
-    facts = [q["sql"] for q in other if "training_enrollment" in q["sql"] or "inspections_" in q["sql"]]
-    assert facts == []  # not computed again
-
-    # A committed write renews the token: the shared result is abandoned as well.
-    TrainingRequirement.objects.filter(name="Alpha 600'").update(minutes_per_year=6000)
-    selectors._memo.clear()
-    assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 0.0
-
-
-def test_a_process_waits_for_another_computing_the_same_period():
-    from django.core.cache import caches
-
-    cache = caches[versions.CACHE_ALIAS]
-    key = ("wait-key", "token", "today")
-    name = "congvu:memo:wait-key:token:today"
-    cache.add(name + ":lock", 12345, timeout=60)  # another process is computing this period
-
-    def the_other_process_finishes():
-        time.sleep(0.2)
-        cache.set(name, "from the other process", 60)
-        cache.delete(name + ":lock")
-
-    calls = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(the_other_process_finishes)
-        value = selectors._shared(key, lambda: calls.append(1) or "computed here")
-    assert value == "from the other process"
-    assert calls == []
-
-
-def test_an_unreachable_shared_cache_costs_a_computation_not_the_page(monkeypatch):
-    class Down:
-        def get(self, *args, **kwargs):
-            raise ConnectionError("redis is down")
-
-        add = set = delete = get
-
-    monkeypatch.setattr(selectors, "caches", {versions.CACHE_ALIAS: Down()})
-    assert selectors._shared(("down-key", "t", "d"), lambda: "computed here") == "computed here"
+    assert [q["sql"] for q in cold if "training_enrollment" in q["sql"]]  # the facts were read again
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,291 @@
+"""The province's scorecards for a period. The whole province is computed at once with a constant number
+of queries (units, model, one GROUP BY per fact source, publication, snapshots), then merged in Python by
+`scorecards.engine`. Callers keep what the user may see (`scorecards.selectors.scorecard`).
+
+Live results are kept in Django's cache under the data-version token (core.versions), so they are
+reused until a committed write changes the data behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import versions
+from inspections.selectors import unit_inspection_facts
+from scorecards import defaults, engine
+from scorecards.engine import CriterionResult, UnitRow, UnitScore
+from scorecards.models import PublishedPeriod, ScorecardModel, ScorecardSnapshot
+from scorecards.periods import MONTH, QUARTER, Period
+from staff.models import Unit
+from training.selectors import unit_capability_facts
+
+TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
+CACHE_TIMEOUT = 6 * 3600  # seconds; a new data-version token abandons a result sooner
+
+
+def cached(name: str, compute: Callable[[], object]):
+    """`compute()`, kept in the default cache under the data-version token and today's date (hours held
+    "so far" depend on it). Inside a transaction that wrote watched data it has not committed, the
+    result is private to that transaction: computed, not cached."""
+    token = versions.memo_key(connection)
+    if token is None:
+        return compute()
+    return cache.get_or_set(f"scorecards:{name}:{token}:{timezone.localdate().isoformat()}", compute, CACHE_TIMEOUT)
+
+
+# ------------------------------------------------------------------------------------ inputs
+def unit_rows() -> dict[int, UnitRow]:
+    """Every unit (inactive ones too: their facts still roll up into their parents)."""
+
+    def fetch():
+        rows = Unit.objects.order_by("path").values_list("id", "code", "name", "kind", "path", "parent_id", "active")
+        return {r[0]: UnitRow(*r) for r in rows}
+
+    return cached("units", fetch)
+
+
+def scorecard_model_for_year(*, year: int) -> ScorecardModel | None:
+    """The model of `year`, else the latest earlier one, else the earliest one (two queries)."""
+    qs = ScorecardModel.objects.prefetch_related("criteria")
+    return qs.filter(year__lte=year).order_by("-year").first() or qs.order_by("year").first()
+
+
+def period_facts(period: Period) -> tuple[dict, dict]:
+    """The two fact sources of the contract, for the period (constant queries each)."""
+    return (
+        unit_capability_facts(start=period.start, end=period.end),
+        unit_inspection_facts(start=period.start, end=period.end),
+    )
+
+
+# ------------------------------------------------------------------------------------ output
+@dataclass
+class ScoreTable:
+    """All scorecards of the province for one period. `shown` holds the published (frozen) figures
+    when the period is published, else the live ones; `live` always holds today's computation."""
+
+    period: Period
+    model: ScorecardModel | None
+    spec: engine.ModelSpec
+    units: dict[int, UnitRow]
+    live: dict[int, UnitScore]
+    publication: PublishedPeriod | None = None
+    frozen: dict[int, UnitScore] = field(default_factory=dict)
+    # Live figures (see period_summary) already read for other periods (the previous one), for the trend.
+    summaries: dict[str, dict[int, Figures]] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> dict[int, UnitScore]:
+        return self.frozen if self.publication is not None else self.live
+
+    def score(self, unit_id: int) -> UnitScore:
+        try:
+            return self.shown[unit_id]
+        except KeyError:
+            raise Http404 from None
+
+    def children(self, unit_id: int) -> list[UnitScore]:
+        kids = [s for s in self.shown.values() if s.unit.parent_id == unit_id]
+        return sorted(kids, key=_by_score)
+
+    def peers(self, unit_id: int) -> list[UnitScore]:
+        kind = self.score(unit_id).unit.kind
+        return sorted((s for s in self.shown.values() if s.unit.kind == kind and s.total is not None), key=_by_score)
+
+    def rows(self, unit_ids=None, kind: str | None = None) -> list[UnitScore]:
+        rows = [
+            s
+            for s in self.shown.values()
+            if (unit_ids is None or s.unit_id in unit_ids) and (not kind or s.unit.kind == kind)
+        ]
+        return sorted(rows, key=_by_score)
+
+    def differences(self, unit_id: int) -> list[dict]:
+        """Published figure vs what the records give today (empty when unpublished or unchanged)."""
+        if self.publication is None or unit_id not in self.frozen or unit_id not in self.live:
+            return []
+        return score_differences(self.frozen[unit_id], self.live[unit_id])
+
+
+def _by_score(s: UnitScore):
+    return (s.total is None, -(round(s.total, 2) if s.total is not None else 0), s.unit.path)
+
+
+def score_differences(published: UnitScore, live: UnitScore) -> list[dict]:
+    out = []
+
+    def compare(label, before, now):
+        b = None if before is None else round(before, 2)
+        n = None if now is None else round(now, 2)
+        if b != n:
+            out.append(
+                {
+                    "label": label,
+                    "published": b,
+                    "now": n,
+                    "change": None if b is None or n is None else round(n - b, 2),
+                }
+            )
+
+    compare(_("Total score"), published.total, live.total)
+    compare(_("Capability"), published.capability, live.capability)
+    compare(_("Service culture and discipline"), published.service_culture, live.service_culture)
+    live_by_key = {c.key: c for c in live.criteria}
+    for c in published.criteria:
+        now = live_by_key.get(c.key)
+        compare(c.label, c.value, now.value if now else None)
+    return out
+
+
+def _unit_score_from_snapshot(unit: UnitRow, row: dict) -> UnitScore:
+    criteria = [CriterionResult(**c) for c in row["criteria"]]
+    return UnitScore(
+        unit=unit,
+        headcount=row["headcount"],
+        criteria=criteria,
+        total=row["total"],
+        capability=row["capability"],
+        service_culture=row["service_culture"],
+        band=row["band"],
+        rank=row["rank"],
+        rank_of=row["rank_of"],
+    )
+
+
+SNAPSHOT_FIELDS = (
+    "unit_id",
+    "headcount",
+    "total",
+    "capability",
+    "service_culture",
+    "band",
+    "rank",
+    "rank_of",
+    "criteria",
+)
+
+
+Figures = tuple[float | None, float | None, float | None]  # total, capability, service culture
+
+
+def compute_live(
+    *, period: Period, units: dict[int, UnitRow]
+) -> tuple[ScorecardModel | None, engine.ModelSpec, dict[int, UnitScore]]:
+    """Every unit's scorecard for `period` from the records as they are now; `units` is `unit_rows()`.
+    Each call returns its own objects (read back from the cache), so a caller may set the change since
+    the previous period on them."""
+
+    def compute():
+        model = scorecard_model_for_year(year=period.year)
+        spec = model.spec() if model is not None else defaults.spec(period.year)
+        capability, inspection = period_facts(period)
+        scores = engine.compute(model=spec, units=units.values(), capability=capability, inspection=inspection)
+        return model, spec, scores
+
+    return cached(f"live:{period.key}", compute)
+
+
+def period_summary(*, period: Period, units: dict[int, UnitRow]) -> dict[int, Figures]:
+    """Every unit's live total and pillars for `period`: what the change since the previous period and the
+    trend read, kept apart from the full scorecards so that reading it back from the cache stays small."""
+
+    def compute():
+        live = compute_live(period=period, units=units)[2]
+        return {unit_id: (s.total, s.capability, s.service_culture) for unit_id, s in live.items()}
+
+    return cached(f"summary:{period.key}", compute)
+
+
+def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:
+    """The province's scorecards for `period`, with the change since the previous period.
+    Queries: units 1, model 2, facts (constant per source), publication 1, snapshots 1, and for the
+    previous period either 2 (published) or the same again (live); never per unit."""
+    units = unit_rows()
+    model, spec, live = compute_live(period=period, units=units)
+    table = ScoreTable(period=period, model=model, spec=spec, units=units, live=live)
+    if frozen:
+        table.publication = PublishedPeriod.objects.filter(period=period.key).first()
+        if table.publication is not None:
+            for row in ScorecardSnapshot.objects.filter(publication=table.publication).values(*SNAPSHOT_FIELDS):
+                if row["unit_id"] in units:
+                    table.frozen[row["unit_id"]] = _unit_score_from_snapshot(units[row["unit_id"]], row)
+    if with_previous:
+        engine.set_changes(
+            table.shown, previous_totals(period=period.previous(), units=units, summaries=table.summaries)
+        )
+    return table
+
+
+def previous_totals(
+    *, period: Period, units: dict[int, UnitRow], summaries: dict | None = None
+) -> dict[int, float | None]:
+    publication = PublishedPeriod.objects.filter(period=period.key).first()
+    if publication is not None:
+        return cached(
+            f"published-totals:{publication.pk}",
+            lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
+        )
+    summary = period_summary(period=period, units=units)
+    if summaries is not None:
+        summaries[period.key] = summary
+    return {unit_id: figures[0] for unit_id, figures in summary.items()}
+
+
+def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None) -> list[dict]:
+    """Total and pillars of one unit over the recent periods of the same kind, oldest first: from the
+    snapshot where published, else live. Constant queries (one per unpublished period)."""
+    periods = period.recent(TREND_LENGTH[period.kind])
+    keys = [p.key for p in periods]
+    snapshots = {
+        row["publication__period"]: row
+        for row in ScorecardSnapshot.objects.filter(publication__period__in=keys, unit_id=unit_id).values(
+            "publication__period", "total", "capability", "service_culture", "band"
+        )
+    }
+    published = set(PublishedPeriod.objects.filter(period__in=keys).values_list("period", flat=True))
+    units = table.units if table is not None else None
+    out = []
+    for p in periods:
+        if p.key in published:
+            row = snapshots.get(p.key) or {}
+            out.append(
+                {
+                    "period": p,
+                    "total": row.get("total"),
+                    "capability": row.get("capability"),
+                    "service_culture": row.get("service_culture"),
+                    "published": True,
+                }
+            )
+            continue
+        if table is not None and p.key == table.period.key:
+            s = table.live.get(unit_id)
+            figures = (s.total, s.capability, s.service_culture) if s else (None, None, None)
+        else:
+            if table is not None and p.key in table.summaries:
+                summary = table.summaries[p.key]
+            else:
+                units = units or unit_rows()
+                summary = period_summary(period=p, units=units)
+            figures = summary.get(unit_id, (None, None, None))
+        total, capability, service_culture = figures
+        out.append(
+            {
+                "period": p,
+                "total": _round(total),
+                "capability": _round(capability),
+                "service_culture": _round(service_culture),
+                "published": False,
+            }
+        )
+    return out
+
+
+def _round(value):
+    return None if value is None else round(value, 2)
