@@ -288,7 +288,7 @@ def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
     self_inspections = links["service_culture_score"][1]["url"]
     response = client.get(self_inspections)
     assert response.status_code == 200
-    listed = [row["id"] for row in response.context["object_list"]]  # the inspection list's rows
+    listed = [inspection.pk for inspection in response.context["object_list"]]
     assert list(Inspection.objects.filter(pk__in=listed).values_list("unit_id", flat=True)) == [tree["alpha"].pk]
     assert f'href="{behind_on_hours.replace("&", "&amp;")}"' in page.content.decode()
 
