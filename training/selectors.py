@@ -135,10 +135,11 @@ def class_sessions(*, training_class: TrainingClass) -> list[ClassSession]:
 
 
 def class_roster(*, training_class: TrainingClass) -> QuerySet[Enrollment]:
-    """Every enrollment of the class with its person, total attended minutes and certificate: one query."""
+    """Every enrollment of the class with its person, total attended minutes, certificate and its number
+    (`certificate_number`, None without one): one query."""
     return (
         training_class.enrollments.select_related("staff__unit", "certificate")
-        .annotate(marked_minutes=Coalesce(Sum("marks__minutes"), 0))
+        .annotate(marked_minutes=Coalesce(Sum("marks__minutes"), 0), certificate_number=F("certificate__number"))
         .order_by(
             Case(
                 When(status=EnrollmentStatus.CONFIRMED, then=0),
@@ -503,7 +504,9 @@ def my_record(*, staff: Staff, year: int) -> dict:
         Enrollment.objects.filter(staff=staff)
         .select_related("training_class__course", "training_class__unit", "certificate")
         .annotate(
-            first_session=Min("training_class__sessions__date"), last_session=Max("training_class__sessions__date")
+            first_session=Min("training_class__sessions__date"),
+            last_session=Max("training_class__sessions__date"),
+            certificate_number=F("certificate__number"),
         )
         .order_by("-training_class__start_date")
     )
