@@ -367,18 +367,63 @@ def requirement_for(
     return RuleMatch(best.minutes_per_year, best.name, best.legal_basis, best.pk)
 
 
+def completed_courses(year: int) -> QuerySet[Enrollment]:
+    """The enrollments whose minutes count towards `year`: completed, in a class ending that year."""
+    return Enrollment.objects.filter(outcome=Outcome.COMPLETED, training_class__end_date__year=year)
+
+
+def approved_external(year: int) -> QuerySet[ExternalTraining]:
+    """The external training that counts towards `year`: approved, ending that year."""
+    return ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, end_date__year=year)
+
+
 def course_minutes_by_staff(*, year: int, staff_qs=None) -> dict[int, int]:
-    qs = Enrollment.objects.filter(outcome=Outcome.COMPLETED, training_class__end_date__year=year)
+    qs = completed_courses(year)
     if staff_qs is not None:
         qs = qs.filter(staff_id__in=staff_qs.values("pk"))
     return dict(qs.values("staff_id").annotate(m=Sum("attended_minutes")).values_list("staff_id", "m"))
 
 
 def external_minutes_by_staff(*, year: int, staff_qs=None) -> dict[int, int]:
-    qs = ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, end_date__year=year)
+    qs = approved_external(year)
     if staff_qs is not None:
         qs = qs.filter(staff_id__in=staff_qs.values("pk"))
     return dict(qs.values("staff_id").annotate(m=Sum("minutes")).values_list("staff_id", "m"))
+
+
+def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
+    return Subquery(qs.order_by().values(key).annotate(total=Sum(field)).values("total"), output_field=IntegerField())
+
+
+def with_training_minutes(staff_qs: QuerySet[Staff], *, year: int) -> QuerySet[Staff]:
+    """Each person annotated with the minutes done in `year`: `course_minutes` (completed courses) and
+    `external_minutes` (approved external training)."""
+    return staff_qs.annotate(
+        course_minutes=Coalesce(
+            _sum_per(completed_courses(year).filter(staff_id=OuterRef("pk")), "staff_id", "attended_minutes"), 0
+        ),
+        external_minutes=Coalesce(
+            _sum_per(approved_external(year).filter(staff_id=OuterRef("pk")), "staff_id", "minutes"), 0
+        ),
+    )
+
+
+class RequirementMatcher:
+    """`requirement_for` over one year's rules, remembered per (category, position, rank, unit path): the
+    same answer for everyone who shares them."""
+
+    def __init__(self, rules: list[TrainingRequirement]):
+        self.rules = rules
+        self._known: dict[tuple, RuleMatch] = {}
+
+    def __call__(self, *, category: str, job_position: str, rank_code: str, unit_path: str) -> RuleMatch:
+        key = (category, job_position, rank_code, unit_path)
+        match = self._known.get(key)
+        if match is None:
+            match = self._known[key] = requirement_for(
+                category=category, job_position=job_position, rank_code=rank_code, unit_path=unit_path, rules=self.rules
+            )
+        return match
 
 
 @dataclass
@@ -424,7 +469,7 @@ def hours_ledger(
     *, user, year: int, filters=None, request=None, status: str | None = None, today: dt.date | None = None
 ) -> list[HoursRow]:
     """Per person in the user's training scope (or themselves), for one year: completed course minutes + approved
-    external minutes against the matching rule. Four queries whatever the number of people."""
+    external minutes against the matching rule. Two queries (people with their minutes, rules) whatever the number of people."""
     from training.filters import HoursFilterSet
 
     today = today or timezone.localdate()
@@ -437,25 +482,21 @@ def hours_ledger(
 
 
 def _ledger_rows(qs, *, year: int, today: dt.date, status: str | None = None) -> list[HoursRow]:
-    people = list(qs)
-    courses = course_minutes_by_staff(year=year, staff_qs=qs)
-    external = external_minutes_by_staff(year=year, staff_qs=qs)
-    rules = rules_for_year(year)
+    match = RequirementMatcher(rules_for_year(year))
     rows = []
-    for person in people:
-        rule = requirement_for(
+    for person in with_training_minutes(qs, year=year):
+        rule = match(
             category=person.category,
             job_position=person.job_position,
             rank_code=person.rank_code,
             unit_path=person.unit.path,
-            rules=rules,
         )
-        done = courses.get(person.pk, 0) + external.get(person.pk, 0)
+        done = person.course_minutes + person.external_minutes
         row = HoursRow(
             staff=person,
             year=year,
-            course_minutes=courses.get(person.pk, 0),
-            external_minutes=external.get(person.pk, 0),
+            course_minutes=person.course_minutes,
+            external_minutes=person.external_minutes,
             required_minutes=rule.minutes,
             rule=rule,
             status=hours_status(done=done, required=rule.minutes, year=year, today=today),
@@ -613,97 +654,29 @@ def attributed_people(*, start: dt.date, end: dt.date):
     )
 
 
-def _required_minutes_sql(rules: list[TrainingRequirement], job_positions: list[str]):
-    """The yearly requirement of the person of each row, as SQL over the row's `category`, `job_position`,
-    `rank_code` and `attr_unit`: the rules from the most to the least specific (the key of `requirement_for`),
-    the first that matches wins, else the default. Job positions compare after strip() and casefold() as in
-    `requirement_for`: SQL lower() is neither (and ASCII-only on SQLite), so the matching raw values are
-    picked in Python from `job_positions`, the distinct values in use."""
-    ranked = sorted(
-        rules,
-        reverse=True,
-        key=lambda r: (
-            sum(bool(x) for x in (r.staff_category, r.job_position, r.rank_code, r.unit_id)),
-            r.unit.depth if r.unit_id else -1,
-            r.effective_year,
-            r.pk,
-        ),
-    )
-    whens, default = [], default_requirement_minutes()
-    for rule in ranked:
-        q = Q()
-        if rule.staff_category:
-            q &= Q(category=rule.staff_category)
-        if rule.job_position:
-            folded = rule.job_position.strip().casefold()
-            matching = [p for p in job_positions if (p or "").strip().casefold() == folded]
-            if not matching:
-                continue  # nobody holds this position: the rule matches no one
-            q &= Q(job_position__in=matching)
-        if rule.rank_code:
-            q &= Q(rank_code=rule.rank_code)
-        if rule.unit_id:
-            q &= Q(attr_unit__in=Unit.objects.filter(path__startswith=rule.unit.path).values("pk"))
-        if not q:  # a rule for everyone: no rule after it can win
-            default = rule.minutes_per_year
-            break
-        whens.append(When(q, then=Value(rule.minutes_per_year)))
-    default = Value(default, output_field=IntegerField())
-    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
-
-
-def _sum_per(qs: QuerySet, key: str, field: str) -> Subquery:
-    return Subquery(qs.order_by().values(key).annotate(total=Sum(field)).values("total"), output_field=IntegerField())
-
-
 def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
     """Training facts per unit for the scorecards, computed in the database and added up here per unit. Only
-    active staff with a unit count. Four queries (five when a rule names a job position) whatever the number
-    of units, people or rules.
+    active staff with a unit count. Five queries (six when a rule names a unit) whatever the number of
+    units, people or rules.
 
     The unit each person belonged to during the period (`attributed_unit`, a correlated subquery over the unit
-    history) is worked out once per person, in the first query, which also says whether the person met the
-    yearly hours. The enrollment facts are then grouped by person in the database (one row per person at
-    most, not one per enrollment: 123,000 enrollments at province scale, five times the number of people) and
-    added up per unit here. Working the unit out in each enrollment query instead cost a pass over the unit
-    history per query."""
+    history) is worked out once per person, in the first query, with the minutes the person did in the year;
+    whether they met their requirement is `requirement_for`, as on the hours ledger. The enrollment facts are
+    then grouped by person in the database (one row per person at most, not one per enrollment) and added up
+    per unit here."""
     year = end.year
-    rules = rules_for_year(year)
-    job_positions = []
-    if any(r.job_position for r in rules):
-        job_positions = list(
-            Staff.objects.filter(status=StaffStatus.ACTIVE).order_by().values_list("job_position", flat=True).distinct()
-        )
+    match = RequirementMatcher(rules_for_year(year))
+    paths = {}
+    if any(r.unit_id for r in match.rules):
+        paths = dict(Unit.objects.values_list("pk", "path"))
 
-    # Each active person's unit and whether they met the yearly hours: completed courses ending in the year +
-    # approved external training, against the person's requirement. People attributed to no unit (NULL) are
-    # skipped below, as are their enrollments.
-    done = Coalesce(
-        _sum_per(
-            Enrollment.objects.filter(
-                staff_id=OuterRef("pk"), outcome=Outcome.COMPLETED, training_class__end_date__year=year
-            ),
-            "staff_id",
-            "attended_minutes",
-        ),
-        0,
-    ) + Coalesce(
-        _sum_per(
-            ExternalTraining.objects.filter(
-                staff_id=OuterRef("pk"), status=ExternalStatus.APPROVED, end_date__year=year
-            ),
-            "staff_id",
-            "minutes",
-        ),
-        0,
-    )
+    # Each active person's unit, position and minutes done in the year. People attributed to no unit (NULL)
+    # are skipped below, as are their enrollments.
     people = (
-        Staff.objects.filter(status=StaffStatus.ACTIVE)
+        with_training_minutes(Staff.objects.filter(status=StaffStatus.ACTIVE), year=year)
         .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
-        .annotate(done=done, required=_required_minutes_sql(rules, job_positions))
-        .annotate(met=Case(When(done__gte=F("required"), then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by()
-        .values_list("pk", "attr_unit", "met")
+        .values_list("pk", "attr_unit", "category", "job_position", "rank_code", "course_minutes", "external_minutes")
     )
     keys = (
         "headcount",
@@ -717,15 +690,18 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     )
     unit_of: dict[int, int] = {}
     totals: dict[int, list[int]] = {}
-    for staff_id, unit_id, met in people:
+    for staff_id, unit_id, category, job_position, rank_code, course_minutes, external_minutes in people:
         if unit_id is None:
             continue
         unit_of[staff_id] = unit_id
         row = totals.get(unit_id)
         if row is None:
             row = totals[unit_id] = [0] * len(keys)
+        required = match(
+            category=category, job_position=job_position, rank_code=rank_code, unit_path=paths.get(unit_id, "")
+        ).minutes
         row[0] += 1
-        row[1] += met
+        row[1] += course_minutes + external_minutes >= required
     if not totals:
         return {}
 

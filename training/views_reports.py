@@ -46,7 +46,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 
 # ------------------------------------------------------------------------------------ hours ledger
 class HoursView(ScopedViewMixin, TemplateView):
-    """Per person per year, with a per-unit summary of who is behind. Four queries whatever the number of people."""
+    """Per person per year, with a per-unit summary of who is behind; a constant number of queries."""
 
     required_perm = TRAINING_READ
     template_name = "training/hours.html"

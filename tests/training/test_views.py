@@ -158,11 +158,11 @@ def test_hours_screen_constant_queries(login, tree, cast, django_assert_num_quer
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
     client = login(cast["hr"])
     client.get(reverse("training:hours"))  # warm the session
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         small = client.get(reverse("training:hours"), {"year": 2026})
     for i in range(10, 60):
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         big = client.get(reverse("training:hours"), {"year": 2026})
     assert small.status_code == big.status_code == 200
     assert big.content.decode().count("badge warn") == 62
