@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.permissions import Perm, has_perm
 from core.text import fold
-from staff.access import unit_scope_q
+from staff.access import require, unit_scope_q
 from staff.models import Staff, StaffStatus, Unit
 from training.models import (
     ABSENT,
@@ -65,19 +65,6 @@ CLASS_FIELDS = ("venue", "trainers", "capacity", "registration_deadline", "start
 SESSION_FIELDS = ("date", "start_time", "end_time", "topic", "trainer")
 
 
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor, perm, unit: Unit | None = None) -> None:
-    if actor is None:  # system jobs (seeding, command line)
-        return
-    if not has_perm(actor, perm):
-        raise ValidationError(_("You do not have permission to do this."))
-    if unit is not None and not Unit.objects.filter(unit_scope_q(actor, perm), pk=unit.pk).exists():
-        raise ValidationError(_("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
-
-
 def _bump(obj) -> None:
     obj.version = (obj.version or 0) + 1
 
@@ -87,7 +74,7 @@ def _bump(obj) -> None:
 def course_create(
     *, actor, code: str, title: str, category: str, planned_minutes: int, owner_unit: Unit, **fields
 ) -> Course:
-    _require(actor, Perm.TRAINING_MANAGE, owner_unit)
+    require(actor, Perm.TRAINING_MANAGE, owner_unit)
     course = Course(
         code=code.strip(),
         title=title.strip(),
@@ -107,10 +94,10 @@ def course_create(
 
 @transaction.atomic
 def course_update(*, actor, course: Course, **changes) -> Course:
-    _require(actor, Perm.TRAINING_MANAGE, course.owner_unit)
+    require(actor, Perm.TRAINING_MANAGE, course.owner_unit)
     owner = changes.pop("owner_unit", None)
     if owner is not None and owner.pk != course.owner_unit_id:
-        _require(actor, Perm.TRAINING_MANAGE, owner)
+        require(actor, Perm.TRAINING_MANAGE, owner)
         course.owner_unit = owner
     changes.pop("code", None)
     for key, value in changes.items():
@@ -144,8 +131,8 @@ def class_create(
     trainer_users=(),
     **fields,
 ) -> TrainingClass:
-    _require(actor, Perm.TRAINING_MANAGE, unit)
-    if actor is not None and not Course.objects.visible_to(actor).filter(pk=course.pk).exists():
+    require(actor, Perm.TRAINING_MANAGE, unit)
+    if not Course.objects.visible_to(actor).filter(pk=course.pk).exists():
         raise ValidationError({"course": _("This course is not offered to your units.")})
     _check_class_dates(start_date, end_date, fields.get("registration_deadline"))
     if not course.active:
@@ -170,14 +157,14 @@ def class_update(
     obj = (
         TrainingClass.objects.select_for_update(of=("self",)).select_related("unit", "course").get(pk=training_class.pk)
     )
-    _require(actor, Perm.TRAINING_MANAGE, obj.unit)
+    require(actor, Perm.TRAINING_MANAGE, obj.unit)
     if expected_version is not None and expected_version != obj.version:
         raise StaleVersion(obj)
     if obj.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     unit = changes.pop("unit", None)
     if unit is not None and unit.pk != obj.unit_id:
-        _require(actor, Perm.TRAINING_MANAGE, unit)
+        require(actor, Perm.TRAINING_MANAGE, unit)
         obj.unit = unit
     for key, value in changes.items():
         if key not in CLASS_FIELDS:
@@ -202,7 +189,7 @@ def class_update(
 @transaction.atomic
 def class_set_status(*, actor, training_class: TrainingClass, status: str, reason: str = "") -> TrainingClass:
     obj = TrainingClass.objects.select_for_update(of=("self",)).select_related("unit").get(pk=training_class.pk)
-    _require(actor, Perm.TRAINING_MANAGE, obj.unit)
+    require(actor, Perm.TRAINING_MANAGE, obj.unit)
     if status not in ClassStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == ClassStatus.COMPLETED:
@@ -223,8 +210,8 @@ def class_set_status(*, actor, training_class: TrainingClass, status: str, reaso
             events.append(_event(e, actor, e.status, EnrollmentStatus.CANCELLED, reason or _("Class cancelled")))
             e.status, e.waitlist_position = EnrollmentStatus.CANCELLED, None
             _bump(e)
-        audit.bulk_update(Enrollment, active, ["status", "waitlist_position", "version"], actor=_user(actor))
-        audit.bulk_create(EnrollmentEvent, events, actor=_user(actor))
+        audit.bulk_update(Enrollment, active, ["status", "waitlist_position", "version"], actor=actor)
+        audit.bulk_create(EnrollmentEvent, events, actor=actor)
     obj.status = status
     _bump(obj)
     obj.save(update_fields=["status", "version", "updated_at"])
@@ -257,7 +244,7 @@ def session_create(
     trainer: str = "",
 ) -> ClassSession:
     cls = TrainingClass.objects.select_for_update(of=("self",)).select_related("unit").get(pk=training_class.pk)
-    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     obj = ClassSession(
@@ -278,7 +265,7 @@ def session_update(*, actor, session: ClassSession, **changes) -> ClassSession:
     calendar SEQUENCE so calendar apps update the existing entry."""
     obj = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__unit").get(pk=session.pk)
     cls = obj.training_class
-    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     before = (obj.date, obj.start_time, obj.end_time)
@@ -307,7 +294,7 @@ def session_delete(*, actor, session: ClassSession) -> None:
     The audit trail keeps the deleted session (who, when, what it was)."""
     obj = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__unit").get(pk=session.pk)
     cls = obj.training_class
-    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     marks = Attendance.objects.filter(session=obj).count()
@@ -316,7 +303,7 @@ def session_delete(*, actor, session: ClassSession) -> None:
             _("Attendance has already been recorded for the session of %(date)s (%(n)s marks); it cannot be deleted.")
             % {"date": f"{obj.date:%d/%m/%Y}", "n": marks}
         )
-    obj._history_user = _user(actor)
+    obj._history_user = actor
     obj.delete()
     _bump(cls)
     cls.save(update_fields=["version", "updated_at"])
@@ -326,7 +313,7 @@ def session_delete(*, actor, session: ClassSession) -> None:
 def _event(enrollment: Enrollment, actor, old: str, new: str, reason: str = "", fld: str = "status") -> EnrollmentEvent:
     return EnrollmentEvent(
         enrollment=enrollment,
-        actor=_user(actor),
+        actor=actor,
         field=fld,
         from_value=old or "",
         to_value=new,
@@ -365,8 +352,8 @@ def check_registration_open(cls: TrainingClass, actor) -> None:
     """Nominations (one by one, by unit, from Excel, through the API) end with the registration deadline. Only
     officers who manage the organising unit can nominate at all, and they may move the deadline (edit the class,
     which the audit trail records) to reopen registration for late additions; the deadline itself is never bypassed
-    silently. System jobs (actor None: demo seeding, command line) are not bound by it."""
-    if actor is not None and registration_closed(cls):
+    silently."""
+    if registration_closed(cls):
         raise ValidationError(
             _(
                 "Registration for class %(code)s closed on %(date)s; move the registration deadline to nominate more people."
@@ -391,17 +378,15 @@ def enrollment_nominate_many(
     """Nominate people into a class, all or nothing. With `confirm` they take free seats in order and the rest go
     on the waitlist (FIFO). The class row is locked, so two officers taking the last seat cannot both get it."""
     cls = _lock_class(training_class)
-    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    require(actor, Perm.TRAINING_MANAGE, cls.unit)
     _check_open_for_nomination(cls)
     check_registration_open(cls, actor)
     ids = [s.pk for s in staff_list]
-    allowed = None
-    if actor is not None:
-        allowed = set(
-            Staff.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=ids).values_list(
-                "pk", flat=True
-            )
+    allowed = set(
+        Staff.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=ids).values_list(
+            "pk", flat=True
         )
+    )
     existing = {e.staff_id: e for e in Enrollment.objects.filter(training_class=cls, staff_id__in=ids)}
     errors, seen = [], set()
     for s in staff_list:
@@ -410,7 +395,7 @@ def enrollment_nominate_many(
             errors.append(_("%(name)s (%(code)s) is listed twice.") % label)
             continue
         seen.add(s.pk)
-        if allowed is not None and s.pk not in allowed:
+        if s.pk not in allowed:
             errors.append(_("%(name)s (%(code)s) is outside your scope.") % label)
         elif s.pk in existing and existing[s.pk].status in ACTIVE_ENROLLMENT:
             errors.append(
@@ -437,13 +422,13 @@ def enrollment_nominate_many(
         before[s.pk] = enrollment.status if enrollment else ""
         if enrollment is None:
             enrollment = Enrollment(
-                training_class=cls, staff=s, nominated_by=_user(actor), created_at=now, updated_at=now
+                training_class=cls, staff=s, nominated_by=actor, created_at=now, updated_at=now
             )
             to_create.append(enrollment)
         else:
             _bump(enrollment)
             enrollment.outcome, enrollment.score = "", None
-            enrollment.nominated_by, enrollment.updated_at = _user(actor), now
+            enrollment.nominated_by, enrollment.updated_at = actor, now
             to_update.append(enrollment)
         if not confirm:
             enrollment.status, enrollment.waitlist_position = EnrollmentStatus.NOMINATED, None
@@ -456,7 +441,7 @@ def enrollment_nominate_many(
             enrollment.status, enrollment.waitlist_position = EnrollmentStatus.WAITLISTED, position
             result.waitlisted += 1
         result.enrollments.append(enrollment)
-    audit.bulk_create(Enrollment, to_create, actor=_user(actor))
+    audit.bulk_create(Enrollment, to_create, actor=actor)
     if to_create and not all(e.pk for e in to_create):  # backends without RETURNING
         by_staff = dict(
             Enrollment.objects.filter(training_class=cls, staff_id__in=[e.staff_id for e in to_create]).values_list(
@@ -469,11 +454,11 @@ def enrollment_nominate_many(
         Enrollment,
         to_update,
         ["status", "waitlist_position", "outcome", "score", "nominated_by", "version", "updated_at"],
-        actor=_user(actor),
+        actor=actor,
     )
     for e in result.enrollments:
         events.append(_event(e, actor, before[e.staff_id], e.status, reason))
-    audit.bulk_create(EnrollmentEvent, events, actor=_user(actor))
+    audit.bulk_create(EnrollmentEvent, events, actor=actor)
     result.warnings = overlap_warnings(training_class=cls, staff_ids=ids)
     return result
 
@@ -533,14 +518,12 @@ def _promote(cls: TrainingClass, *, actor, seats: int, reason: str) -> list[Enro
         events.append(_event(e, actor, EnrollmentStatus.WAITLISTED, EnrollmentStatus.CONFIRMED, reason))
         e.status, e.waitlist_position = EnrollmentStatus.CONFIRMED, None
         _bump(e)
-    audit.bulk_update(Enrollment, promoted, ["status", "waitlist_position", "version"], actor=_user(actor))
-    audit.bulk_create(EnrollmentEvent, events, actor=_user(actor))
+    audit.bulk_update(Enrollment, promoted, ["status", "waitlist_position", "version"], actor=actor)
+    audit.bulk_create(EnrollmentEvent, events, actor=actor)
     return promoted
 
 
 def _may_change_enrollment(actor, enrollment: Enrollment, cls: TrainingClass, *, self_allowed: bool) -> None:
-    if actor is None:
-        return
     if self_allowed and enrollment.staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD):
         return
     if Unit.objects.filter(
@@ -602,7 +585,7 @@ def enrollment_set_status(*, actor, enrollment: Enrollment, status: str, reason:
 def _event_kwargs(e, actor, old, new, reason, fld="status") -> dict:
     return {
         "enrollment": e,
-        "actor": _user(actor),
+        "actor": actor,
         "field": fld,
         "from_value": old or "",
         "to_value": new,
@@ -629,7 +612,7 @@ def enrollment_set_score(*, actor, enrollment: Enrollment, score) -> Enrollment:
         .select_related("training_class__unit", "staff")
         .get(pk=enrollment.pk)
     )
-    _require(actor, Perm.TRAINING_MANAGE, e.training_class.unit)
+    require(actor, Perm.TRAINING_MANAGE, e.training_class.unit)
     new = _parse_score(score)
     if e.training_class.status == ClassStatus.COMPLETED:
         raise ValidationError(_("The class is closed; enrollments can no longer change."))
@@ -740,13 +723,12 @@ def attendance_save(
 
 def _locked_session(actor, session_id) -> ClassSession:
     sessions = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__course")
-    if actor is not None:
-        sessions = sessions.filter(training_class__in=TrainingClass.objects.attendable_by(actor).values("pk"))
+    sessions = sessions.filter(training_class__in=TrainingClass.objects.attendable_by(actor).values("pk"))
     return sessions.get(pk=session_id)
 
 
 def _replay(sub: AttendanceSubmission, *, actor, session: ClassSession, content_hash: str) -> AttendanceSave:
-    if sub.session_id != session.pk or (actor is not None and sub.submitted_by_id not in (None, actor.pk)):
+    if sub.session_id != session.pk or sub.submitted_by_id not in (None, actor.pk):
         raise SyncForbidden(_("This submission belongs to another user or another session."))
     if sub.content_hash != content_hash:
         raise SyncConflict(
@@ -842,7 +824,7 @@ def _attendance_save(
         raise ValidationError({"marks": [m if m is not None else next(messages) for m in errors]})
 
     now = timezone.now()
-    user = _user(actor)
+    user = actor
     to_create, to_update, changes = [], [], []
     result = {pk: (row["mark__status"], row["mark__minutes"]) for pk, row in roster.items() if row["mark__pk"]}
     for enrollment_id, status, minutes, row in cleaned:
@@ -956,7 +938,7 @@ def class_close(
 ) -> CloseSummary:
     """Compute every confirmed enrollment's outcome, issue certificates with yearly serials, complete the class."""
     cls = _lock_class(training_class)
-    _require(actor, Perm.TRAINING_MANAGE, cls.unit)
+    require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status != ClassStatus.IN_PROGRESS:
         raise ValidationError(_("Only a class in progress can be closed."))
     today = timezone.localdate()
@@ -1010,9 +992,9 @@ def class_close(
         if outcome == Outcome.COMPLETED and cls.course.issues_certificate:
             qualified.append(e)
     audit.bulk_update(
-        Enrollment, rows, ["score", "outcome", "attended_minutes", "planned_minutes", "version"], actor=_user(actor)
+        Enrollment, rows, ["score", "outcome", "attended_minutes", "planned_minutes", "version"], actor=actor
     )
-    audit.bulk_create(EnrollmentEvent, events, actor=_user(actor))
+    audit.bulk_create(EnrollmentEvent, events, actor=actor)
     issued_on = issued_on or today
     already = set(Certificate.objects.filter(enrollment__in=qualified).values_list("enrollment_id", flat=True))
     qualified = [e for e in qualified if e.pk not in already]
@@ -1028,11 +1010,11 @@ def class_close(
                 number=Certificate.format_number(issued_on.year, first + i),
                 issued_on=issued_on,
                 valid_until=_add_months(issued_on, months) if months else None,
-                issued_by=_user(actor),
+                issued_by=actor,
             )
             for i, e in enumerate(qualified)
         ]
-        summary.certificates = audit.bulk_create(Certificate, certs, actor=_user(actor))
+        summary.certificates = audit.bulk_create(Certificate, certs, actor=actor)
     cls.status, cls.completed_at = ClassStatus.COMPLETED, timezone.now()
     _bump(cls)
     cls.save(update_fields=["status", "completed_at", "version", "updated_at"])
@@ -1053,9 +1035,9 @@ def external_record(
     evidence=None,
     category: str = "",
 ) -> ExternalTraining:
-    own = actor is not None and staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD)
+    own = staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD)
     if not own:
-        _require(actor, Perm.TRAINING_MANAGE, staff.unit)
+        require(actor, Perm.TRAINING_MANAGE, staff.unit)
     if end_date < start_date:
         raise ValidationError({"end_date": _("The training ends before it starts.")})
     if not minutes or minutes <= 0:
@@ -1068,7 +1050,7 @@ def external_record(
         end_date=end_date,
         minutes=minutes,
         category=category,
-        recorded_by=_user(actor),
+        recorded_by=actor,
     )
     if evidence:
         obj.evidence = evidence
@@ -1080,11 +1062,11 @@ def external_record(
 @transaction.atomic
 def external_decide(*, actor, external: ExternalTraining, approve: bool) -> ExternalTraining:
     obj = ExternalTraining.objects.select_for_update(of=("self",)).select_related("staff__unit").get(pk=external.pk)
-    _require(actor, Perm.TRAINING_MANAGE, obj.staff.unit)
+    require(actor, Perm.TRAINING_MANAGE, obj.staff.unit)
     if approve and not obj.evidence:
         raise ValidationError({"evidence": _("Approve external training only with evidence attached.")})
     obj.status = ExternalStatus.APPROVED if approve else ExternalStatus.REJECTED
-    obj.approved_by, obj.approved_at = _user(actor), timezone.now()
+    obj.approved_by, obj.approved_at = actor, timezone.now()
     obj.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return obj
 
@@ -1094,11 +1076,8 @@ def requirement_create(
     *, actor, name: str, minutes_per_year: int, effective_year: int, unit: Unit | None = None, **fields
 ) -> TrainingRequirement:
     if unit is not None:
-        _require(actor, Perm.TRAINING_MANAGE, unit)
-    elif (
-        actor is not None
-        and not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists()
-    ):
+        require(actor, Perm.TRAINING_MANAGE, unit)
+    elif not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists():
         raise ValidationError({"unit": _("Only an officer of the whole province can make a rule for every unit.")})
     obj = TrainingRequirement(
         name=name.strip(), minutes_per_year=minutes_per_year, effective_year=effective_year, unit=unit
