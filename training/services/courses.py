@@ -10,9 +10,7 @@ from core.permissions import Perm
 from core.text import fold
 from staff.access import require
 from staff.models import Unit
-from training.models import (
-    Course,
-)
+from training.models import Course
 
 COURSE_FIELDS = (
     "title",

@@ -12,12 +12,7 @@ from django.utils.translation import gettext as _
 from core.permissions import Perm, has_perm
 from staff.access import require, unit_scope_q
 from staff.models import Staff, Unit
-from training.models import (
-    CalendarToken,
-    ExternalStatus,
-    ExternalTraining,
-    TrainingRequirement,
-)
+from training.models import CalendarToken, ExternalStatus, ExternalTraining, TrainingRequirement
 
 
 @transaction.atomic

@@ -10,12 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import Perm
 from staff.access import require
-from training.models import (
-    Attendance,
-    ClassSession,
-    ClassStatus,
-    TrainingClass,
-)
+from training.models import Attendance, ClassSession, ClassStatus, TrainingClass
 from training.services.common import bump_version
 
 SESSION_FIELDS = ("date", "start_time", "end_time", "topic", "trainer")
