@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import audit
+from core.text import fold
 from staff.models import Staff, StaffStatus, Unit, UnitKind
 from training.models import (
     Attendance,
@@ -283,8 +284,6 @@ def seed(ctx) -> None:
     courses = audit.bulk_create(Course, courses)
     courses = list(Course.objects.filter(code__in=[c[0] for c in COURSES]).order_by("code"))
     sessions_of = {c[0]: c[4] for c in COURSES}
-    from core.text import fold
-
     for c in courses:
         c.search_title = fold(f"{c.code} {c.title} {c.title_en}")
     audit.bulk_update(Course, courses, ["search_title"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -75,8 +76,6 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    import calendar
-
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
