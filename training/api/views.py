@@ -47,9 +47,8 @@ from training.filters import (
     TrainingClassFilterSet,
     year_from,
 )
-from training.models import TRAINING_READ, ClassSession
+from training.models import READ_OR_OWN, TRAINING_READ, ClassSession
 
-READ_OR_OWN = (*TRAINING_READ, Perm.OWN_RECORD)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,

@@ -23,7 +23,7 @@ from training.models.classes import (
     TrainingClass,
     TrainingClassQuerySet,
 )
-from training.models.common import TRAINING_READ, own_or_scoped_q, sees_all
+from training.models.common import READ_OR_OWN, TRAINING_READ, own_or_scoped_q, sees_all
 from training.models.courses import Course, CourseCategory, CourseMode, CourseQuerySet
 from training.models.enrollment import (
     ACTIVE_ENROLLMENT,
@@ -43,6 +43,7 @@ from training.models.hours import (
 from training.models.tokens import CalendarToken
 
 __all__ = [
+    "READ_OR_OWN",
     "ABSENT",
     "ACTIVE_ENROLLMENT",
     "Attendance",

@@ -8,6 +8,7 @@ from core.permissions import Perm, has_perm
 from staff.access import NOTHING, unit_scope_q
 
 TRAINING_READ = (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.TRAINING_ATTEND)
+READ_OR_OWN = (*TRAINING_READ, Perm.OWN_RECORD)  # training readers, or anyone for their own record
 
 
 def sees_all(user) -> bool:

@@ -211,5 +211,5 @@ def my_record(*, staff: Staff, year: int) -> dict:
         "upcoming": upcoming,
         "hours": hours_for_staff(staff=staff, year=year),
         "external": list(ExternalTraining.objects.filter(staff=staff).order_by("-end_date")),
-        "certificates": [e.certificate for e in enrollments if hasattr(e, "certificate")],
+        "certificates": [e.certificate for e in enrollments if e.certificate_number is not None],
     }

@@ -21,7 +21,6 @@ from training.views.classes import (
     NominateView,
     NominationImportView,
 )
-from training.views.common import READ_OR_OWN
 from training.views.external import ExternalDecideView, ExternalListView, RequirementListView
 from training.views.feeds import CalendarView, ics_person, ics_unit
 from training.views.reports import (
@@ -63,7 +62,6 @@ __all__ = [
     "PersonRecordExportView",
     "PlanExportView",
     "PlanView",
-    "READ_OR_OWN",
     "RequirementListView",
     "RollCallView",
     "SessionDeleteView",

@@ -21,8 +21,7 @@ from staff.views import _add_errors
 from training import exports, selectors, services
 from training.filters import AttendanceRecordFilterSet
 from training.forms import SessionForm
-from training.models import AttendanceStatus, ClassSession, ClassStatus
-from training.views.common import READ_OR_OWN
+from training.models import READ_OR_OWN, AttendanceStatus, ClassSession, ClassStatus
 
 
 class SessionEditView(ScopedViewMixin, View):

@@ -25,8 +25,8 @@ from training import exports, selectors, services
 from training.filters import TrainingClassFilterSet
 from training.forms import EnrollmentStatusForm, NominateForm, StatusForm, TrainingClassForm, UploadForm
 from training.importers import nominations_apply, nominations_parse
-from training.models import CLASS_TRANSITIONS, ClassSession, ClassStatus, EnrollmentStatus, TrainingClass
-from training.views.common import READ_OR_OWN, xlsx_response
+from training.models import CLASS_TRANSITIONS, READ_OR_OWN, ClassSession, ClassStatus, EnrollmentStatus, TrainingClass
+from training.views.common import xlsx_response
 
 
 class ClassListView(FilteredListView):

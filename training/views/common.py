@@ -1,14 +1,10 @@
-"""What the training screens share."""
+"""What the training screens share: Excel responses."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 
-from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE
-from training.models import TRAINING_READ
-
-READ_OR_OWN = (*TRAINING_READ, Perm.OWN_RECORD)
 
 
 def xlsx_response(data: bytes, name: str) -> HttpResponse:

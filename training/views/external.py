@@ -15,8 +15,7 @@ from staff.selectors import staff_for_user
 from staff.views import _add_errors
 from training import selectors, services
 from training.forms import ExternalTrainingForm, RequirementForm
-from training.models import TRAINING_READ
-from training.views.common import READ_OR_OWN
+from training.models import READ_OR_OWN, TRAINING_READ
 
 
 class ExternalListView(ScopedViewMixin, View):

@@ -12,8 +12,7 @@ from django.views.generic import TemplateView
 from core.permissions import ScopedViewMixin, has_perm
 from staff.models import Unit
 from training import calendar, selectors, services
-from training.models import TRAINING_READ, CalendarToken
-from training.views.common import READ_OR_OWN
+from training.models import READ_OR_OWN, TRAINING_READ, CalendarToken
 
 
 class CalendarView(ScopedViewMixin, TemplateView):

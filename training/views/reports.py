@@ -15,8 +15,8 @@ from core.views import FilteredListView, page_size_from
 from staff.models import Staff
 from training import exports, selectors
 from training.filters import CertificateFilterSet, HoursFilterSet, TrainingClassFilterSet, year_from
-from training.models import TRAINING_READ
-from training.views.common import READ_OR_OWN, xlsx_response
+from training.models import READ_OR_OWN, TRAINING_READ
+from training.views.common import xlsx_response
 
 
 class HoursView(ScopedViewMixin, TemplateView):
