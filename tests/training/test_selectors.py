@@ -6,7 +6,14 @@ from tests.factories import make_staff, make_unit
 from tests.training.conftest import make_class
 from training import services
 from training.models import AttendanceStatus, CourseCategory
-from training.selectors import CapabilityFacts, HoursStatus, hours_status, requirement_for, unit_capability_facts
+from training.selectors import (
+    CapabilityFacts,
+    HoursStatus,
+    hours_status,
+    requirement_for,
+    rules_for_year,
+    unit_capability_facts,
+)
 
 P, U = AttendanceStatus.PRESENT, AttendanceStatus.UNEXCUSED
 
@@ -122,8 +129,6 @@ def test_requirement_most_specific_rule_wins(tree, people):
         unit=tree["alpha1"],
         rank_code="01.003",
     )
-    from training.selectors import rules_for_year
-
     rules = rules_for_year(2026)
     binh = people["binh"]
     match = requirement_for(

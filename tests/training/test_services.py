@@ -511,3 +511,19 @@ def test_registration_deadline_after_the_class_ends_is_refused(course, tree, cas
             registration_deadline=dt.date(2026, 7, 4),
         )
     assert exc.value.message_dict == {"registration_deadline": ["Hạn đăng ký sau ngày kết thúc lớp."]}
+
+
+def test_every_write_needs_an_actor(klass, people):
+    """No anonymous way through: commands and jobs pass staff.access.system_actor()."""
+    with pytest.raises(TypeError):
+        services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"])
+    with pytest.raises(TypeError):
+        services.class_update(actor=None, training_class=klass, capacity=3)
+    assert not Enrollment.objects.filter(training_class=klass).exists()
+
+
+def test_registration_deadline_binds_the_system_actor_too(klass, people):
+    klass.registration_deadline = klass.start_date - dt.timedelta(days=400)
+    klass.save(update_fields=["registration_deadline"])
+    with pytest.raises(ValidationError):
+        services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"])
