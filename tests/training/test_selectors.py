@@ -43,7 +43,7 @@ def _scenario(tree, people, course):
 
 def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_assert_num_queries):
     _scenario(tree, people, course)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     assert facts[tree["alpha"].pk] == CapabilityFacts(
         unit_id=tree["alpha"].pk,
@@ -89,7 +89,7 @@ def test_unit_capability_facts_constant_queries(tree, people, course, django_ass
     for i in range(15):
         unit = make_unit(f"Phòng {i}", parent=tree["gamma"])
         make_staff(unit, f"Người {i}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     assert len(facts) == 19
 

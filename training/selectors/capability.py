@@ -6,7 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.lookups import In
 from django.utils import timezone
 from django_cte import CTE, with_cte
@@ -63,8 +75,7 @@ def attributed_people(*, start: dt.date, end: dt.date):
 
 def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
     """Training facts per unit for the scorecards, computed in the database and added up here per unit. Only
-    active staff with a unit count. Five queries (six when a rule names a unit) whatever the number of
-    units, people or rules.
+    active staff with a unit count. Five queries whatever the number of units, people or rules.
 
     The unit each person belonged to during the period (`attributed_unit`, a correlated subquery over the unit
     history) is worked out once per person, in the first query, with the minutes the person did in the year;
@@ -73,17 +84,29 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     per unit here."""
     year = end.year
     match = RequirementMatcher(rules_for_year(year))
-    paths = {}
-    if any(r.unit_id for r in match.rules):
-        paths = dict(Unit.objects.values_list("pk", "path"))
 
-    # Each active person's unit, position and minutes done in the year. People attributed to no unit (NULL)
-    # are skipped below, as are their enrollments.
+    # Each active person's unit (and its path, when a rule names a unit), position and minutes done in the
+    # year. People attributed to no unit (NULL) are skipped below, as are their enrollments.
+    people = with_training_minutes(Staff.objects.filter(status=StaffStatus.ACTIVE), year=year).annotate(
+        attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end)
+    )
+    if any(r.unit_id for r in match.rules):
+        path = Subquery(Unit.objects.filter(pk=OuterRef("attr_unit")).values("path")[:1])
+    else:
+        path = Value("", output_field=CharField())
     people = (
-        with_training_minutes(Staff.objects.filter(status=StaffStatus.ACTIVE), year=year)
-        .annotate(attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
+        people.annotate(attr_path=path)
         .order_by()
-        .values_list("pk", "attr_unit", "category", "job_position", "rank_code", "course_minutes", "external_minutes")
+        .values_list(
+            "pk",
+            "attr_unit",
+            "category",
+            "job_position",
+            "rank_code",
+            "course_minutes",
+            "external_minutes",
+            "attr_path",
+        )
     )
     keys = (
         "headcount",
@@ -97,7 +120,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     )
     unit_of: dict[int, int] = {}
     totals: dict[int, list[int]] = {}
-    for staff_id, unit_id, category, job_position, rank_code, course_minutes, external_minutes in people:
+    for staff_id, unit_id, category, job_position, rank_code, course_minutes, external_minutes, path in people:
         if unit_id is None:
             continue
         unit_of[staff_id] = unit_id
@@ -105,7 +128,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         if row is None:
             row = totals[unit_id] = [0] * len(keys)
         required = match(
-            category=category, job_position=job_position, rank_code=rank_code, unit_path=paths.get(unit_id, "")
+            category=category, job_position=job_position, rank_code=rank_code, unit_path=path or ""
         ).minutes
         row[0] += 1
         row[1] += course_minutes + external_minutes >= required
