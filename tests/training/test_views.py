@@ -328,3 +328,28 @@ def test_both_import_screens_list_refusals_with_the_shared_include(login, klass,
         assert '<div class="error" role="alert">' in html and "Tệp bị từ chối: 2 lỗi." in html, name
         assert html.count("<li>Sheet, hàng") == 2, name
     assert "Không có cán bộ nào có mã ZZZ9." in pages["training"].content.decode()
+
+
+def test_roll_call_screen_constant_queries(login, klass, tree, cast, django_assert_num_queries):
+    session = klass.sessions.first()
+    first = [make_staff(tree["alpha1"], f"Học viên R{i}", code=f"R{i:03d}") for i in range(2)]
+    marked = services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=first)
+    services.attendance_save(
+        actor=system_actor(),
+        session_id=session.pk,
+        marks=[{"enrollment": marked.enrollments[0].pk, "status": "late", "minutes": 100}],
+    )
+    client = login(cast["hr"])
+    url = reverse("training:roll-call", args=[session.pk])
+    client.get(url)  # warm the session
+    with django_assert_num_queries(5) as few:
+        small = client.get(url)
+    more = [make_staff(tree["alpha1"], f"Học viên S{i}", code=f"S{i:03d}") for i in range(20)]
+    services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=more)
+    with django_assert_num_queries(len(few.captured_queries)):
+        big = client.get(url)
+    assert small.status_code == big.status_code == 200
+    html = big.content.decode()
+    assert html.count('class="roll-row"') == 22
+    late = marked.enrollments[0].pk
+    assert f'name="status-{late}" value="late" checked' in html and f'name="minutes-{late}" value="100"' in html
