@@ -190,9 +190,13 @@ def certificate_list(*, user, filters=None, request=None) -> QuerySet[Certificat
 def attendance_records(*, user, filters=None, request=None) -> QuerySet[Attendance]:
     """The attendance register: every mark the user may see (a class organised in their training scope, a
     person of their scope, or their own marks), newest session first, then the session's people in
-    nomination order. A reader of every unit gets no scope filter. The page walks the session (date, id)
-    index instead of sorting every mark; count it without the columns' joins (a plain queryset, not values())."""
-    qs = Attendance.objects.visible_to(user).order_by("-session__date", "-session_id", "enrollment_id")
+    nomination order, with the class, course, units and person joined for the page (a count or values()
+    drops those joins). The page walks the session (date, id) index instead of sorting every mark."""
+    qs = (
+        Attendance.objects.visible_to(user)
+        .select_related("session__training_class__course", "session__training_class__unit", "enrollment__staff__unit")
+        .order_by("-session__date", "-session_id", "enrollment_id")
+    )
     if filters is not None:
         qs = AttendanceRecordFilterSet(filters, queryset=qs, request=request).qs
     return qs
