@@ -218,10 +218,17 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
                 "confirmed": result.confirmed,
                 "waitlisted": result.waitlisted,
                 "warnings": result.warnings,
-                "enrollments": EnrollmentSerializer(result.enrollments, many=True).data,
+                "enrollments": EnrollmentSerializer(self._reread(request, result.enrollments), many=True).data,
             },
             status=status.HTTP_201_CREATED,
         )
+
+    @staticmethod
+    def _reread(request, enrollments):
+        """The enrollments a service returned, read again through the selector (person, class and certificate
+        joined), in the same order."""
+        found = selectors.enrollment_list(user=request.user).in_bulk([e.pk for e in enrollments])
+        return [found[e.pk] for e in enrollments]
 
     @extend_schema(
         request=CloseSerializer,
