@@ -15,7 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import audit
+from core.text import fold
 from staff.models import Staff, StaffStatus, Unit, UnitKind
+from training.demo_data import COURSES, SLOTS, TRAINERS, VENUES
 from training.models import (
     Attendance,
     AttendanceStatus,
@@ -36,197 +38,6 @@ from training.models import (
     TrainingRequirement,
 )
 from training.services import enrollment_outcome
-
-C = CourseCategory
-COURSES = [
-    # code, title, English title, category, sessions, mandatory, pass mark, min attendance %, validity months, legal basis
-    (
-        "LLCT-01",
-        "Bồi dưỡng lý luận chính trị cho công chức",
-        "Political theory for civil servants",
-        C.POLITICAL_THEORY,
-        8,
-        True,
-        5,
-        100,
-        None,
-        "NĐ 171/2025/NĐ-CP",
-    ),
-    (
-        "LLCT-02",
-        "Cập nhật nghị quyết của Đảng năm",
-        "Update on the Party's resolutions",
-        C.POLITICAL_THEORY,
-        2,
-        True,
-        None,
-        80,
-        None,
-        "NĐ 171/2025/NĐ-CP",
-    ),
-    (
-        "QPAN-01",
-        "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4",
-        "Defence and security, group 4",
-        C.DEFENCE_SECURITY,
-        6,
-        True,
-        5,
-        100,
-        None,
-        "NĐ 171/2025/NĐ-CP; Luật Giáo dục QP-AN",
-    ),
-    (
-        "QLNN-01",
-        "Quản lý nhà nước chương trình chuyên viên",
-        "State management for specialists",
-        C.STATE_MANAGEMENT,
-        12,
-        False,
-        5,
-        90,
-        None,
-        "NĐ 171/2025/NĐ-CP; TT 01/2018/TT-BNV",
-    ),
-    (
-        "QLNN-02",
-        "Bồi dưỡng lãnh đạo cấp phòng",
-        "Leadership programme for division heads",
-        C.STATE_MANAGEMENT,
-        10,
-        False,
-        5,
-        100,
-        60,
-        "NĐ 171/2025/NĐ-CP (4 tuần)",
-    ),
-    (
-        "QLNN-03",
-        "Kỹ năng xây dựng văn bản quy phạm pháp luật",
-        "Drafting legal documents",
-        C.STATE_MANAGEMENT,
-        4,
-        False,
-        5,
-        80,
-        None,
-        "Luật Ban hành VBQPPL",
-    ),
-    (
-        "VTVL-01",
-        "Nghiệp vụ văn thư, lưu trữ",
-        "Records and archives practice",
-        C.JOB_POSITION,
-        4,
-        False,
-        5,
-        80,
-        36,
-        "NĐ 30/2020/NĐ-CP",
-    ),
-    (
-        "VTVL-02",
-        "Kỹ năng tiếp công dân và giải quyết khiếu nại",
-        "Receiving citizens and handling complaints",
-        C.JOB_POSITION,
-        3,
-        False,
-        5,
-        80,
-        None,
-        "Luật Tiếp công dân",
-    ),
-    (
-        "VTVL-03",
-        "Nghiệp vụ một cửa, một cửa liên thông",
-        "One-stop-shop service",
-        C.JOB_POSITION,
-        3,
-        False,
-        None,
-        80,
-        None,
-        "NĐ 61/2018/NĐ-CP",
-    ),
-    (
-        "KHCN-01",
-        "Kỹ năng số cho cán bộ, công chức",
-        "Digital skills for civil servants",
-        C.DIGITAL,
-        3,
-        True,
-        5,
-        80,
-        24,
-        "NĐ 171/2025/NĐ-CP",
-    ),
-    (
-        "KHCN-02",
-        "An toàn thông tin trong cơ quan nhà nước",
-        "Information security in state agencies",
-        C.DIGITAL,
-        2,
-        False,
-        5,
-        100,
-        12,
-        "Luật An toàn thông tin mạng",
-    ),
-    (
-        "KHCN-03",
-        "Chuyển đổi số và dịch vụ công trực tuyến",
-        "Digital transformation and online public services",
-        C.DIGITAL,
-        4,
-        False,
-        None,
-        80,
-        None,
-        "QĐ 06/QĐ-TTg",
-    ),
-    (
-        "VHCV-01",
-        "Văn hóa công vụ và đạo đức công vụ",
-        "Public-service culture and ethics",
-        C.SERVICE_CULTURE,
-        3,
-        True,
-        5,
-        80,
-        None,
-        "QĐ 1847/QĐ-TTg; CT 26/CT-TTg",
-    ),
-    (
-        "VHCV-02",
-        "Kỹ năng giao tiếp, ứng xử với Nhân dân",
-        "Communicating with citizens",
-        C.SERVICE_CULTURE,
-        2,
-        False,
-        None,
-        80,
-        None,
-        "QĐ 1847/QĐ-TTg",
-    ),
-]
-VENUES = [
-    "Hội trường UBND tỉnh",
-    "Trường Chính trị Hoàng Đình Giong",
-    "Phòng họp trực tuyến",
-    "Hội trường Sở Nội vụ",
-    "Trung tâm Hội nghị tỉnh",
-    "Hội trường UBND xã",
-]
-TRAINERS = [
-    "TS. Nông Văn Hùng",
-    "ThS. Hoàng Thị Lan",
-    "TS. Đàm Quốc Việt",
-    "ThS. Bế Minh Tâm",
-    "PGS.TS. Lê Văn Lợi",
-    "ThS. Triệu Thu Hà",
-    "Báo cáo viên Sở Nội vụ",
-]
-SLOTS = [(dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)), (dt.time(8, 0), dt.time(11, 30))]
 
 
 def _minutes(slot) -> int:
@@ -283,8 +94,6 @@ def seed(ctx) -> None:
     courses = audit.bulk_create(Course, courses)
     courses = list(Course.objects.filter(code__in=[c[0] for c in COURSES]).order_by("code"))
     sessions_of = {c[0]: c[4] for c in COURSES}
-    from core.text import fold
-
     for c in courses:
         c.search_title = fold(f"{c.code} {c.title} {c.title_en}")
     audit.bulk_update(Course, courses, ["search_title"])

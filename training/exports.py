@@ -42,7 +42,6 @@ def class_roster_xlsx(*, training_class) -> bytes:
         widths=[6, 14, 28, 36, 16, 10, 12, 8, 16, 16],
     )
     for index, e in enumerate(class_roster(training_class=training_class), 1):
-        cert = getattr(e, "certificate", None)
         writer.row(
             [
                 index,
@@ -54,7 +53,7 @@ def class_roster_xlsx(*, training_class) -> bytes:
                 e.attended_minutes or e.marked_minutes,
                 float(e.score) if e.score is not None else None,
                 e.get_outcome_display() if e.outcome else "",
-                cert.number if cert else "",
+                e.certificate_number or "",
             ]
         )
     return writer.save()
@@ -170,7 +169,6 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
         cls = e.training_class
         if not (cls.start_date.year <= year <= cls.end_date.year):
             continue
-        cert = getattr(e, "certificate", None)
         writer.row(
             [
                 cls.code,
@@ -182,7 +180,7 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
                 e.attended_minutes,
                 float(e.score) if e.score is not None else None,
                 e.get_outcome_display() if e.outcome else "",
-                cert.number if cert else "",
+                e.certificate_number or "",
             ]
         )
     writer.sheet(

@@ -33,7 +33,7 @@ from training.models import (
     Outcome,
     TrainingClass,
 )
-from training.selectors import HoursStatus
+from training.requirements import HoursStatus
 
 
 def _subtree(queryset, prefix, unit):

@@ -39,7 +39,7 @@ class NominationPlan:
         return len(self.rows)
 
 
-def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None) -> NominationPlan:
+def nominations_parse(*, data: bytes, training_class: TrainingClass, actor) -> NominationPlan:
     """Every bad cell is reported: unknown code, outside the actor's scope, not active, listed twice, already
     enrolled. Raises ImportRejected; nothing is written."""
     sheet, rows = read_table(data, COLUMNS)
@@ -57,13 +57,11 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
     for chunk in iter_chunks([c for c in codes if c], 900):
         for person in Staff.objects.filter(staff_code__in=chunk).select_related("unit"):
             known[person.staff_code] = person
-    allowed = None
-    if actor is not None:
-        allowed = set(
-            Staff.objects.filter(
-                unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=[p.pk for p in known.values()]
-            ).values_list("pk", flat=True)
-        )
+    allowed = set(
+        Staff.objects.filter(
+            unit_scope_q(actor, Perm.TRAINING_MANAGE, prefix="unit__"), pk__in=[p.pk for p in known.values()]
+        ).values_list("pk", flat=True)
+    )
     enrolled = set(
         Enrollment.objects.filter(
             training_class=training_class, status__in=ACTIVE_ENROLLMENT, staff_id__in=[p.pk for p in known.values()]
@@ -84,7 +82,7 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
         person = known.get(code)
         if person is None:
             bad(row, _("Unknown staff code %(code)s.") % {"code": code})
-        elif allowed is not None and person.pk not in allowed:
+        elif person.pk not in allowed:
             bad(row, _("%(name)s (%(code)s) is outside your scope.") % {"name": person.full_name, "code": code})
         elif person.status != StaffStatus.ACTIVE:
             bad(row, _("%(name)s (%(code)s) is no longer active.") % {"name": person.full_name, "code": code})
@@ -98,7 +96,7 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor=None)
 
 
 @transaction.atomic
-def nominations_apply(*, plan: NominationPlan, actor=None) -> services.Nomination:
+def nominations_apply(*, plan: NominationPlan, actor) -> services.Nomination:
     try:
         return services.enrollment_nominate_many(
             actor=actor,

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from staff.access import system_actor
 from training import services
 from training.models import ClassStatus, CourseCategory
 
@@ -26,7 +27,7 @@ def media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def course(tree):
     return services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="VHCV-01",
         title="Văn hóa công vụ",
         title_en="Public-service culture",
@@ -52,7 +53,7 @@ def make_class(
     **fields,
 ):
     cls = services.class_create(
-        actor=None,
+        actor=system_actor(),
         course=course,
         code=code,
         unit=unit,
@@ -63,7 +64,7 @@ def make_class(
     )
     for i in range(days):
         services.session_create(
-            actor=None,
+            actor=system_actor(),
             training_class=cls,
             date=start + dt.timedelta(days=i),
             start_time=times[0],
@@ -76,7 +77,7 @@ def make_class(
         ClassStatus.IN_PROGRESS: [ClassStatus.OPEN, ClassStatus.IN_PROGRESS],
     }[status]
     for step in path:
-        cls = services.class_set_status(actor=None, training_class=cls, status=step)
+        cls = services.class_set_status(actor=system_actor(), training_class=cls, status=step)
     cls.refresh_from_db()
     return cls
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from staff.access import system_actor
 from training import services
 from training.models import ClassStatus, CourseCategory
 
@@ -17,7 +18,7 @@ def _world(ctx):
     world = {}
     for key, unit, person in (("in", tree["alpha"], people["an"]), ("out", tree["beta"], people["cuong"])):
         course = services.course_create(
-            actor=None,
+            actor=system_actor(),
             code=f"C-{key}",
             title=f"Khóa {key}",
             category=CourseCategory.DIGITAL,
@@ -26,20 +27,26 @@ def _world(ctx):
         )
         start = dt.date.today() - dt.timedelta(days=2)
         cls = services.class_create(
-            actor=None, course=course, code=f"L-{key}", unit=unit, capacity=5, start_date=start, end_date=start
+            actor=system_actor(),
+            course=course,
+            code=f"L-{key}",
+            unit=unit,
+            capacity=5,
+            start_date=start,
+            end_date=start,
         )
         session = services.session_create(
-            actor=None, training_class=cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
+            actor=system_actor(), training_class=cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
         )
-        services.class_set_status(actor=None, training_class=cls, status=ClassStatus.OPEN)
-        services.class_set_status(actor=None, training_class=cls, status=ClassStatus.IN_PROGRESS)
-        enrollment = services.enrollment_nominate(actor=None, training_class=cls, staff=person).enrollments[0]
+        services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.OPEN)
+        services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.IN_PROGRESS)
+        enrollment = services.enrollment_nominate(actor=system_actor(), training_class=cls, staff=person).enrollments[0]
         services.attendance_save(
-            actor=None, session_id=session.pk, marks=[{"enrollment": enrollment.pk, "status": "present"}]
+            actor=system_actor(), session_id=session.pk, marks=[{"enrollment": enrollment.pk, "status": "present"}]
         )
-        services.class_close(actor=None, training_class=cls, scores={enrollment.pk: 8})
+        services.class_close(actor=system_actor(), training_class=cls, scores={enrollment.pk: 8})
         external = services.external_record(
-            actor=None,
+            actor=system_actor(),
             staff=person,
             title="Ngoài",
             provider="Học viện",
@@ -49,7 +56,7 @@ def _world(ctx):
             evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
         )
         open_cls = services.class_create(
-            actor=None,
+            actor=system_actor(),
             course=course,
             code=f"L-{key}-2",
             unit=unit,
@@ -58,10 +65,12 @@ def _world(ctx):
             end_date=start + dt.timedelta(days=30),
         )
         open_session = services.session_create(
-            actor=None, training_class=open_cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
+            actor=system_actor(), training_class=open_cls, date=start, start_time=dt.time(8), end_time=dt.time(12)
         )
-        services.class_set_status(actor=None, training_class=open_cls, status=ClassStatus.OPEN)
-        open_enrollment = services.enrollment_nominate(actor=None, training_class=open_cls, staff=person).enrollments[0]
+        services.class_set_status(actor=system_actor(), training_class=open_cls, status=ClassStatus.OPEN)
+        open_enrollment = services.enrollment_nominate(
+            actor=system_actor(), training_class=open_cls, staff=person
+        ).enrollments[0]
         world[key] = {
             "course": course,
             "cls": cls,

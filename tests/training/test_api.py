@@ -4,9 +4,8 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework import serializers
 
-from staff.access import forget_grants
+from staff.access import forget_grants, system_actor
 from tests.factories import make_staff
 from tests.training.conftest import make_class
 from training import selectors, services
@@ -21,7 +20,7 @@ def _people(unit, n, prefix="P"):
 def _class_with(course, unit, n, code="L-API"):
     cls = make_class(course, unit, code=code, capacity=max(n, 1))
     enrollments = services.enrollment_nominate_many(
-        actor=None, training_class=cls, staff_list=_people(unit, n, code)
+        actor=system_actor(), training_class=cls, staff_list=_people(unit, n, code)
     ).enrollments
     return cls, enrollments
 
@@ -89,7 +88,7 @@ def test_attendance_for_a_whole_session_is_one_request_with_constant_queries(cou
 
 
 def test_attendance_sync_protocol_409_412_428(klass, people, cast, api):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
     client = api(cast["hr"])
     key = str(uuid.uuid4())
@@ -118,7 +117,7 @@ def test_attendance_sync_protocol_409_412_428(klass, people, cast, api):
 
 
 def test_attendance_uuid_of_another_user_is_refused(klass, people, cast, api):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
     key = str(uuid.uuid4())
     body = {"client_uuid": key, "marks": [{"enrollment": e.pk, "status": "present"}]}
@@ -130,7 +129,7 @@ def test_attendance_uuid_of_another_user_is_refused(klass, people, cast, api):
 
 
 def test_attendance_bad_input_is_400_and_writes_nothing(klass, people, cast, api):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
     response = _put(api(cast["hr"]), session, {"marks": [{"enrollment": e.pk, "status": "asleep"}]}, 0)
     assert response.status_code == 400
@@ -139,7 +138,7 @@ def test_attendance_bad_input_is_400_and_writes_nothing(klass, people, cast, api
 
 
 def test_attendance_outside_scope_is_404(klass, people, cast, api):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     response = _put(
         api(cast["outsider_hr"]), klass.sessions.first(), {"marks": [{"enrollment": e.pk, "status": "present"}]}, 0
     )
@@ -150,7 +149,7 @@ def test_attendance_outside_scope_is_404(klass, people, cast, api):
 def test_concurrent_replays_write_exactly_one_submission(klass, people, cast, api):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's shared in-memory test database locks whole tables between threads; run on PostgreSQL")
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
     body = {"client_uuid": str(uuid.uuid4()), "marks": [{"enrollment": e.pk, "status": "present"}]}
     results, barrier = [], threading.Barrier(3)
@@ -205,10 +204,11 @@ def test_two_officers_taking_the_last_seat_exactly_one_gets_it(course, tree, peo
 
 
 def test_class_list_and_detail_give_the_json_of_the_declared_fields(klass, tree, cast, api):
-    services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=_people(tree["alpha1"], 2, "J"))
+    services.enrollment_nominate_many(
+        actor=system_actor(), training_class=klass, staff_list=_people(tree["alpha1"], 2, "J")
+    )
     instance = selectors.class_list(user=cast["hr"]).get(pk=klass.pk)
-    # What DRF's generic field machinery gives for the declared fields (the lean to_representation skipped).
-    generic = dict(serializers.ModelSerializer.to_representation(TrainingClassSerializer(), instance))
+    generic = dict(TrainingClassSerializer(instance).data)
     client = api(cast["hr"])
     listed = [row for row in client.get("/api/v1/classes/").json()["results"] if row["id"] == klass.pk]
     assert listed == [generic]
@@ -241,7 +241,7 @@ def test_api_nominate_by_list_and_waitlist(klass, tree, cast, api):
 
 def test_api_lists_are_scoped_and_filtered(klass, course, tree, people, cast, api):
     make_class(course, tree["beta"], code="L-BETA")
-    services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"])
+    services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"])
     hr = api(cast["hr"])
     assert [c["code"] for c in hr.get("/api/v1/classes/").json()["results"]] == ["L-001"]
     assert [c["code"] for c in api(cast["outsider_hr"]).get("/api/v1/classes/").json()["results"]] == ["L-BETA"]
@@ -260,7 +260,7 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     external = services.external_record(
         actor=cast["hr"],
         staff=people["an"],
@@ -273,8 +273,10 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
     )
     services.external_decide(actor=cast["hr"], external=external, approve=True)
     for s in klass.sessions.all():
-        services.attendance_save(actor=None, session_id=s.pk, marks=[{"enrollment": e.pk, "status": "present"}])
-    services.class_close(actor=None, training_class=klass, scores={e.pk: 9})
+        services.attendance_save(
+            actor=system_actor(), session_id=s.pk, marks=[{"enrollment": e.pk, "status": "present"}]
+        )
+    services.class_close(actor=system_actor(), training_class=klass, scores={e.pk: 9})
     rows = api(cast["hr"]).get("/api/v1/training-hours/", {"year": 2026}).json()["results"]
     assert [(r["staff_code"], r["total_minutes"], r["required_minutes"], r["status"]) for r in rows] == [
         ("A001", 840, 1800, "on_track"),
@@ -290,9 +292,9 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
 
 
 def test_my_classes_bundle_for_trainers(klass, people, cast, api, django_assert_max_num_queries):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     services.attendance_save(
-        actor=None, session_id=klass.sessions.first().pk, marks=[{"enrollment": e.pk, "status": "present"}]
+        actor=system_actor(), session_id=klass.sessions.first().pk, marks=[{"enrollment": e.pk, "status": "present"}]
     )
     klass.trainer_users.add(cast["member"])
     with django_assert_max_num_queries(7):
@@ -345,9 +347,11 @@ def test_session_put_replaces_a_session_with_the_same_rules_as_patch(klass, cast
 
 
 def test_api_deletes_a_session_only_without_attendance(klass, people, cast, api):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     marked, _second, free = klass.sessions.order_by("date")
-    services.attendance_save(actor=None, session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    services.attendance_save(
+        actor=system_actor(), session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+    )
     client = api(cast["hr"])
     refused = client.delete(f"/api/v1/sessions/{marked.pk}/")
     assert refused.status_code == 409

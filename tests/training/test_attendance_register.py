@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from core.permissions import Role
 from jobs.models import ExportJob, ExportStatus
+from staff.access import system_actor
 from tests.factories import UserFactory, grant
 from tests.jobs import conftest as jobs_fixtures
 from tests.training.conftest import make_class
@@ -22,10 +23,12 @@ P, U, E = AttendanceStatus.PRESENT, AttendanceStatus.UNEXCUSED, AttendanceStatus
 
 
 def _roll_call(cls, people, statuses):
-    enrollments = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=people).enrollments
+    enrollments = services.enrollment_nominate_many(
+        actor=system_actor(), training_class=cls, staff_list=people
+    ).enrollments
     for session in cls.sessions.order_by("date"):
         marks = [{"enrollment": e.pk, "status": s} for e, s in zip(enrollments, statuses, strict=True)]
-        services.attendance_save(actor=None, session_id=session.pk, marks=marks)
+        services.attendance_save(actor=system_actor(), session_id=session.pk, marks=marks)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from core.xlsx import ImportRejected
+from staff.access import system_actor
 from tests.factories import make_staff
 from tests.training.conftest import make_class
 from training import exports, services
@@ -33,19 +34,19 @@ def _xlsx(rows):
 
 @pytest.fixture
 def closed(klass, people):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     statuses = [("present", "present"), ("late", "unexcused"), ("present", "excused")]
     for session, (sa, sb) in zip(klass.sessions.order_by("date"), statuses, strict=True):
         services.attendance_save(
-            actor=None,
+            actor=system_actor(),
             session_id=session.pk,
             marks=[
                 {"enrollment": a.pk, "status": sa, "minutes": 180 if sa == "late" else None},
                 {"enrollment": b.pk, "status": sb},
             ],
         )
-    services.class_close(actor=None, training_class=klass, scores={a.pk: "8.5", b.pk: 6})
+    services.class_close(actor=system_actor(), training_class=klass, scores={a.pk: "8.5", b.pk: 6})
     return klass
 
 
@@ -132,7 +133,7 @@ def test_hours_and_plan_exports(closed, cast):
 def test_formula_like_text_is_stored_as_text(course, tree):
     person = make_staff(tree["alpha"], '=HYPERLINK("x")', code="F001")
     cls = make_class(course, tree["alpha"], code="L-F")
-    services.enrollment_nominate(actor=None, training_class=cls, staff=person)
+    services.enrollment_nominate(actor=system_actor(), training_class=cls, staff=person)
     ws = _book(exports.class_roster_xlsx(training_class=cls)).worksheets[0]
     assert ws["C2"].data_type == "s" and ws["C2"].value == '=HYPERLINK("x")'
 
@@ -208,15 +209,17 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
     person.save()
     tree["alpha"].name = unit
     tree["alpha"].save()
-    services.course_update(actor=None, course=course, title=title)
+    services.course_update(actor=system_actor(), course=course, title=title)
     cls = make_class(course, tree["alpha"], code="L-X", venue=venue)
-    e = services.enrollment_nominate(actor=None, training_class=cls, staff=person).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=cls, staff=person).enrollments[0]
     for session in cls.sessions.all():
-        services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
-    services.class_close(actor=None, training_class=cls, scores={e.pk: 9})
-    services.requirement_create(actor=None, name=rule, minutes_per_year=2400, effective_year=2026)
+        services.attendance_save(
+            actor=system_actor(), session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}]
+        )
+    services.class_close(actor=system_actor(), training_class=cls, scores={e.pk: 9})
+    services.requirement_create(actor=system_actor(), name=rule, minutes_per_year=2400, effective_year=2026)
     external = services.external_record(
-        actor=None,
+        actor=system_actor(),
         staff=person,
         title=ext_title,
         provider=provider,
@@ -225,7 +228,7 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
         minutes=120,
         evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
     )
-    services.external_decide(actor=None, external=external, approve=True)
+    services.external_decide(actor=system_actor(), external=external, approve=True)
 
     client = login(cast["hr"])
     downloads = {

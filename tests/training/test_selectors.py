@@ -1,11 +1,19 @@
 import datetime as dt
 
 from staff import services as staff_services
+from staff.access import system_actor
 from tests.factories import make_staff, make_unit
 from tests.training.conftest import make_class
 from training import services
 from training.models import AttendanceStatus, CourseCategory
-from training.selectors import CapabilityFacts, HoursStatus, hours_status, requirement_for, unit_capability_facts
+from training.selectors import (
+    CapabilityFacts,
+    HoursStatus,
+    hours_status,
+    requirement_for,
+    rules_for_year,
+    unit_capability_facts,
+)
 
 P, U = AttendanceStatus.PRESENT, AttendanceStatus.UNEXCUSED
 
@@ -14,7 +22,7 @@ def _mark(cls, grid):
     """grid: {enrollment: [status per session]}"""
     for index, session in enumerate(cls.sessions.order_by("date")):
         marks = [{"enrollment": e.pk, "status": statuses[index]} for e, statuses in grid.items()]
-        services.attendance_save(actor=None, session_id=session.pk, marks=marks)
+        services.attendance_save(actor=system_actor(), session_id=session.pk, marks=marks)
 
 
 def _scenario(tree, people, course):
@@ -22,13 +30,13 @@ def _scenario(tree, people, course):
     course.save()
     cls = make_class(course, tree["alpha"])
     nomination = services.enrollment_nominate_many(
-        actor=None, training_class=cls, staff_list=[people["an"], people["binh"]]
+        actor=system_actor(), training_class=cls, staff_list=[people["an"], people["binh"]]
     )
     an, binh = nomination.enrollments
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
-    services.class_close(actor=None, training_class=cls, scores={an.pk: "8", binh.pk: "9"})
+    services.class_close(actor=system_actor(), training_class=cls, scores={an.pk: "8", binh.pk: "9"})
     services.requirement_create(
-        actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
     )
     return cls
 
@@ -66,7 +74,7 @@ def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_
 def test_unit_capability_facts_follow_the_unit_history(tree, people, course):
     _scenario(tree, people, course)
     staff_services.staff_update(
-        actor=None, staff=people["binh"], unit=tree["beta"], effective_date=dt.date(2026, 7, 10)
+        actor=system_actor(), staff=people["binh"], unit=tree["beta"], effective_date=dt.date(2026, 7, 10)
     )
     first_half = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     year = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
@@ -101,21 +109,26 @@ def test_hours_status_pro_rata():
 
 
 def test_requirement_most_specific_rule_wins(tree, people):
-    general = services.requirement_create(actor=None, name="Chung", minutes_per_year=1800, effective_year=2025)
-    services.requirement_create(
-        actor=None, name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc"
+    general = services.requirement_create(
+        actor=system_actor(), name="Chung", minutes_per_year=1800, effective_year=2025
     )
     services.requirement_create(
-        actor=None, name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"]
+        actor=system_actor(), name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc"
     )
     services.requirement_create(
-        actor=None, name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"]
     )
     services.requirement_create(
-        actor=None, name="Future", minutes_per_year=5, effective_year=2027, unit=tree["alpha1"], rank_code="01.003"
+        actor=system_actor(), name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"]
     )
-    from training.selectors import rules_for_year
-
+    services.requirement_create(
+        actor=system_actor(),
+        name="Future",
+        minutes_per_year=5,
+        effective_year=2027,
+        unit=tree["alpha1"],
+        rank_code="01.003",
+    )
     rules = rules_for_year(2026)
     binh = people["binh"]
     match = requirement_for(

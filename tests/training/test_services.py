@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from staff.access import system_actor
 from tests.factories import make_staff
 from tests.training.conftest import make_class
 from training import services
@@ -35,6 +36,7 @@ def _people(unit, n, prefix="X"):
 
 
 def _mark(cls, rows, *, actor=None, reason=""):
+    actor = actor or system_actor()
     for index, session in enumerate(cls.sessions.order_by("date")):
         marks = [
             {"enrollment": e.pk, "status": statuses[index], "minutes": m[0][index] if m else None}
@@ -79,8 +81,8 @@ def test_withdrawing_a_waitlisted_person_promotes_nobody(klass, tree):
     klass.capacity = 1
     klass.save()
     a, b, c = _people(tree["alpha"], 3)
-    services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=[a, b, c])
-    services.enrollment_set_status(actor=None, enrollment=Enrollment.objects.get(staff=b), status="withdrawn")
+    services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=[a, b, c])
+    services.enrollment_set_status(actor=system_actor(), enrollment=Enrollment.objects.get(staff=b), status="withdrawn")
     assert dict(Enrollment.objects.values_list("staff_id", "status")) == {
         a.pk: "confirmed",
         b.pk: "withdrawn",
@@ -92,8 +94,8 @@ def test_capacity_increase_promotes_waitlist(klass, tree):
     klass.capacity = 1
     klass.save()
     a, b, c = _people(tree["alpha"], 3)
-    services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=[a, b, c])
-    services.class_update(actor=None, training_class=klass, capacity=2)
+    services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=[a, b, c])
+    services.class_update(actor=system_actor(), training_class=klass, capacity=2)
     assert dict(Enrollment.objects.values_list("staff_id", "status")) == {
         a.pk: "confirmed",
         b.pk: "confirmed",
@@ -102,7 +104,7 @@ def test_capacity_increase_promotes_waitlist(klass, tree):
 
 
 def test_staff_member_may_withdraw_themselves(klass, people, cast):
-    services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
+    services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
     e = Enrollment.objects.get(staff=people["binh"])
     services.enrollment_set_status(actor=cast["member"], enrollment=e, status="withdrawn")
     assert Enrollment.objects.get(pk=e.pk).status == "withdrawn"
@@ -111,13 +113,13 @@ def test_staff_member_may_withdraw_themselves(klass, people, cast):
 def test_overlapping_sessions_give_a_warning(course, tree, people):
     first = make_class(course, tree["alpha"], code="L-A")
     second = make_class(course, tree["alpha"], code="L-B", times=(dt.time(11, 0), dt.time(16, 0)), days=1)
-    services.enrollment_nominate(actor=None, training_class=first, staff=people["an"])
-    result = services.enrollment_nominate(actor=None, training_class=second, staff=people["an"])
+    services.enrollment_nominate(actor=system_actor(), training_class=first, staff=people["an"])
+    result = services.enrollment_nominate(actor=system_actor(), training_class=second, staff=people["an"])
     assert result.warnings == [
         "Nguyễn Văn An đồng thời có lịch học lớp L-A ngày 01/06/2026 (08:00–12:00), trùng giờ với lớp này."
     ]
     third = make_class(course, tree["alpha"], code="L-C", times=(dt.time(13, 0), dt.time(16, 0)), days=1)
-    assert services.enrollment_nominate(actor=None, training_class=third, staff=people["an"]).warnings == [
+    assert services.enrollment_nominate(actor=system_actor(), training_class=third, staff=people["an"]).warnings == [
         "Nguyễn Văn An đồng thời có lịch học lớp L-B ngày 01/06/2026 (11:00–16:00), trùng giờ với lớp này."
     ]
 
@@ -167,9 +169,9 @@ def test_class_end_before_start_is_refused(course, tree, cast):
 
 
 def test_capacity_below_confirmed_is_refused(klass, tree):
-    services.enrollment_nominate_many(actor=None, training_class=klass, staff_list=_people(tree["alpha"], 3))
+    services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=_people(tree["alpha"], 3))
     with pytest.raises(ValidationError) as exc:
-        services.class_update(actor=None, training_class=klass, capacity=2)
+        services.class_update(actor=system_actor(), training_class=klass, capacity=2)
     assert exc.value.message_dict == {"capacity": ["Sức chứa không thể thấp hơn 3 người đã được xác nhận."]}
     klass.refresh_from_db()
     assert klass.capacity == 30
@@ -178,22 +180,24 @@ def test_capacity_below_confirmed_is_refused(klass, tree):
 def test_class_status_transitions(course, tree):
     cls = make_class(course, tree["alpha"], status=ClassStatus.PLANNED)
     with pytest.raises(ValidationError) as exc:
-        services.class_set_status(actor=None, training_class=cls, status=ClassStatus.IN_PROGRESS)
+        services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.IN_PROGRESS)
     assert exc.value.message_dict == {"status": ["Lớp không thể chuyển từ “Dự kiến” sang “Đang học”."]}
-    services.class_set_status(actor=None, training_class=cls, status=ClassStatus.OPEN)
+    services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.OPEN)
     cls.refresh_from_db()
     assert (cls.status, cls.version) == ("open", 5)
 
 
 # ------------------------------------------------------------------ attendance
 def test_attendance_for_a_person_not_enrolled_changes_nothing(klass, people):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     other = make_class(klass.course, klass.unit, code="L-OTHER")
-    stranger = services.enrollment_nominate(actor=None, training_class=other, staff=people["binh"]).enrollments[0]
+    stranger = services.enrollment_nominate(
+        actor=system_actor(), training_class=other, staff=people["binh"]
+    ).enrollments[0]
     session = klass.sessions.first()
     with pytest.raises(ValidationError) as exc:
         services.attendance_save(
-            actor=None,
+            actor=system_actor(),
             session_id=session.pk,
             marks=[{"enrollment": e.pk, "status": "present"}, {"enrollment": stranger.pk, "status": "present"}],
         )
@@ -205,10 +209,12 @@ def test_attendance_for_a_person_not_enrolled_changes_nothing(klass, people):
 
 def test_attendance_for_a_future_session_changes_nothing(course, tree, people):
     cls = make_class(course, tree["alpha"], start=dt.date(2026, 6, 14), days=3)
-    e = services.enrollment_nominate(actor=None, training_class=cls, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=cls, staff=people["an"]).enrollments[0]
     future = cls.sessions.order_by("date").last()
     with pytest.raises(ValidationError) as exc:
-        services.attendance_save(actor=None, session_id=future.pk, marks=[{"enrollment": e.pk, "status": "present"}])
+        services.attendance_save(
+            actor=system_actor(), session_id=future.pk, marks=[{"enrollment": e.pk, "status": "present"}]
+        )
     assert exc.value.message_dict == {
         "session": ["Buổi học này diễn ra ngày 16/06/2026, trong tương lai; chưa thể điểm danh."]
     }
@@ -216,21 +222,23 @@ def test_attendance_for_a_future_session_changes_nothing(course, tree, people):
 
 
 def test_attendance_with_unknown_status_changes_nothing(klass, people):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     with pytest.raises(ValidationError) as exc:
         services.attendance_save(
-            actor=None, session_id=klass.sessions.first().pk, marks=[{"enrollment": e.pk, "status": "sleeping"}]
+            actor=system_actor(),
+            session_id=klass.sessions.first().pk,
+            marks=[{"enrollment": e.pk, "status": "sleeping"}],
         )
     assert exc.value.message_dict == {"marks": ["Dòng 1: “sleeping” không phải là một trạng thái điểm danh."]}
     assert not Attendance.objects.exists()
 
 
 def test_attendance_minutes_default_from_session_times_and_are_editable(klass, people):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     session = klass.sessions.first()
     result = services.attendance_save(
-        actor=None,
+        actor=system_actor(),
         session_id=session.pk,
         marks=[{"enrollment": a.pk, "status": "present"}, {"enrollment": b.pk, "status": "late", "minutes": 200}],
     )
@@ -246,18 +254,22 @@ def test_attendance_minutes_default_from_session_times_and_are_editable(klass, p
 
 
 def test_rescheduling_keeps_attendance_and_raises_sequence(klass, people):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
-    services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": a.pk, "status": "present"}])
-    moved = services.session_update(actor=None, session=session, start_time=dt.time(13, 0), end_time=dt.time(17, 0))
+    services.attendance_save(
+        actor=system_actor(), session_id=session.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+    )
+    moved = services.session_update(
+        actor=system_actor(), session=session, start_time=dt.time(13, 0), end_time=dt.time(17, 0)
+    )
     assert (moved.sequence, moved.uid, moved.planned_minutes) == (1, session.uid, 240)
     assert Attendance.objects.get(session=session).minutes == 240
 
 
 def test_changes_after_completion_need_a_reason_and_are_kept(klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     _mark(klass, [(a, [P, P, P])])
-    services.class_close(actor=None, training_class=klass, scores={a.pk: 7})
+    services.class_close(actor=system_actor(), training_class=klass, scores={a.pk: 7})
     session = klass.sessions.first()
     with pytest.raises(ValidationError) as exc:
         services.attendance_save(
@@ -281,23 +293,28 @@ def test_changes_after_completion_need_a_reason_and_are_kept(klass, people, cast
 
 # ------------------------------------------------------------------ sync protocol
 def test_replay_same_uuid_same_content_answers_the_same_without_new_rows(klass, people):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.first()
     key = uuid.uuid4()
     marks = [{"enrollment": a.pk, "status": "present"}]
     first = services.attendance_save(
-        actor=None, session_id=session.pk, marks=marks, client_uuid=key, content_hash="h1", expected_version=0
+        actor=system_actor(), session_id=session.pk, marks=marks, client_uuid=key, content_hash="h1", expected_version=0
     )
     for _ in range(3):
         again = services.attendance_save(
-            actor=None, session_id=session.pk, marks=marks, client_uuid=key, content_hash="h1", expected_version=0
+            actor=system_actor(),
+            session_id=session.pk,
+            marks=marks,
+            client_uuid=key,
+            content_hash="h1",
+            expected_version=0,
         )
         assert again.replayed and again.body == first.body
     session.refresh_from_db()
     assert session.attendance_version == 1
     with pytest.raises(services.SyncConflict) as exc:
         services.attendance_save(
-            actor=None,
+            actor=system_actor(),
             session_id=session.pk,
             marks=[{"enrollment": a.pk, "status": "late"}],
             client_uuid=key,
@@ -306,7 +323,7 @@ def test_replay_same_uuid_same_content_answers_the_same_without_new_rows(klass, 
     assert exc.value.current["marks"] == [{"enrollment": a.pk, "status": "present", "minutes": 240}]
     with pytest.raises(services.SyncStale) as stale:
         services.attendance_save(
-            actor=None,
+            actor=system_actor(),
             session_id=session.pk,
             marks=marks,
             client_uuid=uuid.uuid4(),
@@ -321,7 +338,7 @@ def test_completion_thresholds_and_certificate_gating(course, tree):
     # 3 sessions × 240 = 720 planned; course: 80 % attendance, pass mark 5, excused absence not counted.
     cls = make_class(course, tree["alpha"])
     people = _people(tree["alpha"], 6)
-    result = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=people)
+    result = services.enrollment_nominate_many(actor=system_actor(), training_class=cls, staff_list=people)
     full, exact80, below80, excused, failed, noshow = result.enrollments
     _mark(
         cls,
@@ -335,7 +352,7 @@ def test_completion_thresholds_and_certificate_gating(course, tree):
         ],
     )
     summary = services.class_close(
-        actor=None,
+        actor=system_actor(),
         training_class=cls,
         scores={full.pk: "8.5", exact80.pk: 5, below80.pk: 9, excused.pk: 9, failed.pk: "4.99", noshow.pk: None},
     )
@@ -360,9 +377,11 @@ def test_excused_absence_counts_when_the_course_says_so(course, tree):
     course.pass_mark = None
     course.save()
     cls = make_class(course, tree["alpha"])
-    e = services.enrollment_nominate(actor=None, training_class=cls, staff=_people(tree["alpha"], 1)[0]).enrollments[0]
+    e = services.enrollment_nominate(
+        actor=system_actor(), training_class=cls, staff=_people(tree["alpha"], 1)[0]
+    ).enrollments[0]
     _mark(cls, [(e, [P, P, EX])])
-    services.class_close(actor=None, training_class=cls)
+    services.class_close(actor=system_actor(), training_class=cls)
     e.refresh_from_db()
     assert (e.outcome, e.attended_minutes, e.planned_minutes) == (Outcome.COMPLETED, 720, 720)
 
@@ -371,9 +390,11 @@ def test_serials_continue_across_classes_without_gaps(course, tree):
     for code in ["K1", "K2"]:
         cls = make_class(course, tree["alpha"], code=code)
         people = _people(tree["alpha"], 2, prefix=code)
-        enrollments = services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=people).enrollments
+        enrollments = services.enrollment_nominate_many(
+            actor=system_actor(), training_class=cls, staff_list=people
+        ).enrollments
         _mark(cls, [(e, [P, P, P]) for e in enrollments])
-        services.class_close(actor=None, training_class=cls, scores={e.pk: 8 for e in enrollments})
+        services.class_close(actor=system_actor(), training_class=cls, scores={e.pk: 8 for e in enrollments})
     assert list(Certificate.objects.order_by("serial_no").values_list("number", flat=True)) == [
         "2026/000001",
         "2026/000002",
@@ -385,7 +406,7 @@ def test_serials_continue_across_classes_without_gaps(course, tree):
 def test_closing_needs_a_class_in_progress_without_future_sessions(course, tree):
     cls = make_class(course, tree["alpha"], start=dt.date(2026, 6, 14))
     with pytest.raises(ValidationError) as exc:
-        services.class_close(actor=None, training_class=cls)
+        services.class_close(actor=system_actor(), training_class=cls)
     assert _messages(exc) == ["Lớp vẫn còn buổi học trong tương lai."]
     cls.refresh_from_db()
     assert cls.status == "in_progress"
@@ -395,7 +416,7 @@ def test_a_course_without_assessment_keeps_no_pass_mark(tree):
     from training.models import CourseCategory
 
     course = services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="KN-SO",
         title="Kỹ năng số",
         category=CourseCategory.DIGITAL,
@@ -420,9 +441,11 @@ def test_a_session_without_attendance_is_deleted_and_the_audit_trail_keeps_it(kl
 
 
 def test_a_session_with_attendance_cannot_be_deleted(klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     session = klass.sessions.order_by("date").first()
-    services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    services.attendance_save(
+        actor=system_actor(), session_id=session.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+    )
     with pytest.raises(ValidationError) as exc:
         services.session_delete(actor=cast["hr"], session=session)
     assert _messages(exc) == ["Buổi học ngày 01/06/2026 đã có điểm danh (1 lượt); không thể xóa."]
@@ -440,7 +463,7 @@ def test_deleting_a_session_outside_scope_or_of_a_closed_class_is_refused(klass,
     with pytest.raises(ValidationError):
         services.session_delete(actor=cast["outsider_hr"], session=session)
     cancelled = make_class(course, tree["alpha"], code="L-X", status=ClassStatus.PLANNED)
-    services.class_set_status(actor=None, training_class=cancelled, status=ClassStatus.CANCELLED)
+    services.class_set_status(actor=system_actor(), training_class=cancelled, status=ClassStatus.CANCELLED)
     with pytest.raises(ValidationError) as exc:
         services.session_delete(actor=cast["hr"], session=cancelled.sessions.first())
     assert _messages(exc) == ["Không thể sửa lớp đã kết thúc hoặc đã hủy."]
@@ -488,3 +511,19 @@ def test_registration_deadline_after_the_class_ends_is_refused(course, tree, cas
             registration_deadline=dt.date(2026, 7, 4),
         )
     assert exc.value.message_dict == {"registration_deadline": ["Hạn đăng ký sau ngày kết thúc lớp."]}
+
+
+def test_every_write_needs_an_actor(klass, people):
+    """No anonymous way through: commands and jobs pass staff.access.system_actor()."""
+    with pytest.raises(TypeError):
+        services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"])
+    with pytest.raises(TypeError):
+        services.class_update(actor=None, training_class=klass, capacity=3)
+    assert not Enrollment.objects.filter(training_class=klass).exists()
+
+
+def test_registration_deadline_binds_the_system_actor_too(klass, people):
+    klass.registration_deadline = klass.start_date - dt.timedelta(days=400)
+    klass.save(update_fields=["registration_deadline"])
+    with pytest.raises(ValidationError):
+        services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"])

@@ -4,6 +4,7 @@ import uuid
 
 from django.urls import reverse
 
+from staff.access import system_actor
 from tests.factories import make_staff
 from tests.training.conftest import make_class
 from training import services
@@ -45,8 +46,8 @@ def test_hr_schedules_a_class_on_screen(login, course, tree, cast):
 
 
 def test_roll_call_screen_plain_form_without_js(login, klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     session = klass.sessions.first()
     client = login(cast["hr"])
     page = client.get(reverse("training:roll-call", args=[session.pk]))
@@ -74,8 +75,8 @@ def test_roll_call_screen_plain_form_without_js(login, klass, people, cast):
 
 
 def test_roll_call_refused_keeps_what_was_posted(login, klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
-    b = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
+    b = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     session = klass.sessions.first()
     form = {
         "client_uuid": str(uuid.uuid4()),
@@ -97,7 +98,7 @@ def test_roll_call_refused_keeps_what_was_posted(login, klass, people, cast):
 
 def test_roll_call_refuses_future_session(login, course, tree, people, cast):
     cls = make_class(course, tree["alpha"], start=dt.date(2026, 6, 20))
-    services.enrollment_nominate(actor=None, training_class=cls, staff=people["an"])
+    services.enrollment_nominate(actor=system_actor(), training_class=cls, staff=people["an"])
     page = login(cast["hr"]).get(reverse("training:roll-call", args=[cls.sessions.first().pk]))
     assert "trong tương lai; chưa thể điểm danh" in page.content.decode()
     assert 'name="client_uuid"' not in page.content.decode()
@@ -112,9 +113,11 @@ def test_trainer_without_hr_role_can_take_attendance_of_their_class_only(login, 
 
 
 def test_close_on_screen_issues_certificates_and_public_verification(login, klass, people, cast, client):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     for s in klass.sessions.all():
-        services.attendance_save(actor=None, session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+        services.attendance_save(
+            actor=system_actor(), session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+        )
     hr = login(cast["hr"])
     response = hr.post(reverse("training:class-close", args=[klass.pk]), {f"score-{a.pk}": "7,5"})
     assert response.status_code == 302
@@ -142,10 +145,12 @@ def test_nominate_by_unit_on_screen_with_waitlist(login, klass, tree, cast):
 
 
 def test_my_record_shows_own_hours_and_certificates(login, klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     for s in klass.sessions.all():
-        services.attendance_save(actor=None, session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}])
-    services.class_close(actor=None, training_class=klass, scores={a.pk: 9})
+        services.attendance_save(
+            actor=system_actor(), session_id=s.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+        )
+    services.class_close(actor=system_actor(), training_class=klass, scores={a.pk: 9})
     page = login(cast["member"]).get(reverse("training:my-record"))
     html = page.content.decode()
     assert page.status_code == 200
@@ -158,11 +163,11 @@ def test_hours_screen_constant_queries(login, tree, cast, django_assert_num_quer
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
     client = login(cast["hr"])
     client.get(reverse("training:hours"))  # warm the session
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         small = client.get(reverse("training:hours"), {"year": 2026})
     for i in range(10, 60):
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         big = client.get(reverse("training:hours"), {"year": 2026})
     assert small.status_code == big.status_code == 200
     assert big.content.decode().count("badge warn") == 62
@@ -182,9 +187,11 @@ def test_class_list_constant_queries(login, course, tree, cast, django_assert_nu
 
 
 def test_hr_deletes_a_session_without_attendance_on_screen(login, klass, people, cast):
-    a = services.enrollment_nominate(actor=None, training_class=klass, staff=people["an"]).enrollments[0]
+    a = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["an"]).enrollments[0]
     marked, second, third = klass.sessions.order_by("date")
-    services.attendance_save(actor=None, session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}])
+    services.attendance_save(
+        actor=system_actor(), session_id=marked.pk, marks=[{"enrollment": a.pk, "status": "present"}]
+    )
     client = login(cast["hr"])
     page = client.get(reverse("training:class-detail", args=[klass.pk])).content.decode()
     # A delete button only for sessions without attendance.
@@ -234,9 +241,11 @@ def _history(html: str) -> str:
 
 
 def test_record_pages_show_who_changed_what(login, api, klass, course, people, cast):
-    e = services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    e = services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"]).enrollments[0]
     for session in klass.sessions.all():
-        services.attendance_save(actor=None, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}])
+        services.attendance_save(
+            actor=system_actor(), session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}]
+        )
     client = login(cast["hr"])
     # Class: edited on screen.
     client.post(
@@ -319,3 +328,28 @@ def test_both_import_screens_list_refusals_with_the_shared_include(login, klass,
         assert '<div class="error" role="alert">' in html and "Tệp bị từ chối: 2 lỗi." in html, name
         assert html.count("<li>Sheet, hàng") == 2, name
     assert "Không có cán bộ nào có mã ZZZ9." in pages["training"].content.decode()
+
+
+def test_roll_call_screen_constant_queries(login, klass, tree, cast, django_assert_num_queries):
+    session = klass.sessions.first()
+    first = [make_staff(tree["alpha1"], f"Học viên R{i}", code=f"R{i:03d}") for i in range(2)]
+    marked = services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=first)
+    services.attendance_save(
+        actor=system_actor(),
+        session_id=session.pk,
+        marks=[{"enrollment": marked.enrollments[0].pk, "status": "late", "minutes": 100}],
+    )
+    client = login(cast["hr"])
+    url = reverse("training:roll-call", args=[session.pk])
+    client.get(url)  # warm the session
+    with django_assert_num_queries(5) as few:
+        small = client.get(url)
+    more = [make_staff(tree["alpha1"], f"Học viên S{i}", code=f"S{i:03d}") for i in range(20)]
+    services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=more)
+    with django_assert_num_queries(len(few.captured_queries)):
+        big = client.get(url)
+    assert small.status_code == big.status_code == 200
+    html = big.content.decode()
+    assert html.count('class="roll-row"') == 22
+    late = marked.enrollments[0].pk
+    assert f'name="status-{late}" value="late" checked' in html and f'name="minutes-{late}" value="100"' in html

@@ -1,0 +1,93 @@
+"""External training, requirement rules and calendar tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import Perm, has_perm
+from staff.access import require, unit_scope_q
+from staff.models import Staff, Unit
+from training.models import CalendarToken, ExternalStatus, ExternalTraining, TrainingRequirement
+
+
+@transaction.atomic
+def external_record(
+    *,
+    actor,
+    staff: Staff,
+    title: str,
+    provider: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    minutes: int,
+    evidence=None,
+    category: str = "",
+) -> ExternalTraining:
+    own = staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD)
+    if not own:
+        require(actor, Perm.TRAINING_MANAGE, staff.unit)
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("The training ends before it starts.")})
+    if not minutes or minutes <= 0:
+        raise ValidationError({"minutes": _("Give the number of minutes of training.")})
+    obj = ExternalTraining(
+        staff=staff,
+        title=title.strip(),
+        provider=provider.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        minutes=minutes,
+        category=category,
+        recorded_by=actor,
+    )
+    if evidence:
+        obj.evidence = evidence
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def external_decide(*, actor, external: ExternalTraining, approve: bool) -> ExternalTraining:
+    obj = ExternalTraining.objects.select_for_update(of=("self",)).select_related("staff__unit").get(pk=external.pk)
+    require(actor, Perm.TRAINING_MANAGE, obj.staff.unit)
+    if approve and not obj.evidence:
+        raise ValidationError({"evidence": _("Approve external training only with evidence attached.")})
+    obj.status = ExternalStatus.APPROVED if approve else ExternalStatus.REJECTED
+    obj.approved_by, obj.approved_at = actor, timezone.now()
+    obj.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    return obj
+
+
+@transaction.atomic
+def requirement_create(
+    *, actor, name: str, minutes_per_year: int, effective_year: int, unit: Unit | None = None, **fields
+) -> TrainingRequirement:
+    if unit is not None:
+        require(actor, Perm.TRAINING_MANAGE, unit)
+    elif not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists():
+        raise ValidationError({"unit": _("Only an officer of the whole province can make a rule for every unit.")})
+    obj = TrainingRequirement(
+        name=name.strip(), minutes_per_year=minutes_per_year, effective_year=effective_year, unit=unit
+    )
+    for key in ("staff_category", "job_position", "rank_code", "legal_basis", "active"):
+        if key in fields and fields[key] is not None:
+            setattr(obj, key, fields[key])
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def calendar_token_for(*, user, reset: bool = False) -> CalendarToken:
+    token = CalendarToken.objects.filter(user=user).first()
+    if token is None:
+        return CalendarToken.objects.create(user=user, token=CalendarToken.new_token())
+    if reset:
+        token.token = CalendarToken.new_token()
+        token.save(update_fields=["token"])
+    return token
