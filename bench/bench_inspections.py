@@ -34,6 +34,7 @@ def _sixty_item_assignment():
     from inspections import services
     from inspections.models import Assignment, ChecklistTemplate
     from inspections.services import ItemSpec, SectionSpec
+    from staff.access import system_actor
     from staff.models import Unit
 
     lead = (
@@ -43,11 +44,11 @@ def _sixty_item_assignment():
     template = ChecklistTemplate.objects.filter(code="BENCH-60").first()
     if template is None:
         template = services.template_create(
-            actor=None, code="BENCH-60", name_vi="Phiếu 60 tiêu chí (bench)", kind="discipline"
+            actor=system_actor(), code="BENCH-60", name_vi="Phiếu 60 tiêu chí (bench)", kind="discipline"
         )
         version = template.versions.get()
         services.version_set_content(
-            actor=None,
+            actor=system_actor(),
             version=version,
             sections=[
                 SectionSpec(
@@ -66,14 +67,14 @@ def _sixty_item_assignment():
                 for s in range(1, 7)
             ],
         )
-        services.version_publish(actor=None, version=version)
+        services.version_publish(actor=system_actor(), version=version)
     version = template.versions.get(status="published")
     unit = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     assignment = Assignment.objects.filter(template_version=version, inspection__isnull=True).first()
     if assignment is None:
-        plan = services.plan_create(actor=None, year=dt.date.today().year, name="Bench", unit=unit)
+        plan = services.plan_create(actor=system_actor(), year=dt.date.today().year, name="Bench", unit=unit)
         assignment = services.assignment_create(
-            actor=None, plan=plan, unit=unit, template_version=version, due_date=dt.date.today(), lead=lead
+            actor=system_actor(), plan=plan, unit=unit, template_version=version, due_date=dt.date.today(), lead=lead
         )
     return lead, assignment
 

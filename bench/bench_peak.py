@@ -323,6 +323,7 @@ def open_drafts(lead, wanted: int) -> None:
     from django.utils import timezone
 
     from inspections import services
+    from staff.access import system_actor
     from inspections.models import Answer, Inspection, InspectionPlan, InspectionStatus
     from inspections.services import AnswerInput
     from staff.models import Unit
@@ -338,7 +339,7 @@ def open_drafts(lead, wanted: int) -> None:
     today = timezone.localdate()
     province = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     plan = InspectionPlan.objects.filter(name=BENCH_PLAN).first() or services.plan_create(
-        actor=None, year=today.year, name=BENCH_PLAN, unit=province
+        actor=system_actor(), year=today.year, name=BENCH_PLAN, unit=province
     )
     version_id = (
         Inspection.objects.filter(assignment__is_self=False, status=InspectionStatus.APPROVED)
@@ -359,7 +360,7 @@ def open_drafts(lead, wanted: int) -> None:
     units = Unit.objects.filter(active=True, parent__isnull=False).exclude(pk__in=taken).order_by("path")
     for unit in units[: wanted - have]:
         assignment = services.assignment_create(
-            actor=None,
+            actor=system_actor(),
             plan=plan,
             unit=unit,
             template_version=model.template_version,

@@ -33,6 +33,7 @@ BENCH_CLASS = "BENCH-ROLL-200"
 
 def _bench_class():
     """A past session with 200 confirmed people (created once, kept)."""
+    from staff.access import system_actor
     from staff.models import Staff, StaffStatus, Unit
     from training import services
     from training.models import ClassStatus, Course, CourseCategory, TrainingClass
@@ -42,7 +43,7 @@ def _bench_class():
         return cls
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     course = Course.objects.filter(code="BENCH-C").first() or services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="BENCH-C",
         title="Khóa đo hiệu năng",
         category=CourseCategory.DIGITAL,
@@ -51,13 +52,15 @@ def _bench_class():
     )
     day = dt.date.today() - dt.timedelta(days=1)
     cls = services.class_create(
-        actor=None, course=course, code=BENCH_CLASS, unit=root, capacity=200, start_date=day, end_date=day
+        actor=system_actor(), course=course, code=BENCH_CLASS, unit=root, capacity=200, start_date=day, end_date=day
     )
-    services.session_create(actor=None, training_class=cls, date=day, start_time=dt.time(8), end_time=dt.time(12))
-    services.class_set_status(actor=None, training_class=cls, status=ClassStatus.OPEN)
-    services.class_set_status(actor=None, training_class=cls, status=ClassStatus.IN_PROGRESS)
+    services.session_create(
+        actor=system_actor(), training_class=cls, date=day, start_time=dt.time(8), end_time=dt.time(12)
+    )
+    services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.OPEN)
+    services.class_set_status(actor=system_actor(), training_class=cls, status=ClassStatus.IN_PROGRESS)
     people = list(Staff.objects.filter(status=StaffStatus.ACTIVE).order_by("pk")[:200])
-    services.enrollment_nominate_many(actor=None, training_class=cls, staff_list=people)
+    services.enrollment_nominate_many(actor=system_actor(), training_class=cls, staff_list=people)
     return cls
 
 

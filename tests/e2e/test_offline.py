@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from inspections import services as inspection_services
 from inspections.models import Answer, Evidence, Inspection
+from staff.access import system_actor
 from tests.e2e.conftest import assert_accessible, assert_touch_targets
 from tests.inspections.conftest import make_checklist
 
@@ -202,7 +203,7 @@ def hr_class(e2e_cast):
 
     tree, people = e2e_cast["tree"], e2e_cast["people"]
     course = training_services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="VHCV-01",
         title="Văn hóa công vụ",
         category=CourseCategory.SERVICE_CULTURE,
@@ -211,7 +212,7 @@ def hr_class(e2e_cast):
     )
     klass = make_class(course, tree["alpha"], start=dt.date(2026, 6, 1), days=2)
     for person in (people["an"], people["binh"]):
-        training_services.enrollment_nominate(actor=None, training_class=klass, staff=person, confirm=True)
+        training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=person, confirm=True)
     return klass
 
 
@@ -287,7 +288,7 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
 
     # Meanwhile someone else saves this session's roll call on the server.
     training_services.attendance_save(
-        actor=None,
+        actor=system_actor(),
         session_id=session.pk,
         expected_version=0,
         marks=[{"enrollment": an.pk, "status": "excused"}, {"enrollment": binh.pk, "status": "present"}],

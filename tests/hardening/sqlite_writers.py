@@ -19,6 +19,8 @@ import time
 import traceback
 from collections import Counter
 
+from staff.access import system_actor
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -64,7 +66,7 @@ def main(seconds: float) -> dict:
     from training.models import ClassStatus, CourseCategory
 
     course = training_services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="C1",
         title="Khóa",
         category=CourseCategory.SERVICE_CULTURE,
@@ -75,14 +77,21 @@ def main(seconds: float) -> dict:
     )
     today = dt.date.today()
     klass = training_services.class_create(
-        actor=None, course=course, code="L1", unit=unit, capacity=100000, start_date=today, end_date=today
+        actor=system_actor(), course=course, code="L1", unit=unit, capacity=100000, start_date=today, end_date=today
     )
     session = training_services.session_create(
-        actor=None, training_class=klass, date=today, start_time=dt.time(8), end_time=dt.time(12), topic="Buổi 1"
+        actor=system_actor(),
+        training_class=klass,
+        date=today,
+        start_time=dt.time(8),
+        end_time=dt.time(12),
+        topic="Buổi 1",
     )
-    training_services.class_set_status(actor=None, training_class=klass, status=ClassStatus.OPEN)
+    training_services.class_set_status(actor=system_actor(), training_class=klass, status=ClassStatus.OPEN)
     marked = {
-        i: training_services.enrollment_nominate(actor=None, training_class=klass, staff=own[i]).enrollments[0]
+        i: training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=own[i]).enrollments[
+            0
+        ]
         for i in range(8)
     }
 
@@ -131,12 +140,12 @@ def main(seconds: float) -> dict:
                             unit=unit,
                             category=StaffCategory.CONG_CHUC,
                         )
-                        training_services.enrollment_nominate(actor=None, training_class=klass, staff=person)
+                        training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=person)
                     elif kind == "attendance":
                         status = ("present", "late", "excused")[n % 3]
                         enrollment = marked[index]
                         training_services.attendance_save(
-                            actor=None,
+                            actor=system_actor(),
                             session_id=session.pk,
                             marks=[
                                 {

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from jobs import services
 from jobs.models import ExportJob, ExportStatus
+from staff.access import system_actor
 from tests.jobs.conftest import run_manage, worker_env
 
 
@@ -93,7 +94,7 @@ def _class_next_week(tree, people):
     from training.models import ClassStatus, CourseCategory
 
     course = training_services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="VHCV-01",
         title="Văn hóa công vụ",
         category=CourseCategory.SERVICE_CULTURE,
@@ -102,7 +103,7 @@ def _class_next_week(tree, people):
     )
     start = timezone.localdate() + dt.timedelta(days=7)
     klass = make_class(course, tree["alpha"], code="L-7", start=start, days=1, status=ClassStatus.OPEN)
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
     return f"[CongVu] Còn một tuần: Văn hóa công vụ (L-7), ngày {start:%d/%m/%Y} lúc 08:00"
 
 

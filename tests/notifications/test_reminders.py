@@ -7,6 +7,7 @@ from inspections import services as inspection_services
 from inspections.models import InspectionStatus
 from notifications.models import EmailStatus, Notification
 from notifications.services import Reminder, notification_send, reminders_send
+from staff.access import system_actor
 from tests.factories import UserFactory, grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill, make_checklist
 from tests.notifications.conftest import NOW, TODAY
@@ -47,9 +48,9 @@ def test_class_reminders_a_week_and_a_day_before_go_to_confirmed_enrollees_once(
         course, tree["alpha"], code="L-1", start=TODAY + dt.timedelta(days=1), days=2, status=ClassStatus.OPEN
     )
     training_services.enrollment_nominate_many(
-        actor=None, training_class=week, staff_list=[people["binh"], people["an"]]
+        actor=system_actor(), training_class=week, staff_list=[people["binh"], people["an"]]
     )
-    training_services.enrollment_nominate(actor=None, training_class=day, staff=people["an"])
+    training_services.enrollment_nominate(actor=system_actor(), training_class=day, staff=people["an"])
     assert week.enrollments.get(staff=people["an"]).status == EnrollmentStatus.WAITLISTED  # no reminder for him
     mail.outbox.clear()
 
@@ -76,8 +77,10 @@ def test_no_class_reminder_for_a_cancelled_class(course, tree, cast, people):
     klass = make_class(
         course, tree["alpha"], code="L-X", start=TODAY + dt.timedelta(days=7), days=1, status=ClassStatus.OPEN
     )
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
-    training_services.class_set_status(actor=None, training_class=klass, status=ClassStatus.CANCELLED, reason="Hoãn")
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
+    training_services.class_set_status(
+        actor=system_actor(), training_class=klass, status=ClassStatus.CANCELLED, reason="Hoãn"
+    )
     assert reminders_send(today=TODAY, now=NOW, only={"class_sessions"})["class_sessions"] == 0
 
 
@@ -93,12 +96,12 @@ def test_nomination_waitlist_and_promotion_are_each_announced_once(course, tree,
         status=ClassStatus.OPEN,
     )
     training_services.enrollment_nominate_many(
-        actor=None, training_class=klass, staff_list=[people["binh"], people["an"]]
+        actor=system_actor(), training_class=klass, staff_list=[people["binh"], people["an"]]
     )
     reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
     bình = klass.enrollments.get(staff=people["binh"])
     training_services.enrollment_set_status(
-        actor=None, enrollment=bình, status=EnrollmentStatus.WITHDRAWN, reason="Bận công tác"
+        actor=system_actor(), enrollment=bình, status=EnrollmentStatus.WITHDRAWN, reason="Bận công tác"
     )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
@@ -122,7 +125,7 @@ def test_old_enrollment_changes_are_not_announced(course, tree, cast, people):
     klass = make_class(
         course, tree["alpha"], code="L-O", start=TODAY + dt.timedelta(days=20), days=1, status=ClassStatus.OPEN
     )
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
     later = NOW + dt.timedelta(days=3)
     assert reminders_send(today=later.date(), now=later, only={"enrollment_changes"})["enrollment_changes"] == 0
 

@@ -21,6 +21,7 @@ from django.core.cache import cache
 
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
+from staff.access import system_actor
 from tests.inspections.conftest import assignment, checklist, fill, plan, self_assignment, team  # noqa: F401
 from tests.jobs.conftest import run_db_worker  # noqa: F401
 from tests.training.conftest import course, make_class  # noqa: F401
@@ -53,7 +54,7 @@ def forget_live_scorecards(settings):
 def _mark(cls, grid):
     for index, session in enumerate(cls.sessions.order_by("date")):
         marks = [{"enrollment": e.pk, "status": statuses[index]} for e, statuses in grid.items()]
-        training_services.attendance_save(actor=None, session_id=session.pk, marks=marks)
+        training_services.attendance_save(actor=system_actor(), session_id=session.pk, marks=marks)
 
 
 @pytest.fixture
@@ -67,12 +68,12 @@ def _build(tree, people, course, assignment, self_assignment):  # noqa: F811
     course.save()
     cls = make_class(course, tree["alpha"])
     an, binh = training_services.enrollment_nominate_many(
-        actor=None, training_class=cls, staff_list=[people["an"], people["binh"]]
+        actor=system_actor(), training_class=cls, staff_list=[people["an"], people["binh"]]
     ).enrollments
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
-    training_services.class_close(actor=None, training_class=cls, scores={an.pk: "8", binh.pk: "9"})
+    training_services.class_close(actor=system_actor(), training_class=cls, scores={an.pk: "8", binh.pk: "9"})
     training_services.requirement_create(
-        actor=None, name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
     )
 
     inspection = fill(
