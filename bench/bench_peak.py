@@ -323,9 +323,9 @@ def open_drafts(lead, wanted: int) -> None:
     from django.utils import timezone
 
     from inspections import services
-    from staff.access import system_actor
     from inspections.models import Answer, Inspection, InspectionPlan, InspectionStatus
     from inspections.services import AnswerInput
+    from staff.access import system_actor
     from staff.models import Unit
 
     have = (
