@@ -271,6 +271,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "congvu@localhost")
 TRAINING_PERIOD_MINUTES = env_int("TRAINING_PERIOD_MINUTES", 45)
 TRAINING_YEARLY_PERIODS = env_int("TRAINING_YEARLY_PERIODS", 40)
 
+# Live scorecards follow the records: after a committed write they are recomputed at most this often.
+SCORECARD_LIVE_MAX_AGE = env_int("SCORECARD_LIVE_MAX_AGE", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

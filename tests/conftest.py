@@ -34,11 +34,13 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def forget_live_scorecards(settings):
-    """Live scorecards kept in this process (keyed by the data version) belong to one test's data. The
+    """Live scorecards kept in the cache belong to one test's data, and a test sees its own writes on the
+    next screen (SCORECARD_LIVE_MAX_AGE 0; tests/scorecards/test_cache.py checks the age limit). The
     data-version token is kept per test process here: the site shares it between its processes through
     files, which would let the parallel test processes renew each other's token."""
     from django.core.cache import cache
 
+    settings.SCORECARD_LIVE_MAX_AGE = 0
     settings.CACHES = {
         **settings.CACHES,
         "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},

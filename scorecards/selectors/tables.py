@@ -2,14 +2,18 @@
 of queries (units, model, one GROUP BY per fact source, publication, snapshots), then merged in Python by
 `scorecards.engine`. Callers keep what the user may see (`scorecards.selectors.scorecard`).
 
-Live results are kept in Django's cache under the data-version token (core.versions), so they are
-reused until a committed write changes the data behind them."""
+Live results are kept in Django's cache with the data-version token (core.versions) they were computed
+under: reused while the data is unchanged, and recomputed after a committed write at most once every
+SCORECARD_LIVE_MAX_AGE seconds. A province computation takes seconds; with writes arriving all day,
+recomputing it after each one would keep the server busy with nothing else."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
@@ -30,13 +34,30 @@ CACHE_TIMEOUT = 6 * 3600  # seconds; a new data-version token abandons a result 
 
 
 def cached(name: str, compute: Callable[[], object]):
-    """`compute()`, kept in the default cache under the data-version token and today's date (hours held
-    "so far" depend on it). Inside a transaction that wrote watched data it has not committed, the
-    result is private to that transaction: computed, not cached."""
+    """`compute()`, kept in the default cache per day (hours held "so far" depend on it) with the data-version
+    token it was computed under. Served again while the token is unchanged, or while it is younger than
+    SCORECARD_LIVE_MAX_AGE seconds; older and stale, one request recomputes it while the others are served
+    the kept result. Inside a transaction that wrote watched data it has not committed, the result is
+    private to that transaction: computed, not cached."""
     token = versions.memo_key(connection)
     if token is None:
         return compute()
-    return cache.get_or_set(f"scorecards:{name}:{token}:{timezone.localdate().isoformat()}", compute, CACHE_TIMEOUT)
+    key = f"scorecards:{name}:{timezone.localdate().isoformat()}"
+    kept = cache.get(key)
+    if kept is not None:
+        kept_token, computed_at, value = kept
+        if kept_token == token or time.time() - computed_at < settings.SCORECARD_LIVE_MAX_AGE:
+            return value
+        if not cache.add(f"{key}:computing", True, settings.SCORECARD_LIVE_MAX_AGE or 60):
+            return value  # another request is computing it
+    try:
+        started = time.time()
+        value = compute()
+        cache.set(key, (token, started, value), CACHE_TIMEOUT)
+    finally:
+        if kept is not None:
+            cache.delete(f"{key}:computing")
+    return value
 
 
 # ------------------------------------------------------------------------------------ inputs

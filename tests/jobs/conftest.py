@@ -11,25 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def forget_live_scorecards(settings):
-    """A cold cache for each test and the data-version token kept in this process (see
-    tests/scorecards/conftest.py). Replaces the root conftest's fixture of the same name."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

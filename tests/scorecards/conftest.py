@@ -17,7 +17,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
@@ -35,20 +34,6 @@ P, U = AttendanceStatus.PRESENT, AttendanceStatus.UNEXCUSED
 def fixed_clock():
     with time_machine.travel(dt.datetime(2026, 1, 5, 3, 0, tzinfo=dt.UTC), tick=True):
         yield
-
-
-@pytest.fixture(autouse=True)
-def forget_live_scorecards(settings):
-    """A cold cache for each test (computed scorecards belong to one test's data), and the data-version
-    token kept in this process (the site shares it through files, which would let parallel test
-    processes renew each other's token). Replaces the root conftest's fixture of the same name."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _mark(cls, grid):

@@ -82,8 +82,8 @@ def test_uncommitted_writes_are_seen_by_their_transaction_and_never_shared(recor
 @pytest.mark.django_db(transaction=True)
 def test_the_computation_is_kept_in_the_cache_under_the_data_version(records, tree):
     first = selectors.score_table(period=Q2, with_previous=False)
-    key = f"scorecards:live:{Q2.key}:{versions.current()}:2026-07-15"
-    assert cache.get(key) is not None
+    token, _computed_at, _value = cache.get(f"scorecards:live:{Q2.key}:2026-07-15")
+    assert token == versions.current()
     cache.clear()  # a cold cache: computed again, the same figures
     with CaptureQueriesContext(connection) as cold:
         again = selectors.score_table(period=Q2, with_previous=False)
@@ -106,3 +106,23 @@ def test_the_previous_period_read_for_the_change_is_not_altered_by_a_table(recor
         for u, s in selectors.compute_live(period=Q2.previous(), units=selectors.unit_rows())[2].items()
     }
     assert after == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_write_the_kept_figures_serve_until_they_are_older_than_the_age_limit(records, tree, settings):
+    settings.SCORECARD_LIVE_MAX_AGE = 60
+    clock = [1_000_000.0]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("scorecards.selectors.tables.time.time", lambda: clock[0])
+        assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 50.0
+        TrainingRequirement.objects.filter(name="Alpha 600'").update(minutes_per_year=6000)
+        clock[0] += 30  # younger than the limit: the kept figures
+        assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 50.0
+        cache.set(f"scorecards:live:{Q2.key}:2026-07-15:computing", True)
+        clock[0] += 31  # older, but another request is computing it: the kept figures meanwhile
+        assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 50.0
+        cache.delete(f"scorecards:live:{Q2.key}:2026-07-15:computing")
+        assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 0.0  # recomputed
+        with CaptureQueriesContext(connection) as again:
+            assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 0.0
+        assert not [q for q in again if "training_enrollment" in q["sql"]]  # kept under the new token
