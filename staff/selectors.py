@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -14,15 +12,10 @@ from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
-@cache
 def active_staff_count():
     """Active headcount of each unit, as a correlated subquery over the (unit, status) index: the
     database computes it only for the rows it returns (a page), and the outer query needs no GROUP
-    BY, so it stays ordered by the `path` index. A JOIN + GROUP BY over every unit took ≈300 ms at
-    province scale for a page of 100 units; this takes a few ms.
-
-    Built once per process (≈0.3 ms per request otherwise): annotate() resolves a copy of it, with a
-    clone of its query, so the shared expression is never changed."""
+    BY, so it stays ordered by the `path` index (a JOIN + GROUP BY would count every unit)."""
     counts = (
         Staff.objects.filter(unit=OuterRef("pk"), status=StaffStatus.ACTIVE)
         .order_by()

@@ -6,6 +6,7 @@ import datetime as dt
 from audit.selectors import audited_models, model_key, record_history
 from inspections import services as insp_services
 from inspections.models import Answer, Inspection
+from staff.access import system_actor
 from tests.inspections.conftest import GOOD_ANSWERS, assignment, checklist, plan, team  # noqa: F401
 from tests.training.conftest import course, klass  # noqa: F401
 from training import services as training_services
@@ -58,7 +59,9 @@ def test_enrollment_changes_and_attendance_marks_are_in_the_trail(klass, people,
     assert [e.kind for e in history] == ["changed", "created"]
     assert {c.field for c in history[0].changes} >= {"status"}
     session = klass.sessions.order_by("date").first()
-    other = training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"]).enrollments[0]
+    other = training_services.enrollment_nominate(
+        actor=system_actor(), training_class=klass, staff=people["binh"]
+    ).enrollments[0]
     training_services.attendance_save(
         actor=cast["hr"], session_id=session.pk, marks=[{"enrollment": other.pk, "status": "present"}]
     )

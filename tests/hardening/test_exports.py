@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from staff import services as staff_services
+from staff.access import system_actor
 from tests.training.conftest import course, klass, make_class  # noqa: F401  (fixtures)
 
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -41,7 +42,7 @@ def assert_text_not_formula(data: bytes, *texts: str) -> None:
 @pytest.fixture
 def hostile(people, tree):
     person = people["an"]
-    staff_services.staff_update(actor=None, staff=person, full_name=HOSTILE, **OTHERS)
+    staff_services.staff_update(actor=system_actor(), staff=person, full_name=HOSTILE, **OTHERS)
     person.refresh_from_db()
     return person
 
@@ -61,6 +62,6 @@ def test_training_exports_keep_formula_like_text_as_text(hostile, klass, tree): 
     from training import exports
     from training import services as training_services
 
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=hostile)
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=hostile)
     for build in (exports.class_roster_xlsx, exports.attendance_matrix_xlsx, exports.sign_in_sheet_xlsx):
         assert_text_not_formula(build(training_class=klass), HOSTILE)
