@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from staff.access import system_actor
 from training import services as training_services
 from training.models import CourseCategory
 
@@ -22,7 +23,7 @@ def fixed_clock():
 @pytest.fixture
 def course(tree):
     return training_services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="VHCV-01",
         title="Văn hóa công vụ",
         category=CourseCategory.SERVICE_CULTURE,

@@ -7,6 +7,7 @@ from inspections import services as inspection_services
 from inspections.models import InspectionStatus
 from notifications.models import EmailStatus, Notification
 from notifications.services import Reminder, notification_send, reminders_send
+from staff.access import system_actor
 from tests.factories import UserFactory, grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill, make_checklist
 from tests.notifications.conftest import NOW, TODAY
@@ -47,9 +48,9 @@ def test_class_reminders_a_week_and_a_day_before_go_to_confirmed_enrollees_once(
         course, tree["alpha"], code="L-1", start=TODAY + dt.timedelta(days=1), days=2, status=ClassStatus.OPEN
     )
     training_services.enrollment_nominate_many(
-        actor=None, training_class=week, staff_list=[people["binh"], people["an"]]
+        actor=system_actor(), training_class=week, staff_list=[people["binh"], people["an"]]
     )
-    training_services.enrollment_nominate(actor=None, training_class=day, staff=people["an"])
+    training_services.enrollment_nominate(actor=system_actor(), training_class=day, staff=people["an"])
     assert week.enrollments.get(staff=people["an"]).status == EnrollmentStatus.WAITLISTED  # no reminder for him
     mail.outbox.clear()
 
@@ -76,8 +77,10 @@ def test_no_class_reminder_for_a_cancelled_class(course, tree, cast, people):
     klass = make_class(
         course, tree["alpha"], code="L-X", start=TODAY + dt.timedelta(days=7), days=1, status=ClassStatus.OPEN
     )
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
-    training_services.class_set_status(actor=None, training_class=klass, status=ClassStatus.CANCELLED, reason="Hoãn")
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
+    training_services.class_set_status(
+        actor=system_actor(), training_class=klass, status=ClassStatus.CANCELLED, reason="Hoãn"
+    )
     assert reminders_send(today=TODAY, now=NOW, only={"class_sessions"})["class_sessions"] == 0
 
 
@@ -93,12 +96,12 @@ def test_nomination_waitlist_and_promotion_are_each_announced_once(course, tree,
         status=ClassStatus.OPEN,
     )
     training_services.enrollment_nominate_many(
-        actor=None, training_class=klass, staff_list=[people["binh"], people["an"]]
+        actor=system_actor(), training_class=klass, staff_list=[people["binh"], people["an"]]
     )
     reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
     bình = klass.enrollments.get(staff=people["binh"])
     training_services.enrollment_set_status(
-        actor=None, enrollment=bình, status=EnrollmentStatus.WITHDRAWN, reason="Bận công tác"
+        actor=system_actor(), enrollment=bình, status=EnrollmentStatus.WITHDRAWN, reason="Bận công tác"
     )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"enrollment_changes"})
@@ -122,7 +125,7 @@ def test_old_enrollment_changes_are_not_announced(course, tree, cast, people):
     klass = make_class(
         course, tree["alpha"], code="L-O", start=TODAY + dt.timedelta(days=20), days=1, status=ClassStatus.OPEN
     )
-    training_services.enrollment_nominate(actor=None, training_class=klass, staff=people["binh"])
+    training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=people["binh"])
     later = NOW + dt.timedelta(days=3)
     assert reminders_send(today=later.date(), now=later, only={"enrollment_changes"})["enrollment_changes"] == 0
 
@@ -133,13 +136,13 @@ def inspection_team(cast, tree):
     member = UserFactory(username="inspector2")
     grant(member, "inspector", tree["gamma"])
     checklist = make_checklist()
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch 2026", unit=tree["province"])
     return {"lead": cast["inspector"], "member": member, "checklist": checklist, "plan": plan}
 
 
 def _finding(inspection_team, tree):
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["alpha"],
         template_version=inspection_team["checklist"],
@@ -157,7 +160,7 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
 ):
     finding = _finding(inspection_team, tree)
     soon = inspection_services.action_create(
-        actor=None,
+        actor=inspection_team["lead"],
         finding=finding,
         description="Đeo thẻ công chức",
         due_date=TODAY + dt.timedelta(days=3),
@@ -165,14 +168,18 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
         responsible_person=people["binh"],
     )
     inspection_services.action_create(
-        actor=None,
+        actor=inspection_team["lead"],
         finding=finding,
         description="Báo cáo khắc phục",
         due_date=TODAY - dt.timedelta(days=1),
         unit=tree["alpha"],
     )
     inspection_services.action_create(
-        actor=None, finding=finding, description="Còn xa", due_date=TODAY + dt.timedelta(days=4), unit=tree["alpha"]
+        actor=inspection_team["lead"],
+        finding=finding,
+        description="Còn xa",
+        due_date=TODAY + dt.timedelta(days=4),
+        unit=tree["alpha"],
     )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})
@@ -199,15 +206,19 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
 def test_a_done_action_is_not_reminded(inspection_team, tree, cast, people):
     finding = _finding(inspection_team, tree)
     action = inspection_services.action_create(
-        actor=None, finding=finding, description="Xong rồi", due_date=TODAY + dt.timedelta(days=1), unit=tree["alpha"]
+        actor=inspection_team["lead"],
+        finding=finding,
+        description="Xong rồi",
+        due_date=TODAY + dt.timedelta(days=1),
+        unit=tree["alpha"],
     )
-    inspection_services.action_update_progress(actor=None, action=action, status="done", note="Đã làm")
+    inspection_services.action_update_progress(actor=cast["unit_head"], action=action, status="done", note="Đã làm")
     assert reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})["corrective_actions"] == 0
 
 
 def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_head(inspection_team, tree, cast):
     inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["gamma_office"],
         template_version=inspection_team["checklist"],
@@ -216,7 +227,7 @@ def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_
         members=[inspection_team["member"]],
     )
     done = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["gamma"],
         template_version=inspection_team["checklist"],
@@ -226,7 +237,7 @@ def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_
     fill(done, approve=False, on=TODAY)
     assert done.inspection.status == InspectionStatus.SUBMITTED
     inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["alpha"],
         template_version=inspection_team["checklist"],

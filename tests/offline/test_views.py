@@ -8,6 +8,7 @@ from PIL import Image
 
 from offline import shell
 from offline.strings import JS_STRINGS
+from staff.access import system_actor
 
 PAGES = ["offline:home", "offline:assignments", "offline:classes", "offline:outbox"]
 
@@ -162,7 +163,7 @@ def test_a_trainer_who_is_a_plain_staff_member_gets_my_classes(login, cast, tree
     from training.models import CourseCategory
 
     course = training_services.course_create(
-        actor=None,
+        actor=system_actor(),
         code="VHCV-01",
         title="Văn hóa công vụ",
         category=CourseCategory.SERVICE_CULTURE,
@@ -170,7 +171,7 @@ def test_a_trainer_who_is_a_plain_staff_member_gets_my_classes(login, cast, tree
         owner_unit=tree["alpha"],
     )
     klass = training_services.class_create(
-        actor=None,
+        actor=system_actor(),
         course=course,
         code="L-001",
         unit=tree["alpha"],
