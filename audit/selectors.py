@@ -8,20 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from audit.models import AUDITED
 
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 def audited_models() -> list[type[models.Model]]:
     """Every model with a history, in registration order (see audit/models.py)."""
-    from django.apps import apps
-
-    from audit.models import AUDITED
-
     result = []
     for app_label, name, _excluded in AUDITED:
         model = apps.get_model(app_label, name)

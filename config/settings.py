@@ -149,20 +149,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Caches. "default" is per process (charts, computed results). "versions" holds the data-version token
-# (core.versions) that every process of the site must share: files under DATA_DIR/cache on one host
-# (default), or Redis (REDIS_URL) with VERSIONS_CACHE=redis when the site runs on several hosts.
+# Caches. "default" holds expensive results (computed scorecards, chart images) under keys that name
+# what they depend on: local memory in each process, or Redis when REDIS_URL is set (several app
+# servers then share one cache). "versions" holds the data-version token (core.versions) that every
+# process of the site must share: files under DATA_DIR/cache on one host (default), or Redis
+# (REDIS_URL) with VERSIONS_CACHE=redis when the site runs on several hosts.
+CACHE_REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 VERSIONS_CACHE = os.environ.get("VERSIONS_CACHE", "file").strip().lower()
 if VERSIONS_CACHE not in ("file", "redis"):
     raise ImproperlyConfigured(f"VERSIONS_CACHE must be file or redis, got {VERSIONS_CACHE!r}")
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CACHE_REDIS_URL or "redis://127.0.0.1:6379/0",
+    "KEY_PREFIX": "congvu",
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-default"},
+    "default": (
+        {**_REDIS_CACHE, "KEY_PREFIX": "congvu-default"}
+        if CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-default"}
+    ),
     "versions": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "KEY_PREFIX": "congvu",
-        }
+        _REDIS_CACHE
         if VERSIONS_CACHE == "redis"
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     ),
@@ -239,7 +247,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ScopedPermission"],
-    "DEFAULT_FILTER_BACKENDS": ["core.api.FilterBackend"],  # django-filter, skipped when no filter is asked for
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

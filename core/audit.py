@@ -33,8 +33,8 @@ def bulk_update(
 ) -> int:
     """Like `QuerySet.bulk_update` (plus history rows when audited), but written as one prepared
     `UPDATE ... WHERE pk = %s` run for every object (`executemany`). Django's bulk_update builds a
-    CASE WHEN expression per field and per object in Python: re-importing 25,000 people took more
-    than ten minutes that way, and seconds this way."""
+    CASE WHEN expression per field and per object in Python, which made re-importing a province's roster
+    take minutes."""
     if not objs:
         return 0
     objs = list(objs)

@@ -1,10 +1,11 @@
 """Views every app shares: the dashboard, health check, and the filtered list base."""
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
-from core.paging import KeptCountPaginator, PagedRows
+from core.paging import PagedRows
 from core.permissions import ScopedViewMixin
 
 MAX_PAGE_SIZE = 200
@@ -30,11 +31,11 @@ def page_size_from(request, default: int = 50) -> int:
 
 class FilteredListView(ScopedViewMixin, TemplateView):
     """A list screen: the view's queryset (always from a selector, so already scoped) filtered by
-    the app's one FilterSet, paginated. Exports reuse the same FilterSet and selector.
+    the app's one FilterSet and paged by Django's Paginator; `object_list` is the page's model
+    instances. Exports reuse the same FilterSet and selector.
 
-    With `row_fields`, the page is those values (dicts, or tuples with `row_tuples`) through
-    core.paging.PagedRows: counted on the queryset, the page and the count's key from one compiled
-    statement."""
+    `row_fields` / `row_tuples` (a page of plain values through core.paging.PagedRows) remain only
+    until the training and inspections lists stop using them."""
 
     filterset_class = None
     paginate_by = 50
@@ -50,7 +51,7 @@ class FilteredListView(ScopedViewMixin, TemplateView):
         rows = filterset.qs
         if self.row_fields is not None:
             rows = PagedRows(rows, self.row_fields, tuples=self.row_tuples)
-        paginator = KeptCountPaginator(rows, page_size_from(self.request, self.paginate_by))
+        paginator = Paginator(rows, page_size_from(self.request, self.paginate_by))
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

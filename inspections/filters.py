@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, YearFilter
 from core.text import fold
-from core.widgets import FastSelect
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -25,6 +24,7 @@ from inspections.models import (
     TemplateKind,
 )
 from staff.access import subtree_bounds
+from staff.filters import UnitFilter
 from staff.models import Unit
 
 
@@ -60,12 +60,7 @@ class _UnitPeriodMixin:
 
 
 def _unit_filter():
-    return django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    return UnitFilter(label=_("Unit (with sub-units)"), queryset=visible_units, method="filter_unit")
 
 
 def _date_filters():

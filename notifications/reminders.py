@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -19,9 +20,30 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.permissions import Role
+from inspections.models import (
+    OPEN_ACTION_STATUSES,
+    Assignment,
+    AssignmentMember,
+    CorrectiveAction,
+    InspectionStatus,
+)
 from notifications.models import NotificationKind
-from notifications.services import Reminder
+from staff.selectors import unit_heads
+from training.models import ClassSession, ClassStatus, Enrollment, EnrollmentEvent, EnrollmentStatus
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """What to tell whom, about which record, on which occasion (the unique key)."""
+
+    recipient_id: int
+    kind: str
+    object_ref: str
+    occasion: str
+    title: str
+    body: str = ""
+    url: str = ""
+
 
 Pair = tuple[Reminder, str]
 
@@ -37,20 +59,8 @@ def _date(value: dt.date) -> str:
     return formats.date_format(value, "d/m/Y")
 
 
-def _unit_heads(unit_ids) -> dict[int, list]:
-    from staff.models import RoleAssignment
-
-    heads = defaultdict(list)
-    rows = RoleAssignment.objects.filter(role=Role.UNIT_HEAD, unit_id__in=set(unit_ids), user__is_active=True)
-    for assignment in rows.select_related("user"):
-        heads[assignment.unit_id].append(assignment.user)
-    return heads
-
-
 # ------------------------------------------------------------------------------------ training
 def class_sessions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
-    from training.models import ClassSession, ClassStatus, Enrollment, EnrollmentStatus
-
     for days, kind in ((7, NotificationKind.CLASS_WEEK), (1, NotificationKind.CLASS_DAY)):
         day = today + dt.timedelta(days=days)
         sessions = list(
@@ -110,8 +120,6 @@ ENROLLMENT_TITLES = {
 
 
 def enrollment_changes(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
-    from training.models import EnrollmentEvent
-
     since = now - dt.timedelta(days=settings.REMINDER_LOOKBACK_DAYS)
     events = (
         EnrollmentEvent.objects.filter(at__gte=since, field="status", to_value__in=list(ENROLLMENT_TITLES))
@@ -151,15 +159,13 @@ def enrollment_changes(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
 
 # --------------------------------------------------------------------------------- inspections
 def corrective_actions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
-    from inspections.models import OPEN_ACTION_STATUSES, CorrectiveAction
-
     horizon = today + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
     actions = list(
         CorrectiveAction.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lte=horizon)
         .select_related("unit", "responsible_person__user")
         .order_by("due_date", "pk")
     )
-    heads = _unit_heads(a.unit_id for a in actions)
+    heads = unit_heads(unit_ids={a.unit_id for a in actions})
     for action in actions:
         overdue = action.due_date < today
         kind = NotificationKind.ACTION_OVERDUE if overdue else NotificationKind.ACTION_DUE
@@ -191,8 +197,6 @@ def corrective_actions(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
 
 
 def assignments_due(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
-    from inspections.models import Assignment, AssignmentMember, InspectionStatus
-
     horizon = today + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
     assignments = list(
         Assignment.objects.filter(due_date__gte=today, due_date__lte=horizon)
@@ -205,7 +209,7 @@ def assignments_due(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
         assignment_id__in=[a.pk for a in assignments], user__is_active=True
     ).select_related("user"):
         members[member.assignment_id].append(member.user)
-    heads = _unit_heads(a.unit_id for a in assignments if a.is_self)
+    heads = unit_heads(unit_ids={a.unit_id for a in assignments if a.is_self})
     for assignment in assignments:
         values = {
             "unit": assignment.unit.name,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -16,21 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.models import EmailStatus, Notification
+from notifications.reminders import SOURCES, Reminder
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """What to tell whom, about which record, on which occasion (the unique key)."""
-
-    recipient_id: int
-    kind: str
-    object_ref: str
-    occasion: str
-    title: str
-    body: str = ""
-    url: str = ""
 
 
 def notification_send(*, reminder: Reminder, email: str | None = None) -> Notification | None:
@@ -114,10 +102,6 @@ def notification_mark_all_read(*, actor) -> int:
 def reminders_send(*, today: dt.date | None = None, now: dt.datetime | None = None, only=None) -> dict:
     """Run every reminder source (or those named in `only`) and notify. Returns per-source counts of
     notifications created; a source whose app is not installed reports None."""
-    from django.apps import apps
-
-    from notifications.reminders import SOURCES
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     counts: dict[str, int | None] = {}

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
+from notifications.services import reminders_send
+
 
 @task()
 def send_reminders() -> dict:
-    from notifications.services import reminders_send
-
     return reminders_send()

@@ -9,6 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
@@ -51,8 +52,6 @@ def _file_digest(relative: str) -> str:
 def asset_urls() -> list[str]:
     """Each kept file under its served name (hashed in production) and under its plain name:
     ES modules import each other by plain relative names, which static() does not rewrite."""
-    from django.conf import settings
-
     urls = []
     for relative in SHELL_ASSETS:
         for url in (static(relative), settings.STATIC_URL + relative):

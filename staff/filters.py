@@ -8,28 +8,33 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.permissions import Role
 from core.text import fold
-from core.widgets import FastSelect
 from staff.access import subtree_bounds
+from staff.forms import UnitPickerField
 from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, Unit, UnitKind
 
 
 def visible_units(request):
-    """Choices of the unit filters: only what the label (name) and the subtree filter (path) need,
-    because at province scale the list has ≈1,500 units on every page."""
+    """The units a unit filter accepts: those the person may see."""
     if request is None:
         return Unit.objects.none()
-    return Unit.objects.visible_to(request.user).only("pk", "name", "path")
+    return Unit.objects.visible_to(request.user)
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit typed as its id, code or name (UnitPickerField), among `queryset` (the visible units by
+    default). The API keeps taking the unit id."""
+
+    field_class = UnitPickerField
+
+    def __init__(self, *args, queryset=visible_units, **kwargs):
+        super().__init__(*args, queryset=queryset, **kwargs)
 
 
 class UnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
-    parent = django_filters.ModelChoiceFilter(
-        label=_("Parent unit"), queryset=visible_units, widget=FastSelect(label_field="name")
-    )
-    within = django_filters.ModelChoiceFilter(
-        label=_("Within"), queryset=visible_units, method="filter_within", widget=FastSelect(label_field="name")
-    )
+    parent = UnitFilter(label=_("Parent unit"))
+    within = UnitFilter(label=_("Within"), method="filter_within")
     active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
@@ -48,12 +53,7 @@ class UnitFilterSet(django_filters.FilterSet):
 
 class StaffFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=StaffCategory.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices)
@@ -77,9 +77,7 @@ class StaffFilterSet(django_filters.FilterSet):
 class RoleAssignmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("User"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=visible_units, widget=FastSelect(label_field="name")
-    )
+    unit = UnitFilter(label=_("Unit"))
 
     class Meta:
         model = RoleAssignment

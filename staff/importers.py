@@ -16,7 +16,7 @@ from core import audit
 from core.permissions import Perm
 from core.text import fold
 from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, parse_date, read_table
-from staff.access import unit_scope_q
+from staff.access import require, unit_scope_q
 from staff.models import Gender, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit
 
 COLUMNS = [
@@ -111,8 +111,10 @@ class RosterPlan:
         return len(self.rows)
 
 
-def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
-    """Read and validate the whole file. Raises ImportRejected with every bad cell."""
+def roster_parse(*, data: bytes, actor) -> RosterPlan:
+    """Read and validate the whole file. Raises ImportRejected with every bad cell; a unit outside the
+    actor's scope is a bad cell."""
+    require(actor, Perm.STAFF_MANAGE)
     sheet, rows = read_table(data, COLUMNS)
     errors: list[CellError] = []
 
@@ -130,9 +132,7 @@ def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
     for chunk in iter_chunks(name_keys, 500):
         for unit in Unit.objects.filter(name__in=chunk):
             units_by_name.setdefault(unit.name, []).append(unit)
-    allowed_unit_ids = None
-    if actor is not None:
-        allowed_unit_ids = set(Unit.objects.filter(unit_scope_q(actor, Perm.STAFF_MANAGE)).values_list("pk", flat=True))
+    allowed_unit_ids = set(Unit.objects.filter(unit_scope_q(actor, Perm.STAFF_MANAGE)).values_list("pk", flat=True))
 
     seen_codes: dict[str, int] = {}
     cleaned_rows: list[dict] = []
@@ -177,7 +177,7 @@ def roster_parse(*, data: bytes, actor=None) -> RosterPlan:
                     "unit",
                     _("Unknown unit “%(unit)s” (give the unit code or its exact name).") % {"unit": unit_key},
                 )
-        elif allowed_unit_ids is not None and unit.pk not in allowed_unit_ids:
+        elif unit.pk not in allowed_unit_ids:
             bad(row, "unit", _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
         item["unit"] = unit
 
@@ -232,7 +232,7 @@ def _plan_actions(plan: RosterPlan, allowed_unit_ids, errors: list[CellError], r
             existing[staff.staff_code] = staff
     for item in plan.rows:
         current = existing.get(item["staff_code"])
-        if current is not None and allowed_unit_ids is not None and current.unit_id not in allowed_unit_ids:
+        if current is not None and current.unit_id not in allowed_unit_ids:
             row = rows_by_number[item["row"]]
             errors.append(
                 CellError(
@@ -257,10 +257,10 @@ def _plan_actions(plan: RosterPlan, allowed_unit_ids, errors: list[CellError], r
 
 
 @transaction.atomic
-def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
+def roster_apply(*, plan: RosterPlan, actor) -> RosterPlan:
     """Write the plan: upsert by staff code, record unit changes in the history. All or nothing."""
+    require(actor, Perm.STAFF_MANAGE)
     today = timezone.localdate()
-    recorder = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     to_create, to_update, moved = [], [], []
     for item in plan.rows:
         if item["action"] == "create":
@@ -273,8 +273,8 @@ def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
                 setattr(staff, f, item[f])
             staff.updated_at = timezone.now()
             to_update.append(staff)
-    created = audit.bulk_create(Staff, to_create, actor=recorder)
-    audit.bulk_update(Staff, to_update, [*WRITE_FIELDS, "updated_at"], actor=recorder)
+    created = audit.bulk_create(Staff, to_create, actor=actor)
+    audit.bulk_update(Staff, to_update, [*WRITE_FIELDS, "updated_at"], actor=actor)
     if not all(s.pk for s in created):  # backends without RETURNING ids
         by_code = dict(
             Staff.objects.filter(staff_code__in=[s.staff_code for s in created]).values_list("staff_code", "pk")
@@ -282,23 +282,23 @@ def roster_apply(*, plan: RosterPlan, actor=None) -> RosterPlan:
         for s in created:
             s.pk = by_code[s.staff_code]
     history = [
-        StaffUnitHistory(staff=s, unit=s.unit, start_date=s.start_date or today, recorded_by=recorder) for s in created
+        StaffUnitHistory(staff=s, unit=s.unit, start_date=s.start_date or today, recorded_by=actor) for s in created
     ]
     if moved:
         open_rows = list(StaffUnitHistory.objects.filter(staff__in=[s for s, _ in moved], end_date__isnull=True))
         closing = [h for h in open_rows if h.start_date < today]
         for h in closing:
             h.end_date = today - dt.timedelta(days=1)
-        audit.bulk_update(StaffUnitHistory, closing, ["end_date"], actor=recorder)
+        audit.bulk_update(StaffUnitHistory, closing, ["end_date"], actor=actor)
         for h in open_rows:
             if h.start_date >= today:  # had not started yet: replaced by the new row
                 h.delete()
-        history += [StaffUnitHistory(staff=s, unit=u, start_date=today, recorded_by=recorder) for s, u in moved]
-    audit.bulk_create(StaffUnitHistory, history, actor=recorder)
+        history += [StaffUnitHistory(staff=s, unit=u, start_date=today, recorded_by=actor) for s, u in moved]
+    audit.bulk_create(StaffUnitHistory, history, actor=actor)
     return plan
 
 
-def roster_import(*, data: bytes, actor=None, dry_run: bool = False) -> RosterPlan:
+def roster_import(*, data: bytes, actor, dry_run: bool = False) -> RosterPlan:
     plan = roster_parse(data=data, actor=actor)
     if not dry_run:
         roster_apply(plan=plan, actor=actor)

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections import defaultdict
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from core.permissions import Perm
+from core.permissions import Perm, Role
 from staff.access import ancestor_paths, subtree_bounds
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
-@cache
 def active_staff_count():
     """Active headcount of each unit, as a correlated subquery over the (unit, status) index: the
     database computes it only for the rows it returns (a page), and the outer query needs no GROUP
-    BY, so it stays ordered by the `path` index. A JOIN + GROUP BY over every unit took ≈300 ms at
-    province scale for a page of 100 units; this takes a few ms.
-
-    Built once per process (≈0.3 ms per request otherwise): annotate() resolves a copy of it, with a
-    clone of its query, so the shared expression is never changed."""
+    BY, so it stays ordered by the `path` index (a JOIN + GROUP BY would count every unit)."""
     counts = (
         Staff.objects.filter(unit=OuterRef("pk"), status=StaffStatus.ACTIVE)
         .order_by()
@@ -93,6 +88,16 @@ def staff_for_user(*, user) -> Staff | None:
 
 def staff_history(*, staff: Staff) -> QuerySet[StaffUnitHistory]:
     return staff.unit_history.select_related("unit", "recorded_by").order_by("-start_date")
+
+
+def unit_heads(*, unit_ids) -> dict[int, list]:
+    """The active users who hold the unit-head role on each of `unit_ids` (for reminders); a unit
+    without one maps to an empty list."""
+    heads: dict[int, list] = defaultdict(list)
+    rows = RoleAssignment.objects.filter(role=Role.UNIT_HEAD, unit_id__in=set(unit_ids), user__is_active=True)
+    for assignment in rows.select_related("user"):
+        heads[assignment.unit_id].append(assignment.user)
+    return heads
 
 
 def role_assignment_list(*, user, filters: dict | None = None, request=None) -> QuerySet[RoleAssignment]:

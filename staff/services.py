@@ -1,4 +1,5 @@
-"""Every write on units, staff and roles. Keyword-only, atomic, validated."""
+"""Every write on units, staff and roles. Keyword-only, atomic, validated; each checks the actor's
+permission on the unit with staff.access.require (commands pass staff.access.system_actor())."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.permissions import Perm, Role, has_perm
+from core.permissions import Perm, Role
 from core.text import fold
-from staff.access import forget_grants, unit_scope_q
+from staff.access import forget_grants, require
 from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 STAFF_FIELDS = (
@@ -33,19 +34,10 @@ STAFF_FIELDS = (
 )
 
 
-def _require(actor, perm: str, unit: Unit | None = None) -> None:
-    if actor is None:  # system jobs (imports from the command line, seeding)
-        return
-    if not has_perm(actor, perm):
-        raise ValidationError(_("You do not have permission to do this."))
-    if unit is not None and not Unit.objects.filter(unit_scope_q(actor, perm), pk=unit.pk).exists():
-        raise ValidationError(_("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
-
-
 # ------------------------------------------------------------------------------------ units
 @transaction.atomic
 def unit_create(*, actor, code: str, name: str, kind: str, parent: Unit | None = None, active: bool = True) -> Unit:
-    _require(actor, Perm.UNIT_MANAGE, parent)
+    require(actor, Perm.UNIT_MANAGE, parent)
     unit = Unit(code=code.strip(), name=name.strip(), kind=kind, parent=parent, active=active)
     unit.path = f"tmp{uuid.uuid4().hex}"
     unit.search_name = fold(unit.name)
@@ -59,7 +51,7 @@ def unit_create(*, actor, code: str, name: str, kind: str, parent: Unit | None =
 
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, **changes) -> Unit:
-    _require(actor, Perm.UNIT_MANAGE, unit)
+    require(actor, Perm.UNIT_MANAGE, unit)
     new_parent = changes.pop("parent", unit.parent)
     for key, value in changes.items():
         setattr(unit, key, value)
@@ -73,7 +65,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
 
 def _unit_move(*, actor, unit: Unit, parent: Unit | None) -> None:
     if parent is not None:
-        _require(actor, Perm.UNIT_MANAGE, parent)
+        require(actor, Perm.UNIT_MANAGE, parent)
         if parent.path.startswith(unit.path):
             raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its sub-units.")})
     old_path = unit.path
@@ -92,7 +84,7 @@ def _unit_move(*, actor, unit: Unit, parent: Unit | None) -> None:
 # ------------------------------------------------------------------------------------ staff
 @transaction.atomic
 def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category: str, **fields) -> Staff:
-    _require(actor, Perm.STAFF_MANAGE, unit)
+    require(actor, Perm.STAFF_MANAGE, unit)
     staff = Staff(staff_code=staff_code.strip(), full_name=full_name.strip(), unit=unit, category=category)
     for key in STAFF_FIELDS:
         if key in fields and fields[key] is not None:
@@ -101,7 +93,7 @@ def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category
     staff.full_clean()
     staff.save()
     StaffUnitHistory.objects.create(
-        staff=staff, unit=unit, start_date=staff.start_date or timezone.localdate(), recorded_by=_user_or_none(actor)
+        staff=staff, unit=unit, start_date=staff.start_date or timezone.localdate(), recorded_by=actor
     )
     return staff
 
@@ -110,13 +102,13 @@ def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category
 def staff_update(
     *, actor, staff: Staff, unit: Unit | None = None, effective_date: dt.date | None = None, **fields
 ) -> Staff:
-    _require(actor, Perm.STAFF_MANAGE, staff.unit)
+    require(actor, Perm.STAFF_MANAGE, staff.unit)
     for key, value in fields.items():
         if key not in STAFF_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
         setattr(staff, key, value)
     if unit is not None and unit.pk != staff.unit_id:
-        _require(actor, Perm.STAFF_MANAGE, unit)
+        require(actor, Perm.STAFF_MANAGE, unit)
         staff_transfer_history(actor=actor, staff=staff, unit=unit, effective_date=effective_date)
         staff.unit = unit
     staff.search_name = fold(staff.full_name)
@@ -136,12 +128,12 @@ def staff_transfer_history(*, actor, staff: Staff, unit: Unit, effective_date: d
         else:
             current.end_date = when - dt.timedelta(days=1)
             current.save(update_fields=["end_date"])
-    StaffUnitHistory.objects.create(staff=staff, unit=unit, start_date=when, recorded_by=_user_or_none(actor))
+    StaffUnitHistory.objects.create(staff=staff, unit=unit, start_date=when, recorded_by=actor)
 
 
 @transaction.atomic
 def staff_set_status(*, actor, staff: Staff, status: str) -> Staff:
-    _require(actor, Perm.STAFF_MANAGE, staff.unit)
+    require(actor, Perm.STAFF_MANAGE, staff.unit)
     if status not in StaffStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     staff.status = status
@@ -154,14 +146,12 @@ def staff_set_status(*, actor, staff: Staff, status: str) -> Staff:
 # ------------------------------------------------------------------------------------ roles
 @transaction.atomic
 def role_assign(*, actor, user, role: str, unit: Unit, include_subunits: bool = True) -> RoleAssignment:
-    _require(actor, Perm.ROLE_MANAGE, unit)
+    require(actor, Perm.ROLE_MANAGE, unit)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(_("This user already holds this role on this unit."))
-    assignment = RoleAssignment(
-        user=user, role=role, unit=unit, include_subunits=include_subunits, granted_by=_user_or_none(actor)
-    )
+    assignment = RoleAssignment(user=user, role=role, unit=unit, include_subunits=include_subunits, granted_by=actor)
     assignment.full_clean()
     assignment.save()
     forget_grants(user)
@@ -170,11 +160,7 @@ def role_assign(*, actor, user, role: str, unit: Unit, include_subunits: bool = 
 
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    _require(actor, Perm.ROLE_MANAGE, assignment.unit)
+    require(actor, Perm.ROLE_MANAGE, assignment.unit)
     user = assignment.user
     assignment.delete()
     forget_grants(user)
-
-
-def _user_or_none(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from core.permissions import Role
 from staff import services as staff_services
+from staff.access import system_actor
 from staff.models import Gender, RoleAssignment, StaffCategory, UnitKind
 
 _seq = itertools.count(1)
@@ -25,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_unit(name: str, *, parent=None, kind=UnitKind.DIVISION, code: str | None = None):
     return staff_services.unit_create(
-        actor=None, code=code or f"U{next(_seq):04d}", name=name, kind=kind, parent=parent
+        actor=system_actor(), code=code or f"U{next(_seq):04d}", name=name, kind=kind, parent=parent
     )
 
 
@@ -33,7 +34,7 @@ def make_staff(unit, full_name: str = "Nguyễn Văn An", *, code: str | None = 
     fields.setdefault("category", StaffCategory.CONG_CHUC)
     fields.setdefault("gender", Gender.MALE)
     person = staff_services.staff_create(
-        actor=None, staff_code=code or f"S{next(_seq):05d}", full_name=full_name, unit=unit, **fields
+        actor=system_actor(), staff_code=code or f"S{next(_seq):05d}", full_name=full_name, unit=unit, **fields
     )
     if user is not None:
         person.user = user

@@ -15,9 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter, YearFilter
 from core.text import fold
-from core.widgets import FastSelect
 from staff.access import subtree_bounds
-from staff.filters import visible_units
+from staff.filters import UnitFilter
 from staff.models import StaffCategory
 from training.models import (
     Attendance,
@@ -67,12 +66,7 @@ class CourseFilterSet(django_filters.FilterSet):
 
 class TrainingClassFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
     category = django_filters.ChoiceFilter(
         label=_("Content group"), choices=CourseCategory.choices, field_name="course__category"
     )
@@ -107,12 +101,7 @@ class TrainingClassFilterSet(django_filters.FilterSet):
 
 class SessionFilterSet(django_filters.FilterSet):
     training_class = IdFilter(label=_("Class"), field_name="training_class_id")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
     start = PeriodDateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="date", lookup_expr="lte")
     year = YearFilter(label=_("Year"), field_name="date", lookup_expr="year")
@@ -128,12 +117,7 @@ class SessionFilterSet(django_filters.FilterSet):
 
 class EnrollmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit of the person (with sub-units)"), method="filter_unit")
     training_class = IdFilter(label=_("Class"), field_name="training_class_id")
     staff = IdFilter(label=_("Staff member"), field_name="staff_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnrollmentStatus.choices)
@@ -166,12 +150,7 @@ class EnrollmentFilterSet(django_filters.FilterSet):
 
 class CertificateFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit of the person (with sub-units)"), method="filter_unit")
     year = YearFilter(label=_("Year"), field_name="serial_year")
     start = PeriodDateFilter(label=_("From"), field_name="issued_on", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="issued_on", lookup_expr="lte")
@@ -201,12 +180,7 @@ class AttendanceRecordFilterSet(django_filters.FilterSet):
     (start/end, or year)."""
 
     q = django_filters.CharFilter(label=_("Search (person, staff code or class code)"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit of the person (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit of the person (with sub-units)"), method="filter_unit")
     training_class = IdFilter(label=_("Class"), field_name="session__training_class_id", widget=forms.HiddenInput)
     status = django_filters.ChoiceFilter(label=_("Attendance"), choices=AttendanceStatus.choices)
     year = YearFilter(label=_("Year"), field_name="session__date__year")
@@ -236,12 +210,7 @@ class HoursFilterSet(django_filters.FilterSet):
     """Filters the people of the hours ledger; `year` and `status` are read by the selector."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (with sub-units)"),
-        queryset=visible_units,
-        method="filter_unit",
-        widget=FastSelect(label_field="name"),
-    )
+    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
     category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
     year = YearFilter(label=_("Year"), method="noop")
     status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")

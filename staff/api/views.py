@@ -1,24 +1,14 @@
+"""REST endpoints for units, staff and role assignments: reads through staff.selectors, writes
+through staff.services."""
+
 from django.core.exceptions import ValidationError
 from rest_framework import mixins, viewsets
 
-from core.api_views import as_drf_error, kept_list_response
+from core.api_views import as_drf_error
 from core.permissions import Perm
 from staff import selectors, services
-from staff.api.serializers import (
-    STAFF_JSON_FIELDS,
-    UNIT_JSON_FIELDS,
-    RoleAssignmentSerializer,
-    StaffSerializer,
-    UnitSerializer,
-    staff_json,
-    unit_json,
-)
+from staff.api.serializers import RoleAssignmentSerializer, StaffSerializer, UnitSerializer
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
-
-
-def _values_list_response(view, fields, to_json):
-    """ListModelMixin.list with each row read by `fields` and turned into JSON by `to_json`."""
-    return kept_list_response(view, view.get_queryset, fields, lambda page: [to_json(row) for row in page], tuples=True)
 
 
 class UnitViewSet(viewsets.ModelViewSet):
@@ -30,9 +20,6 @@ class UnitViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.unit_list(user=self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        return _values_list_response(self, UNIT_JSON_FIELDS, unit_json)
 
     def perform_create(self, serializer):
         try:
@@ -58,9 +45,6 @@ class StaffViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.staff_list(user=self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        return _values_list_response(self, STAFF_JSON_FIELDS, staff_json)
 
     def perform_create(self, serializer):
         try:

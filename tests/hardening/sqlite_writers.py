@@ -19,8 +19,6 @@ import time
 import traceback
 from collections import Counter
 
-from staff.access import system_actor
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -32,6 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from staff import services as staff_services  # noqa: E402
+from staff.access import system_actor  # noqa: E402
 from staff.importers import roster_import  # noqa: E402
 from staff.models import Staff, StaffCategory, UnitKind  # noqa: E402
 
@@ -49,16 +48,22 @@ def roster(prefix: str, n: int, unit_code: str) -> bytes:
 
 def main(seconds: float) -> dict:
     call_command("migrate", verbosity=0)
-    province = staff_services.unit_create(actor=None, code="P", name="Tỉnh", kind=UnitKind.PROVINCE)
-    unit = staff_services.unit_create(actor=None, code="U1", name="Sở Một", kind=UnitKind.DEPARTMENT, parent=province)
+    system = system_actor()  # services need an actor; made once, before the writer threads
+    province = staff_services.unit_create(actor=system, code="P", name="Tỉnh", kind=UnitKind.PROVINCE)
+    unit = staff_services.unit_create(actor=system, code="U1", name="Sở Một", kind=UnitKind.DEPARTMENT, parent=province)
     own = [
         staff_services.staff_create(
-            actor=None, staff_code=f"W{i}", full_name=f"Người {i}", unit=unit, category=StaffCategory.CONG_CHUC
+            actor=system, staff_code=f"W{i}", full_name=f"Người {i}", unit=unit, category=StaffCategory.CONG_CHUC
         )
         for i in range(8)
     ]
     counter = staff_services.staff_create(
-        actor=None, staff_code="COUNTER", full_name="Bộ đếm", unit=unit, category=StaffCategory.CONG_CHUC, rank_code="0"
+        actor=system,
+        staff_code="COUNTER",
+        full_name="Bộ đếm",
+        unit=unit,
+        category=StaffCategory.CONG_CHUC,
+        rank_code="0",
     )
 
     # training: a big class with one session; inspections: one assignment per inspection writer
@@ -66,7 +71,7 @@ def main(seconds: float) -> dict:
     from training.models import ClassStatus, CourseCategory
 
     course = training_services.course_create(
-        actor=system_actor(),
+        actor=system,
         code="C1",
         title="Khóa",
         category=CourseCategory.SERVICE_CULTURE,
@@ -77,21 +82,14 @@ def main(seconds: float) -> dict:
     )
     today = dt.date.today()
     klass = training_services.class_create(
-        actor=system_actor(), course=course, code="L1", unit=unit, capacity=100000, start_date=today, end_date=today
+        actor=system, course=course, code="L1", unit=unit, capacity=100000, start_date=today, end_date=today
     )
     session = training_services.session_create(
-        actor=system_actor(),
-        training_class=klass,
-        date=today,
-        start_time=dt.time(8),
-        end_time=dt.time(12),
-        topic="Buổi 1",
+        actor=system, training_class=klass, date=today, start_time=dt.time(8), end_time=dt.time(12), topic="Buổi 1"
     )
-    training_services.class_set_status(actor=system_actor(), training_class=klass, status=ClassStatus.OPEN)
+    training_services.class_set_status(actor=system, training_class=klass, status=ClassStatus.OPEN)
     marked = {
-        i: training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=own[i]).enrollments[
-            0
-        ]
+        i: training_services.enrollment_nominate(actor=system, training_class=klass, staff=own[i]).enrollments[0]
         for i in range(8)
     }
 
@@ -99,7 +97,7 @@ def main(seconds: float) -> dict:
     from tests.inspections.conftest import GOOD_ANSWERS, make_checklist
 
     version = make_checklist()
-    plan = insp_services.plan_create(actor=None, year=today.year, name="KH", unit=province)
+    plan = insp_services.plan_create(actor=system, year=today.year, name="KH", unit=province)
 
     done: Counter = Counter()
     errors: list[str] = []
@@ -123,29 +121,29 @@ def main(seconds: float) -> dict:
                         for who in (own[index],):
                             phone = f"09{index}{n:07d}"
                             person = Staff.objects.get(pk=who.pk)
-                            staff_services.staff_update(actor=None, staff=person, phone=phone)
+                            staff_services.staff_update(actor=system, staff=person, phone=phone)
                             last_phone[who.pk] = phone
                     elif kind == "counter":
                         with transaction.atomic():
                             row = Staff.objects.get(pk=counter.pk)
-                            staff_services.staff_update(actor=None, staff=row, rank_code=str(int(row.rank_code) + 1))
+                            staff_services.staff_update(actor=system, staff=row, rank_code=str(int(row.rank_code) + 1))
                         increments[index] += 1
                     elif kind == "roster":
-                        roster_import(data=roster(f"R{n}", 5, "U1"))
+                        roster_import(data=roster(f"R{n}", 5, "U1"), actor=system)
                     elif kind == "nominate":
                         person = staff_services.staff_create(
-                            actor=None,
+                            actor=system,
                             staff_code=f"N{n}",
                             full_name=f"Học viên {n}",
                             unit=unit,
                             category=StaffCategory.CONG_CHUC,
                         )
-                        training_services.enrollment_nominate(actor=system_actor(), training_class=klass, staff=person)
+                        training_services.enrollment_nominate(actor=system, training_class=klass, staff=person)
                     elif kind == "attendance":
                         status = ("present", "late", "excused")[n % 3]
                         enrollment = marked[index]
                         training_services.attendance_save(
-                            actor=system_actor(),
+                            actor=system,
                             session_id=session.pk,
                             marks=[
                                 {
@@ -158,7 +156,7 @@ def main(seconds: float) -> dict:
                         last_mark[enrollment.pk] = status
                     elif kind == "inspection":
                         assignment = insp_services.assignment_create(
-                            actor=None,
+                            actor=system,
                             plan=plan,
                             unit=unit,
                             template_version=version,
@@ -166,7 +164,7 @@ def main(seconds: float) -> dict:
                             is_self=True,
                         )
                         insp_services.inspection_save(
-                            actor=None, assignment=assignment, answers=GOOD_ANSWERS, inspected_on=today, submit=True
+                            actor=system, assignment=assignment, answers=GOOD_ANSWERS, inspected_on=today, submit=True
                         )
                     done[kind] += 1
                 except Exception as exc:  # every failure is reported; none is expected

@@ -15,6 +15,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from staff.access import system_actor
+
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = os.environ.get("CONCURRENCY_SECONDS", "8")
 
@@ -60,27 +62,28 @@ def test_two_reviewers_decide_a_submitted_inspection_exactly_once(tree, cast, pe
     from tests.inspections.conftest import GOOD_ANSWERS, make_checklist
 
     version = make_checklist()
-    plan = services.plan_create(actor=None, year=2026, name="KH", unit=tree["province"])
+    system = system_actor()  # made here, committed, before the reviewer threads read it
+    plan = services.plan_create(actor=system, year=2026, name="KH", unit=tree["province"])
     outcomes = []
     for round_ in range(5):
         assignment = services.assignment_create(
-            actor=None,
+            actor=system,
             plan=plan,
             unit=tree["gamma_office"],
             template_version=version,
             due_date=dt.date(2026, 12, 31),
             lead=cast["inspector"],
         )
-        inspection = services.inspection_save(actor=None, assignment=assignment, answers=GOOD_ANSWERS, submit=True)
+        inspection = services.inspection_save(actor=system, assignment=assignment, answers=GOOD_ANSWERS, submit=True)
         barrier, results = threading.Barrier(2), []
 
         def decide(how, inspection=inspection, barrier=barrier, results=results):
             try:
                 barrier.wait()
                 if how == "approve":
-                    services.inspection_approve(actor=None, inspection=inspection)
+                    services.inspection_approve(actor=system, inspection=inspection)
                 else:
-                    services.inspection_return(actor=None, inspection=inspection, comment="Bổ sung")
+                    services.inspection_return(actor=system, inspection=inspection, comment="Bổ sung")
                 results.append(how)
             except ValidationError:
                 results.append("refused")

@@ -42,7 +42,7 @@ def assert_text_not_formula(data: bytes, *texts: str) -> None:
 @pytest.fixture
 def hostile(people, tree):
     person = people["an"]
-    staff_services.staff_update(actor=None, staff=person, full_name=HOSTILE, **OTHERS)
+    staff_services.staff_update(actor=system_actor(), staff=person, full_name=HOSTILE, **OTHERS)
     person.refresh_from_db()
     return person
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from core.images import validate_image
 from core.xlsx import ImportRejected, check_upload, read_table
+from staff.access import system_actor
 from staff.importers import COLUMNS, roster_import
 from staff.models import Staff
 from tests.staff.test_importers import GOOD_ROWS, VI_HEADER, workbook
@@ -137,7 +138,7 @@ def test_too_many_sheets_are_refused(tree):
 def test_too_many_rows_are_refused(tree, settings):
     settings.IMPORT_MAX_ROWS = 2
     with pytest.raises(ImportRejected) as exc:
-        roster_import(data=workbook(VI_HEADER, GOOD_ROWS))
+        roster_import(data=workbook(VI_HEADER, GOOD_ROWS), actor=system_actor())
     assert "2" in message(exc)
     assert not Staff.objects.filter(staff_code__in=["N001", "N002"]).exists()
 

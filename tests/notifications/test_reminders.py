@@ -136,13 +136,13 @@ def inspection_team(cast, tree):
     member = UserFactory(username="inspector2")
     grant(member, "inspector", tree["gamma"])
     checklist = make_checklist()
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch 2026", unit=tree["province"])
     return {"lead": cast["inspector"], "member": member, "checklist": checklist, "plan": plan}
 
 
 def _finding(inspection_team, tree):
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["alpha"],
         template_version=inspection_team["checklist"],
@@ -160,7 +160,7 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
 ):
     finding = _finding(inspection_team, tree)
     soon = inspection_services.action_create(
-        actor=None,
+        actor=inspection_team["lead"],
         finding=finding,
         description="Đeo thẻ công chức",
         due_date=TODAY + dt.timedelta(days=3),
@@ -168,14 +168,18 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
         responsible_person=people["binh"],
     )
     inspection_services.action_create(
-        actor=None,
+        actor=inspection_team["lead"],
         finding=finding,
         description="Báo cáo khắc phục",
         due_date=TODAY - dt.timedelta(days=1),
         unit=tree["alpha"],
     )
     inspection_services.action_create(
-        actor=None, finding=finding, description="Còn xa", due_date=TODAY + dt.timedelta(days=4), unit=tree["alpha"]
+        actor=inspection_team["lead"],
+        finding=finding,
+        description="Còn xa",
+        due_date=TODAY + dt.timedelta(days=4),
+        unit=tree["alpha"],
     )
 
     counts = reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})
@@ -202,15 +206,19 @@ def test_corrective_actions_due_soon_and_overdue_reach_the_person_and_the_unit_h
 def test_a_done_action_is_not_reminded(inspection_team, tree, cast, people):
     finding = _finding(inspection_team, tree)
     action = inspection_services.action_create(
-        actor=None, finding=finding, description="Xong rồi", due_date=TODAY + dt.timedelta(days=1), unit=tree["alpha"]
+        actor=inspection_team["lead"],
+        finding=finding,
+        description="Xong rồi",
+        due_date=TODAY + dt.timedelta(days=1),
+        unit=tree["alpha"],
     )
-    inspection_services.action_update_progress(actor=None, action=action, status="done", note="Đã làm")
+    inspection_services.action_update_progress(actor=cast["unit_head"], action=action, status="done", note="Đã làm")
     assert reminders_send(today=TODAY, now=NOW, only={"corrective_actions"})["corrective_actions"] == 0
 
 
 def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_head(inspection_team, tree, cast):
     inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["gamma_office"],
         template_version=inspection_team["checklist"],
@@ -219,7 +227,7 @@ def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_
         members=[inspection_team["member"]],
     )
     done = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["gamma"],
         template_version=inspection_team["checklist"],
@@ -229,7 +237,7 @@ def test_assigned_inspections_due_remind_the_team_and_self_inspections_the_unit_
     fill(done, approve=False, on=TODAY)
     assert done.inspection.status == InspectionStatus.SUBMITTED
     inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=inspection_team["plan"],
         unit=tree["alpha"],
         template_version=inspection_team["checklist"],

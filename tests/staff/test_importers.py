@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.xlsx import ImportRejected
+from staff.access import system_actor
 from staff.importers import roster_import
 from staff.models import Staff, StaffUnitHistory
 
@@ -45,7 +46,7 @@ def snapshot():
 
 
 def test_import_under_title_rows_and_merged_cells_upserts_by_code(people):
-    plan = roster_import(data=workbook(VI_HEADER, GOOD_ROWS, title_rows=3, merged_title=True))
+    plan = roster_import(data=workbook(VI_HEADER, GOOD_ROWS, title_rows=3, merged_title=True), actor=system_actor())
     assert (plan.created, plan.updated, plan.unchanged) == (2, 1, 0)
     thu = Staff.objects.get(staff_code="N001")
     assert (thu.full_name, thu.gender, thu.date_of_birth, thu.unit.code, thu.category) == (
@@ -63,28 +64,28 @@ def test_import_under_title_rows_and_merged_cells_upserts_by_code(people):
 
 def test_english_headers_are_accepted(tree):
     rows = [["E001", "Lý Văn Bình", "Male", "1991-02-03", "BETA", "civil servant", ""]]
-    plan = roster_import(data=workbook(EN_HEADER, rows))
+    plan = roster_import(data=workbook(EN_HEADER, rows), actor=system_actor())
     assert plan.created == 1
     assert Staff.objects.get(staff_code="E001").category == "cong_chuc"
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(people):
     data = workbook(VI_HEADER, GOOD_ROWS)
-    roster_import(data=data)
-    plan = roster_import(data=data)
+    roster_import(data=data, actor=system_actor())
+    plan = roster_import(data=data, actor=system_actor())
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 3)
 
 
 def test_dry_run_writes_nothing(people):
     before = snapshot()
-    plan = roster_import(data=workbook(VI_HEADER, GOOD_ROWS), dry_run=True)
+    plan = roster_import(data=workbook(VI_HEADER, GOOD_ROWS), dry_run=True, actor=system_actor())
     assert plan.created == 2
     assert snapshot() == before
 
 
 def rejected(data, **kwargs):
     with pytest.raises(ImportRejected) as info:
-        roster_import(data=data, **kwargs)
+        roster_import(data=data, **{"actor": system_actor(), **kwargs})
     return [str(e) for e in info.value.errors]
 
 

@@ -4,12 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from staff import services
+from staff.access import system_actor
 from staff.models import StaffUnitHistory, Unit
 from tests.factories import make_unit
 
 
 def test_moving_a_unit_moves_its_whole_subtree(tree):
-    services.unit_update(actor=None, unit=tree["alpha"], parent=tree["gamma"])
+    services.unit_update(actor=system_actor(), unit=tree["alpha"], parent=tree["gamma"])
     alpha1 = Unit.objects.get(code="ALPHA-1")
     gamma = Unit.objects.get(code="GAMMA")
     assert alpha1.path.startswith(gamma.path)
@@ -19,13 +20,13 @@ def test_moving_a_unit_moves_its_whole_subtree(tree):
 
 def test_a_unit_cannot_move_under_its_own_child(tree):
     with pytest.raises(ValidationError, match="chính nó"):
-        services.unit_update(actor=None, unit=tree["alpha"], parent=tree["alpha1"])
+        services.unit_update(actor=system_actor(), unit=tree["alpha"], parent=tree["alpha1"])
 
 
 def test_transfer_closes_old_unit_history_and_opens_new(people, tree):
     an = people["an"]
     StaffUnitHistory.objects.filter(staff=an).update(start_date=dt.date(2020, 1, 1))
-    services.staff_update(actor=None, staff=an, unit=tree["beta"], effective_date=dt.date(2026, 7, 1))
+    services.staff_update(actor=system_actor(), staff=an, unit=tree["beta"], effective_date=dt.date(2026, 7, 1))
     rows = list(
         StaffUnitHistory.objects.filter(staff=an)
         .order_by("start_date")
@@ -47,7 +48,7 @@ def test_hr_cannot_create_staff_outside_their_scope(cast, tree):
 def test_duplicate_staff_code_is_refused(people, tree):
     with pytest.raises(ValidationError) as info:
         services.staff_create(
-            actor=None, staff_code="A001", full_name="Trùng Mã", unit=tree["alpha"], category="cong_chuc"
+            actor=system_actor(), staff_code="A001", full_name="Trùng Mã", unit=tree["alpha"], category="cong_chuc"
         )
     assert "staff_code" in info.value.message_dict
 

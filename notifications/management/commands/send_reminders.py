@@ -5,6 +5,8 @@ at any time and as often as wanted: each reminder goes out once."""
 from django.core.management.base import BaseCommand
 
 from jobs.queue import enqueue
+from notifications.services import reminders_send
+from notifications.tasks import send_reminders
 
 
 class Command(BaseCommand):
@@ -15,12 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, **options):
         if now:
-            from notifications.services import reminders_send
-
             counts = reminders_send()
             for name, value in counts.items():
                 self.stdout.write(f"{name}: {'not installed' if value is None else value}")
             return
-        from notifications.tasks import send_reminders
-
         enqueue(send_reminders, on_enqueued=lambda task_id: self.stdout.write(f"queued send_reminders {task_id}"))

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.xlsx import ImportRejected
+from staff.access import system_actor
 from staff.importers import roster_import
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{file}: no such file")
         try:
-            plan = roster_import(data=path.read_bytes(), dry_run=dry_run)
+            plan = roster_import(data=path.read_bytes(), actor=system_actor(), dry_run=dry_run)
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
