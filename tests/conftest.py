@@ -43,6 +43,7 @@ def forget_live_scorecards(settings):
     settings.SCORECARD_LIVE_MAX_AGE = 0
     settings.CACHES = {
         **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-tests"},
         "versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-versions"},
     }
     cache.clear()

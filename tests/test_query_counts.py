@@ -9,16 +9,13 @@ import io
 
 import pytest
 from django.db import connection
-from django.forms import Select
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from core.permissions import Role
-from core.widgets import FastSelect
 from staff.access import own_record_in_scope
 from staff.api.serializers import StaffSerializer
-from staff.filters import StaffFilterSet
 from staff.models import Staff, Unit
 from tests.factories import UserFactory, grant, make_staff, make_unit
 
@@ -165,23 +162,6 @@ def test_own_record_inside_scope_needs_no_or(cast, people, tree):
 
 def test_member_sees_only_own_record(cast, people):
     assert list(Staff.objects.visible_to(cast["member"]).values_list("staff_code", flat=True)) == ["A002"]
-
-
-def test_fast_select_renders_what_django_select_renders(rf, cast, tree):
-    request = rf.get("/")
-    request.user = cast["admin"]
-    form = StaffFilterSet({"unit": str(tree["alpha1"].pk)}, queryset=Staff.objects.all(), request=request).form
-    field = form.fields["unit"]
-    assert isinstance(field.widget, FastSelect)
-    fast = field.widget.render("unit", tree["alpha1"].pk, attrs={"id": "id_unit"})
-    plain = Select(choices=field.choices).render("unit", tree["alpha1"].pk, attrs={"id": "id_unit"})
-
-    def options(html: str) -> list[str]:
-        return [line.strip() for line in html.replace("<option", "\n<option").splitlines() if "<option" in line]
-
-    assert options(fast) == options(plain)
-    assert f'<option value="{tree["alpha1"].pk}" selected>Phòng Alpha-1</option>' in fast
-    assert fast.startswith('<select name="unit" id="id_unit">')
 
 
 def test_lean_staff_serializer_matches_the_declared_fields(people):
