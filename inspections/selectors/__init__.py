@@ -1,0 +1,102 @@
+"""Every non-trivial read on inspections. Lists start from the models' `visible_to(user)` (the one
+scope, staff.access.unit_scope_q) and come back with their joins and annotations done; aggregates
+run in the database. `from inspections import selectors; selectors.x(...)` reads any of them."""
+
+from inspections.selectors.abilities import can_fill, can_plan, can_review, can_update_action, can_verify_action
+from inspections.selectors.facts import InspectionFacts, unit_inspection_facts
+from inspections.selectors.findings import (
+    action_get,
+    action_list,
+    action_progress,
+    finding_export_list,
+    finding_get,
+    finding_list,
+)
+from inspections.selectors.planning import (
+    _has_inspection,
+    assignment_bundle,
+    assignment_get,
+    assignment_list,
+    has_inspection,
+    my_assignments,
+    plan_assignments,
+    plan_coverage,
+    plan_get,
+    plan_list,
+)
+from inspections.selectors.records import (
+    inspection_answers,
+    inspection_compare,
+    inspection_detail_list,
+    inspection_get,
+    inspection_list,
+    inspection_sheet,
+    inspection_versions,
+    results_by_unit,
+    unit_results,
+)
+from inspections.selectors.rows import (  # until the HTML list views read model instances
+    ACTION_ROW_FIELDS,
+    FINDING_ROW_FIELDS,
+    INSPECTION_ROW_FIELDS,
+    UnitResultPages,
+    finding_actions,
+    finding_register,
+    finding_state,
+    inspection_rows,
+)
+from inspections.selectors.templates import (
+    template_get,
+    template_list,
+    version_get,
+    version_published,
+    version_structure,
+)
+
+__all__ = [
+    "ACTION_ROW_FIELDS",
+    "FINDING_ROW_FIELDS",
+    "INSPECTION_ROW_FIELDS",
+    "UnitResultPages",
+    "finding_actions",
+    "finding_register",
+    "finding_state",
+    "inspection_rows",
+    "InspectionFacts",
+    "_has_inspection",
+    "action_get",
+    "action_list",
+    "action_progress",
+    "assignment_bundle",
+    "assignment_get",
+    "assignment_list",
+    "can_fill",
+    "can_plan",
+    "can_review",
+    "can_update_action",
+    "can_verify_action",
+    "finding_export_list",
+    "finding_get",
+    "finding_list",
+    "has_inspection",
+    "inspection_answers",
+    "inspection_compare",
+    "inspection_detail_list",
+    "inspection_get",
+    "inspection_list",
+    "inspection_sheet",
+    "inspection_versions",
+    "my_assignments",
+    "plan_assignments",
+    "plan_coverage",
+    "plan_get",
+    "plan_list",
+    "results_by_unit",
+    "template_get",
+    "template_list",
+    "unit_inspection_facts",
+    "unit_results",
+    "version_get",
+    "version_published",
+    "version_structure",
+]
