@@ -3,6 +3,7 @@ scope, staff.access.unit_scope_q) and come back with their joins and annotations
 run in the database. `from inspections import selectors; selectors.x(...)` reads any of them."""
 
 from inspections.selectors.abilities import can_fill, can_plan, can_review, can_update_action, can_verify_action
+from inspections.selectors.evidence import evidence_blob_get
 from inspections.selectors.facts import InspectionFacts, unit_inspection_facts
 from inspections.selectors.findings import (
     action_get,
@@ -49,6 +50,7 @@ from inspections.selectors.templates import (
     template_get,
     template_list,
     version_get,
+    version_list,
     version_published,
     version_structure,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "can_review",
     "can_update_action",
     "can_verify_action",
+    "evidence_blob_get",
     "finding_export_list",
     "finding_get",
     "finding_list",
@@ -97,6 +100,7 @@ __all__ = [
     "unit_inspection_facts",
     "unit_results",
     "version_get",
+    "version_list",
     "version_published",
     "version_structure",
 ]

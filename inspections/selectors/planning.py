@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -118,58 +117,38 @@ def assignment_get(*, user, pk: int) -> Assignment:
     )
 
 
-def assignment_bundle(*, user) -> list[dict]:
-    """Everything a tablet needs offline for the user's open assignments: the pinned versions with
-    sections and items, the unit, its open corrective actions and its last result. A fixed number of
-    queries whatever the number of assignments."""
-    assignments = list(my_assignments(user=user))
-    version_ids = {a.template_version_id for a in assignments}
-    unit_ids = {a.unit_id for a in assignments}
-    sections = defaultdict(list)
-    for s in Section.objects.filter(version_id__in=version_ids).order_by("order", "pk"):
-        sections[s.version_id].append(s)
-    items = defaultdict(list)
-    for i in Item.objects.filter(version_id__in=version_ids).order_by("order", "pk"):
-        items[i.section_id].append(i)
-    actions = defaultdict(list)
-    for a in (
-        CorrectiveAction.objects.filter(unit_id__in=unit_ids, status__in=OPEN_ACTION_STATUSES)
+def assignment_bundle(*, user) -> list[Assignment]:
+    """The user's open assignments (my_assignments) with everything a tablet needs to fill them
+    offline: the pinned version's sections and items; the inspection and its answers, if started;
+    and on the unit, `open_actions` (with_overdue()) and `last_result` (its latest approved
+    inspection, or None). A fixed number of queries whatever the number of assignments."""
+    items = Item.objects.order_by("order", "pk")
+    sections = Section.objects.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items))
+    open_actions = (
+        CorrectiveAction.objects.filter(status__in=OPEN_ACTION_STATUSES)
         .select_related("finding__item")
         .with_overdue()
         .order_by("due_date")
-    ):
-        actions[a.unit_id].append(a)
-    last = {}
-    for insp in (
-        Inspection.objects.filter(unit_id__in=unit_ids, status=InspectionStatus.APPROVED)
+    )
+    approved = (
+        Inspection.objects.filter(status=InspectionStatus.APPROVED)
         .select_related("template_version__template")
-        .order_by("unit_id", "-inspected_on", "-pk")
-    ):
-        last.setdefault(insp.unit_id, insp)
-    answers = defaultdict(list)
-    draft_ids = [a.inspection.pk for a in assignments if has_inspection(a)]
-    for ans in (
-        Answer.objects.filter(inspection_id__in=draft_ids)
-        .select_related("item")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("blob")))
-    ):
-        answers[ans.inspection_id].append(ans)
-    result = []
-    for a in assignments:
-        v = a.template_version
-        insp = a.inspection if has_inspection(a) else None
-        result.append(
-            {
-                "assignment": a,
-                "version": v,
-                "sections": [(s, items[s.pk]) for s in sections[v.pk]],
-                "open_actions": actions[a.unit_id],
-                "last_result": last.get(a.unit_id),
-                "inspection": insp,
-                "answers": answers[insp.pk] if insp else [],
-            }
+        .order_by("-inspected_on", "-pk")
+    )
+    answers = Answer.objects.select_related("item").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.select_related("blob"))
+    )
+    assignments = list(
+        my_assignments(user=user).prefetch_related(
+            Prefetch("template_version__sections", queryset=sections),
+            Prefetch("unit__corrective_actions", queryset=open_actions, to_attr="open_actions"),
+            Prefetch("unit__inspections", queryset=approved[:1], to_attr="approved_last"),
+            Prefetch("inspection__answers", queryset=answers),
         )
-    return result
+    )
+    for assignment in assignments:
+        assignment.unit.last_result = next(iter(assignment.unit.approved_last), None)
+    return assignments
 
 
 def has_inspection(assignment: Assignment) -> bool:

@@ -45,3 +45,14 @@ def version_published(*, code: str) -> TemplateVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def version_list(*, user, with_content: bool = False) -> QuerySet[TemplateVersion]:
+    """Versions the user may see, by template code then newest first; `with_content`: each with its
+    sections and their items."""
+    qs = TemplateVersion.objects.visible_to(user).select_related("template").order_by("template__code", "-number")
+    if with_content:
+        items = Item.objects.select_related("section").order_by("order", "pk")
+        sections = Section.objects.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items))
+        qs = qs.prefetch_related(Prefetch("sections", queryset=sections))
+    return qs
