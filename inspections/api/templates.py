@@ -87,7 +87,7 @@ class TemplateVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     write_perm = Perm.TEMPLATE_MANAGE
 
     def get_queryset(self):
-        return selectors.version_list(user=self.request.user, with_content=self.action != "list")
+        return selectors.version_list(user=self.request.user, with_content=self.action in ("retrieve", "content"))
 
     def get_serializer_class(self):
         return s.TemplateVersionDetailSerializer if self.action == "retrieve" else s.TemplateVersionSerializer

@@ -21,6 +21,7 @@ from inspections.models import ChecklistTemplate, EvidenceBlob, Inspection, Insp
 from inspections.services import AnswerInput
 from staff.access import system_actor
 from tests.factories import UserFactory, grant
+from tests.inspections.conftest import make_checklist
 
 MISSING = 999_999
 ANSWERS = [
@@ -40,8 +41,6 @@ def _png(color):
 
 def _world(ctx):
     """Built once per test database state; later calls return the same records."""
-    from tests.inspections.conftest import make_checklist
-
     cast, tree = ctx["cast"], ctx["tree"]
     if ChecklistTemplate.objects.filter(code="VH-TEST").exists():
         return ctx.setdefault("_inspections", _load(ctx))

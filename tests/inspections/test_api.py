@@ -12,11 +12,12 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
+from core.audit import _audited
 from inspections import services
 from inspections.models import Answer, EvidenceBlob, Inspection, InspectionStatus
 from inspections.services import ItemSpec, SectionSpec, sync
 from staff.access import system_actor
-from tests.inspections.conftest import fill
+from tests.inspections.conftest import fill, make_checklist
 
 URL = "/api/v1/inspections/"
 
@@ -86,8 +87,6 @@ def test_a_second_device_on_the_same_assignment_is_409(assignment, team, api):
 def test_three_concurrent_replays_make_exactly_one_inspection(tree, cast, api):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("in-memory SQLite uses shared-cache table locks; run with SQLITE_TEST_NAME=/tmp/t.sqlite3")
-    from tests.inspections.conftest import make_checklist
-
     version = make_checklist()
     plan = services.plan_create(actor=system_actor(), year=2026, name="P", unit=tree["province"])
     assignment = services.assignment_create(
@@ -295,8 +294,6 @@ def _submit_queries():
     the assignment row that serialises concurrent syncs); 4 more when the audit trail records
     inspections (one history row for the new inspection, one bulk insert for the answers' history, one
     per later save of the inspection)."""
-    from core.audit import _audited
-
     return 16 + (4 if _audited(Inspection) else 0)
 
 

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from core.permissions import Role
 from inspections import selectors, services
 from inspections.models import (
     ActionStatus,
@@ -21,6 +22,7 @@ from inspections.models import (
 )
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
 from staff.access import system_actor
+from tests.factories import UserFactory, grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 
@@ -202,9 +204,6 @@ def test_self_inspection_is_filled_by_the_unit_head_of_that_unit(self_assignment
 
 # ------------------------------------------------------------------------ findings and actions
 def test_corrective_action_goes_open_in_progress_done_verified_and_overdue_is_derived(assignment, team, cast, tree):
-    from core.permissions import Role
-    from tests.factories import UserFactory, grant
-
     gamma_head = UserFactory(username="gamma_head")
     grant(gamma_head, Role.UNIT_HEAD, tree["gamma"])
     inspection = fill(assignment, [AnswerInput("I1", "no", note="Không đeo thẻ"), *GOOD_ANSWERS[1:]])
