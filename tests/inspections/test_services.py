@@ -326,3 +326,26 @@ def test_self_and_verified_scores_are_compared_item_by_item(tree, checklist, tea
         ("I7", None, None, None),
     ]
     assert selectors.inspection_compare(user=cast["admin"], inspection=self_insp)["verified"] == verified
+
+
+# ------------------------------------------------------------------------------------- actors
+def test_a_service_needs_an_actor(assignment):
+    with pytest.raises(TypeError):
+        services.inspection_save(actor=None, assignment=assignment, answers=GOOD_ANSWERS)
+    with pytest.raises(TypeError):
+        services.plan_create(actor=None, year=2026, name="KT", unit=assignment.unit)
+
+
+def test_the_system_acts_for_any_team_but_a_signed_in_superuser_does_not(assignment):
+    root = UserFactory(username="root", is_superuser=True)
+    with pytest.raises(ValidationError, match="không được giao cho bạn"):
+        services.inspection_save(actor=root, assignment=assignment, answers=GOOD_ANSWERS, submit=True)
+    inspection = services.inspection_save(
+        actor=system_actor(), assignment=assignment, answers=GOOD_ANSWERS, submit=True
+    )
+    inspection = services.inspection_approve(actor=system_actor(), inspection=inspection)
+    assert (inspection.status, inspection.submitted_by, inspection.approved_by) == (
+        InspectionStatus.APPROVED,
+        system_actor(),
+        system_actor(),
+    )
