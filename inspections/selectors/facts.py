@@ -10,14 +10,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from inspections.models import (
-    ActionStatus,
-    Assignment,
-    CorrectiveAction,
-    Inspection,
-    InspectionStatus,
-    TemplateKind,
-)
+from inspections.models import ActionStatus, Assignment, CorrectiveAction, Inspection, InspectionStatus, TemplateKind
 
 
 @dataclass(frozen=True)

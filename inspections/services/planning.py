@@ -11,14 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.permissions import Perm, has_perm
-from inspections.models import (
-    Assignment,
-    AssignmentMember,
-    InspectionPlan,
-    PlanKind,
-    TemplateVersion,
-    VersionStatus,
-)
+from inspections.models import Assignment, AssignmentMember, InspectionPlan, PlanKind, TemplateVersion, VersionStatus
 from staff.access import require, subtree_bounds
 from staff.models import Unit
 

@@ -9,12 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm
-from inspections.models import (
-    Amendment,
-    Answer,
-    Inspection,
-    InspectionStatus,
-)
+from inspections.models import Amendment, Answer, Inspection, InspectionStatus
 from inspections.selectors import can_review
 from inspections.services.actions import findings_sync
 from inspections.services.filling import (

@@ -9,10 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from inspections.models import (
-    Assignment,
-    Inspection,
-)
+from inspections.models import Assignment, Inspection
 from inspections.selectors import can_fill
 from inspections.services.filling import AnswerInput, canonical_hash, inspection_save
 

@@ -15,14 +15,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.permissions import Perm
 from inspections import relevance, scoring
-from inspections.models import (
-    AnswerType,
-    ChecklistTemplate,
-    Item,
-    Section,
-    TemplateVersion,
-    VersionStatus,
-)
+from inspections.models import AnswerType, ChecklistTemplate, Item, Section, TemplateVersion, VersionStatus
 from staff.access import require
 
 
