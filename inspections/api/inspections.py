@@ -31,7 +31,6 @@ from inspections.api.common import (
     with_etag,
 )
 from inspections.filters import InspectionFilterSet
-from inspections.models import Assignment
 
 
 class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -90,12 +89,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         missing = {k: [_("This field is required.")] for k in ("client_uuid", "assignment") if k not in data}
         if missing:
             raise serializers.ValidationError(missing)
-        assignment = (
-            Assignment.objects.visible_to(request.user)
-            .select_related("template_version__template")
-            .filter(pk=data["assignment"])
-            .first()
-        )
+        assignment = selectors.assignment_find(user=request.user, pk=data["assignment"])
         if assignment is None:
             return Response(
                 {"code": "not_found", "detail": _("This assignment does not exist or is no longer yours.")},
@@ -235,7 +229,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
         """Every amendment with the full snapshot before and after."""
-        amendments = self.get_object().amendments.select_related("actor")
+        amendments = selectors.inspection_amendments(inspection=self.get_object())
         return Response(s.AmendmentSerializer(amendments, many=True).data)
 
     @extend_schema(responses=s.CompareSerializer)

@@ -16,6 +16,7 @@ from inspections.selectors.findings import (
 from inspections.selectors.planning import (
     _has_inspection,
     assignment_bundle,
+    assignment_find,
     assignment_get,
     assignment_list,
     has_inspection,
@@ -26,6 +27,7 @@ from inspections.selectors.planning import (
     plan_list,
 )
 from inspections.selectors.records import (
+    inspection_amendments,
     inspection_answers,
     inspection_compare,
     inspection_detail_list,
@@ -70,6 +72,7 @@ __all__ = [
     "action_list",
     "action_progress",
     "assignment_bundle",
+    "assignment_find",
     "assignment_get",
     "assignment_list",
     "can_fill",
@@ -82,6 +85,7 @@ __all__ = [
     "finding_get",
     "finding_list",
     "has_inspection",
+    "inspection_amendments",
     "inspection_answers",
     "inspection_compare",
     "inspection_detail_list",

@@ -117,6 +117,11 @@ def assignment_get(*, user, pk: int) -> Assignment:
     )
 
 
+def assignment_find(*, user, pk) -> Assignment | None:
+    """The assignment if the user may see it (for filling it: with its template), else None."""
+    return Assignment.objects.visible_to(user).select_related("template_version__template").filter(pk=pk).first()
+
+
 def assignment_bundle(*, user) -> list[Assignment]:
     """The user's open assignments (my_assignments) with everything a tablet needs to fill them
     offline: the pinned version's sections and items; the inspection and its answers, if started;

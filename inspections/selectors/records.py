@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from inspections.filters import InspectionFilterSet
-from inspections.models import Answer, Evidence, Finding, Inspection, InspectionStatus
+from inspections.models import Amendment, Answer, Evidence, Finding, Inspection, InspectionStatus
 from inspections.selectors.templates import version_structure
 
 INSPECTION_JOINS = ("unit", "template_version__template", "assignment__lead", "submitted_by", "approved_by")
@@ -66,6 +66,10 @@ def inspection_sheet(*, inspection: Inspection) -> list[dict]:
         percent = round(Decimal(score) * 100 / Decimal(maximum), 1) if maximum else None
         sheet.append({"section": section, "rows": rows, "score": score, "max": maximum, "percent": percent})
     return sheet
+
+
+def inspection_amendments(*, inspection: Inspection) -> QuerySet[Amendment]:
+    return inspection.amendments.select_related("actor").order_by("number")
 
 
 def inspection_versions(*, inspection: Inspection) -> list[dict]:
