@@ -66,7 +66,7 @@ def sections_from_csv(path: Path) -> list[SectionSpec]:
 
 
 @transaction.atomic
-def load_default_templates(*, actor=None) -> dict[str, TemplateVersion]:
+def load_default_templates(*, actor) -> dict[str, TemplateVersion]:
     """Create and publish each default template that does not exist yet; return the published
     version of each, by code."""
     result = {}

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core import audit
-from inspections import scoring
+from inspections import scoring, services
 from inspections.defaults import load_default_templates
 from inspections.models import (
     ActionProgress,
@@ -37,6 +37,7 @@ from inspections.models import (
     TemplateVersion,
 )
 from inspections.services import ItemSpec, SectionSpec
+from staff.access import system_actor
 from staff.models import Unit, UnitKind
 
 BATCH = 2000
@@ -303,10 +304,9 @@ class _Writer:
 def _big_template(versions: dict[str, TemplateVersion]) -> TemplateVersion:
     """Province scale: a 50-item combined checklist (all default items + 15 more) so that each
     inspection carries ≈50 answers, as in the design's sizing."""
-    from inspections import services
-
+    actor = system_actor()
     template = services.template_create(
-        actor=None,
+        actor=actor,
         code="TH50",
         name_vi="Phiếu kiểm tra công vụ tổng hợp",
         name_en="Combined public-service checklist",
@@ -347,8 +347,8 @@ def _big_template(versions: dict[str, TemplateVersion]) -> TemplateVersion:
     ]
     sections.append(SectionSpec(code="TH", title_vi="Tiêu chí bổ sung", title_en="Additional items", items=extra))
     version = template.versions.get()
-    services.version_set_content(actor=None, version=version, sections=sections)
-    return services.version_publish(actor=None, version=version)
+    services.version_set_content(actor=actor, version=version, sections=sections)
+    return services.version_publish(actor=actor, version=version)
 
 
 def seed(ctx) -> None:
@@ -356,7 +356,7 @@ def seed(ctx) -> None:
     today = timezone.localdate()
     year = ctx.year
     rng = ctx.rng
-    versions = load_default_templates(actor=None)
+    versions = load_default_templates(actor=system_actor())
     province = ctx.province or Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     lead, inspector = ctx.users.get("inspector.lead"), ctx.users.get("inspector")
     units = list(Unit.objects.filter(active=True, path__startswith=province.path).order_by("path"))

@@ -299,7 +299,7 @@ def _pyxform_errors(data: bytes) -> list[CellError]:
 
 
 @transaction.atomic
-def xlsform_import(*, data: bytes, actor=None) -> TemplateVersion:
+def xlsform_import(*, data: bytes, actor) -> TemplateVersion:
     """A new template (version 1, draft), or the next draft of the template named by form_id."""
     settings, sections = xlsform_parse(data=data)
     code = settings["form_id"]

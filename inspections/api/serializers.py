@@ -1,9 +1,9 @@
+"""The API's one representation of each inspections resource (and the inputs its actions take).
+Each reads a selector's queryset, which has done the joins and annotations the fields name."""
+
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from rest_framework import serializers
 
-from core.api import datetime_json
-from inspections import selectors
 from inspections.models import (
     ActionProgress,
     Amendment,
@@ -17,7 +17,6 @@ from inspections.models import (
     Inspection,
     InspectionPlan,
     Item,
-    PlanKind,
     Section,
     TemplateVersion,
 )
@@ -85,10 +84,8 @@ class TemplateVersionDetailSerializer(TemplateVersionSerializer):
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
-    published_version = serializers.IntegerField(
-        source="published_number", read_only=True, default=None, allow_null=True
-    )
-    draft_version = serializers.IntegerField(source="draft_number", read_only=True, default=None, allow_null=True)
+    published_version = serializers.IntegerField(source="published_number", read_only=True, allow_null=True)
+    draft_version = serializers.IntegerField(source="draft_number", read_only=True, allow_null=True)
 
     class Meta:
         model = ChecklistTemplate
@@ -142,7 +139,7 @@ class VersionContentSerializer(serializers.Serializer):
 # ----------------------------------------------------------------------------- plans, assignments
 class InspectionPlanSerializer(serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(active=True))
-    assignment_count = serializers.IntegerField(read_only=True, default=0)
+    assignment_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = InspectionPlan
@@ -171,7 +168,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     template_code = serializers.CharField(source="template_version.template.code", read_only=True)
-    inspection = serializers.SerializerMethodField()
+    inspection = serializers.IntegerField(source="inspection.pk", read_only=True, allow_null=True)
 
     class Meta:
         model = Assignment
@@ -190,24 +187,21 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "inspection",
         ]
 
-    def get_inspection(self, obj) -> int | None:
-        try:
-            return obj.inspection.pk
-        except Inspection.DoesNotExist:
-            return None
-
 
 # ---------------------------------------------------------------------------------- inspections
+def evidence_shas() -> serializers.ManyRelatedField:
+    """An `evidence` field: the photos of an answer or a progress note, as their sha256
+    (Evidence.sha256; prefetch the evidence with its blob)."""
+    return serializers.SlugRelatedField(slug_field="sha256", many=True, read_only=True)
+
+
 class AnswerSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code")
-    evidence = serializers.SerializerMethodField()
+    evidence = evidence_shas()
 
     class Meta:
         model = Answer
         fields = ["item", "value", "note", "score", "max_score", "failed", "evidence"]
-
-    def get_evidence(self, obj) -> list[str]:
-        return [e.blob.sha256 for e in obj.evidence.all()]
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -244,79 +238,6 @@ class InspectionSerializer(serializers.ModelSerializer):
             "approved_at",
         ]
         read_only_fields = fields
-
-
-# Lists are the API's busiest path: their rows are built directly from plain values (selectors'
-# *_rows), the same JSON as the serializers above (tests/inspections/test_registers.py compares them)
-# at a fraction of the cost of the generic field machinery (a page of 50 findings with their actions:
-# ≈9 ms → ≈1 ms). Decimals go through DRF's own fields, so their format is DRF's; datetimes through
-# core.api.datetime_json (DRF's format, the time zone read once per page: pass `tz`).
-_SCORE = serializers.DecimalField(max_digits=9, decimal_places=2)
-_PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2)
-
-INSPECTION_JSON_FIELDS = (
-    "id",
-    "assignment_id",
-    "unit_id",
-    "unit__name",
-    "template_version_id",
-    "template_version__template__code",
-    "template_version__number",
-    "kind",
-    "is_self",
-    "inspected_on",
-    "status",
-    "summary",
-    "score",
-    "max_score",
-    "total_percent",
-    "band",
-    "critical_failed",
-    "answered",
-    "client_uuid",
-    "content_hash",
-    "version",
-    "review_comment",
-    "submitted_at",
-    "approved_at",
-)
-
-
-def _date(value):
-    return value.isoformat() if value else None
-
-
-def inspection_row_json(row: dict, tz=None) -> dict:
-    """InspectionSerializer's JSON for a row of INSPECTION_JSON_FIELDS (`tz`: the current time zone)."""
-    tz = tz or timezone.get_current_timezone()
-    percent = row["total_percent"]
-    uuid = row["client_uuid"]
-    return {
-        "id": row["id"],
-        "assignment": row["assignment_id"],
-        "unit": row["unit_id"],
-        "unit_name": row["unit__name"],
-        "template_version": row["template_version_id"],
-        "template_code": row["template_version__template__code"],
-        "template_version_number": row["template_version__number"],
-        "kind": row["kind"],
-        "is_self": row["is_self"],
-        "inspected_on": _date(row["inspected_on"]),
-        "status": row["status"],
-        "summary": row["summary"],
-        "score": _SCORE.to_representation(row["score"]),
-        "max_score": _SCORE.to_representation(row["max_score"]),
-        "total_percent": None if percent is None else _PERCENT.to_representation(percent),
-        "band": row["band"],
-        "critical_failed": row["critical_failed"],
-        "answered": row["answered"],
-        "client_uuid": None if uuid is None else str(uuid),
-        "content_hash": row["content_hash"],
-        "version": row["version"],
-        "review_comment": row["review_comment"],
-        "submitted_at": datetime_json(row["submitted_at"], tz),
-        "approved_at": datetime_json(row["approved_at"], tz),
-    }
 
 
 class InspectionDetailSerializer(InspectionSerializer):
@@ -358,7 +279,7 @@ class AmendSerializer(serializers.Serializer):
 
 
 class AmendmentSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
 
     class Meta:
         model = Amendment
@@ -379,7 +300,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         queryset=Staff.objects.all(), required=False, allow_null=True
     )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    overdue = serializers.BooleanField(read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)  # with_overdue()
 
     class Meta:
         model = CorrectiveAction
@@ -402,15 +323,12 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
 
 
 class ProgressSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
-    evidence = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True)
+    evidence = evidence_shas()
 
     class Meta:
         model = ActionProgress
         fields = ["author", "note", "status_from", "status_to", "created_at", "evidence"]
-
-    def get_evidence(self, obj) -> list[str]:
-        return [e.blob.sha256 for e in obj.evidence.all()]
 
 
 class ProgressInputSerializer(serializers.Serializer):
@@ -430,7 +348,7 @@ class FindingSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     actions = CorrectiveActionSerializer(many=True, read_only=True)
-    has_overdue = serializers.BooleanField(read_only=True)
+    has_overdue = serializers.BooleanField(read_only=True)  # with_state()
     closed = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -451,51 +369,122 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def action_row_json(row: dict, tz=None) -> dict:
-    """CorrectiveActionSerializer's JSON for a row of selectors.ACTION_ROW_FIELDS (`tz`: the current time
-    zone)."""
-    tz = tz or timezone.get_current_timezone()
-    return {
-        "id": row["id"],
-        "finding": row["finding_id"],
-        "unit": row["unit_id"],
-        "unit_name": row["unit__name"],
-        "responsible_person": row["responsible_person_id"],
-        "description": row["description"],
-        "due_date": _date(row["due_date"]),
-        "status": row["status"],
-        "overdue": row["is_overdue"],
-        "completed_on": _date(row["completed_on"]),
-        "verified_at": datetime_json(row["verified_at"], tz),
-        "version": row["version"],
-        "created_at": datetime_json(row["created_at"], tz),
-    }
-
-
-def finding_row_json(row: dict, actions: list[dict], tz=None) -> dict:
-    """FindingSerializer's JSON for a row of selectors.FINDING_ROW_FIELDS and all its action rows (`tz`: the
-    current time zone)."""
-    tz = tz or timezone.get_current_timezone()
-    state = selectors.finding_state(actions)
-    return {
-        "id": row["id"],
-        "inspection": row["inspection_id"],
-        "item": row["item__code"],
-        "unit": row["unit_id"],
-        "unit_name": row["unit__name"],
-        "critical": row["critical"],
-        "description": row["description"],
-        "has_overdue": state["has_overdue"],
-        "closed": state["closed"],
-        "created_at": datetime_json(row["created_at"], tz),
-        "actions": [action_row_json(a, tz) for a in actions],
-    }
-
-
 class EvidenceBlobSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvidenceBlob
         fields = ["sha256", "size", "content_type", "width", "height", "uploaded_at"]
 
 
-PLAN_KINDS = PlanKind
+# ------------------------------------------------------------------------------ computed results
+class CoverageSerializer(serializers.Serializer):
+    """selectors.plan_coverage(): figures as JSON numbers."""
+
+    units = serializers.IntegerField()
+    inspected = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    target = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    met = serializers.BooleanField()
+    needed = serializers.IntegerField()
+
+
+class CompareRowSerializer(serializers.Serializer):
+    item = serializers.CharField(source="item.code")
+    self = serializers.CharField(source="self.value", allow_null=True)
+    verified = serializers.CharField(source="verified.value", allow_null=True)
+    self_percent = serializers.FloatField(source="self_pct", allow_null=True)
+    verified_percent = serializers.FloatField(source="verified_pct", allow_null=True)
+    difference = serializers.FloatField(source="diff", allow_null=True)
+
+
+class CompareSerializer(serializers.Serializer):
+    """selectors.inspection_compare(): the two inspections' ids and the rows item by item."""
+
+    self = serializers.IntegerField(source="self.pk", allow_null=True)
+    verified = serializers.IntegerField(source="verified.pk", allow_null=True)
+    rows = CompareRowSerializer(many=True)
+
+
+# ---------------------------------------------------------------------------------- offline bundle
+class BundleAssignmentSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="plan.name")
+    lead = serializers.CharField(source="lead.username", allow_null=True)
+    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "due_date", "announced", "is_self", "plan", "lead", "members"]
+
+
+class BundleUnitSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField()  # staff.models.UnitKind; a plain string keeps one enum per name in the schema
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind"]
+
+
+class BundleSectionSerializer(serializers.ModelSerializer):
+    items = ItemSerializer(many=True)
+
+    class Meta:
+        model = Section
+        fields = ["code", "title_vi", "title_en", "items"]
+
+
+class BundleVersionSerializer(serializers.ModelSerializer):
+    template = serializers.CharField(source="template.code")
+    name_vi = serializers.CharField(source="template.name_vi")
+    name_en = serializers.CharField(source="template.name_en")
+    kind = serializers.CharField(source="template.kind")
+    sections = BundleSectionSerializer(many=True)
+
+    class Meta:
+        model = TemplateVersion
+        fields = ["id", "template", "name_vi", "name_en", "kind", "number", "status", "pass_threshold", "sections"]
+
+
+class BundleActionSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(source="is_overdue")  # with_overdue()
+    item = serializers.CharField(source="finding.item.code")
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["id", "description", "due_date", "status", "overdue", "item"]
+
+
+class BundleResultSerializer(serializers.ModelSerializer):
+    inspection = serializers.IntegerField(source="pk")
+    template = serializers.CharField(source="template_version.template.code")
+
+    class Meta:
+        model = Inspection
+        fields = ["inspection", "template", "inspected_on", "band", "total_percent", "critical_failed"]
+
+
+class BundleAnswerSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.code")
+    evidence = evidence_shas()
+
+    class Meta:
+        model = Answer
+        fields = ["item", "value", "note", "evidence"]
+
+
+class BundleInspectionSerializer(serializers.ModelSerializer):
+    answers = BundleAnswerSerializer(many=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "status", "version", "client_uuid", "review_comment", "answers"]
+
+
+class BundleSerializer(serializers.Serializer):
+    """One open assignment with everything a tablet needs to fill it offline
+    (selectors.assignment_bundle())."""
+
+    assignment = BundleAssignmentSerializer(source="*")
+    unit = BundleUnitSerializer()
+    template_version = BundleVersionSerializer()
+    open_actions = BundleActionSerializer(source="unit.open_actions", many=True)
+    last_result = BundleResultSerializer(source="unit.last_result", allow_null=True)
+    inspection = BundleInspectionSerializer(allow_null=True)

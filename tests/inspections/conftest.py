@@ -16,6 +16,7 @@ from core.permissions import Role
 from inspections import services
 from inspections.models import AnswerType, PlanKind, TemplateKind
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
+from staff.access import system_actor
 from tests.factories import UserFactory, grant
 
 D = Decimal
@@ -23,11 +24,11 @@ D = Decimal
 
 def make_checklist(code="VH-TEST", kind=TemplateKind.SERVICE_CULTURE, publish=True):
     template = services.template_create(
-        actor=None, code=code, name_vi="Phiếu thử nghiệm", name_en="Test checklist", kind=kind
+        actor=system_actor(), code=code, name_vi="Phiếu thử nghiệm", name_en="Test checklist", kind=kind
     )
     version = template.versions.get()
     services.version_set_content(
-        actor=None,
+        actor=system_actor(),
         version=version,
         sections=[
             SectionSpec(
@@ -91,7 +92,7 @@ def make_checklist(code="VH-TEST", kind=TemplateKind.SERVICE_CULTURE, publish=Tr
         ],
     )
     if publish:
-        services.version_publish(actor=None, version=version)
+        services.version_publish(actor=system_actor(), version=version)
     version.refresh_from_db()
     return version
 
@@ -121,13 +122,13 @@ def team(cast, tree):
 
 @pytest.fixture
 def plan(tree):
-    return services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    return services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
 
 
 @pytest.fixture
 def assignment(plan, tree, checklist, team):
     return services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=checklist,
@@ -141,10 +142,10 @@ def assignment(plan, tree, checklist, team):
 @pytest.fixture
 def self_assignment(tree, checklist):
     campaign = services.plan_create(
-        actor=None, year=2026, name="Tự kiểm tra 2026", unit=tree["alpha"], kind=PlanKind.SELF_CAMPAIGN
+        actor=system_actor(), year=2026, name="Tự kiểm tra 2026", unit=tree["alpha"], kind=PlanKind.SELF_CAMPAIGN
     )
     return services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=campaign,
         unit=tree["alpha"],
         template_version=checklist,
@@ -153,10 +154,21 @@ def self_assignment(tree, checklist):
     )
 
 
+def team_actor(assignment):
+    """Who fills and reviews an assignment in these tests: its lead, or the system for a
+    self-inspection (in scope everywhere)."""
+    return system_actor() if assignment.is_self else assignment.lead
+
+
 def fill(assignment, answers=None, *, actor=None, submit=True, approve=True, on=dt.date(2026, 5, 4)):
+    """Fill (and submit, and approve) the assignment as `actor`, by default its team_actor()."""
     inspection = services.inspection_save(
-        actor=actor, assignment=assignment, answers=answers or GOOD_ANSWERS, inspected_on=on, submit=submit
+        actor=actor or team_actor(assignment),
+        assignment=assignment,
+        answers=answers or GOOD_ANSWERS,
+        inspected_on=on,
+        submit=submit,
     )
     if submit and approve:
-        inspection = services.inspection_approve(actor=None, inspection=inspection)
+        inspection = services.inspection_approve(actor=team_actor(assignment), inspection=inspection)
     return inspection

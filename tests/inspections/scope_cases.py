@@ -19,7 +19,9 @@ from core.permissions import Role
 from inspections import services
 from inspections.models import ChecklistTemplate, EvidenceBlob, Inspection, InspectionPlan
 from inspections.services import AnswerInput
+from staff.access import system_actor
 from tests.factories import UserFactory, grant
+from tests.inspections.conftest import make_checklist
 
 MISSING = 999_999
 ANSWERS = [
@@ -39,25 +41,23 @@ def _png(color):
 
 def _world(ctx):
     """Built once per test database state; later calls return the same records."""
-    from tests.inspections.conftest import make_checklist
-
     cast, tree = ctx["cast"], ctx["tree"]
     if ChecklistTemplate.objects.filter(code="VH-TEST").exists():
         return ctx.setdefault("_inspections", _load(ctx))
     stranger = UserFactory(username="scope_stranger")
     grant(stranger, Role.INSPECTOR, tree["beta"])
     version = make_checklist()
-    draft = services.template_create(actor=None, code="DRAFT-ONLY", name_vi="Phiếu nháp", kind="other")
-    editing = services.template_create(actor=None, code="EDIT-ME", name_vi="Phiếu đang soạn", kind="other")
-    services.section_save(actor=None, version=editing.versions.get(), code="S1", title_vi="Một")
+    draft = services.template_create(actor=system_actor(), code="DRAFT-ONLY", name_vi="Phiếu nháp", kind="other")
+    editing = services.template_create(actor=system_actor(), code="EDIT-ME", name_vi="Phiếu đang soạn", kind="other")
+    services.section_save(actor=system_actor(), version=editing.versions.get(), code="S1", title_vi="Một")
     services.item_save(
-        actor=None,
+        actor=system_actor(),
         version=editing.versions.get(),
         section_code="S1",
         spec=services.ItemSpec(code="D1", text_vi="Tiêu chí", answer_type="yes_no_na"),
     )
-    plan_in = services.plan_create(actor=None, year=2026, name="Kế hoạch Gamma", unit=tree["gamma"])
-    plan_out = services.plan_create(actor=None, year=2026, name="Kế hoạch Beta", unit=tree["beta"])
+    plan_in = services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch Gamma", unit=tree["gamma"])
+    plan_out = services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch Beta", unit=tree["beta"])
     world = {
         "version": version,
         "draft": draft.versions.get(),
@@ -72,16 +72,25 @@ def _world(ctx):
     ):
         for state in ("draft", "submitted", "approved"):
             a = services.assignment_create(
-                actor=None, plan=plan, unit=unit, template_version=version, due_date=dt.date(2026, 6, 30), lead=lead
+                actor=system_actor(),
+                plan=plan,
+                unit=unit,
+                template_version=version,
+                due_date=dt.date(2026, 6, 30),
+                lead=lead,
             )
             insp = services.inspection_save(
-                actor=None, assignment=a, answers=ANSWERS, submit=state != "draft", inspected_on=dt.date(2026, 5, 4)
+                actor=lead,
+                assignment=a,
+                answers=ANSWERS,
+                submit=state != "draft",
+                inspected_on=dt.date(2026, 5, 4),
             )
             if state == "approved":
-                insp = services.inspection_approve(actor=None, inspection=insp)
+                insp = services.inspection_approve(actor=lead, inspection=insp)
                 finding = insp.findings.get()
                 action = services.action_create(
-                    actor=None, finding=finding, description="Nhắc nhở", due_date=dt.date(2026, 7, 1)
+                    actor=lead, finding=finding, description="Nhắc nhở", due_date=dt.date(2026, 7, 1)
                 )
                 world[f"finding_{side}"], world[f"action_{side}"] = finding, action
             world[f"{state}_{side}"] = insp

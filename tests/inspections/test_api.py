@@ -12,10 +12,12 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
+from core.audit import _audited
 from inspections import services
 from inspections.models import Answer, EvidenceBlob, Inspection, InspectionStatus
-from inspections.services import ItemSpec, SectionSpec
-from tests.inspections.conftest import fill
+from inspections.services import ItemSpec, SectionSpec, sync
+from staff.access import system_actor
+from tests.inspections.conftest import fill, make_checklist
 
 URL = "/api/v1/inspections/"
 
@@ -85,12 +87,10 @@ def test_a_second_device_on_the_same_assignment_is_409(assignment, team, api):
 def test_three_concurrent_replays_make_exactly_one_inspection(tree, cast, api):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("in-memory SQLite uses shared-cache table locks; run with SQLITE_TEST_NAME=/tmp/t.sqlite3")
-    from tests.inspections.conftest import make_checklist
-
     version = make_checklist()
-    plan = services.plan_create(actor=None, year=2026, name="P", unit=tree["province"])
+    plan = services.plan_create(actor=system_actor(), year=2026, name="P", unit=tree["province"])
     assignment = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,
@@ -127,7 +127,7 @@ def test_a_replay_that_lands_while_the_first_send_is_being_checked_answers_200_n
     for another device's record. Here the twin commits while the first send checks the assignment."""
     body = _body(assignment)
     client = api(team["lead"])
-    twin, can_fill = {}, services.can_fill
+    twin, can_fill = {}, sync.can_fill
 
     def twin_commits_meanwhile(*, user, assignment):
         if "sent" not in twin:
@@ -135,7 +135,7 @@ def test_a_replay_that_lands_while_the_first_send_is_being_checked_answers_200_n
             twin[0] = client.post(URL, body, format="json")
         return can_fill(user=user, assignment=assignment)
 
-    monkeypatch.setattr(services, "can_fill", twin_commits_meanwhile)
+    monkeypatch.setattr(sync, "can_fill", twin_commits_meanwhile)
     response = client.post(URL, body, format="json")
     assert twin[0].status_code == 201
     assert response.status_code == 200
@@ -261,7 +261,9 @@ def test_lead_approves_and_amends_with_a_reason_through_the_api(assignment, team
 
 # ------------------------------------------------------------------------------- 60-item submit
 def _sixty_items(tree, cast):
-    template = services.template_create(actor=None, code="BIG-60", name_vi="Phiếu 60 tiêu chí", kind="discipline")
+    template = services.template_create(
+        actor=system_actor(), code="BIG-60", name_vi="Phiếu 60 tiêu chí", kind="discipline"
+    )
     version = template.versions.get()
     sections = [
         SectionSpec(
@@ -274,11 +276,11 @@ def _sixty_items(tree, cast):
         )
         for s in range(1, 7)
     ]
-    services.version_set_content(actor=None, version=version, sections=sections)
-    version = services.version_publish(actor=None, version=version)
-    plan = services.plan_create(actor=None, year=2026, name="P60", unit=tree["province"])
+    services.version_set_content(actor=system_actor(), version=version, sections=sections)
+    version = services.version_publish(actor=system_actor(), version=version)
+    plan = services.plan_create(actor=system_actor(), year=2026, name="P60", unit=tree["province"])
     return services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,
@@ -292,8 +294,6 @@ def _submit_queries():
     the assignment row that serialises concurrent syncs); 4 more when the audit trail records
     inspections (one history row for the new inspection, one bulk insert for the answers' history, one
     per later save of the inspection)."""
-    from core.audit import _audited
-
     return 16 + (4 if _audited(Inspection) else 0)
 
 
@@ -439,15 +439,15 @@ def test_an_answer_naming_a_photo_never_uploaded_is_refused(assignment, team, ap
 
 
 # ---------------------------------------------------------------------------------- offline bundle
-BUNDLE_QUERIES = 13
+BUNDLE_QUERIES = 6  # assignments, members, sections, items, open actions, last results
 
 
 def test_my_assignments_bundle_has_everything_needed_offline(
     assignment, self_assignment, team, tree, checklist, api, django_assert_num_queries
 ):
-    earlier_plan = services.plan_create(actor=None, year=2025, name="2025", unit=tree["province"])
+    earlier_plan = services.plan_create(actor=system_actor(), year=2025, name="2025", unit=tree["province"])
     earlier = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=earlier_plan,
         unit=tree["gamma_office"],
         template_version=checklist,
@@ -462,7 +462,9 @@ def test_my_assignments_bundle_has_everything_needed_offline(
         ],
         on=dt.date(2025, 5, 1),
     )
-    services.action_create(actor=None, finding=done.findings.get(), description="Đeo thẻ", due_date=dt.date(2025, 8, 1))
+    services.action_create(
+        actor=team["member"], finding=done.findings.get(), description="Đeo thẻ", due_date=dt.date(2025, 8, 1)
+    )
     with django_assert_num_queries(BUNDLE_QUERIES):
         response = api(team["lead"]).get("/api/v1/my-assignments/")
     data = response.json()
@@ -477,7 +479,7 @@ def test_my_assignments_bundle_has_everything_needed_offline(
     # More assignments (one with a draft), same number of queries.
     for unit in (tree["alpha"], tree["beta"]):
         more = services.assignment_create(
-            actor=None,
+            actor=system_actor(),
             plan=earlier_plan,
             unit=unit,
             template_version=checklist,

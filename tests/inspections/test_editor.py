@@ -13,6 +13,7 @@ from django.urls import reverse
 from inspections import services
 from inspections.models import ChecklistTemplate, Item, TemplateVersion, VersionStatus
 from inspections.services import AnswerInput
+from staff.access import system_actor
 
 ITEM = {
     "section": "S1",
@@ -113,9 +114,9 @@ def test_a_template_built_on_screen_is_published_filled_and_scored(login, cast, 
     assert client.post(reverse("inspections:version-action", args=[version.pk, "publish"])).status_code == 302
     version.refresh_from_db()
     assert version.status == VersionStatus.PUBLISHED
-    plan = services.plan_create(actor=None, year=2026, name="KH", unit=tree["province"])
+    plan = services.plan_create(actor=system_actor(), year=2026, name="KH", unit=tree["province"])
     assignment = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,
@@ -183,8 +184,8 @@ def test_a_published_version_is_read_only_and_edit_makes_a_new_draft(login, cast
 
 
 def test_the_editor_is_for_template_managers_only(login, cast, team):
-    draft = services.template_create(actor=None, code="D", name_vi="Nháp", kind="other").versions.get()
-    services.section_save(actor=None, version=draft, code="S1", title_vi="Một")
+    draft = services.template_create(actor=system_actor(), code="D", name_vi="Nháp", kind="other").versions.get()
+    services.section_save(actor=system_actor(), version=draft, code="S1", title_vi="Một")
     for user in (team["lead"], cast["unit_head"], cast["nobody"]):
         client = login(user)
         assert client.get(reverse("inspections:item-new", args=[draft.pk])).status_code == 404
@@ -203,15 +204,15 @@ def test_the_editor_is_for_template_managers_only(login, cast, team):
 
 @pytest.mark.parametrize("kind", ["draft", "published"])
 def test_version_page_runs_the_same_queries_with_3_and_30_items(login, cast, kind):
-    template = services.template_create(actor=None, code="Q", name_vi="Đếm", kind="other")
+    template = services.template_create(actor=system_actor(), code="Q", name_vi="Đếm", kind="other")
     version = template.versions.get()
-    services.section_save(actor=None, version=version, code="S1", title_vi="Một")
-    services.section_save(actor=None, version=version, code="S2", title_vi="Hai")
+    services.section_save(actor=system_actor(), version=version, code="S1", title_vi="Một")
+    services.section_save(actor=system_actor(), version=version, code="S2", title_vi="Hai")
 
     def grow(n):
         for i in range(Item.objects.filter(version=version).count(), n):
             services.item_save(
-                actor=None,
+                actor=system_actor(),
                 version=version,
                 section_code=f"S{1 + i % 2}",
                 spec=services.ItemSpec(
@@ -227,10 +228,10 @@ def test_version_page_runs_the_same_queries_with_3_and_30_items(login, cast, kin
     counts = []
     for n in (3, 30):
         if version.status == VersionStatus.PUBLISHED:
-            version = services.version_new_draft(actor=None, template=template)
+            version = services.version_new_draft(actor=system_actor(), template=template)
         grow(n)
         if kind == "published":
-            version = services.version_publish(actor=None, version=version)
+            version = services.version_publish(actor=system_actor(), version=version)
         url = reverse("inspections:version-detail", args=[version.pk])
         client.get(url)
         with CaptureQueriesContext(connection) as captured:

@@ -8,6 +8,7 @@ from inspections import services
 from inspections.models import TemplateKind
 from inspections.selectors import InspectionFacts, unit_inspection_facts
 from inspections.services import AnswerInput
+from staff.access import system_actor
 from tests.inspections.conftest import fill, make_checklist
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
@@ -30,21 +31,23 @@ def test_facts_average_approved_scores_by_kind_and_count_actions(
     assert str(inspection.total_percent) == "75.00"
     finding = inspection.findings.get()
     on_time = services.action_create(
-        actor=None, finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
+        actor=assignment.lead, finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
     )
-    late = services.action_create(actor=None, finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1))
-    services.action_create(actor=None, finding=finding, description="Ngoài kỳ", due_date=dt.date(2027, 2, 1))
+    late = services.action_create(
+        actor=assignment.lead, finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1)
+    )
+    services.action_create(actor=assignment.lead, finding=finding, description="Ngoài kỳ", due_date=dt.date(2027, 2, 1))
     with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
-        services.action_update_progress(actor=None, action=on_time, status="done", note="Xong")
+        services.action_update_progress(actor=system_actor(), action=on_time, status="done", note="Xong")
     with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0), tick=False):
-        services.action_update_progress(actor=None, action=late, status="done", note="Muộn")
+        services.action_update_progress(actor=system_actor(), action=late, status="done", note="Muộn")
     # Self-inspection of Sở Alpha, submitted on time and approved: 100 %.
     with time_machine.travel(dt.datetime(2026, 6, 29, 16, 0), tick=False):
         fill(self_assignment)
     # A discipline inspection still a draft does not count.
     discipline = make_checklist(code="KL-TEST", kind=TemplateKind.DISCIPLINE)
     draft_assignment = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["beta"],
         template_version=discipline,

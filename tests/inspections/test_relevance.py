@@ -16,6 +16,7 @@ from inspections import relevance, services
 from inspections.importers import xlsform_import
 from inspections.models import Answer, AnswerType
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
+from staff.access import system_actor
 from tests.inspections.test_xlsform import GOOD_ROWS, _workbook
 
 VALUES = {"A": "no", "B": "3", "C": "yes", "M": "x y", "P": "72.5", "E": ""}
@@ -93,21 +94,21 @@ def _with_relevant(expressions):
 
 def test_a_bad_expression_in_a_workbook_names_sheet_row_and_column(db):
     with pytest.raises(ImportRejected) as exc:
-        xlsform_import(data=_with_relevant({4: "${NOPE} = 'no'", 3: "${A-01} ="}))
+        xlsform_import(data=_with_relevant({4: "${NOPE} = 'no'", 3: "${A-01} ="}), actor=system_actor())
     assert [str(e) for e in exc.value.errors] == [
         "survey, hàng 3, cột I: điều kiện hiển thị: Cần ${code} hoặc một giá trị, nhưng gặp “hết biểu thức”.",
         "survey, hàng 4, cột I: điều kiện hiển thị: Không có tiêu chí ${NOPE}: biểu thức chỉ được tham chiếu "
         "các tiêu chí phía trên.",
     ]
-    version = xlsform_import(data=_with_relevant({4: "${A-01} = 'no'"}))
+    version = xlsform_import(data=_with_relevant({4: "${A-01} = 'no'"}), actor=system_actor())
     assert version.items.get(code="A-02").relevant == "${A-01} = 'no'"
 
 
 def test_a_bad_expression_is_refused_by_the_content_service(checklist):
-    draft = services.version_new_draft(actor=None, template=checklist.template)
+    draft = services.version_new_draft(actor=system_actor(), template=checklist.template)
     with pytest.raises(ValidationError) as exc:
         services.version_set_content(
-            actor=None,
+            actor=system_actor(),
             version=draft,
             sections=[
                 SectionSpec(
@@ -130,10 +131,10 @@ def test_a_bad_expression_is_refused_by_the_content_service(checklist):
 def conditional(plan, tree, team):
     """Q1 yes/no (weight 2); Q2 (weight 4, required) only when Q1 = no; Q3 scale (weight 2) only when
     Q2 is answered 'no' or Q1 is 'na' — so hiding Q2 hides Q3 too."""
-    template = services.template_create(actor=None, code="COND", name_vi="Có điều kiện", kind="other")
+    template = services.template_create(actor=system_actor(), code="COND", name_vi="Có điều kiện", kind="other")
     version = template.versions.get()
     services.version_set_content(
-        actor=None,
+        actor=system_actor(),
         version=version,
         sections=[
             SectionSpec(
@@ -159,9 +160,9 @@ def conditional(plan, tree, team):
             )
         ],
     )
-    version = services.version_publish(actor=None, version=version)
+    version = services.version_publish(actor=system_actor(), version=version)
     return services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from core.permissions import Role
 from inspections import selectors, services
 from inspections.models import (
     ActionStatus,
@@ -20,6 +21,8 @@ from inspections.models import (
     VersionStatus,
 )
 from inspections.services import AnswerInput, ItemSpec, SectionSpec
+from staff.access import system_actor
+from tests.factories import UserFactory, grant
 from tests.inspections.conftest import GOOD_ANSWERS, fill
 
 
@@ -31,25 +34,27 @@ def _messages(exc):
 def test_a_published_version_refuses_every_edit(checklist):
     item = checklist.items.get(code="I1")
     with pytest.raises(ValidationError) as exc:
-        services.item_update(actor=None, item=item, text_vi="Sửa")
+        services.item_update(actor=system_actor(), item=item, text_vi="Sửa")
     assert _messages(exc) == [
         "Phiên bản 1 đã ban hành nên không thể thay đổi; hãy sửa mẫu phiếu để tạo phiên bản nháp mới."
     ]
     with pytest.raises(ValidationError):
-        services.version_set_content(actor=None, version=checklist, sections=[])
+        services.version_set_content(actor=system_actor(), version=checklist, sections=[])
     with pytest.raises(ValidationError):
-        services.version_publish(actor=None, version=checklist)
+        services.version_publish(actor=system_actor(), version=checklist)
     item.refresh_from_db()
     assert item.text_vi == "Đeo thẻ"
 
 
 def test_editing_a_published_template_makes_a_draft_and_inspections_keep_their_version(assignment, checklist):
     inspection = fill(assignment)
-    draft = services.version_new_draft(actor=None, template=checklist.template)
+    draft = services.version_new_draft(actor=system_actor(), template=checklist.template)
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
-    assert services.version_new_draft(actor=None, template=checklist.template) == draft  # one draft at a time
-    services.item_update(actor=None, item=draft.items.get(code="I1"), text_vi="Đeo thẻ đúng quy định", weight=5)
-    services.version_publish(actor=None, version=draft)
+    assert services.version_new_draft(actor=system_actor(), template=checklist.template) == draft  # one draft at a time
+    services.item_update(
+        actor=system_actor(), item=draft.items.get(code="I1"), text_vi="Đeo thẻ đúng quy định", weight=5
+    )
+    services.version_publish(actor=system_actor(), version=draft)
     checklist.refresh_from_db()
     assert checklist.status == VersionStatus.RETIRED
     assert Item.objects.get(version=checklist, code="I1").text_vi == "Đeo thẻ"
@@ -59,17 +64,17 @@ def test_editing_a_published_template_makes_a_draft_and_inspections_keep_their_v
 
 
 def test_a_retired_version_is_still_accepted_where_it_is_pinned(assignment, checklist):
-    services.version_new_draft(actor=None, template=checklist.template)
-    services.version_retire(actor=None, version=checklist)
+    services.version_new_draft(actor=system_actor(), template=checklist.template)
+    services.version_retire(actor=system_actor(), version=checklist)
     inspection = fill(assignment)
     assert inspection.status == InspectionStatus.APPROVED
     assert inspection.template_version.status == VersionStatus.RETIRED
 
 
 def test_an_answer_to_an_item_of_another_version_is_refused(assignment, checklist):
-    draft = services.version_new_draft(actor=None, template=checklist.template)
+    draft = services.version_new_draft(actor=system_actor(), template=checklist.template)
     services.version_set_content(
-        actor=None,
+        actor=system_actor(),
         version=draft,
         sections=[
             SectionSpec(
@@ -80,16 +85,16 @@ def test_an_answer_to_an_item_of_another_version_is_refused(assignment, checklis
         ],
     )
     with pytest.raises(ValidationError) as exc:
-        services.inspection_save(actor=None, assignment=assignment, answers=[AnswerInput("NEW-1", "yes")])
+        services.inspection_save(actor=assignment.lead, assignment=assignment, answers=[AnswerInput("NEW-1", "yes")])
     assert _messages(exc) == ["Tiêu chí NEW-1 không có trong phiên bản 1 của phiếu này."]
     assert not Inspection.objects.exists()
 
 
 def test_only_a_published_version_can_be_assigned(plan, tree, checklist, team):
-    draft = services.version_new_draft(actor=None, template=checklist.template)
+    draft = services.version_new_draft(actor=system_actor(), template=checklist.template)
     with pytest.raises(ValidationError) as exc:
         services.assignment_create(
-            actor=None,
+            actor=system_actor(),
             plan=plan,
             unit=tree["alpha"],
             template_version=draft,
@@ -100,10 +105,10 @@ def test_only_a_published_version_can_be_assigned(plan, tree, checklist, team):
 
 
 def test_duplicate_item_codes_are_refused_in_a_version(checklist):
-    draft = services.version_new_draft(actor=None, template=checklist.template)
+    draft = services.version_new_draft(actor=system_actor(), template=checklist.template)
     with pytest.raises(ValidationError) as exc:
         services.version_set_content(
-            actor=None,
+            actor=system_actor(),
             version=draft,
             sections=[
                 SectionSpec(
@@ -199,9 +204,6 @@ def test_self_inspection_is_filled_by_the_unit_head_of_that_unit(self_assignment
 
 # ------------------------------------------------------------------------ findings and actions
 def test_corrective_action_goes_open_in_progress_done_verified_and_overdue_is_derived(assignment, team, cast, tree):
-    from core.permissions import Role
-    from tests.factories import UserFactory, grant
-
     gamma_head = UserFactory(username="gamma_head")
     grant(gamma_head, Role.UNIT_HEAD, tree["gamma"])
     inspection = fill(assignment, [AnswerInput("I1", "no", note="Không đeo thẻ"), *GOOD_ANSWERS[1:]])
@@ -240,7 +242,7 @@ def test_corrective_action_goes_open_in_progress_done_verified_and_overdue_is_de
 def test_plan_coverage_counts_units_inspected_this_year_against_the_target(plan, tree, checklist, team):
     # Six active units in the province; one inspected (submitted) → 16.7 % < 20 %, one more needed.
     a = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["alpha1"],
         template_version=checklist,
@@ -257,7 +259,7 @@ def test_plan_coverage_counts_units_inspected_this_year_against_the_target(plan,
         "needed": 1,
     }
     b = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["beta"],
         template_version=checklist,
@@ -285,7 +287,7 @@ def test_self_inspection_campaign_gives_every_unit_in_scope_an_assignment(tree, 
 
 def test_self_and_verified_scores_are_compared_item_by_item(tree, checklist, team, cast):
     campaign = services.campaign_create(
-        actor=None,
+        actor=system_actor(),
         year=2026,
         name="TKT",
         unit=tree["gamma_office"],
@@ -293,9 +295,9 @@ def test_self_and_verified_scores_are_compared_item_by_item(tree, checklist, tea
         due_date=dt.date(2026, 4, 30),
     )
     self_insp = fill(campaign.assignments.get(), on=dt.date(2026, 4, 20))
-    plan = services.plan_create(actor=None, year=2026, name="KT", unit=tree["gamma"])
+    plan = services.plan_create(actor=system_actor(), year=2026, name="KT", unit=tree["gamma"])
     a = services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=checklist,
@@ -324,3 +326,26 @@ def test_self_and_verified_scores_are_compared_item_by_item(tree, checklist, tea
         ("I7", None, None, None),
     ]
     assert selectors.inspection_compare(user=cast["admin"], inspection=self_insp)["verified"] == verified
+
+
+# ------------------------------------------------------------------------------------- actors
+def test_a_service_needs_an_actor(assignment):
+    with pytest.raises(TypeError):
+        services.inspection_save(actor=None, assignment=assignment, answers=GOOD_ANSWERS)
+    with pytest.raises(TypeError):
+        services.plan_create(actor=None, year=2026, name="KT", unit=assignment.unit)
+
+
+def test_the_system_acts_for_any_team_but_a_signed_in_superuser_does_not(assignment):
+    root = UserFactory(username="root", is_superuser=True)
+    with pytest.raises(ValidationError, match="không được giao cho bạn"):
+        services.inspection_save(actor=root, assignment=assignment, answers=GOOD_ANSWERS, submit=True)
+    inspection = services.inspection_save(
+        actor=system_actor(), assignment=assignment, answers=GOOD_ANSWERS, submit=True
+    )
+    inspection = services.inspection_approve(actor=system_actor(), inspection=inspection)
+    assert (inspection.status, inspection.submitted_by, inspection.approved_by) == (
+        InspectionStatus.APPROVED,
+        system_actor(),
+        system_actor(),
+    )

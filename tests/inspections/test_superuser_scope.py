@@ -20,7 +20,7 @@ def test_a_superuser_outside_the_team_sees_every_record(assignment):
     assert list(Inspection.objects.visible_to(root)) == [inspection]
     assert set(Finding.objects.visible_to(root)) == set(Finding.objects.all())
     assert set(CorrectiveAction.objects.visible_to(root)) == set(CorrectiveAction.objects.all())
-    assert [row.pk for row in selectors.inspection_rows(user=root)] == [inspection.pk]
-    assert set(selectors.finding_register(user=root).values_list("pk", flat=True)) == set(
+    assert [row.pk for row in selectors.inspection_list(user=root)] == [inspection.pk]
+    assert set(selectors.finding_list(user=root).values_list("pk", flat=True)) == set(
         Finding.objects.values_list("pk", flat=True)
     )

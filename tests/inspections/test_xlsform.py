@@ -12,6 +12,7 @@ from core.xlsx import ImportRejected
 from inspections.exports import xlsform_export
 from inspections.importers import xlsform_import
 from inspections.models import ChecklistTemplate, Item, TemplateVersion, VersionStatus
+from staff.access import system_actor
 
 ITEM_FIELDS = [
     "code",
@@ -44,7 +45,7 @@ def _sheets(data):
 
 def test_exported_template_imports_back_unchanged(checklist):
     data = xlsform_export(version=checklist)
-    draft = xlsform_import(data=data)
+    draft = xlsform_import(data=data, actor=system_actor())
     assert (draft.template_id, draft.number, draft.status) == (checklist.template_id, 2, VersionStatus.DRAFT)
     assert _content(draft) == _content(checklist)
     assert draft.pass_threshold == checklist.pass_threshold
@@ -118,7 +119,7 @@ GOOD_ROWS = [
 
 
 def test_new_workbook_creates_a_draft_template_with_defaults(db):
-    version = xlsform_import(data=_workbook(GOOD_ROWS))
+    version = xlsform_import(data=_workbook(GOOD_ROWS), actor=system_actor())
     assert (version.template.code, version.template.kind, version.number) == ("NEW-01", "discipline", 1)
     items = {i.code: i for i in version.items.all()}
     assert items["A-01"].failing_answers == ["no"] and items["A-01"].critical is True
@@ -149,7 +150,7 @@ def test_new_workbook_creates_a_draft_template_with_defaults(db):
 )
 def test_bad_workbook_is_refused_with_sheet_row_and_column_and_nothing_written(db, rows, message):
     with pytest.raises(ImportRejected) as exc:
-        xlsform_import(data=_workbook(rows))
+        xlsform_import(data=_workbook(rows), actor=system_actor())
     assert any(str(e).startswith(message) for e in exc.value.errors), [str(e) for e in exc.value.errors]
     assert not ChecklistTemplate.objects.exists()
     assert not Item.objects.exists()
@@ -158,7 +159,7 @@ def test_bad_workbook_is_refused_with_sheet_row_and_column_and_nothing_written(d
 def test_bad_settings_and_missing_sheet_are_named(db):
     data = _workbook(GOOD_ROWS, settings_row=("Phiếu", "NEW-02", "1", "Vietnamese (vi)", "", "secret", 150, ""))
     with pytest.raises(ImportRejected) as exc:
-        xlsform_import(data=data)
+        xlsform_import(data=data, actor=system_actor())
     assert [str(e) for e in exc.value.errors] == [
         "settings, hàng 2, cột F: Loại phiếu không hợp lệ “secret”; dùng một trong: discipline, self_inspection, "
         "service_culture, other.",
@@ -169,7 +170,7 @@ def test_bad_settings_and_missing_sheet_are_named(db):
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(ImportRejected) as exc:
-        xlsform_import(data=buf.getvalue())
+        xlsform_import(data=buf.getvalue(), actor=system_actor())
     assert str(exc.value.errors[0]) == "tệp: Thiếu trang tính: choices, settings."
     assert not TemplateVersion.objects.exists()
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.xlsx import ImportRejected
 from inspections.importers import xlsform_import
+from staff.access import system_actor
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            version = xlsform_import(data=path.read_bytes(), actor=None)
+            version = xlsform_import(data=path.read_bytes(), actor=system_actor())
         except ImportRejected as exc:
             raise CommandError("\n".join(str(e) for e in exc.errors)) from exc
         self.stdout.write(
