@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
+from staff.access import system_actor
 from tests.e2e.conftest import download, open_workbook, tap
 from tests.inspections.conftest import make_checklist
 
@@ -26,9 +27,11 @@ def actions(e2e_cast):
     due relative to today: one open and past due (overdue), one open and due later, one done."""
     tree, users, people = e2e_cast["tree"], e2e_cast["users"], e2e_cast["people"]
     today = timezone.localdate()
-    plan = inspection_services.plan_create(actor=None, year=today.year, name="Kế hoạch kiểm tra", unit=tree["province"])
+    plan = inspection_services.plan_create(
+        actor=system_actor(), year=today.year, name="Kế hoạch kiểm tra", unit=tree["province"]
+    )
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=make_checklist(),
@@ -45,23 +48,27 @@ def actions(e2e_cast):
         AnswerInput("I5", "7"),
     ]
     inspection = inspection_services.inspection_save(
-        actor=None, assignment=assignment, answers=answers, submit=True, inspected_on=today - dt.timedelta(days=40)
+        actor=system_actor(),
+        assignment=assignment,
+        answers=answers,
+        submit=True,
+        inspected_on=today - dt.timedelta(days=40),
     )
-    finding = inspection_services.inspection_approve(actor=None, inspection=inspection).findings.get()
+    finding = inspection_services.inspection_approve(actor=system_actor(), inspection=inspection).findings.get()
     overdue = inspection_services.action_create(
-        actor=None,
+        actor=system_actor(),
         finding=finding,
         description=OVERDUE,
         due_date=today - dt.timedelta(days=10),
         responsible_person=people["dung"],
     )
     inspection_services.action_create(
-        actor=None, finding=finding, description=UPCOMING, due_date=today + dt.timedelta(days=20)
+        actor=system_actor(), finding=finding, description=UPCOMING, due_date=today + dt.timedelta(days=20)
     )
     done = inspection_services.action_create(
-        actor=None, finding=finding, description=DONE_LATE, due_date=today - dt.timedelta(days=20)
+        actor=system_actor(), finding=finding, description=DONE_LATE, due_date=today - dt.timedelta(days=20)
     )
-    inspection_services.action_update_progress(actor=None, action=done, status="done", note="Đã nhắc nhở")
+    inspection_services.action_update_progress(actor=system_actor(), action=done, status="done", note="Đã nhắc nhở")
     return {"overdue": overdue, "today": today}
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from core.permissions import Role
 from inspections import services as inspection_services
+from staff.access import system_actor
 from tests.e2e.conftest import set_language, tap
 from tests.factories import UserFactory, grant
 from tests.inspections.conftest import make_checklist
@@ -35,9 +36,11 @@ def assignment(e2e_cast):
     member = UserFactory(username="inspector2", first_name="Lý Thanh Tâm")
     grant(member, Role.INSPECTOR, tree["gamma"])
     version = make_checklist()
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(
+        actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"]
+    )
     return inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,

@@ -80,9 +80,11 @@ def _item(page, code):
 def inspector_assignment(e2e_cast):
     tree, users = e2e_cast["tree"], e2e_cast["users"]
     version = make_checklist()
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(
+        actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"]
+    )
     return inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=version,

@@ -14,6 +14,7 @@ from core.permissions import Role
 from inspections import services as inspection_services
 from inspections.models import AnswerType, Inspection, TemplateKind
 from inspections.services import ItemSpec, SectionSpec
+from staff.access import system_actor
 from tests.e2e.conftest import tap
 from tests.factories import UserFactory, grant
 
@@ -25,7 +26,7 @@ HIDDEN_TEXT = "Lịch tiếp dân bị gỡ khi sửa bảng tin"
 def conditional_checklist():
     """The checklist the template editor journey builds on screen, made here through the services."""
     template = inspection_services.template_create(
-        actor=None,
+        actor=system_actor(),
         code="VH-TIEPDAN",
         name_vi="Phiếu kiểm tra tiếp công dân",
         name_en="Citizen reception",
@@ -33,7 +34,7 @@ def conditional_checklist():
     )
     version = template.versions.get()
     inspection_services.version_set_content(
-        actor=None,
+        actor=system_actor(),
         version=version,
         sections=[
             SectionSpec(
@@ -61,7 +62,7 @@ def conditional_checklist():
             ),
         ],
     )
-    return inspection_services.version_publish(actor=None, version=version)
+    return inspection_services.version_publish(actor=system_actor(), version=version)
 
 
 @pytest.fixture
@@ -69,9 +70,11 @@ def assignment(e2e_cast):
     tree, users = e2e_cast["tree"], e2e_cast["users"]
     member = UserFactory(username="inspector2", first_name="Lý Thanh Tâm")
     grant(member, Role.INSPECTOR, tree["gamma"])
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(
+        actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"]
+    )
     return inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=conditional_checklist(),

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
+from staff.access import system_actor
 from tests.e2e.conftest import download, open_workbook, set_language, tap
 from tests.inspections.conftest import make_checklist
 
@@ -24,9 +25,11 @@ def inspected_department(e2e_cast):
     I3 4/4 (2 of 2), I4 90 % (0.9 of 1) → 5.9 / 8 = 73.75 %."""
     tree, users = e2e_cast["tree"], e2e_cast["users"]
     version = make_checklist()
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(
+        actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"]
+    )
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["alpha"],
         template_version=version,
@@ -43,9 +46,9 @@ def inspected_department(e2e_cast):
         AnswerInput("I5", "12"),
     ]
     inspection = inspection_services.inspection_save(
-        actor=None, assignment=assignment, answers=answers, submit=True, inspected_on=dt.date(2026, 10, 15)
+        actor=system_actor(), assignment=assignment, answers=answers, submit=True, inspected_on=dt.date(2026, 10, 15)
     )
-    return inspection_services.inspection_approve(actor=None, inspection=inspection)
+    return inspection_services.inspection_approve(actor=system_actor(), inspection=inspection)
 
 
 def criterion_row(page, label):

@@ -16,6 +16,7 @@ from inspections.services import AnswerInput
 from scorecards import services as scorecard_services
 from scorecards.models import PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
+from staff.access import system_actor
 from tests.e2e.conftest import tap
 from tests.inspections.conftest import make_checklist
 from tests.jobs.conftest import run_db_worker  # noqa: F401
@@ -40,10 +41,10 @@ def period(e2e_cast):
         latest = ScorecardModel.objects.order_by("-year").first()
         scorecard_services.scorecard_model_create(actor=users["admin"], year=period.year, copy_from=latest)
     plan = inspection_services.plan_create(
-        actor=None, year=period.year, name="Kế hoạch kiểm tra", unit=tree["province"]
+        actor=system_actor(), year=period.year, name="Kế hoạch kiểm tra", unit=tree["province"]
     )
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["alpha"],
         template_version=make_checklist(),
@@ -60,13 +61,13 @@ def period(e2e_cast):
         AnswerInput("I5", "12"),
     ]
     inspection = inspection_services.inspection_save(
-        actor=None,
+        actor=system_actor(),
         assignment=assignment,
         answers=answers,
         submit=True,
         inspected_on=period.start + dt.timedelta(days=14),
     )
-    inspection_services.inspection_approve(actor=None, inspection=inspection)
+    inspection_services.inspection_approve(actor=system_actor(), inspection=inspection)
     return period
 
 

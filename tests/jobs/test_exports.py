@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from jobs import services
 from jobs.exports import ProgressQuerySet
 from jobs.models import ExportJob, ExportStatus
+from staff.access import system_actor
 from staff.models import RoleAssignment, Staff
 
 
@@ -219,9 +220,9 @@ def test_findings_register_in_the_background_matches_the_screen_export(
     from inspections import services as inspection_services
     from tests.inspections.conftest import GOOD_ANSWERS, fill, make_checklist
 
-    plan = inspection_services.plan_create(actor=None, year=2026, name="Kế hoạch 2026", unit=tree["province"])
+    plan = inspection_services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch 2026", unit=tree["province"])
     assignment = inspection_services.assignment_create(
-        actor=None,
+        actor=system_actor(),
         plan=plan,
         unit=tree["gamma_office"],
         template_version=make_checklist(),
@@ -230,7 +231,9 @@ def test_findings_register_in_the_background_matches_the_screen_export(
     )
     answers = [a if a.item != "I1" else type(a)("I1", "no", note="Không đeo thẻ") for a in GOOD_ANSWERS]
     finding = fill(assignment, answers).findings.get()
-    inspection_services.action_create(actor=None, finding=finding, description="Đeo thẻ", due_date=dt.date(2026, 7, 1))
+    inspection_services.action_create(
+        actor=system_actor(), finding=finding, description="Đeo thẻ", due_date=dt.date(2026, 7, 1)
+    )
     client = login(cast["inspector"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("jobs:export-start"), {"kind": "findings_register"})

@@ -73,15 +73,15 @@ def _build(tree, people, course, assignment, self_assignment):  # noqa: F811
     )
     finding = inspection.findings.get()
     on_time = inspection_services.action_create(
-        actor=None, finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
+        actor=system_actor(), finding=finding, description="Nhắc đeo thẻ", due_date=dt.date(2026, 6, 1)
     )
     late = inspection_services.action_create(
-        actor=None, finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1)
+        actor=system_actor(), finding=finding, description="Kiểm tra lại", due_date=dt.date(2026, 6, 1)
     )
     with time_machine.travel(dt.datetime(2026, 5, 20, 10, 0), tick=False):
-        inspection_services.action_update_progress(actor=None, action=on_time, status="done", note="Xong")
+        inspection_services.action_update_progress(actor=system_actor(), action=on_time, status="done", note="Xong")
     with time_machine.travel(dt.datetime(2026, 6, 10, 10, 0), tick=False):
-        inspection_services.action_update_progress(actor=None, action=late, status="done", note="Muộn")
+        inspection_services.action_update_progress(actor=system_actor(), action=late, status="done", note="Muộn")
     with time_machine.travel(dt.datetime(2026, 6, 29, 16, 0), tick=False):
         fill(self_assignment)
     return {"inspection": inspection, "class": cls, "an": an, "binh": binh}

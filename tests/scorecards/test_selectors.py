@@ -10,6 +10,7 @@ from inspections.services import AnswerInput
 from scorecards import engine, selectors, services
 from scorecards.models import PublishedPeriod, ScorecardSnapshot
 from scorecards.periods import Period
+from staff.access import system_actor
 from tests.factories import make_staff, make_unit
 
 Q2 = Period(2026, quarter=2)
@@ -103,7 +104,7 @@ def test_publishing_freezes_and_a_later_correction_shows_as_a_difference(records
 
     # A locked inspection is amended: item I1 now passes → 100 %.
     inspection_services.inspection_amend(
-        actor=None, inspection=records["inspection"], reason="Nhầm lẫn", answers=[AnswerInput("I1", "yes")]
+        actor=system_actor(), inspection=records["inspection"], reason="Nhầm lẫn", answers=[AnswerInput("I1", "yes")]
     )
     table = selectors.score_table(period=Q2)
     shown = table.score(tree["gamma_office"].pk)

@@ -17,6 +17,7 @@ from inspections.services import AnswerInput
 from scorecards import charts, services
 from scorecards.models import Criterion, PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
+from staff.access import system_actor
 
 Q2 = {"period": "2026-Q2"}
 QUERIES_TABLE = 27
@@ -78,7 +79,7 @@ def test_png_chart_decodes_and_is_cached_until_its_data_change(login, cast, tree
     key = data_key("scorecards:criteria", {"data": data, "fmt": "png"})
     assert cache.get(key) == response.content
     inspection_services.inspection_amend(
-        actor=None, inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
+        actor=system_actor(), inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
     )
     changed = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2).context["chart_criteria"]
     assert data_key("scorecards:criteria", {"data": changed, "fmt": "png"}) != key
@@ -255,7 +256,7 @@ def test_administrator_publishes_and_the_page_shows_frozen_figures_and_correctio
     assert response.status_code == 302
     assert run_db_worker() == 1  # publishing runs in the background (see test_publishing.py)
     inspection_services.inspection_amend(
-        actor=None, inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
+        actor=system_actor(), inspection=records["inspection"], reason="Sửa", answers=[AnswerInput("I1", "yes")]
     )
     page = client.get(reverse("scorecards:unit", args=[tree["gamma_office"].pk]), Q2)
     assert round(page.context["score"].total, 2) == 45.14

@@ -163,11 +163,11 @@ def test_hours_screen_constant_queries(login, tree, cast, django_assert_num_quer
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
     client = login(cast["hr"])
     client.get(reverse("training:hours"))  # warm the session
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         small = client.get(reverse("training:hours"), {"year": 2026})
     for i in range(10, 60):
         make_staff(tree["alpha1"], f"Người {i}", code=f"H{i:03d}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         big = client.get(reverse("training:hours"), {"year": 2026})
     assert small.status_code == big.status_code == 200
     assert big.content.decode().count("badge warn") == 62
@@ -177,11 +177,11 @@ def test_class_list_constant_queries(login, course, tree, cast, django_assert_nu
     client = login(cast["hr"])
     make_class(course, tree["alpha"], code="L-1")
     client.get(reverse("training:class-list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("training:class-list"))
     for i in range(2, 8):
         make_class(course, tree["alpha"], code=f"L-{i}", days=1, status=ClassStatus.OPEN)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("training:class-list"))
     assert response.content.decode().count("/training/classes/") >= 7
 
