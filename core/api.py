@@ -1,5 +1,7 @@
-"""Shared REST API pieces."""
+"""Shared REST API pieces: the pagination every list uses, and service errors as 400 answers."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -9,12 +11,10 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def datetime_json(value, tz) -> str | None:
-    """What DRF's DateTimeField gives in JSON (ISO 8601 in the current time zone, "Z" for UTC) for an aware
-    datetime from the database, `tz` being `timezone.get_current_timezone()` read once per page. The field
-    itself reads the current time zone for every value. Only the inspections rows still use it; it goes when
-    they are read through their serializers. tests/core/test_api.py compares both."""
-    if not value:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A service's ValidationError (field errors or a message) as DRF's 400 answer."""
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    return serializers.ValidationError({"detail": exc.messages})

@@ -5,7 +5,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
-from core.paging import PagedRows
 from core.permissions import ScopedViewMixin
 
 MAX_PAGE_SIZE = 200
@@ -32,15 +31,10 @@ def page_size_from(request, default: int = 50) -> int:
 class FilteredListView(ScopedViewMixin, TemplateView):
     """A list screen: the view's queryset (always from a selector, so already scoped) filtered by
     the app's one FilterSet and paged by Django's Paginator; `object_list` is the page's model
-    instances. Exports reuse the same FilterSet and selector.
-
-    `row_fields` / `row_tuples` (a page of plain values through core.paging.PagedRows) remain only
-    until the training and inspections lists stop using them."""
+    instances. Exports reuse the same FilterSet and selector."""
 
     filterset_class = None
     paginate_by = 50
-    row_fields: tuple[str, ...] | None = None
-    row_tuples = False
 
     def get_queryset(self):
         raise NotImplementedError
@@ -48,10 +42,7 @@ class FilteredListView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
-        rows = filterset.qs
-        if self.row_fields is not None:
-            rows = PagedRows(rows, self.row_fields, tuples=self.row_tuples)
-        paginator = Paginator(rows, page_size_from(self.request, self.paginate_by))
+        paginator = Paginator(filterset.qs, page_size_from(self.request, self.paginate_by))
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, YearFilter
+from core.permissions import Perm
 from core.text import fold
 from inspections.models import (
     OPEN_ACTION_STATUSES,
@@ -31,12 +32,8 @@ from staff.models import Unit
 def visible_units(request):
     if request is None:
         return Unit.objects.all()
-    from core.permissions import Perm
-    from staff.access import unit_scope_q
-
-    return Unit.objects.filter(
-        unit_scope_q(request.user, (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE, Perm.INSPECTION_PLAN)), active=True
-    )
+    perms = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE, Perm.INSPECTION_PLAN)
+    return Unit.objects.visible_to(request.user, perms).filter(active=True)
 
 
 class _UnitPeriodMixin:

@@ -14,7 +14,7 @@ EXPORTS = [
         "perm": (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE),
         "filterset": lambda data, queryset, request: FindingFilterSet(data, queryset=queryset, request=request),
         # The register's scope and order, without the per-row state the workbook does not show.
-        "queryset": lambda user: selectors.finding_export_list(user=user),
+        "queryset": lambda user: selectors.finding_list(user=user),
         "write": lambda queryset: findings_register_xlsx(findings=queryset),
         "filename": lambda day: f"so-theo-doi-phat-hien-{day:%Y%m%d}.xlsx",
         "list_url": "inspections:finding-list",

@@ -243,7 +243,7 @@ class FindingExportView(ScopedViewMixin, View):
     required_perm = FINDING_READ
 
     def get(self, request):
-        qs = selectors.finding_export_list(user=request.user, filters=request.GET, request=request)
+        qs = selectors.finding_list(user=request.user, filters=request.GET, request=request)
         handle = findings_register_xlsx(findings=qs)
         name = f"so-theo-doi-phat-hien-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)

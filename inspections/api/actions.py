@@ -10,7 +10,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api_views import as_drf_error
+from core.api import as_drf_error
 from core.permissions import Perm
 from inspections import selectors, services
 from inspections.api import serializers as s

@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_views import as_drf_error
+from core.api import as_drf_error
 from core.permissions import Perm
 from inspections import selectors, services
 from inspections.api import serializers as s

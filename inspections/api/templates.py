@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from core.api_views import as_drf_error
+from core.api import as_drf_error
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services

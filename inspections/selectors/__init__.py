@@ -9,12 +9,10 @@ from inspections.selectors.findings import (
     action_get,
     action_list,
     action_progress,
-    finding_export_list,
     finding_get,
     finding_list,
 )
 from inspections.selectors.planning import (
-    _has_inspection,
     assignment_bundle,
     assignment_find,
     assignment_get,
@@ -38,16 +36,6 @@ from inspections.selectors.records import (
     results_by_unit,
     unit_results,
 )
-from inspections.selectors.rows import (  # until the HTML list views read model instances
-    ACTION_ROW_FIELDS,
-    FINDING_ROW_FIELDS,
-    INSPECTION_ROW_FIELDS,
-    UnitResultPages,
-    finding_actions,
-    finding_register,
-    finding_state,
-    inspection_rows,
-)
 from inspections.selectors.templates import (
     template_get,
     template_list,
@@ -58,16 +46,7 @@ from inspections.selectors.templates import (
 )
 
 __all__ = [
-    "ACTION_ROW_FIELDS",
-    "FINDING_ROW_FIELDS",
-    "INSPECTION_ROW_FIELDS",
-    "UnitResultPages",
-    "finding_actions",
-    "finding_register",
-    "finding_state",
-    "inspection_rows",
     "InspectionFacts",
-    "_has_inspection",
     "action_get",
     "action_list",
     "action_progress",
@@ -81,7 +60,6 @@ __all__ = [
     "can_update_action",
     "can_verify_action",
     "evidence_blob_get",
-    "finding_export_list",
     "finding_get",
     "finding_list",
     "has_inspection",

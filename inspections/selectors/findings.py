@@ -38,12 +38,6 @@ def finding_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
     return qs
 
 
-def finding_export_list(*, user, filters=None, request=None) -> QuerySet[Finding]:
-    """The findings register's rows for its workbook: the register's scope, filters and order, each
-    finding with its actions."""
-    return finding_list(user=user, filters=filters, request=request)
-
-
 def finding_get(*, user, pk: int) -> Finding:
     return get_object_or_404(finding_list(user=user), pk=pk)
 

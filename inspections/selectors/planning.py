@@ -162,6 +162,3 @@ def has_inspection(assignment: Assignment) -> bool:
         return assignment.inspection is not None
     except Inspection.DoesNotExist:
         return False
-
-
-_has_inspection = has_inspection  # the name inspections/views.py still uses

@@ -4,7 +4,7 @@ through staff.services."""
 from django.core.exceptions import ValidationError
 from rest_framework import mixins, viewsets
 
-from core.api_views import as_drf_error
+from core.api import as_drf_error
 from core.permissions import Perm
 from staff import selectors, services
 from staff.api.serializers import RoleAssignmentSerializer, StaffSerializer, UnitSerializer

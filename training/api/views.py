@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_views import as_drf_error
+from core.api import as_drf_error
 from core.permissions import Perm
 from staff.models import Staff
 from training import selectors, services
