@@ -63,7 +63,7 @@ messages: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Benchmarks on the province database (SQLite file by default; DATABASE_URL=postgres://... for
-# PostgreSQL); seeds it first if empty. BENCH_ARGS="--quick" or "--only staff,load". Never fails.
+# PostgreSQL); seeds it first if empty. BENCH_ARGS="--quick" or "--only peak,pages". Never fails.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
