@@ -23,6 +23,7 @@ def directory(e2e_cast):
 
 
 def result_names(page) -> list[str]:
+    page.wait_for_load_state("load")  # the whole table parsed, not only the heading above it
     return [name.strip() for name in page.locator("main table tbody tr td:first-child").all_inner_texts()]
 
 
