@@ -113,11 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # Reads: a larger page cache per connection (SQLITE_CACHE_MB; SQLite's default is 2 MB, with which every
-        # count or scan of a province-size table re-read its pages through the file system: counting 186,000
-        # findings took 0.42 ms instead of 0.02, the 630,000 marks 2.4 ms instead of 0.08). SQLITE_MMAP_MB maps
-        # the file into memory instead (off by default: a process's resident size then counts every page it
-        # has read, which hides its real memory use).
+        # Reads: a larger page cache per connection (SQLITE_CACHE_MB; with SQLite's default 2 MB every scan of
+        # a province-size table re-reads its pages through the file system). SQLITE_MMAP_MB maps the file into
+        # memory instead (off by default: the resident size would count every page read, hiding real use).
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
             f"PRAGMA mmap_size={env_int('SQLITE_MMAP_MB', 0) * 1024 * 1024};"
@@ -129,12 +127,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     server = []
     if not env_bool("POSTGRES_JIT", False):
-        # PostgreSQL's JIT compiler spent about a second compiling each scorecard query (more than running
-        # it); the app's queries are short, so it is off unless POSTGRES_JIT=true.
+        # The JIT compiler spends longer compiling the scorecard queries than running them; the app's queries
+        # are short, so it is off unless POSTGRES_JIT=true.
         server.append("-c jit=off")
-    # Parallel query (PostgreSQL's default: 2 workers per query) made counting the province's 186,000 findings
-    # cost three processes' CPU for 15 ms instead of one for 12; under 10 concurrent users on 2 cores the
-    # findings API fell to 62 requests/s. Serial by default; POSTGRES_PARALLEL_WORKERS gives it back.
+    # Parallel query spends several processes' CPU on a count one process does about as fast, which a small
+    # server under concurrent users cannot spare. Serial by default; POSTGRES_PARALLEL_WORKERS gives it back.
     server.append(f"-c max_parallel_workers_per_gather={env_int('POSTGRES_PARALLEL_WORKERS', 0)}")
     options["options"] = " ".join([options.get("options", ""), *server]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
