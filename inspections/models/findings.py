@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,16 +39,26 @@ class FindingQuerySet(models.QuerySet):
         """A finding's state from its corrective actions: `has_action`; `has_open` (an open action);
         `has_overdue` (an overdue one, see overdue_q); `closed` (actions, all verified)."""
         today = today or timezone.localdate()
-        actions = CorrectiveAction.objects.filter(finding=OuterRef("pk"))
+
+        def counted(condition: Q):
+            # A correlated count, read for each finding shown: PostgreSQL would plan an EXISTS here as a
+            # hash of every corrective action built for each page.
+            actions = CorrectiveAction.objects.filter(condition, finding=OuterRef("pk")).order_by().values("finding")
+            return Coalesce(Subquery(actions.annotate(n=Count("pk")).values("n")), Value(0))
+
+        def held(condition: Q):
+            return ExpressionWrapper(condition, output_field=BooleanField())
+
         return self.annotate(
-            has_action=Exists(actions),
-            has_open=Exists(actions.filter(status__in=OPEN_ACTION_STATUSES)),
-            has_overdue=Exists(actions.filter(overdue_q(today))),
-            closed=Case(
-                When(Exists(actions) & ~Exists(actions.exclude(status=ActionStatus.VERIFIED)), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            ),
+            action_count=counted(Q()),
+            open_action_count=counted(Q(status__in=OPEN_ACTION_STATUSES)),
+            overdue_action_count=counted(overdue_q(today)),
+            unverified_action_count=counted(~Q(status=ActionStatus.VERIFIED)),
+        ).annotate(
+            has_action=held(Q(action_count__gt=0)),
+            has_open=held(Q(open_action_count__gt=0)),
+            has_overdue=held(Q(overdue_action_count__gt=0)),
+            closed=held(Q(action_count__gt=0, unverified_action_count=0)),
         )
 
     def in_state(self, state: str, today=None):
