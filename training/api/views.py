@@ -84,10 +84,6 @@ def precondition_required() -> Response:
     )
 
 
-def _drf(exc: ValidationError):
-    return as_drf_error(exc)
-
-
 class CourseViewSet(viewsets.ModelViewSet):
     serializer_class = CourseSerializer
     filterset_class = CourseFilterSet
@@ -102,7 +98,7 @@ class CourseViewSet(viewsets.ModelViewSet):
         try:
             course = services.course_create(actor=self.request.user, **serializer.validated_data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=course.pk)
 
     def perform_update(self, serializer):
@@ -111,7 +107,7 @@ class CourseViewSet(viewsets.ModelViewSet):
                 actor=self.request.user, course=serializer.instance, **serializer.validated_data
             )
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=course.pk)
 
 
@@ -134,7 +130,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
         try:
             created = services.class_create(actor=self.request.user, **serializer.validated_data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=created.pk)
 
     @extend_schema(
@@ -163,7 +159,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
                 current, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": f'"{current["version"]}"'}
             )
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         current = self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
         return Response(current, headers={"ETag": f'"{current["version"]}"'})
 
@@ -176,7 +172,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
         try:
             services.class_set_status(actor=request.user, training_class=instance, **data.validated_data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
     @extend_schema(
@@ -212,7 +208,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
                 confirm=data.validated_data["confirm"],
             )
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(
             {
                 "confirmed": result.confirmed,
@@ -252,7 +248,7 @@ class TrainingClassViewSet(viewsets.ModelViewSet):
                 actor=request.user, training_class=instance, scores=data.validated_data["scores"]
             )
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(
             {
                 "completed": summary.completed,
@@ -282,7 +278,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         try:
             serializer.instance = services.session_create(actor=self.request.user, training_class=cls, **data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
 
     def perform_update(self, serializer):
         """PUT (every field) and PATCH (some) follow the same rules; a session stays in its class."""
@@ -293,7 +289,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         try:
             serializer.instance = services.session_update(actor=self.request.user, session=serializer.instance, **data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
 
     @extend_schema(
         responses={
@@ -359,7 +355,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         except services.SyncError as exc:
             return Response({"code": exc.code, "detail": exc.message, "current": exc.current}, status=exc.status_code)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(result.body, headers={"ETag": f'"{result.body["version"]}"'})
 
 
@@ -386,7 +382,7 @@ class EnrollmentViewSet(
                 actor=request.user, training_class=cls, staff=serializer.validated_data["staff"]
             )
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         body = dict(self.get_serializer(self.get_queryset().get(pk=result.enrollments[0].pk)).data)
         body["warnings"] = result.warnings
         return Response(body, status=status.HTTP_201_CREATED)
@@ -400,7 +396,7 @@ class EnrollmentViewSet(
         try:
             services.enrollment_set_status(actor=request.user, enrollment=instance, **data.validated_data)
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
     @extend_schema(request=ScoreSerializer, responses=EnrollmentSerializer)
@@ -412,7 +408,7 @@ class EnrollmentViewSet(
         try:
             services.enrollment_set_score(actor=request.user, enrollment=instance, score=data.validated_data["score"])
         except ValidationError as exc:
-            raise _drf(exc) from exc
+            raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
 
