@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 TEST_ENV := DJANGO_DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdefgh \
             STATIC_MANIFEST=false SECURE_COOKIES=false
 
-.PHONY: run test lint format messages bench clean e2e-deps
+.PHONY: run test test-fast lint format messages bench clean e2e-deps browser-deps
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -33,14 +33,23 @@ run: $(VENV)/.installed
 
 # Browser tests (tests/e2e): axe-core from the npm registry, pinned by tests/e2e/package-lock.json.
 E2E_AXE := tests/e2e/node_modules/axe-core/axe.min.js
-$(E2E_AXE): tests/e2e/package.json tests/e2e/package-lock.json
+$(E2E_AXE): tests/e2e/package.json tests/e2e/package-lock.json | browser-deps
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	touch $@
 
 e2e-deps: $(E2E_AXE)
 
-test: $(VENV)/.dev-installed $(E2E_AXE)
+# Chromium and npm from Debian: installed when run as root, else one line says what to install.
+browser-deps:
+	@sh scripts/browser_deps.sh
+
+# Every test, browser journeys included: never passes with them skipped.
+test: $(VENV)/.dev-installed browser-deps $(E2E_AXE)
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Every test except the browser journeys, for a machine without Chromium (asked for explicitly).
+test-fast: $(VENV)/.dev-installed
+	$(TEST_ENV) SKIP_BROWSER_TESTS=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
