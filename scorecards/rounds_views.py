@@ -187,7 +187,7 @@ class AssessmentExportView(ScopedViewMixin, View):
                 _("Self score"),
                 _("Explanation"),
                 _("Evidence"),
-                _("Decision"),
+                _("Appraisal decision"),
                 _("Appraised score"),
                 _("Difference"),
                 _("Reason"),
