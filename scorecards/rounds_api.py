@@ -7,6 +7,8 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -76,6 +78,14 @@ class IndicatorImportSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+def _object(code=200):
+    return {
+        code: OpenApiTypes.OBJECT,
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="Refused: field or cell errors, nothing written"),
+        404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such round or unit, or outside your scope"),
+    }
+
+
 def _rejected(exc: ImportRejected) -> Response:
     return Response(
         {
@@ -94,6 +104,7 @@ class IndicatorValueViewSet(
     (unit code, period, indicator code, value, source), all or nothing."""
 
     serializer_class = IndicatorValueSerializer
+    lookup_value_regex = r"\d+"
     filterset_class = IndicatorValueFilterSet
     read_perm = (Perm.SCORECARD_VIEW, Perm.INDICATOR_MANAGE)
     write_perm = Perm.INDICATOR_MANAGE
@@ -123,6 +134,7 @@ class IndicatorValueViewSet(
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
 
+    @extend_schema(request={"multipart/form-data": IndicatorImportSerializer}, responses=_object(201))
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_file(self, request):
         upload = request.FILES.get("file")
@@ -219,6 +231,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     `units/{unit}/appraise/` (the appraiser)."""
 
     serializer_class = RoundSerializer
+    lookup_value_regex = r"\d+"
     read_perm = rounds_read.ROUND_PERMS
     write_perm = Perm.SCORECARD_APPRAISE
     action_perms = {
@@ -252,6 +265,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
 
+    @extend_schema(request=None, responses=_object())
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         round_ = self.get_object()
@@ -267,6 +281,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         unit = rounds_read.unit_for_round(user=request.user, pk=unit_pk)
         return round_, unit
 
+    @extend_schema(responses=_object())
     @action(detail=True, methods=["get"], url_path=r"units/(?P<unit_pk>\d+)")
     def unit(self, request, pk=None, unit_pk=None):
         round_, unit = self._unit_view(request, unit_pk)
@@ -274,6 +289,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             assessment_payload(rounds_read.assessment_view(user=request.user, round_=round_, unit=unit), request)
         )
 
+    @extend_schema(request=EntriesSerializer, responses=_object())
     @action(detail=True, methods=["post"], url_path=r"units/(?P<unit_pk>\d+)/save")
     def unit_save(self, request, pk=None, unit_pk=None):
         round_, unit = self._unit_view(request, unit_pk)
@@ -289,6 +305,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             assessment_payload(rounds_read.assessment_view(user=request.user, round_=round_, unit=unit), request)
         )
 
+    @extend_schema(request=None, responses=_object())
     @action(detail=True, methods=["post"], url_path=r"units/(?P<unit_pk>\d+)/submit")
     def unit_submit(self, request, pk=None, unit_pk=None):
         round_, unit = self._unit_view(request, unit_pk)
@@ -300,6 +317,7 @@ class RoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             assessment_payload(rounds_read.assessment_view(user=request.user, round_=round_, unit=unit), request)
         )
 
+    @extend_schema(request=DecisionsSerializer, responses=_object())
     @action(detail=True, methods=["post"], url_path=r"units/(?P<unit_pk>\d+)/appraise")
     def unit_appraise(self, request, pk=None, unit_pk=None):
         round_, unit = self._unit_view(request, unit_pk)

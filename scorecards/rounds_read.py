@@ -34,9 +34,14 @@ def round_get(*, user, pk: int) -> AssessmentRound:
     return get_object_or_404(AssessmentRound.objects.visible_to(user), pk=pk)
 
 
-def round_units(*, user, round_: AssessmentRound) -> list[dict]:
-    """The units the user may see in the round, with their assessment's status (one query each)."""
-    units = list(Unit.objects.visible_to(user, ROUND_PERMS).filter(active=True).order_by("path")[:500])
+def round_units(*, user) -> QuerySet[Unit]:
+    """The active units the user may see in a round, in tree order (paginate, then `round_rows`)."""
+    return Unit.objects.visible_to(user, ROUND_PERMS).filter(active=True).order_by("path")
+
+
+def round_rows(*, user, round_: AssessmentRound, units) -> list[dict]:
+    """`units` (a page) with their assessment in the round, if any (one query)."""
+    units = list(units)
     assessments = {
         a.unit_id: a
         for a in UnitAssessment.objects.visible_to(user).filter(round=round_, unit_id__in=[u.pk for u in units])

@@ -80,14 +80,13 @@ class RoundDetailView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         round_ = rounds_read.round_get(user=request.user, pk=pk)
-        rows = rounds_read.round_units(user=request.user, round_=round_)
-        page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        page = Paginator(rounds_read.round_units(user=request.user), 100).get_page(request.GET.get("page"))
         return render(
             request,
             self.template_name,
             {
                 "round": round_,
-                "rows": page.object_list,
+                "rows": rounds_read.round_rows(user=request.user, round_=round_, units=page.object_list),
                 "page_obj": page,
                 "can_publish": rounds_read.can_open_rounds(user=request.user),
             },

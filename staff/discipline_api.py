@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -77,6 +79,7 @@ class DisciplineViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = DisciplineSerializer
+    lookup_value_regex = r"\d+"
     filterset_class = DisciplineFilterSet
     read_perm = (Perm.DISCIPLINE_VIEW, Perm.OWN_RECORD)
     write_perm = Perm.DISCIPLINE_MANAGE
@@ -94,6 +97,13 @@ class DisciplineViewSet(
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
 
+    @extend_schema(
+        request={"multipart/form-data": DisciplineImportSerializer},
+        responses={
+            201: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="The file is refused: every bad cell"),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_file(self, request):
         upload = request.FILES.get("file")

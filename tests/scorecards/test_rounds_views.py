@@ -56,7 +56,7 @@ def test_the_journey_on_screen(cchc, cast, tree, appraiser, login, client):  # n
 
     export = login(cast["unit_head"]).get(url + "export.xlsx")
     workbook = load_workbook(io.BytesIO(export.content))
-    assert workbook.sheetnames == ["Tự đánh giá và thẩm định", "Tổng hợp"]
+    assert workbook.sheetnames == ["Tự đánh giá và thẩm định", "Tóm tắt"]
     rows = {r[0]: r for r in workbook["Tự đánh giá và thẩm định"].iter_rows(min_row=2, values_only=True)}
     row = rows["Công tác chỉ đạo, điều hành CCHC (tự đánh giá)"]
     assert (row[4], row[7], row[8], row[9], row[10]) == (88, "Điều chỉnh", 80, -8, "Thiếu minh chứng kiểm tra")
