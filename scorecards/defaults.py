@@ -152,3 +152,15 @@ def cchc_criterion_rows(start_order: int = 100) -> list[dict]:
         }
         for index, (key, pillar, formula, weight, target, direction, indicator, vi, en) in enumerate(CCHC_CRITERIA)
     ]
+
+
+# The indicators the CCHC criteria read (also created by migration 0007_cchc_indicators):
+# code, Vietnamese name, English name, direction, usual source
+INDICATORS = [
+    ("late_dossiers", "Tỷ lệ hồ sơ trễ hạn", "Late dossiers", engine.LOWER, "Hệ thống thông tin giải quyết TTHC"),
+    ("online_dossiers", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers", engine.HIGHER, "Cổng dịch vụ công"),
+    ("online_payments", "Tỷ lệ thanh toán trực tuyến", "Online payments", engine.HIGHER, "Cổng dịch vụ công"),
+    ("sipas", "Chỉ số hài lòng của người dân (SIPAS)", "Citizens' satisfaction index (SIPAS)", engine.HIGHER,
+     "Khảo sát SIPAS"),
+    ("report_regularity", "Tỷ lệ báo cáo CCHC đúng hạn", "CCHC reports on time", engine.HIGHER, "Sở Nội vụ"),
+]  # fmt: skip

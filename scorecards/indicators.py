@@ -243,6 +243,10 @@ def scorecard_model_add_cchc(*, actor, model) -> None:
     """Add the province's CCHC criteria (scorecards.defaults.CCHC_CRITERIA) to `model`, keeping its own."""
     from scorecards import defaults, services
 
+    for code, vi, en, direction, source in defaults.INDICATORS:
+        Indicator.objects.get_or_create(
+            code=code, defaults={"name_vi": vi, "name_en": en, "direction": direction, "source_hint": source}
+        )
     have = {c.key for c in model.criteria.all()}
     rows = [
         {f: getattr(c, f) for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en",

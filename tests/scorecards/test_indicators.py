@@ -140,3 +140,46 @@ def test_an_indicator_value_out_of_range_or_in_a_closed_period_is_refused(tree, 
 def test_cchc_defaults_name_existing_indicators(db):
     codes = {r["indicator"] for r in defaults.cchc_criterion_rows() if r["indicator"]}
     assert codes <= set(Indicator.objects.values_list("code", flat=True))
+
+
+def test_a_criterion_on_checklist_items_takes_the_self_inspection_scores(records, tree):
+    """Sở Alpha's self-inspection of Q2 answers every item well (100 %): a criterion on items I2 and I4
+    reads exactly those answers (Σ score ÷ Σ maximum); the inspector's inspection of Gamma is not a
+    self-inspection and does not count."""
+    from inspections.models import Answer
+
+    model = ScorecardModel.objects.get(year=2026)
+    rows = [
+        {f: getattr(c, f) for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "direction", "order")}
+        for c in model.criteria.all()
+    ]
+    rows.append(
+        {
+            "key": "items",
+            "pillar": "service_culture",
+            "formula": "checklist_items",
+            "checklist_items": "I2, I4",
+            "weight": 10,
+            "target": 90,
+            "label_vi": "Đeo thẻ, tiếp dân",
+            "direction": "higher",
+            "order": 50,
+        }
+    )
+    services.scorecard_model_update(
+        actor=system_actor(),
+        model=model,
+        name=model.name,
+        excellent_min=90,
+        good_min=70,
+        satisfactory_min=50,
+        criteria=rows,
+    )
+    answers = Answer.objects.filter(inspection__is_self=True, item__code__in=["I2", "I4"])
+    score = float(sum(a.score for a in answers))
+    maximum = float(sum(a.max_score for a in answers))
+    table = score_table(period=Period(2026, quarter=2), frozen=False, with_previous=False)
+    items = table.live[tree["alpha"].pk].criterion("items")
+    assert (items.numerator, items.denominator) == (score, maximum)
+    assert items.value == 100.0 * score / maximum
+    assert table.live[tree["gamma"].pk].criterion("items").value is None
