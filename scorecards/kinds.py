@@ -153,20 +153,32 @@ def appraised_overrides(*, period: Period) -> dict[int, dict[str, float]]:
 
 
 def apply_appraisals(*, spec: engine.ModelSpec, period: Period, scores: dict) -> None:
-    """A unit's scorecard takes the appraiser's adjusted values of its criteria (its own scorecard: the
-    units above it keep rolling up the records), then points, total, band and ranks are recomputed."""
+    """A unit's scorecard takes the appraiser's adjusted values of its criteria and its own self-assessed
+    values (its own scorecard: the units above it keep rolling up), then points, total, band and ranks
+    are recomputed."""
     overrides = appraised_overrides(period=period)
-    if not overrides:
+    own: dict[int, dict[str, tuple]] = defaultdict(dict)
+    if any(c.formula.startswith(f"{SELF_ASSESSED}:") for c in spec.criteria):
+        # A unit that assessed itself is scored on its own self-assessed value (appraised, else submitted),
+        # not on the mean of its sub-units; a unit that did not takes the roll-up of those below it.
+        for (unit_id, key), (value, verified, self_value, source) in assessed_values(period=period).items():
+            own[unit_id][key] = (value, verified, self_value, source)
+    if not overrides and not own:
         return
-    for unit_id, values in overrides.items():
+    for unit_id in set(overrides) | set(own):
         score = scores.get(unit_id)
         if score is None:
             continue
+        adjusted, assessed = overrides.get(unit_id, {}), own.get(unit_id, {})
         for criterion in score.criteria:
-            if criterion.key in values:
-                criterion.value = float(values[criterion.key])
+            if criterion.key in adjusted:
+                criterion.value = float(adjusted[criterion.key])
                 criterion.verified_value = criterion.value
                 criterion.source = engine.VERIFIED
+            elif criterion.key in assessed:
+                value, verified, self_value, source = assessed[criterion.key]
+                criterion.value, criterion.verified_value = float(value), verified
+                criterion.self_value, criterion.source = self_value, source
         rescored = engine.score_criteria(spec, score.unit, score.criteria, score.headcount)
         score.total, score.capability, score.service_culture, score.band = (
             rescored.total,

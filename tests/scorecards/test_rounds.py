@@ -212,3 +212,21 @@ def test_indicator_values_api_lists_only_the_scope(cchc, cast, tree, api, apprai
     assert everything["count"] == 2
     other = api(cast["unit_head"]).get(f"/api/v1/indicator-values/{everything['results'][-1]['id']}/")
     assert other.status_code == 404
+
+
+def test_a_unit_is_scored_on_its_own_self_assessment_not_its_sub_units(cchc, cast, tree):
+    from scorecards.selectors.tables import score_table
+
+    _fill_and_submit(cast["unit_head"], cchc, tree["alpha"])  # 85
+    rounds.assessment_save(
+        actor=cast["unit_head"],
+        round_=cchc,
+        unit=tree["alpha1"],
+        entries=[{"key": "cchc_direction", "self_value": "40", "evidence_link": LINK}],
+    )
+    rounds.assessment_submit(actor=cast["unit_head"], round_=cchc, unit=tree["alpha1"])
+    live = score_table(period=Q2, frozen=False, with_previous=False).live
+    assert live[tree["alpha"].pk].criterion("cchc_direction").value == 85.0
+    assert live[tree["alpha1"].pk].criterion("cchc_direction").value == 40.0
+    # the province did not assess itself: it takes the roll-up (one person each in Sở Alpha and Phòng Alpha-1)
+    assert live[tree["province"].pk].criterion("cchc_direction").value == 62.5
