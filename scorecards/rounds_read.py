@@ -24,9 +24,13 @@ ROUND_PERMS = (Perm.SCORECARD_VIEW, Perm.SCORECARD_ASSESS, Perm.SCORECARD_APPRAI
 
 
 def round_list(*, user) -> QuerySet[AssessmentRound]:
-    return AssessmentRound.objects.visible_to(user).annotate(
-        submitted=Count("assessments", filter=Q(assessments__status=AssessmentStatus.SUBMITTED)),
-        appraised=Count("assessments", filter=Q(assessments__status=AssessmentStatus.APPRAISED)),
+    return (
+        AssessmentRound.objects.visible_to(user)
+        .annotate(
+            submitted=Count("assessments", filter=Q(assessments__status=AssessmentStatus.SUBMITTED)),
+            appraised=Count("assessments", filter=Q(assessments__status=AssessmentStatus.APPRAISED)),
+        )
+        .order_by("-period")
     )
 
 
