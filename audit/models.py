@@ -41,6 +41,7 @@ AUDITED = [
     ("staff", "Staff", ["search_name"]),
     ("staff", "StaffUnitHistory", []),
     ("staff", "RoleAssignment", []),
+    ("staff", "DisciplineDecision", []),
     # training: catalogue, classes, sessions, enrollments, attendance, certificates, rules, external
     # records (EnrollmentEvent and AttendanceChange are already change logs; calendar tokens are secrets)
     ("training", "Course", []),
@@ -70,6 +71,11 @@ AUDITED = [
     ("scorecards", "Criterion", []),
     ("scorecards", "PublishedPeriod", []),
     ("scorecards", "ScorecardSnapshot", []),
+    ("scorecards", "Indicator", []),
+    ("scorecards", "IndicatorValue", []),
+    ("scorecards", "AssessmentRound", []),
+    ("scorecards", "UnitAssessment", []),
+    ("scorecards", "CriterionAssessment", []),
 ]
 
 

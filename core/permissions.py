@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspector")
     UNIT_HEAD = "unit_head", _("Unit head")
     STAFF = "staff", _("Staff member")
+    APPRAISER = "appraiser", _("Appraiser (Department of Home Affairs / assessing council)")
 
 
 class Perm:
@@ -52,6 +53,11 @@ class Perm:
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_MANAGE = "scorecard.manage"
     AUDIT_VIEW = "audit.view"
+    SCORECARD_ASSESS = "scorecard.assess"  # fill and submit the unit's self-assessment
+    SCORECARD_APPRAISE = "scorecard.appraise"  # open rounds, appraise, publish a round
+    INDICATOR_MANAGE = "indicator.manage"  # enter and import indicator values (late dossiers, ...)
+    DISCIPLINE_VIEW = "discipline.view"
+    DISCIPLINE_MANAGE = "discipline.manage"
     SECOND_FACTOR = "security.second_factor"  # may add an authenticator app
 
     @classmethod
@@ -71,6 +77,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TRAINING_MANAGE,
             Perm.TRAINING_ATTEND,
             Perm.SCORECARD_VIEW,
+            Perm.DISCIPLINE_VIEW,
+            Perm.DISCIPLINE_MANAGE,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -97,9 +105,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ACTION_UPDATE,
             Perm.TEMPLATE_VIEW,
             Perm.SCORECARD_VIEW,
+            Perm.SCORECARD_ASSESS,
+            Perm.DISCIPLINE_VIEW,
         }
     ),
     Role.STAFF: frozenset({Perm.OWN_RECORD}),
+    Role.APPRAISER: frozenset(
+        {
+            Perm.UNIT_VIEW,
+            Perm.OWN_RECORD,
+            Perm.SCORECARD_VIEW,
+            Perm.SCORECARD_APPRAISE,
+            Perm.INDICATOR_MANAGE,
+        }
+    ),
 }
 
 

@@ -242,9 +242,52 @@ def assignments_due(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
             )
 
 
+def assessment_deadlines(today: dt.date, now: dt.datetime) -> Iterator[Pair]:
+    """Open self-assessment rounds whose deadline is within REMINDER_DAYS_BEFORE_DUE days: the heads of
+    every unit that has not submitted yet (h18b)."""
+    from core.permissions import Role
+    from scorecards.models import AssessmentRound, AssessmentStatus, RoundStatus, UnitAssessment
+    from staff.models import RoleAssignment
+
+    horizon = today + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
+    open_rounds = list(
+        AssessmentRound.objects.filter(status=RoundStatus.OPEN, deadline__gte=today, deadline__lte=horizon)
+    )
+    if not open_rounds:
+        return
+    head_units = set(
+        RoleAssignment.objects.filter(role=Role.UNIT_HEAD, user__is_active=True).values_list("unit_id", flat=True)
+    )
+    heads = unit_heads(unit_ids=head_units)
+    for round_ in open_rounds:
+        done = set(
+            UnitAssessment.objects.filter(round=round_)
+            .exclude(status=AssessmentStatus.DRAFT)
+            .values_list("unit_id", flat=True)
+        )
+        values = {"period": round_.period, "date": _date(round_.deadline)}
+        title = _("Self-assessment for %(period)s due on %(date)s") % values
+        for unit_id in sorted(head_units - done):
+            url = _url("scorecards:assessment", round_.pk, unit_id)
+            for user in heads[unit_id]:
+                yield (
+                    Reminder(
+                        user.pk,
+                        NotificationKind.OTHER,
+                        f"scorecards.unitassessment:{round_.pk}-{unit_id}",
+                        f"due:{round_.deadline.isoformat()}",
+                        title,
+                        _("Review the computed values, score the self-assessed criteria with evidence and submit."),
+                        url,
+                    ),
+                    user.email,
+                )
+
+
 SOURCES = {
     "class_sessions": ("training", class_sessions),
     "enrollment_changes": ("training", enrollment_changes),
     "corrective_actions": ("inspections", corrective_actions),
     "assignments_due": ("inspections", assignments_due),
+    "assessment_deadlines": ("scorecards", assessment_deadlines),
 }

@@ -112,3 +112,55 @@ def spec(year: int) -> engine.ModelSpec:
             for r in criterion_rows()
         ),
     )
+
+
+# The province's administrative-reform (CCHC) criteria, added to a model on request (the demo adds them):
+# indicators brought in from other systems, the discipline of staff, and a self-assessed criterion.
+# key, pillar, formula, weight, target, direction, indicator code, label (vi), label (en)
+CCHC_CRITERIA = [
+    ("late_dossiers", engine.SERVICE_CULTURE, "indicator", 5, 5, engine.LOWER, "late_dossiers",
+     "Tỷ lệ hồ sơ giải quyết trễ hạn", "Late dossiers"),
+    ("online_dossiers", engine.SERVICE_CULTURE, "indicator", 5, 80, engine.HIGHER, "online_dossiers",
+     "Tỷ lệ hồ sơ trực tuyến", "Online dossiers"),
+    ("online_payments", engine.SERVICE_CULTURE, "indicator", 3, 60, engine.HIGHER, "online_payments",
+     "Tỷ lệ thanh toán trực tuyến", "Online payments"),
+    ("sipas", engine.SERVICE_CULTURE, "indicator", 4, 85, engine.HIGHER, "sipas",
+     "Chỉ số hài lòng của người dân (SIPAS)", "Citizens' satisfaction (SIPAS)"),
+    ("report_regularity", engine.SERVICE_CULTURE, "indicator", 3, 100, engine.HIGHER, "report_regularity",
+     "Báo cáo CCHC đúng hạn", "CCHC reports on time"),
+    ("no_discipline", engine.SERVICE_CULTURE, "no_discipline_share", 5, 100, engine.HIGHER, "",
+     "Tỷ lệ CBCCVC không bị kỷ luật trong kỳ", "Staff without a discipline decision in the period"),
+    ("cchc_direction", engine.CAPABILITY, "self_assessed", 5, 90, engine.HIGHER, "",
+     "Công tác chỉ đạo, điều hành CCHC (tự đánh giá)", "Direction of administrative reform (self-assessed)"),
+]  # fmt: skip
+
+
+def cchc_criterion_rows(start_order: int = 100) -> list[dict]:
+    """The CCHC criteria as rows for scorecards.services.scorecard_model_update (indicator by code)."""
+    return [
+        {
+            "key": key,
+            "pillar": pillar,
+            "formula": formula,
+            "weight": weight,
+            "target": target,
+            "direction": direction,
+            "indicator": indicator or None,
+            "label_vi": vi,
+            "label_en": en,
+            "order": start_order + index,
+        }
+        for index, (key, pillar, formula, weight, target, direction, indicator, vi, en) in enumerate(CCHC_CRITERIA)
+    ]
+
+
+# The indicators the CCHC criteria read (also created by migration 0007_cchc_indicators):
+# code, Vietnamese name, English name, direction, usual source
+INDICATORS = [
+    ("late_dossiers", "Tỷ lệ hồ sơ trễ hạn", "Late dossiers", engine.LOWER, "Hệ thống thông tin giải quyết TTHC"),
+    ("online_dossiers", "Tỷ lệ hồ sơ trực tuyến", "Online dossiers", engine.HIGHER, "Cổng dịch vụ công"),
+    ("online_payments", "Tỷ lệ thanh toán trực tuyến", "Online payments", engine.HIGHER, "Cổng dịch vụ công"),
+    ("sipas", "Chỉ số hài lòng của người dân (SIPAS)", "Citizens' satisfaction index (SIPAS)", engine.HIGHER,
+     "Khảo sát SIPAS"),
+    ("report_regularity", "Tỷ lệ báo cáo CCHC đúng hạn", "CCHC reports on time", engine.HIGHER, "Sở Nội vụ"),
+]  # fmt: skip

@@ -249,8 +249,11 @@ def compute(
     units: Iterable[UnitRow],
     capability: Mapping[int, object],
     inspection: Mapping[int, object],
+    extra: Mapping[int, Mapping[str, tuple]] | None = None,
 ) -> dict[int, UnitScore]:
-    """Scorecards of every unit in `units` (rolled up over each subtree), ranked within kind."""
+    """Scorecards of every unit in `units` (rolled up over each subtree), ranked within kind.
+    `extra` gives, per unit, the own values of criteria whose formula is not in FORMULAS (indicators,
+    self-assessed scores...: see scorecards.kinds), as (value, num, den, verified, self, source)."""
     units = list(units)
     by_path = {u.path: u.id for u in units}
     acc: dict[int, dict[str, _Acc]] = defaultdict(lambda: defaultdict(_Acc))
@@ -258,14 +261,15 @@ def compute(
     formulas = {c.formula for c in model.criteria}
     for unit in units:
         cap, insp = capability.get(unit.id), inspection.get(unit.id)
-        if cap is None and insp is None:
+        extra_values = extra.get(unit.id, {}) if extra else {}
+        if cap is None and insp is None and not extra_values:
             continue
         own_headcount = int(getattr(cap, "headcount", 0) or 0) if cap is not None else 0
         weight = max(own_headcount, 1)
         ancestors = [by_path[p] for p in ancestor_paths(unit.path) if p in by_path]
         values = {}
         for name in formulas:
-            node = _node_value(FORMULAS[name], cap, insp)
+            node = _node_value(FORMULAS[name], cap, insp) if name in FORMULAS else extra_values.get(name)
             if node is not None:
                 values[name] = node
         for ancestor in ancestors:
@@ -306,9 +310,10 @@ def _score(model: ModelSpec, unit: UnitRow, accs: Mapping[str, _Acc], headcount:
         a = accs.get(spec.formula)
         if a is not None and a.w > 0:
             result.value = a.wv / a.w
-            if isinstance(FORMULAS[spec.formula], Ratio):
+            formula = FORMULAS.get(spec.formula)
+            if isinstance(formula, Ratio) or (formula is None and a.den > 0):
                 result.numerator, result.denominator = a.num, a.den
-            else:
+            elif formula is not None or a.sources:
                 result.verified_value = a.ver_wv / a.ver_w if a.ver_w else None
                 result.self_value = a.self_wv / a.self_w if a.self_w else None
                 result.source = next(iter(a.sources)) if len(a.sources) == 1 else MIXED

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from scorecards.models import Direction, Formula, Pillar
+from scorecards.models import Direction, Formula, Indicator, Pillar
 from scorecards.periods import Period
 
 
@@ -44,6 +44,8 @@ class CriterionForm(forms.Form):
     weight = forms.DecimalField(label=_("Weight"), max_digits=6, decimal_places=2, min_value=0)
     target = forms.DecimalField(label=_("Target (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100)
     order = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.all(), required=False)
+    checklist_items = forms.CharField(label=_("Checklist item codes"), max_length=255, required=False)
 
 
 CriterionFormSet = formset_factory(CriterionForm, extra=1, can_delete=True)

@@ -20,6 +20,7 @@ from scorecards.models import (
     Criterion,
     Direction,
     Formula,
+    Indicator,
     Pillar,
     PublishedPeriod,
     PublishRun,
@@ -61,7 +62,19 @@ def scorecard_model_create(*, actor, year: int, copy_from: ScorecardModel | None
         rows = [
             {
                 f: getattr(c, f)
-                for f in ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en", "direction", "order")
+                for f in (
+                    "key",
+                    "pillar",
+                    "formula",
+                    "weight",
+                    "target",
+                    "label_vi",
+                    "label_en",
+                    "direction",
+                    "order",
+                    "indicator",
+                    "checklist_items",
+                )
             }
             for c in copy_from.criteria.all()
         ]
@@ -136,9 +149,16 @@ def scorecard_model_update(
             errors.setdefault("criteria", []).append(
                 _("%(where)s: the Vietnamese label is missing.") % {"where": where}
             )
+        indicator = _indicator(raw.get("indicator"))
+        if raw.get("formula") == Formula.INDICATOR and indicator is None:
+            errors.setdefault("criteria", []).append(_("%(where)s: choose the indicator.") % {"where": where})
+        if raw.get("formula") == Formula.CHECKLIST_ITEMS and not (raw.get("checklist_items") or "").strip():
+            errors.setdefault("criteria", []).append(_("%(where)s: give the checklist item codes.") % {"where": where})
         rows.append(
             Criterion(
                 scorecard_model=model,
+                indicator=indicator,
+                checklist_items=(raw.get("checklist_items") or "").strip()[:255],
                 key=key,
                 pillar=raw.get("pillar"),
                 formula=raw.get("formula"),
@@ -170,7 +190,29 @@ def scorecard_model_update(
     return model
 
 
-CRITERION_FIELDS = ("pillar", "formula", "direction", "weight", "target", "label_vi", "label_en", "order")
+CRITERION_FIELDS = (
+    "pillar",
+    "formula",
+    "direction",
+    "weight",
+    "target",
+    "label_vi",
+    "label_en",
+    "order",
+    "indicator",
+    "checklist_items",
+)
+
+
+def _indicator(value) -> Indicator | None:
+    """An indicator given as itself, its id or its code (criteria of kind "indicator")."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Indicator):
+        return value
+    text = str(value).strip()
+    qs = Indicator.objects.all()
+    return (qs.filter(pk=int(text)) if text.isdigit() else qs.filter(code=text)).first()
 
 
 def _replace_criteria(*, actor, model: ScorecardModel, rows: list[Criterion]) -> None:

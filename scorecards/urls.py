@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scorecards import views
+from scorecards import rounds_views, views
 
 app_name = "scorecards"
 
@@ -16,4 +16,14 @@ urlpatterns = [
     path("publish/<int:pk>/", views.PublishRunView.as_view(), name="publish-run"),
     path("publish/<int:pk>/status/", views.PublishRunStatusView.as_view(), name="publish-run-status"),
     path("publications/<str:period>/", views.PublicationView.as_view(), name="publication"),
+    # self-assessment, then appraisal; indicator values (h18b)
+    path("rounds/", rounds_views.RoundListView.as_view(), name="rounds"),
+    path("rounds/<int:pk>/", rounds_views.RoundDetailView.as_view(), name="round"),
+    path("rounds/<int:pk>/units/<int:unit_pk>/", rounds_views.AssessmentView.as_view(), name="assessment"),
+    path(
+        "rounds/<int:pk>/units/<int:unit_pk>/export.xlsx",
+        rounds_views.AssessmentExportView.as_view(),
+        name="assessment-export",
+    ),
+    path("indicators/", rounds_views.IndicatorListView.as_view(), name="indicators"),
 ]

@@ -195,6 +195,8 @@ class ModelEditView(ScopedViewMixin, View):
                         "weight",
                         "target",
                         "order",
+                        "indicator",
+                        "checklist_items",
                     )
                 }
                 for c in model.criteria.all()

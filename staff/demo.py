@@ -477,14 +477,49 @@ def build_users(ctx: SeedContext, units: list[Unit], staff: list[Staff]) -> None
     grants.append(RoleAssignment(user=commune_head, role=Role.UNIT_HEAD, unit=by_code["XA004"]))
     member = make("staff", "Lục Thị", "Mai", person=person_in("SGDDT-DV01"))
     grants.append(RoleAssignment(user=member, role=Role.STAFF, unit=by_code["SGDDT-DV01"], include_subunits=False))
+    appraiser = make("thamdinh", "Vi Thị", "Thu", person=person_in("SNV-P03"))
+    grants.append(RoleAssignment(user=appraiser, role=Role.APPRAISER, unit=ctx.province))
     RoleAssignment.objects.bulk_create(grants)
+
+
+DISCIPLINE_FORMS = [("reprimand", 5), ("warning", 2), ("dismissal", 1)]
+
+
+def build_discipline(ctx: SeedContext, staff: list[Staff]) -> int:
+    """A few discipline decisions (Decree 172/2025) in the demo year, most of them reprimands."""
+    from core import audit
+    from staff.models import DisciplineDecision
+
+    rng = ctx.rng
+    people = [s for s in staff if s.status == StaffStatus.ACTIVE and s.user_id is None]
+    count = 8 if ctx.scale == "demo" else 60
+    chosen = rng.sample(people, min(count, len(people)))
+    forms = [f for f, weight in DISCIPLINE_FORMS for _ in range(weight)]
+    decisions = []
+    for index, person in enumerate(chosen, 1):
+        day = min(dt.date(ctx.year, rng.randint(1, 9), rng.randint(1, 28)), dt.date.today())
+        decisions.append(
+            DisciplineDecision(
+                staff=person,
+                form=rng.choice(forms),
+                decision_number=f"{index:02d}/QĐ-KL",
+                decision_date=day,
+                issuing_body=f"Thủ trưởng {person.unit.name}",
+                effective_from=day,
+                effective_until=day + dt.timedelta(days=365),
+                reason="Vi phạm nội quy, quy chế văn hóa công sở",
+            )
+        )
+    audit.bulk_create(DisciplineDecision, decisions)
+    return len(decisions)
 
 
 def seed(ctx: SeedContext) -> None:
     units = build_units(ctx)
     staff = build_staff(ctx, units)
     build_users(ctx, units, staff)
-    ctx.notes.append(f"{len(units)} units, {len(staff)} staff")
+    decisions = build_discipline(ctx, staff)
+    ctx.notes.append(f"{len(units)} units, {len(staff)} staff, {decisions} discipline decisions")
 
 
 DEMO_LOGINS = [
@@ -496,4 +531,5 @@ DEMO_LOGINS = [
     ("unithead", "Unit head, Sở Giáo dục và Đào tạo and its schools"),
     ("unithead.xa", "Unit head, UBND xã Hòa An"),
     ("staff", "Staff member (own record only)"),
+    ("thamdinh", "Appraiser, whole province (Sở Nội vụ): rounds, indicators"),
 ]

@@ -212,3 +212,96 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+# ------------------------------------------------------------------------ discipline (NĐ 172/2025)
+DISCIPLINE_LEGAL_BASIS = "Nghị định 172/2025/NĐ-CP"
+
+
+class DisciplineForm(models.TextChoices):
+    """Forms of discipline (Decree 172/2025/NĐ-CP; giáng chức is kept for decisions taken before it,
+    bãi nhiệm applies to cán bộ only)."""
+
+    REPRIMAND = "reprimand", _("Reprimand (khiển trách)")
+    WARNING = "warning", _("Warning (cảnh cáo)")
+    DEMOTION = "demotion", _("Demotion (giáng chức)")
+    REMOVAL = "removal", _("Removal from office (cách chức)")
+    DISMISSAL = "dismissal", _("Dismissal (buộc thôi việc)")
+    DISMISSAL_CAN_BO = "recall", _("Recall from office (bãi nhiệm, cán bộ)")
+
+
+class DisciplineDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user, perm=Perm.DISCIPLINE_VIEW):
+        """Decisions about people of the units in scope, and one's own decisions."""
+        q = unit_scope_q(user, perm, prefix="staff__unit__")
+        if not q:
+            return self.all()
+        if user is not None and user.is_authenticated and has_perm(user, Perm.OWN_RECORD):
+            units = Unit.objects.filter(unit_scope_q(user, perm)).values("pk")
+            return self.filter(Q(staff__unit_id__in=units) | Q(staff__user_id=user.pk))
+        return self.filter(q)
+
+    def in_period(self, start, end):
+        return self.filter(decision_date__gte=start, decision_date__lte=end)
+
+
+class DisciplineDecision(TimeStampedModel):
+    """One discipline decision about one person. The finding that led to it is kept by its number
+    (`finding_id`): staff may not import inspections (pyproject import contracts), so there is no
+    foreign key; the person page links to the finding's own page, which checks its own scope."""
+
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="discipline_decisions"
+    )
+    form = models.CharField(_("form of discipline"), max_length=20, choices=DisciplineForm.choices)
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    decision_date = models.DateField(_("decision date"))
+    issuing_body = models.CharField(_("issuing body"), max_length=255)
+    effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(_("effective until"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, default=DISCIPLINE_LEGAL_BASIS)
+    reason = models.TextField(_("reason"), blank=True)
+    finding_id = models.PositiveIntegerField(_("finding number"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DisciplineDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("discipline decision")
+        verbose_name_plural = _("discipline decisions")
+        indexes = [models.Index(fields=["decision_date"], name="staff_discipline_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "decision_number"], name="uniq_discipline_decision_per_person"),
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True) | Q(effective_until__gte=models.F("effective_from")),
+                name="staff_discipline_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.get_form_display()})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if (
+            self.form == DisciplineForm.DISMISSAL_CAN_BO
+            and self.staff_id
+            and self.staff.category != StaffCategory.CAN_BO
+        ):
+            errors["form"] = _("Recall from office (bãi nhiệm) applies to cán bộ only.")
+        if self.effective_until and self.effective_from and self.effective_until < self.effective_from:
+            errors["effective_until"] = _("The end of the effective period is before its start.")
+        if self.effective_from and self.decision_date and self.effective_from < self.decision_date:
+            errors["effective_from"] = _("A decision cannot take effect before it is signed.")
+        if errors:
+            raise ValidationError(errors)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from core.permissions import Perm, Role
 from staff.access import ancestor_paths, subtree_bounds
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
-from staff.models import RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
+from staff.models import DisciplineDecision, RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
 def active_staff_count():
@@ -105,3 +105,29 @@ def role_assignment_list(*, user, filters: dict | None = None, request=None) -> 
     if filters is not None:
         qs = RoleAssignmentFilterSet(filters, queryset=qs, request=request).qs
     return qs
+
+
+# ------------------------------------------------------------------------------------ discipline
+def discipline_list(*, user) -> QuerySet[DisciplineDecision]:
+    return DisciplineDecision.objects.visible_to(user).select_related("staff", "staff__unit", "recorded_by")
+
+
+def discipline_for_person(*, user, staff: Staff) -> QuerySet[DisciplineDecision] | None:
+    """The person's decisions for a user allowed to see them (their unit in the user's discipline scope,
+    or their own record), else None (the person page then shows nothing about discipline)."""
+    qs = DisciplineDecision.objects.visible_to(user).filter(staff=staff)
+    allowed = Unit.objects.visible_to(user, Perm.DISCIPLINE_VIEW).filter(pk=staff.unit_id).exists() or (
+        user.is_authenticated and staff.user_id == user.pk
+    )
+    return qs.select_related("recorded_by") if allowed else None
+
+
+def disciplined_staff_counts(*, start, end) -> dict[int, int]:
+    """Per unit (the person's unit), how many people have a discipline decision dated in [start, end]."""
+    rows = (
+        DisciplineDecision.objects.in_period(start, end)
+        .values("staff__unit_id")
+        .annotate(people=Count("staff_id", distinct=True))
+        .order_by()
+    )
+    return {r["staff__unit_id"]: r["people"] for r in rows}

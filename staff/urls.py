@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import discipline_views, views
 
 app_name = "staff"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/import/", views.StaffImportView.as_view(), name="staff-import"),
     path("people/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("people/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff-edit"),
+    path("discipline/import/", discipline_views.DisciplineImportView.as_view(), name="discipline-import"),
     path("roles/", views.RoleListView.as_view(), name="role-list"),
     path("roles/<int:pk>/revoke/", views.RoleRevokeView.as_view(), name="role-revoke"),
 ]

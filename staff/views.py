@@ -107,6 +107,7 @@ class StaffDetailView(ScopedViewMixin, TemplateView):
             person=person,
             history=selectors.staff_history(staff=person),
             can_manage=selectors.staff_can_manage(user=self.request.user, staff=person),
+            discipline=selectors.discipline_for_person(user=self.request.user, staff=person),
         )
         return context
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import versions
 from inspections.selectors import unit_inspection_facts
-from scorecards import defaults, engine
+from scorecards import defaults, engine, kinds
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
 from scorecards.models import PublishedPeriod, ScorecardModel, ScorecardSnapshot
 from scorecards.periods import MONTH, QUARTER, Period
@@ -206,7 +206,11 @@ def compute_live(
         model = scorecard_model_for_year(year=period.year)
         spec = model.spec() if model is not None else defaults.spec(period.year)
         capability, inspection = period_facts(period)
-        scores = engine.compute(model=spec, units=units.values(), capability=capability, inspection=inspection)
+        extra = kinds.extra_facts(period=period, spec=spec, capability=capability)
+        scores = engine.compute(
+            model=spec, units=units.values(), capability=capability, inspection=inspection, extra=extra
+        )
+        kinds.apply_appraisals(spec=spec, period=period, scores=scores)
         return model, spec, scores
 
     return cached(f"live:{period.key}", compute)

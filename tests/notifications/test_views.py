@@ -86,6 +86,7 @@ def test_send_reminders_now_runs_here(cast, capsys):
         "enrollment_changes: 0",
         "corrective_actions: 0",
         "assignments_due: 0",
+        "assessment_deadlines: 0",
         "emails_retried: 0",
     ]
 

@@ -54,3 +54,88 @@ CASES = {
     "scorecard-detail": _unit,
     "scorecard-chart": _chart,
 }
+
+
+# ---- h18b: assessment rounds and indicator values
+def _round(ctx):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from scorecards import rounds
+    from scorecards.models import AssessmentRound
+    from scorecards.periods import Period
+    from staff.access import system_actor
+
+    existing = AssessmentRound.objects.first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    period = Period(today.year, quarter=(today.month - 1) // 3 + 1)
+    return rounds.round_open(actor=system_actor(), period=period, deadline=today + dt.timedelta(days=30))
+
+
+def _round_only(ctx):
+    # Rounds are province-wide: "out" is a round that does not exist.
+    pk = _round(ctx).pk
+    return {"user": ctx["cast"]["unit_head"], "ok": {"pk": pk}, "out": {"pk": pk + 1000}}
+
+
+def _round_unit(ctx, method="get", ok_status=(200, 302)):
+    pk = _round(ctx).pk
+    return {
+        "user": ctx["cast"]["unit_head"],
+        "ok": {"pk": pk, "unit_pk": ctx["tree"]["alpha"].pk},
+        "out": {"pk": pk, "unit_pk": ctx["tree"]["beta"].pk},
+        "method": method,
+        "ok_status": ok_status,
+    }
+
+
+def _round_publish(ctx):
+    # The current quarter has not ended: publishing it is refused (400); a missing round is 404.
+    pk = _round(ctx).pk
+    return {
+        "user": ctx["cast"]["admin"],
+        "ok": {"pk": pk},
+        "out": {"pk": pk + 1000},
+        "method": "post",
+        "ok_status": (400,),
+    }
+
+
+def _round_appraise(ctx):
+    # An appraiser of Sở Alpha only: Sở Beta is outside; Alpha has submitted nothing (400).
+    from core.permissions import Role
+    from tests.factories import UserFactory, grant
+
+    case = _round_unit(ctx, method="post", ok_status=(400,))
+    judge = UserFactory(username="appraiser.alpha")
+    grant(judge, Role.APPRAISER, ctx["tree"]["alpha"])
+    case["user"] = judge
+    return case
+
+
+def _indicator_value(ctx):
+    from scorecards.models import Indicator, IndicatorValue
+
+    late = Indicator.objects.get(code="late_dossiers")
+    ok = IndicatorValue.objects.create(indicator=late, unit=ctx["tree"]["alpha"], period="2026-Q2", value=3)
+    out = IndicatorValue.objects.create(indicator=late, unit=ctx["tree"]["beta"], period="2026-Q2", value=4)
+    return {"user": ctx["cast"]["unit_head"], "ok": {"pk": ok.pk}, "out": {"pk": out.pk}}
+
+
+CASES.update(
+    {
+        "scorecards:round": _round_only,
+        "scorecards:assessment": _round_unit,
+        "scorecards:assessment-export": _round_unit,
+        "assessment-round-detail": _round_only,
+        "assessment-round-publish": _round_publish,
+        "assessment-round-unit": _round_unit,
+        "assessment-round-unit-save": lambda ctx: _round_unit(ctx, method="post", ok_status=(400,)),
+        "assessment-round-unit-submit": lambda ctx: _round_unit(ctx, method="post", ok_status=(200,)),
+        "assessment-round-unit-appraise": _round_appraise,
+        "indicator-value-detail": _indicator_value,
+    }
+)

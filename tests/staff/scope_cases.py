@@ -35,3 +35,27 @@ CASES = {
     "staff-detail": _staff,
     "role-assignment-detail": _role,
 }
+
+
+def _discipline(ctx):
+    # h18b: HR of Sở Alpha sees An's decision (Alpha), not Cường's (Sở Beta).
+    import datetime as dt
+
+    from staff.models import DisciplineDecision
+
+    def make(person, number):
+        day = dt.date(2026, 5, 4)
+        return DisciplineDecision.objects.create(
+            staff=person,
+            form="reprimand",
+            decision_number=number,
+            decision_date=day,
+            issuing_body="Thủ trưởng",
+            effective_from=day,
+        )
+
+    inside, outside = make(ctx["people"]["an"], "1/QĐ"), make(ctx["people"]["cuong"], "2/QĐ")
+    return {"user": ctx["cast"]["hr"], "ok": {"pk": inside.pk}, "out": {"pk": outside.pk}}
+
+
+CASES["discipline-decision-detail"] = _discipline

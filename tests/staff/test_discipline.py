@@ -1,0 +1,162 @@
+"""Discipline decisions (Decree 172/2025): recorded, imported all or nothing, scoped, audited, on the
+person page for those allowed, and counted by the "staff without a discipline decision" criterion."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from core.xlsx import ImportRejected
+from staff import discipline, selectors
+from staff.models import DisciplineDecision, DisciplineForm, StaffCategory
+
+HEADER = [
+    "Mã số",
+    "Hình thức kỷ luật",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Cơ quan ban hành",
+    "Hiệu lực từ",
+    "Số phát hiện",
+]
+
+
+def sheet(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def record(actor, person, number="12/QĐ-SA", form=DisciplineForm.REPRIMAND, day=dt.date(2026, 5, 4)):
+    return discipline.discipline_create(
+        actor=actor,
+        staff=person,
+        form=form,
+        decision_number=number,
+        decision_date=day,
+        issuing_body="Giám đốc Sở Alpha",
+        effective_from=day,
+        effective_until=day + dt.timedelta(days=365),
+    )
+
+
+def test_hr_records_a_decision_with_its_legal_basis_and_history(cast, people):
+    decision = record(cast["hr"], people["an"])
+    assert decision.legal_basis == "Nghị định 172/2025/NĐ-CP"
+    assert decision.recorded_by == cast["hr"]
+    assert decision.history.get().history_user == cast["hr"]
+
+
+def test_hr_of_another_unit_cannot_record_one(cast, people):
+    with pytest.raises(ValidationError):
+        record(cast["outsider_hr"], people["an"])
+    assert not DisciplineDecision.objects.exists()
+
+
+def test_recall_is_for_can_bo_only_and_demotion_is_gone_under_decree_172(cast, people):
+    with pytest.raises(ValidationError) as caught:
+        record(cast["hr"], people["an"], form=DisciplineForm.DISMISSAL_CAN_BO)
+    assert caught.value.message_dict == {"form": ["Hình thức bãi nhiệm chỉ áp dụng với cán bộ."]}
+    with pytest.raises(ValidationError):
+        record(cast["hr"], people["an"], form=DisciplineForm.DEMOTION)
+    # before 01/07/2025 a demotion was still a form of discipline
+    assert record(cast["hr"], people["an"], form=DisciplineForm.DEMOTION, day=dt.date(2025, 3, 1)).pk
+    people["an"].category = StaffCategory.CAN_BO
+    people["an"].save()
+    assert record(cast["hr"], people["an"], number="13/QĐ", form=DisciplineForm.DISMISSAL_CAN_BO).pk
+
+
+def test_the_import_is_all_or_nothing_with_row_and_column(cast, people):
+    rows = [
+        ["A001", "Khiển trách", "01/QĐ", "04/05/2026", "Sở Alpha", "04/05/2026", 7],
+        ["A002", "Kỷ luật miệng", "02/QĐ", "04/05/2026", "Sở Alpha", "04/05/2026", ""],
+        ["ZZZ", "Cảnh cáo", "03/QĐ", "04/05/2026", "Sở Alpha", "04/05/2026", ""],
+        ["B001", "Cảnh cáo", "04/QĐ", "04/05/2026", "Sở Beta", "04/05/2026", ""],
+        ["A001", "Cảnh cáo", "01/QĐ", "04/05/2026", "Sở Alpha", "01/05/2026", ""],
+    ]
+    with pytest.raises(ImportRejected) as caught:
+        discipline.discipline_import(data=sheet(rows), actor=cast["hr"])
+    found = {(e.row, e.column): e.message for e in caught.value.errors}
+    assert found == {
+        (3, "B"): "“Kỷ luật miệng” không phải là một hình thức kỷ luật.",
+        (4, "A"): "Không có mã cán bộ “ZZZ”.",
+        (5, "A"): "Mã cán bộ B001 thuộc người ngoài phạm vi của bạn.",
+        (6, "C"): "Quyết định 01/QĐ của A001 bị lặp (lần đầu ở dòng 2).",
+        (6, "F"): "Quyết định không thể có hiệu lực trước ngày ký.",
+    }
+    assert not DisciplineDecision.objects.exists()
+    plan = discipline.discipline_import(data=sheet(rows[:1]), actor=cast["hr"])
+    assert plan.total == 1
+    saved = DisciplineDecision.objects.get()
+    assert (saved.staff, saved.form, saved.finding_id, saved.decision_date) == (
+        people["an"],
+        DisciplineForm.REPRIMAND,
+        7,
+        dt.date(2026, 5, 4),
+    )
+    assert saved.history.get().history_user == cast["hr"]
+
+
+def test_visibility_follows_the_scope_and_the_own_record(cast, people):
+    record(cast["hr"], people["binh"])
+    assert selectors.discipline_list(user=cast["unit_head"]).count() == 1
+    assert selectors.discipline_list(user=cast["outsider_hr"]).count() == 0
+    assert selectors.discipline_list(user=cast["member"]).count() == 1  # Bình's own record
+    assert selectors.discipline_for_person(user=cast["outsider_hr"], staff=people["binh"]) is None
+
+
+def test_the_person_page_shows_the_decision_to_those_allowed(cast, people, login):
+    record(cast["hr"], people["binh"])
+    page = login(cast["unit_head"]).get(f"/staff/people/{people['binh'].pk}/")
+    assert "12/QĐ-SA" in page.content.decode() and "Khiển trách" in page.content.decode()
+    inspector = login(cast["inspector"]).get(f"/staff/people/{people['binh'].pk}/")
+    assert inspector.status_code == 404
+
+
+def test_the_api_lists_creates_and_refuses_another_units_record(cast, people, api):
+    created = api(cast["hr"]).post(
+        "/api/v1/discipline-decisions/",
+        {
+            "staff": people["an"].pk,
+            "form": "warning",
+            "decision_number": "20/QĐ",
+            "decision_date": "2026-06-01",
+            "issuing_body": "Giám đốc Sở Alpha",
+            "effective_from": "2026-06-01",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["form_label"] == "Cảnh cáo"
+    pk = created.json()["id"]
+    assert api(cast["unit_head"]).get(f"/api/v1/discipline-decisions/{pk}/").status_code == 200
+    assert api(cast["outsider_hr"]).get(f"/api/v1/discipline-decisions/{pk}/").status_code == 404
+    refused = api(cast["outsider_hr"]).post(
+        "/api/v1/discipline-decisions/",
+        {
+            "staff": people["an"].pk,
+            "form": "warning",
+            "decision_number": "21/QĐ",
+            "decision_date": "2026-06-01",
+            "issuing_body": "x",
+            "effective_from": "2026-06-01",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert DisciplineDecision.objects.count() == 1
+
+
+def test_disciplined_people_are_counted_per_unit_and_period(cast, people):
+    record(cast["hr"], people["an"], number="1/QĐ")
+    record(cast["hr"], people["an"], number="2/QĐ")
+    record(cast["hr"], people["binh"], number="3/QĐ", day=dt.date(2026, 9, 1))
+    counts = selectors.disciplined_staff_counts(start=dt.date(2026, 4, 1), end=dt.date(2026, 6, 30))
+    assert counts == {people["an"].unit_id: 1}
