@@ -98,6 +98,7 @@ class PeoplePickerInput(forms.Textarea):
         if self.multiple:
             widget_attrs["data-multiple"] = ""
         widget_attrs.setdefault("placeholder", str(_("Name, staff code or unit")))
+        widget_attrs["data-remove-label"] = str(_("Remove"))
         return context
 
     def format_value(self, value):

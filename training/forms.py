@@ -119,7 +119,7 @@ class EnrollmentStatusForm(forms.Form):
 
 class NominateForm(forms.Form):
     staff_codes = PeoplePickerField(
-        label=_("People"),
+        label=_("People to nominate"),
         required=False,
         help_text=_("Type a name (diacritics optional), a staff code or a unit; one person per line."),
     )

@@ -283,3 +283,4 @@ class PeopleLookupSerializer(serializers.Serializer):
     required_periods = serializers.IntegerField()
     status = serializers.CharField()
     status_label = serializers.CharField()
+    badge = serializers.CharField(help_text="ok, warn or bad: how the status is shown")

@@ -26,12 +26,8 @@ def _tenth(value):
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def forwards(apps, schema_editor):
-    ClassSession = apps.get_model("training", "ClassSession")
-    Enrollment = apps.get_model("training", "Enrollment")
-    ExternalTraining = apps.get_model("training", "ExternalTraining")
-    TrainingRequirement = apps.get_model("training", "TrainingRequirement")
-
+def convert_sessions(ClassSession) -> dict[int, int]:
+    """Each session's tiết by its times; returns each class's total."""
     by_class: dict[int, int] = {}
     changed = []
     for s in ClassSession.objects.only("pk", "training_class_id", "start_time", "end_time").iterator():
@@ -42,7 +38,11 @@ def forwards(apps, schema_editor):
             ClassSession.objects.bulk_update(changed, ["periods"])
             changed = []
     ClassSession.objects.bulk_update(changed, ["periods"])
+    return by_class
 
+
+def convert_enrollments(Enrollment, by_class: dict[int, int]) -> None:
+    """Closed enrollments: the class's tiết, and the tiết credited in the share of minutes counted."""
     changed = []
     closed = Enrollment.objects.filter(planned_minutes__gt=0).only(
         "pk", "training_class_id", "attended_minutes", "planned_minutes"
@@ -57,6 +57,15 @@ def forwards(apps, schema_editor):
             Enrollment.objects.bulk_update(changed, ["planned_periods", "attended_periods"])
             changed = []
     Enrollment.objects.bulk_update(changed, ["planned_periods", "attended_periods"])
+
+
+def forwards(apps, schema_editor):
+    ClassSession = apps.get_model("training", "ClassSession")
+    Enrollment = apps.get_model("training", "Enrollment")
+    ExternalTraining = apps.get_model("training", "ExternalTraining")
+    TrainingRequirement = apps.get_model("training", "TrainingRequirement")
+
+    convert_enrollments(Enrollment, convert_sessions(ClassSession))
 
     for x in ExternalTraining.objects.only("pk", "minutes"):
         x.periods = _tenth(Decimal(x.minutes) / TIET_MINUTES)

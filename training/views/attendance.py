@@ -7,7 +7,7 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,6 +85,10 @@ def _hash(payload) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _can_open(user, cls) -> bool:
+    return TrainingClass.objects.visible_to(user, Perm.TRAINING_MANAGE).filter(pk=cls.pk).exists()
+
+
 class RollCallView(ScopedViewMixin, View):
     """The whole class on one screen. Works as a plain form; with JS, "everyone present" and big buttons. The
     form carries a client UUID made when the page was served, so a double submit is answered once.
@@ -107,8 +111,7 @@ class RollCallView(ScopedViewMixin, View):
             "session": session,
             "cls": cls,
             "needs_opening": cls.status == ClassStatus.PLANNED,
-            "can_open": cls.status == ClassStatus.PLANNED
-            and TrainingClass.objects.visible_to(request.user, Perm.TRAINING_MANAGE).filter(pk=cls.pk).exists(),
+            "can_open": cls.status == ClassStatus.PLANNED and _can_open(request.user, cls),
             "cancelled": cls.status not in ROLL_CALL_STATUSES and cls.status != ClassStatus.PLANNED,
             "rows": rows,
             "statuses": AttendanceStatus.choices,
@@ -141,6 +144,16 @@ class RollCallView(ScopedViewMixin, View):
         except ValueError:
             raise Http404 from None
         open_class = "open_class" in request.POST and session.training_class.status == ClassStatus.PLANNED
+        if open_class and not _can_open(request.user, session.training_class):
+            return self._render(
+                request,
+                session,
+                posted=posted,
+                errors=[_("Only the organising unit can open the class.")],
+                status=403,
+                version=version,
+                reason=reason,
+            )
         try:
             with transaction.atomic():
                 if open_class:
@@ -161,16 +174,7 @@ class RollCallView(ScopedViewMixin, View):
         except services.SyncError as exc:
             messages.error(request, exc.message)
             return self._render(request, session, status=exc.status_code)
-        except PermissionDenied:
-            return self._render(
-                request,
-                session,
-                posted=posted,
-                errors=[_("Only the organising unit can open the class.")],
-                status=403,
-                version=version,
-                reason=reason,
-            )
+
         except ValidationError as exc:
             return self._render(
                 request, session, posted=posted, errors=exc.messages, status=400, version=version, reason=reason
