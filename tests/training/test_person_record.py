@@ -50,12 +50,12 @@ def test_person_record_shows_years_classes_certificates_and_external(login, klas
     rows = html.split('<table class="table person-years">')[1].split("</table>")[0].split("<tr>")[2:]
     assert len(rows) == 5  # 2026 back to 2022
     assert (
-        '<td>2026</td><td class="num">12.0</td><td class="num">8.0</td><td class="num"><strong>20.0</strong></td><td class="num">40</td>'
+        '<td>2026</td><td class="num">12</td><td class="num">8</td><td class="num"><strong>20</strong></td><td class="num">40</td>'
         in rows[0]
     )
     assert "Định mức bồi dưỡng chung (40 tiết/năm)" in rows[0] and "TT 01/2018/TT-BNV" in rows[0]
-    assert '<td>2025</td><td class="num">0</td><td class="num">4.0</td>' in rows[1] and "Không đạt" in rows[1]
-    assert "12.0 / 12" in html and "720 / 720" in html  # attended tiết and minutes of the class
+    assert '<td>2025</td><td class="num">0</td><td class="num">4</td>' in rows[1] and "Không đạt" in rows[1]
+    assert "12 / 12" in html and "720 / 720" in html  # attended tiết and minutes of the class
     assert "2026/000001" in html and "Tập huấn chuyển đổi số" in html
 
 

@@ -22,7 +22,8 @@ from staff.views import _add_errors
 from training import exports, selectors, services
 from training.filters import AttendanceRecordFilterSet
 from training.forms import SessionForm
-from training.models import READ_OR_OWN, ROLL_CALL_STATUSES, AttendanceStatus, ClassSession, ClassStatus, TrainingClass
+from training.models import READ_OR_OWN, ROLL_CALL_STATUSES, AttendanceStatus, ClassSession, ClassStatus
+from training.views.common import can_open_class
 
 
 class SessionEditView(ScopedViewMixin, View):
@@ -85,10 +86,6 @@ def _hash(payload) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _can_open(user, cls) -> bool:
-    return TrainingClass.objects.visible_to(user, Perm.TRAINING_MANAGE).filter(pk=cls.pk).exists()
-
-
 class RollCallView(ScopedViewMixin, View):
     """The whole class on one screen. Works as a plain form; with JS, "everyone present" and big buttons. The
     form carries a client UUID made when the page was served, so a double submit is answered once.
@@ -111,7 +108,7 @@ class RollCallView(ScopedViewMixin, View):
             "session": session,
             "cls": cls,
             "needs_opening": cls.status == ClassStatus.PLANNED,
-            "can_open": cls.status == ClassStatus.PLANNED and _can_open(request.user, cls),
+            "can_open": cls.status == ClassStatus.PLANNED and can_open_class(request.user, cls),
             "cancelled": cls.status not in ROLL_CALL_STATUSES and cls.status != ClassStatus.PLANNED,
             "rows": rows,
             "statuses": AttendanceStatus.choices,
@@ -144,7 +141,7 @@ class RollCallView(ScopedViewMixin, View):
         except ValueError:
             raise Http404 from None
         open_class = "open_class" in request.POST and session.training_class.status == ClassStatus.PLANNED
-        if open_class and not _can_open(request.user, session.training_class):
+        if open_class and not can_open_class(request.user, session.training_class):
             return self._render(
                 request,
                 session,

@@ -34,7 +34,7 @@ from training.models import (
     EnrollmentStatus,
     TrainingClass,
 )
-from training.views.common import xlsx_response
+from training.views.common import can_open_class, xlsx_response
 
 
 class ClassListView(FilteredListView):
@@ -72,7 +72,7 @@ class ClassDetailView(ScopedViewMixin, TemplateView):
             can_manage=can_manage,
             can_attend=can_attend,
             roll_call_ready=cls.status in ROLL_CALL_STATUSES,
-            can_open=can_manage and cls.status == ClassStatus.PLANNED,
+            can_open=cls.status == ClassStatus.PLANNED and can_open_class(self.request.user, cls),
             today=timezone.localdate(),
             registration_closed=services.registration_closed(cls),
             transitions=[s for s in ClassStatus if s in CLASS_TRANSITIONS[cls.status] and s != ClassStatus.COMPLETED],
