@@ -109,9 +109,7 @@ def test_hours_status_pro_rata():
 
 
 def test_requirement_most_specific_rule_wins(tree, people):
-    general = services.requirement_create(
-        actor=system_actor(), name="Chung", periods_per_year=40, effective_year=2025
-    )
+    general = services.requirement_create(actor=system_actor(), name="Chung", periods_per_year=40, effective_year=2025)
     services.requirement_create(
         actor=system_actor(), name="Công chức", periods_per_year=44, effective_year=2025, staff_category="cong_chuc"
     )
