@@ -80,6 +80,7 @@ def seed(ctx) -> None:
                 category=category,
                 mode=CourseMode.ONLINE if code in ("KHCN-03", "LLCT-02") else CourseMode.IN_PERSON,
                 planned_minutes=sessions * 240,
+                planned_periods=sessions * 4,
                 target_groups="Cán bộ, công chức, viên chức",
                 owner_unit=province,
                 is_mandatory=mandatory,

@@ -29,6 +29,7 @@ class CourseForm(forms.ModelForm):
             "title_en",
             "category",
             "mode",
+            "planned_periods",
             "planned_minutes",
             "target_groups",
             "owner_unit",

@@ -175,3 +175,11 @@ def test_roll_call_header_and_class_page_show_tiet(login, course, tree, cast):
     client = login(cast["hr"])
     html = client.get(reverse("training:class-detail", args=[cls.pk])).content.decode()
     assert "16 tiết (1140 phút)" in html
+
+
+def test_course_duration_is_in_tiet(login, course, cast):
+    assert course.planned_periods == 12  # 720 planned minutes, one tiết per hour when none are given
+    updated = services.course_update(actor=system_actor(), course=course, planned_periods=16)
+    assert updated.planned_periods == 16
+    html = login(cast["hr"]).get(reverse("training:course-detail", args=[course.pk])).content.decode()
+    assert "16 tiết (720 phút)" in html

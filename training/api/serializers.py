@@ -26,6 +26,7 @@ class CourseSerializer(serializers.ModelSerializer):
             "category",
             "mode",
             "planned_minutes",
+            "planned_periods",
             "target_groups",
             "owner_unit",
             "is_mandatory",
