@@ -424,8 +424,8 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrainingHoursViewSet(viewsets.GenericViewSet):
-    """Hours ledger: one row per person and year (completed course minutes + approved external training against the
-    matching requirement rule). Filters: q, unit, category, year, status (met, on_track, at_risk, not_met)."""
+    """Hours ledger: one row per person and year (tiết of completed courses + approved external tiết against the
+    matching requirement rule; minutes as detail). Filters: q, unit, category, year, status (met, on_track, at_risk, not_met)."""
 
     serializer_class = HoursRowSerializer
     filterset_class = HoursFilterSet
