@@ -171,7 +171,6 @@ class RollCallView(ScopedViewMixin, View):
         except services.SyncError as exc:
             messages.error(request, exc.message)
             return self._render(request, session, status=exc.status_code)
-
         except ValidationError as exc:
             return self._render(
                 request, session, posted=posted, errors=exc.messages, status=400, version=version, reason=reason
