@@ -19,7 +19,7 @@ from training import selectors, services
 from training.models import ClassSession, Enrollment, Outcome, TrainingRequirement
 from training.requirements import attended_periods, default_session_periods, requirement_for, rules_for_year
 
-MIGRATION = importlib.import_module("training.migrations.0007_session_tiet")
+MIGRATION = importlib.import_module("training.migrations.0008_session_tiet_data")
 
 
 @pytest.mark.parametrize(

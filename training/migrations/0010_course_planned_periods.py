@@ -11,7 +11,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("training", "0007_session_tiet")]
+    dependencies = [("training", "0009_requirement_periods_only")]
 
     operations = [
         migrations.AddField(
