@@ -262,13 +262,15 @@ def _random_province(rng: random.Random):
                 )
     for person in rng.sample(people, 12):
         end = dt.date(rng.choice([2025, 2026, 2026]), rng.randint(1, 12), 15)
+        minutes = rng.choice([120, 600, 1200])
         ExternalTraining.objects.create(
             staff=person,
             title="Ngoài",
             provider="Trường",
             start_date=end,
             end_date=end,
-            minutes=rng.choice([120, 600, 1200]),
+            minutes=minutes,
+            periods=minutes // 45,
             status=rng.choice([ExternalStatus.APPROVED, ExternalStatus.PENDING]),
         )
 
