@@ -108,7 +108,7 @@ def requirement_create(
 def requirement_update(*, actor, requirement: TrainingRequirement, **changes) -> TrainingRequirement:
     """Edit a rule (its tiết, criteria, years, legal basis). Only someone who manages training for the rule's unit
     (the whole province for a rule without a unit), before and after the change, may do it."""
-    obj = TrainingRequirement.objects.select_for_update().select_related("unit").get(pk=requirement.pk)
+    obj = TrainingRequirement.objects.select_for_update(of=("self",)).select_related("unit").get(pk=requirement.pk)
     _require_rule_unit(actor, obj.unit)
     for key, value in changes.items():
         if key not in REQUIREMENT_FIELDS:
