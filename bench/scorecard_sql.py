@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+TIET_MINUTES = 45  # the scorecards' hours facts compare minutes; a rule counts tiết
+
 # Columns in the order the statement returns them, after unit_id.
 CAPABILITY = (
     "headcount",
@@ -182,9 +184,9 @@ def required_case(rules, default: int) -> str:
                 f"{quote(rule.unit.path.replace('%', '').replace('_', '') + '%')})"
             )
         if not conditions:
-            default = rule.minutes_per_year
+            default = rule.periods_per_year * TIET_MINUTES
             break
-        whens.append(f"WHEN {' AND '.join(conditions)} THEN {int(rule.minutes_per_year)}")
+        whens.append(f"WHEN {' AND '.join(conditions)} THEN {int(rule.periods_per_year * TIET_MINUTES)}")
     if not whens:
         return str(int(default))
     return f"(CASE {' '.join(whens)} ELSE {int(default)} END)"

@@ -272,10 +272,6 @@ SPECTACULAR_SETTINGS = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "congvu@localhost")
 
-# Training policy defaults (data can override per rule).
-TRAINING_PERIOD_MINUTES = env_int("TRAINING_PERIOD_MINUTES", 45)
-TRAINING_YEARLY_PERIODS = env_int("TRAINING_YEARLY_PERIODS", 40)
-
 # Live scorecards follow the records: after a committed write they are recomputed at most this often.
 SCORECARD_LIVE_MAX_AGE = env_int("SCORECARD_LIVE_MAX_AGE", 60)
 

@@ -64,14 +64,28 @@ class StaffFilterSet(django_filters.FilterSet):
         fields = ["q", "unit", "category", "status", "gender", "rank_code"]
 
     def filter_q(self, queryset, name, value):
-        folded = fold(value)
-        if not folded:
-            return queryset
-        return queryset.filter(Q(search_name__contains=folded) | Q(staff_code__iexact=value.strip()))
+        q = people_q(value)
+        return queryset.filter(q) if q is not None else queryset
 
     def filter_unit(self, queryset, name, value):
         low, high = subtree_bounds(value.path)
         return queryset.filter(unit__path__gte=low, unit__path__lt=high)
+
+
+def people_q(value: str) -> Q | None:
+    """Who a typed text finds (the staff directory, the API and the people picker): a name containing it,
+    diacritics optional; a staff code starting with it; everyone in a unit whose code is it or whose name contains
+    it. None for empty text."""
+    folded = fold(value or "")
+    text = (value or "").strip()
+    if not folded:
+        return None
+    return (
+        Q(search_name__contains=folded)
+        | Q(staff_code__istartswith=text)
+        | Q(unit__code__iexact=text)
+        | Q(unit__search_name__contains=folded)
+    )
 
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):

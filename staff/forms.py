@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -73,6 +75,119 @@ class UnitPickerField(FilterModelChoiceField):
         if resolved is not None and value == resolved[0] and str(value).strip().isdigit():
             return resolved[1].code
         return value
+
+
+class PeoplePickerInput(forms.Textarea):
+    """A box for one or more people, one per line (or separated by commas): a staff code or a name, with or
+    without diacritics. static/js/people-picker.js turns it into a type-ahead with chips, fed by the address in
+    `data-people-picker` (default: the staff API, `?q=`); without JavaScript it is a plain box."""
+
+    class Media:
+        js = ["js/people-picker.js"]
+
+    def __init__(self, attrs=None, lookup_url: str = "", multiple: bool = True):
+        defaults = {"rows": 3, "autocomplete": "off", "spellcheck": "false"}
+        super().__init__({**defaults, **(attrs or {})})
+        self.lookup_url = lookup_url
+        self.multiple = multiple
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-people-picker"] = self.lookup_url or reverse("staff-list")
+        if self.multiple:
+            widget_attrs["data-multiple"] = ""
+        widget_attrs.setdefault("placeholder", str(_("Name, staff code or unit")))
+        widget_attrs["data-remove-label"] = str(_("Remove"))
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(p.staff_code if isinstance(p, Staff) else str(p) for p in value)
+        return super().format_value(value)
+
+
+PEOPLE_SEPARATORS = re.compile(r"[,;\n\r\t]+")
+
+
+class PeoplePickerField(forms.Field):
+    """People of `queryset` named by what a person types, one per line or separated by commas: a staff code (any
+    case) or a name, diacritics optional (through Staff.search_name), exact first, else the only name containing
+    it. A line of several codes separated by spaces (pasted from a sheet) is read as those codes. Every unknown or
+    ambiguous entry is reported at once, by its text; nothing is half-resolved. Cleans to a list of Staff (one
+    Staff, or None, when `multiple` is False), in the order typed, without repeats."""
+
+    widget = PeoplePickerInput
+    default_error_messages = {
+        "unknown": _("Nobody matches “%(text)s”."),
+        "ambiguous": _("Several people match “%(text)s”: type the staff code."),
+        "one": _("Choose one person only."),
+    }
+
+    def __init__(self, *, queryset=None, multiple: bool = True, lookup_url: str = "", **kwargs):
+        kwargs.setdefault("widget", PeoplePickerInput(lookup_url=lookup_url, multiple=multiple))
+        super().__init__(**kwargs)
+        self.queryset = queryset if queryset is not None else Staff.objects.none()
+        self.multiple = multiple
+
+    def set_lookup_url(self, url: str) -> None:
+        self.widget.lookup_url = url
+
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        return [t.strip() for t in PEOPLE_SEPARATORS.split(text or "") if t.strip()]
+
+    def _match(self, text: str) -> list[Staff]:
+        by_code = list(self.queryset.filter(staff_code__iexact=text)[:2])
+        if by_code:
+            return by_code
+        folded = fold(text)
+        if not folded:
+            return []
+        return list(self.queryset.filter(search_name=folded)[:2]) or list(
+            self.queryset.filter(search_name__contains=folded)[:2]
+        )
+
+    def to_python(self, value):
+        if isinstance(value, Staff):
+            return [value]
+        if isinstance(value, list | tuple) and all(isinstance(v, Staff) for v in value):
+            return list(value)
+        people, errors, seen = [], [], set()
+        for text in self.tokens(str(value or "")):
+            matches = self._match(text)
+            if not matches and " " in text:
+                parts = text.split()
+                found = {p.staff_code.casefold(): p for p in self.queryset.filter(staff_code__in=parts)}
+                if len(found) == len(set(x.casefold() for x in parts)) and all(x.casefold() in found for x in parts):
+                    matches = [found[x.casefold()] for x in parts]
+                    for person in matches:
+                        if person.pk not in seen:
+                            seen.add(person.pk)
+                            people.append(person)
+                    continue
+            if len(matches) == 1:
+                if matches[0].pk not in seen:
+                    seen.add(matches[0].pk)
+                    people.append(matches[0])
+                continue
+            code = "ambiguous" if matches else "unknown"
+            errors.append(forms.ValidationError(self.error_messages[code], code=code, params={"text": text}))
+        if errors:
+            raise forms.ValidationError(errors)
+        return people
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if not self.multiple and len(value) > 1:
+            raise forms.ValidationError(self.error_messages["one"], code="one")
+
+    def clean(self, value):
+        people = super().clean(value)
+        if not self.multiple:
+            return people[0] if people else None
+        return people
 
 
 class DateInput(forms.DateInput):

@@ -109,7 +109,8 @@ class TrainingRequirementAdmin(admin.ModelAdmin):
         "job_position",
         "rank_code",
         "unit",
-        "minutes_per_year",
+        "periods_per_year",
+        "end_year",
         "effective_year",
         "active",
     )

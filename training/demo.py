@@ -37,6 +37,7 @@ from training.models import (
     TrainingClass,
     TrainingRequirement,
 )
+from training.requirements import attended_periods, default_session_periods
 from training.services import enrollment_outcome
 
 
@@ -79,6 +80,7 @@ def seed(ctx) -> None:
                 category=category,
                 mode=CourseMode.ONLINE if code in ("KHCN-03", "LLCT-02") else CourseMode.IN_PERSON,
                 planned_minutes=sessions * 240,
+                planned_periods=sessions * 4,
                 target_groups="Cán bộ, công chức, viên chức",
                 owner_unit=province,
                 is_mandatory=mandatory,
@@ -101,17 +103,9 @@ def seed(ctx) -> None:
         TrainingRequirement,
         [
             TrainingRequirement(
-                name="Định mức chung của tỉnh (40 tiết)",
-                minutes_per_year=40 * 45,
-                effective_year=year - 1,
-                legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
-                created_at=now,
-                updated_at=now,
-            ),
-            TrainingRequirement(
                 name="Cán bộ cấp xã (48 tiết)",
                 staff_category="can_bo",
-                minutes_per_year=48 * 45,
+                periods_per_year=48,
                 effective_year=year,
                 legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
                 created_at=now,
@@ -120,7 +114,7 @@ def seed(ctx) -> None:
             TrainingRequirement(
                 name="Chuyên viên chính (60 tiết)",
                 rank_code="01.002",
-                minutes_per_year=60 * 45,
+                periods_per_year=60,
                 effective_year=year,
                 legal_basis="Kế hoạch ĐTBD của UBND tỉnh",
                 created_at=now,
@@ -205,6 +199,7 @@ def seed(ctx) -> None:
                 start_time=slot[0],
                 end_time=slot[1],
                 planned_minutes=_minutes(slot),
+                periods=default_session_periods(*slot),
                 topic=f"Chuyên đề {n}",
                 trainer=rng.choice(TRAINERS),
                 sequence=0,
@@ -297,6 +292,7 @@ def seed(ctx) -> None:
             continue
         held = [s for s in cls_sessions if s.date <= today]
         planned_total = sum(s.planned_minutes for s in cls_sessions)
+        planned_periods = sum(s.periods for s in cls_sessions)
         for e in cls_enrollments:
             if e.status != EnrollmentStatus.CONFIRMED:
                 continue
@@ -345,6 +341,10 @@ def seed(ctx) -> None:
                 score=e.score,
             )
             e.outcome, e.attended_minutes, e.planned_minutes = outcome, counted, planned_total
+            e.planned_periods = planned_periods
+            e.attended_periods = attended_periods(
+                planned_periods=planned_periods, counted_minutes=counted, planned_minutes=planned_total
+            )
             closed_updates.append(e)
             outcome_events.append(
                 EnrollmentEvent(
@@ -386,7 +386,10 @@ def seed(ctx) -> None:
         ClassSession, [s for s in sessions if s.attendance_version], ["attendance_version"], batch_size=2000
     )
     audit.bulk_update(
-        Enrollment, closed_updates, ["score", "outcome", "attended_minutes", "planned_minutes"], batch_size=2000
+        Enrollment,
+        closed_updates,
+        ["score", "outcome", "attended_minutes", "planned_minutes", "attended_periods", "planned_periods"],
+        batch_size=2000,
     )
     audit.bulk_create(EnrollmentEvent, outcome_events, batch_size=5000)
     audit.bulk_create(Certificate, certificates, batch_size=5000)
@@ -403,6 +406,7 @@ def seed(ctx) -> None:
     for staff_pk in rng.sample(everyone, k=max(10, len(everyone) // 25)):
         day = dt.date(year, rng.randint(1, 11), rng.randint(1, 28))
         approved = day <= today and rng.random() < 0.8
+        periods, minutes = rng.choice([(4, 240), (8, 480), (12, 720)])
         externals.append(
             ExternalTraining(
                 staff_id=staff_pk,
@@ -417,7 +421,8 @@ def seed(ctx) -> None:
                 category=rng.choice(CourseCategory.values),
                 start_date=day,
                 end_date=day,
-                minutes=rng.choice([240, 480, 720]),
+                periods=periods,
+                minutes=minutes,
                 evidence="training/evidence/demo/giay-chung-nhan.pdf",
                 status=ExternalStatus.APPROVED if approved else ExternalStatus.PENDING,
                 approved_by=users.get("hr.tinh") if approved else None,

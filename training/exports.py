@@ -117,16 +117,17 @@ def hours_xlsx(*, rows, year: int) -> bytes:
             _("Staff code"),
             _("Full name"),
             _("Unit"),
-            _("Course minutes"),
-            _("External minutes"),
-            _("Total minutes"),
-            _("Total periods"),
-            _("Required minutes"),
+            _("Course tiết"),
+            _("External tiết"),
+            _("Total tiết"),
+            _("Required tiết"),
             _("Rule"),
+            _("Legal basis"),
             _("Percent"),
             _("Status"),
+            _("Attended minutes"),
         ],
-        widths=[14, 28, 34, 12, 12, 12, 10, 12, 28, 8, 18],
+        widths=[14, 28, 34, 10, 10, 10, 10, 28, 28, 8, 18, 12],
     )
     for r in rows:
         writer.row(
@@ -134,14 +135,15 @@ def hours_xlsx(*, rows, year: int) -> bytes:
                 r.staff.staff_code,
                 r.staff.full_name,
                 r.staff.unit.name,
-                r.course_minutes,
-                r.external_minutes,
-                r.total_minutes,
-                r.periods,
-                r.required_minutes,
+                float(r.course_periods),
+                float(r.external_periods),
+                float(r.periods),
+                r.required_periods,
                 r.rule.name,
+                r.rule.legal_basis,
                 r.percent,
                 str(r.status_label),
+                r.total_minutes,
             ]
         )
     return writer.save()
@@ -158,12 +160,13 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
             _("From"),
             _("To"),
             _("Status"),
+            _("Tiết"),
             _("Attended minutes"),
             _("Score"),
             _("Outcome"),
             _("Certificate number"),
         ],
-        widths=[14, 36, 24, 12, 12, 14, 12, 8, 16, 16],
+        widths=[14, 36, 24, 12, 12, 14, 8, 12, 8, 16, 16],
     )
     for e in record["enrollments"]:
         cls = e.training_class
@@ -177,6 +180,7 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
                 cls.start_date,
                 cls.end_date,
                 e.get_status_display(),
+                float(e.attended_periods),
                 e.attended_minutes,
                 float(e.score) if e.score is not None else None,
                 e.get_outcome_display() if e.outcome else "",
@@ -185,23 +189,25 @@ def person_record_xlsx(*, staff, record: dict, year: int) -> bytes:
         )
     writer.sheet(
         _("External training"),
-        [_("Title"), _("Provider"), _("From"), _("To"), _("Minutes"), _("Status")],
-        widths=[36, 28, 12, 12, 10, 16],
+        [_("Title"), _("Provider"), _("From"), _("To"), _("Tiết"), _("Minutes"), _("Status")],
+        widths=[36, 28, 12, 12, 8, 10, 16],
     )
     for x in record["external"]:
         if x.end_date.year == year:
-            writer.row([x.title, x.provider, x.start_date, x.end_date, x.minutes, x.get_status_display()])
+            writer.row(
+                [x.title, x.provider, x.start_date, x.end_date, float(x.periods), x.minutes, x.get_status_display()]
+            )
     hours = record["hours"]
     writer.sheet(_("Summary"), [_("Item"), _("Value")], widths=[30, 30])
     for label, value in [
         (_("Staff member"), f"{staff.full_name} ({staff.staff_code})"),
         (_("Year"), year),
-        (_("Course minutes"), hours.course_minutes),
-        (_("External minutes"), hours.external_minutes),
-        (_("Total minutes"), hours.total_minutes),
-        (_("Total periods"), hours.periods),
-        (_("Required minutes"), hours.required_minutes),
+        (_("Course tiết"), float(hours.course_periods)),
+        (_("External tiết"), float(hours.external_periods)),
+        (_("Total tiết"), float(hours.periods)),
+        (_("Required tiết"), hours.required_periods),
         (_("Rule"), hours.rule.name),
+        (_("Legal basis"), hours.rule.legal_basis),
         (_("Status"), str(hours.status_label)),
     ]:
         writer.row([label, value])

@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
 from staff.access import unit_scope_q
-from staff.forms import DateInput
-from staff.models import Staff, Unit
+from staff.forms import DateInput, PeoplePickerField
+from staff.models import StaffStatus, Unit
 from training.models import ClassSession, Course, EnrollmentStatus, ExternalTraining, TrainingClass, TrainingRequirement
+from training.selectors.common import staff_in_scope
 
 
 class TimeInput(forms.TimeInput):
@@ -27,6 +29,7 @@ class CourseForm(forms.ModelForm):
             "title_en",
             "category",
             "mode",
+            "planned_periods",
             "planned_minutes",
             "target_groups",
             "owner_unit",
@@ -91,9 +94,17 @@ class TrainingClassForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
+    periods = forms.IntegerField(
+        label=_("Tiết"),
+        required=False,
+        min_value=0,
+        max_value=16,
+        help_text=_("Empty: 4 tiết a half-day session, 8 a full day, by its times."),
+    )
+
     class Meta:
         model = ClassSession
-        fields = ["date", "start_time", "end_time", "topic", "trainer"]
+        fields = ["date", "start_time", "end_time", "periods", "topic", "trainer"]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
 
 
@@ -108,11 +119,10 @@ class EnrollmentStatusForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    staff_codes = forms.CharField(
-        label=_("Staff codes"),
+    staff_codes = PeoplePickerField(
+        label=_("People to nominate"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One or more staff codes, separated by commas, spaces or new lines."),
+        help_text=_("Type a name (diacritics optional), a staff code or a unit; one person per line."),
     )
     unit = forms.ModelChoiceField(
         label=_("Or everyone active in the unit"), required=False, queryset=Unit.objects.none()
@@ -121,19 +131,17 @@ class NominateForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(unit_scope_q(user, Perm.TRAINING_MANAGE), active=True)
+        self.fields["staff_codes"].queryset = staff_in_scope(user, Perm.TRAINING_MANAGE).filter(
+            status=StaffStatus.ACTIVE
+        )
+        self.fields["staff_codes"].set_lookup_url(reverse("training-people-lookup"))
 
     def clean(self):
         data = super().clean()
-        codes = [c for c in data.get("staff_codes", "").replace(",", " ").split() if c]
-        data["codes"] = codes
-        if not codes and not data.get("unit"):
-            raise forms.ValidationError(_("Give staff codes or choose a unit."))
-        if codes:
-            found = {s.staff_code: s for s in Staff.objects.filter(staff_code__in=codes)}
-            unknown = [c for c in codes if c not in found]
-            if unknown:
-                raise forms.ValidationError(_("Unknown staff code(s): %(codes)s") % {"codes": ", ".join(unknown)})
-            data["people"] = [found[c] for c in codes]
+        people = data.get("staff_codes") or []
+        if not people and not data.get("unit") and not self.errors:
+            raise forms.ValidationError(_("Choose people or a unit."))
+        data["people"] = people
         return data
 
 
@@ -148,7 +156,17 @@ class ExternalTrainingForm(forms.ModelForm):
 
     class Meta:
         model = ExternalTraining
-        fields = ["staff_code", "title", "provider", "category", "start_date", "end_date", "minutes", "evidence"]
+        fields = [
+            "staff_code",
+            "title",
+            "provider",
+            "category",
+            "start_date",
+            "end_date",
+            "periods",
+            "minutes",
+            "evidence",
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
@@ -163,8 +181,9 @@ class RequirementForm(forms.ModelForm):
             "job_position",
             "rank_code",
             "unit",
-            "minutes_per_year",
+            "periods_per_year",
             "effective_year",
+            "end_year",
             "legal_basis",
         ]
 

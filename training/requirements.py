@@ -6,19 +6,38 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from training.models import TrainingRequirement
 
+# A tiết is 45 minutes: used only where a figure still has to be given in minutes (the scorecards' facts).
+TIET_MINUTES = 45
+NOON = dt.time(12, 0)
+HALF_DAY_PERIODS = 4
 
-def default_requirement_minutes() -> int:
-    return settings.TRAINING_YEARLY_PERIODS * settings.TRAINING_PERIOD_MINUTES
+
+def default_session_periods(start: dt.time, end: dt.time) -> int:
+    """The default rule "4 tiết a half-day session, 8 a full day": 4 tiết for each half of the day (before and
+    after noon) the session covers. 7:30–11:30 → 4, 13:30–17:00 → 4, 7:30–17:00 → 8."""
+    halves = (start < NOON) + (end > NOON)
+    return HALF_DAY_PERIODS * max(halves, 1)
+
+
+def attended_periods(*, planned_periods: int, counted_minutes: int, planned_minutes: int) -> Decimal:
+    """The tiết credited for an enrollment: the class's tiết in the share of its minutes counted as attended
+    (all of them for full attendance), to one decimal."""
+    if not planned_minutes:
+        return Decimal(0)
+    share = Decimal(planned_periods) * Decimal(min(counted_minutes, planned_minutes)) / Decimal(planned_minutes)
+    return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def minutes_to_periods(minutes: int) -> float:
-    return round((minutes or 0) / settings.TRAINING_PERIOD_MINUTES, 1)
+    """Clock minutes shown as tiết of 45 minutes (attendance detail only; the ledger counts session tiết)."""
+    return round((minutes or 0) / TIET_MINUTES, 1)
 
 
 class HoursStatus:
@@ -54,21 +73,42 @@ def hours_status(*, done: int, required: int, year: int, today: dt.date) -> str:
 
 @dataclass(frozen=True)
 class RuleMatch:
-    minutes: int
+    periods: int
     name: str
     legal_basis: str
     rule_id: int | None
+    effective_year: int | None = None
+    end_year: int | None = None
+
+    @property
+    def minutes(self) -> int:
+        return self.periods * TIET_MINUTES
 
 
 def rules_for_year(year: int) -> list[TrainingRequirement]:
-    return list(TrainingRequirement.objects.filter(active=True, effective_year__lte=year).select_related("unit"))
+    """The active rules that apply in `year` (from their first year to their last, if any)."""
+    return list(
+        TrainingRequirement.objects.filter(Q(end_year__isnull=True) | Q(end_year__gte=year), active=True)
+        .filter(effective_year__lte=year)
+        .select_related("unit")
+    )
+
+
+def rules_for_years(first: int, last: int) -> list[TrainingRequirement]:
+    """The active rules in force in any year from `first` to `last` (callers pick per year)."""
+    return list(
+        TrainingRequirement.objects.filter(Q(end_year__isnull=True) | Q(end_year__gte=first), active=True)
+        .filter(effective_year__lte=last)
+        .select_related("unit")
+    )
 
 
 def requirement_for(
     *, category: str, job_position: str, rank_code: str, unit_path: str, rules: list[TrainingRequirement]
 ) -> RuleMatch:
     """The most specific matching rule: more criteria beat fewer, a deeper unit beats a shallower one, a later
-    effective year beats an earlier one. No rule: the default (40 tiết × 45 minutes, from settings)."""
+    effective year beats an earlier one. The default (40 tiết a year) is a rule row like any other, created by a
+    migration; with no rule at all nothing is required."""
     best, best_key = None, None
     folded_position = (job_position or "").strip().casefold()
     for rule in rules:
@@ -85,8 +125,8 @@ def requirement_for(
         if best_key is None or key > best_key:
             best, best_key = rule, key
     if best is None:
-        return RuleMatch(default_requirement_minutes(), str(_("Default (provincial policy)")), "", None)
-    return RuleMatch(best.minutes_per_year, best.name, best.legal_basis, best.pk)
+        return RuleMatch(0, str(_("No rule applies")), "", None)
+    return RuleMatch(best.periods_per_year, best.name, best.legal_basis, best.pk, best.effective_year, best.end_year)
 
 
 class RequirementMatcher:

@@ -7,7 +7,7 @@ published.
 `records` builds, for Q2 2026:
 - training: a mandatory course of Sở Alpha, a class 1–3 June (3 × 240 minutes); An (Sở Alpha) attends
   everything (720/720, certified); Bình (Phòng Alpha-1) misses a session (480/720, not completed, no
-  certificate); a 600-minute yearly requirement on Sở Alpha's subtree (An meets it, Bình does not);
+  certificate); a 12-tiết (540-minute) yearly requirement on Sở Alpha's subtree (An meets it, Bình does not);
 - inspections: the inspector scores Văn phòng xã Gamma at 75 % on service culture, with two
   corrective actions due 1 June (one closed on time, one late); Sở Alpha's self-inspection is
   submitted on 29 June (due 30 June) and approved at 100 %.
@@ -58,7 +58,7 @@ def _build(tree, people, course, assignment, self_assignment):  # noqa: F811
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
     training_services.class_close(actor=system_actor(), training_class=cls, scores={an.pk: "8", binh.pk: "9"})
     training_services.requirement_create(
-        actor=system_actor(), name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha 600'", periods_per_year=12, effective_year=2026, unit=tree["alpha"]
     )
 
     inspection = fill(

@@ -39,14 +39,14 @@ def test_writes_to_the_data_behind_the_scorecards_are_recognised(sql, watched):
 def test_a_second_request_reuses_the_computation_until_a_committed_write(records, tree):
     with CaptureQueriesContext(connection) as first:
         table = selectors.score_table(period=Q2, with_previous=False)
-    assert _hours(table, tree["alpha"]) == 50.0  # An meets the 600' requirement, Bình does not
+    assert _hours(table, tree["alpha"]) == 50.0  # An meets the 12-tiết requirement, Bình does not
     with CaptureQueriesContext(connection) as second:
         again = selectors.score_table(period=Q2, with_previous=False)
     assert _hours(again, tree["alpha"]) == 50.0
     assert len(second) < len(first)  # units, model and facts were not read again
 
     # A plain QuerySet.update (no model signal) that commits: nobody meets 6,000 minutes.
-    TrainingRequirement.objects.filter(name="Alpha 600'").update(minutes_per_year=6000)
+    TrainingRequirement.objects.filter(name="Alpha 600'").update(periods_per_year=134)
     assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 0.0
 
 
@@ -115,7 +115,7 @@ def test_after_a_write_the_kept_figures_serve_until_they_are_older_than_the_age_
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("scorecards.selectors.tables.time.time", lambda: clock[0])
         assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 50.0
-        TrainingRequirement.objects.filter(name="Alpha 600'").update(minutes_per_year=6000)
+        TrainingRequirement.objects.filter(name="Alpha 600'").update(periods_per_year=134)
         clock[0] += 30  # younger than the limit: the kept figures
         assert _hours(selectors.score_table(period=Q2, with_previous=False), tree["alpha"]) == 50.0
         cache.set(f"scorecards:live:{Q2.key}:2026-07-15:computing", True)

@@ -168,22 +168,22 @@ def _random_province(rng: random.Random):
         elif roll < 0.5:
             Staff.objects.filter(pk=person.pk).update(status=StaffStatus.LEFT)
     for rule in [
-        dict(name="Chung", minutes_per_year=1200, effective_year=2025),
-        dict(name="Viên chức", minutes_per_year=900, effective_year=2026, staff_category="vien_chuc"),
-        dict(name="Chuyên viên", minutes_per_year=600, effective_year=2026, job_position=" chuyên viên"),
-        dict(name="Không ai", minutes_per_year=5, effective_year=2026, job_position="Giám đốc"),
-        dict(name="Ngạch", minutes_per_year=300, effective_year=2026, rank_code="01.003"),
-        dict(name="Sở 0", minutes_per_year=720, effective_year=2026, unit=departments[0]),
+        dict(name="Chung", periods_per_year=26, effective_year=2025),
+        dict(name="Viên chức", periods_per_year=20, effective_year=2026, staff_category="vien_chuc"),
+        dict(name="Chuyên viên", periods_per_year=13, effective_year=2026, job_position=" chuyên viên"),
+        dict(name="Không ai", periods_per_year=1, effective_year=2026, job_position="Giám đốc"),
+        dict(name="Ngạch", periods_per_year=6, effective_year=2026, rank_code="01.003"),
+        dict(name="Sở 0", periods_per_year=16, effective_year=2026, unit=departments[0]),
         dict(
             name="Sở 0 trưởng phòng",
-            minutes_per_year=480,
+            periods_per_year=10,
             effective_year=2026,
             unit=departments[0],
             job_position="TRƯỞNG PHÒNG",
         ),
-        dict(name="Phòng", minutes_per_year=240, effective_year=2026, unit=divisions[0], staff_category="cong_chuc"),
-        dict(name="Sau này", minutes_per_year=1, effective_year=2027),
-        dict(name="Tắt", minutes_per_year=1, effective_year=2026, active=False),
+        dict(name="Phòng", periods_per_year=5, effective_year=2026, unit=divisions[0], staff_category="cong_chuc"),
+        dict(name="Sau này", periods_per_year=1, effective_year=2027),
+        dict(name="Tắt", periods_per_year=1, effective_year=2026, active=False),
     ]:
         TrainingRequirement.objects.create(**rule)
     courses = [
@@ -262,13 +262,15 @@ def _random_province(rng: random.Random):
                 )
     for person in rng.sample(people, 12):
         end = dt.date(rng.choice([2025, 2026, 2026]), rng.randint(1, 12), 15)
+        minutes = rng.choice([120, 600, 1200])
         ExternalTraining.objects.create(
             staff=person,
             title="Ngoài",
             provider="Trường",
             start_date=end,
             end_date=end,
-            minutes=rng.choice([120, 600, 1200]),
+            minutes=minutes,
+            periods=minutes // 45,
             status=rng.choice([ExternalStatus.APPROVED, ExternalStatus.PENDING]),
         )
 

@@ -134,7 +134,7 @@ def test_change_since_the_previous_period_uses_its_snapshot(records, tree, cast)
     services.period_publish(actor=cast["admin"], period=Q2)
     q3 = selectors.score_table(period=Period(2026, quarter=3))
     alpha = q3.score(tree["alpha"].pk)
-    # Nothing happens in Q3 except the yearly hours: An met 600 minutes, Bình did not → 50 %.
+    # Nothing happens in Q3 except the yearly hours: An met the 540 minutes (12 tiết), Bình did not → 50 %.
     assert alpha.previous_total == 74.07
     assert alpha.change == round(round(alpha.total, 2) - 74.07, 2)
 

@@ -136,7 +136,7 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     # The records behind each criterion: the people and their hours, the enrollments, the inspections.
     hours = list(wb["1. hours"].iter_rows(min_row=3, values_only=True))
     # Bình did not complete the class, so none of its minutes count towards the yearly hours.
-    assert [(r[0], r[3], r[4], r[5]) for r in hours] == [("A002", 0, 600, "không"), ("A001", 720, 600, "có")]
+    assert [(r[0], r[3], r[4], r[5]) for r in hours] == [("A002", 0, 540, "không"), ("A001", 720, 540, "có")]
     enrollments = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[9], r[10]) for r in enrollments] == [("A001", 720, 720), ("A002", 720, 480)]
     inspections = list(wb["5. service_culture"].iter_rows(min_row=3, values_only=True))
@@ -279,7 +279,7 @@ def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
     page = client.get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
     links = page.context["links"]
     behind_on_hours = links["hours_met_share"][0]["url"]
-    # 2026 is running: everyone's hours (Bình 480 of 600 minutes, An 720), then those at risk.
+    # 2026 is running: everyone's hours (Bình 480 of 540 minutes, An 720), then those at risk.
     assert behind_on_hours == f"/training/hours/?unit={tree['alpha'].pk}&year=2026"
     assert links["hours_met_share"][1]["url"].endswith("&status=at_risk")
     response = client.get(behind_on_hours)

@@ -268,7 +268,8 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
         provider="Học viện Hành chính",
         start_date=dt.date(2026, 3, 2),
         end_date=dt.date(2026, 3, 2),
-        minutes=120,
+        periods=8,
+        minutes=360,
         evidence=SimpleUploadedFile("giay-chung-nhan.pdf", b"%PDF-1.4 test"),
     )
     services.external_decide(actor=cast["hr"], external=external, approve=True)
@@ -278,9 +279,9 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
         )
     services.class_close(actor=system_actor(), training_class=klass, scores={e.pk: 9})
     rows = api(cast["hr"]).get("/api/v1/training-hours/", {"year": 2026}).json()["results"]
-    assert [(r["staff_code"], r["total_minutes"], r["required_minutes"], r["status"]) for r in rows] == [
-        ("A001", 840, 1800, "on_track"),
-        ("A002", 0, 1800, "at_risk"),
+    assert [(r["staff_code"], r["periods"], r["required_periods"], r["total_minutes"], r["status"]) for r in rows] == [
+        ("A001", 20.0, 40, 1080, "on_track"),  # 12 tiết of the class + 8 declared; 40 × 166/365 = 18.2 due by 15/06
+        ("A002", 0.0, 40, 0, "at_risk"),
     ]
     at_risk = api(cast["hr"]).get("/api/v1/training-hours/", {"year": 2026, "status": "at_risk"}).json()
     assert [r["staff_code"] for r in at_risk["results"]] == ["A002"]

@@ -114,14 +114,16 @@ def test_hours_and_plan_exports(closed, cast):
         "A001",
         "Nguyễn Văn An",
         "Sở Alpha",
-        660,
-        0,
-        660,
-        14.7,
-        1800,
-        "Mặc định (chính sách của tỉnh)",
-        37,
+        11.0,  # 660 of the class's 720 minutes: 11 of its 12 tiết
+        0.0,
+        11.0,
+        40,
+        "Định mức bồi dưỡng chung (40 tiết/năm)",
+        "TT 01/2018/TT-BNV, Điều 3 (chương trình bồi dưỡng bắt buộc tối thiểu hằng năm); "
+        "mức 1 tuần = 40 tiết theo kế hoạch ĐTBD của tỉnh",
+        28,
         "Có nguy cơ không đạt",
+        660,
     ]
     from training.selectors import year_plan
 
@@ -217,7 +219,7 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
             actor=system_actor(), session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"}]
         )
     services.class_close(actor=system_actor(), training_class=cls, scores={e.pk: 9})
-    services.requirement_create(actor=system_actor(), name=rule, minutes_per_year=2400, effective_year=2026)
+    services.requirement_create(actor=system_actor(), name=rule, periods_per_year=50, effective_year=2026)
     external = services.external_record(
         actor=system_actor(),
         staff=person,
@@ -225,7 +227,7 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
         provider=provider,
         start_date=dt.date(2026, 3, 1),
         end_date=dt.date(2026, 3, 2),
-        minutes=120,
+        periods=4,
         evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
     )
     services.external_decide(actor=system_actor(), external=external, approve=True)

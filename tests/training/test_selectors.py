@@ -36,7 +36,7 @@ def _scenario(tree, people, course):
     _mark(cls, {an: [P, P, P], binh: [P, U, P]})
     services.class_close(actor=system_actor(), training_class=cls, scores={an.pk: "8", binh.pk: "9"})
     services.requirement_create(
-        actor=system_actor(), name="Alpha 600'", minutes_per_year=600, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha 600'", periods_per_year=12, effective_year=2026, unit=tree["alpha"]
     )
     return cls
 
@@ -109,22 +109,20 @@ def test_hours_status_pro_rata():
 
 
 def test_requirement_most_specific_rule_wins(tree, people):
-    general = services.requirement_create(
-        actor=system_actor(), name="Chung", minutes_per_year=1800, effective_year=2025
+    general = services.requirement_create(actor=system_actor(), name="Chung", periods_per_year=40, effective_year=2025)
+    services.requirement_create(
+        actor=system_actor(), name="Công chức", periods_per_year=44, effective_year=2025, staff_category="cong_chuc"
     )
     services.requirement_create(
-        actor=system_actor(), name="Công chức", minutes_per_year=2000, effective_year=2025, staff_category="cong_chuc"
+        actor=system_actor(), name="Alpha-1", periods_per_year=20, effective_year=2026, unit=tree["alpha1"]
     )
     services.requirement_create(
-        actor=system_actor(), name="Alpha-1", minutes_per_year=900, effective_year=2026, unit=tree["alpha1"]
-    )
-    services.requirement_create(
-        actor=system_actor(), name="Alpha", minutes_per_year=1200, effective_year=2026, unit=tree["alpha"]
+        actor=system_actor(), name="Alpha", periods_per_year=27, effective_year=2026, unit=tree["alpha"]
     )
     services.requirement_create(
         actor=system_actor(),
         name="Future",
-        minutes_per_year=5,
+        periods_per_year=1,
         effective_year=2027,
         unit=tree["alpha1"],
         rank_code="01.003",
@@ -134,15 +132,15 @@ def test_requirement_most_specific_rule_wins(tree, people):
     match = requirement_for(
         category=binh.category, job_position="", rank_code="01.003", unit_path=tree["alpha1"].path, rules=rules
     )
-    assert (match.name, match.minutes) == ("Alpha-1", 900)
+    assert (match.name, match.periods, match.minutes) == ("Alpha-1", 20, 900)
     cuong = requirement_for(
         category="cong_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules
     )
-    assert (cuong.name, cuong.minutes) == ("Công chức", 2000)
+    assert (cuong.name, cuong.periods) == ("Công chức", 44)
     vc = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path=tree["beta"].path, rules=rules)
     assert vc.rule_id == general.pk
     none = requirement_for(category="vien_chuc", job_position="", rank_code="", unit_path="", rules=[])
-    assert none.minutes == 40 * 45
+    assert (none.periods, none.rule_id) == (0, None)  # no rule at all: nothing required
     assert CourseCategory.SERVICE_CULTURE == "service_culture"
 
 

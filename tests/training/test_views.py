@@ -155,7 +155,7 @@ def test_my_record_shows_own_hours_and_certificates(login, klass, people, cast):
     html = page.content.decode()
     assert page.status_code == 200
     assert "2026/000001" in html and "L-001" in html
-    assert ">12,0</span>" in html
+    assert ">12</span> / 40 tiết theo định mức" in html
 
 
 def test_hours_screen_constant_queries(login, tree, cast, django_assert_num_queries):

@@ -26,6 +26,7 @@ class CourseSerializer(serializers.ModelSerializer):
             "category",
             "mode",
             "planned_minutes",
+            "planned_periods",
             "target_groups",
             "owner_unit",
             "is_mandatory",
@@ -106,6 +107,7 @@ class ClassSessionSerializer(serializers.ModelSerializer):
             "start_time",
             "end_time",
             "planned_minutes",
+            "periods",
             "topic",
             "trainer",
             "sequence",
@@ -137,6 +139,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "score",
             "attended_minutes",
             "planned_minutes",
+            "attended_periods",
+            "planned_periods",
             "certificate_number",
             "version",
         ]
@@ -147,6 +151,8 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "score",
             "attended_minutes",
             "planned_minutes",
+            "attended_periods",
+            "planned_periods",
             "version",
         ]
 
@@ -213,11 +219,15 @@ class HoursRowSerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="staff.unit_id")
     unit_name = serializers.CharField(source="staff.unit.name")
     year = serializers.IntegerField()
+    course_periods = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    external_periods = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    periods = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    required_periods = serializers.IntegerField()
     course_minutes = serializers.IntegerField()
     external_minutes = serializers.IntegerField()
     total_minutes = serializers.IntegerField()
-    required_minutes = serializers.IntegerField()
     rule = serializers.CharField(source="rule.name")
+    legal_basis = serializers.CharField(source="rule.legal_basis")
     status = serializers.CharField()
     percent = serializers.IntegerField()
 
@@ -257,3 +267,21 @@ class BundleClassSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     roster = BundlePersonSerializer(many=True)
     sessions = BundleSessionSerializer(many=True, source="sessions.all")
+
+
+class PeopleLookupSerializer(serializers.Serializer):
+    """A suggestion of the people picker: who, where, rank, and this year's tiết against the requirement."""
+
+    id = serializers.IntegerField(source="staff.pk")
+    staff_code = serializers.CharField(source="staff.staff_code")
+    full_name = serializers.CharField(source="staff.full_name")
+    unit_code = serializers.CharField(source="staff.unit.code")
+    unit_name = serializers.CharField(source="staff.unit.name")
+    rank_code = serializers.CharField(source="staff.rank_code")
+    rank_name = serializers.CharField(source="staff.rank_name")
+    year = serializers.IntegerField()
+    periods = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    required_periods = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    badge = serializers.CharField(help_text="ok, warn or bad: how the status is shown")

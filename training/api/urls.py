@@ -13,5 +13,6 @@ router.register("training-hours", views.TrainingHoursViewSet, basename="training
 
 urlpatterns = [
     path("my-classes/", views.MyClassesView.as_view(), name="my-classes"),
+    path("training-people/", views.PeopleLookupView.as_view(), name="training-people-lookup"),
     *router.urls,
 ]

@@ -10,6 +10,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -34,6 +35,7 @@ from training.api.serializers import (
     EnrollmentStatusSerializer,
     HoursRowSerializer,
     NominateSerializer,
+    PeopleLookupSerializer,
     ScoreSerializer,
     SyncErrorSerializer,
     TrainingClassSerializer,
@@ -422,8 +424,8 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrainingHoursViewSet(viewsets.GenericViewSet):
-    """Hours ledger: one row per person and year (completed course minutes + approved external training against the
-    matching requirement rule). Filters: q, unit, category, year, status (met, on_track, at_risk, not_met)."""
+    """Hours ledger: one row per person and year (tiết of completed courses + approved external tiết against the
+    matching requirement rule; minutes as detail). Filters: q, unit, category, year, status (met, on_track, at_risk, not_met)."""
 
     serializer_class = HoursRowSerializer
     filterset_class = HoursFilterSet
@@ -439,6 +441,23 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(HoursRowSerializer(page, many=True).data)
+
+
+class PeopleLookupView(APIView):
+    """The people picker's type-ahead: ?q= a name (diacritics optional), a staff code or a unit; at most 20 active
+    people in the user's training scope, each with this year's tiết status."""
+
+    read_perm = TRAINING_READ
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="name, staff code or unit")],
+        responses=inline_serializer("PeopleLookup", {"results": PeopleLookupSerializer(many=True)}),
+    )
+    def get(self, request):
+        rows = selectors.people_lookup(
+            user=request.user, q=request.query_params.get("q", ""), year=timezone.localdate().year
+        )
+        return Response({"results": PeopleLookupSerializer(rows, many=True).data})
 
 
 class MyClassesView(APIView):

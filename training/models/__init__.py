@@ -17,6 +17,7 @@ from training.models.attendance import (
 from training.models.certificates import Certificate, CertificateCounter, CertificateQuerySet
 from training.models.classes import (
     CLASS_TRANSITIONS,
+    ROLL_CALL_STATUSES,
     ClassSession,
     ClassSessionQuerySet,
     ClassStatus,
@@ -52,6 +53,7 @@ __all__ = [
     "AttendanceStatus",
     "AttendanceSubmission",
     "CLASS_TRANSITIONS",
+    "ROLL_CALL_STATUSES",
     "CalendarToken",
     "Certificate",
     "CertificateCounter",

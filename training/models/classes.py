@@ -34,6 +34,9 @@ CLASS_TRANSITIONS: dict[str, frozenset[str]] = {
     ClassStatus.CANCELLED: frozenset(),
 }
 
+# A roll call can be saved only for a class in one of these; a planned class must be opened first.
+ROLL_CALL_STATUSES = frozenset({ClassStatus.OPEN, ClassStatus.IN_PROGRESS, ClassStatus.COMPLETED})
+
 
 def _is_trainer_q(user, prefix: str = "") -> Q:
     through = TrainingClass.trainer_users.through
@@ -123,6 +126,9 @@ class ClassSession(models.Model):
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
     planned_minutes = models.PositiveIntegerField(_("planned minutes"), editable=False, default=0)
+    periods = models.PositiveSmallIntegerField(
+        _("tiết"), default=0, help_text=_("Counted towards the yearly requirement; 4 a half-day, 8 a full day.")
+    )
     topic = models.CharField(_("topic"), max_length=255, blank=True)
     trainer = models.CharField(_("trainer"), max_length=255, blank=True)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
@@ -142,6 +148,7 @@ class ClassSession(models.Model):
             models.Index(fields=["date", "id"], name="training_sess_date_id_idx"),
         ]
         constraints = [
+            models.CheckConstraint(condition=Q(periods__lte=16), name="training_session_periods_max_16"),
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="training_session_end_after_start",

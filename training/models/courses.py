@@ -52,6 +52,9 @@ class Course(TimeStampedModel):
     category = models.CharField(_("content group"), max_length=30, choices=CourseCategory.choices)
     mode = models.CharField(_("mode"), max_length=20, choices=CourseMode.choices, default=CourseMode.IN_PERSON)
     planned_minutes = models.PositiveIntegerField(_("planned duration (minutes)"))
+    planned_periods = models.PositiveSmallIntegerField(
+        _("planned duration (tiết)"), default=0, blank=True, help_text=_("Empty: one tiết per planned hour.")
+    )
     target_groups = models.CharField(_("target groups"), max_length=500, blank=True)
     owner_unit = models.ForeignKey(
         Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="training_courses"

@@ -51,6 +51,8 @@ class Enrollment(TimeStampedModel):
     score = models.DecimalField(_("score (out of 10)"), max_digits=4, decimal_places=2, null=True, blank=True)
     attended_minutes = models.PositiveIntegerField(_("attended minutes"), default=0)
     planned_minutes = models.PositiveIntegerField(_("planned minutes"), default=0)
+    attended_periods = models.DecimalField(_("tiết attended"), max_digits=6, decimal_places=1, default=0)
+    planned_periods = models.PositiveIntegerField(_("tiết planned"), default=0)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("nominated by"),

@@ -34,8 +34,11 @@ class TrainingRequirement(TimeStampedModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit (with sub-units)"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    minutes_per_year = models.PositiveIntegerField(_("minutes per year"))
+    periods_per_year = models.PositiveSmallIntegerField(_("tiết per year"))
     effective_year = models.PositiveSmallIntegerField(_("effective from year"))
+    end_year = models.PositiveSmallIntegerField(
+        _("last year it applies"), null=True, blank=True, help_text=_("Empty: no end.")
+    )
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -45,6 +48,13 @@ class TrainingRequirement(TimeStampedModel):
         ordering = ["-effective_year", "name"]
         verbose_name = _("training requirement")
         verbose_name_plural = _("training requirements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("effective_year")),
+                name="training_requirement_end_after_start",
+                violation_error_message=_("The last year is before the first year."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -77,7 +87,8 @@ class ExternalTraining(TimeStampedModel):
     category = models.CharField(_("content group"), max_length=30, choices=CourseCategory.choices, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    minutes = models.PositiveIntegerField(_("minutes"))
+    periods = models.DecimalField(_("tiết"), max_digits=6, decimal_places=1)
+    minutes = models.PositiveIntegerField(_("minutes"), default=0, blank=True)
     evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING

@@ -6,7 +6,6 @@ from training.requirements import (
     HoursStatus,
     RequirementMatcher,
     RuleMatch,
-    default_requirement_minutes,
     hours_status,
     minutes_to_periods,
     requirement_for,
@@ -50,6 +49,8 @@ from training.selectors.hours import (
     hours_for_staff,
     hours_ledger,
     my_record,
+    people_lookup,
+    person_years,
     with_training_minutes,
 )
 
@@ -79,7 +80,6 @@ __all__ = [
     "course_get",
     "course_list",
     "course_minutes_by_staff",
-    "default_requirement_minutes",
     "enrollment_get",
     "enrollment_history",
     "enrollment_list",
@@ -93,6 +93,8 @@ __all__ = [
     "my_classes_bundle",
     "my_record",
     "requirement_for",
+    "people_lookup",
+    "person_years",
     "requirement_list",
     "rules_for_year",
     "session_for_attendance",

@@ -30,7 +30,14 @@ from training.services.enrollment import (
     overlap_warnings,
     registration_closed,
 )
-from training.services.external import calendar_token_for, external_decide, external_record, requirement_create
+from training.services.external import (
+    calendar_token_for,
+    external_decide,
+    external_record,
+    requirement_create,
+    requirement_retire,
+    requirement_update,
+)
 from training.services.sessions import SESSION_FIELDS, session_create, session_delete, session_update
 
 __all__ = [
@@ -67,6 +74,8 @@ __all__ = [
     "overlap_warnings",
     "registration_closed",
     "requirement_create",
+    "requirement_retire",
+    "requirement_update",
     "session_attendance_body",
     "session_attendance_current",
     "session_create",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from training.models import (
     ABSENT,
+    ROLL_CALL_STATUSES,
     Attendance,
     AttendanceChange,
     AttendanceStatus,
@@ -147,7 +148,7 @@ def _attendance_save(
         raise SyncStale(
             _("Someone else saved this roll call in the meantime."), current=session_attendance_current(session)
         )
-    if cls.status not in (ClassStatus.OPEN, ClassStatus.IN_PROGRESS, ClassStatus.COMPLETED):
+    if cls.status not in ROLL_CALL_STATUSES:
         raise ValidationError(_("Attendance can only be taken for a class that is open, in progress or completed."))
     if session.date > timezone.localdate():
         raise ValidationError(

@@ -29,6 +29,7 @@ from training.models import (
     Outcome,
     TrainingClass,
 )
+from training.requirements import attended_periods
 from training.services.common import bump_version
 from training.services.enrollment import _parse_score, enrollment_event, lock_class
 
@@ -89,12 +90,14 @@ def class_close(
     if cls.status != ClassStatus.IN_PROGRESS:
         raise ValidationError(_("Only a class in progress can be closed."))
     today = timezone.localdate()
-    totals = cls.sessions.aggregate(planned=Sum("planned_minutes"), last=Max("date"), n=Count("pk"))
+    totals = cls.sessions.aggregate(
+        planned=Sum("planned_minutes"), periods=Sum("periods"), last=Max("date"), n=Count("pk")
+    )
     if not totals["n"]:
         raise ValidationError(_("The class has no sessions."))
     if totals["last"] > today:
         raise ValidationError(_("The class still has sessions in the future."))
-    planned = totals["planned"] or 0
+    planned, planned_periods = totals["planned"] or 0, totals["periods"] or 0
     parsed = {int(k): _parse_score(v) for k, v in (scores or {}).items()}
     rows = list(
         cls.enrollments.filter(status=EnrollmentStatus.CONFIRMED)
@@ -134,12 +137,19 @@ def class_close(
         )
         events.append(enrollment_event(e, actor, e.outcome, outcome, _("Class closed"), fld="outcome"))
         e.outcome, e.attended_minutes, e.planned_minutes = outcome, counted, planned
+        e.planned_periods = planned_periods
+        e.attended_periods = attended_periods(
+            planned_periods=planned_periods, counted_minutes=counted, planned_minutes=planned
+        )
         bump_version(e)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         if outcome == Outcome.COMPLETED and cls.course.issues_certificate:
             qualified.append(e)
     audit.bulk_update(
-        Enrollment, rows, ["score", "outcome", "attended_minutes", "planned_minutes", "version"], actor=actor
+        Enrollment,
+        rows,
+        ["score", "outcome", "attended_minutes", "planned_minutes", "attended_periods", "planned_periods", "version"],
+        actor=actor,
     )
     audit.bulk_create(EnrollmentEvent, events, actor=actor)
     issued_on = issued_on or today

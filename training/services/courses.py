@@ -18,6 +18,7 @@ COURSE_FIELDS = (
     "category",
     "mode",
     "planned_minutes",
+    "planned_periods",
     "target_groups",
     "is_mandatory",
     "min_attendance_percent",
@@ -28,6 +29,11 @@ COURSE_FIELDS = (
     "legal_basis",
     "active",
 )
+
+
+def default_course_periods(planned_minutes: int) -> int:
+    """A course's tiết when none are given: one per planned hour (a 4-hour half-day is 4 tiết)."""
+    return (planned_minutes + 30) // 60
 
 
 @transaction.atomic
@@ -46,6 +52,8 @@ def course_create(
         # An empty value clears a nullable field (e.g. no pass mark: the course has no assessment).
         if key in fields and (fields[key] is not None or Course._meta.get_field(key).null):
             setattr(course, key, fields[key])
+    if not course.planned_periods:
+        course.planned_periods = default_course_periods(planned_minutes)
     course.search_title = fold(f"{course.code} {course.title} {course.title_en}")
     course.full_clean()
     course.save()
@@ -64,6 +72,8 @@ def course_update(*, actor, course: Course, **changes) -> Course:
         if key not in COURSE_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
         setattr(course, key, value)
+    if not course.planned_periods:
+        course.planned_periods = default_course_periods(course.planned_minutes)
     course.search_title = fold(f"{course.code} {course.title} {course.title_en}")
     course.full_clean()
     course.save()

@@ -24,24 +24,27 @@ def external_record(
     provider: str,
     start_date: dt.date,
     end_date: dt.date,
-    minutes: int,
+    periods,
+    minutes: int | None = None,
     evidence=None,
     category: str = "",
 ) -> ExternalTraining:
+    """Declare training taken elsewhere, in tiết (the minutes are an optional detail)."""
     own = staff.user_id == actor.pk and has_perm(actor, Perm.OWN_RECORD)
     if not own:
         require(actor, Perm.TRAINING_MANAGE, staff.unit)
     if end_date < start_date:
         raise ValidationError({"end_date": _("The training ends before it starts.")})
-    if not minutes or minutes <= 0:
-        raise ValidationError({"minutes": _("Give the number of minutes of training.")})
+    if periods is None or periods <= 0:
+        raise ValidationError({"periods": _("Give the number of tiết of training.")})
     obj = ExternalTraining(
         staff=staff,
         title=title.strip(),
         provider=provider.strip(),
         start_date=start_date,
         end_date=end_date,
-        minutes=minutes,
+        periods=periods,
+        minutes=minutes or 0,
         category=category,
         recorded_by=actor,
     )
@@ -64,23 +67,71 @@ def external_decide(*, actor, external: ExternalTraining, approve: bool) -> Exte
     return obj
 
 
-@transaction.atomic
-def requirement_create(
-    *, actor, name: str, minutes_per_year: int, effective_year: int, unit: Unit | None = None, **fields
-) -> TrainingRequirement:
+REQUIREMENT_FIELDS = (
+    "name",
+    "staff_category",
+    "job_position",
+    "rank_code",
+    "unit",
+    "periods_per_year",
+    "effective_year",
+    "end_year",
+    "legal_basis",
+    "active",
+)
+
+
+def _require_rule_unit(actor, unit: Unit | None) -> None:
     if unit is not None:
         require(actor, Perm.TRAINING_MANAGE, unit)
     elif not Unit.objects.filter(unit_scope_q(actor, Perm.TRAINING_MANAGE), parent__isnull=True).exists():
         raise ValidationError({"unit": _("Only an officer of the whole province can make a rule for every unit.")})
+
+
+@transaction.atomic
+def requirement_create(
+    *, actor, name: str, periods_per_year: int, effective_year: int, unit: Unit | None = None, **fields
+) -> TrainingRequirement:
+    _require_rule_unit(actor, unit)
     obj = TrainingRequirement(
-        name=name.strip(), minutes_per_year=minutes_per_year, effective_year=effective_year, unit=unit
+        name=name.strip(), periods_per_year=periods_per_year, effective_year=effective_year, unit=unit
     )
-    for key in ("staff_category", "job_position", "rank_code", "legal_basis", "active"):
+    for key in ("staff_category", "job_position", "rank_code", "legal_basis", "active", "end_year"):
         if key in fields and fields[key] is not None:
             setattr(obj, key, fields[key])
     obj.full_clean()
     obj.save()
     return obj
+
+
+@transaction.atomic
+def requirement_update(*, actor, requirement: TrainingRequirement, **changes) -> TrainingRequirement:
+    """Edit a rule (its tiết, criteria, years, legal basis). Only someone who manages training for the rule's unit
+    (the whole province for a rule without a unit), before and after the change, may do it."""
+    obj = TrainingRequirement.objects.select_for_update(of=("self",)).select_related("unit").get(pk=requirement.pk)
+    _require_rule_unit(actor, obj.unit)
+    for key, value in changes.items():
+        if key not in REQUIREMENT_FIELDS:
+            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
+        setattr(obj, key, value.strip() if isinstance(value, str) else value)
+    if "unit" in changes:
+        _require_rule_unit(actor, obj.unit)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def requirement_retire(*, actor, requirement: TrainingRequirement, last_year: int) -> TrainingRequirement:
+    """Retire a rule: it applies up to `last_year` and no longer after. Nothing is deleted, so past years keep the
+    rule they were measured against."""
+    if last_year < requirement.effective_year:
+        raise ValidationError(
+            {
+                "end_year": _("A rule cannot end before its first year (%(year)s).")
+                % {"year": requirement.effective_year}
+            }
+        )
+    return requirement_update(actor=actor, requirement=requirement, end_year=last_year)
 
 
 def calendar_token_for(*, user, reset: bool = False) -> CalendarToken:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from core.permissions import Perm
 from staff.access import require
 from training.models import Attendance, ClassSession, ClassStatus, TrainingClass
+from training.requirements import default_session_periods
 from training.services.common import bump_version
 
-SESSION_FIELDS = ("date", "start_time", "end_time", "topic", "trainer")
+SESSION_FIELDS = ("date", "start_time", "end_time", "topic", "trainer", "periods")
 
 
 def _check_session(obj: ClassSession, cls: TrainingClass) -> None:
@@ -39,7 +40,9 @@ def session_create(
     end_time: dt.time,
     topic: str = "",
     trainer: str = "",
+    periods: int | None = None,
 ) -> ClassSession:
+    """Add a session. Its tiết default to the rule "4 a half-day, 8 a full day" unless given."""
     cls = TrainingClass.objects.select_for_update(of=("self",)).select_related("unit").get(pk=training_class.pk)
     require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
@@ -49,6 +52,7 @@ def session_create(
     )
     _check_session(obj, cls)
     obj.planned_minutes = ClassSession.minutes_between(start_time, end_time)
+    obj.periods = default_session_periods(start_time, end_time) if periods in (None, "") else periods
     obj.full_clean()
     obj.save()
     bump_version(cls)
@@ -59,13 +63,20 @@ def session_create(
 @transaction.atomic
 def session_update(*, actor, session: ClassSession, **changes) -> ClassSession:
     """Reschedule or edit a session. Attendance already taken is kept; a change of date or time raises the
-    calendar SEQUENCE so calendar apps update the existing entry."""
+    calendar SEQUENCE so calendar apps update the existing entry. A change of times without a number of tiết
+    takes the default for the new times."""
     obj = ClassSession.objects.select_for_update(of=("self",)).select_related("training_class__unit").get(pk=session.pk)
     cls = obj.training_class
     require(actor, Perm.TRAINING_MANAGE, cls.unit)
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     before = (obj.date, obj.start_time, obj.end_time)
+    if changes.get("periods") in (None, ""):
+        changes.pop("periods", None)
+        if "start_time" in changes or "end_time" in changes:
+            new_start, new_end = changes.get("start_time", obj.start_time), changes.get("end_time", obj.end_time)
+            if new_start and new_end and (new_start, new_end) != (obj.start_time, obj.end_time):
+                changes["periods"] = default_session_periods(new_start, new_end)
     for key, value in changes.items():
         if key not in SESSION_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})

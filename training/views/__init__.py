@@ -21,7 +21,7 @@ from training.views.classes import (
     NominateView,
     NominationImportView,
 )
-from training.views.external import ExternalDecideView, ExternalListView, RequirementListView
+from training.views.external import ExternalDecideView, ExternalListView, RequirementEditView, RequirementListView
 from training.views.feeds import CalendarView, ics_person, ics_unit
 from training.views.reports import (
     CertificateDetailView,
@@ -29,6 +29,7 @@ from training.views.reports import (
     HoursExportView,
     HoursView,
     PersonRecordExportView,
+    PersonRecordView,
     PlanExportView,
     PlanView,
     certificate_verify,
@@ -60,8 +61,10 @@ __all__ = [
     "NominateView",
     "NominationImportView",
     "PersonRecordExportView",
+    "PersonRecordView",
     "PlanExportView",
     "PlanView",
+    "RequirementEditView",
     "RequirementListView",
     "RollCallView",
     "SessionDeleteView",

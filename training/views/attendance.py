@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,8 @@ from staff.views import _add_errors
 from training import exports, selectors, services
 from training.filters import AttendanceRecordFilterSet
 from training.forms import SessionForm
-from training.models import READ_OR_OWN, AttendanceStatus, ClassSession, ClassStatus
+from training.models import READ_OR_OWN, ROLL_CALL_STATUSES, AttendanceStatus, ClassSession, ClassStatus
+from training.views.common import can_open_class
 
 
 class SessionEditView(ScopedViewMixin, View):
@@ -86,7 +88,9 @@ def _hash(payload) -> str:
 
 class RollCallView(ScopedViewMixin, View):
     """The whole class on one screen. Works as a plain form; with JS, "everyone present" and big buttons. The
-    form carries a client UUID made when the page was served, so a double submit is answered once."""
+    form carries a client UUID made when the page was served, so a double submit is answered once.
+    A planned class cannot take attendance yet: the page says so and, for whoever manages the class, the save
+    button opens the class and saves the marks in one step (both or neither); nothing typed is lost."""
 
     required_perm = (Perm.TRAINING_ATTEND, Perm.OWN_RECORD)
     template_name = "training/roll_call.html"
@@ -99,9 +103,13 @@ class RollCallView(ScopedViewMixin, View):
                 if e.mark_status
                 else (AttendanceStatus.PRESENT, session.planned_minutes)
             )
+        cls = session.training_class
         context = {
             "session": session,
-            "cls": session.training_class,
+            "cls": cls,
+            "needs_opening": cls.status == ClassStatus.PLANNED,
+            "can_open": cls.status == ClassStatus.PLANNED and can_open_class(request.user, cls),
+            "cancelled": cls.status not in ROLL_CALL_STATUSES and cls.status != ClassStatus.PLANNED,
             "rows": rows,
             "statuses": AttendanceStatus.choices,
             "client_uuid": uuid.uuid4(),
@@ -132,16 +140,32 @@ class RollCallView(ScopedViewMixin, View):
             version = int(request.POST.get("version", ""))
         except ValueError:
             raise Http404 from None
-        try:
-            services.attendance_save(
-                actor=request.user,
-                session_id=session.pk,
-                marks=marks,
-                expected_version=version,
-                client_uuid=client_uuid,
-                content_hash=_hash({"marks": marks, "reason": reason}),
+        open_class = "open_class" in request.POST and session.training_class.status == ClassStatus.PLANNED
+        if open_class and not can_open_class(request.user, session.training_class):
+            return self._render(
+                request,
+                session,
+                posted=posted,
+                errors=[_("Only the organising unit can open the class.")],
+                status=403,
+                version=version,
                 reason=reason,
             )
+        try:
+            with transaction.atomic():
+                if open_class:
+                    services.class_set_status(
+                        actor=request.user, training_class=session.training_class, status=ClassStatus.OPEN
+                    )
+                services.attendance_save(
+                    actor=request.user,
+                    session_id=session.pk,
+                    marks=marks,
+                    expected_version=version,
+                    client_uuid=client_uuid,
+                    content_hash=_hash({"marks": marks, "reason": reason}),
+                    reason=reason,
+                )
         except ClassSession.DoesNotExist:
             raise Http404 from None
         except services.SyncError as exc:
@@ -151,6 +175,8 @@ class RollCallView(ScopedViewMixin, View):
             return self._render(
                 request, session, posted=posted, errors=exc.messages, status=400, version=version, reason=reason
             )
+        if open_class:
+            messages.success(request, _("The class is now open for registration."))
         counts = {s: sum(1 for m in marks if m["status"] == s) for s in AttendanceStatus.values}
         messages.success(
             request,

@@ -25,8 +25,16 @@ from training import exports, selectors, services
 from training.filters import TrainingClassFilterSet
 from training.forms import EnrollmentStatusForm, NominateForm, StatusForm, TrainingClassForm, UploadForm
 from training.importers import nominations_apply, nominations_parse
-from training.models import CLASS_TRANSITIONS, READ_OR_OWN, ClassSession, ClassStatus, EnrollmentStatus, TrainingClass
-from training.views.common import xlsx_response
+from training.models import (
+    CLASS_TRANSITIONS,
+    READ_OR_OWN,
+    ROLL_CALL_STATUSES,
+    ClassSession,
+    ClassStatus,
+    EnrollmentStatus,
+    TrainingClass,
+)
+from training.views.common import can_open_class, xlsx_response
 
 
 class ClassListView(FilteredListView):
@@ -63,10 +71,13 @@ class ClassDetailView(ScopedViewMixin, TemplateView):
             roster=selectors.class_roster(training_class=cls),
             can_manage=can_manage,
             can_attend=can_attend,
+            roll_call_ready=cls.status in ROLL_CALL_STATUSES,
+            can_open=cls.status == ClassStatus.PLANNED and can_open_class(self.request.user, cls),
             today=timezone.localdate(),
             registration_closed=services.registration_closed(cls),
             transitions=[s for s in ClassStatus if s in CLASS_TRANSITIONS[cls.status] and s != ClassStatus.COMPLETED],
             planned_minutes=sum(s.planned_minutes for s in sessions),
+            planned_periods=sum(s.periods for s in sessions),
             changes=selectors.attendance_changes(training_class=cls)[:50] if can_manage else [],
         )
         return context

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,7 +14,7 @@ from staff.selectors import staff_for_user
 from staff.views import _add_errors
 from training import selectors, services
 from training.forms import ExternalTrainingForm, RequirementForm
-from training.models import READ_OR_OWN, TRAINING_READ
+from training.models import READ_OR_OWN, TRAINING_READ, TrainingRequirement
 
 
 class ExternalListView(ScopedViewMixin, View):
@@ -81,9 +80,6 @@ class RequirementListView(ScopedViewMixin, View):
                 "rows": selectors.requirement_list(user=request.user),
                 "form": form,
                 "can_manage": has_perm(request.user, Perm.TRAINING_MANAGE),
-                "default_minutes": selectors.default_requirement_minutes(),
-                "periods": settings.TRAINING_YEARLY_PERIODS,
-                "period_minutes": settings.TRAINING_PERIOD_MINUTES,
             },
             status=status,
         )
@@ -103,3 +99,45 @@ class RequirementListView(ScopedViewMixin, View):
             except ValidationError as exc:
                 _add_errors(form, exc)
         return self._render(request, form, status=400)
+
+
+class RequirementEditView(ScopedViewMixin, View):
+    """Edit a rule, or retire it from a year on (it keeps applying to the years before)."""
+
+    required_perm = Perm.TRAINING_MANAGE
+    template_name = "training/requirement_edit.html"
+
+    def _rule(self, request, pk):
+        return get_object_or_404(selectors.requirement_list(user=request.user), pk=pk)
+
+    def _render(self, request, rule, form, status=200):
+        return render(request, self.template_name, {"rule": rule, "form": form}, status=status)
+
+    def get(self, request, pk):
+        rule = self._rule(request, pk)
+        return self._render(request, rule, RequirementForm(instance=rule, user=request.user))
+
+    def post(self, request, pk):
+        rule = self._rule(request, pk)
+        if "retire" in request.POST:
+            try:
+                last_year = int(request.POST.get("last_year", ""))
+            except ValueError:
+                messages.error(request, _("Give the last year the rule applies, e.g. 2026."))
+                return redirect("training:requirement-edit", pk=rule.pk)
+            try:
+                services.requirement_retire(actor=request.user, requirement=rule, last_year=last_year)
+                messages.success(request, _("Rule retired: it applies up to %(year)s.") % {"year": last_year})
+                return redirect("training:requirement-list")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("training:requirement-edit", pk=rule.pk)
+        form = RequirementForm(request.POST, instance=TrainingRequirement.objects.get(pk=rule.pk), user=request.user)
+        if form.is_valid():
+            try:
+                services.requirement_update(actor=request.user, requirement=rule, **form.cleaned_data)
+                messages.success(request, _("Rule saved."))
+                return redirect("training:requirement-list")
+            except ValidationError as exc:
+                _add_errors(form, exc)
+        return self._render(request, rule, form, status=400)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -44,7 +43,6 @@ class HoursView(ScopedViewMixin, TemplateView):
             object_list=page.object_list,
             querystring=query.urlencode(),
             units=selectors.hours_by_unit(rows),
-            period_minutes=settings.TRAINING_PERIOD_MINUTES,
         )
         return context
 
@@ -56,6 +54,33 @@ class HoursExportView(ScopedViewMixin, View):
         year = year_from(request.GET)
         rows = selectors.hours_ledger(user=request.user, year=year, filters=request.GET, request=request)
         return xlsx_response(exports.hours_xlsx(rows=rows, year=year), f"gio-boi-duong-{year}.xlsx")
+
+
+class PersonRecordView(ScopedViewMixin, TemplateView):
+    """A person's training record: each year's tiết against the rule in force (with its legal basis), classes with
+    attendance and outcome, certificates, external training declared. People in the user's training scope, or the
+    user themself; anyone else is a 404. A constant number of queries."""
+
+    required_perm = READ_OR_OWN
+    template_name = "training/person_record.html"
+    years_shown = 5
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        person = get_object_or_404(
+            selectors.staff_in_scope(request.user, READ_OR_OWN).select_related("unit"), pk=self.kwargs["pk"]
+        )
+        if not has_perm(request.user, TRAINING_READ) and person.user_id != request.user.pk:
+            raise Http404
+        year = year_from(request.GET)
+        context.update(
+            person=person,
+            year=year,
+            years=selectors.person_years(staff=person, years=list(range(year - self.years_shown + 1, year + 1))),
+            record=selectors.my_record(staff=person, year=year),
+        )
+        return context
 
 
 class PersonRecordExportView(ScopedViewMixin, View):
