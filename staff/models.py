@@ -212,3 +212,21 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class RosterColumnMapping(models.Model):
+    """The last column mapping a user confirmed for a roster import ({header text: field}), offered
+    again the next time that user uploads a roster."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roster_mapping"
+    )
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("roster column mapping")
+        verbose_name_plural = _("roster column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {len(self.mapping)}"
