@@ -4,7 +4,10 @@ results per unit."""
 from __future__ import annotations
 
 import hashlib
+import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -32,10 +35,23 @@ from inspections.forms import (
     VersionSettingsForm,
     XlsFormUploadForm,
 )
-from inspections.importers import xlsform_import
+from inspections.importers import xlsform_import_with_summary, xlsform_parse
 from inspections.views import _errors
 
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
+
+
+def pending_upload(user, token: str, suffix: str) -> Path:
+    """Where an upload waits between its preview and its confirmation (per user, by random token)."""
+    try:
+        uuid.UUID(token)
+    except ValueError:
+        raise Http404 from None
+    path = Path(settings.MEDIA_ROOT) / "pending-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"{user.pk}-{token}{suffix}"
+
+
 FINDING_READ = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
 
 
@@ -52,18 +68,41 @@ class TemplateListView(ScopedViewMixin, TemplateView):
             form=kwargs.get("form") or TemplateForm(),
             upload_form=XlsFormUploadForm(),
             import_errors=kwargs.get("import_errors"),
+            import_summary=kwargs.get("import_summary"),
+            import_token=kwargs.get("import_token"),
         )
         return context
 
     def post(self, request):
+        """An XLSForm upload is checked and summarised first (nothing written); confirming the
+        summary saves it as a draft version."""
         if not has_perm(request.user, Perm.TEMPLATE_MANAGE):
             raise Http404
-        if "file" in request.FILES:
+        if "file" in request.FILES or request.POST.get("import_token"):
+            token = request.POST.get("import_token")
+            if token:
+                path = pending_upload(request.user, token, ".xlsx")
+                if not path.exists():
+                    messages.error(request, _("This preview has expired; upload the file again."))
+                    return redirect("inspections:template-list")
+                data = path.read_bytes()
+            else:
+                data = request.FILES["file"].read()
             try:
-                version = xlsform_import(data=request.FILES["file"].read(), actor=request.user)
+                if not token:
+                    _settings, _sections, summary = xlsform_parse(data=data)
+                    token = str(uuid.uuid4())
+                    pending_upload(request.user, token, ".xlsx").write_bytes(data)
+                    return self.render_to_response(self.get_context_data(import_summary=summary, import_token=token))
+                version, summary = xlsform_import_with_summary(data=data, actor=request.user)
+                path.unlink(missing_ok=True)
             except ImportRejected as exc:
                 return self.render_to_response(self.get_context_data(import_errors=exc.errors), status=400)
-            messages.success(request, _("Workbook imported as draft version %(n)s.") % {"n": version.number})
+            messages.success(
+                request,
+                _("Workbook imported as draft version %(n)s: %(sections)s sections, %(items)s items.")
+                % {"n": version.number, "sections": summary.sections, "items": summary.items},
+            )
             return redirect("inspections:version-detail", pk=version.pk)
         form = TemplateForm(request.POST)
         if form.is_valid():
