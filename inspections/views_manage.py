@@ -30,12 +30,14 @@ from inspections.forms import (
     CampaignForm,
     PlanForm,
     ProgressForm,
+    SubmissionsUploadForm,
     TemplateForm,
     VerifyForm,
     VersionSettingsForm,
     XlsFormUploadForm,
 )
 from inspections.importers import xlsform_import_with_summary, xlsform_parse
+from inspections.submissions import submissions_apply, submissions_parse
 from inspections.views import _errors
 
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
@@ -419,3 +421,60 @@ class ResultsExportView(ScopedViewMixin, View):
         handle = results_by_unit_xlsx(rows=rows)
         name = f"ket-qua-kiem-tra-theo-don-vi-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+# --------------------------------------------------------------------------- submissions import
+class SubmissionsImportView(ScopedViewMixin, TemplateView):
+    """A KoboToolbox / ODK Central submissions export → draft inspections of this plan: upload and
+    check (nothing written), then confirm (all or nothing; already imported submissions are skipped)."""
+
+    required_perm = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
+    template_name = "inspections/submissions_import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        context.setdefault("form", SubmissionsUploadForm())
+        return context
+
+    def post(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        token = request.POST.get("token")
+        if token:
+            path = pending_upload(request.user, token, ".bin")
+            form = SubmissionsUploadForm(request.POST)
+            form.fields["file"].required = False
+            if not path.exists() or not form.is_valid():
+                messages.error(request, _("This preview has expired; upload the file again."))
+                return redirect("inspections:submissions-import", pk=plan.pk)
+            data = path.read_bytes()
+        else:
+            form = SubmissionsUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            data = form.cleaned_data["file"].read()
+        columns = {k: form.cleaned_data[k] for k in ("unit_column", "date_column", "inspector_column")}
+        try:
+            result = submissions_parse(actor=request.user, plan=plan, data=data, **columns)
+            if token:
+                submissions_apply(plan=result, actor=request.user)
+                path.unlink(missing_ok=True)
+        except ImportRejected as exc:
+            return self.render_to_response(self.get_context_data(form=form, errors=exc.errors), status=400)
+        if not token:
+            token = str(uuid.uuid4())
+            pending_upload(request.user, token, ".bin").write_bytes(data)
+            return self.render_to_response(self.get_context_data(form=form, result=result, token=token))
+        if result.created:
+            messages.success(
+                request,
+                _("%(created)s draft inspections created; %(dup)s submissions were already imported.")
+                % {"created": len(result.created), "dup": len(result.duplicates)},
+            )
+        else:
+            messages.info(
+                request,
+                _("Nothing new: all %(dup)s submissions in this file were already imported.")
+                % {"dup": len(result.duplicates)},
+            )
+        return redirect("inspections:plan-detail", pk=plan.pk)
