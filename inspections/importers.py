@@ -311,7 +311,12 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec], ImportSummar
             if stack:
                 summary.remarks.append(
                     _("Row %(row)s: the %(kind)s “%(name)s” inside “%(parent)s” is merged into that section.")
-                    % {"row": number, "kind": kind, "name": name, "parent": stack[0][1]}
+                    % {
+                        "row": number,
+                        "kind": _("repeat") if kind == "repeat" else _("group"),
+                        "name": name,
+                        "parent": stack[0][1],
+                    }
                 )
             else:
                 code = name or f"S{len(sections) + 1}"

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -37,6 +38,7 @@ from inspections.forms import (
     XlsFormUploadForm,
 )
 from inspections.importers import xlsform_import_with_summary, xlsform_parse
+from inspections.models import Assignment, InspectionPlan
 from inspections.submissions import submissions_apply, submissions_parse
 from inspections.views import _errors
 
@@ -431,14 +433,23 @@ class SubmissionsImportView(ScopedViewMixin, TemplateView):
     required_perm = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
     template_name = "inspections/submissions_import.html"
 
+    @staticmethod
+    def _plan(user, pk):
+        """The plan, if the user sees it or is on the team of one of its assignments (an inspector
+        imports what the team collected); anything else is a 404."""
+        team = Q(lead_id=user.pk) | Q(memberships__user_id=user.pk)
+        if Assignment.objects.filter(team, plan_id=pk).exists():
+            return get_object_or_404(InspectionPlan, pk=pk)
+        return selectors.plan_get(user=user, pk=pk)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["plan"] = selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        context["plan"] = self._plan(self.request.user, self.kwargs["pk"])
         context.setdefault("form", SubmissionsUploadForm())
         return context
 
     def post(self, request, pk):
-        plan = selectors.plan_get(user=request.user, pk=pk)
+        plan = self._plan(request.user, pk)
         token = request.POST.get("token")
         if token:
             path = pending_upload(request.user, token, ".bin")

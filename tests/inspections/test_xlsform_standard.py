@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from core.xlsx import ImportRejected
+from inspections import services
 from inspections.exports import xlsform_export
 from inspections.importers import xlsform_import, xlsform_import_with_summary, xlsform_parse
 from inspections.models import ChecklistTemplate, Item, VersionStatus
@@ -222,6 +223,7 @@ def test_single_label_follows_the_default_language(db):
 
 def test_export_of_an_imported_kobo_form_passes_xls2xform_and_imports_back(db):
     version = xlsform_import(data=KOBO, actor=system_actor())
+    services.version_publish(actor=system_actor(), version=version)
     exported = xlsform_export(version=version)
     result = convert(xlsform=exported, file_type=".xlsx")
     assert "<h:title>Kiểm tra kỷ luật hành chính</h:title>" in result.xform
