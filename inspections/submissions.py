@@ -65,16 +65,16 @@ class SubmissionPlan:
 
 
 # ------------------------------------------------------------------------------------ reading
-def _split_bundle(data: bytes, filename: str) -> tuple[bytes, str, dict[str, bytes]]:
-    """(table bytes, "xlsx" or "csv", photos by file name). A zip that is not itself a workbook is
-    a bundle: its one .xlsx or .csv is the table, its images the photos."""
+def _split_bundle(data: bytes, filename: str) -> tuple[bytes, str, dict[str, bytes] | None]:
+    """(table bytes, "xlsx" or "csv", photos by file name, None without a bundle). A zip that is
+    not itself a workbook is a bundle: its one .xlsx or .csv is the table, its images the photos."""
     is_zip = zipfile.is_zipfile(io.BytesIO(data))
     if not is_zip:
-        return data, "csv", {}
+        return data, "csv", None
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         if "[Content_Types].xml" in names:
-            return data, "xlsx", {}
+            return data, "xlsx", None
         members = [m for m in archive.infolist() if not m.is_dir()]
         if sum(m.file_size for m in members) > MAX_PHOTOS_BYTES:
             raise ImportRejected(
@@ -336,7 +336,7 @@ def submissions_parse(
                 continue
             if item.answer_type == AnswerType.PHOTO:
                 name = posixpath.basename(clean_text(raw))
-                if not photos:
+                if photos is None:
                     continue  # the table alone: photos are not part of it
                 if name not in photos:
                     bad(index, _("The photo “%(name)s” is not in the zip.") % {"name": name})
