@@ -292,3 +292,36 @@ def test_screen_refuses_import_without_template_manage(login, cast):
     response = login(cast["inspector"]).post(reverse("inspections:template-list"), {"file": _upload(KOBO)})
     assert response.status_code == 404
     assert not ChecklistTemplate.objects.exists()
+
+
+def test_fill_screen_shows_guidance_hints_and_choice_lists(login, cast, plan, tree, team):
+    import datetime as dt
+
+    version = xlsform_import(data=KOBO, actor=system_actor())
+    version = services.version_publish(actor=system_actor(), version=version)
+    assignment = services.assignment_create(
+        actor=system_actor(),
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 6, 30),
+        lead=team["lead"],
+        members=[],
+        announced=False,
+    )
+    client = login(team["lead"])
+    page = client.get(reverse("inspections:fill", args=[assignment.pk])).content.decode()
+    assert "Kiểm tra việc chấp hành kỷ luật, kỷ cương hành chính" in page
+    assert "Hướng dẫn: không cần trả lời." in page
+    assert '<p class="item-hint">Quan sát tại bộ phận một cửa</p>' in page
+    assert 'type="checkbox" name="a-cac_loi" value="muon"' in page
+    assert 'type="radio" name="a-thai_do" value="kem"' in page
+    saved = client.post(
+        reverse("inspections:fill", args=[assignment.pk]),
+        {"a-deo_the": "khong", "a-thai_do": "tot", "a-cac_loi": ["muon", "som"], "inspected_on": "2026-05-04"},
+    )
+    assert saved.status_code == 302
+    inspection = assignment.inspection
+    answers = dict(inspection.answers.values_list("item__code", "value"))
+    assert answers == {"deo_the": "khong", "thai_do": "tot", "cac_loi": "muon som"}
+    assert (inspection.score, inspection.max_score) == (Decimal("0.00"), Decimal("1.00"))
