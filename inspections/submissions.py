@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -254,7 +255,14 @@ def submissions_parse(
     ids = [clean_text(r[id_index]) if id_index < len(r) else "" for _n, r in body]
     ids = [re.sub(r"^uuid:", "", i, flags=re.IGNORECASE) for i in ids]
     known = set(Inspection.objects.filter(external_id__in=[i for i in ids if i]).values_list("external_id", flat=True))
-    users = {u.username.lower(): u for u in get_user_model().objects.filter(is_active=True)} if inspector_column else {}
+    names = {
+        clean_text(r[inspector_index]) for _n, r in body if inspector_index is not None and inspector_index < len(r)
+    }
+    users = {
+        u.username.lower(): u
+        for u in get_user_model().objects.filter(is_active=True, username__in=[n for n in names if n])
+    }
+    inspected = set(Inspection.objects.filter(assignment__plan=plan).values_list("assignment_id", flat=True))
     seen_ids: dict[str, int] = {}
     seen_assignments: dict[int, int] = {}
     letter = lambda index: get_column_letter(index + 1)  # noqa: E731
@@ -308,7 +316,7 @@ def submissions_parse(
             )
             continue
         seen_assignments[assignment.pk] = number
-        if Inspection.objects.filter(assignment=assignment).exists():
+        if assignment.pk in inspected:
             bad(unit_index, _("Unit %(unit)s already has an inspection in this plan.") % {"unit": unit_code})
             continue
         inspected_on = None
@@ -326,7 +334,7 @@ def submissions_parse(
             row=number,
             external_id=external_id,
             assignment=assignment,
-            inspected_on=inspected_on or dt.date.today(),
+            inspected_on=inspected_on or timezone.localdate(),
             inspector=inspector,
             filler=filler,
         )
