@@ -232,7 +232,7 @@ class StaffImportView(ScopedViewMixin, View):
                 return redirect("staff:staff-import")
             data = path.read_bytes()
             mapping = self._posted_mapping()
-            if "confirm" not in request.POST:
+            if "confirm" not in request.POST and mapping is not None:  # the mapping form: check again
                 return self._check(request, data, token, mapping)
             try:
                 plan = roster_parse(
