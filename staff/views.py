@@ -207,7 +207,8 @@ class StaffImportView(ScopedViewMixin, View):
                 self._context(errors=exc.errors, scan=exc.scan, token=token, mapping_needed=True),
                 status=400,
             )
-        except ImportRejected as exc:
+        except ImportRejected as exc:  # a refused file is not kept
+            self._pending_file(token).unlink(missing_ok=True)
             return render(
                 request,
                 self.template_name,
