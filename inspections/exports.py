@@ -31,8 +31,9 @@ SURVEY_HEADERS = [
     "legal_basis",
     "note_required_on_failure",
     "photo_required_on_failure",
+    "hint::Vietnamese (vi)",
 ]
-CHOICES_HEADERS = ["list_name", "name", LANG_VI, LANG_EN]
+CHOICES_HEADERS = ["list_name", "name", LANG_VI, LANG_EN, "score"]
 SETTINGS_HEADERS = [
     "form_title",
     "form_id",
@@ -52,6 +53,9 @@ TYPE_TO_XLSFORM = {
     AnswerType.TEXT: "text",
     AnswerType.DATE: "date",
     AnswerType.PHOTO: "image",
+    AnswerType.SELECT_ONE: "select_one",
+    AnswerType.SELECT_MULTIPLE: "select_multiple",
+    AnswerType.NOTE: "note",
 }
 CHOICE_LISTS = {
     "yes_no_na": [("yes", "Có", "Yes"), ("no", "Không", "No"), ("na", "Không áp dụng", "Not applicable")],
@@ -73,18 +77,39 @@ def _number(value: Decimal):
 def score_rule(item) -> str:
     if item.answer_type in (AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT):
         return "answer"
+    if item.answer_type == AnswerType.SELECT_ONE and any(c.get("score") not in (None, "") for c in item.choices):
+        return "answer"
+    if item.answer_type == AnswerType.NOTE:
+        return "none"
     return "pass_fail" if item.failing_answers else "none"
+
+
+def _choice_list_for(item, lists: dict[str, list]) -> str:
+    """The XLSForm list of a choice item: its own list name, or one named after the item when two
+    items share a name with different choices."""
+    rows = [
+        (str(c["name"]), c.get("label_vi") or str(c["name"]), c.get("label_en") or "", c.get("score"))
+        for c in item.choices
+    ]
+    name = item.choice_list or f"{item.code}_list"
+    if name in lists and lists[name] != rows:
+        name = f"{item.code}_list"
+    lists[name] = rows
+    return name
 
 
 def xlsform_export(*, version: TemplateVersion) -> bytes:
     writer = XlsxWriter()
-    writer.sheet("survey", SURVEY_HEADERS, widths=[24, 14, 60, 50, 10, 20, 20, 8, 8, 10, 16, 36, 12, 12])
+    writer.sheet("survey", SURVEY_HEADERS, widths=[24, 14, 60, 50, 10, 20, 20, 8, 8, 10, 16, 36, 12, 12, 40])
     used_lists = set()
+    own_lists: dict[str, list] = {}
     for section in version_structure(version=version):
-        writer.row(["begin_group", section.code, section.title_vi, section.title_en] + [""] * 10)
+        writer.row(["begin_group", section.code, section.title_vi, section.title_en] + [""] * 11)
         for item in section.items.all():
             xls_type = TYPE_TO_XLSFORM[item.answer_type]
-            if xls_type.startswith("select_one "):
+            if item.answer_type in (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE):
+                xls_type = f"{xls_type} {_choice_list_for(item, own_lists)}"
+            elif xls_type.startswith("select_one "):
                 used_lists.add(xls_type.split(" ", 1)[1])
             writer.row(
                 [
@@ -102,13 +127,17 @@ def xlsform_export(*, version: TemplateVersion) -> bytes:
                     item.legal_basis,
                     "yes" if item.note_required_on_failure else "",
                     "yes" if item.photo_required_on_failure else "",
+                    item.hint,
                 ]
             )
-        writer.row(["end_group", section.code, "", ""] + [""] * 10)
-    writer.sheet("choices", CHOICES_HEADERS, widths=[14, 10, 30, 30])
+        writer.row(["end_group", section.code, "", ""] + [""] * 11)
+    writer.sheet("choices", CHOICES_HEADERS, widths=[14, 10, 30, 30, 8])
     for list_name in sorted(used_lists):
         for name, vi, en in CHOICE_LISTS[list_name]:
-            writer.row([list_name, name, vi, en])
+            writer.row([list_name, name, vi, en, None])
+    for list_name, rows in own_lists.items():
+        for name, vi, en, score in rows:
+            writer.row([list_name, name, vi, en, _number(score) if score not in (None, "") else None])
     template = version.template
     writer.sheet("settings", SETTINGS_HEADERS, widths=[40, 16, 8, 18, 40, 16, 14, 40])
     writer.row(

@@ -206,3 +206,16 @@ class VerifyForm(forms.Form):
         label=_("Verification"), choices=[("yes", _("Verified: close the action")), ("no", _("Not done: send it back"))]
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmissionsUploadForm(forms.Form):
+    """A KoboToolbox / ODK Central submissions export, and which of its columns hold what."""
+
+    file = forms.FileField(
+        label=_("Submissions export (.xlsx, .csv, or a .zip with the table and its photos)"),
+    )
+    unit_column = forms.CharField(label=_("Column with the unit code"), max_length=100, initial="ma_don_vi")
+    date_column = forms.CharField(label=_("Column with the inspection date"), max_length=100, initial="today")
+    inspector_column = forms.CharField(
+        label=_("Column with the inspector (optional)"), max_length=100, required=False, initial="_submitted_by"
+    )

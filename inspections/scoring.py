@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.text import fold
 from inspections.models import AnswerType, Band
 
 NA = "na"
@@ -50,8 +51,21 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
-def normalise(answer_type: str, raw) -> str:
-    """The stored text of an answer, or AnswerError. Empty means not answered."""
+def _choice(choices, text: str) -> dict | None:
+    """The choice named `text` (its name, else its label, case and accents ignored)."""
+    for c in choices or ():
+        if str(c.get("name")) == text:
+            return c
+    folded = fold(text)
+    for c in choices or ():
+        if folded in (fold(str(c.get("name"))), fold(c.get("label_vi")), fold(c.get("label_en"))):
+            return c
+    return None
+
+
+def normalise(answer_type: str, raw, choices=None) -> str:
+    """The stored text of an answer, or AnswerError. Empty means not answered. Choice items take a
+    choice name (or label); several choices are stored space-separated, as XLSForm does."""
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -60,6 +74,28 @@ def normalise(answer_type: str, raw) -> str:
     if text == "":
         return ""
     lowered = text.lower()
+    if answer_type == AnswerType.SELECT_ONE:
+        choice = _choice(choices, text)
+        if choice is None:
+            raise AnswerError(
+                _("“%(value)s” is not one of the choices: %(choices)s.")
+                % {"value": text, "choices": ", ".join(str(c["name"]) for c in choices or ())}
+            )
+        return str(choice["name"])
+    if answer_type == AnswerType.SELECT_MULTIPLE:
+        picked = []
+        for token in re.split(r"[\s,;]+", text):
+            choice = _choice(choices, token) if token else None
+            if token and choice is None:
+                raise AnswerError(
+                    _("“%(value)s” is not one of the choices: %(choices)s.")
+                    % {"value": token, "choices": ", ".join(str(c["name"]) for c in choices or ())}
+                )
+            if choice is not None and str(choice["name"]) not in picked:
+                picked.append(str(choice["name"]))
+        return " ".join(picked)
+    if answer_type == AnswerType.NOTE:
+        raise AnswerError(_("A guidance item takes no answer; write in its note instead."))
     if lowered in (NA, "n/a") and answer_type in NA_ALLOWED:
         return NA
     if answer_type == AnswerType.YES_NO_NA:
@@ -119,7 +155,7 @@ def is_failing(answer_type: str, value: str, failing_answers: list[str]) -> bool
         elif answer_type in NUMERIC_TYPES and _is_number(token):
             if Decimal(value) == Decimal(token.replace(",", ".")):
                 return True
-        elif token.lower() == value.lower():
+        elif token.lower() == value.lower() or (answer_type == AnswerType.SELECT_MULTIPLE and token in value.split()):
             return True
     return False
 
@@ -158,11 +194,39 @@ def _is_number(token: str) -> bool:
         return False
 
 
+def choice_scores(choices) -> dict[str, Decimal | None]:
+    """{choice name: score} for a scored list, {} for an unscored one."""
+    scores = {}
+    for c in choices or ():
+        raw = c.get("score")
+        scores[str(c["name"])] = Decimal(str(raw)) if raw not in (None, "") else None
+    return scores if any(v is not None for v in scores.values()) else {}
+
+
 def score_item(
-    *, answer_type: str, weight: Decimal, failing_answers: list[str], value: str, has_photo: bool = False
+    *,
+    answer_type: str,
+    weight: Decimal,
+    failing_answers: list[str],
+    value: str,
+    has_photo: bool = False,
+    choices=None,
 ) -> ItemScore:
-    """Score one answer. `value` is normalised; for photo items `has_photo` says whether one is attached."""
+    """Score one answer. `value` is normalised; for photo items `has_photo` says whether one is
+    attached. A select_one item with a scored list scores choice / best choice; its choice without
+    a score is "not applicable"."""
     weight = Decimal(weight)
+    if answer_type == AnswerType.NOTE:
+        return ItemScore(None, None, False)
+    if answer_type == AnswerType.SELECT_ONE and value:
+        scores = choice_scores(choices)
+        if scores:
+            if scores.get(value) is None:
+                return ItemScore(None, None, False)
+            best = max(v for v in scores.values() if v is not None)
+            base = scores[value] / best if best else Decimal(0)
+            failed = is_failing(answer_type, value, failing_answers)
+            return ItemScore((base * weight).quantize(Decimal("0.001"), ROUND_HALF_UP), weight, failed)
     if answer_type == AnswerType.PHOTO:
         if not failing_answers:
             return ItemScore(None, None, False)

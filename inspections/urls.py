@@ -37,6 +37,11 @@ urlpatterns = [
     path("versions/<int:pk>/<slug:verb>/", views_manage.VersionActionView.as_view(), name="version-action"),
     path("plans/", views_manage.PlanListView.as_view(), name="plan-list"),
     path("plans/<int:pk>/", views_manage.PlanDetailView.as_view(), name="plan-detail"),
+    path(
+        "plans/<int:pk>/submissions/import/",
+        views_manage.SubmissionsImportView.as_view(),
+        name="submissions-import",
+    ),
     path("findings/", views_manage.FindingListView.as_view(), name="finding-list"),
     path("findings/export.xlsx", views_manage.FindingExportView.as_view(), name="finding-export"),
     path("findings/<int:pk>/actions/", views_manage.ActionCreateView.as_view(), name="action-create"),

@@ -107,6 +107,8 @@ def _posted_answers(request, items) -> tuple[list[AnswerInput], list[str]]:
                 continue
             shas.append(sha)
         value = request.POST.get(f"a-{item.code}", "")
+        if item.answer_type == AnswerType.SELECT_MULTIPLE:
+            value = " ".join(request.POST.getlist(f"a-{item.code}"))
         note = request.POST.get(f"n-{item.code}", "")
         if value or note or shas:
             answers.append(AnswerInput(item=item.code, value=value, note=note, evidence=shas))
@@ -121,6 +123,8 @@ def _form_rows(sections, answers_by_item, posted=None):
             answer = answers_by_item.get(item.pk)
             if posted is not None:
                 value = posted.get(f"a-{item.code}", "")
+                if item.answer_type == AnswerType.SELECT_MULTIPLE:
+                    value = " ".join(posted.getlist(f"a-{item.code}"))
                 note = posted.get(f"n-{item.code}", "")
                 kept = posted.getlist(f"keep-{item.code}")
             else:
@@ -135,6 +139,8 @@ def _form_rows(sections, answers_by_item, posted=None):
                     "evidence": kept,
                     "answer": answer,
                     "choices": _choices(item),
+                    "multi": _multi_choices(item),
+                    "picked": value.split() if item.answer_type == AnswerType.SELECT_MULTIPLE else [],
                     "relevant_json": _relevant_json(item),
                 }
             )
@@ -157,6 +163,14 @@ def _choices(item):
         return [("yes", _("Yes")), ("no", _("No")), ("na", _("N/A"))]
     if item.answer_type == AnswerType.SCALE_0_4:
         return [(str(n), str(n)) for n in range(5)] + [("na", _("N/A"))]
+    if item.answer_type == AnswerType.SELECT_ONE:
+        return [(str(c["name"]), c.get("label_vi") or str(c["name"])) for c in item.choices]
+    return []
+
+
+def _multi_choices(item):
+    if item.answer_type == AnswerType.SELECT_MULTIPLE:
+        return [(str(c["name"]), c.get("label_vi") or str(c["name"])) for c in item.choices]
     return []
 
 

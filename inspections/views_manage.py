@@ -4,12 +4,16 @@ results per unit."""
 from __future__ import annotations
 
 import hashlib
+import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,15 +31,31 @@ from inspections.forms import (
     CampaignForm,
     PlanForm,
     ProgressForm,
+    SubmissionsUploadForm,
     TemplateForm,
     VerifyForm,
     VersionSettingsForm,
     XlsFormUploadForm,
 )
-from inspections.importers import xlsform_import
+from inspections.importers import xlsform_import_with_summary, xlsform_parse
+from inspections.models import Assignment, InspectionPlan
+from inspections.submissions import submissions_apply, submissions_parse
 from inspections.views import _errors
 
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
+
+
+def pending_upload(user, token: str, suffix: str) -> Path:
+    """Where an upload waits between its preview and its confirmation (per user, by random token)."""
+    try:
+        uuid.UUID(token)
+    except ValueError:
+        raise Http404 from None
+    path = Path(settings.MEDIA_ROOT) / "pending-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"{user.pk}-{token}{suffix}"
+
+
 FINDING_READ = (Perm.INSPECTION_VIEW, Perm.ACTION_UPDATE)
 
 
@@ -52,18 +72,41 @@ class TemplateListView(ScopedViewMixin, TemplateView):
             form=kwargs.get("form") or TemplateForm(),
             upload_form=XlsFormUploadForm(),
             import_errors=kwargs.get("import_errors"),
+            import_summary=kwargs.get("import_summary"),
+            import_token=kwargs.get("import_token"),
         )
         return context
 
     def post(self, request):
+        """An XLSForm upload is checked and summarised first (nothing written); confirming the
+        summary saves it as a draft version."""
         if not has_perm(request.user, Perm.TEMPLATE_MANAGE):
             raise Http404
-        if "file" in request.FILES:
+        if "file" in request.FILES or request.POST.get("import_token"):
+            token = request.POST.get("import_token")
+            if token:
+                path = pending_upload(request.user, token, ".xlsx")
+                if not path.exists():
+                    messages.error(request, _("This preview has expired; upload the file again."))
+                    return redirect("inspections:template-list")
+                data = path.read_bytes()
+            else:
+                data = request.FILES["file"].read()
             try:
-                version = xlsform_import(data=request.FILES["file"].read(), actor=request.user)
+                if not token:
+                    _settings, _sections, summary = xlsform_parse(data=data)
+                    token = str(uuid.uuid4())
+                    pending_upload(request.user, token, ".xlsx").write_bytes(data)
+                    return self.render_to_response(self.get_context_data(import_summary=summary, import_token=token))
+                version, summary = xlsform_import_with_summary(data=data, actor=request.user)
+                path.unlink(missing_ok=True)
             except ImportRejected as exc:
                 return self.render_to_response(self.get_context_data(import_errors=exc.errors), status=400)
-            messages.success(request, _("Workbook imported as draft version %(n)s.") % {"n": version.number})
+            messages.success(
+                request,
+                _("Workbook imported as draft version %(n)s: %(sections)s sections, %(items)s items.")
+                % {"n": version.number, "sections": summary.sections, "items": summary.items},
+            )
             return redirect("inspections:version-detail", pk=version.pk)
         form = TemplateForm(request.POST)
         if form.is_valid():
@@ -380,3 +423,69 @@ class ResultsExportView(ScopedViewMixin, View):
         handle = results_by_unit_xlsx(rows=rows)
         name = f"ket-qua-kiem-tra-theo-don-vi-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+# --------------------------------------------------------------------------- submissions import
+class SubmissionsImportView(ScopedViewMixin, TemplateView):
+    """A KoboToolbox / ODK Central submissions export → draft inspections of this plan: upload and
+    check (nothing written), then confirm (all or nothing; already imported submissions are skipped)."""
+
+    required_perm = (Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)
+    template_name = "inspections/submissions_import.html"
+
+    @staticmethod
+    def _plan(user, pk):
+        """The plan, if the user sees it or is on the team of one of its assignments (an inspector
+        imports what the team collected); anything else is a 404."""
+        team = Q(lead_id=user.pk) | Q(memberships__user_id=user.pk)
+        if Assignment.objects.filter(team, plan_id=pk).exists():
+            return get_object_or_404(InspectionPlan, pk=pk)
+        return selectors.plan_get(user=user, pk=pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = self._plan(self.request.user, self.kwargs["pk"])
+        context.setdefault("form", SubmissionsUploadForm())
+        return context
+
+    def post(self, request, pk):
+        plan = self._plan(request.user, pk)
+        token = request.POST.get("token")
+        if token:
+            path = pending_upload(request.user, token, ".bin")
+            form = SubmissionsUploadForm(request.POST)
+            form.fields["file"].required = False
+            if not path.exists() or not form.is_valid():
+                messages.error(request, _("This preview has expired; upload the file again."))
+                return redirect("inspections:submissions-import", pk=plan.pk)
+            data = path.read_bytes()
+        else:
+            form = SubmissionsUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            data = form.cleaned_data["file"].read()
+        columns = {k: form.cleaned_data[k] for k in ("unit_column", "date_column", "inspector_column")}
+        try:
+            result = submissions_parse(actor=request.user, plan=plan, data=data, **columns)
+            if token:
+                submissions_apply(plan=result, actor=request.user)
+                path.unlink(missing_ok=True)
+        except ImportRejected as exc:
+            return self.render_to_response(self.get_context_data(form=form, errors=exc.errors), status=400)
+        if not token:
+            token = str(uuid.uuid4())
+            pending_upload(request.user, token, ".bin").write_bytes(data)
+            return self.render_to_response(self.get_context_data(form=form, result=result, token=token))
+        if result.created:
+            messages.success(
+                request,
+                _("%(created)s draft inspections created; %(dup)s submissions were already imported.")
+                % {"created": len(result.created), "dup": len(result.duplicates)},
+            )
+        else:
+            messages.info(
+                request,
+                _("Nothing new: all %(dup)s submissions in this file were already imported.")
+                % {"dup": len(result.duplicates)},
+            )
+        return redirect("inspections:plan-detail", pk=plan.pk)

@@ -3,43 +3,124 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
 
 from core import audit
 from core.permissions import Perm
 from core.text import fold
-from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, parse_date, read_table
+from core.xlsx import (
+    CellError,
+    Column,
+    ImportRejected,
+    Row,
+    XlsxWriter,
+    clean_text,
+    iter_chunks,
+    open_workbook,
+    parse_date,
+)
 from staff.access import require, unit_scope_q
-from staff.models import Gender, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit
+from staff.models import Gender, RosterColumnMapping, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit
 
 COLUMNS = [
     Column(
         "staff_code",
-        ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Mã nhân sự", "Staff code", "Code"),
+        (
+            "Mã số",
+            "Mã cán bộ",
+            "Mã CBCCVC",
+            "Mã số CBCCVC",
+            "Mã CB",
+            "Mã CCVC",
+            "Mã nhân sự",
+            "Mã nhân viên",
+            "Số hiệu công chức",
+            "Số hiệu cán bộ",
+            "Số hiệu",
+            "Staff code",
+            "Staff ID",
+            "Employee ID",
+            "Code",
+        ),
         True,
         gettext_lazy("Staff code"),
     ),
-    Column("full_name", ("Họ và tên", "Họ tên", "Full name", "Name"), True, gettext_lazy("Full name")),
-    Column("gender", ("Giới tính", "Gender", "Sex")),
-    Column("date_of_birth", ("Ngày sinh", "Ngày tháng năm sinh", "Date of birth", "Birth date")),
-    Column("unit", ("Đơn vị", "Mã đơn vị", "Unit", "Unit code"), True, gettext_lazy("Unit")),
-    Column("category", ("Phân loại", "Loại", "Đối tượng", "Category"), True, gettext_lazy("Category")),
-    Column("job_position", ("Vị trí việc làm", "Job position")),
-    Column("rank_code", ("Mã ngạch", "Rank code")),
-    Column("rank_name", ("Ngạch", "Tên ngạch", "Rank")),
-    Column("position_title", ("Chức vụ", "Chức danh", "Position", "Position title")),
-    Column("email", ("Email", "E-mail", "Thư điện tử")),
-    Column("phone", ("Điện thoại", "Số điện thoại", "Phone")),
-    Column("start_date", ("Ngày vào", "Ngày bắt đầu", "Ngày tuyển dụng", "Start date")),
-    Column("status", ("Trạng thái", "Status")),
+    Column(
+        "full_name",
+        ("Họ và tên", "Họ tên", "Họ và tên khai sinh", "Tên cán bộ", "Full name", "Name"),
+        True,
+        gettext_lazy("Full name"),
+    ),
+    Column("gender", ("Giới tính", "Gender", "Sex"), label=gettext_lazy("Gender")),
+    Column(
+        "date_of_birth",
+        (
+            "Ngày sinh",
+            "Ngày tháng năm sinh",
+            "Ngày, tháng, năm sinh",
+            "Sinh ngày",
+            "Date of birth",
+            "Birth date",
+            "DOB",
+        ),
+        label=gettext_lazy("Date of birth"),
+    ),
+    Column(
+        "unit",
+        (
+            "Đơn vị",
+            "Mã đơn vị",
+            "Đơn vị công tác",
+            "Cơ quan, đơn vị",
+            "Cơ quan đơn vị",
+            "Cơ quan",
+            "Phòng ban",
+            "Unit",
+            "Unit code",
+            "Department",
+        ),
+        True,
+        gettext_lazy("Unit"),
+    ),
+    Column(
+        "category",
+        ("Phân loại", "Loại", "Đối tượng", "Loại cán bộ", "Phân loại CBCCVC", "Category"),
+        True,
+        gettext_lazy("Category"),
+    ),
+    Column("job_position", ("Vị trí việc làm", "Job position"), label=gettext_lazy("Job position")),
+    Column("rank_code", ("Mã ngạch", "Rank code"), label=gettext_lazy("Rank code")),
+    Column("rank_name", ("Ngạch", "Tên ngạch", "Ngạch công chức", "Rank"), label=gettext_lazy("Rank")),
+    Column(
+        "position_title",
+        ("Chức vụ", "Chức danh", "Chức vụ, chức danh", "Position", "Position title"),
+        label=gettext_lazy("Position title"),
+    ),
+    Column("email", ("Email", "E-mail", "Thư điện tử"), label=gettext_lazy("E-mail")),
+    Column("phone", ("Điện thoại", "Số điện thoại", "SĐT", "Phone"), label=gettext_lazy("Phone")),
+    Column(
+        "start_date",
+        ("Ngày vào", "Ngày bắt đầu", "Ngày tuyển dụng", "Ngày vào cơ quan", "Start date"),
+        label=gettext_lazy("Start date"),
+    ),
+    Column("status", ("Trạng thái", "Status"), label=gettext_lazy("Status")),
 ]
+FIELDS = {c.field: c for c in COLUMNS}
+# Short names accepted on the command line (--map "Mã số CBCCVC=code,Đơn vị công tác=unit").
+FIELD_KEYS = {"code": "staff_code", "name": "full_name", "dob": "date_of_birth", "birth": "date_of_birth"}
+IGNORE_KEYS = {"", "-", "ignore", "bo qua"}
+HEADER_SCAN_ROWS = 30
+
 
 CHOICE_WORDS = {
     "gender": {
@@ -98,6 +179,296 @@ WRITE_FIELDS = (
 )
 
 
+def normalise_header(text) -> str:
+    """Case, diacritics, punctuation, line breaks and runs of spaces do not matter in a header:
+    "MÃ SỐ\nCBCCVC (*)" → "ma so cbccvc"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(text or "")).replace("đ", "d")).split())
+
+
+_SYNONYMS = {c.field: {normalise_header(a) for a in c.aliases} for c in COLUMNS}
+
+
+def field_for_key(key: str) -> str | None:
+    """The field a mapping value names: a field name, a short key (code, unit…), an alias or a label."""
+    norm = normalise_header(key)
+    if norm.replace(" ", "_") in FIELDS:
+        return norm.replace(" ", "_")
+    if norm in FIELD_KEYS:
+        return FIELD_KEYS[norm]
+    for column in COLUMNS:
+        if norm in _SYNONYMS[column.field] or norm == normalise_header(column.label):
+            return column.field
+    return None
+
+
+@dataclass
+class HeaderCell:
+    index: int
+    letter: str
+    text: str
+    field: str = ""  # the field this column feeds, "" when ignored
+    how: str = ""  # "exact", "contains", "mapped"
+
+
+@dataclass
+class HeaderScan:
+    """Which column feeds which field; what is missing, claimed twice or ignored."""
+
+    sheet: str
+    row: int | None
+    cells: list[HeaderCell] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required fields not found
+    conflicts: dict[str, list[HeaderCell]] = field(default_factory=dict)  # field → columns claiming it
+
+    @property
+    def mapping(self) -> dict[str, HeaderCell]:
+        return {c.field: c for c in self.cells if c.field}
+
+    @property
+    def ignored(self) -> list[HeaderCell]:
+        return [c for c in self.cells if not c.field]
+
+    @property
+    def needs_mapping(self) -> bool:
+        return bool(self.missing or self.conflicts)
+
+    @property
+    def fields(self) -> list[Column]:
+        return COLUMNS
+
+
+class MappingNeeded(ImportRejected):
+    """The columns could not be matched to the fields on their own: the user must say which is which."""
+
+    def __init__(self, errors: list[CellError], scan: HeaderScan):
+        super().__init__(errors)
+        self.scan = scan
+
+
+def _guess(text: str) -> tuple[str, str]:
+    """(field, how) for one header: an exact synonym, else the field whose longest synonym the
+    header contains as whole words."""
+    norm = normalise_header(text)
+    if not norm:
+        return "", ""
+    for column in COLUMNS:
+        if norm in _SYNONYMS[column.field]:
+            return column.field, "exact"
+    padded = f" {norm} "
+    best, best_len = "", 0
+    for column in COLUMNS:
+        for synonym in _SYNONYMS[column.field]:
+            if len(synonym) > 2 and f" {synonym} " in padded and len(synonym) > best_len:
+                best, best_len = column.field, len(synonym)
+    return (best, "contains") if best else ("", "")
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """`"Mã số CBCCVC=code,Đơn vị công tác=unit"` → {header: field}. Raises ImportRejected for a
+    field name that does not exist."""
+    mapping: dict[str, str] = {}
+    errors: list[CellError] = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        header, sep, key = part.rpartition("=")
+        if not sep or not header.strip():
+            errors.append(
+                CellError(_("mapping"), None, None, _("“%(part)s” is not “column=field”.") % {"part": part.strip()})
+            )
+            continue
+        if normalise_header(key) in IGNORE_KEYS:
+            mapping[header.strip()] = ""
+            continue
+        fld = field_for_key(key)
+        if fld is None:
+            errors.append(
+                CellError(
+                    _("mapping"),
+                    None,
+                    None,
+                    _("“%(key)s” is not a roster field; use one of: %(fields)s.")
+                    % {"key": key.strip(), "fields": ", ".join(["code", "name", "unit", *list(FIELDS)[2:]])},
+                )
+            )
+            continue
+        mapping[header.strip()] = fld
+    if errors:
+        raise ImportRejected(errors)
+    return mapping
+
+
+def scan_headers(sheet: str, scanned: list[tuple], *, mapping=None, saved=None) -> HeaderScan:
+    """Find the header row among the first rows (title rows, merged or not, come above it) and
+    match its cells to fields. `mapping` ({header text: field or ""}) was given by the user for this
+    file: a header it names must exist. `saved` is the user's last mapping: used where it fits."""
+    best_number, best_score = None, 0
+    for number, values in enumerate(scanned, 1):
+        texts = [v for v in values or () if v not in (None, "")]
+        if len(texts) < 2:
+            continue
+        fields = {_guess(v)[0] for v in texts} - {""}
+        wanted = {normalise_header(h) for h in (mapping or {})}
+        score = len(fields) + 2 * sum(1 for v in texts if normalise_header(v) in wanted)
+        if score > best_score:
+            best_number, best_score = number, score
+    if best_number is None or best_score < 1:
+        raise ImportRejected(
+            [
+                CellError(
+                    sheet,
+                    None,
+                    None,
+                    _(
+                        "No header row found in the first %(n)s rows: no row names the columns "
+                        "(Mã số, Họ và tên, Đơn vị, Phân loại…)."
+                    )
+                    % {"n": len(scanned)},
+                )
+            ]
+        )
+    values = scanned[best_number - 1]
+    scan = HeaderScan(sheet=sheet, row=best_number)
+    for index, raw in enumerate(values):
+        text = " ".join(str(raw).split()) if raw not in (None, "") else ""
+        if text:
+            scan.cells.append(HeaderCell(index, get_column_letter(index + 1), text))
+    errors: list[CellError] = []
+    by_norm: dict[str, list[HeaderCell]] = {}
+    for cell in scan.cells:
+        by_norm.setdefault(normalise_header(cell.text), []).append(cell)
+    explicit = {normalise_header(k): v for k, v in (mapping or {}).items()}
+    remembered = {normalise_header(k): v for k, v in (saved or {}).items() if v in FIELDS or v == ""}
+    for header in mapping or {}:
+        if normalise_header(header) not in by_norm:
+            errors.append(
+                CellError(
+                    sheet,
+                    best_number,
+                    None,
+                    _("The mapping names the column “%(column)s”, which is not in the header row.")
+                    % {"column": header},
+                )
+            )
+    for cell in scan.cells:
+        norm = normalise_header(cell.text)
+        if norm in explicit:
+            cell.field, cell.how = explicit[norm], "mapped"
+        elif norm in remembered:
+            cell.field, cell.how = remembered[norm], "mapped"
+        else:
+            cell.field, cell.how = _guess(cell.text)
+    for cells in by_norm.values():
+        claimed = [c for c in cells if c.field]
+        if len(claimed) > 1:
+            errors.append(
+                CellError(
+                    sheet,
+                    best_number,
+                    ", ".join(c.letter for c in claimed),
+                    _("The header “%(header)s” appears in more than one column; rename one of them.")
+                    % {"header": cells[0].text},
+                )
+            )
+    if errors:
+        raise ImportRejected(errors)
+    rank = {"mapped": 0, "exact": 1, "contains": 2}
+    for fld in FIELDS:
+        claimed = [c for c in scan.cells if c.field == fld]
+        if len(claimed) < 2:
+            continue
+        top = min(rank[c.how] for c in claimed)
+        winners = [c for c in claimed if rank[c.how] == top]
+        for c in claimed:
+            if c not in winners:
+                c.field, c.how = "", ""
+        if len(winners) > 1:
+            scan.conflicts[fld] = winners
+            for c in winners:
+                c.field, c.how = "", ""
+    found = {c.field for c in scan.cells}
+    scan.missing = [c.field for c in COLUMNS if c.required and c.field not in found and c.field not in scan.conflicts]
+    return scan
+
+
+def _mapping_errors(scan: HeaderScan) -> list[CellError]:
+    errors = []
+    if scan.missing:
+        errors.append(
+            CellError(
+                scan.sheet,
+                scan.row,
+                None,
+                _("Missing required column(s): %(columns)s.")
+                % {"columns": ", ".join(str(FIELDS[f].label) for f in scan.missing)},
+            )
+        )
+    for fld, cells in scan.conflicts.items():
+        errors.append(
+            CellError(
+                scan.sheet,
+                scan.row,
+                ", ".join(c.letter for c in cells),
+                _("Columns %(columns)s could each be “%(field)s”; say which one is.")
+                % {"columns": ", ".join(f"“{c.text}”" for c in cells), "field": FIELDS[fld].label},
+            )
+        )
+    return errors
+
+
+def read_roster(data: bytes, *, mapping=None, saved=None) -> tuple[HeaderScan, list[Row]]:
+    """Open the first sheet, find and match its header row, return the rows as field → value."""
+    workbook = open_workbook(data)
+    try:
+        ws = workbook.worksheets[0]
+        sheet = ws.title
+        rows_iter = ws.iter_rows(values_only=True)
+        scanned = []
+        for values in rows_iter:
+            scanned.append(values)
+            if len(scanned) >= HEADER_SCAN_ROWS:
+                break
+        if not any(any(v not in (None, "") for v in r or ()) for r in scanned):
+            raise ImportRejected([CellError(sheet, None, None, _("The sheet is empty."))])
+        scan = scan_headers(sheet, scanned, mapping=mapping, saved=saved)
+        if scan.needs_mapping:
+            raise MappingNeeded(_mapping_errors(scan), scan)
+        columns = scan.mapping
+        limit = settings.IMPORT_MAX_ROWS
+        rows: list[Row] = []
+
+        def take(number, values):
+            if values is None or all(v in (None, "") for v in values):
+                return
+            if len(rows) >= limit:
+                raise ImportRejected(
+                    [
+                        CellError(
+                            sheet,
+                            number,
+                            None,
+                            _("The file has more than %(limit)s rows; split it.") % {"limit": limit},
+                        )
+                    ]
+                )
+            record = {f: (values[c.index] if c.index < len(values) else None) for f, c in columns.items()}
+            rows.append(Row(number=number, values=record, columns={f: c.letter for f, c in columns.items()}))
+
+        for number, values in enumerate(scanned[scan.row :], scan.row + 1):
+            take(number, values)
+        for number, values in enumerate(rows_iter, len(scanned) + 1):
+            take(number, values)
+        return scan, rows
+    except ImportRejected:
+        raise
+    except Exception as exc:  # a part that openpyxl (with defusedxml) refuses while reading rows
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("The workbook cannot be read: %(error)s") % {"error": exc})]
+        ) from exc
+    finally:
+        workbook.close()
+
+
 @dataclass
 class RosterPlan:
     sheet: str
@@ -105,17 +476,19 @@ class RosterPlan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    scan: HeaderScan | None = None
 
     @property
     def total(self) -> int:
         return len(self.rows)
 
 
-def roster_parse(*, data: bytes, actor) -> RosterPlan:
-    """Read and validate the whole file. Raises ImportRejected with every bad cell; a unit outside the
-    actor's scope is a bad cell."""
+def roster_parse(*, data: bytes, actor, mapping: dict | None = None, saved: dict | None = None) -> RosterPlan:
+    """Read and validate the whole file. Raises ImportRejected with every bad cell (MappingNeeded
+    when the columns need the user's word); a unit outside the actor's scope is a bad cell."""
     require(actor, Perm.STAFF_MANAGE)
-    sheet, rows = read_table(data, COLUMNS)
+    scan, rows = read_roster(data, mapping=mapping, saved=saved)
+    sheet = scan.sheet
     errors: list[CellError] = []
 
     def bad(row, fld, message):
@@ -217,7 +590,7 @@ def roster_parse(*, data: bytes, actor) -> RosterPlan:
             item[fld] = clean_text(values.get(fld))[:255]
         cleaned_rows.append(item)
 
-    plan = RosterPlan(sheet=sheet, rows=cleaned_rows)
+    plan = RosterPlan(sheet=sheet, rows=cleaned_rows, scan=scan)
     _plan_actions(plan, allowed_unit_ids, errors, {r.number: r for r in rows})
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row or 0, e.column or "")))
@@ -298,11 +671,60 @@ def roster_apply(*, plan: RosterPlan, actor) -> RosterPlan:
     return plan
 
 
-def roster_import(*, data: bytes, actor, dry_run: bool = False) -> RosterPlan:
-    plan = roster_parse(data=data, actor=actor)
+def roster_import(*, data: bytes, actor, dry_run: bool = False, mapping: dict | None = None) -> RosterPlan:
+    plan = roster_parse(data=data, actor=actor, mapping=mapping)
     if not dry_run:
         roster_apply(plan=plan, actor=actor)
     return plan
 
 
-__all__ = ["ImportRejected", "RosterPlan", "roster_apply", "roster_import", "roster_parse"]
+__all__ = [
+    "HeaderScan",
+    "ImportRejected",
+    "MappingNeeded",
+    "RosterPlan",
+    "parse_mapping",
+    "roster_apply",
+    "roster_import",
+    "roster_parse",
+]
+
+
+def roster_mapping_get(*, user) -> dict[str, str]:
+    """The user's last confirmed mapping ({} if none)."""
+    if not getattr(user, "pk", None):
+        return {}
+    saved = RosterColumnMapping.objects.filter(user=user).values_list("mapping", flat=True).first()
+    return dict(saved or {})
+
+
+def roster_mapping_save(*, actor, mapping: dict[str, str]) -> None:
+    """Keep the columns the user mapped by hand for next time (only real fields or "" = ignored)."""
+    require(actor, Perm.STAFF_MANAGE)
+    clean = {str(k)[:255]: v for k, v in mapping.items() if v in FIELDS or v == ""}
+    RosterColumnMapping.objects.update_or_create(user=actor, defaults={"mapping": clean})
+
+
+def roster_template_xlsx() -> bytes:
+    """The workbook to fill in: one column per field under its usual Vietnamese header, and an example row."""
+    writer = XlsxWriter()
+    writer.sheet(_("Roster"), [c.aliases[0] for c in COLUMNS])
+    writer.row(
+        [
+            "CB0001",
+            "Nguyễn Văn An",
+            "Nam",
+            "05/04/1990",
+            "SO-NV",
+            "Công chức",
+            "Chuyên viên tổng hợp",
+            "01.003",
+            "Chuyên viên",
+            "Trưởng phòng",
+            "an.nv@example.gov.vn",
+            "0912345678",
+            "01/09/2015",
+            "Đang công tác",
+        ]
+    )
+    return writer.save()

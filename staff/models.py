@@ -305,3 +305,20 @@ class DisciplineDecision(TimeStampedModel):
             errors["effective_from"] = _("A decision cannot take effect before it is signed.")
         if errors:
             raise ValidationError(errors)
+
+class RosterColumnMapping(models.Model):
+    """The last column mapping a user confirmed for a roster import ({header text: field}), offered
+    again the next time that user uploads a roster."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="roster_mapping"
+    )
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("roster column mapping")
+        verbose_name_plural = _("roster column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {len(self.mapping)}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/new/", views.StaffEditView.as_view(), name="staff-create"),
     path("people/export.xlsx", views.StaffExportView.as_view(), name="staff-export"),
     path("people/import/", views.StaffImportView.as_view(), name="staff-import"),
+    path("people/import/template.xlsx", views.StaffImportTemplateView.as_view(), name="staff-import-template"),
     path("people/<int:pk>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("people/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff-edit"),
     path("discipline/import/", discipline_views.DisciplineImportView.as_view(), name="discipline-import"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,15 @@ from staff.access import user_roles
 from staff.exports import staff_directory_xlsx
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 from staff.forms import RoleAssignmentForm, RosterUploadForm, StaffForm
-from staff.importers import roster_apply, roster_parse
+from staff.importers import COLUMNS as ROSTER_COLUMNS
+from staff.importers import (
+    MappingNeeded,
+    roster_apply,
+    roster_mapping_get,
+    roster_mapping_save,
+    roster_parse,
+    roster_template_xlsx,
+)
 from staff.models import RoleAssignment
 
 
@@ -158,7 +166,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 class StaffImportView(ScopedViewMixin, View):
-    """Upload → preview (nothing written) → confirm (all or nothing)."""
+    """Upload → column check (the user maps columns when needed) → preview (nothing written) →
+    confirm (all or nothing). The mapping a user confirms is kept and offered next time."""
 
     required_perm = Perm.STAFF_MANAGE
     template_name = "staff/staff_import.html"
@@ -175,26 +184,69 @@ class StaffImportView(ScopedViewMixin, View):
             raise Http404 from None
         return self._pending_dir() / f"{self.request.user.pk}-{token}.xlsx"
 
+    def _context(self, **extra):
+        return {"form": RosterUploadForm(), "fields": ROSTER_COLUMNS, **extra}
+
+    def _posted_mapping(self) -> dict[str, str] | None:
+        """{header text: field} from the mapping form (col-N holds the header, map-N the field)."""
+        post = self.request.POST
+        numbers = [k[4:] for k in post if k.startswith("col-")]
+        if not numbers:
+            return None
+        return {post[f"col-{n}"]: post.get(f"map-{n}", "") for n in numbers if post.get(f"col-{n}")}
+
+    def _check(self, request, data: bytes, token: str, mapping, *, form=None):
+        """Parse and render the preview, the mapping form or the errors."""
+        try:
+            plan = roster_parse(
+                data=data, actor=request.user, mapping=mapping, saved=roster_mapping_get(user=request.user)
+            )
+        except MappingNeeded as exc:
+            return render(
+                request,
+                self.template_name,
+                self._context(errors=exc.errors, scan=exc.scan, token=token, mapping_needed=True),
+                status=400,
+            )
+        except ImportRejected as exc:  # a refused file is not kept
+            self._pending_file(token).unlink(missing_ok=True)
+            return render(
+                request,
+                self.template_name,
+                self._context(form=form or RosterUploadForm(), errors=exc.errors),
+                status=400,
+            )
+        return render(
+            request,
+            self.template_name,
+            self._context(plan=plan, scan=plan.scan, preview=plan.rows[:50], token=token),
+        )
+
     def get(self, request):
-        return render(request, self.template_name, {"form": RosterUploadForm()})
+        return render(request, self.template_name, self._context())
 
     def post(self, request):
         token = request.POST.get("token")
-        if token:  # confirmation of an earlier preview
+        if token:  # a mapping, or the confirmation of an earlier preview
             path = self._pending_file(token)
             if not path.exists():
                 messages.error(request, _("This preview has expired; upload the file again."))
                 return redirect("staff:staff-import")
             data = path.read_bytes()
+            mapping = self._posted_mapping()
+            if "confirm" not in request.POST and mapping is not None:  # the mapping form: check again
+                return self._check(request, data, token, mapping)
             try:
-                plan = roster_parse(data=data, actor=request.user)
+                plan = roster_parse(
+                    data=data, actor=request.user, mapping=mapping, saved=roster_mapping_get(user=request.user)
+                )
                 roster_apply(plan=plan, actor=request.user)
             except ImportRejected as exc:
-                return render(
-                    request, self.template_name, {"form": RosterUploadForm(), "errors": exc.errors}, status=400
-                )
+                return render(request, self.template_name, self._context(errors=exc.errors), status=400)
             finally:
                 path.unlink(missing_ok=True)
+            if mapping:
+                roster_mapping_save(actor=request.user, mapping=mapping)
             messages.success(
                 request,
                 _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
@@ -203,26 +255,29 @@ class StaffImportView(ScopedViewMixin, View):
             return redirect("staff:staff-list")
         form = RosterUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, self._context(form=form), status=400)
         upload = form.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             errors = [
                 _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
                 % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
             ]
-            return render(request, self.template_name, {"form": form, "errors": errors}, status=400)
+            return render(request, self.template_name, self._context(form=form, errors=errors), status=400)
         data = upload.read()
-        try:
-            plan = roster_parse(data=data, actor=request.user)
-        except ImportRejected as exc:
-            return render(request, self.template_name, {"form": form, "errors": exc.errors}, status=400)
         token = str(uuid.uuid4())
         self._pending_file(token).write_bytes(data)
-        return render(
-            request,
-            self.template_name,
-            {"form": RosterUploadForm(), "plan": plan, "preview": plan.rows[:50], "token": token},
-        )
+        return self._check(request, data, token, None, form=form)
+
+
+class StaffImportTemplateView(ScopedViewMixin, View):
+    """The roster workbook to fill in: the recognised headers, one example row."""
+
+    required_perm = Perm.STAFF_MANAGE
+
+    def get(self, request):
+        response = HttpResponse(roster_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-can-bo.xlsx"'
+        return response
 
 
 class RoleListView(FilteredListView):

@@ -28,6 +28,9 @@ class AnswerType(models.TextChoices):
     TEXT = "text", _("Text")
     DATE = "date", _("Date")
     PHOTO = "photo", _("Photo")
+    SELECT_ONE = "select_one", _("One choice from a list")
+    SELECT_MULTIPLE = "select_multi", _("Several choices from a list")
+    NOTE = "note", _("Guidance (no answer)")
 
 
 class Band(models.TextChoices):

@@ -53,6 +53,8 @@ class Inspection(models.Model):
     critical_failed = models.BooleanField(_("critical item failed"), default=False)
     answered = models.PositiveIntegerField(_("answered items"), default=0)
     client_uuid = models.UUIDField(_("client UUID"), unique=True, null=True, blank=True)
+    # The submission's instanceID / _uuid when imported from KoboToolbox or ODK Central.
+    external_id = models.CharField(_("external submission id"), max_length=100, unique=True, null=True, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     sync_response = models.JSONField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)

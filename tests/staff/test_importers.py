@@ -119,7 +119,7 @@ def test_duplicate_staff_code_names_both_rows(people):
 def test_missing_required_column_is_named(people):
     header = [h for h in VI_HEADER if h != "Đơn vị"]
     rows = [[c for i, c in enumerate(r) if i != 4] for r in GOOD_ROWS]
-    assert rejected(workbook(header, rows)) == ["Danh sách: Thiếu cột bắt buộc: Đơn vị."]
+    assert rejected(workbook(header, rows)) == ["Danh sách, hàng 1: Thiếu cột bắt buộc: Đơn vị."]
 
 
 def test_empty_workbook_is_refused(db):
@@ -177,7 +177,7 @@ def test_upload_screen_previews_then_confirms(login, cast, people):
     assert preview.status_code == 200
     assert preview.context["plan"].created == 2
     assert not Staff.objects.filter(staff_code="N001").exists()
-    done = client.post(reverse("staff:staff-import"), {"token": preview.context["token"]})
+    done = client.post(reverse("staff:staff-import"), {"token": preview.context["token"], "confirm": "1"})
     assert done.status_code == 302
     assert Staff.objects.filter(staff_code__in=["N001", "N002"]).count() == 2
 

@@ -17,9 +17,11 @@
 
   function valueOf(item) {
     var code = item.getAttribute("data-code");
+    var boxes = item.querySelectorAll('input[type=checkbox][name="a-' + code + '"]:checked');
+    if (boxes.length) { return Array.prototype.map.call(boxes, function (b) { return b.value; }).join(" "); }
     var checked = item.querySelector('input[name="a-' + code + '"]:checked');
     if (checked) { return checked.value; }
-    var field = item.querySelector('input[name="a-' + code + '"]:not([type=radio]), textarea[name="a-' + code + '"]');
+    var field = item.querySelector('input[name="a-' + code + '"]:not([type=radio]):not([type=checkbox]), textarea[name="a-' + code + '"]');
     return field ? field.value.trim() : "";
   }
 
