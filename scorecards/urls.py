@@ -16,4 +16,5 @@ urlpatterns = [
     path("publish/<int:pk>/", views.PublishRunView.as_view(), name="publish-run"),
     path("publish/<int:pk>/status/", views.PublishRunStatusView.as_view(), name="publish-run-status"),
     path("publications/<str:period>/", views.PublicationView.as_view(), name="publication"),
+    path("records/enrollments/", views.EnrollmentRecordsView.as_view(), name="enrollments"),
 ]
