@@ -57,7 +57,11 @@ def _r(value):
 
 
 def _sheet_name(index: int, label: str) -> str:
-    return f"{index}. {label.translate(FORBIDDEN_IN_SHEET_NAMES)}"[:31].strip()
+    """`1. <criterion label>` within Excel's 31 characters, cut at a word."""
+    name = f"{index}. {label.translate(FORBIDDEN_IN_SHEET_NAMES)}".strip()
+    if len(name) > 31:
+        name = name[:30].rsplit(" ", 1)[0].rstrip(",;") + "…"
+    return name
 
 
 def _kind(kind: str) -> str:

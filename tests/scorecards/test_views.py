@@ -107,14 +107,14 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == ["Tổng hợp", "Đơn vị trực thuộc", "Từng đơn vị"]
     assert wb.sheetnames[3:11] == [
-        "1. hours",
-        "2. mandatory",
-        "3. attendance",
-        "4. certificates",
-        "5. service_culture",
-        "6. discipline",
-        "7. actions",
-        "8. self_inspections",
+        "1. Tỷ lệ công chức đạt số giờ…",
+        "2. Tỷ lệ hoàn thành khóa bồi…",
+        "3. Tỷ lệ chuyên cần",
+        "4. Tỷ lệ đạt chứng chỉ",
+        "5. Điểm kiểm tra văn hóa công…",
+        "6. Điểm kiểm tra kỷ luật, kỷ…",
+        "7. Tỷ lệ biện pháp khắc phục…",
+        "8. Tỷ lệ tự kiểm tra nộp đúng…",
     ]
     summary = wb["Tổng hợp"]
     facts = {row[0]: row[1] for row in summary.iter_rows(min_row=1, max_row=11, max_col=2, values_only=True)}
@@ -135,14 +135,17 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     per_unit = list(wb["Từng đơn vị"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], r[6]) for r in per_unit] == [("ALPHA", 2, 74.07, 83.33), ("ALPHA-1", 1, 14.04, 66.67)]
     # The records behind each criterion: the people and their hours, the enrollments, the inspections.
-    hours = list(wb["1. hours"].iter_rows(min_row=3, values_only=True))
+    hours = list(wb["1. Tỷ lệ công chức đạt số giờ…"].iter_rows(min_row=3, values_only=True))
     # Bình did not complete the class, so none of its minutes count towards the yearly hours.
-    assert [(r[0], r[3], r[4], r[5]) for r in hours] == [("A002", 0, 600, "không"), ("A001", 720, 600, "có")]
-    enrollments = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[3], r[4], r[6]) for r in hours] == [("A001", 720, 600, "có"), ("A002", 0, 600, "không")]
+    enrollments = list(wb["3. Tỷ lệ chuyên cần"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[9], r[10]) for r in enrollments] == [("A001", 720, 720), ("A002", 720, 480)]
-    inspections = list(wb["5. service_culture"].iter_rows(min_row=3, values_only=True))
+    # Labels, not codes; and the same explanation as the page.
+    assert [(r[7], r[8]) for r in enrollments] == [("Đã xác nhận", "Hoàn thành"), ("Đã xác nhận", "Không hoàn thành")]
+    assert table[3][12] == "1.200 phút tham dự ÷ 1.440 phút theo kế hoạch × 100 = 83,33 %"
+    inspections = list(wb["5. Điểm kiểm tra văn hóa công…"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[3], r[4]) for r in inspections] == [("ALPHA", "có", 100.0)]
-    assert wb["8. self_inspections"]["D3"].value.date().isoformat() == "2026-06-29"
+    assert wb["8. Tỷ lệ tự kiểm tra nộp đúng…"]["D3"].value.date().isoformat() == "2026-06-29"
     images = wb["Biểu đồ"]._images
     assert len(images) == 3
     first = Image.open(io.BytesIO(images[0]._data()))
@@ -300,7 +303,7 @@ def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
     assert [e.staff.full_name for e in response.context["object_list"]] == ["Nguyễn Văn An"]
     # The list states its condition in its own filters.
     form = response.context["filter"].form
-    assert form["member_unit"].value() == str(alpha) and form["outcome"].value() == "completed"
+    assert form.cleaned_data["member_unit"] == tree["alpha"] and form["outcome"].value() == "completed"
     # The service-culture score came from Sở Alpha's self-inspection: its list holds exactly that one.
     culture = rows["service_culture"]
     assert culture["c"].source == "self" and culture["c"].records == 1
