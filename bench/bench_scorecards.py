@@ -275,6 +275,8 @@ def measure(repeat: int = 5) -> list[dict]:
             }
         )
 
+        results.extend(first_read_after_a_write(periods, repeat))
+
     # Charts: the data of the province's scorecard, rendered without the cache, then from the cache.
     table = selectors.score_table(period=periods[0])
     province_id = next(u.id for u in table.units.values() if u.parent_id is None)
@@ -307,6 +309,65 @@ def measure(repeat: int = 5) -> list[dict]:
         samples = _timed(lambda n=name, d=data: charts.chart_bytes(n, d, "png"), repeat * 2)
         results.append({"figure": f"chart {name}.png from cache", "value": _fmt(samples)})
     return results
+
+
+def first_read_after_a_write(periods, repeat: int) -> list[dict]:
+    """A unit head's scorecard page opened right after a write, as the first read: nothing kept in the cache
+    (the worst case: a write older than SCORECARD_LIVE_MAX_AGE, or the first read of the day), with its
+    trend; then the page's three chart images, as the browser asks for them after the page."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from scorecards import charts, selectors
+    from staff.models import Staff
+
+    user = get_user_model().objects.filter(username="unithead").first()
+    if user is None:
+        return []
+    unit = selectors.home_unit(user=user)
+    client = Client()
+    client.force_login(user)
+    out = []
+    for period in periods:
+        url = reverse("scorecards:unit", args=[unit.pk]) + f"?period={period.key}"
+        person = Staff.objects.filter(unit=unit).first()
+        queries: list[int] = []
+
+        def page(u=url, p=person, queries=queries):
+            if p is not None:  # a write to the records (a phone number), then nothing kept
+                Staff.objects.filter(pk=p.pk).update(phone=f"09{time.time_ns() % 10**8:08d}")
+            forget_scorecards()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(u)
+            assert response.status_code == 200, response.status_code
+            queries.append(len(ctx))
+
+        samples = _timed(page, max(3, repeat), warmup=1)
+        out.append(
+            {
+                "figure": f"HTML scorecard of {unit.code} ({unit.name}) {period.key}, with trend: "
+                "first read after a write",
+                "value": f"{_fmt(samples)}; {queries[-1]} queries",
+            }
+        )
+
+        def images(u=unit, p=period):
+            for name in charts.CHARTS:
+                response = client.get(reverse("scorecards:chart", args=[u.pk, name, "png"]) + f"?period={p.key}")
+                assert response.status_code == 200, response.status_code
+
+        page()
+        samples = _timed(images, max(3, repeat), warmup=0)
+        out.append(
+            {
+                "figure": "its three chart images (PNG) right after that page",
+                "value": _fmt(samples),
+            }
+        )
+    return out
 
 
 def _compare_with_floor(app_facts: tuple[dict, dict], floor: dict) -> str:

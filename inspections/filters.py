@@ -4,7 +4,8 @@ Lists accept `unit` (with sub-units), a period (`start`/`end` as yyyy-mm-dd, or 
 status filters, so the scorecards app can link every figure to the records behind it."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,10 +89,18 @@ class AssignmentFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     start, end, year = _date_filters()
     is_self = django_filters.BooleanFilter(label=_("Self-inspection"), field_name="is_self")
     plan = IdFilter(label=_("Plan"), field_name="plan_id")
+    on_time = django_filters.BooleanFilter(label=_("Submitted on time"), method="filter_on_time")
 
     class Meta:
         model = Assignment
-        fields = ["q", "unit", "start", "end", "year", "is_self", "plan"]
+        fields = ["q", "unit", "start", "end", "year", "is_self", "plan", "on_time"]
+
+    def filter_on_time(self, queryset, name, value):
+        """Submitted no later than the due date (the day in the province's time zone), as the scorecards count."""
+        tz = timezone.get_current_timezone()
+        on_time = Q(inspection__submitted_at__isnull=False, submitted_day__lte=F("due_date"))
+        queryset = queryset.alias(submitted_day=TruncDate("inspection__submitted_at", tzinfo=tz))
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))
@@ -109,10 +118,42 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     template = django_filters.CharFilter(
         label=_("Template code"), field_name="template_version__template__code", lookup_expr="iexact"
     )
+    scored = django_filters.BooleanFilter(
+        label=_("Counted in the scorecard (by inspectors where a unit has one, else self)"), method="filter_scored"
+    )
 
     class Meta:
         model = Inspection
-        fields = ["q", "unit", "start", "end", "year", "status", "kind", "self", "band", "critical_failed", "template"]
+        fields = [
+            "q",
+            "unit",
+            "start",
+            "end",
+            "year",
+            "status",
+            "kind",
+            "self",
+            "band",
+            "critical_failed",
+            "template",
+            "scored",
+        ]
+
+    def filter_scored(self, queryset, name, value):
+        """The inspections a scorecard's checklist score is the mean of: approved and scored in the period,
+        by inspectors for a unit that has such an inspection of the kind, else the unit's self-inspections."""
+        if not value:
+            return queryset
+        data = self.form.cleaned_data
+        window = Q(status=InspectionStatus.APPROVED, total_percent__isnull=False)
+        if data.get("start"):
+            window &= Q(inspected_on__gte=data["start"])
+        if data.get("end"):
+            window &= Q(inspected_on__lte=data["end"])
+        by_inspectors = Inspection.objects.filter(
+            window, unit_id=OuterRef("unit_id"), kind=OuterRef("kind"), is_self=False
+        )
+        return queryset.filter(window).filter(Q(is_self=False) | ~Exists(by_inspectors))
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))
@@ -178,10 +219,19 @@ class CorrectiveActionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     responsible = django_filters.CharFilter(
         label=_("Responsible person (name or staff code)"), method="filter_responsible"
     )
+    on_time = django_filters.BooleanFilter(label=_("Closed on time"), method="filter_on_time")
 
     class Meta:
         model = CorrectiveAction
-        fields = ["q", "unit", "status", "overdue", "start", "end", "year", "responsible"]
+        fields = ["q", "unit", "status", "overdue", "start", "end", "year", "responsible", "on_time"]
+
+    def filter_on_time(self, queryset, name, value):
+        on_time = Q(
+            status__in=[ActionStatus.DONE, ActionStatus.VERIFIED],
+            completed_on__isnull=False,
+            completed_on__lte=F("due_date"),
+        )
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(description__icontains=value.strip()) | Q(unit__search_name__contains=fold(value)))

@@ -1,12 +1,14 @@
 """Dashboard cards: the latest published score of the user's unit (one cheap query; the live
 computation stays on the scorecard screen)."""
 
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
 from scorecards import selectors
 from scorecards.models import Band
+from scorecards.periods import Period
 
 
 def cards(user) -> list[dict]:
@@ -19,13 +21,14 @@ def cards(user) -> list[dict]:
     snapshot = selectors.latest_snapshot(user=user, unit=unit)
     url = reverse("scorecards:unit", args=[unit.pk])
     if snapshot is not None:
+        # The figure the linked page shows as its headline: the published total of that period.
         out.append(
             {
                 "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
-                "value": "—" if snapshot.total is None else f"{snapshot.total:.2f}",
+                "value": "—" if snapshot.total is None else floatformat(snapshot.total, 2),
                 "url": f"{url}?period={snapshot.publication.period}",
-                "note": _("%(band)s · published %(period)s")
-                % {"band": Band(snapshot.band).label, "period": snapshot.publication.period},
+                "note": _("%(band)s · published, %(period)s")
+                % {"band": Band(snapshot.band).label, "period": Period.parse(snapshot.publication.period).label},
             }
         )
     else:

@@ -2,17 +2,17 @@
 
 Method (the rules shown on screen under "How scores are computed"):
 1. Each criterion has a formula over the facts of a unit (see FORMULAS) giving a value in percent.
-   Ratios are numerator ÷ denominator × 100 and have no data when the denominator is 0. Checklist
+   Ratios are Σ numerator ÷ Σ denominator × 100 over the unit and every unit below it (so the value is
+   exactly the two counts shown under it), and have no data when the denominator is 0. Checklist
    scores use the inspector-verified score where there is one, else the self-inspection score.
-2. A unit's value is the headcount-weighted mean of the values of its own staff and of every unit
-   below it that has data (a unit with no staff attributed weighs 1, so its inspections still count).
-   For "share of staff meeting the hours" this equals Σ met ÷ Σ headcount exactly.
+2. A checklist score of a unit with sub-units is the headcount-weighted mean of the scores of the
+   units of its subtree that have one (a unit with no staff attributed weighs 1).
 3. Achievement: "higher is better": min(value ÷ target, 1); "lower is better": 1 when value ≤ target,
    else (100 − value) ÷ (100 − target), never below 0. Points = achievement × effective weight.
 4. A criterion without data shows "no data"; its weight is shared among the criteria that have data,
    in proportion to their weights: effective weight = weight × Σ all weights ÷ Σ weights with data.
 5. Total = Σ points ÷ Σ weights × 100 (0–100). Pillar = Σ points ÷ Σ effective weights of the pillar × 100.
-6. Band (Decree 335/2025/NĐ-CP ladder by default): ≥ excellent, ≥ good, ≥ satisfactory, else not satisfactory.
+6. Band (the thresholds of the year's scorecard model): ≥ excellent, ≥ good, ≥ satisfactory, else not satisfactory.
 7. Ranks are among units of the same kind, by total rounded to 2 decimals, competition style (1, 1, 3).
 """
 
@@ -43,6 +43,7 @@ class Ratio:
     source: str  # "capability" | "inspection"
     numerator: str
     denominator: str
+    measure: str = "records"  # what the numerator and denominator count: "records" | "minutes"
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,26 @@ class Score:
     source: str
     verified: str
     self_score: str
+    verified_count: str = ""  # facts giving how many inspections each mean is over
+    self_count: str = ""
+    measure: str = "score"
 
 
 FORMULAS: dict[str, Ratio | Score] = {
     "hours_met_share": Ratio("capability", "hours_met", "headcount"),
     "mandatory_completion": Ratio("capability", "mandatory_completed", "mandatory_enrolled"),
-    "attendance_rate": Ratio("capability", "attended_minutes", "planned_minutes"),
+    "attendance_rate": Ratio("capability", "attended_minutes", "planned_minutes", "minutes"),
     "certificate_pass_rate": Ratio("capability", "certified", "assessed"),
-    "service_culture_score": Score("inspection", "service_culture_score", "service_culture_self_score"),
-    "discipline_score": Score("inspection", "discipline_score", "discipline_self_score"),
+    "service_culture_score": Score(
+        "inspection",
+        "service_culture_score",
+        "service_culture_self_score",
+        "service_culture_count",
+        "service_culture_self_count",
+    ),
+    "discipline_score": Score(
+        "inspection", "discipline_score", "discipline_self_score", "discipline_count", "discipline_self_count"
+    ),
     "actions_on_time": Ratio("inspection", "actions_closed_on_time", "actions_due"),
     "self_inspections_on_time": Ratio("inspection", "self_inspections_on_time", "self_inspections_due"),
 }
@@ -136,10 +148,20 @@ class CriterionResult:
     self_value: float | None = None
     source: str | None = None
     points: float | None = None
+    # What the value is made of, for its explanation and the drill-down: "records" / "minutes" (a ratio of
+    # numerator ÷ denominator), "score" (a checklist score: the headcount-weighted mean over `units` units
+    # of the means of `records` inspections).
+    measure: str = ""
+    records: int | None = None
+    units: int | None = None
 
     @property
     def label(self) -> str:
         return self.label_en if (get_language() or "vi").startswith("en") and self.label_en else self.label_vi
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in ("records", "minutes", "points") or (self.numerator is not None and self.measure == "")
 
     @property
     def has_data(self) -> bool:
@@ -205,11 +227,14 @@ class _Acc:
     ver_w: float = 0.0
     self_wv: float = 0.0
     self_w: float = 0.0
+    records: int = 0
+    units: int = 0
     sources: set = field(default_factory=set)
 
 
 def _node_value(formula: Ratio | Score, cap, insp):
-    """(value, numerator, denominator, verified, self, source) of one unit's own facts, or None."""
+    """(value, numerator, denominator, verified, self, source, records) of one unit's own facts, or None.
+    A ratio's node counts even when its denominator is 0 (it adds nothing): sums decide."""
     facts = cap if formula.source == "capability" else insp
     if facts is None:
         return None
@@ -217,13 +242,34 @@ def _node_value(formula: Ratio | Score, cap, insp):
         num, den = getattr(facts, formula.numerator) or 0, getattr(facts, formula.denominator) or 0
         if den <= 0:
             return None
-        return (100.0 * num / den, num, den, None, None, None)
+        return (100.0 * num / den, num, den, None, None, None, None)
     verified, self_score = getattr(facts, formula.verified), getattr(facts, formula.self_score)
     if verified is not None:
-        return (float(verified), None, None, float(verified), _f(self_score), VERIFIED)
+        count = getattr(facts, formula.verified_count, None) if formula.verified_count else None
+        return (float(verified), None, None, float(verified), _f(self_score), VERIFIED, count)
     if self_score is not None:
-        return (float(self_score), None, None, None, float(self_score), SELF)
+        count = getattr(facts, formula.self_count, None) if formula.self_count else None
+        return (float(self_score), None, None, None, float(self_score), SELF, count)
     return None
+
+
+# What the value of a criterion whose formula the engine does not compute itself (scorecards.kinds) is
+# made of: "records" (a ratio of people), "points" (Σ item scores ÷ Σ maximum), "indicator" (a value
+# brought in from another system), "assessed" (a score the unit gave itself, then appraised).
+EXTRA_MEASURES = {
+    "no_discipline_share": "records",
+    "checklist_items": "points",
+    "indicator": "indicator",
+    "self_assessed": "assessed",
+}
+
+
+def formula_measure(name: str) -> str:
+    """The measure of a formula name: FORMULAS' own, else by the kind prefix of scorecards.kinds."""
+    formula = FORMULAS.get(name)
+    if formula is not None:
+        return formula.measure
+    return EXTRA_MEASURES.get(name.split(":", 1)[0], "value")
 
 
 def _f(value):
@@ -274,10 +320,12 @@ def compute(
                 values[name] = node
         for ancestor in ancestors:
             headcount[ancestor] += own_headcount
-            for name, (value, num, den, verified, self_value, source) in values.items():
+            for name, (value, num, den, verified, self_value, source, records) in values.items():
                 a = acc[ancestor][name]
                 a.wv += weight * value
                 a.w += weight
+                a.units += 1
+                a.records += records or 0
                 if num is not None:
                     a.num += num
                     a.den += den
@@ -308,12 +356,16 @@ def _score(model: ModelSpec, unit: UnitRow, accs: Mapping[str, _Acc], headcount:
             direction=spec.direction,
         )
         a = accs.get(spec.formula)
+        formula = FORMULAS.get(spec.formula)
+        result.measure = formula_measure(spec.formula)
         if a is not None and a.w > 0:
             result.value = a.wv / a.w
-            formula = FORMULAS.get(spec.formula)
+            result.units = a.units
             if isinstance(formula, Ratio) or (formula is None and a.den > 0):
                 result.numerator, result.denominator = a.num, a.den
-            elif formula is not None or a.sources:
+                result.value = 100.0 * a.num / a.den
+            else:
+                result.records = a.records
                 result.verified_value = a.ver_wv / a.ver_w if a.ver_w else None
                 result.self_value = a.self_wv / a.self_w if a.self_w else None
                 result.source = next(iter(a.sources)) if len(a.sources) == 1 else MIXED

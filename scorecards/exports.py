@@ -17,9 +17,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.xlsx import FORMULA_PREFIXES
-from scorecards import charts, records
+from scorecards import charts, explain, links, records
 from scorecards.models import Band, Pillar
 from scorecards.selectors import UnitScorecard
+from staff.models import UnitKind
+
+FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -53,8 +56,21 @@ def _r(value):
     return None if value is None else round(value, 2)
 
 
-def scorecard_xlsx(card: UnitScorecard) -> bytes:
+def _sheet_name(index: int, label: str) -> str:
+    """`1. <criterion label>` within Excel's 31 characters, cut at a word."""
+    name = f"{index}. {label.translate(FORBIDDEN_IN_SHEET_NAMES)}".strip()
+    if len(name) > 31:
+        name = name[:30].rsplit(" ", 1)[0].rstrip(",;") + "…"
+    return name
+
+
+def _kind(kind: str) -> str:
+    return str(UnitKind(kind).label) if kind in UnitKind.values else kind
+
+
+def scorecard_xlsx(card: UnitScorecard, *, user, base_url: str = "") -> bytes:
     unit, period, score, table = card.unit, card.period, card.score, card.table
+    rules = explain.rules(table)
     wb = Workbook()
     ws = wb.active
     ws.title = _("Scorecard summary")[:31]
@@ -74,6 +90,8 @@ def scorecard_xlsx(card: UnitScorecard) -> bytes:
     for r, (label, value) in enumerate(facts, 1):
         _put(ws, r, 1, str(label)).font = Font(bold=True)
         _put(ws, r, 2, value)
+    criterion_links = links.criterion_links(unit=unit, period=period)
+    explained = explain.criterion_rows(score, criterion_links)
     headers = [
         _("Pillar"),
         _("Criterion"),
@@ -87,7 +105,15 @@ def scorecard_xlsx(card: UnitScorecard) -> bytes:
         _("Verified score"),
         _("Self-inspection score"),
         _("Score used"),
+        _("How the value is computed"),
+        _("How the points are computed"),
+        _("Numerator records"),
+        _("Denominator records"),
     ]
+
+    def url(link):
+        return f"{base_url}{link['url']}" if link and link.get("url") else None
+
     rows = [
         [
             str(Pillar(c.pillar).label),
@@ -102,10 +128,25 @@ def scorecard_xlsx(card: UnitScorecard) -> bytes:
             _r(c.verified_value),
             _r(c.self_value),
             _source(c.source),
+            row["explain"]["value"],
+            row["explain"]["points"],
+            url(row["links"].get("numerator")),
+            url(row["links"].get("denominator")),
         ]
-        for c in score.criteria
+        for row in explained
+        for c in [row["c"]]
     ]
-    _table(ws, len(facts) + 2, headers, rows, [30, 48, 12, 12, 10, 14, 10, 12, 12, 14, 16, 18])
+    _table(ws, len(facts) + 2, headers, rows, [30, 48, 12, 12, 10, 14, 10, 12, 12, 14, 16, 18, 50, 60, 40, 40])
+    below = len(facts) + 2 + len(rows) + 2
+    rules_rows = [
+        (_("Total score"), explain.total_text(score)),
+        (_("Scorecard model"), f"{rules['name']} ({rules['year']})"),
+        (_("Legal basis"), rules["legal_basis"] or _("The model records no legal basis.")),
+        (_("Bands"), rules["bands"]),
+    ]
+    for r, (label, value) in enumerate(rules_rows, below):
+        _put(ws, r, 1, str(label)).font = Font(bold=True)
+        _put(ws, r, 2, value)
 
     ws = wb.create_sheet(_("Sub-units")[:31])
     _table(
@@ -128,7 +169,7 @@ def scorecard_xlsx(card: UnitScorecard) -> bytes:
             [
                 s.unit.code,
                 s.unit.name,
-                s.unit.kind,
+                _kind(s.unit.kind),
                 s.headcount,
                 _r(s.total),
                 str(Band(s.band).label),
@@ -157,10 +198,11 @@ def scorecard_xlsx(card: UnitScorecard) -> bytes:
         [14, 48, 12, 12] + [18] * len(score.criteria),
     )
 
-    for index, c in enumerate(score.criteria, 1):
-        ws = wb.create_sheet(f"{index}. {c.key}"[:31])
-        _put(ws, 1, 1, f"{c.label} · {period.label}").font = Font(bold=True)
-        found = records.rows_for(c.formula, unit=unit, period=period)
+    for index, row in enumerate(explained, 1):
+        c = row["c"]
+        ws = wb.create_sheet(_sheet_name(index, c.label))
+        _put(ws, 1, 1, f"{c.label} · {period.label} · {row['explain']['value'] or _('no data')}").font = Font(bold=True)
+        found = records.rows_for(c.formula, unit=unit, period=period, user=user)
         if found is None:
             continue
         headers, rows = found

@@ -4,7 +4,7 @@ decision, and scores of chosen self-inspection checklist items. Also the apprais
 
 The engine stays pure: `extra_facts` reads the database once per kind and hands it, per unit and per
 criterion formula, the same tuple its own formulas give — (value, numerator, denominator, verified,
-self, source) — so these values roll up over the unit tree and share weights exactly like the others.
+self, source, records) — so these values roll up over the unit tree and share weights exactly like the others.
 Each such criterion has its own formula name (`spec_formula`): `indicator:<id>`, `self_assessed:<key>`,
 `checklist_items:<codes>`, `no_discipline_share`.
 """
@@ -49,8 +49,8 @@ def sub_period_keys(period: Period) -> list[str]:
     return keys
 
 
-def _node(value, num=None, den=None, verified=None, self_value=None, source=None):
-    return (float(value), num, den, verified, self_value, source)
+def _node(value, num=None, den=None, verified=None, self_value=None, source=None, records=None):
+    return (float(value), num, den, verified, self_value, source, records)
 
 
 # ------------------------------------------------------------------------------ extra facts

@@ -1,72 +1,119 @@
-"""“The records behind a figure”: each criterion links to the ordinary list screens of training and
-inspections with their FilterSet parameters set (unit with its sub-units, the period, a status).
+"""“The records behind a figure”: each criterion links to the ordinary list screens (and API lists) of
+training and inspections with their FilterSet parameters set, so that the list shows exactly the records
+that produced the figure and says so in its own filters: the unit with its sub-units (for people: the
+unit they belonged to during the period, as the scorecards count them), the period and the condition.
+
+For a ratio the numerator's list and the denominator's list hold exactly `numerator` and `denominator`
+records (attendance counts minutes: its list holds the enrollments whose minutes are summed). For a
+checklist score the list holds the inspections the score is the mean of.
+
 A screen that does not exist (an app not installed) is left out, never a broken link."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from scorecards.periods import Period
 
-PERIOD, YEAR, NONE = "period", "year", "none"
+
+@dataclass(frozen=True)
+class Target:
+    html: str  # url name of the list screen
+    api: str  # url name of the API list
+    label: object  # lazy text
+    params: dict
 
 
-def _targets(period: Period) -> dict[str, list[tuple[str, str, str, dict]]]:
-    """formula → [(url name, label, which period parameters, extra filter parameters)]"""
-    if period.end.year < timezone.localdate().year:
-        hours = [("training:hours", _("People who did not meet the hours"), YEAR, {"status": "not_met"})]
-    else:  # the year is running: show everyone's hours, and those below the pro-rata share
-        hours = [
-            ("training:hours", _("Hours of every person"), YEAR, {}),
-            ("training:hours", _("People at risk"), YEAR, {"status": "at_risk"}),
-        ]
+def _member(unit, period: Period) -> dict:
     return {
-        "hours_met_share": hours,
-        "mandatory_completion": [("training:class-list", _("Classes in the period"), PERIOD, {})],
-        "attendance_rate": [("training:class-list", _("Classes in the period"), PERIOD, {})],
-        "certificate_pass_rate": [("training:certificate-list", _("Certificates issued"), PERIOD, {})],
-        "service_culture_score": [
-            (
-                "inspections:inspection-list",
-                _("Inspections by inspectors"),
-                PERIOD,
-                {"kind": "service_culture", "self": "false", "status": "approved"},
-            ),
-            (
-                "inspections:inspection-list",
-                _("Self-inspections"),
-                PERIOD,
-                {"kind": "service_culture", "self": "true", "status": "approved"},
-            ),
-            ("inspections:finding-list", _("Failed items"), PERIOD, {"kind": "service_culture"}),
-        ],
-        "discipline_score": [
-            (
-                "inspections:inspection-list",
-                _("Inspections by inspectors"),
-                PERIOD,
-                {"kind": "discipline", "self": "false", "status": "approved"},
-            ),
-            (
-                "inspections:inspection-list",
-                _("Self-inspections"),
-                PERIOD,
-                {"kind": "discipline", "self": "true", "status": "approved"},
-            ),
-            ("inspections:finding-list", _("Failed items"), PERIOD, {"kind": "discipline"}),
-        ],
-        "actions_on_time": [
-            ("inspections:action-list", _("Corrective actions due in the period"), PERIOD, {}),
-            ("inspections:action-list", _("Overdue corrective actions"), NONE, {"overdue": "true"}),
-        ],
-        "self_inspections_on_time": [
-            ("inspections:assignment-list", _("Self-inspections due"), PERIOD, {"is_self": "true"})
-        ],
+        "member_unit": unit.pk,
+        "member_start": period.start.isoformat(),
+        "member_end": period.end.isoformat(),
     }
+
+
+def _span(unit, period: Period) -> dict:
+    return {"unit": unit.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def targets(formula: str, *, unit, period: Period) -> dict[str, Target | None]:
+    """{"numerator": Target | None, "denominator": Target | None, "more": [Target]} of one criterion."""
+    member, span = _member(unit, period), _span(unit, period)
+    enrollments = ("scorecards:enrollments", "enrollment-list")
+    if formula == "hours_met_share":
+        base = {**member, "year": period.end.year}
+        return {
+            "numerator": Target(
+                "training:hours", "training-hours-list", _("Staff meeting the yearly hours"), {**base, "status": "met"}
+            ),
+            "denominator": Target("training:hours", "training-hours-list", _("Staff counted (headcount)"), base),
+        }
+    if formula == "mandatory_completion":
+        base = {
+            **member,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "mandatory": "true",
+            "status": "confirmed",
+            "class_cancelled": "false",
+        }
+        return {
+            "numerator": Target(
+                *enrollments, _("Mandatory-course enrollments completed"), {**base, "outcome": "completed"}
+            ),
+            "denominator": Target(*enrollments, _("Confirmed mandatory-course enrollments"), base),
+        }
+    if formula == "certificate_pass_rate":
+        base = {**member, "start": period.start.isoformat(), "end": period.end.isoformat(), "assessed": "true"}
+        return {
+            "numerator": Target(*enrollments, _("Trainees assessed with a certificate"), {**base, "certified": "true"}),
+            "denominator": Target(*enrollments, _("Trainees assessed"), base),
+        }
+    if formula == "attendance_rate":
+        held_until = min(period.end, timezone.localdate())
+        base = {
+            **member,
+            "status": "confirmed",
+            "class_cancelled": "false",
+            "session_start": period.start.isoformat(),
+            "session_end": held_until.isoformat(),
+        }
+        return {
+            "numerator": None,
+            "denominator": Target(*enrollments, _("Enrollments whose minutes are counted"), base),
+        }
+    if formula in ("service_culture_score", "discipline_score"):
+        kind = "service_culture" if formula == "service_culture_score" else "discipline"
+        base = {**span, "kind": kind, "status": "approved"}
+        inspections = ("inspections:inspection-list", "inspection-list")
+        return {
+            "numerator": Target(*inspections, _("Inspections the score is the mean of"), {**base, "scored": "true"}),
+            "denominator": None,
+            "more": [
+                Target(*inspections, _("Inspections by inspectors"), {**base, "self": "false"}),
+                Target(*inspections, _("Self-inspections"), {**base, "self": "true"}),
+                Target("inspections:finding-list", "finding-list", _("Failed items"), {**span, "kind": kind}),
+            ],
+        }
+    if formula == "actions_on_time":
+        actions = ("inspections:action-list", "corrective-action-list")
+        return {
+            "numerator": Target(*actions, _("Closed on time"), {**span, "on_time": "true"}),
+            "denominator": Target(*actions, _("Corrective actions due in the period"), span),
+        }
+    if formula == "self_inspections_on_time":
+        assignments = ("inspections:assignment-list", "assignment-list")
+        base = {**span, "is_self": "true"}
+        return {
+            "numerator": Target(*assignments, _("Submitted on time"), {**base, "on_time": "true"}),
+            "denominator": Target(*assignments, _("Self-inspections due"), base),
+        }
+    return {"numerator": None, "denominator": None}
 
 
 def _url(name: str, params: dict) -> str | None:
@@ -76,18 +123,24 @@ def _url(name: str, params: dict) -> str | None:
         return None
 
 
-def criterion_links(*, unit, period: Period) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for formula, targets in _targets(period).items():
-        items = []
-        for name, label, which, extra in targets:
-            params = {"unit": unit.pk}
-            if which == PERIOD:
-                params.update(start=period.start.isoformat(), end=period.end.isoformat())
-            elif which == YEAR:
-                params["year"] = period.end.year
-            url = _url(name, {**params, **extra})
-            if url:
-                items.append({"label": str(label), "url": url})
-        out[formula] = items
+def _link(target: Target | None) -> dict | None:
+    if target is None:
+        return None
+    url = _url(target.html, target.params)
+    api_url = _url(target.api, target.params)
+    if url is None and api_url is None:
+        return None
+    return {"label": str(target.label), "url": url, "api_url": api_url}
+
+
+def criterion_links(*, unit, period: Period, formulas=None) -> dict[str, dict]:
+    """formula → {"numerator": link | None, "denominator": link | None, "more": [link]}, each link
+    {"label", "url" (the list screen), "api_url" (the API list: its `count` is the figure)}."""
+    from scorecards.engine import FORMULAS
+
+    out: dict[str, dict] = {}
+    for formula in formulas or FORMULAS:
+        t = targets(formula, unit=unit, period=period)
+        more = [link for link in (_link(x) for x in t.get("more", [])) if link]
+        out[formula] = {"numerator": _link(t["numerator"]), "denominator": _link(t["denominator"]), "more": more}
     return out

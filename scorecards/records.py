@@ -1,26 +1,25 @@
 """The records behind each criterion, as rows for the Excel export (one sheet per criterion).
 
-Every function reads the subtree of a unit the caller has already been allowed to see (the export reads
-the unit through `selectors.unit_scorecard`), one query each (people's hours: the training ledger's
-own queries), capped at MAX_ROWS rows."""
+The rows are those of the lists each figure links to (scorecards.links): the denominator's records, with
+a column saying whether each one is counted in the numerator, read through the owning app's selector and
+FilterSet with the user's scope, so the sheet, the screen and the API count the same records. Labels, not
+codes; capped at MAX_ROWS rows."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import ActionStatus, Assignment, CorrectiveAction, Inspection, InspectionStatus
+from inspections import selectors as inspection_selectors
+from inspections.models import ActionStatus
+from scorecards import links
 from scorecards.periods import Period
-from staff.access import subtree_bounds
-from staff.models import Staff, Unit
-from training.models import Enrollment
-from training.selectors import (
-    attributed_people,
-    course_minutes_by_staff,
-    external_minutes_by_staff,
-    requirement_for,
-    rules_for_year,
-)
+from training import selectors as training_selectors
+from training.requirements import HoursStatus
 
 MAX_ROWS = 50_000
 
@@ -29,44 +28,45 @@ def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def _in_subtree(prefix: str, unit) -> Q:
-    low, high = subtree_bounds(unit.path)
-    return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+def _hours(target, numerator, user, request):
+    rows = training_selectors.hours_ledger(
+        user=user, year=int(target.params["year"]), filters=target.params, request=request
+    )[:MAX_ROWS]
+    headers = [
+        _("Staff code"),
+        _("Full name"),
+        _("Unit"),
+        _("Minutes done"),
+        _("Minutes required"),
+        _("Hours status"),
+        _("Counted in the numerator"),
+    ]
+    out = [
+        [
+            r.staff.staff_code,
+            r.staff.full_name,
+            r.staff.unit.name if r.staff.unit_id else "",
+            r.total_minutes,
+            r.required_minutes,
+            str(HoursStatus.LABELS[r.status]),
+            _yes(r.status == HoursStatus.MET),
+        ]
+        for r in rows
+    ]
+    return headers, out
 
 
-def hours_rows(*, unit, period: Period):
-    low, high = subtree_bounds(unit.path)
-    units = dict(Unit.objects.filter(path__gte=low, path__lt=high).values_list("pk", "path"))
-    codes = dict(Unit.objects.filter(pk__in=units).values_list("pk", "code"))
-    people = [p for p in attributed_people(start=period.start, end=period.end) if p[1] in units][:MAX_ROWS]
-    names = dict(Staff.objects.filter(pk__in=[p[0] for p in people]).values_list("pk", "staff_code"))
-    full = dict(Staff.objects.filter(pk__in=[p[0] for p in people]).values_list("pk", "full_name"))
-    year, rules = period.end.year, rules_for_year(period.end.year)
-    courses, external = course_minutes_by_staff(year=year), external_minutes_by_staff(year=year)
-    headers = [_("Staff code"), _("Full name"), _("Unit"), _("Minutes done"), _("Minutes required"), _("Met")]
-    rows = []
-    for pk, unit_id, category, job_position, rank_code in people:
-        required = requirement_for(
-            category=category,
-            job_position=job_position,
-            rank_code=rank_code,
-            unit_path=units.get(unit_id, ""),
-            rules=rules,
-        ).minutes
-        done = courses.get(pk, 0) + external.get(pk, 0)
-        rows.append([names.get(pk), full.get(pk), codes.get(unit_id), done, required, _yes(done >= required)])
-    rows.sort(key=lambda r: (r[5] == _yes(True), r[2] or "", r[0] or ""))
-    return headers, rows
-
-
-def enrollment_rows(*, unit, period: Period, mandatory_only: bool = False):
-    qs = Enrollment.objects.filter(
-        _in_subtree("staff__unit__", unit),
-        training_class__end_date__gte=period.start,
-        training_class__start_date__lte=period.end,
-    ).order_by("training_class__end_date", "staff__staff_code")
-    if mandatory_only:
-        qs = qs.filter(training_class__course__is_mandatory=True)
+def _enrollments(target, numerator, user, request):
+    qs = training_selectors.enrollment_list(user=user, filters=target.params, request=request).order_by(
+        "training_class__end_date", "staff__staff_code", "pk"
+    )
+    counted = None
+    if numerator is not None:
+        counted = set(
+            training_selectors.enrollment_list(user=user, filters=numerator.params, request=request).values_list(
+                "pk", flat=True
+            )
+        )
     headers = [
         _("Staff code"),
         _("Full name"),
@@ -81,47 +81,41 @@ def enrollment_rows(*, unit, period: Period, mandatory_only: bool = False):
         _("Attended minutes"),
         _("Certificate"),
     ]
-    rows = [
-        [
-            r["staff__staff_code"],
-            r["staff__full_name"],
-            r["staff__unit__code"],
-            r["training_class__code"],
-            r["training_class__course__title"],
-            _yes(r["training_class__course__is_mandatory"]),
-            r["training_class__end_date"],
-            r["status"],
-            r["outcome"],
-            r["planned_minutes"],
-            r["attended_minutes"],
-            r["certificate__number"] or "",
+    if counted is not None:
+        headers.append(_("Counted in the numerator"))
+    rows = []
+    for e in qs[:MAX_ROWS]:
+        row = [
+            e.staff.staff_code,
+            e.staff.full_name,
+            e.staff.unit.name if e.staff.unit_id else "",
+            e.training_class.code,
+            e.training_class.course.title,
+            _yes(e.training_class.course.is_mandatory),
+            e.training_class.end_date,
+            str(e.get_status_display()),
+            str(e.get_outcome_display()) if e.outcome else "",
+            e.planned_minutes,
+            e.attended_minutes,
+            _certificate(e),
         ]
-        for r in qs.values(
-            "staff__staff_code",
-            "staff__full_name",
-            "staff__unit__code",
-            "training_class__code",
-            "training_class__course__title",
-            "training_class__course__is_mandatory",
-            "training_class__end_date",
-            "status",
-            "outcome",
-            "planned_minutes",
-            "attended_minutes",
-            "certificate__number",
-        )[:MAX_ROWS]
-    ]
+        if counted is not None:
+            row.append(_yes(e.pk in counted))
+        rows.append(row)
     return headers, rows
 
 
-def inspection_rows(*, unit, period: Period, kind: str):
-    qs = Inspection.objects.filter(
-        _in_subtree("unit__", unit),
-        kind=kind,
-        status=InspectionStatus.APPROVED,
-        inspected_on__gte=period.start,
-        inspected_on__lte=period.end,
-    ).order_by("inspected_on", "unit__code")
+def _certificate(enrollment) -> str:
+    try:
+        return enrollment.certificate.number
+    except Exception:  # noqa: BLE001 - no certificate (reverse one-to-one)
+        return ""
+
+
+def _inspections(target, numerator, user, request):
+    qs = inspection_selectors.inspection_list(user=user, filters=target.params, request=request).order_by(
+        "inspected_on", "unit__code", "pk"
+    )
     headers = [
         _("Unit code"),
         _("Unit"),
@@ -132,33 +126,28 @@ def inspection_rows(*, unit, period: Period, kind: str):
     ]
     rows = [
         [
-            r["unit__code"],
-            r["unit__name"],
-            r["inspected_on"],
-            _yes(r["is_self"]),
-            None if r["total_percent"] is None else float(r["total_percent"]),
-            _yes(r["critical_failed"]),
+            i.unit.code,
+            i.unit.name,
+            i.inspected_on,
+            _yes(i.is_self),
+            None if i.total_percent is None else float(i.total_percent),
+            _yes(i.critical_failed),
         ]
-        for r in qs.values("unit__code", "unit__name", "inspected_on", "is_self", "total_percent", "critical_failed")[
-            :MAX_ROWS
-        ]
+        for i in qs[:MAX_ROWS]
     ]
     return headers, rows
 
 
-def action_rows(*, unit, period: Period):
+def _actions(target, numerator, user, request):
+    on_time = Q(
+        status__in=[ActionStatus.DONE, ActionStatus.VERIFIED],
+        completed_on__isnull=False,
+        completed_on__lte=F("due_date"),
+    )
     qs = (
-        CorrectiveAction.objects.filter(
-            _in_subtree("unit__", unit), due_date__gte=period.start, due_date__lte=period.end
-        )
-        .annotate(
-            on_time=Q(
-                status__in=[ActionStatus.DONE, ActionStatus.VERIFIED],
-                completed_on__isnull=False,
-                completed_on__lte=F("due_date"),
-            )
-        )
-        .order_by("due_date", "unit__code")
+        inspection_selectors.action_list(user=user, filters=target.params, request=request)
+        .annotate(counted=on_time)
+        .order_by("due_date", "unit__code", "pk")
     )
     headers = [
         _("Unit code"),
@@ -171,47 +160,53 @@ def action_rows(*, unit, period: Period):
     ]
     rows = [
         [
-            r["unit__code"],
-            r["unit__name"],
-            r["description"],
-            r["due_date"],
-            r["status"],
-            r["completed_on"],
-            _yes(r["on_time"]),
+            a.unit.code,
+            a.unit.name,
+            a.description,
+            a.due_date,
+            str(a.get_status_display()),
+            a.completed_on,
+            _yes(a.counted),
         ]
-        for r in qs.values("unit__code", "unit__name", "description", "due_date", "status", "completed_on", "on_time")[
-            :MAX_ROWS
-        ]
+        for a in qs[:MAX_ROWS]
     ]
     return headers, rows
 
 
-def self_inspection_rows(*, unit, period: Period):
-    qs = Assignment.objects.filter(
-        _in_subtree("unit__", unit), is_self=True, due_date__gte=period.start, due_date__lte=period.end
-    ).order_by("due_date", "unit__code")
-    headers = [_("Unit code"), _("Unit"), _("Due date"), _("Submitted at")]
-    rows = [
-        [r["unit__code"], r["unit__name"], r["due_date"], r["inspection__submitted_at"]]
-        for r in qs.values("unit__code", "unit__name", "due_date", "inspection__submitted_at")[:MAX_ROWS]
-    ]
+def _assignments(target, numerator, user, request):
+    tz = timezone.get_current_timezone()
+    qs = (
+        inspection_selectors.assignment_list(user=user, filters=target.params, request=request)
+        .alias(submitted_day=TruncDate("inspection__submitted_at", tzinfo=tz))
+        .annotate(
+            submitted_at=F("inspection__submitted_at"),
+            counted=Q(inspection__submitted_at__isnull=False, submitted_day__lte=F("due_date")),
+        )
+        .order_by("due_date", "unit__code", "pk")
+    )
+    headers = [_("Unit code"), _("Unit"), _("Due date"), _("Submitted at"), _("On time")]
+    rows = [[a.unit.code, a.unit.name, a.due_date, a.submitted_at, _yes(a.counted)] for a in qs[:MAX_ROWS]]
     return headers, rows
 
 
-def rows_for(formula: str, *, unit, period: Period):
+READERS = {
+    "hours_met_share": _hours,
+    "mandatory_completion": _enrollments,
+    "attendance_rate": _enrollments,
+    "certificate_pass_rate": _enrollments,
+    "service_culture_score": _inspections,
+    "discipline_score": _inspections,
+    "actions_on_time": _actions,
+    "self_inspections_on_time": _assignments,
+}
+
+
+def rows_for(formula: str, *, unit, period: Period, user):
     """(headers, rows) of the records behind a criterion, or None for an unknown formula."""
-    if formula == "hours_met_share":
-        return hours_rows(unit=unit, period=period)
-    if formula == "mandatory_completion":
-        return enrollment_rows(unit=unit, period=period, mandatory_only=True)
-    if formula in ("attendance_rate", "certificate_pass_rate"):
-        return enrollment_rows(unit=unit, period=period)
-    if formula == "service_culture_score":
-        return inspection_rows(unit=unit, period=period, kind="service_culture")
-    if formula == "discipline_score":
-        return inspection_rows(unit=unit, period=period, kind="discipline")
-    if formula == "actions_on_time":
-        return action_rows(unit=unit, period=period)
-    if formula == "self_inspections_on_time":
-        return self_inspection_rows(unit=unit, period=period)
-    return None
+    reader = READERS.get(formula)
+    if reader is None:
+        return None
+    t = links.targets(formula, unit=unit, period=period)
+    target = t["denominator"] or t["numerator"]
+    numerator = t["numerator"] if t["denominator"] is not None else None
+    return reader(target, numerator, user, SimpleNamespace(user=user))

@@ -26,4 +26,5 @@ urlpatterns = [
         name="assessment-export",
     ),
     path("indicators/", rounds_views.IndicatorListView.as_view(), name="indicators"),
+    path("records/enrollments/", views.EnrollmentRecordsView.as_view(), name="enrollments"),
 ]

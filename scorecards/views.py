@@ -19,12 +19,14 @@ from core.charts import CONTENT_TYPES
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE
-from scorecards import charts, links, selectors, services, tasks
+from scorecards import charts, explain, links, selectors, services, tasks
 from scorecards.exports import scorecard_xlsx
 from scorecards.forms import CriterionFormSet, ModelCreateForm, ModelForm, PublishForm
 from scorecards.models import Band, PublishStatus
 from scorecards.periods import Period
 from staff.models import UnitKind
+from training import selectors as training_selectors
+from training.filters import EnrollmentFilterSet
 
 
 def period_from(request) -> Period:
@@ -62,6 +64,7 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
         period = period_from(self.request)
         card = selectors.unit_scorecard(user=self.request.user, pk=kwargs["pk"], period=period)
         score = card.score
+        rows = explain.criterion_rows(score, links.criterion_links(unit=card.unit, period=period))
         context.update(
             unit=card.unit,
             period=period,
@@ -74,9 +77,11 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
             chart_criteria=card.charts["criteria"],
             chart_trend=card.charts["trend"],
             chart_peers=card.charts["peers"],
-            capability=score.pillar_criteria("capability"),
-            service_culture=score.pillar_criteria("service_culture"),
-            links=links.criterion_links(unit=card.unit, period=period),
+            capability=[r for r in rows if r["pillar"] == "capability"],
+            service_culture=[r for r in rows if r["pillar"] == "service_culture"],
+            total_text=explain.total_text(score),
+            rules=explain.rules(card.table),
+            previous_period=period.previous(),
             ancestors=card.ancestors,
             periods=period.choices_around(),
             band_label=Band(score.band).label,
@@ -104,7 +109,8 @@ class ExportView(ScopedViewMixin, View):
     def get(self, request, pk):
         period = period_from(request)
         card = selectors.unit_scorecard(user=request.user, pk=pk, period=period)
-        response = HttpResponse(scorecard_xlsx(card), content_type=XLSX_CONTENT_TYPE)
+        content = scorecard_xlsx(card, user=request.user, base_url=request.build_absolute_uri("/")[:-1])
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="bang-diem-{card.unit.code}-{period.key}.xlsx"'
         return response
 
@@ -330,4 +336,29 @@ class PublicationView(ScopedViewMixin, TemplateView):
             querystring="",
             can_manage=has_perm(self.request.user, Perm.SCORECARD_MANAGE),
         )
+        return context
+
+
+class EnrollmentRecordsView(ScopedViewMixin, TemplateView):
+    """Enrollments behind a training figure (mandatory courses, certificates, attendance): the training
+    app's EnrollmentFilterSet, shown with its filters, over the enrollments the user may see."""
+
+    required_perm = Perm.SCORECARD_VIEW
+    template_name = "scorecards/enrollments.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = training_selectors.enrollment_list(user=self.request.user)
+        filterset = EnrollmentFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            if {"unit", "member_unit"} & set(filterset.errors):
+                raise Http404  # a unit outside the user's scope
+            queryset = queryset.none()
+        else:
+            queryset = filterset.qs
+        rows = queryset.order_by("training_class__end_date", "staff__staff_code", "pk")
+        page = Paginator(rows, page_size_from(self.request, 50)).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=filterset, page_obj=page, object_list=page.object_list, querystring=query.urlencode())
         return context

@@ -1,7 +1,9 @@
 """One FilterSet per list, shared by the HTML list, the API, the export and any chart."""
 
+import datetime as dt
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,7 +12,7 @@ from core.permissions import Role
 from core.text import fold
 from staff.access import subtree_bounds
 from staff.forms import UnitPickerField
-from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, Unit, UnitKind
+from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit, UnitKind
 
 
 def visible_units(request):
@@ -18,6 +20,26 @@ def visible_units(request):
     if request is None:
         return Unit.objects.none()
     return Unit.objects.visible_to(request.user)
+
+
+def attributed_unit(staff_ref, *, start: dt.date, end: dt.date) -> Subquery:
+    """The unit the staff member `staff_ref` (an OuterRef to a staff id) belonged to during [start, end]: the
+    history row covering `end`, else the latest row overlapping the period (the latest recorded on a tie);
+    NULL when no row overlaps."""
+    history = (
+        StaffUnitHistory.objects.filter(staff_id=staff_ref, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .annotate(
+            covers=Case(
+                When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("covers", "-start_date", "-pk")
+        .values("unit_id")[:1]
+    )
+    return Subquery(history, output_field=IntegerField())
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):

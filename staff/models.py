@@ -306,6 +306,7 @@ class DisciplineDecision(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+
 class RosterColumnMapping(models.Model):
     """The last column mapping a user confirmed for a roster import ({header text: field}), offered
     again the next time that user uploads a roster."""

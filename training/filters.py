@@ -7,7 +7,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from core.filters import IdFilter, YearFilter
 from core.text import fold
 from staff.access import subtree_bounds
-from staff.filters import UnitFilter
-from staff.models import StaffCategory
+from staff.filters import UnitFilter, attributed_unit
+from staff.models import StaffCategory, StaffStatus, Unit
 from training.models import (
     Attendance,
     AttendanceStatus,
@@ -38,6 +38,31 @@ from training.requirements import HoursStatus
 def _subtree(queryset, prefix, unit):
     low, high = subtree_bounds(unit.path)
     return queryset.filter(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+
+
+def _member_of(filterset, queryset, staff_ref: str, unit):
+    """Active people who belonged to `unit` (sub-units included) during member_start..member_end (the unit
+    history, as the scorecards count them; the whole current year when no dates are given)."""
+    data = filterset.form.cleaned_data
+    today = timezone.localdate()
+    start = data.get("member_start") or dt.date(today.year, 1, 1)
+    end = data.get("member_end") or today
+    low, high = subtree_bounds(unit.path)
+    units = Unit.objects.filter(path__gte=low, path__lt=high).values("pk")
+    status = "status" if staff_ref == "pk" else "staff__status"
+    return (
+        queryset.filter(**{status: StaffStatus.ACTIVE})
+        .alias(member_unit_id=attributed_unit(OuterRef(staff_ref), start=start, end=end))
+        .filter(member_unit_id__in=units)
+    )
+
+
+def _member_filters():
+    return (
+        UnitFilter(label=_("Unit of the person during the period (with sub-units)"), method="filter_member_unit"),
+        PeriodDateFilter(label=_("Member from"), method="noop"),
+        PeriodDateFilter(label=_("Member until"), method="noop"),
+    )
 
 
 class DateField(forms.DateField):
@@ -128,10 +153,67 @@ class EnrollmentFilterSet(django_filters.FilterSet):
     year = YearFilter(label=_("Year"), field_name="training_class__end_date", lookup_expr="year")
     start = PeriodDateFilter(label=_("From"), field_name="training_class__end_date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="training_class__end_date", lookup_expr="lte")
+    # What the scorecards count (each figure links here with these set, so the list states its condition).
+    member_unit, member_start, member_end = _member_filters()
+    class_cancelled = django_filters.BooleanFilter(label=_("Class cancelled"), method="filter_class_cancelled")
+    assessed = django_filters.BooleanFilter(
+        label=_("Assessed for a certificate (class completed)"), method="filter_assessed"
+    )
+    certified = django_filters.BooleanFilter(
+        label=_("Certificate issued"), field_name="certificate", lookup_expr="isnull", exclude=True
+    )
+    session_start = PeriodDateFilter(label=_("With sessions from"), method="noop")
+    session_end = PeriodDateFilter(label=_("With sessions until"), method="filter_sessions")
 
     class Meta:
         model = Enrollment
-        fields = ["q", "unit", "training_class", "staff", "status", "outcome", "mandatory", "year", "start", "end"]
+        fields = [
+            "q",
+            "unit",
+            "training_class",
+            "staff",
+            "status",
+            "outcome",
+            "mandatory",
+            "year",
+            "start",
+            "end",
+            "member_unit",
+            "member_start",
+            "member_end",
+            "class_cancelled",
+            "assessed",
+            "certified",
+            "session_start",
+            "session_end",
+        ]
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
+    def filter_member_unit(self, queryset, name, value):
+        return _member_of(self, queryset, "staff_id", value)
+
+    def filter_class_cancelled(self, queryset, name, value):
+        cancelled = Q(training_class__status=ClassStatus.CANCELLED)
+        return queryset.filter(cancelled) if value else queryset.exclude(cancelled)
+
+    def filter_assessed(self, queryset, name, value):
+        assessed = (
+            Q(training_class__status=ClassStatus.COMPLETED)
+            & Q(training_class__course__issues_certificate=True)
+            & ~Q(outcome="")
+        )
+        return queryset.filter(assessed) if value else queryset.exclude(assessed)
+
+    def filter_sessions(self, queryset, name, value):
+        """Enrollments whose class has a session between session_start and session_end."""
+        start = self.form.cleaned_data.get("session_start") or dt.date(value.year, 1, 1)
+        held = ClassSession.objects.filter(
+            training_class_id=OuterRef("training_class_id"), date__gte=start, date__lte=value
+        )
+        return queryset.filter(Exists(held))
 
     def filter_q(self, queryset, name, value):
         folded = fold(value)
@@ -214,10 +296,15 @@ class HoursFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Staff category"), choices=StaffCategory.choices)
     year = YearFilter(label=_("Year"), method="noop")
     status = django_filters.ChoiceFilter(label=_("Hours status"), choices=HoursStatus.CHOICES, method="noop")
+    member_unit, member_start, member_end = _member_filters()
 
     class Meta:
         model = Enrollment.staff.field.related_model
-        fields = ["q", "unit", "category", "year", "status"]
+        fields = ["q", "unit", "category", "year", "status", "member_unit", "member_start", "member_end"]
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
+    def filter_member_unit(self, queryset, name, value):
+        return _member_of(self, queryset, "pk", value)
 
     def filter_q(self, queryset, name, value):
         folded = fold(value)

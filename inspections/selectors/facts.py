@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from inspections.models import ActionStatus, Assignment, CorrectiveAction, Inspection, InspectionStatus, TemplateKind
+from staff.access import subtree_bounds
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,20 @@ class InspectionFacts:
     self_inspections_on_time: int
 
 
-def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, InspectionFacts]:
+def unit_inspection_facts(*, start: dt.date, end: dt.date, within: str | None = None) -> dict[int, InspectionFacts]:
     """Per inspected unit, for [start, end]: mean total % of approved inspections by kind (by
     inspectors and self), corrective actions due / closed on time, self-inspections due / on time.
-    Three queries whatever the number of units; only units with data are returned."""
+    Three queries whatever the number of units; only units with data are returned (only the units of the
+    subtree at path `within` when given)."""
+    if within is not None:
+        low, high = subtree_bounds(within)
+        in_subtree = Q(unit__path__gte=low, unit__path__lt=high)
+    else:
+        in_subtree = Q()
     scores: dict[int, dict[str, float | None]] = defaultdict(dict)
     rows = (
         Inspection.objects.filter(
+            in_subtree,
             status=InspectionStatus.APPROVED,
             inspected_on__gte=start,
             inspected_on__lte=end,
@@ -49,7 +57,7 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
         scores[row["unit_id"]][key] = round(float(row["mean"]), 2)
 
     actions = (
-        CorrectiveAction.objects.filter(due_date__gte=start, due_date__lte=end)
+        CorrectiveAction.objects.filter(in_subtree, due_date__gte=start, due_date__lte=end)
         .values("unit_id")
         .annotate(
             due=Count("pk"),
@@ -68,7 +76,7 @@ def unit_inspection_facts(*, start: dt.date, end: dt.date) -> dict[int, Inspecti
 
     tz = timezone.get_current_timezone()
     selfs = (
-        Assignment.objects.filter(is_self=True, due_date__gte=start, due_date__lte=end)
+        Assignment.objects.filter(in_subtree, is_self=True, due_date__gte=start, due_date__lte=end)
         .annotate(submitted_day=TruncDate("inspection__submitted_at", tzinfo=tz))
         .values("unit_id")
         .annotate(

@@ -55,7 +55,11 @@ class ScorecardViewSet(viewsets.ViewSet):
     def _payload(self, request, pk):
         period = _period(request)
         card = selectors.unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
-        context = {"request": request, "links": links.criterion_links(unit=card.unit, period=period)}
+        context = {
+            "request": request,
+            "links": links.criterion_links(unit=card.unit, period=period),
+            "score": card.score,
+        }
         return ScorecardSerializer(card, context=context).data
 
     @extend_schema(

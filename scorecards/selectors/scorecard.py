@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
@@ -99,7 +100,25 @@ def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previou
     if trend:
         card.trend = unit_trend(unit_id=unit.pk, period=period, table=table)
         card.charts["trend"] = charts.trend_data(card.trend)
+        # The page's images draw exactly these figures: kept for the chart requests that follow the page,
+        # which then neither recompute the scorecard nor show other figures than the page.
+        for name, data in card.charts.items():
+            cache.set(_chart_data_key(name, unit.pk, period, _scope(name, visible)), data, CHART_DATA_TIMEOUT)
     return card
+
+
+CHART_DATA_TIMEOUT = 600  # seconds
+
+
+def _scope(name: str, ids) -> str:
+    """The peers chart names only the units in the viewer's scope: its data is kept per scope."""
+    if name != "peers":
+        return ""
+    return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:32]
+
+
+def _chart_data_key(name: str, pk: int, period: Period, scope: str) -> str:
+    return f"scorecards:chart-data:{name}:{pk}:{period.key}:{get_language()}:{scope}"
 
 
 def unit_chart(*, user, pk: int, period: Period, name: str, fmt: str) -> bytes:
@@ -107,10 +126,10 @@ def unit_chart(*, user, pk: int, period: Period, name: str, fmt: str) -> bytes:
     under the data version, the language and, for the peers chart (which names only the units in scope),
     the user's scope; the scorecard is computed only when the image is not there."""
     unit_get(user=user, pk=pk)
-    scope = ""
-    if name == "peers":
-        ids = sorted(visible_units(user=user).values_list("id", flat=True))
-        scope = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+    scope = _scope(name, visible_units(user=user).values_list("id", flat=True)) if name == "peers" else ""
+    shown = cache.get(_chart_data_key(name, pk, period, scope))
+    if shown is not None:  # the figures of the page just shown
+        return charts.chart_bytes(name, shown, fmt)
 
     def draw() -> bytes:
         card = unit_scorecard(user=user, pk=pk, period=period, trend=name == "trend", previous=False)

@@ -10,22 +10,27 @@ recomputing it after each one would keep the server busy with nothing else."""
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import versions
+from inspections.models import Inspection, InspectionStatus, TemplateKind
 from inspections.selectors import unit_inspection_facts
 from scorecards import defaults, engine, kinds
 from scorecards.engine import CriterionResult, UnitRow, UnitScore
 from scorecards.models import PublishedPeriod, ScorecardModel, ScorecardSnapshot
 from scorecards.periods import MONTH, QUARTER, Period
+from staff.access import subtree_bounds
 from staff.models import Unit
 from training.selectors import unit_capability_facts
 
@@ -77,12 +82,38 @@ def scorecard_model_for_year(*, year: int) -> ScorecardModel | None:
     return qs.filter(year__lte=year).order_by("-year").first() or qs.order_by("year").first()
 
 
-def period_facts(period: Period) -> tuple[dict, dict]:
-    """The two fact sources of the contract, for the period (constant queries each)."""
-    return (
-        unit_capability_facts(start=period.start, end=period.end),
-        unit_inspection_facts(start=period.start, end=period.end),
+def period_facts(period: Period, within: str | None = None) -> tuple[dict, dict]:
+    """The two fact sources of the contract, for the period (constant queries each). The inspection facts
+    gain how many inspections each mean is over (`<kind>_count`, `<kind>_self_count`: one more query), so
+    a checklist score can say which records it comes from. `within` (a unit path): that subtree only."""
+    inspection = unit_inspection_facts(start=period.start, end=period.end, within=within)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    in_subtree = Q()
+    if within is not None:
+        low, high = subtree_bounds(within)
+        in_subtree = Q(unit__path__gte=low, unit__path__lt=high)
+    rows = (
+        Inspection.objects.filter(
+            in_subtree,
+            status=InspectionStatus.APPROVED,
+            inspected_on__gte=period.start,
+            inspected_on__lte=period.end,
+            kind__in=[TemplateKind.SERVICE_CULTURE, TemplateKind.DISCIPLINE],
+            total_percent__isnull=False,
+        )
+        .values("unit_id", "kind", "is_self")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    for row in rows:
+        prefix = "service_culture" if row["kind"] == TemplateKind.SERVICE_CULTURE else "discipline"
+        counts[row["unit_id"]][f"{prefix}_self_count" if row["is_self"] else f"{prefix}_count"] = row["n"]
+    names = ("service_culture_count", "service_culture_self_count", "discipline_count", "discipline_self_count")
+    inspection = {
+        unit_id: SimpleNamespace(**asdict(facts), **{n: counts.get(unit_id, {}).get(n, 0) for n in names})
+        for unit_id, facts in inspection.items()
+    }
+    return unit_capability_facts(start=period.start, end=period.end, within=within), inspection
 
 
 # ------------------------------------------------------------------------------------ output
@@ -262,6 +293,24 @@ def previous_totals(
     return {unit_id: figures[0] for unit_id, figures in summary.items()}
 
 
+def unit_line(*, period: Period, unit_id: int, units: dict[int, UnitRow]) -> Figures:
+    """One unit's live total and pillars for `period`, computed over its subtree only (the trend draws one
+    unit's line: the rest of the province is not needed)."""
+    unit = units.get(unit_id)
+    if unit is None:
+        return (None, None, None)
+
+    def compute():
+        model = scorecard_model_for_year(year=period.year)
+        spec = model.spec() if model is not None else defaults.spec(period.year)
+        capability, inspection = period_facts(period, within=unit.path)
+        subtree = [u for u in units.values() if u.path.startswith(unit.path)]
+        s = engine.compute(model=spec, units=subtree, capability=capability, inspection=inspection).get(unit_id)
+        return (s.total, s.capability, s.service_culture) if s is not None else (None, None, None)
+
+    return cached(f"line:{period.key}:{unit_id}", compute)
+
+
 def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None) -> list[dict]:
     """Total and pillars of one unit over the recent periods of the same kind, oldest first: from the
     snapshot where published, else live. Constant queries (one per unpublished period)."""
@@ -292,13 +341,11 @@ def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None)
         if table is not None and p.key == table.period.key:
             s = table.live.get(unit_id)
             figures = (s.total, s.capability, s.service_culture) if s else (None, None, None)
+        elif table is not None and p.key in table.summaries:
+            figures = table.summaries[p.key].get(unit_id, (None, None, None))
         else:
-            if table is not None and p.key in table.summaries:
-                summary = table.summaries[p.key]
-            else:
-                units = units or unit_rows()
-                summary = period_summary(period=p, units=units)
-            figures = summary.get(unit_id, (None, None, None))
+            units = units or unit_rows()
+            figures = unit_line(period=p, unit_id=unit_id, units=units)
         total, capability, service_culture = figures
         out.append(
             {

@@ -104,7 +104,7 @@ def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, jou
         assert facts["Xếp loại"] == "Không hoàn thành nhiệm vụ"
         criteria = {row[1]: row for row in summary.iter_rows(min_row=14, values_only=True) if row[1]}
         assert criteria[CRITERION_VI][2:7] == (73.75, 90, 15, 50, 40.97)
-        sheet = next(ws for ws in workbook.worksheets if ws.title.endswith("service_culture"))
+        sheet = next(ws for ws in workbook.worksheets if ws.title.startswith("5. Điểm kiểm tra văn hóa"))
         records = [row for row in sheet.iter_rows(min_row=3, values_only=True)]  # the inspections behind it
         assert [(r[0], r[1], r[2].date(), r[4]) for r in records] == [
             ("ALPHA", "Sở Alpha", dt.date(2026, 10, 15), 73.75)

@@ -152,7 +152,7 @@ def test_trend_reads_snapshots_and_live_figures(records, tree, cast):
 
 
 def test_the_province_table_takes_the_same_queries_for_more_units(records, tree, django_assert_num_queries):
-    # 25: one query per computed period (this one and the previous) reads the appraiser's adjustments
+    # 23 + one count of the inspections each checklist score is the mean of, this period and the previous
     with django_assert_num_queries(25):
         selectors.score_table(period=Q2)
     for i in range(12):

@@ -20,8 +20,9 @@ from scorecards.periods import Period
 from staff.access import system_actor
 
 Q2 = {"period": "2026-Q2"}
-QUERIES_TABLE = 29  # 27, and one query per computed period (2) for the appraisals (h18b)
-QUERIES_API = 27  # 25 + 2, likewise
+# + one count of the inspections each checklist score is the mean of (this period and the previous)
+QUERIES_TABLE = 29
+QUERIES_API = 27
 
 
 def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
@@ -32,7 +33,7 @@ def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tre
     response = client.get(response["Location"])
     score = response.context["score"]
     assert round(score.total, 2) == 74.07
-    assert [c.key for c in response.context["capability"]] == ["hours", "mandatory", "attendance", "certificates"]
+    assert [r["c"].key for r in response.context["capability"]] == ["hours", "mandatory", "attendance", "certificates"]
     assert [s.unit.code for s in response.context["children"]] == ["ALPHA-1"]
     html = response.content.decode()
     assert "74,07" in html  # Vietnamese decimal comma
@@ -106,14 +107,14 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == ["Tổng hợp", "Đơn vị trực thuộc", "Từng đơn vị"]
     assert wb.sheetnames[3:11] == [
-        "1. hours",
-        "2. mandatory",
-        "3. attendance",
-        "4. certificates",
-        "5. service_culture",
-        "6. discipline",
-        "7. actions",
-        "8. self_inspections",
+        "1. Tỷ lệ công chức đạt số giờ…",
+        "2. Tỷ lệ hoàn thành khóa bồi…",
+        "3. Tỷ lệ chuyên cần",
+        "4. Tỷ lệ đạt chứng chỉ",
+        "5. Điểm kiểm tra văn hóa công…",
+        "6. Điểm kiểm tra kỷ luật, kỷ…",
+        "7. Tỷ lệ biện pháp khắc phục…",
+        "8. Tỷ lệ tự kiểm tra nộp đúng…",
     ]
     summary = wb["Tổng hợp"]
     facts = {row[0]: row[1] for row in summary.iter_rows(min_row=1, max_row=11, max_col=2, values_only=True)}
@@ -134,14 +135,17 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     per_unit = list(wb["Từng đơn vị"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], r[6]) for r in per_unit] == [("ALPHA", 2, 74.07, 83.33), ("ALPHA-1", 1, 14.04, 66.67)]
     # The records behind each criterion: the people and their hours, the enrollments, the inspections.
-    hours = list(wb["1. hours"].iter_rows(min_row=3, values_only=True))
+    hours = list(wb["1. Tỷ lệ công chức đạt số giờ…"].iter_rows(min_row=3, values_only=True))
     # Bình did not complete the class, so none of its minutes count towards the yearly hours.
-    assert [(r[0], r[3], r[4], r[5]) for r in hours] == [("A002", 0, 540, "không"), ("A001", 720, 540, "có")]
-    enrollments = list(wb["3. attendance"].iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[3], r[4], r[6]) for r in hours] == [("A001", 720, 540, "có"), ("A002", 0, 540, "không")]
+    enrollments = list(wb["3. Tỷ lệ chuyên cần"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[9], r[10]) for r in enrollments] == [("A001", 720, 720), ("A002", 720, 480)]
-    inspections = list(wb["5. service_culture"].iter_rows(min_row=3, values_only=True))
+    # Labels, not codes; and the same explanation as the page.
+    assert [(r[7], r[8]) for r in enrollments] == [("Đã xác nhận", "Hoàn thành"), ("Đã xác nhận", "Không hoàn thành")]
+    assert table[3][12] == "1.200 phút tham dự ÷ 1.440 phút theo kế hoạch × 100 = 83,33 %"
+    inspections = list(wb["5. Điểm kiểm tra văn hóa công…"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[3], r[4]) for r in inspections] == [("ALPHA", "có", 100.0)]
-    assert wb["8. self_inspections"]["D3"].value.date().isoformat() == "2026-06-29"
+    assert wb["8. Tỷ lệ tự kiểm tra nộp đúng…"]["D3"].value.date().isoformat() == "2026-06-29"
     images = wb["Biểu đồ"]._images
     assert len(images) == 3
     first = Image.open(io.BytesIO(images[0]._data()))
@@ -270,28 +274,43 @@ def test_dashboard_card_shows_the_latest_published_score(login, cast, tree, reco
     response = login(cast["unit_head"]).get(reverse("dashboard"))
     titles = {c["title"]: c for c in response.context["cards"]}
     card = titles["Bảng điểm của Sở Alpha"]
-    assert card["value"] == "74.07"
+    assert card["value"] == "74,07"  # the page's headline for that period, decimal comma
+    page = login(cast["unit_head"]).get(card["url"]).content.decode()
+    assert "data-headline>74,07<" in page and "đã công bố" in page
     assert charts.CHARTS == ("criteria", "trend", "peers")
 
 
 def test_figures_link_to_the_records_behind_them(login, cast, tree, records):
     client = login(cast["unit_head"])
     page = client.get(reverse("scorecards:unit", args=[tree["alpha"].pk]), Q2)
-    links = page.context["links"]
-    behind_on_hours = links["hours_met_share"][0]["url"]
-    # 2026 is running: everyone's hours (Bình 480 of 540 minutes, An 720), then those at risk.
-    assert behind_on_hours == f"/training/hours/?unit={tree['alpha'].pk}&year=2026"
-    assert links["hours_met_share"][1]["url"].endswith("&status=at_risk")
-    response = client.get(behind_on_hours)
-    assert response.status_code == 200
+    rows = {r["c"].key: r for r in page.context["capability"] + page.context["service_culture"]}
+    hours = rows["hours"]["links"]
+    alpha = tree["alpha"].pk
+    member = f"member_unit={alpha}&member_start=2026-04-01&member_end=2026-06-30"
+    assert hours["denominator"]["url"] == f"/training/hours/?{member}&year=2026"
+    assert hours["numerator"]["url"] == f"/training/hours/?{member}&year=2026&status=met"
+    response = client.get(hours["denominator"]["url"])
     html = response.content.decode()
     assert "Trần Thị Bình" in html and "Nguyễn Văn An" in html and "Lê Văn Cường" not in html
-    self_inspections = links["service_culture_score"][1]["url"]
-    response = client.get(self_inspections)
-    assert response.status_code == 200
+    # 1 of 2 people meet the hours: the value is exactly the two counts, and each opens its records.
+    c = rows["hours"]["c"]
+    assert (c.numerator, c.denominator, round(c.value, 2)) == (1, 2, 50.0)
+    assert rows["hours"]["explain"]["value"] == "1 ÷ 2 × 100 = 50,00 %"
+    mandatory = rows["mandatory"]["links"]
+    response = client.get(mandatory["denominator"]["url"])
+    assert [e.staff.full_name for e in response.context["object_list"]] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    response = client.get(mandatory["numerator"]["url"])
+    assert [e.staff.full_name for e in response.context["object_list"]] == ["Nguyễn Văn An"]
+    # The list states its condition in its own filters.
+    form = response.context["filter"].form
+    assert form.cleaned_data["member_unit"] == tree["alpha"] and form["outcome"].value() == "completed"
+    # The service-culture score came from Sở Alpha's self-inspection: its list holds exactly that one.
+    culture = rows["service_culture"]
+    assert culture["c"].source == "self" and culture["c"].records == 1
+    response = client.get(culture["links"]["numerator"]["url"])
     listed = [inspection.pk for inspection in response.context["object_list"]]
-    assert list(Inspection.objects.filter(pk__in=listed).values_list("unit_id", flat=True)) == [tree["alpha"].pk]
-    assert f'href="{behind_on_hours.replace("&", "&amp;")}"' in page.content.decode()
+    assert list(Inspection.objects.filter(pk__in=listed).values_list("unit_id", "is_self")) == [(alpha, True)]
+    assert f'href="{hours["numerator"]["url"].replace("&", "&amp;")}"' in page.content.decode()
 
 
 def _grow(tree, n):
@@ -358,3 +377,28 @@ def test_a_chart_is_served_again_from_the_cache_and_the_peers_chart_follows_the_
     assert "Đơn vị khác".encode() in first.content and "Sở Beta".encode() not in first.content
     admin = login(cast["admin"]).get(url, Q2)
     assert "Sở Beta".encode() in admin.content
+
+
+def test_api_gives_each_criterion_its_counts_and_the_lists_that_hold_them(api, cast, tree, records):
+    rest = api(cast["unit_head"])
+    body = rest.get("/api/v1/scorecards/", {"unit": tree["alpha"].pk, **Q2}).json()
+    by_key = {c["key"]: c for c in body["criteria"]}
+    mandatory = by_key["mandatory"]
+    assert (mandatory["numerator"], mandatory["denominator"], mandatory["value"]) == (1, 2, 50.0)
+    assert rest.get(mandatory["numerator_url"]).json()["count"] == 1
+    assert rest.get(mandatory["denominator_url"]).json()["count"] == 2
+    assert mandatory["explanation"]["value"] == "1 ÷ 2 × 100 = 50,00 %"
+    assert mandatory["pillar_label"] == "Năng lực" and body["band_label"] == "Hoàn thành tốt nhiệm vụ"
+    culture = by_key["service_culture"]
+    assert (culture["records"], culture["denominator_url"]) == (1, None)
+    assert rest.get(culture["numerator_url"]).json()["count"] == 1
+    assert by_key["discipline"]["explanation"]["points"].startswith("Không có dữ liệu")
+    assert body["rules"]["legal_basis"] == "Nghị định 335/2025/NĐ-CP; Nghị định 171/2025/NĐ-CP; Quyết định 1847/QĐ-TTg"
+
+
+def test_enrollment_records_of_a_unit_outside_scope_are_not_found(login, cast, tree, records):
+    client = login(cast["unit_head"])
+    url = reverse("scorecards:enrollments")
+    assert client.get(url, {"member_unit": tree["gamma"].pk}).status_code == 404
+    assert client.get(url, {"unit": tree["gamma"].pk}).status_code == 404
+    assert client.get(url, {"member_unit": tree["alpha"].pk}).status_code == 200

@@ -7,23 +7,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.lookups import In
 from django.utils import timezone
 from django_cte import CTE, with_cte
 
 from core.sql import NotIndexed
+from staff.access import subtree_bounds
+from staff.filters import attributed_unit  # noqa: F401 - the rule lives with the staff lists; re-exported
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
 from training.models import Attendance, ClassSession, ClassStatus, Enrollment, EnrollmentStatus, Outcome
 from training.requirements import RequirementMatcher, rules_for_year
@@ -43,26 +42,6 @@ class CapabilityFacts:
     certified: int
 
 
-def attributed_unit(staff_ref, *, start: dt.date, end: dt.date) -> Subquery:
-    """The unit the staff member `staff_ref` (an OuterRef to a staff id) belonged to during [start, end]: the
-    history row covering `end`, else the latest row overlapping the period (the latest recorded on a tie);
-    NULL when no row overlaps."""
-    history = (
-        StaffUnitHistory.objects.filter(staff_id=staff_ref, start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .annotate(
-            covers=Case(
-                When(Q(end_date__isnull=True) | Q(end_date__gte=end), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("covers", "-start_date", "-pk")
-        .values("unit_id")[:1]
-    )
-    return Subquery(history, output_field=IntegerField())
-
-
 def attributed_people(*, start: dt.date, end: dt.date):
     """Active staff with the unit they belonged to during [start, end] (see `attributed_unit`). One query."""
     return (
@@ -73,7 +52,7 @@ def attributed_people(*, start: dt.date, end: dt.date):
     )
 
 
-def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
+def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = None) -> dict[int, CapabilityFacts]:
     """Training facts per unit for the scorecards, computed in the database and added up here per unit. Only
     active staff with a unit count. Five queries whatever the number of units, people or rules.
 
@@ -84,10 +63,21 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     per unit here."""
     year = end.year
     match = RequirementMatcher(rules_for_year(year))
+    staff = Staff.objects.filter(status=StaffStatus.ACTIVE)
+    if within is not None:
+        # Only the units of one subtree (`within`: a unit path): the people with a unit-history row there
+        # overlapping the period (their attributed unit is then checked below), and their enrollments.
+        low, high = subtree_bounds(within)
+        staff = staff.filter(
+            pk__in=StaffUnitHistory.objects.filter(unit__path__gte=low, unit__path__lt=high, start_date__lte=end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+            .values("staff_id")
+        )
+        subtree = set(Unit.objects.filter(path__gte=low, path__lt=high).values_list("pk", flat=True))
 
     # Each active person's unit (and its path, when a rule names a unit), position and minutes done in the
     # year. People attributed to no unit (NULL) are skipped below, as are their enrollments.
-    people = with_training_minutes(Staff.objects.filter(status=StaffStatus.ACTIVE), year=year).annotate(
+    people = with_training_minutes(staff, year=year).annotate(
         attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end)
     )
     if any(r.unit_id for r in match.rules):
@@ -121,7 +111,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     unit_of: dict[int, int] = {}
     totals: dict[int, list[int]] = {}
     for staff_id, unit_id, category, job_position, rank_code, course_minutes, external_minutes, path in people:
-        if unit_id is None:
+        if unit_id is None or (within is not None and unit_id not in subtree):
             continue
         unit_of[staff_id] = unit_id
         row = totals.get(unit_id)
@@ -147,6 +137,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
                 row[i] += figure or 0
 
     # Mandatory courses and certificates: enrollments in classes ending in the period (not cancelled).
+    of_people = Q(staff_id__in=staff.values("pk")) if within is not None else Q()
     confirmed = Q(status=EnrollmentStatus.CONFIRMED)
     mandatory = Q(training_class__course__is_mandatory=True)
     assessed = (
@@ -155,7 +146,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
         & ~Q(outcome="")
     )
     add(
-        Enrollment.objects.filter(training_class__end_date__gte=start, training_class__end_date__lte=end)
+        Enrollment.objects.filter(of_people, training_class__end_date__gte=start, training_class__end_date__lte=end)
         .exclude(training_class__status=ClassStatus.CANCELLED)
         .order_by()
         .values("staff_id")
@@ -179,7 +170,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date) -> dict[int, Capabili
     # enrollment cost 120,000 index walks on PostgreSQL.
     held_until = min(end, timezone.localdate())
     held = Q(date__gte=start, date__lte=held_until)
-    counted = Enrollment.objects.filter(confirmed).exclude(training_class__status=ClassStatus.CANCELLED)
+    counted = Enrollment.objects.filter(of_people, confirmed).exclude(training_class__status=ClassStatus.CANCELLED)
     planned = CTE(
         ClassSession.objects.filter(held)
         .order_by()
