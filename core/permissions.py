@@ -52,6 +52,7 @@ class Perm:
     SCORECARD_VIEW = "scorecard.view"
     SCORECARD_MANAGE = "scorecard.manage"
     AUDIT_VIEW = "audit.view"
+    DOCUMENT_TEMPLATE_MANAGE = "document.template_manage"  # upload Word templates for a subtree (h19)
     SECOND_FACTOR = "security.second_factor"  # may add an authenticator app
 
     @classmethod

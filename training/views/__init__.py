@@ -32,6 +32,7 @@ from training.views.reports import (
     PlanExportView,
     PlanView,
     certificate_verify,
+    certificate_verify_legacy,
 )
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SessionDeleteView",
     "SessionEditView",
     "certificate_verify",
+    "certificate_verify_legacy",
     "ics_person",
     "ics_unit",
 ]
