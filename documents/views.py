@@ -121,7 +121,11 @@ class ReportView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         kind = kind_or_404(request.user, kwargs["kind"], report=True)
-        form = ReportForm(request.GET, units=report_units(request.user, kind))
+        units = report_units(request.user, kind)
+        code = request.GET.get("unit", "")
+        if code and not units.filter(code=code).exists():
+            raise Http404  # another unit's report: as for another unit's record
+        form = ReportForm(request.GET, units=units)
         if not form.is_valid():
             return self.render_to_response({"kind": kind, "report_form": form, "form_errors": True})
         document = document_build(

@@ -10,6 +10,7 @@ from documents.kinds import KINDS
 from documents.rendering import Document, Photo
 from documents.selectors import details_get
 from inspections import selectors
+from inspections.messages import answer_label
 from inspections.models import Evidence
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/bmp")
@@ -107,7 +108,9 @@ def inspection_minutes(*, user, record_id: int, base_url: str) -> Document:
                 {
                     "code": row["item"].code,
                     "item": row["item"].text_vi,
-                    "answer": (answer.value if answer else "") or "—",
+                    "basis": row["item"].legal_basis,
+                    "answer": (answer_label(answer.value) if answer and answer.value else "—")
+                    + (" ✗" if answer is not None and answer.failed else ""),
                     "score": score,
                     "note": answer.note if answer else "",
                 }
@@ -155,6 +158,7 @@ def inspection_minutes(*, user, record_id: int, base_url: str) -> Document:
         results=results,
         total_percent=fmt_num(inspection.total_percent),
         band=inspection.get_band_display() or "—",
+        critical="Có tiêu chí bắt buộc không đạt." if inspection.critical_failed else "",
         findings=findings,
         conclusion=inspection.summary or "…",
         lead_name=_name(lead),
