@@ -115,7 +115,16 @@ def inspection_minutes(*, user, record_id: int, base_url: str) -> Document:
                     "note": answer.note if answer else "",
                 }
             )
-    findings = [{"stt": i, "text": f.description} for i, f in enumerate(_findings(user, inspection), start=1)]
+    findings = [
+        {
+            "stt": i,
+            "text": f.description
+            + "".join(
+                f" Kiến nghị: {a.description} ({a.unit.name}, hạn {fmt_date(a.due_date)})." for a in f.actions.all()
+            ),
+        }
+        for i, f in enumerate(_findings(user, inspection), start=1)
+    ]
     photos = []
     evidence = (
         Evidence.objects.filter(answer__inspection=inspection, blob__content_type__in=IMAGE_TYPES)
