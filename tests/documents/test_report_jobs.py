@@ -7,7 +7,6 @@ from django.urls import reverse
 from docx import Document as Docx
 
 from jobs.models import ExportJob, ExportStatus
-from tests.jobs.conftest import media_root, run_db_worker  # noqa: F401 - fixtures
 from tests.training.scope_cases import _world as training_world
 
 YEAR = dt.date.today().year
@@ -20,7 +19,7 @@ def test_training_report_of_the_province_runs_in_the_background(
     people,
     run_db_worker,
     media_root,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     training_world({"cast": cast, "tree": tree, "people": people})
     client = login(cast["admin"])
