@@ -38,7 +38,7 @@ def _kind(request, code: str, *, report: bool):
 class DocumentKindListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=DocumentKindSerializer(many=True))
+    @extend_schema(operation_id="documents_kinds_list", responses=DocumentKindSerializer(many=True))
     def get(self, request):
         kinds = [k for k in KINDS.values() if has_perm(request.user, PERMS[k.code])]
         if not kinds:
@@ -50,9 +50,10 @@ class RecordDocumentView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="documents_record_retrieve",
         responses={
             (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY
-        }
+        },
     )
     def get(self, request, kind, pk):
         kind = _kind(request, kind, report=False)
@@ -64,6 +65,7 @@ class ReportDocumentView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        operation_id="documents_report_retrieve",
         parameters=[
             OpenApiParameter("unit", str, required=True, description="Unit code (the report covers its subtree)."),
             OpenApiParameter("period", str, required=True, description="2026, 2026-Q1 or 2026-03."),
