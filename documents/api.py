@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -18,6 +18,8 @@ from documents.generate import PERMS, document_build, document_docx
 from documents.kinds import KINDS, get_kind
 from documents.views import docx_response
 from scorecards.periods import Period
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class DocumentKindSerializer(serializers.Serializer):
@@ -38,7 +40,10 @@ def _kind(request, code: str, *, report: bool):
 class DocumentKindListView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(operation_id="documents_kinds_list", responses=DocumentKindSerializer(many=True))
+    @extend_schema(
+        operation_id="documents_kinds_list",
+        responses={200: DocumentKindSerializer(many=True), 404: OpenApiResponse(description="No document for you")},
+    )
     def get(self, request):
         kinds = [k for k in KINDS.values() if has_perm(request.user, PERMS[k.code])]
         if not kinds:
@@ -52,7 +57,8 @@ class RecordDocumentView(APIView):
     @extend_schema(
         operation_id="documents_record_retrieve",
         responses={
-            (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY
+            (200, DOCX): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Unknown kind, or a record outside your scope"),
         },
     )
     def get(self, request, kind, pk):
@@ -71,7 +77,9 @@ class ReportDocumentView(APIView):
             OpenApiParameter("period", str, required=True, description="2026, 2026-Q1 or 2026-03."),
         ],
         responses={
-            (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY
+            (200, DOCX): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="Missing unit or malformed period"),
+            404: OpenApiResponse(description="Unknown kind, or a unit outside your scope"),
         },
     )
     def get(self, request, kind):

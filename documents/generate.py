@@ -3,6 +3,7 @@ and its print page; used by the views, the API, the background job and `render_d
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import translation
 
 from core.permissions import Perm
@@ -13,6 +14,8 @@ from documents.kinds import DocumentKind
 from documents.rendering import Document, html_blocks, render_docx
 from documents.selectors import template_bytes
 from training.models import READ_OR_OWN, TRAINING_READ
+
+MAX_ID = 2**63 - 1
 
 INSPECTION_READ = (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.INSPECTION_REVIEW, Perm.INSPECTION_SELF)
 
@@ -49,6 +52,8 @@ def document_build(
 ) -> Document:
     """The document of `kind` for a record (or, for reports, unit `code` and `period`), in Vietnamese.
     Http404 when the record or unit is outside the user's scope; ValueError for a malformed period."""
+    if record_id is not None and not 0 < record_id <= MAX_ID:
+        raise Http404  # an id no database column can hold: not a record, and not a server error
     builder = BUILDERS[kind.code]
     with translation.override("vi"):
         if kind.is_report:

@@ -363,3 +363,10 @@ def test_render_document_command_lists_and_writes(tmp_path, worlds):
     path = tmp_path / "bc.docx"
     call_command("render_document", "training_report", "ALPHA", str(YEAR), str(path), stdout=io.StringIO())
     assert "Số: 1/BC-ALPHA" in docx_text(path.read_bytes())
+
+
+def test_an_id_out_of_range_is_404_not_a_server_error(login, api, cast, worlds):
+    huge = 2**70
+    assert login(cast["hr"]).get(f"/documents/class_list/{huge}/document.docx").status_code == 404
+    response = api(cast["hr"]).get(f"/api/v1/documents/class_list/{huge}/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
