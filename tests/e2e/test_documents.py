@@ -24,7 +24,8 @@ def _text(data: bytes) -> str:
 
 def test_documents_download_from_the_record_pages(page_at, e2e_cast):
     ctx = {"cast": e2e_cast["users"], "tree": e2e_cast["tree"], "people": e2e_cast["people"]}
-    klass = training_world(ctx)["in"]["open"]
+    training = training_world(ctx)
+    klass, certificate = training["in"]["open"], training["in"]["certificate"]
     inspection = inspection_world(ctx)["approved_in"]
 
     hr = page_at("phone")
@@ -36,6 +37,10 @@ def test_documents_download_from_the_record_pages(page_at, e2e_cast):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Số: 1/QĐ-ALPHA" in text and "Nguyễn Văn An" in text
     hr.goto(f"/documents/class_opening/{klass.pk}/")
     assert hr.get_by_role("heading", level=1).inner_text() == "QUYẾT ĐỊNH"
+    assert_no_horizontal_scroll(hr)
+    hr.goto(f"/training/certificates/{certificate.pk}/")  # the printable certificate, on a 390 px phone
+    assert hr.get_by_role("heading", level=1).inner_text() == "GIẤY CHỨNG NHẬN"
+    assert "Độc lập - Tự do - Hạnh phúc" in hr.content()
     assert_no_horizontal_scroll(hr)
 
     inspector = page_at("phone")
