@@ -322,12 +322,12 @@ def test_edited_template_round_trips_for_the_subtree_only(login, cast, tree, wor
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("mau.pdf", b"%PDF-1.4", "Upload a Word file ending in .docx."),
-        ("mau.docx", b"PK\x03\x04 not really a zip", "The Word file is damaged and cannot be opened."),
-        ("mau.docx", b"hello", "The file is not a Word document (.docx)."),
-        ("mau.docx", "UNKNOWN", "Unknown placeholder(s): ma_so_thue."),
-        ("mau.docx", "BROKEN", "The template has a placeholder error"),
-        ("mau.docx", "LARGE", "templates may be at most 1 KB"),
+        ("mau.pdf", b"%PDF-1.4", "Hãy tải lên tệp Word có đuôi .docx."),
+        ("mau.docx", b"PK\x03\x04 not really a zip", "Tệp Word bị hỏng, không mở được."),
+        ("mau.docx", b"hello", "Tệp không phải là văn bản Word (.docx)."),
+        ("mau.docx", "UNKNOWN", "Trường thay thế không có: ma_so_thue."),
+        ("mau.docx", "BROKEN", "Mẫu có lỗi trường thay thế ở dòng"),
+        ("mau.docx", "LARGE", "mẫu tối đa 1 KB"),
     ],
 )
 def test_bad_template_is_refused_and_the_old_one_kept(name, content, message, login, cast, tree, worlds, settings):
