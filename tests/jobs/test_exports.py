@@ -283,4 +283,5 @@ def test_each_app_declares_its_own_background_exports():
         "staff.jobs_exports",
         "inspections.jobs_exports",
         "training.jobs_exports",
+        "documents.jobs_exports",
     }
