@@ -335,6 +335,12 @@ LOGGING["loggers"]["django_tasks_db"] = {"level": "INFO"}
 # --- offline ---
 INSTALLED_APPS += ["offline"]
 
+# --- documents ---
+# Word documents from editable templates (docxtpl), Decree 30/2020 layout; see README "Documents".
+INSTALLED_APPS += ["documents"]
+DOCUMENT_PLACE = os.environ.get("DOCUMENT_PLACE", "Cao Bằng")  # the place in "Cao Bằng, ngày … tháng … năm …"
+DOCUMENT_TEMPLATE_MAX_BYTES = env_int("DOCUMENT_TEMPLATE_MAX_BYTES", 5 * 1024 * 1024)
+
 # --- hardening ---
 # Audit trail (django-simple-history, models registered in audit/models.py), login protection
 # (django-axes), optional TOTP second factor (django-otp), session time-outs and security logging.

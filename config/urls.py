@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("training.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("scorecards.api.urls")),
+    path("", include("documents.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("scorecards/", include("scorecards.urls")),
     path("audit/", include("audit.urls")),
     path("jobs/", include("jobs.urls")),
+    path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("offline.urls")),
     path("api/v1/", include(api_v1)),

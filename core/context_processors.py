@@ -13,6 +13,11 @@ MENU = [
     ("training:my-record", _("My training"), Perm.OWN_RECORD),
     ("inspections:home", _("Inspections"), (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)),
     ("scorecards:home", _("Scorecards"), Perm.SCORECARD_VIEW),
+    (
+        "documents:home",
+        _("Documents"),
+        (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.SCORECARD_VIEW),
+    ),
     ("staff:role-list", _("Roles"), Perm.ROLE_MANAGE),
     ("notifications:list", _("Notifications"), None),
 ]

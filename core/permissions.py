@@ -58,6 +58,8 @@ class Perm:
     INDICATOR_MANAGE = "indicator.manage"  # enter and import indicator values (late dossiers, ...)
     DISCIPLINE_VIEW = "discipline.view"
     DISCIPLINE_MANAGE = "discipline.manage"
+
+    DOCUMENT_TEMPLATE_MANAGE = "document.template_manage"  # upload Word templates for a subtree
     SECOND_FACTOR = "security.second_factor"  # may add an authenticator app
 
     @classmethod

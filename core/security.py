@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import secrets
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -87,3 +88,12 @@ def document_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+VERIFY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or typed from paper
+VERIFY_CODE_LENGTH = 12  # 31**12 ≈ 7.9e17 codes: not guessable, even at the rate limit for years
+
+
+def new_verify_code() -> str:
+    """A random code for a public verification link (a certificate's QR): unguessable, URL-safe."""
+    return "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -378,22 +379,15 @@ class HistoryView(ScopedViewMixin, TemplateView):
         return context
 
 
-class ReportView(ScopedViewMixin, TemplateView):
-    """The printable biên bản kiểm tra."""
+class ReportView(ScopedViewMixin, View):
+    """The printable biên bản kiểm tra now lives with the other official documents (numbered, with time,
+    place, people present and photos, and as a Word file): this address, checked for scope, leads there."""
 
     required_perm = READ_PERMS
-    template_name = "inspections/report.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        inspection = selectors.inspection_get(user=self.request.user, pk=kwargs["pk"])
-        context.update(
-            inspection=inspection,
-            sheet=selectors.inspection_sheet(inspection=inspection),
-            members=list(inspection.assignment.members.all()),
-            findings=list(selectors.finding_list(user=self.request.user).filter(inspection=inspection)),
-        )
-        return context
+    def get(self, request, pk):
+        inspection = selectors.inspection_get(user=request.user, pk=pk)
+        return redirect(reverse("documents:record-print", args=["inspection_minutes", inspection.pk]))
 
 
 class ReportXlsxView(ScopedViewMixin, View):

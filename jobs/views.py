@@ -18,6 +18,8 @@ from jobs.exports import request_for
 from jobs.models import ExportStatus
 from jobs.registry import EXPORTS, get_export
 
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 def _available(user):
     return [kind for kind in EXPORTS.values() if has_perm(user, kind.perm)]
@@ -120,4 +122,6 @@ class ExportDownloadView(ScopedViewMixin, View):
             handle = job.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=XLSX_CONTENT_TYPE)
+        # Official documents (documents app) are Word files; every other export is a workbook.
+        content_type = DOCX_CONTENT_TYPE if job.filename.endswith(".docx") else XLSX_CONTENT_TYPE
+        return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)

@@ -38,6 +38,7 @@ class CourseForm(forms.ModelForm):
             "pass_mark",
             "excused_counts_as_attended",
             "issues_certificate",
+            "certificate_kind",
             "certificate_validity_months",
             "legal_basis",
             "active",

@@ -128,10 +128,11 @@ def test_the_printable_report_is_a_bien_ban(login, assignment, team):
     services.action_create(
         actor=system_actor(), finding=inspection.findings.get(), description="Nhắc nhở", due_date=dt.date(2026, 6, 1)
     )
-    html = login(team["lead"]).get(reverse("inspections:report", args=[inspection.pk])).content.decode()
+    html = login(team["lead"]).get(reverse("inspections:report", args=[inspection.pk]), follow=True).content.decode()
     for text in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập – Tự do – Hạnh phúc",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 1/BB-ĐKT",
         "BIÊN BẢN KIỂM TRA",
         "Văn phòng xã Gamma",
         "Chỉ thị 26/CT-TTg",

@@ -276,9 +276,12 @@ def test_each_app_declares_its_own_background_exports():
         "staff_directory": "staff",
         "findings_register": "inspections",
         "attendance_records": "training",
+        "document_training_report": "documents",
+        "document_inspection_report": "documents",
     }
     assert {kind.filterset.__module__ for kind in EXPORTS.values()} == {
         "staff.jobs_exports",
         "inspections.jobs_exports",
         "training.jobs_exports",
+        "documents.jobs_exports",
     }

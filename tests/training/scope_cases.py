@@ -139,6 +139,8 @@ CASES = {
 PUBLIC = {
     # Public verification of a certificate by its number: printed on the certificate for anyone to check.
     "training:certificate-verify",
+    # The old sequential verification URLs: public, and always 404 (they no longer reveal holders).
+    "training:certificate-verify-legacy",
     # Calendar feeds: calendar apps cannot log in, so a per-user secret token in the URL authenticates them; the
     # token owner's scope still applies (tests/training/test_calendar.py).
     "training:ics-person",

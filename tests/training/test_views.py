@@ -124,9 +124,12 @@ def test_close_on_screen_issues_certificates_and_public_verification(login, klas
     cert = Certificate.objects.get()
     assert (cert.number, str(Enrollment.objects.get().score)) == ("2026/000001", "7.50")
     hr.logout()
-    public = client.get(reverse("training:certificate-verify", kwargs={"year": 2026, "serial": 1}))
-    assert public.status_code == 200 and "Nguyễn Văn An" in public.content.decode()
-    assert client.get(reverse("training:certificate-verify", kwargs={"year": 2026, "serial": 2})).status_code == 404
+    public = client.get(reverse("training:certificate-verify", args=[cert.verify_code]))
+    assert public.status_code == 200 and "N. V. An" in public.content.decode()
+    assert "Nguyễn Văn An" not in public.content.decode()
+    assert (
+        client.get(reverse("training:certificate-verify-legacy", kwargs={"year": 2026, "serial": 1})).status_code == 404
+    )
 
 
 def test_nominate_by_unit_on_screen_with_waitlist(login, klass, tree, cast):

@@ -34,6 +34,7 @@ class CourseSerializer(serializers.ModelSerializer):
             "pass_mark",
             "excused_counts_as_attended",
             "issues_certificate",
+            "certificate_kind",
             "certificate_validity_months",
             "legal_basis",
             "active",

@@ -25,7 +25,7 @@ from training.models.classes import (
     TrainingClassQuerySet,
 )
 from training.models.common import READ_OR_OWN, TRAINING_READ, own_or_scoped_q, sees_all
-from training.models.courses import Course, CourseCategory, CourseMode, CourseQuerySet
+from training.models.courses import CertificateKind, Course, CourseCategory, CourseMode, CourseQuerySet
 from training.models.enrollment import (
     ACTIVE_ENROLLMENT,
     Enrollment,
@@ -62,6 +62,7 @@ __all__ = [
     "ClassSessionQuerySet",
     "ClassStatus",
     "Course",
+    "CertificateKind",
     "CourseCategory",
     "CourseMode",
     "CourseQuerySet",

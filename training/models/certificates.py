@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.security import VERIFY_ALPHABET, new_verify_code  # noqa: F401 - VERIFY_ALPHABET re-exported
 from training.models.common import own_or_scoped_q
 from training.models.enrollment import Enrollment
 
@@ -22,8 +23,12 @@ class Certificate(models.Model):
     serial_year = models.PositiveSmallIntegerField(_("year"))
     serial_no = models.PositiveIntegerField(_("serial"))
     number = models.CharField(_("certificate number"), max_length=16, unique=True)
+    verify_code = models.CharField(
+        _("verification code"), max_length=24, unique=True, default=new_verify_code, editable=False
+    )
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),

@@ -29,6 +29,13 @@ class CourseMode(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
+class CertificateKind(models.TextChoices):
+    """What a course gives: most bồi dưỡng courses a giấy chứng nhận, some a chứng chỉ."""
+
+    CERTIFICATE_OF_COMPLETION = "gcn", _("Certificate of completion (giấy chứng nhận)")
+    CERTIFICATE = "cc", _("Certificate (chứng chỉ)")
+
+
 class CourseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Courses owned by a unit in the user's training scope, or by one of its ancestors (a province
@@ -72,6 +79,12 @@ class Course(TimeStampedModel):
     )
     excused_counts_as_attended = models.BooleanField(_("excused absence counts as attended"), default=False)
     issues_certificate = models.BooleanField(_("issues a certificate"), default=True)
+    certificate_kind = models.CharField(
+        _("certificate kind"),
+        max_length=3,
+        choices=CertificateKind.choices,
+        default=CertificateKind.CERTIFICATE_OF_COMPLETION,
+    )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"), null=True, blank=True, help_text=_("Empty: does not expire.")
     )

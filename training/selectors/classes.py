@@ -206,14 +206,12 @@ def certificate_get(*, user, pk: int) -> Certificate:
     return get_object_or_404(certificate_list(user=user), pk=pk)
 
 
-def certificate_public(*, year: int, serial: int) -> Certificate:
-    """The public verification page: only what a certificate states, found by its number."""
+def certificate_public(*, code: str) -> Certificate:
+    """The public verification page: only what a certificate states, found by its random code (a serial
+    number alone finds nothing, so holders cannot be listed by counting)."""
     return get_object_or_404(
-        Certificate.objects.select_related(
-            "enrollment__staff", "enrollment__training_class__course", "enrollment__training_class__unit"
-        ),
-        serial_year=year,
-        serial_no=serial,
+        Certificate.objects.select_related("enrollment__staff", "enrollment__training_class__course"),
+        verify_code=code,
     )
 
 

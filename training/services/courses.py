@@ -25,6 +25,7 @@ COURSE_FIELDS = (
     "pass_mark",
     "excused_counts_as_attended",
     "issues_certificate",
+    "certificate_kind",
     "certificate_validity_months",
     "legal_basis",
     "active",

@@ -33,6 +33,7 @@ from training.views.reports import (
     PlanExportView,
     PlanView,
     certificate_verify,
+    certificate_verify_legacy,
 )
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "SessionDeleteView",
     "SessionEditView",
     "certificate_verify",
+    "certificate_verify_legacy",
     "ics_person",
     "ics_unit",
 ]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import segno
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import ScopedViewMixin, has_perm
+from core.security import client_ip
 from core.views import FilteredListView, page_size_from
 from staff.models import Staff
 from training import exports, selectors
@@ -132,7 +137,7 @@ class CertificateListView(FilteredListView):
 
 
 class CertificateDetailView(ScopedViewMixin, TemplateView):
-    """Printable certificate."""
+    """Printable certificate (giấy chứng nhận or chứng chỉ, as the course says), with the QR of its check page."""
 
     required_perm = READ_OR_OWN
     template_name = "training/certificate_detail.html"
@@ -140,16 +145,60 @@ class CertificateDetailView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cert = selectors.certificate_get(user=self.request.user, pk=kwargs["pk"])
+        verify_url = self.request.build_absolute_uri(reverse("training:certificate-verify", args=[cert.verify_code]))
         context.update(
             cert=cert,
-            verify_url=self.request.build_absolute_uri(
-                reverse("training:certificate-verify", kwargs={"year": cert.serial_year, "serial": cert.serial_no})
-            ),
+            verify_url=verify_url,
+            qr_svg_uri=qr_data_uri(verify_url),
+            place=getattr(settings, "DOCUMENT_PLACE", "Cao Bằng"),
         )
         return context
 
 
-def certificate_verify(request, year: int, serial: int):
-    """Public on purpose: anyone holding a certificate number can check that it is genuine."""
-    cert = selectors.certificate_public(year=year, serial=serial)
-    return render(request, "training/certificate_verify.html", {"cert": cert})
+def qr_data_uri(text: str) -> str:
+    """The QR code of `text` as an SVG data URI (an <img> source; no markup built here)."""
+    return segno.make(text, error="m").svg_data_uri(scale=3, border=2)
+
+
+VERIFY_RATE = 20  # checks per address per window
+VERIFY_WINDOW = 60  # seconds
+
+
+def _verify_allowed(request) -> bool:
+    """At most VERIFY_RATE checks per client address per minute, counted in the shared cache."""
+    key = f"cert-verify:{client_ip(request) or 'unknown'}"
+    cache.add(key, 0, VERIFY_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_WINDOW)
+        count = 1
+    return count <= VERIFY_RATE
+
+
+def mask_name(full_name: str) -> str:
+    """ "Nguyễn Văn An" → "N. V. An": the given name, the other parts as initials."""
+    parts = full_name.split()
+    if len(parts) <= 1:
+        return full_name
+    return " ".join([f"{p[0]}." for p in parts[:-1]] + [parts[-1]])
+
+
+def certificate_verify(request, code: str):
+    """Public on purpose: whoever holds the certificate (its QR or printed link) can check that it is
+    genuine. Shows the minimum, and answers 429 to an address that checks too many."""
+    if not _verify_allowed(request):
+        response = render(request, "training/certificate_verify_limited.html", status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW)
+        return response
+    cert = selectors.certificate_public(code=code)
+    return render(
+        request,
+        "training/certificate_verify.html",
+        {"cert": cert, "holder": mask_name(cert.enrollment.staff.full_name), "today": timezone.localdate()},
+    )
+
+
+def certificate_verify_legacy(request, year: int, serial: int):
+    """The old sequential URLs: they no longer say anything about anyone."""
+    raise Http404

@@ -1,0 +1,372 @@
+"""Official documents: every kind generated and reopened with python-docx (header, number, title, key
+figures), the print pages, the scope of every endpoint, numbering, template uploads, the command."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document as Docx
+
+from documents.kinds import KINDS
+from documents.models import DocumentTemplate, IssuedDocument
+from documents.selectors import shipped_path
+from documents.services import template_placeholders
+from inspections.models import Evidence
+from tests.inspections.scope_cases import _world as inspection_world
+from tests.training.scope_cases import _world as training_world
+
+YEAR = dt.date.today().year
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph of the document, tables included, one per line."""
+    doc = Docx(io.BytesIO(data))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    return "\n".join(lines)
+
+
+def header_cells(data: bytes) -> tuple[str, str]:
+    table = Docx(io.BytesIO(data)).tables[0]
+    return table.cell(0, 0).text, table.cell(0, 1).text
+
+
+@pytest.fixture
+def worlds(cast, tree, people):
+    ctx = {"cast": cast, "tree": tree, "people": people}
+    people["an"].date_of_birth = dt.date(1990, 3, 15)
+    people["an"].save(update_fields=["date_of_birth"])
+    return training_world(ctx), inspection_world(ctx)
+
+
+def _get_docx(client, kind, pk):
+    response = client.get(reverse("documents:record-docx", args=[kind, pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    return response.content
+
+
+# ----------------------------------------------------------------------------------- shipped templates
+@pytest.mark.parametrize("code", sorted(KINDS))
+def test_shipped_template_has_decree_30_layout_and_only_known_placeholders(code):
+    kind = KINDS[code]
+    data = shipped_path(kind).read_bytes()
+    assert template_placeholders(data) <= kind.known_placeholders
+    left, right = header_cells(data)
+    assert "{{ issuing_body }}" in left and "Số: {{ number }}" in left
+    assert MOTTO in right and "Độc lập - Tự do - Hạnh phúc" in right
+    assert "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}" in right
+    text = docx_text(data)
+    assert "Nơi nhận:" in text and "{{ signer_title }}" in text and "{{ signer_name }}" in text
+    section = Docx(io.BytesIO(data)).sections[0]
+    assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}
+
+
+def test_build_document_templates_reproduces_the_committed_files(tmp_path, monkeypatch):
+    import documents.management.commands.build_document_templates as command
+
+    monkeypatch.setattr(command, "SHIPPED_DIR", tmp_path)
+    call_command("build_document_templates", stdout=io.StringIO())
+    for code, kind in KINDS.items():
+        rebuilt = docx_text((tmp_path / f"{code}.docx").read_bytes())
+        assert rebuilt == docx_text(shipped_path(kind).read_bytes())
+
+
+# -------------------------------------------------------------------------------------------- training
+def test_certificate_word_file_has_kind_dob_serial_and_verification_link(login, cast, worlds):
+    training, _ = worlds
+    cert = training["in"]["certificate"]
+    data = _get_docx(login(cast["hr"]), "certificate", cert.pk)
+    left, right = header_cells(data)
+    assert left.splitlines()[:2] == ["UBND TỈNH THỬ NGHIỆM", "SỞ ALPHA"]
+    assert f"Cao Bằng, ngày {cert.issued_on:%d} tháng {cert.issued_on:%m} năm {cert.issued_on:%Y}" in right
+    text = docx_text(data)
+    assert "GIẤY CHỨNG NHẬN" in text
+    assert "Chứng nhận Ông/Bà: Nguyễn Văn An" in text
+    assert "Ngày sinh: 15/03/1990" in text
+    assert f"Số hiệu: {cert.number}" in text
+    assert f"/training/verify/{cert.verify_code}/" in text
+    assert "Điểm: 8." in text
+    assert len(Docx(io.BytesIO(data)).inline_shapes) == 1  # the QR code
+
+
+def test_course_giving_a_chung_chi_prints_chung_chi(login, cast, worlds):
+    training, _ = worlds
+    course = training["in"]["course"]
+    course.certificate_kind = "cc"
+    course.save(update_fields=["certificate_kind"])
+    client = login(cast["hr"])
+    text = docx_text(_get_docx(client, "certificate", training["in"]["certificate"].pk))
+    assert "CHỨNG CHỈ" in text and "GIẤY CHỨNG NHẬN" not in text
+    page = client.get(reverse("training:certificate-detail", args=[training["in"]["certificate"].pk])).content.decode()
+    assert "CHỨNG CHỈ" in page and "Độc lập - Tự do - Hạnh phúc" in page and "15/03/1990" in page
+
+
+def test_class_list_lists_learners_who_completed(login, cast, worlds):
+    training, _ = worlds
+    klass = training["in"]["cls"]
+    text = docx_text(_get_docx(login(cast["hr"]), "class_list", klass.pk))
+    assert "DANH SÁCH HỌC VIÊN HOÀN THÀNH KHÓA BỒI DƯỠNG" in text
+    assert "Nguyễn Văn An" in text and "15/03/1990" in text and training["in"]["certificate"].number in text
+    assert "Tổng số: 1 học viên." in text
+
+
+def test_class_opening_decision_is_numbered_once(login, cast, worlds):
+    training, _ = worlds
+    klass = training["in"]["open"]
+    client = login(cast["hr"])
+    first = docx_text(_get_docx(client, "class_opening", klass.pk))
+    again = docx_text(_get_docx(client, "class_opening", klass.pk))
+    assert "Số: 1/QĐ-ALPHA" in first and "Số: 1/QĐ-ALPHA" in again
+    assert "QUYẾT ĐỊNH" in first and "Mở lớp Khóa in (mã lớp L-in-2)" in first
+    assert IssuedDocument.objects.filter(kind="class_opening").count() == 1
+
+
+# ----------------------------------------------------------------------------------------- inspections
+def test_team_decision_and_notice(login, cast, worlds):
+    _, insp = worlds
+    assignment = insp["approved_in"].assignment
+    client = login(cast["inspector"])
+    decision = docx_text(_get_docx(client, "team_decision", assignment.pk))
+    assert "Số: 1/QĐ-GAMMA" in decision
+    assert "Về việc thành lập Đoàn kiểm tra tại Văn phòng xã Gamma" in decision
+    assert "Trưởng đoàn" in decision
+    notice = docx_text(_get_docx(client, "inspection_notice", assignment.pk))
+    assert "Số: 1/TB-GAMMA" in notice and "THÔNG BÁO" in notice and "Kính gửi: Văn phòng xã Gamma" in notice
+
+
+def test_bien_ban_has_number_time_place_people_findings_and_photos(login, cast, worlds):
+    _, insp = worlds
+    inspection = insp["approved_in"]
+    Evidence.objects.create(answer=inspection.answers.first(), blob=insp["blob_in"])
+    client = login(cast["inspector"])
+    saved = client.post(
+        reverse("documents:record-print", args=["inspection_minutes", inspection.pk]),
+        {
+            "start_time": "8 giờ 30",
+            "end_time": "11 giờ 00",
+            "venue": "Hội trường xã Gamma",
+            "present": "Nông Văn Tú, Chủ tịch UBND xã",
+        },
+    )
+    assert saved.status_code == 302
+    data = _get_docx(client, "inspection_minutes", inspection.pk)
+    left, _right = header_cells(data)
+    assert left.splitlines()[:2] == ["UBND XÃ GAMMA", "ĐOÀN KIỂM TRA"]
+    assert "Số: 1/BB-ĐKT" in left
+    text = docx_text(data)
+    assert "BIÊN BẢN KIỂM TRA" in text
+    assert "hồi 8 giờ 30 ngày 04/05/2026, tại Hội trường xã Gamma" in text
+    assert "Nông Văn Tú: Chủ tịch UBND xã" in text
+    assert "1. " in text and "Biên bản kết thúc hồi 11 giờ 00" in text
+    assert "(version" not in text
+    assert len(Docx(io.BytesIO(data)).inline_shapes) == 1  # the photo in the appendix
+    page = client.get(reverse("documents:record-print", args=["inspection_minutes", inspection.pk])).content.decode()
+    assert "Số: 1/BB-ĐKT" in page and "Hội trường xã Gamma" in page and "Ảnh 1" in page
+
+
+def test_conclusion_notice_lists_actions_and_deadlines(login, cast, worlds):
+    _, insp = worlds
+    text = docx_text(_get_docx(login(cast["inspector"]), "conclusion_notice", insp["approved_in"].pk))
+    assert "Số: 1/TB-GAMMA" in text and "Kết luận kiểm tra tại Văn phòng xã Gamma" in text
+    assert "Nhắc nhở" in text and "01/07/2026" in text
+
+
+# --------------------------------------------------------------------------------------------- scope
+RECORD_KINDS = [
+    ("certificate", "hr", lambda t, i, side: t[side]["certificate"]),
+    ("class_list", "hr", lambda t, i, side: t[side]["cls"]),
+    ("class_opening", "hr", lambda t, i, side: t[side]["open"]),
+    ("team_decision", "inspector", lambda t, i, side: i[f"approved_{side}"].assignment),
+    ("inspection_notice", "inspector", lambda t, i, side: i[f"approved_{side}"].assignment),
+    ("inspection_minutes", "inspector", lambda t, i, side: i[f"approved_{side}"]),
+    ("conclusion_notice", "inspector", lambda t, i, side: i[f"approved_{side}"]),
+]
+
+
+@pytest.mark.parametrize("kind,role,getter", RECORD_KINDS, ids=[k[0] for k in RECORD_KINDS])
+def test_every_document_of_another_units_record_is_404(kind, role, getter, login, api, cast, worlds):
+    training, insp = worlds
+    inside, outside = getter(training, insp, "in").pk, getter(training, insp, "out").pk
+    client = login(cast[role])
+    for name in ("documents:record-print", "documents:record-docx"):
+        assert client.get(reverse(name, args=[kind, outside])).status_code == 404
+        assert client.get(reverse(name, args=[kind, inside])).status_code == 200
+    rest = api(cast[role])
+    assert rest.get(reverse("api-document-record", args=[kind, outside])).status_code == 404
+    response = rest.get(reverse("api-document-record", args=[kind, inside]))
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    assert not IssuedDocument.objects.filter(kind=kind, record_key=str(outside)).exists()
+
+
+def test_bien_ban_details_of_another_units_inspection_are_refused(login, cast, worlds):
+    _, insp = worlds
+    response = login(cast["inspector"]).post(
+        reverse("documents:record-print", args=["inspection_minutes", insp["approved_out"].pk]), {"venue": "X"}
+    )
+    assert response.status_code == 404
+
+
+# ------------------------------------------------------------------------------------------- reports
+def test_training_report_counts_learners_and_tiet_of_the_subtree(login, api, cast, worlds):
+    client = login(cast["hr"])
+    url = reverse("documents:report", args=["training_report"])
+    response = client.get(url, {"unit": "ALPHA", "period": str(YEAR), "format": "docx"})
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "Số: 1/BC-ALPHA" in text and "BÁO CÁO" in text
+    assert "Số lớp: 1/2 lớp theo kế hoạch; lượt học viên hoàn thành: 1/10; tổng số tiết: 5,3." in text
+    assert "Khoa học công nghệ, đổi mới sáng tạo và kỹ năng số\n1\n1\n5,3" in text  # classes, learners, tiết
+    assert "Công chức\n1\n5,3" in text
+    assert client.get(url, {"unit": "BETA", "period": str(YEAR)}).status_code == 404
+    assert (
+        api(cast["hr"])
+        .get(reverse("api-document-report", args=["training_report"]), {"unit": "BETA", "period": YEAR})
+        .status_code
+        == 404
+    )
+    page = client.get(url, {"unit": "ALPHA", "period": str(YEAR)}).content.decode()
+    assert "tổng số tiết: 5,3" in page
+
+
+def test_inspection_report_of_a_period(login, cast, worlds):
+    client = login(cast["inspector"])
+    url = reverse("documents:report", args=["inspection_report"])
+    response = client.get(url, {"unit": "GAMMA", "period": "2026-Q2", "format": "docx"})
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "Đã kiểm tra 1/2 đơn vị (bao phủ 50 %), 2 cuộc kiểm tra." in text
+    assert "Phát hiện 1 tồn tại; biện pháp khắc phục: 0 đã hoàn thành" in text
+    assert client.get(url, {"unit": "BETA", "period": "2026-Q2"}).status_code == 404
+
+
+def test_report_with_a_bad_period_says_so(login, cast, worlds):
+    response = login(cast["hr"]).get(
+        reverse("documents:report", args=["training_report"]), {"unit": "ALPHA", "period": "năm ngoái"}
+    )
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+
+
+# --------------------------------------------------------------------------------------------- numbers
+def test_numbers_follow_the_register_and_restart_per_issuing_body(worlds, cast):
+    from documents.services import document_number_issue
+    from staff.access import system_actor
+
+    training, _ = worlds
+    kind = KINDS["inspection_minutes"]
+    unit = training["in"]["cls"].unit
+    numbers = [
+        document_number_issue(actor=system_actor(), kind=kind, record_key=k, unit=unit, year=2026).number
+        for k in ("a", "b", "a", "c")
+    ]
+    assert numbers == ["1/BB-ĐKT", "2/BB-ĐKT", "1/BB-ĐKT", "3/BB-ĐKT"]
+    other = document_number_issue(
+        actor=system_actor(), kind=kind, record_key="z", unit=training["out"]["cls"].unit, year=2026
+    )
+    assert other.number == "1/BB-ĐKT"
+    next_year = document_number_issue(actor=system_actor(), kind=kind, record_key="y", unit=unit, year=2027)
+    assert next_year.number == "1/BB-ĐKT"
+
+
+# ------------------------------------------------------------------------------------------- templates
+def _edited_template(extra: str) -> bytes:
+    doc = Docx(io.BytesIO(shipped_path(KINDS["class_list"]).read_bytes()))
+    doc.add_paragraph(extra)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _upload(client, unit, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("documents:template-detail", args=["class_list"]),
+        {"unit": unit.pk, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_edited_template_round_trips_for_the_subtree_only(login, cast, tree, worlds):
+    training, _ = worlds
+    admin = login(cast["admin"])
+    assert (
+        _upload(
+            admin, tree["alpha"], "mau.docx", _edited_template("Mẫu riêng của Sở Alpha: {{ learner_count }} người")
+        ).status_code
+        == 302
+    )
+    assert (
+        _upload(
+            admin, tree["alpha"], "mau2.docx", _edited_template("Mẫu riêng v2: {{ learner_count }} người")
+        ).status_code
+        == 302
+    )
+    assert list(DocumentTemplate.objects.values_list("version", flat=True).order_by("version")) == [1, 2]
+    inside = docx_text(_get_docx(admin, "class_list", training["in"]["cls"].pk))
+    assert "Mẫu riêng v2: 1 người" in inside
+    outside = docx_text(_get_docx(admin, "class_list", training["out"]["cls"].pk))
+    assert "Mẫu riêng" not in outside
+    page = admin.get(reverse("documents:template-detail", args=["class_list"])).content.decode()
+    assert "learner_count" in page and "mau.docx" in page and "mau2.docx" in page
+    v1 = DocumentTemplate.objects.get(version=1)
+    old = admin.get(reverse("documents:template-download", args=["class_list"]), {"version": v1.pk})
+    assert "Mẫu riêng của Sở Alpha" in docx_text(old.content)
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("mau.pdf", b"%PDF-1.4", "Hãy tải lên tệp Word có đuôi .docx."),
+        ("mau.docx", b"PK\x03\x04 not really a zip", "Tệp Word bị hỏng, không mở được."),
+        ("mau.docx", b"hello", "Tệp không phải là văn bản Word (.docx)."),
+        ("mau.docx", "UNKNOWN", "Trường thay thế không có: ma_so_thue."),
+        ("mau.docx", "BROKEN", "Mẫu có lỗi trường thay thế ở dòng"),
+        ("mau.docx", "LARGE", "mẫu tối đa 1 KB"),
+    ],
+)
+def test_bad_template_is_refused_and_the_old_one_kept(name, content, message, login, cast, tree, worlds, settings):
+    admin = login(cast["admin"])
+    assert _upload(admin, tree["alpha"], "ok.docx", _edited_template("Bản cũ")).status_code == 302
+    if content == "UNKNOWN":
+        content = _edited_template("{{ ma_so_thue }}")
+    elif content == "BROKEN":
+        content = _edited_template("{{ learner_count ")
+    elif content == "LARGE":
+        content = _edited_template("x")
+        settings.DOCUMENT_TEMPLATE_MAX_BYTES = 1024
+    response = _upload(admin, tree["alpha"], name, content)
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert DocumentTemplate.objects.count() == 1
+
+
+def test_only_template_managers_may_upload(login, cast, tree, worlds):
+    response = _upload(login(cast["hr"]), tree["alpha"], "mau.docx", _edited_template("x"))
+    assert response.status_code == 400 and DocumentTemplate.objects.count() == 0
+
+
+# ------------------------------------------------------------------------------------------- command
+def test_render_document_command_lists_and_writes(tmp_path, worlds):
+    training, _ = worlds
+    out = io.StringIO()
+    call_command("render_document", "--list", stdout=out)
+    assert "inspection_minutes" in out.getvalue() and "training_report" in out.getvalue()
+    path = tmp_path / "ds.docx"
+    call_command("render_document", "class_list", str(training["in"]["cls"].pk), str(path), stdout=io.StringIO())
+    assert "Nguyễn Văn An" in docx_text(path.read_bytes())
+    path = tmp_path / "bc.docx"
+    call_command("render_document", "training_report", "ALPHA", str(YEAR), str(path), stdout=io.StringIO())
+    assert "Số: 1/BC-ALPHA" in docx_text(path.read_bytes())
+
+
+def test_an_id_out_of_range_is_404_not_a_server_error(login, api, cast, worlds):
+    huge = 2**70
+    assert login(cast["hr"]).get(f"/documents/class_list/{huge}/document.docx").status_code == 404
+    response = api(cast["hr"]).get(f"/api/v1/documents/class_list/{huge}/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
