@@ -41,6 +41,7 @@ urlpatterns = [
     path("verify/<int:year>/<int:serial>/", views.certificate_verify, name="certificate-verify"),
     path("external/", views.ExternalListView.as_view(), name="external-list"),
     path("external/<int:pk>/decide/", views.ExternalDecideView.as_view(), name="external-decide"),
+    path("external/<int:pk>/evidence/", views.ExternalEvidenceView.as_view(), name="external-evidence"),
     path("requirements/", views.RequirementListView.as_view(), name="requirement-list"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:token>/me.ics", views.ics_person, name="ics-person"),

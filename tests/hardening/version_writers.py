@@ -102,18 +102,18 @@ def api_patchers(seconds: float, person_pk: int | None = None) -> dict:
     last: dict[str, str] = {}
     errors: list[str] = []
     acknowledged = {"count": 0, "stale": 0}
-    stop = time.monotonic() + seconds
-    barrier = threading.Barrier(len(STAFF_FIELDS))
+    deadline: list[float] = []  # set when every client is ready
+    barrier = threading.Barrier(len(STAFF_FIELDS), action=lambda: deadline.append(time.monotonic() + seconds))
     lock = threading.Lock()
 
     def client_loop(index: int, field: str):
         client = APIClient()
         client.force_authenticate(system)
         try:
-            barrier.wait()
             etag = client.get(url)["ETag"]
+            barrier.wait()
             n = 0
-            while time.monotonic() < stop:
+            while time.monotonic() < deadline[0]:
                 n += 1
                 value = STAFF_FIELDS[field](index, n)
                 for _attempt in range(50):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.permissions import Perm, has_perm
+from core.uploads import private_storage
 from staff.access import unit_scope_q
 from staff.models import Staff, StaffCategory, Unit
 from training.models.common import TRAINING_READ, sees_all
@@ -78,7 +79,8 @@ class ExternalTraining(TimeStampedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     minutes = models.PositiveIntegerField(_("minutes"))
-    evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True)
+    # Checked by core.uploads.check_upload (photo or PDF); no public URL: served by ExternalEvidenceView.
+    evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True, storage=private_storage)
     status = models.CharField(
         _("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING
     )

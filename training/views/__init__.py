@@ -21,7 +21,7 @@ from training.views.classes import (
     NominateView,
     NominationImportView,
 )
-from training.views.external import ExternalDecideView, ExternalListView, RequirementListView
+from training.views.external import ExternalDecideView, ExternalEvidenceView, ExternalListView, RequirementListView
 from training.views.feeds import CalendarView, ics_person, ics_unit
 from training.views.reports import (
     CertificateDetailView,
@@ -52,6 +52,7 @@ __all__ = [
     "EnrollmentDetailView",
     "EnrollmentStatusView",
     "ExternalDecideView",
+    "ExternalEvidenceView",
     "ExternalListView",
     "HomeView",
     "HoursExportView",
