@@ -86,6 +86,7 @@ def test_backup_then_restore_into_an_empty_database_finds_every_record_and_file(
         assert new.pk > max(int(row[0]) for row in before["staff.unit"])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(cast, media, tmp_path):
     archive = tmp_path / "b.tar.gz"
     call_command("backup_data", str(archive))
@@ -93,6 +94,7 @@ def test_restore_refuses_a_database_that_is_not_empty(cast, media, tmp_path):
         call_command("restore_data", str(archive))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_tampered_or_unsafe_archive(cast, media, tmp_path):
     archive = tmp_path / "b.tar.gz"
     call_command("backup_data", str(archive), "--no-media")

@@ -87,6 +87,8 @@ def pg_tool(name: str) -> str:
 def dump_database(target: Path) -> None:
     """A consistent copy of the database in `target`, without stopping writers."""
     if connection.vendor == "sqlite":
+        if connection.in_atomic_block:  # the copy must see committed data only, and would wait for ever
+            raise CommandError("Run backup_data outside a transaction.")
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:
