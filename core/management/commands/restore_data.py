@@ -108,7 +108,15 @@ def restore_postgresql(dump: Path) -> None:
         cursor.execute("CREATE SCHEMA public")
     connections.close_all()
     run = subprocess.run(
-        [pg_tool("pg_restore"), "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", str(dump)],
+        [
+            pg_tool("pg_restore"),
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={connection.settings_dict['NAME']}",
+            str(dump),
+        ],
         env={**pg_environment(connection.settings_dict), "PGOPTIONS": "-c client_min_messages=warning"},
         capture_output=True,
         text=True,
