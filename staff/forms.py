@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
+from core.concurrency import VersionFormMixin
 from core.permissions import Perm, Role
 from core.text import fold
 from staff.access import unit_scope_q
@@ -197,7 +198,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(VersionFormMixin, forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     effective_date = forms.DateField(
         label=_("Unit change effective from"),
@@ -231,6 +232,7 @@ class StaffForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(unit_scope_q(user, Perm.STAFF_MANAGE), active=True)
         if self.instance.pk:
             self.fields["staff_code"].disabled = True
+            self.add_version_field()
 
 
 class RosterUploadForm(forms.Form):

@@ -37,6 +37,7 @@ class Unit(TimeStampedModel):
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     active = models.BooleanField(_("active"), default=True)
     search_name = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -116,6 +117,7 @@ class Staff(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="staff_profile",
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = StaffQuerySet.as_manager()
 

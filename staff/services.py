@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import apply_changes, check_version, copy_into, save_changed
 from core.permissions import Perm, Role
 from core.text import fold
 from staff.access import forget_grants, require
@@ -50,16 +51,23 @@ def unit_create(*, actor, code: str, name: str, kind: str, parent: Unit | None =
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, **changes) -> Unit:
-    require(actor, Perm.UNIT_MANAGE, unit)
-    new_parent = changes.pop("parent", unit.parent)
-    for key, value in changes.items():
-        setattr(unit, key, value)
-    unit.search_name = fold(unit.name)
-    if (new_parent.pk if new_parent else None) != unit.parent_id:
-        _unit_move(actor=actor, unit=unit, parent=new_parent)
-    unit.full_clean()
-    unit.save()
+def unit_update(*, actor, unit: Unit, expected_version: int | None = None, **changes) -> Unit:
+    """Lock the row, check the version the editor started from (StaleVersion when it moved on), write
+    only the fields that changed."""
+    row = Unit.objects.select_for_update().get(pk=unit.pk)
+    require(actor, Perm.UNIT_MANAGE, row)
+    check_version(row, expected_version)
+    new_parent = changes.pop("parent", row.parent)
+    changed = apply_changes(row, changes)
+    if "name" in changed:
+        row.search_name = fold(row.name)
+        changed.append("search_name")
+    if (new_parent.pk if new_parent else None) != row.parent_id:
+        _unit_move(actor=actor, unit=row, parent=new_parent)
+        changed += ["parent", "path", "depth"]
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(unit, row)
     return unit
 
 
@@ -100,20 +108,34 @@ def staff_create(*, actor, staff_code: str, full_name: str, unit: Unit, category
 
 @transaction.atomic
 def staff_update(
-    *, actor, staff: Staff, unit: Unit | None = None, effective_date: dt.date | None = None, **fields
+    *,
+    actor,
+    staff: Staff,
+    unit: Unit | None = None,
+    effective_date: dt.date | None = None,
+    expected_version: int | None = None,
+    **fields,
 ) -> Staff:
-    require(actor, Perm.STAFF_MANAGE, staff.unit)
-    for key, value in fields.items():
+    """Lock the row, check the version the editor started from (StaleVersion when it moved on), write
+    only the fields that changed: two people editing different fields both keep their change."""
+    row = Staff.objects.select_for_update(of=("self",)).select_related("unit").get(pk=staff.pk)
+    require(actor, Perm.STAFF_MANAGE, row.unit)
+    check_version(row, expected_version)
+    for key in fields:
         if key not in STAFF_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
-        setattr(staff, key, value)
-    if unit is not None and unit.pk != staff.unit_id:
+    changed = apply_changes(row, fields)
+    if unit is not None and unit.pk != row.unit_id:
         require(actor, Perm.STAFF_MANAGE, unit)
-        staff_transfer_history(actor=actor, staff=staff, unit=unit, effective_date=effective_date)
-        staff.unit = unit
-    staff.search_name = fold(staff.full_name)
-    staff.full_clean()
-    staff.save()
+        staff_transfer_history(actor=actor, staff=row, unit=unit, effective_date=effective_date)
+        row.unit = unit
+        changed.append("unit")
+    if "full_name" in changed:
+        row.search_name = fold(row.full_name)
+        changed.append("search_name")
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(staff, row)
     return staff
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.concurrency import StaleVersion
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import FilteredListView
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
@@ -146,12 +147,20 @@ class StaffEditView(ScopedViewMixin, View):
                 else:
                     data.pop("staff_code", None)
                     unit = data.pop("unit")
-                    person.refresh_from_db()
+                    version = data.pop("version", None)
                     person = services.staff_update(
-                        actor=request.user, staff=person, unit=unit, effective_date=effective, **data
+                        actor=request.user,
+                        staff=person,
+                        unit=unit,
+                        effective_date=effective,
+                        expected_version=version,
+                        **data,
                     )
                     messages.success(request, _("Changes saved."))
                 return redirect("staff:staff-detail", pk=person.pk)
+            except StaleVersion as exc:
+                form.show_stale(exc.obj)
+                return render(request, self.template_name, {"form": form, "person": person}, status=409)
             except ValidationError as exc:
                 _add_errors(form, exc)
         return render(request, self.template_name, {"form": form, "person": person}, status=400)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionFormMixin
 from core.permissions import Perm
 from staff.access import unit_scope_q
 from staff.forms import DateInput, PeoplePickerField
@@ -18,7 +19,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(VersionFormMixin, forms.ModelForm):
     owner_unit = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.none())
 
     class Meta:
@@ -49,9 +50,10 @@ class CourseForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = Unit.objects.filter(unit_scope_q(user, Perm.TRAINING_MANAGE), active=True)
         if self.instance.pk:
             self.fields["code"].disabled = True
+            self.add_version_field()
 
 
-class TrainingClassForm(forms.ModelForm):
+class TrainingClassForm(VersionFormMixin, forms.ModelForm):
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none())
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     trainer_usernames = forms.CharField(
@@ -84,6 +86,7 @@ class TrainingClassForm(forms.ModelForm):
             self.fields["code"].disabled = True
             self.fields["course"].disabled = True
             self.fields["trainer_usernames"].initial = ", ".join(u.username for u in self.instance.trainer_users.all())
+            self.add_version_field()
 
     def clean_trainer_usernames(self):
         names = [n.strip() for n in self.cleaned_data["trainer_usernames"].split(",") if n.strip()]

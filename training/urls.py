@@ -43,6 +43,7 @@ urlpatterns = [
     path("verify/<slug:code>/", views.certificate_verify, name="certificate-verify"),
     path("external/", views.ExternalListView.as_view(), name="external-list"),
     path("external/<int:pk>/decide/", views.ExternalDecideView.as_view(), name="external-decide"),
+    path("external/<int:pk>/evidence/", views.ExternalEvidenceView.as_view(), name="external-evidence"),
     path("requirements/", views.RequirementListView.as_view(), name="requirement-list"),
     path("requirements/<int:pk>/edit/", views.RequirementEditView.as_view(), name="requirement-edit"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),

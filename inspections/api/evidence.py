@@ -3,7 +3,10 @@ files, for whoever may see them (media files are not served publicly)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -74,11 +77,24 @@ class EvidenceUploadView(APIView):
         },
     )
     def put(self, request, sha256):
+        sha = _sha(sha256)
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return Response(
+                {
+                    "code": "too_large",
+                    "detail": _("The request is larger than %(limit).1f MB; send the photo in chunks of at most that.")
+                    % {"limit": limit / 1048576},
+                },
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         try:
             upload = services.upload_chunk(
                 actor=request.user,
-                sha256=_sha(sha256),
-                data=request.body,
+                sha256=sha,
+                data=body,
                 content_range=request.headers.get("Content-Range"),
             )
         except services.UploadRefused as exc:

@@ -99,6 +99,7 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
             "published_version",
             "draft_version",
             "created_at",
+            "version",
         ]
         read_only_fields = ["created_at"]
         # The model has a default kind, but a new template must say which kind it is (template_create()

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api import as_drf_error
+from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
 from inspections import selectors, services
@@ -24,7 +25,18 @@ from inspections.services import ItemSpec, SectionSpec
 TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
 
 
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER],
+        responses={
+            200: s.ChecklistTemplateSerializer,
+            412: s.ChecklistTemplateSerializer,
+            428: PRECONDITION_REQUIRED_RESPONSE,
+        },
+    )
+)
 class ChecklistTemplateViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -49,7 +61,10 @@ class ChecklistTemplateViewSet(
     def perform_update(self, serializer):
         try:
             template = services.template_update(
-                actor=self.request.user, template=serializer.instance, **serializer.validated_data
+                actor=self.request.user,
+                template=serializer.instance,
+                expected_version=getattr(self, "expected_version", None),
+                **serializer.validated_data,
             )
         except ValidationError as exc:
             raise as_drf_error(exc) from exc

@@ -33,6 +33,7 @@ class ChecklistTemplate(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=TemplateKind.choices, default=TemplateKind.OTHER)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
 
     objects = ChecklistTemplateQuerySet.as_manager()
 

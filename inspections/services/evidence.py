@@ -18,8 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.images import validate_and_resize
 from core.permissions import Perm
+from core.uploads import check_upload
 from inspections.models import EvidenceBlob
 from staff.access import require
 
@@ -61,9 +61,18 @@ def _partial_path(actor, sha256: str) -> Path:
     return folder / f"{actor.pk}-{sha256}.part"
 
 
+def _visible_blob(actor, sha256: str) -> EvidenceBlob | None:
+    """The stored photo if the actor may see it. One they may not see is answered exactly as one
+    never uploaded: the answer must not tell them it exists."""
+    from inspections.selectors import evidence_blob_get
+
+    return evidence_blob_get(user=actor, sha256=sha256)
+
+
 def upload_state(*, actor, sha256: str) -> Upload:
-    """How much of this photo the server holds: all of it (stored), or the actor's partial copy."""
-    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
+    """How much of this photo the server holds: all of it (stored and visible to the actor), or the
+    actor's partial copy."""
+    blob = _visible_blob(actor, sha256)
     if blob is not None:
         return Upload(offset=blob.original_size or blob.size, blob=blob)
     path = _partial_path(actor, sha256)
@@ -75,7 +84,7 @@ def upload_chunk(*, actor, sha256: str, data: bytes, content_range: str | None =
     start at the offset held; the last one completes the upload (evidence_store). Raises
     UploadRefused."""
     require(actor, EVIDENCE_PERMS)
-    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
+    blob = _visible_blob(actor, sha256)
     if blob is not None:
         return Upload(offset=blob.original_size or blob.size, blob=blob)
     path = _partial_path(actor, sha256)
@@ -118,30 +127,32 @@ def evidence_store(*, actor, sha256: str, data: bytes) -> EvidenceBlob:
     """Verify the whole upload against its hash, validate it as an image, resize it and store it.
     An already stored blob with this hash is returned as is."""
     require(actor, EVIDENCE_PERMS)
-    existing = EvidenceBlob.objects.filter(sha256=sha256).first()
-    if existing is not None:
-        return existing
+    if _visible_blob(actor, sha256) is not None:
+        return EvidenceBlob.objects.get(sha256=sha256)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ValidationError(
             _("The uploaded bytes do not match their SHA-256; upload the photo again."), code="hash_mismatch"
         )
-    resized, info = validate_and_resize(
+    existing = EvidenceBlob.objects.filter(sha256=sha256).first()
+    if existing is not None:  # stored by someone else: whoever sends its very bytes holds the photo
+        return existing
+    checked = check_upload(
         data,
-        max_bytes=max_bytes(),
+        allow=("image",),
+        image_max_bytes=max_bytes(),
         max_pixels=getattr(settings, "EVIDENCE_MAX_PIXELS", 40_000_000),
         max_edge=getattr(settings, "EVIDENCE_MAX_EDGE", 1600),
     )
-    ext = "png" if info.format == "PNG" else "jpg"
     blob = EvidenceBlob(
         sha256=sha256,
-        size=len(resized),
+        size=len(checked.data),
         original_size=len(data),
-        content_type=info.content_type,
-        width=info.width,
-        height=info.height,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
         uploaded_by=actor,
     )
-    blob.file.save(f"{sha256}.{ext}", ContentFile(resized), save=False)
+    blob.file.save(f"{sha256}.{checked.extension}", ContentFile(checked.data), save=False)
     try:
         with transaction.atomic():
             blob.save()

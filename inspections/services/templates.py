@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.concurrency import apply_changes, check_version, copy_into, save_changed
 from core.permissions import Perm
 from inspections import relevance, scoring
 from inspections.models import AnswerType, ChecklistTemplate, Item, Section, TemplateVersion, VersionStatus
@@ -76,13 +77,17 @@ def template_create(
 
 
 @transaction.atomic
-def template_update(*, actor, template: ChecklistTemplate, **changes) -> ChecklistTemplate:
+def template_update(
+    *, actor, template: ChecklistTemplate, expected_version: int | None = None, **changes
+) -> ChecklistTemplate:
+    """Lock the row, check the version the editor started from (StaleVersion), write what changed."""
     require(actor, Perm.TEMPLATE_MANAGE)
-    for key in ("name_vi", "name_en", "kind", "description"):
-        if key in changes:
-            setattr(template, key, changes[key])
-    template.full_clean()
-    template.save()
+    row = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
+    check_version(row, expected_version)
+    changed = apply_changes(row, {k: changes[k] for k in ("name_vi", "name_en", "kind", "description") if k in changes})
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(template, row)
     return template
 
 

@@ -11,8 +11,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "parent", "parent_code", "depth", "active"]
-        read_only_fields = ["depth"]
+        fields = ["id", "code", "name", "kind", "parent", "parent_code", "depth", "active", "version"]
+        read_only_fields = ["depth", "version"]
         extra_kwargs = {"kind": {"required": True}}
 
 
@@ -40,7 +40,9 @@ class StaffSerializer(serializers.ModelSerializer):
             "phone",
             "start_date",
             "status",
+            "version",
         ]
+        read_only_fields = ["version"]
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):

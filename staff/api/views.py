@@ -2,16 +2,24 @@
 through staff.services."""
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
 from core.api import as_drf_error
+from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from staff import selectors, services
 from staff.api.serializers import RoleAssignmentSerializer, StaffSerializer, UnitSerializer
 from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 
 
-class UnitViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER],
+        responses={200: UnitSerializer, 412: UnitSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
+    )
+)
+class UnitViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
     read_perm = Perm.UNIT_VIEW
@@ -30,13 +38,22 @@ class UnitViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         try:
             serializer.instance = services.unit_update(
-                actor=self.request.user, unit=serializer.instance, **serializer.validated_data
+                actor=self.request.user,
+                unit=serializer.instance,
+                expected_version=getattr(self, "expected_version", None),
+                **serializer.validated_data,
             )
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
 
 
-class StaffViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER],
+        responses={200: StaffSerializer, 412: StaffSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
+    )
+)
+class StaffViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
     read_perm = (Perm.STAFF_VIEW, Perm.OWN_RECORD)
@@ -58,7 +75,11 @@ class StaffViewSet(viewsets.ModelViewSet):
         unit = data.pop("unit", None)
         try:
             serializer.instance = services.staff_update(
-                actor=self.request.user, staff=serializer.instance, unit=unit, **data
+                actor=self.request.user,
+                staff=serializer.instance,
+                unit=unit,
+                expected_version=getattr(self, "expected_version", None),
+                **data,
             )
         except ValidationError as exc:
             raise as_drf_error(exc) from exc

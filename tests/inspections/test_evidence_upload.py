@@ -114,8 +114,12 @@ def test_a_finished_upload_sent_again_answers_the_stored_photo(team):
     sha = hashlib.sha256(data).hexdigest()
     first = services.upload_chunk(actor=team["lead"], sha256=sha, data=data)
     assert first.created
-    again = services.upload_chunk(actor=team["member"], sha256=sha, data=b"")
-    assert (again.complete, again.created, again.blob) == (True, False, first.blob)
+    # someone who may not see it yet learns nothing from the hash alone (issue 22): an empty body is
+    # refused like for any hash; sending the photo's very bytes gives them the stored photo
+    with pytest.raises(UploadRefused):
+        services.upload_chunk(actor=team["member"], sha256=sha, data=b"")
+    again = services.upload_chunk(actor=team["member"], sha256=sha, data=data)
+    assert (again.complete, again.blob) == (True, first.blob)
     resent = _chunk(team["lead"], data, 0, len(data))
     assert (resent.created, resent.blob) == (False, first.blob)
     assert EvidenceBlob.objects.count() == 1

@@ -143,6 +143,7 @@ def test_api_lists_give_the_clients_json(api, cast, tree, people):
             "phone": "0912 345 678",
             "start_date": "2020-02-29",
             "status": "active",
+            "version": 1,
         }
     ]
     staff_codes = [row["staff_code"] for row in client.get("/api/v1/staff/").json()["results"]]
@@ -159,6 +160,7 @@ def test_api_lists_give_the_clients_json(api, cast, tree, people):
         "parent_code": None,
         "depth": 0,
         "active": True,
+        "version": 1,
     }
     assert units[-1] == {
         "id": tree["gamma_office"].pk,
@@ -169,4 +171,5 @@ def test_api_lists_give_the_clients_json(api, cast, tree, people):
         "parent_code": "GAMMA",
         "depth": 2,
         "active": False,
+        "version": 1,
     }

@@ -53,7 +53,7 @@ def _world(ctx):
             start_date=start,
             end_date=start,
             minutes=60,
-            evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
+            evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4\n%%EOF\n"),
         )
         open_cls = services.class_create(
             actor=system_actor(),

@@ -270,7 +270,7 @@ def test_api_training_hours_and_certificates(klass, people, cast, api):
         end_date=dt.date(2026, 3, 2),
         periods=8,
         minutes=360,
-        evidence=SimpleUploadedFile("giay-chung-nhan.pdf", b"%PDF-1.4 test"),
+        evidence=SimpleUploadedFile("giay-chung-nhan.pdf", b"%PDF-1.4 test\n%%EOF\n"),
     )
     services.external_decide(actor=cast["hr"], external=external, approve=True)
     for s in klass.sessions.all():

@@ -228,7 +228,7 @@ def test_every_training_workbook_writes_formula_like_text_as_text(course, tree, 
         start_date=dt.date(2026, 3, 1),
         end_date=dt.date(2026, 3, 2),
         periods=4,
-        evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4"),
+        evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     services.external_decide(actor=system_actor(), external=external, approve=True)
 

@@ -39,7 +39,9 @@ class CourseSerializer(serializers.ModelSerializer):
             "legal_basis",
             "active",
             "class_count",
+            "version",
         ]
+        read_only_fields = ["version"]
 
 
 class TrainingClassSerializer(serializers.ModelSerializer):

@@ -12,13 +12,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import as_drf_error
+from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
+from core.concurrency import if_match as parse_if_match
 from core.permissions import Perm
 from staff.models import Staff
 from training import selectors, services
@@ -60,19 +68,6 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def parse_if_match(request) -> int | None:
-    raw = request.headers.get("If-Match")
-    if not raw:
-        return None
-    value = raw.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    try:
-        return int(value.strip('"'))
-    except ValueError:
-        return -1
-
-
 def content_hash(data) -> str:
     payload = {k: v for k, v in dict(data).items() if k != "client_uuid" and not str(k).startswith("_")}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -86,7 +81,13 @@ def precondition_required() -> Response:
     )
 
 
-class CourseViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER],
+        responses={200: CourseSerializer, 412: CourseSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
+    )
+)
+class CourseViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     serializer_class = CourseSerializer
     filterset_class = CourseFilterSet
     read_perm = TRAINING_READ
@@ -106,7 +107,10 @@ class CourseViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         try:
             course = services.course_update(
-                actor=self.request.user, course=serializer.instance, **serializer.validated_data
+                actor=self.request.user,
+                course=serializer.instance,
+                expected_version=getattr(self, "expected_version", None),
+                **serializer.validated_data,
             )
         except ValidationError as exc:
             raise as_drf_error(exc) from exc

@@ -90,6 +90,7 @@ class Course(TimeStampedModel):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = CourseQuerySet.as_manager()
 

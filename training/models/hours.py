@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.permissions import Perm, has_perm
+from core.uploads import private_storage
 from staff.access import unit_scope_q
 from staff.models import Staff, StaffCategory, Unit
 from training.models.common import TRAINING_READ, sees_all
@@ -89,7 +90,8 @@ class ExternalTraining(TimeStampedModel):
     end_date = models.DateField(_("end date"))
     periods = models.DecimalField(_("tiết"), max_digits=6, decimal_places=1)
     minutes = models.PositiveIntegerField(_("minutes"), default=0, blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True)
+    # Checked by core.uploads.check_upload (photo or PDF); no public URL: served by ExternalEvidenceView.
+    evidence = models.FileField(_("evidence"), upload_to="training/evidence/%Y/", blank=True, storage=private_storage)
     status = models.CharField(
         _("status"), max_length=20, choices=ExternalStatus.choices, default=ExternalStatus.PENDING
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.concurrency import apply_changes, save_changed
 from core.permissions import Perm
 from staff.access import require
 from staff.models import Unit
@@ -80,24 +81,30 @@ def class_update(
     if obj.status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled class cannot be changed."))
     unit = changes.pop("unit", None)
+    changed = []
     if unit is not None and unit.pk != obj.unit_id:
         require(actor, Perm.TRAINING_MANAGE, unit)
         obj.unit = unit
-    for key, value in changes.items():
+        changed.append("unit")
+    for key in changes:
         if key not in CLASS_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
-        setattr(obj, key, value)
+    changed += apply_changes(obj, changes)
     _check_class_dates(obj.start_date, obj.end_date, obj.registration_deadline)
     confirmed = obj.enrollments.filter(status=EnrollmentStatus.CONFIRMED).count()
     if obj.capacity is not None and obj.capacity < confirmed:
         raise ValidationError(
             {"capacity": _("Capacity cannot be below the %(n)s people already confirmed.") % {"n": confirmed}}
         )
-    bump_version(obj)
     obj.full_clean()
-    obj.save()
-    if trainer_users is not None:
+    if trainer_users is not None and set(obj.trainer_users.values_list("pk", flat=True)) != {
+        u.pk for u in trainer_users
+    }:
         obj.trainer_users.set(trainer_users)
+        if not changed:
+            bump_version(obj)
+            obj.save(update_fields=["version", "updated_at"])
+    save_changed(obj, changed)
     if obj.capacity > confirmed:
         promote_waitlist(obj, actor=actor, seats=obj.capacity - confirmed, reason=_("Capacity increased"))
     return obj

@@ -1,13 +1,8 @@
-"""What several training services share: the optimistic version counter and its conflict."""
+"""What several training services share: the optimistic version counter and its conflict (one
+mechanism for the whole site: core.concurrency)."""
 
 from __future__ import annotations
 
+from core.concurrency import StaleVersion, bump_version
 
-def bump_version(obj) -> None:
-    obj.version = (obj.version or 0) + 1
-
-
-class StaleVersion(Exception):
-    def __init__(self, obj):
-        super().__init__("stale")
-        self.obj = obj
+__all__ = ["StaleVersion", "bump_version"]

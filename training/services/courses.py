@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.concurrency import apply_changes, check_version, copy_into, save_changed
 from core.permissions import Perm
 from core.text import fold
 from staff.access import require
@@ -62,20 +63,29 @@ def course_create(
 
 
 @transaction.atomic
-def course_update(*, actor, course: Course, **changes) -> Course:
-    require(actor, Perm.TRAINING_MANAGE, course.owner_unit)
+def course_update(*, actor, course: Course, expected_version: int | None = None, **changes) -> Course:
+    """Lock the row, check the version the editor started from (StaleVersion), write what changed."""
+    row = Course.objects.select_for_update().get(pk=course.pk)
+    require(actor, Perm.TRAINING_MANAGE, row.owner_unit)
+    check_version(row, expected_version)
     owner = changes.pop("owner_unit", None)
-    if owner is not None and owner.pk != course.owner_unit_id:
+    changed = []
+    if owner is not None and owner.pk != row.owner_unit_id:
         require(actor, Perm.TRAINING_MANAGE, owner)
-        course.owner_unit = owner
+        row.owner_unit = owner
+        changed.append("owner_unit")
     changes.pop("code", None)
-    for key, value in changes.items():
+    for key in changes:
         if key not in COURSE_FIELDS:
             raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
-        setattr(course, key, value)
-    if not course.planned_periods:
-        course.planned_periods = default_course_periods(course.planned_minutes)
-    course.search_title = fold(f"{course.code} {course.title} {course.title_en}")
-    course.full_clean()
-    course.save()
+    changed += apply_changes(row, changes)
+    if not row.planned_periods:
+        row.planned_periods = default_course_periods(row.planned_minutes)
+        changed.append("planned_periods")
+    if {"title", "title_en"} & set(changed):
+        row.search_title = fold(f"{row.code} {row.title} {row.title_en}")
+        changed.append("search_title")
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(course, row)
     return course

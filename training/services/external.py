@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
+from core.uploads import check_upload
 from staff.access import require, unit_scope_q
 from staff.models import Staff, Unit
 from training.models import CalendarToken, ExternalStatus, ExternalTraining, TrainingRequirement
@@ -49,7 +51,12 @@ def external_record(
         recorded_by=actor,
     )
     if evidence:
-        obj.evidence = evidence
+        try:
+            checked = check_upload(evidence)
+        except ValidationError as exc:
+            raise ValidationError({"evidence": exc.messages}) from exc
+        content = checked.as_content_file(uuid.uuid4().hex)
+        obj.evidence.save(content.name, content, save=False)
     obj.full_clean()
     obj.save()
     return obj

@@ -21,7 +21,13 @@ from training.views.classes import (
     NominateView,
     NominationImportView,
 )
-from training.views.external import ExternalDecideView, ExternalListView, RequirementEditView, RequirementListView
+from training.views.external import (
+    ExternalDecideView,
+    ExternalEvidenceView,
+    ExternalListView,
+    RequirementEditView,
+    RequirementListView,
+)
 from training.views.feeds import CalendarView, ics_person, ics_unit
 from training.views.reports import (
     CertificateDetailView,
@@ -54,6 +60,7 @@ __all__ = [
     "EnrollmentDetailView",
     "EnrollmentStatusView",
     "ExternalDecideView",
+    "ExternalEvidenceView",
     "ExternalListView",
     "HomeView",
     "HoursExportView",

@@ -102,10 +102,13 @@ class CourseEditView(ScopedViewMixin, View):
                 if course is None:
                     course = services.course_create(actor=request.user, **data)
                 else:
-                    course.refresh_from_db()
-                    course = services.course_update(actor=request.user, course=course, **data)
+                    version = data.pop("version", None)
+                    course = services.course_update(actor=request.user, course=course, expected_version=version, **data)
                 messages.success(request, _("Changes saved."))
                 return redirect("training:course-detail", pk=course.pk)
+            except services.StaleVersion as exc:
+                form.show_stale(exc.obj)
+                return self._render(request, form, course, status=409)
             except ValidationError as exc:
                 _add_errors(form, exc)
         return self._render(request, form, course, status=400)

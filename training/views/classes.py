@@ -108,9 +108,19 @@ class ClassEditView(ScopedViewMixin, View):
                 else:
                     data.pop("code", None)
                     data.pop("course", None)
-                    cls = services.class_update(actor=request.user, training_class=cls, trainer_users=trainers, **data)
+                    version = data.pop("version", None)
+                    cls = services.class_update(
+                        actor=request.user,
+                        training_class=cls,
+                        trainer_users=trainers,
+                        expected_version=version,
+                        **data,
+                    )
                 messages.success(request, _("Changes saved."))
                 return redirect("training:class-detail", pk=cls.pk)
+            except services.StaleVersion as exc:
+                form.show_stale(exc.obj)
+                return self._render(request, form, cls, status=409)
             except ValidationError as exc:
                 _add_errors(form, exc)
         return self._render(request, form, cls, status=400)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.permissions import Perm, ScopedViewMixin, has_perm
+from core.uploads import serve_file
 from staff.selectors import staff_for_user
 from staff.views import _add_errors
 from training import selectors, services
@@ -53,6 +57,21 @@ class ExternalListView(ScopedViewMixin, View):
                 except ValidationError as exc:
                     _add_errors(form, exc)
         return self._render(request, form, status=400)
+
+
+class ExternalEvidenceView(ScopedViewMixin, View):
+    """The evidence file of an external training record, for whoever may see the record (the person,
+    the HR officers of their unit); 404 for anyone else."""
+
+    required_perm = READ_OR_OWN
+
+    def get(self, request, pk):
+        external = get_object_or_404(selectors.external_list(user=request.user), pk=pk)
+        if not external.evidence:
+            raise Http404
+        return serve_file(
+            external.evidence, download_name=f"minh-chung-{external.pk}{PurePath(external.evidence.name).suffix}"
+        )
 
 
 class ExternalDecideView(ScopedViewMixin, View):
