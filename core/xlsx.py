@@ -26,9 +26,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.text import clean_text as normalise_text
 from core.text import fold
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,6 +44,13 @@ HEADER_SCAN_ROWS = 20
 
 
 # --------------------------------------------------------------------------------------- output
+def excel_text(value: str) -> str:
+    """Text as a cell can hold it: the control characters openpyxl refuses (IllegalCharacterError,
+    which made one pasted vertical tab break every export) are dropped. New text never has them
+    (core.text); this covers rows written around the models, such as an SQL console."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
 class XlsxWriter:
     """A streamed workbook. Use `sheet(title, headers)`, then `row(values)`, then `save()`."""
 
@@ -56,13 +65,13 @@ class XlsxWriter:
 
     def sheet(self, title: str, headers: list[str], widths: list[int] | None = None):
         self._close_sheet()
-        ws = self.workbook.create_sheet(title=title[:31])
+        ws = self.workbook.create_sheet(title=excel_text(title)[:31])
         for index, width in enumerate(widths or [max(12, min(40, len(h) + 4)) for h in headers], 1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
         cells = []
         for header in headers:
-            cell = WriteOnlyCell(ws, value=str(header))
+            cell = WriteOnlyCell(ws, value=excel_text(str(header)))
             cell.font = self._header_font
             cell.fill = self._header_fill
             cells.append(cell)
@@ -81,6 +90,7 @@ class XlsxWriter:
         if value is None or type(value) in (int, float, bool, decimal.Decimal):
             return value
         if isinstance(value, str):
+            value = excel_text(value)
             if not value.startswith(FORMULA_PREFIXES):
                 return value
             cell = WriteOnlyCell(self._ws, value=value)
@@ -335,7 +345,9 @@ def _read_table(
         record = {}
         letters = {}
         for index, fld in mapping.items():
-            record[fld] = values[index] if index < len(values) else None
+            value = values[index] if index < len(values) else None
+            # Imports bulk-create (no pre_save): every cell is cleaned here, like typed text.
+            record[fld] = normalise_text(value) if isinstance(value, str) else value
             letters[fld] = get_column_letter(index + 1)
         rows.append(Row(number=number, values=record, columns=letters))
     return title, rows
@@ -359,11 +371,12 @@ def _match_header(values, columns: list[Column]) -> dict[int, str]:
 
 
 def clean_text(value: Any) -> str:
+    """A cell as one line of text: core.text's normaliser, inner white space collapsed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(normalise_text(str(value), multiline=False).split())
 
 
 def parse_date(value: Any) -> dt.date | None:
