@@ -44,3 +44,9 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
+
+# Errors under /api/ are JSON like every other API answer (core.api); HTML pages elsewhere.
+handler400 = "core.api.handler400"
+handler403 = "core.api.handler403"
+handler404 = "core.api.handler404"
+handler500 = "core.api.handler500"

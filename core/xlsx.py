@@ -36,7 +36,14 @@ from core.text import fold
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ZIP_MEMBERS = 200
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Uncompressed size of each part, scaled with what an import may hold (IMPORT_MAX_ROWS): a real roster row
+# takes about 0.5-1 KB of sheet XML and 150 bytes of shared strings. openpyxl streams sheets in read-only
+# mode but loads the whole shared-strings table (and styles) into memory, so those get the tight limits:
+# the biggest file allowed stays under 200 MB of peak memory (bench/bench_upload_memory.py).
+SHEET_BYTES_PER_ROW = 3 * 1024
+SHARED_STRINGS_BYTES_PER_ROW = 400
+PART_BASE_BYTES = 2 * 1024 * 1024
+OTHER_PART_MAX_BYTES = 5 * 1024 * 1024
 MAX_SHEETS = 50
 XML_SCAN_BYTES = 64 * 1024  # a DTD must come before the root element: the head of each part is enough
 XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
@@ -215,19 +222,21 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
             raise ImportRejected(
                 [CellError(_("file"), None, None, _("The workbook has too many parts (%(n)s).") % {"n": len(members)})]
             )
-        total = sum(m.file_size for m in members)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise ImportRejected(
-                [
-                    CellError(
-                        _("file"),
-                        None,
-                        None,
-                        _("The workbook unpacks to more than %(mb)s MB; it is refused.")
-                        % {"mb": MAX_UNCOMPRESSED_BYTES // 1048576},
+        for member in members:
+            part_limit = uncompressed_limit(member.filename)
+            if member.file_size > part_limit:
+                raise _refuse(
+                    _(
+                        "The part “%(part)s” of the workbook unpacks to %(size).1f MB; the limit for a file of at "
+                        "most %(rows)s rows is %(limit).1f MB. Remove unused sheets, formatting or text and try again."
                     )
-                ]
-            )
+                    % {
+                        "part": member.filename,
+                        "size": member.file_size / 1048576,
+                        "rows": settings.IMPORT_MAX_ROWS,
+                        "limit": part_limit / 1048576,
+                    }
+                )
         if "[Content_Types].xml" not in archive.namelist() or not any(n.startswith("xl/") for n in archive.namelist()):
             raise ImportRejected(
                 [
@@ -258,6 +267,16 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
                         "The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."
                     )
                 )
+
+
+def uncompressed_limit(part: str) -> int:
+    """Largest uncompressed size accepted for one part of an uploaded workbook (see SHEET_BYTES_PER_ROW)."""
+    rows = settings.IMPORT_MAX_ROWS
+    if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+        return PART_BASE_BYTES + rows * SHEET_BYTES_PER_ROW
+    if part == "xl/sharedStrings.xml":
+        return PART_BASE_BYTES + rows * SHARED_STRINGS_BYTES_PER_ROW
+    return OTHER_PART_MAX_BYTES
 
 
 def open_workbook(data: bytes, *, max_bytes: int | None = None):

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import as_drf_error
+from core.api import as_drf_error, id_or_404
 from core.permissions import Perm
 from staff.models import Staff
 from training import selectors, services
@@ -331,6 +331,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
     @extend_schema(methods=["GET"], responses=AttendanceBodySerializer)
     @action(detail=True, methods=["get", "put"])
     def attendance(self, request, pk=None):
+        pk = id_or_404(pk)
         if request.method == "GET":
             session = selectors.session_for_attendance(user=request.user, pk=pk)
             body = services.session_attendance_current(session)
@@ -343,7 +344,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         try:
             result = services.attendance_save(
                 actor=request.user,
-                session_id=int(pk),
+                session_id=pk,
                 marks=data.validated_data["marks"],
                 expected_version=version,
                 client_uuid=data.validated_data.get("client_uuid"),
