@@ -15,8 +15,8 @@ from schemathesis.engine import events
 
 from config.wsgi import application
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
-MAX_STEPS = int(os.environ.get("FUZZ_MAX_STEPS", "6"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "1"))
+MAX_STEPS = int(os.environ.get("FUZZ_MAX_STEPS", "4"))
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"]
 PHASES = {"examples", "coverage", "fuzzing", "stateful"}
 
