@@ -80,8 +80,8 @@ def strings_file(limit: int) -> bytes:
     return out.getvalue()
 
 
-def measure(path: str) -> dict:
-    """In a fresh process: migrate a throw-away database, then import the file once (dry run)."""
+def prepare() -> None:
+    """In its own process (migrations take more memory than the import): the throw-away database."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -89,12 +89,23 @@ def measure(path: str) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from core.xlsx import ImportRejected
     from staff.access import system_actor
-    from staff.importers import roster_import
     from staff.models import Unit, UnitKind
 
     Unit.objects.create(name="Đơn vị đo", code="BENCH", kind=UnitKind.DEPARTMENT, search_name="don vi do")
+    system_actor()
+
+
+def measure(path: str) -> dict:
+    """In a fresh process on the prepared database: import the file once (dry run, nothing written)."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from core.xlsx import ImportRejected
+    from staff.access import system_actor
+    from staff.importers import roster_import
+
     actor = system_actor()
     data = Path(path).read_bytes()
     ready = peak_mb()
@@ -111,6 +122,9 @@ def measure(path: str) -> dict:
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--measure":
         print(json.dumps(measure(sys.argv[2])))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--prepare":
+        prepare()
         return
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
@@ -138,11 +152,11 @@ def main() -> None:
         print(
             f"IMPORT_MAX_ROWS={rows:,}; shared strings limit {uncompressed_limit('xl/sharedStrings.xml') / 1048576:.1f} MB"
         )
+        subprocess.run([sys.executable, __file__, "--prepare"], env=env, check=True, cwd=ROOT)
         for label, data in files.items():
             path = Path(tmp) / "upload.xlsx"
             path.write_bytes(data)
             parts = {i.filename: i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
-            Path(tmp, "bench.sqlite3").unlink(missing_ok=True)
             out = subprocess.run([sys.executable, __file__, "--measure", str(path)], env=env, capture_output=True,
                                  text=True, cwd=ROOT)  # fmt: skip
             if out.returncode:
