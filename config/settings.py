@@ -384,6 +384,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # offices share one publ
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "audit/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"  # JSON under /api/ (token endpoint), the page elsewhere
 AXES_VERBOSE = False
 
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)  # seconds without a request

@@ -108,3 +108,26 @@ def document_plain_times(result, generator, request, public):
 
     walk(result)
     return result
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out user name and address: JSON under /api/ (the token endpoint),
+    the lockout page elsewhere (AXES_LOCKOUT_CALLABLE)."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if is_api(request):
+        return JsonResponse(
+            {"detail": _("Too many failed logins; try again in %(minutes)s minutes.") % {"minutes": minutes}},
+            status=status,
+        )
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_timedelta": get_cool_off(request),
+    }
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=status)

@@ -85,6 +85,7 @@ class TokenIssueView(APIView):
             ),
             400: OpenApiResponse(description="Wrong user name or password"),
             403: OpenApiResponse(description="The authenticator code is missing or wrong"),
+            429: OpenApiResponse(description="Locked out after repeated wrong passwords (user name and address)"),
         },
         description=(
             "Exchange a user name and password for an API token (header `Authorization: Token <key>`), valid "

@@ -75,3 +75,13 @@ def test_an_administrator_needs_the_second_factor_for_a_token(client, cast):
     wrong = f"{(code + 1) % 10**6:06d}"
     assert issue(client, admin, otp=wrong).status_code == 403
     assert list(Token.objects.filter(user=admin).values_list("key", flat=True)) == [response.json()["token"]]
+
+
+def test_repeated_wrong_passwords_lock_the_token_endpoint_with_a_json_answer(client, cast, settings):
+    hr = with_password(cast["hr"])
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(TOKEN_URL, {"username": hr.username, "password": "sai"}, content_type="application/json")
+    response = issue(client, hr)  # even the right password, while locked out
+    assert response.status_code == 429
+    assert response.json()["detail"] == "Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút."
+    assert not Token.objects.filter(user=hr).exists()
