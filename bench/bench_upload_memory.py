@@ -31,7 +31,15 @@ GIVEN = ["Văn An", "Thị Bình", "Đức Cường", "Thị Dung", "Minh Đức
 
 
 def peak_mb() -> float:
+    """This process's peak resident size (VmHWM; ru_maxrss would include the parent's size at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")  # Linux: the peak starts again from the current size
 
 
 def roster_file(rows: int) -> bytes:
@@ -77,6 +85,24 @@ def strings_file(limit: int) -> bytes:
             if item.filename != "xl/sharedStrings.xml":
                 dst.writestr(item.filename, src.read(item.filename))
         dst.writestr("xl/sharedStrings.xml", b"".join(parts))
+    return link_shared_strings(out.getvalue())
+
+
+def link_shared_strings(data: bytes) -> bytes:
+    """Declare the shared-strings part (content type and workbook relationship) if openpyxl did not."""
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "[Content_Types].xml" and b"sharedStrings" not in content:
+                override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
+                content = content.replace(b"</Types>", override.encode())
+            if item.filename == "xl/_rels/workbook.xml.rels" and b"sharedStrings" not in content:
+                link = f'<Relationship Id="rIdSst" Type="{rel}" Target="sharedStrings.xml"/></Relationships>'
+                content = content.replace(b"</Relationships>", link.encode())
+            dst.writestr(item.filename, content)
     return out.getvalue()
 
 
@@ -108,6 +134,7 @@ def measure(path: str) -> dict:
 
     actor = system_actor()
     data = Path(path).read_bytes()
+    reset_peak()
     ready = peak_mb()
     started = time.perf_counter()
     try:
