@@ -211,9 +211,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Behind the TLS proxy (BEHIND_TLS_PROXY=true, deploy/nginx-congvu.conf.example) the site is HTTPS only:
+# Django redirects any plain-HTTP request that reaches it (nginx already redirects port 80) and sends HSTS
+# for a year, so `check --deploy --fail-level WARNING` passes with deploy/congvu.env.example. /healthz stays
+# reachable over plain HTTP from the host itself (monitoring probes 127.0.0.1:8000 directly).
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -241,7 +247,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -249,6 +255,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CongVu API",
@@ -361,6 +368,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("core.middleware.SecondFactorMiddleware") + 1, "simple_history.middleware.HistoryRequestMiddleware"
 )
 MIDDLEWARE.insert(0, "core.middleware.SecurityLogMiddleware")
+MIDDLEWARE.insert(1, "core.middleware.NoStoreMiddleware")  # Cache-Control: no-store when signed in
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # must be last
 # django-axes' lockout first; CongVu's permissions from the user's grants (staff.access) before Django's
 # model permissions, which it never asks for them.
@@ -378,6 +386,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # offices share one publ
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "audit/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"  # JSON under /api/ (token endpoint), the page elsewhere
 AXES_VERBOSE = False
 
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)  # seconds without a request
@@ -385,6 +394,8 @@ SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600)  # sec
 SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "CongVu")
 OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
+# API tokens (core.tokens): valid this many days after issue; revoked when the password changes.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -393,4 +404,5 @@ LOGGING["loggers"]["congvu.security"] = {"level": "INFO"}
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     *SPECTACULAR_SETTINGS.get("POSTPROCESSING_HOOKS", ["drf_spectacular.hooks.postprocess_schema_enums"]),
     "core.security.document_error_responses",
+    "core.api.document_plain_times",
 ]

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
-from core.views import healthz
+from core.views import TokenIssueView, healthz
 from staff.views import dashboard
 
 api_v1 = [
@@ -33,6 +33,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("offline.urls")),
+    path("api/v1/auth/token/", TokenIssueView.as_view(), name="api-token"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     path(
@@ -46,3 +47,9 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
+
+# Errors under /api/ are JSON like every other API answer (core.api); HTML pages elsewhere.
+handler400 = "core.api.handler400"
+handler403 = "core.api.handler403"
+handler404 = "core.api.handler404"
+handler500 = "core.api.handler500"

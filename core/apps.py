@@ -8,9 +8,21 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import pre_save
+
+        from core.text import clean_instance_text
 
         use_real_sqlite_parameter_limit()
         connection_created.connect(_watch_writes, dispatch_uid="congvu-watch-writes")
+        # Every text field of every model (history rows included) is cleaned before it is saved.
+        pre_save.connect(clean_instance_text, dispatch_uid="congvu-clean-text")
+        from django.conf import settings
+
+        from core.tokens import revoke_tokens_on_password_change
+
+        pre_save.connect(
+            revoke_tokens_on_password_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="congvu-revoke-tokens"
+        )
 
 
 def _watch_writes(sender, connection, **kwargs) -> None:

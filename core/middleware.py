@@ -4,6 +4,8 @@
   and SESSION_ABSOLUTE_TIMEOUT seconds after login, whatever the activity.
 - `SecondFactorMiddleware`: a user who enrolled a TOTP device (or an administrator when
   OTP_REQUIRED_FOR_ADMINS is on) must pass the code step before anything but that step.
+- `NoStoreMiddleware`: every answer to a signed-in user (session or API token) carries
+  `Cache-Control: no-store`, so no browser, proxy or shared computer keeps personal data or exports.
 - `SecurityLogMiddleware`: 401/403/404 answers to signed-in users and refused API calls are logged
   on `congvu.security` with user, address, method and path (scope refusals are 404 on purpose).
 """
@@ -17,6 +19,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
@@ -149,4 +152,18 @@ class SecurityLogMiddleware:
                 request.method,
                 request.path,
             )
+        return response
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # DRF sets the token's user on the underlying request too, so API calls are covered.
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) or "HTTP_AUTHORIZATION" in request.META:
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
         return response

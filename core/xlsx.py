@@ -26,15 +26,24 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.text import clean_text as normalise_text
 from core.text import fold
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ZIP_MEMBERS = 200
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Uncompressed size of each part, scaled with what an import may hold (IMPORT_MAX_ROWS): a real roster row
+# takes about 0.5-1 KB of sheet XML and 150 bytes of shared strings. openpyxl streams sheets in read-only
+# mode but loads the whole shared-strings table (and styles) into memory, so those get the tight limits:
+# the biggest file allowed stays under 200 MB of peak memory (bench/bench_upload_memory.py).
+SHEET_BYTES_PER_ROW = 3 * 1024
+SHARED_STRINGS_BYTES_PER_ROW = 400
+PART_BASE_BYTES = 2 * 1024 * 1024
+OTHER_PART_MAX_BYTES = 5 * 1024 * 1024
 MAX_SHEETS = 50
 XML_SCAN_BYTES = 64 * 1024  # a DTD must come before the root element: the head of each part is enough
 XML_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
@@ -42,6 +51,13 @@ HEADER_SCAN_ROWS = 20
 
 
 # --------------------------------------------------------------------------------------- output
+def excel_text(value: str) -> str:
+    """Text as a cell can hold it: the control characters openpyxl refuses (IllegalCharacterError,
+    which made one pasted vertical tab break every export) are dropped. New text never has them
+    (core.text); this covers rows written around the models, such as an SQL console."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
 class XlsxWriter:
     """A streamed workbook. Use `sheet(title, headers)`, then `row(values)`, then `save()`."""
 
@@ -56,13 +72,13 @@ class XlsxWriter:
 
     def sheet(self, title: str, headers: list[str], widths: list[int] | None = None):
         self._close_sheet()
-        ws = self.workbook.create_sheet(title=title[:31])
+        ws = self.workbook.create_sheet(title=excel_text(title)[:31])
         for index, width in enumerate(widths or [max(12, min(40, len(h) + 4)) for h in headers], 1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
         cells = []
         for header in headers:
-            cell = WriteOnlyCell(ws, value=str(header))
+            cell = WriteOnlyCell(ws, value=excel_text(str(header)))
             cell.font = self._header_font
             cell.fill = self._header_fill
             cells.append(cell)
@@ -81,6 +97,7 @@ class XlsxWriter:
         if value is None or type(value) in (int, float, bool, decimal.Decimal):
             return value
         if isinstance(value, str):
+            value = excel_text(value)
             if not value.startswith(FORMULA_PREFIXES):
                 return value
             cell = WriteOnlyCell(self._ws, value=value)
@@ -205,19 +222,21 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
             raise ImportRejected(
                 [CellError(_("file"), None, None, _("The workbook has too many parts (%(n)s).") % {"n": len(members)})]
             )
-        total = sum(m.file_size for m in members)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise ImportRejected(
-                [
-                    CellError(
-                        _("file"),
-                        None,
-                        None,
-                        _("The workbook unpacks to more than %(mb)s MB; it is refused.")
-                        % {"mb": MAX_UNCOMPRESSED_BYTES // 1048576},
+        for member in members:
+            part_limit = uncompressed_limit(member.filename)
+            if member.file_size > part_limit:
+                raise _refuse(
+                    _(
+                        "The part “%(part)s” of the workbook unpacks to %(size).1f MB; the limit for a file of at "
+                        "most %(rows)s rows is %(limit).1f MB. Remove unused sheets, formatting or text and try again."
                     )
-                ]
-            )
+                    % {
+                        "part": member.filename,
+                        "size": member.file_size / 1048576,
+                        "rows": settings.IMPORT_MAX_ROWS,
+                        "limit": part_limit / 1048576,
+                    }
+                )
         if "[Content_Types].xml" not in archive.namelist() or not any(n.startswith("xl/") for n in archive.namelist()):
             raise ImportRejected(
                 [
@@ -248,6 +267,16 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
                         "The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."
                     )
                 )
+
+
+def uncompressed_limit(part: str) -> int:
+    """Largest uncompressed size accepted for one part of an uploaded workbook (see SHEET_BYTES_PER_ROW)."""
+    rows = settings.IMPORT_MAX_ROWS
+    if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+        return PART_BASE_BYTES + rows * SHEET_BYTES_PER_ROW
+    if part == "xl/sharedStrings.xml":
+        return PART_BASE_BYTES + rows * SHARED_STRINGS_BYTES_PER_ROW
+    return OTHER_PART_MAX_BYTES
 
 
 def open_workbook(data: bytes, *, max_bytes: int | None = None):
@@ -335,7 +364,9 @@ def _read_table(
         record = {}
         letters = {}
         for index, fld in mapping.items():
-            record[fld] = values[index] if index < len(values) else None
+            value = values[index] if index < len(values) else None
+            # Imports bulk-create (no pre_save): every cell is cleaned here, like typed text.
+            record[fld] = normalise_text(value) if isinstance(value, str) else value
             letters[fld] = get_column_letter(index + 1)
         rows.append(Row(number=number, values=record, columns=letters))
     return title, rows
@@ -359,11 +390,12 @@ def _match_header(values, columns: list[Column]) -> dict[int, str]:
 
 
 def clean_text(value: Any) -> str:
+    """A cell as one line of text: core.text's normaliser, inner white space collapsed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(normalise_text(str(value), multiline=False).split())
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -16,7 +16,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.xlsx import FORMULA_PREFIXES
+from core.xlsx import FORMULA_PREFIXES, excel_text
 from scorecards import charts, explain, links, records
 from scorecards.models import Band, Pillar
 from scorecards.selectors import UnitScorecard
@@ -31,6 +31,8 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 def _put(ws, row: int, col: int, value):
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        value = excel_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # formula-like text stays text

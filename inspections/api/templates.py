@@ -70,7 +70,7 @@ class ChecklistTemplateViewSet(
             raise as_drf_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=template.pk)
 
-    @extend_schema(request=None, responses=s.TemplateVersionSerializer)
+    @extend_schema(request=None, responses={201: s.TemplateVersionSerializer})
     @action(detail=True, methods=["post"], url_path="new-draft")
     def new_draft(self, request, pk=None):
         """Editing a published template: returns the draft of the next version (made if needed)."""

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from core.api import id_or_404
 from core.charts import CONTENT_TYPES
 from core.permissions import Perm
 from scorecards import charts, links, selectors
@@ -84,7 +85,7 @@ class ScorecardViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=PARAMS, responses=ScorecardSerializer)
     def retrieve(self, request, pk=None):
-        return Response(self._payload(request, int(pk)))
+        return Response(self._payload(request, id_or_404(pk)))
 
     @extend_schema(
         parameters=[
@@ -106,5 +107,5 @@ class ScorecardViewSet(viewsets.ViewSet):
     def chart(self, request, pk=None, name=None, fmt=None):
         if name not in charts.CHARTS or fmt not in charts.FORMATS:
             raise NotFound
-        content = selectors.unit_chart(user=request.user, pk=int(pk), period=_period(request), name=name, fmt=fmt)
+        content = selectors.unit_chart(user=request.user, pk=id_or_404(pk), period=_period(request), name=name, fmt=fmt)
         return HttpResponse(content, content_type=CONTENT_TYPES[fmt])

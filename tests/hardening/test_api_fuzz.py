@@ -1,47 +1,24 @@
-"""API fuzzing with schemathesis against the app's own OpenAPI schema, in-process (WSGI),
-authenticated as an administrator: no server error, and every response matches the schema
-(status code declared, content type, body). Bounded: a few examples per operation, derandomized,
-so the whole run stays within CI's budget (~2 minutes)."""
+"""API fuzzing with schemathesis against the app's own OpenAPI schema, in-process (WSGI), authenticated
+as an administrator, through schemathesis' own engine, so every phase the command line runs is run here:
+examples, coverage, fuzzing and stateful (links between operations). Checks: no server error, and every
+response matches the schema (status code declared, content type, body). Bounded: a few examples per
+operation (FUZZ_MAX_EXAMPLES), derandomized, so the whole run stays within a few minutes on one core."""
 
 import os
 import time
-import warnings
+from collections import defaultdict
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, given
-from hypothesis import settings as hsettings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.engine import events
 
 from config.wsgi import application
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
-TIME_BUDGET = float(os.environ.get("FUZZ_TIME_BUDGET", "120"))  # seconds for the whole walk
-# Failures found by this test in other apps' endpoints, reported to their owners (see the hardening
-# report); listed so that CI stays green while they are fixed, and removed as soon as they are.
-# A NEW failing operation fails the test; a listed one that now passes fails it too (strict).
-KNOWN = {}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def keep_test_connection():
-    """Requests go through the real WSGI application, whose request signals close a database connection
-    found inside a transaction; that is the test's transaction (PostgreSQL then answers "the connection is
-    closed"). Django's test client disconnects the same handlers; so do we, for this test."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "1"))
+MAX_STEPS = int(os.environ.get("FUZZ_MAX_STEPS", "4"))
+CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance"]
+PHASES = {"examples", "coverage", "fuzzing", "stateful"}
 
 
 @pytest.fixture
@@ -49,42 +26,40 @@ def admin_token(cast):
     return Token.objects.create(user=cast["admin"]).key
 
 
-def test_api_conforms_to_its_schema_and_never_fails(admin_token, people, settings, keep_test_connection):
+@pytest.mark.django_db(transaction=True)  # the engine calls the app from its own thread (own connection)
+def test_api_conforms_to_its_schema_and_never_fails(admin_token, people, settings):
     settings.ALLOWED_HOSTS = ["*"]
     headers = {"Authorization": f"Token {admin_token}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, headers=headers)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    schema.config.update(headers=headers, workers=1)
+    schema.config.generation.update(max_examples=MAX_EXAMPLES)
+    schema.config.checks.update(included_check_names=CHECKS)
+    schema.config.seed = 22
+    schema.config.phases.stateful.max_steps = MAX_STEPS
+    operations = {f"{op.ok().method.upper()} {op.ok().path}" for op in schema.get_all_operations()}
     assert len(operations) > 20
-    failures, fixed, started, done = [], [], time.monotonic(), 0
-    for operation in operations:
-        if time.monotonic() - started > TIME_BUDGET:
-            break
 
-        @hsettings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case):
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS, headers=headers)
-
-        label = f"{operation.method.upper()} {operation.path}"
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as exc:  # collect every failing operation, then report them all
-            failures.append((label, str(exc)[:800]))
-        else:
-            if label in KNOWN:
-                fixed.append(label)
-        done += 1
-    new = [f"{label}: {text}" for label, text in failures if label not in KNOWN]
-    assert not new, "\n\n".join(new)
-    assert not fixed, f"fixed, remove from KNOWN: {fixed}"
-    if done < len(operations):
-        warnings.warn(f"API fuzzing: time budget reached after {done} of {len(operations)} operations", stacklevel=1)
-    assert done >= len(operations) // 2, f"only {done} of {len(operations)} operations within the time budget"
+    started = time.monotonic()
+    tested = defaultdict(set)  # phase → operations
+    failures, errors = [], []
+    for event in schemathesis.engine.from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            tested[event.phase.value].add(event.recorder.label)
+            for checks in event.recorder.checks.values():
+                for check in checks:
+                    if check.failure_info is not None:
+                        failures.append(
+                            f"[{event.phase.value}] {event.recorder.label}: {check.name}: "
+                            f"{str(check.failure_info.failure)[:600]}"
+                        )
+        elif isinstance(event, events.NonFatalError):
+            errors.append(f"[{event.phase}] {event.label}: {event.info.format()[:600]}")
+        elif isinstance(event, events.FatalError):
+            raise event.exception
+    elapsed = time.monotonic() - started
+    print(f"API fuzzing: {elapsed:.0f} s; operations per phase:", {k: len(v) for k, v in tested.items()})
+    assert not failures, f"{len(failures)} failing checks:\n" + "\n\n".join(sorted(set(failures)))
+    assert not errors, "\n\n".join(errors)
+    assert PHASES <= set(tested), tested.keys()
+    untested = operations - tested["fuzzing"]
+    assert not untested, f"not fuzzed: {sorted(untested)}"

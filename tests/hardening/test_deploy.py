@@ -123,3 +123,34 @@ def test_every_html_page_has_security_headers_and_no_inline_code(name, client, c
 def test_error_pages_and_lockout_page_carry_the_headers_too(client, cast):
     client.force_login(cast["admin"])
     check_page(client.get("/no-such-page/"), "404")
+
+
+def deploy_env_example(tmp_path) -> dict:
+    """The values of deploy/congvu.env.example, with the data folders moved to tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "DATABASE_"))}
+    for line in (ROOT / "deploy" / "congvu.env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            env[key.strip()] = value.strip()
+    env.update(DATA_DIR=str(tmp_path), MEDIA_ROOT=str(tmp_path / "media"), STATIC_ROOT=str(tmp_path / "static"))
+    return env
+
+
+def test_check_deploy_passes_with_the_deploy_env_example(tmp_path):
+    """Issue 22: HSTS and the HTTPS redirect are on behind the TLS proxy with the shipped example."""
+    env = deploy_env_example(tmp_path)
+    assert env["BEHIND_TLS_PROXY"] == "true"
+    result = run_check(env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert issues(output) == [], output
+
+
+def test_behind_the_tls_proxy_hsts_and_the_redirect_default_to_on(tmp_path):
+    env = deploy_env_example(tmp_path)
+    env.pop("SECURE_SSL_REDIRECT")
+    env.pop("SECURE_HSTS_SECONDS")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    code = "import django;django.setup();from django.conf import settings as s;print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["31536000", "True"], out.stderr

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api import IdField
 from staff.models import Staff, Unit
 from training.models import (
     AttendanceStatus,
@@ -8,6 +9,7 @@ from training.models import (
     Course,
     Enrollment,
     EnrollmentStatus,
+    Outcome,
     TrainingClass,
 )
 
@@ -84,7 +86,7 @@ class ClassStatusSerializer(serializers.Serializer):
 
 
 class NominateSerializer(serializers.Serializer):
-    staff = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    staff = serializers.ListField(child=IdField(), allow_empty=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     confirm = serializers.BooleanField(required=False, default=True)
 
@@ -126,6 +128,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.full_name", read_only=True)
     class_code = serializers.CharField(source="training_class.code", read_only=True)
     certificate_number = serializers.CharField(source="certificate.number", read_only=True, allow_null=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)  # "" until set
 
     class Meta:
         model = Enrollment
@@ -191,7 +194,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class AttendanceMarkSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField()
+    enrollment = IdField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 

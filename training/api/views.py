@@ -24,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import as_drf_error
+from core.api import as_drf_error, id_or_404
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.concurrency import if_match as parse_if_match
 from core.permissions import Perm
@@ -337,6 +337,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
     @extend_schema(methods=["GET"], responses=AttendanceBodySerializer)
     @action(detail=True, methods=["get", "put"])
     def attendance(self, request, pk=None):
+        pk = id_or_404(pk)
         if request.method == "GET":
             session = selectors.session_for_attendance(user=request.user, pk=pk)
             body = services.session_attendance_current(session)
@@ -349,7 +350,7 @@ class ClassSessionViewSet(viewsets.ModelViewSet):
         try:
             result = services.attendance_save(
                 actor=request.user,
-                session_id=int(pk),
+                session_id=pk,
                 marks=data.validated_data["marks"],
                 expected_version=version,
                 client_uuid=data.validated_data.get("client_uuid"),

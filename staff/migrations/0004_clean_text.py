@@ -1,0 +1,12 @@
+"""Issue 22: text stored before the normaliser existed is cleaned like new text (control characters,
+NFC, trimmed ends), history rows included."""
+
+from django.db import migrations
+
+from core.text import migration_cleaner
+
+
+class Migration(migrations.Migration):
+    dependencies = [("staff", "0003_staff_name_code_index")]
+
+    operations = [migrations.RunPython(migration_cleaner("staff"), migrations.RunPython.noop, elidable=True)]
