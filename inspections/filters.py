@@ -109,10 +109,31 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     template = django_filters.CharFilter(
         label=_("Template code"), field_name="template_version__template__code", lookup_expr="iexact"
     )
+    to_approve = django_filters.BooleanFilter(label=_("Waiting for my approval"), method="filter_to_approve")
 
     class Meta:
         model = Inspection
-        fields = ["q", "unit", "start", "end", "year", "status", "kind", "self", "band", "critical_failed", "template"]
+        fields = [
+            "q",
+            "unit",
+            "start",
+            "end",
+            "year",
+            "status",
+            "kind",
+            "self",
+            "band",
+            "critical_failed",
+            "template",
+            "to_approve",
+        ]
+
+    def filter_to_approve(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None:
+            return queryset
+        mine = queryset.awaiting_approval_by(user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(unit__search_name__contains=fold(value)) | Q(unit__code__iexact=value.strip()))

@@ -253,6 +253,8 @@ class InspectionDetailView(ScopedViewMixin, TemplateView):
             sheet=selectors.inspection_sheet(inspection=inspection),
             findings=findings,
             can_review=selectors.can_review(user=user, assignment=inspection.assignment),
+            can_approve=selectors.can_approve(user=user, inspection=inspection),
+            filled_by_me=selectors.filled(user=user, inspection=inspection),
             can_fill=selectors.can_fill(user=user, assignment=inspection.assignment),
             can_add_action=bool(findings) and _can_add_action(user, inspection),
             review_form=ReviewForm(),
