@@ -296,6 +296,15 @@ def do_login(page, username: str, password: str = PASSWORD) -> None:
         raise AssertionError(f"Logging in as {username!r} failed: still on {page.url}")
 
 
+def main_menu(page, name: str = "Trình đơn chính"):
+    """The main navigation, opened first on a phone (where it hides behind one menu button)."""
+    nav = page.get_by_role("navigation", name=name)
+    button = page.locator("[data-menu-toggle]")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return nav
+
+
 def do_logout(page) -> None:
     page.get_by_role("button", name=re.compile(r"^(Đăng xuất|Log out)$")).click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
