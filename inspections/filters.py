@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import IdFilter, YearFilter
 from core.permissions import Perm
 from core.text import fold
+from core.widgets import DateInput
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -62,8 +63,8 @@ def _unit_filter():
 
 def _date_filters():
     return (
-        django_filters.DateFilter(label=_("From"), method="filter_start"),
-        django_filters.DateFilter(label=_("Until"), method="filter_end"),
+        django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput()),
+        django_filters.DateFilter(label=_("Until"), method="filter_end", widget=DateInput()),
         YearFilter(label=_("Year"), method="filter_year"),
     )
 

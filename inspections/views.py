@@ -23,6 +23,7 @@ from inspections import relevance, selectors, services
 from inspections.exports import inspection_report_xlsx
 from inspections.filters import AssignmentFilterSet, InspectionFilterSet
 from inspections.forms import ActionForm, ReviewForm
+from inspections.messages import answer_choices
 from inspections.models import AnswerType, CorrectiveAction, Finding, Inspection
 from inspections.scoring import normalise
 from inspections.services import AnswerInput
@@ -153,11 +154,7 @@ def _relevant_json(item) -> str:
 
 
 def _choices(item):
-    if item.answer_type == AnswerType.YES_NO_NA:
-        return [("yes", _("Yes")), ("no", _("No")), ("na", _("N/A"))]
-    if item.answer_type == AnswerType.SCALE_0_4:
-        return [(str(n), str(n)) for n in range(5)] + [("na", _("N/A"))]
-    return []
+    return answer_choices(item)
 
 
 class FillView(ScopedViewMixin, View):
@@ -190,7 +187,7 @@ class FillView(ScopedViewMixin, View):
                 "done": done,
                 "editable": inspection is None or inspection.is_editable,
                 "inspected_on": (posted.get("inspected_on") if posted else None)
-                or (inspection.inspected_on.isoformat() if inspection else ""),
+                or (inspection.inspected_on.strftime("%d/%m/%Y") if inspection else ""),
                 "summary": (posted.get("summary") if posted else None) or (inspection.summary if inspection else ""),
             },
             status=status,

@@ -6,6 +6,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from core.permissions import Perm, Role
 from core.text import fold
+from core.widgets import DateInput
 from staff.access import unit_scope_q
 from staff.models import Staff, Unit
 
@@ -73,13 +74,6 @@ class UnitPickerField(FilterModelChoiceField):
         if resolved is not None and value == resolved[0] and str(value).strip().isdigit():
             return resolved[1].code
         return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
 
 
 class StaffForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter, YearFilter
 from core.text import fold
+from core.widgets import DateInput
 from staff.access import subtree_bounds
 from staff.filters import UnitFilter
 from staff.models import StaffCategory
@@ -46,6 +47,10 @@ class DateField(forms.DateField):
 
 class PeriodDateFilter(django_filters.DateFilter):
     field_class = DateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(*args, **kwargs)
 
 
 class CourseFilterSet(django_filters.FilterSet):

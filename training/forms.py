@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
+from core.widgets import DateInput
 from staff.access import unit_scope_q
-from staff.forms import DateInput
 from staff.models import Staff, Unit
 from training.models import ClassSession, Course, EnrollmentStatus, ExternalTraining, TrainingClass, TrainingRequirement
 
