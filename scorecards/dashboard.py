@@ -2,6 +2,7 @@
 computation stays on the scorecard screen)."""
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
@@ -22,7 +23,7 @@ def cards(user) -> list[dict]:
         out.append(
             {
                 "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
-                "value": "—" if snapshot.total is None else f"{snapshot.total:.2f}",
+                "value": "—" if snapshot.total is None else number_format(snapshot.total, 2),
                 "url": f"{url}?period={snapshot.publication.period}",
                 "note": _("%(band)s · published %(period)s")
                 % {"band": Band(snapshot.band).label, "period": snapshot.publication.period},

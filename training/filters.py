@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -58,7 +59,7 @@ class CourseFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices)
     mode = django_filters.ChoiceFilter(label=_("Mode"), choices=CourseMode.choices)
     is_mandatory = django_filters.BooleanFilter(label=_("Mandatory"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=pgettext_lazy("course", "Active"))
 
     class Meta:
         model = Course

@@ -11,7 +11,7 @@ Writing a journey (see test_access.py and test_staff_directory.py)::
             journey.check()                   # screenshot + usability checks + axe
         with journey.step("open staff"):
             page.get_by_role("link", name="Cán bộ").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Danh bạ cán bộ")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Danh sách CBCCVC")
             journey.check()
 
 Fixtures

@@ -96,7 +96,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         live = figures(page, "Sở Alpha")
         # Nobody worked there in that quarter (the cast's people start today), so capability is not scored
         # and service culture carries all 100 points: 73.75 % of a 90 % target → 81.94.
-        assert (live["Số người"], live["Tổng điểm"], live["Văn hóa công vụ, kỷ luật kỷ cương"]) == (
+        assert (live["Số CBCCVC"], live["Tổng điểm"], live["Văn hóa công vụ, kỷ luật kỷ cương"]) == (
             "0",
             "81,94",
             "81,94",
@@ -143,7 +143,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         facts = page.locator("main dl.facts")
         expect(facts).to_contain_text("Công bố kết quả quý")
         frozen = figures(page, "Sở Alpha")
-        for column in ("Tổng điểm", "Xếp loại", "Năng lực", "Văn hóa công vụ, kỷ luật kỷ cương", "Số người"):
+        for column in ("Tổng điểm", "Xếp loại", "Năng lực", "Văn hóa công vụ, kỷ luật kỷ cương", "Số CBCCVC"):
             assert frozen[column] == live[column], (column, frozen, live)
         journey.check()
 
