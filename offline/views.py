@@ -181,7 +181,7 @@ def _offline_links() -> list[tuple[str, str]]:
     return [
         (reverse("offline:home"), pgettext("offline page", "Work offline")),
         (reverse("offline:assignments"), _("Checklists to fill")),
-        (reverse("offline:classes"), _("Attendance")),
+        (reverse("offline:classes"), pgettext("offline page", "My classes")),
         (reverse("offline:outbox"), pgettext("offline page", "Outbox")),
     ]
 

@@ -231,7 +231,7 @@ def test_any_page_opened_without_network_offers_what_works_offline(page_at, logi
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_have_text("Không có mạng")
         links = page.get_by_role("list", name="Dùng được khi không có mạng").get_by_role("link")
-        expect(links).to_have_text(["Làm việc ngoại tuyến", "Phiếu kiểm tra cần điền", "Điểm danh", "Chờ đồng bộ"])
+        expect(links).to_have_text(["Làm việc ngoại tuyến", "Phiếu kiểm tra cần điền", "Lớp của tôi", "Chờ đồng bộ"])
     page.get_by_role("link", name="Phiếu kiểm tra cần điền").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Không có mạng")
     assert page.url.endswith("/offline/assignments/")

@@ -18,7 +18,7 @@ def test_the_no_network_page_is_public_and_links_what_works_offline(client):
     assert links == [
         ("/offline/", "Làm việc ngoại tuyến"),
         ("/offline/assignments/", "Phiếu kiểm tra cần điền"),
-        ("/offline/classes/", "Điểm danh"),
+        ("/offline/classes/", "Lớp của tôi"),
         ("/offline/outbox/", "Chờ đồng bộ"),
     ]
     assert "<script" not in html  # one kept copy for everyone: no data, no script
