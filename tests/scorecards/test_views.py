@@ -270,7 +270,7 @@ def test_dashboard_card_shows_the_latest_published_score(login, cast, tree, reco
     response = login(cast["unit_head"]).get(reverse("dashboard"))
     titles = {c["title"]: c for c in response.context["cards"]}
     card = titles["Bảng điểm đánh giá của Sở Alpha"]
-    assert card["value"] == "74.07"
+    assert card["value"] == "74,07"  # decimal comma in Vietnamese
     assert charts.CHARTS == ("criteria", "trend", "peers")
 
 
