@@ -22,12 +22,12 @@ def cards(user) -> list[dict]:
             }
         )
     if has_perm(user, Perm.INSPECTION_REVIEW):
-        waiting = Inspection.objects.filter(status=InspectionStatus.SUBMITTED, assignment__lead_id=user.pk).count()
+        waiting = Inspection.objects.visible_to(user).awaiting_approval_by(user).count()
         result.append(
             {
                 "title": _("Inspections to review"),
                 "value": waiting,
-                "url": reverse("inspections:inspection-list") + "?status=submitted",
+                "url": reverse("inspections:inspection-list") + "?to_approve=true",
                 "note": _("as lead inspector"),
             }
         )
@@ -37,7 +37,7 @@ def cards(user) -> list[dict]:
             {
                 "title": _("Overdue corrective actions"),
                 "value": overdue,
-                "url": reverse("inspections:finding-list") + "?state=overdue",
+                "url": reverse("inspections:action-list") + "?status=overdue",
                 "note": _("past their due date, not done"),
             }
         )

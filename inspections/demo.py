@@ -94,7 +94,9 @@ class _Writer:
         self.assignments.append(a)
         for m in members:
             self.members.append((a, m))
-        self.plan_rows.append({"assignment": a, "state": state, "on": on or due, "on_time": on_time})
+        self.plan_rows.append(
+            {"assignment": a, "state": state, "on": on or due, "on_time": on_time, "members": list(members)}
+        )
         return a
 
     # ------------------------------------------------------------------------------ answers
@@ -164,7 +166,7 @@ class _Writer:
                 approved_at = submitted_at + dt.timedelta(days=rng.randint(1, 10))
                 if approved_at.date() > today:
                     approved_at = _aware(today, 9)
-            filler = a.lead if not a.is_self else None
+            filler = None if a.is_self else (row["members"][0] if row["members"] else a.lead)
             inspections.append(
                 Inspection(
                     assignment=a,
@@ -404,8 +406,9 @@ def seed(ctx) -> None:
             due=due,
             on=on,
             announced=rng.random() < 0.7,
-            lead=inspector if mine else lead,
-            members=[lead] if mine else [inspector] if rng.random() < 0.3 else [],
+            # The inspector fills on the lead's team; the lead approves (separation of duties).
+            lead=lead,
+            members=[inspector] if mine or rng.random() < 0.3 else [],
             state=state,
         )
     # 2. Self-inspection campaigns: service culture (communes + departments), discipline

@@ -184,7 +184,7 @@ def inspection_report_xlsx(*, inspection: Inspection) -> bytes:
                     item.code,
                     item.text_vi,
                     item.legal_basis,
-                    answer_label(answer.value) if answer else "",
+                    answer_label(answer.value, item) if answer else "",
                     answer.score if answer and answer.score is not None else "",
                     answer.max_score if answer and answer.max_score is not None else "",
                     _("yes") if answer and answer.failed else "",

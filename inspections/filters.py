@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import IdFilter, YearFilter
 from core.permissions import Perm
 from core.text import fold
+from core.widgets import DateInput
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -63,8 +64,8 @@ def _unit_filter():
 
 def _date_filters():
     return (
-        django_filters.DateFilter(label=_("From"), method="filter_start"),
-        django_filters.DateFilter(label=_("Until"), method="filter_end"),
+        django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput()),
+        django_filters.DateFilter(label=_("Until"), method="filter_end", widget=DateInput()),
         YearFilter(label=_("Year"), method="filter_year"),
     )
 
@@ -121,6 +122,7 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     scored = django_filters.BooleanFilter(
         label=_("Counted in the scorecard (by inspectors where a unit has one, else self)"), method="filter_scored"
     )
+    to_approve = django_filters.BooleanFilter(label=_("Waiting for my approval"), method="filter_to_approve")
 
     class Meta:
         model = Inspection
@@ -137,7 +139,15 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
             "critical_failed",
             "template",
             "scored",
+            "to_approve",
         ]
+
+    def filter_to_approve(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None:
+            return queryset
+        mine = queryset.awaiting_approval_by(user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
     def filter_scored(self, queryset, name, value):
         """The inspections a scorecard's checklist score is the mean of: approved and scored in the period,

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
+from core.widgets import DateInput
 from inspections.models import (
     ActionStatus,
     AnswerType,
@@ -11,7 +12,6 @@ from inspections.models import (
     VersionStatus,
 )
 from staff.access import subtree_bounds, unit_scope_q
-from staff.forms import DateInput
 from staff.models import Staff, Unit
 
 

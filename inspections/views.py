@@ -24,6 +24,7 @@ from inspections import relevance, selectors, services
 from inspections.exports import inspection_report_xlsx
 from inspections.filters import AssignmentFilterSet, InspectionFilterSet
 from inspections.forms import ActionForm, ReviewForm
+from inspections.messages import answer_choices, choice_labels
 from inspections.models import AnswerType, CorrectiveAction, Finding, Inspection
 from inspections.scoring import normalise
 from inspections.services import AnswerInput
@@ -160,18 +161,14 @@ def _relevant_json(item) -> str:
 
 
 def _choices(item):
-    if item.answer_type == AnswerType.YES_NO_NA:
-        return [("yes", _("Yes")), ("no", _("No")), ("na", _("N/A"))]
-    if item.answer_type == AnswerType.SCALE_0_4:
-        return [(str(n), str(n)) for n in range(5)] + [("na", _("N/A"))]
     if item.answer_type == AnswerType.SELECT_ONE:
-        return [(str(c["name"]), c.get("label_vi") or str(c["name"])) for c in item.choices]
-    return []
+        return choice_labels(item)
+    return answer_choices(item)
 
 
 def _multi_choices(item):
     if item.answer_type == AnswerType.SELECT_MULTIPLE:
-        return [(str(c["name"]), c.get("label_vi") or str(c["name"])) for c in item.choices]
+        return choice_labels(item)
     return []
 
 
@@ -205,7 +202,7 @@ class FillView(ScopedViewMixin, View):
                 "done": done,
                 "editable": inspection is None or inspection.is_editable,
                 "inspected_on": (posted.get("inspected_on") if posted else None)
-                or (inspection.inspected_on.isoformat() if inspection else ""),
+                or (inspection.inspected_on.strftime("%d/%m/%Y") if inspection else ""),
                 "summary": (posted.get("summary") if posted else None) or (inspection.summary if inspection else ""),
             },
             status=status,
@@ -268,6 +265,8 @@ class InspectionDetailView(ScopedViewMixin, TemplateView):
             sheet=selectors.inspection_sheet(inspection=inspection),
             findings=findings,
             can_review=selectors.can_review(user=user, assignment=inspection.assignment),
+            can_approve=selectors.can_approve(user=user, inspection=inspection),
+            filled_by_me=selectors.filled(user=user, inspection=inspection),
             can_fill=selectors.can_fill(user=user, assignment=inspection.assignment),
             can_add_action=bool(findings) and _can_add_action(user, inspection),
             review_form=ReviewForm(),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from jobs.models import ExportJob
+from jobs.models import ExportJob, ExportStatus
 
 
-def export_list(*, user) -> QuerySet[ExportJob]:
-    return ExportJob.objects.visible_to(user).order_by("-created_at", "-pk")
+def export_list(*, user, in_progress: bool = False) -> QuerySet[ExportJob]:
+    qs = ExportJob.objects.visible_to(user).order_by("-created_at", "-pk")
+    if in_progress:
+        qs = qs.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+    return qs
 
 
 def export_get(*, user, pk: int) -> ExportJob:

@@ -31,7 +31,10 @@ class ExportListView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(selectors.export_list(user=self.request.user), page_size_from(self.request, 25))
+        paginator = Paginator(
+            selectors.export_list(user=self.request.user, in_progress=self.request.GET.get("in_progress") == "1"),
+            page_size_from(self.request, 25),
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             page_obj=page, object_list=page.object_list, kinds=_available(self.request.user), exports=EXPORTS

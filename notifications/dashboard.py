@@ -15,6 +15,6 @@ def cards(user) -> list[dict]:
             "title": _("My notifications"),
             "value": notification_unread_count(user=user),
             "note": _("unread"),
-            "url": reverse("notifications:list"),
+            "url": reverse("notifications:list") + "?unread=1",
         }
     ]

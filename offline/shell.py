@@ -77,6 +77,7 @@ def worker_config() -> dict:
         "assets": assets,
         "pages": pages,
         "fallback": reverse("offline:outbox"),
+        "unavailable": reverse("offline:unavailable"),
         "api": "/api/v1/",
     }
 

@@ -30,6 +30,7 @@ JS_STRINGS = {
     "outbox.discard": _("Remove from this tablet"),
     "outbox.discard_confirm": _("Remove this item from the tablet? It has not been sent."),
     "outbox.clear_sent": _("Remove sent items"),
+    "outbox.open": _("Open the record"),
     "outbox.kind.inspection": _("Inspection"),
     "outbox.kind.attendance": _("Attendance"),
     "outbox.created": _("Made at"),

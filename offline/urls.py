@@ -12,4 +12,5 @@ urlpatterns = [
     path("offline/assignments/", views.AssignmentsView.as_view(), name="assignments"),
     path("offline/classes/", views.ClassesView.as_view(), name="classes"),
     path("offline/outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("offline/unavailable/", views.unavailable, name="unavailable"),
 ]

@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -132,6 +133,11 @@ class ShellPageView(ScopedViewMixin, TemplateView):
                 "classes": reverse("offline:classes"),
                 "outbox": reverse("offline:outbox"),
             },
+            # The record on the server, linked from a sent outbox item.
+            "records": {
+                "inspection": _url_or_empty("inspections:inspection-detail", id="pk"),
+                "class": _url_or_empty("training:class-detail", id="pk"),
+            },
             "api": {
                 "assignments": _url_or_empty("my-assignments"),
                 "classes": _url_or_empty("my-classes"),
@@ -162,6 +168,22 @@ class ShellPageView(ScopedViewMixin, TemplateView):
             can_take_attendance=may_take_attendance(user),
         )
         return context
+
+
+@require_GET
+def unavailable(request):
+    """What the service worker shows for any page opened without network: links to what works
+    offline. The same for everyone (no name, no data), so one kept copy serves every user."""
+    return render(request, "offline/unavailable.html", {"pages": _offline_links()})
+
+
+def _offline_links() -> list[tuple[str, str]]:
+    return [
+        (reverse("offline:home"), pgettext("offline page", "Work offline")),
+        (reverse("offline:assignments"), _("Checklists to fill")),
+        (reverse("offline:classes"), pgettext("offline page", "My classes")),
+        (reverse("offline:outbox"), pgettext("offline page", "Outbox")),
+    ]
 
 
 class HomeView(ShellPageView):

@@ -1,8 +1,8 @@
 """Dashboard cards: the latest published score of the user's unit (one cheap query; the live
 computation stays on the scorecard screen)."""
 
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm, has_perm
@@ -25,7 +25,7 @@ def cards(user) -> list[dict]:
         out.append(
             {
                 "title": _("Scorecard of %(unit)s") % {"unit": unit.name},
-                "value": "—" if snapshot.total is None else floatformat(snapshot.total, 2),
+                "value": "—" if snapshot.total is None else number_format(snapshot.total, 2),
                 "url": f"{url}?period={snapshot.publication.period}",
                 "note": _("%(band)s · published, %(period)s")
                 % {"band": Band(snapshot.band).label, "period": Period.parse(snapshot.publication.period).label},

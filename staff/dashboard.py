@@ -14,7 +14,7 @@ def cards(user) -> list[dict]:
             {
                 "title": _("Units in your scope"),
                 "value": Unit.objects.visible_to(user).filter(active=True).count(),
-                "url": reverse("staff:unit-list"),
+                "url": reverse("staff:unit-list") + "?active=true",
             }
         )
     if has_perm(user, Perm.STAFF_VIEW):
@@ -22,7 +22,7 @@ def cards(user) -> list[dict]:
             {
                 "title": _("Staff in your scope"),
                 "value": Staff.objects.visible_to(user).filter(status=StaffStatus.ACTIVE).count(),
-                "url": reverse("staff:staff-list"),
+                "url": reverse("staff:staff-list") + f"?status={StaffStatus.ACTIVE}",
             }
         )
     if has_perm(user, Perm.STAFF_MANAGE):

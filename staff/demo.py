@@ -447,8 +447,12 @@ def build_users(ctx: SeedContext, units: list[Unit], staff: list[Staff]) -> None
         user.set_password(DEMO_PASSWORD)
         user.save()
         if person is not None:
+            # The account is this person: the staff record carries the name the account greets with.
             person.user = user
-            person.save(update_fields=["user"])
+            person.full_name = f"{first} {last}"
+            person.search_name = fold(person.full_name)
+            person.gender = Gender.FEMALE if " Thị" in f" {first} " else Gender.MALE
+            person.save(update_fields=["user", "full_name", "search_name", "gender"])
         ctx.users[username] = user
         return user
 

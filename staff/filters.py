@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django.db.models import Case, IntegerField, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -57,7 +58,7 @@ class UnitFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
     parent = UnitFilter(label=_("Parent unit"))
     within = UnitFilter(label=_("Within"), method="filter_within")
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=pgettext_lazy("unit", "Active"))
 
     class Meta:
         model = Unit

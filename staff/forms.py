@@ -9,6 +9,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 from core.concurrency import VersionFormMixin
 from core.permissions import Perm, Role
 from core.text import fold
+from core.widgets import DateInput
 from staff.access import unit_scope_q
 from staff.models import Staff, Unit
 
@@ -189,13 +190,6 @@ class PeoplePickerField(forms.Field):
         if not self.multiple:
             return people[0] if people else None
         return people
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
 
 
 class StaffForm(VersionFormMixin, forms.ModelForm):

@@ -10,11 +10,13 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter, YearFilter
 from core.text import fold
+from core.widgets import DateInput
 from staff.access import subtree_bounds
 from staff.filters import UnitFilter, attributed_unit
 from staff.models import StaffCategory, StaffStatus, Unit
@@ -72,13 +74,17 @@ class DateField(forms.DateField):
 class PeriodDateFilter(django_filters.DateFilter):
     field_class = DateField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(*args, **kwargs)
+
 
 class CourseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     category = django_filters.ChoiceFilter(label=_("Content group"), choices=CourseCategory.choices)
     mode = django_filters.ChoiceFilter(label=_("Mode"), choices=CourseMode.choices)
     is_mandatory = django_filters.BooleanFilter(label=_("Mandatory"))
-    active = django_filters.BooleanFilter(label=_("Active"))
+    active = django_filters.BooleanFilter(label=pgettext_lazy("course", "Active"))
 
     class Meta:
         model = Course

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionFormMixin
 from core.permissions import Perm
+from core.widgets import DateInput
 from staff.access import unit_scope_q
-from staff.forms import DateInput, PeoplePickerField
+from staff.forms import PeoplePickerField
 from staff.models import StaffStatus, Unit
 from training.models import ClassSession, Course, EnrollmentStatus, ExternalTraining, TrainingClass, TrainingRequirement
 from training.selectors.common import staff_in_scope

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Perm
+from core.permissions import Perm, has_perm
 from inspections.models.choices import Band, InspectionStatus, TemplateKind
-from inspections.models.planning import Assignment, _sees_everything, _team_q
+from inspections.models.planning import Assignment, AssignmentMember, _sees_everything, _team_q
 from inspections.models.templates import Item, TemplateVersion
 from staff.access import unit_scope_q
 from staff.models import Unit
@@ -28,6 +28,24 @@ class InspectionQuerySet(models.QuerySet):
         return self.filter(
             unit_scope_q(user, INSPECTION_SCOPE_PERMS, prefix="unit__") | _team_q(user, prefix="assignment__")
         )
+
+    def awaiting_approval_by(self, user):
+        """Submitted checklists this user approves: the rule of inspections.selectors.can_approve as
+        one filter (the dashboard's count and the list it opens). The lead of the team approves, or
+        a team member when the lead filled it; a self-inspection, whoever reviews the unit; nobody
+        the checklist they filled unless settings.INSPECTION_SELF_APPROVAL."""
+        if not (user and user.is_authenticated and user.is_active and has_perm(user, Perm.INSPECTION_REVIEW)):
+            return self.none()
+        member_of = AssignmentMember.objects.filter(user_id=user.pk).values("assignment_id")
+        lead_filled = Q(created_by_id=F("assignment__lead_id")) | Q(submitted_by_id=F("assignment__lead_id"))
+        team = Q(assignment__is_self=False) & (
+            Q(assignment__lead_id=user.pk) | (Q(assignment_id__in=member_of) & lead_filled)
+        )
+        own_unit = Q(assignment__is_self=True) & unit_scope_q(user, Perm.INSPECTION_REVIEW, prefix="unit__")
+        qs = self.filter(team | own_unit, status=InspectionStatus.SUBMITTED)
+        if not settings.INSPECTION_SELF_APPROVAL:
+            qs = qs.exclude(created_by_id=user.pk).exclude(submitted_by_id=user.pk)
+        return qs
 
 
 class Inspection(models.Model):

@@ -2,7 +2,15 @@
 scope, staff.access.unit_scope_q) and come back with their joins and annotations done; aggregates
 run in the database. `from inspections import selectors; selectors.x(...)` reads any of them."""
 
-from inspections.selectors.abilities import can_fill, can_plan, can_review, can_update_action, can_verify_action
+from inspections.selectors.abilities import (
+    can_approve,
+    can_fill,
+    can_plan,
+    can_review,
+    can_update_action,
+    can_verify_action,
+    filled,
+)
 from inspections.selectors.evidence import evidence_blob_get
 from inspections.selectors.facts import InspectionFacts, unit_inspection_facts
 from inspections.selectors.findings import (
@@ -54,7 +62,9 @@ __all__ = [
     "assignment_find",
     "assignment_get",
     "assignment_list",
+    "can_approve",
     "can_fill",
+    "filled",
     "can_plan",
     "can_review",
     "can_update_action",

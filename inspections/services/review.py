@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import Perm
 from inspections.models import Amendment, Answer, Inspection, InspectionStatus
-from inspections.selectors import can_review
+from inspections.selectors import can_approve, can_review, filled
 from inspections.services.actions import findings_sync
 from inspections.services.filling import (
     AnswerInput,
@@ -25,12 +26,19 @@ from inspections.services.filling import (
 from staff.access import require
 
 
+def _review_refusal(actor, inspection: Inspection) -> str:
+    may_review = can_review(user=actor, assignment=inspection.assignment)
+    if may_review and filled(user=actor, inspection=inspection) and not settings.INSPECTION_SELF_APPROVAL:
+        return _("You filled this checklist; another member of the team reviews it.")
+    return _("Only the lead inspector can approve or return this inspection.")
+
+
 @transaction.atomic
 def inspection_approve(*, actor, inspection: Inspection, comment: str = "") -> Inspection:
     inspection = Inspection.objects.select_for_update().select_related("assignment").get(pk=inspection.pk)
     require(actor, Perm.INSPECTION_REVIEW)
-    if not can_review(user=actor, assignment=inspection.assignment):
-        raise ValidationError(_("Only the lead inspector can approve or return this inspection."))
+    if not can_approve(user=actor, inspection=inspection):
+        raise ValidationError(_review_refusal(actor, inspection))
     if inspection.status != InspectionStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted inspection can be approved."))
     inspection.status = InspectionStatus.APPROVED
@@ -47,8 +55,8 @@ def inspection_approve(*, actor, inspection: Inspection, comment: str = "") -> I
 def inspection_return(*, actor, inspection: Inspection, comment: str) -> Inspection:
     inspection = Inspection.objects.select_for_update().select_related("assignment").get(pk=inspection.pk)
     require(actor, Perm.INSPECTION_REVIEW)
-    if not can_review(user=actor, assignment=inspection.assignment):
-        raise ValidationError(_("Only the lead inspector can approve or return this inspection."))
+    if not can_approve(user=actor, inspection=inspection):
+        raise ValidationError(_review_refusal(actor, inspection))
     if inspection.status != InspectionStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted inspection can be returned."))
     if not (comment or "").strip():

@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
@@ -38,8 +39,29 @@ def status_class(value):
 
 
 @register.filter
-def answer_label(value):
-    return messages.answer_label(value)
+def answer_label(value, item=None):
+    return messages.answer_label(value, item)
+
+
+@register.filter
+def localized(obj, field):
+    """`obj.<field>_en` in the English interface when it is filled, else `obj.<field>_vi`."""
+    if obj is None:
+        return ""
+    if (get_language() or "vi").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_vi", "")
+
+
+@register.filter
+def dmy(value):
+    """An ISO date string (a stored date answer, a posted value) as dd/mm/yyyy; anything else as is."""
+    text = str(value or "")
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
+    return text
 
 
 # The sub-navigation: (url name, label, permissions that open it), in order.

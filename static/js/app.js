@@ -27,10 +27,52 @@
       wrap.appendChild(table);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wrapTables);
-  } else {
+  // Phones show each row as a card of "label: value" lines: every cell without its own data-label
+  // takes the text of its column heading (templates may set data-label themselves).
+  function labelCells() {
+    document.querySelectorAll("table.table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead tr:last-child th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length) {
+        return;
+      }
+      table.classList.add("stackable");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && heads[col]) {
+            cell.setAttribute("data-label", heads[col]);
+          }
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  // The compact menu button (phones): shows and hides the navigation.
+  function menuButton() {
+    var button = document.querySelector("[data-menu-toggle]");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) {
+      return;
+    }
+    button.hidden = false;
+    document.documentElement.classList.add("has-menu-button");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("open", open);
+    });
+  }
+  function ready() {
     wrapTables();
+    labelCells();
+    menuButton();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
   // Selects with data-autosubmit submit their form on change.
   document.addEventListener("change", function (event) {

@@ -11,7 +11,7 @@ Writing a journey (see test_access.py and test_staff_directory.py)::
             journey.check()                   # screenshot + usability checks + axe
         with journey.step("open staff"):
             page.get_by_role("link", name="Cán bộ").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Danh bạ cán bộ")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Danh sách CBCCVC")
             journey.check()
 
 Fixtures
@@ -297,6 +297,15 @@ def do_login(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
     if "/accounts/login/" in page.url:
         raise AssertionError(f"Logging in as {username!r} failed: still on {page.url}")
+
+
+def main_menu(page, name: str = "Trình đơn chính"):
+    """The main navigation, opened first on a phone (where it hides behind one menu button)."""
+    nav = page.get_by_role("navigation", name=name)
+    button = page.locator("[data-menu-toggle]")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return nav
 
 
 def do_logout(page) -> None:

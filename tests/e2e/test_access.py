@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import main_menu
+
 pytestmark = pytest.mark.e2e
 
 # (who, menu label they must NOT see, the address they must get 404 on, who DOES see it)
@@ -20,7 +22,7 @@ DENIED = [
 
 
 def menu(page):
-    return page.get_by_role("navigation", name="Trình đơn chính")
+    return main_menu(page, "Trình đơn chính")
 
 
 def test_user_without_role_gets_no_menu_entry_and_404(page, journey, e2e_cast, login_as, logout):

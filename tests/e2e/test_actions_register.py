@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
 from staff.access import system_actor
-from tests.e2e.conftest import download, open_workbook, tap
+from tests.e2e.conftest import download, main_menu, open_workbook, tap
 from tests.inspections.conftest import make_checklist
 
 pytestmark = pytest.mark.e2e
@@ -85,7 +85,7 @@ def test_lead_filters_overdue_actions_and_exports_them(page, journey, actions, l
 
     with journey.step("register"):
         login_as(page, "inspector")
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
         page.get_by_role("navigation", name="Kiểm tra công vụ").get_by_role("link", name="Biện pháp khắc phục").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Biện pháp khắc phục")
         expect(rows(page)).to_have_count(3)

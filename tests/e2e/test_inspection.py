@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from core.permissions import Role
 from inspections import services as inspection_services
 from staff.access import system_actor
-from tests.e2e.conftest import set_language, tap
+from tests.e2e.conftest import main_menu, set_language, tap
 from tests.factories import UserFactory, grant
 from tests.inspections.conftest import make_checklist
 
@@ -69,7 +69,7 @@ def test_inspector_fills_submits_lead_approves_finding_gets_action(
         journey.check()
 
     with journey.step("my assignments"):
-        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Inspections").click()
+        main_menu(page, "Main menu").get_by_role("link", name="Inspections").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("My assignments")
         tile = page.get_by_role("link", name=re.compile("Văn phòng xã Gamma"))
         expect(tile).to_contain_text("Not started")
@@ -117,7 +117,7 @@ def test_inspector_fills_submits_lead_approves_finding_gets_action(
     with journey.step("lead opens the inspection"):
         login_as(lead, "inspector")
         set_language(lead, "en")
-        lead.get_by_role("navigation", name="Main menu").get_by_role("link", name="Inspections").click()
+        main_menu(lead, "Main menu").get_by_role("link", name="Inspections").click()
         subnav(lead).get_by_role("link", name="Inspections").click()
         row = lead.locator("main table tbody tr", has_text="Văn phòng xã Gamma")
         expect(row).to_contain_text("Submitted")

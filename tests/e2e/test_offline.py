@@ -140,8 +140,8 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
     assert_touch_targets(page)
     assert_accessible(page)
     shot(page, "offline-inspection", "tablet-form")
-    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    _expect_flash(page, "Đã nộp vào hộp thư đi")
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    _expect_flash(page, "Đã nộp vào hàng chờ đồng bộ")
 
     # Still offline: the outbox page opens from the cache and survives a reload.
     page.goto("/offline/outbox/")
@@ -170,6 +170,9 @@ def test_inspection_filled_offline_syncs_exactly_once(page_at, login_as, inspect
 
     inspection = Inspection.objects.get()
     assert str(inspection.client_uuid) == client_uuid
+    # The sent item links to the record on the server.
+    on_server = item.get_by_role("link", name="Mở bản ghi trên máy chủ")
+    expect(on_server).to_have_attribute("href", f"/inspections/{inspection.pk}/")
     assert inspection.assignment_id == assignment.pk
     assert inspection.status == "submitted"
     assert inspection.summary == "Đơn vị thực hiện tốt"
@@ -218,6 +221,22 @@ def hr_class(e2e_cast):
     return klass
 
 
+def test_any_page_opened_without_network_offers_what_works_offline(page_at, login_as, inspector_assignment):
+    page = _tablet(page_at)
+    login_as(page, "inspector")
+    page.goto("/offline/")
+    _wait_until_kept(page, 1)
+    page.context.set_offline(True)
+    for url in ("/inspections/", "/staff/people/", "/"):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Không có mạng")
+        links = page.get_by_role("list", name="Dùng được khi không có mạng").get_by_role("link")
+        expect(links).to_have_text(["Làm việc ngoại tuyến", "Phiếu kiểm tra cần điền", "Lớp của tôi", "Chờ đồng bộ"])
+    page.get_by_role("link", name="Phiếu kiểm tra cần điền").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Không có mạng")
+    assert page.url.endswith("/offline/assignments/")
+
+
 def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class, e2e_cast, shot):
     from training.models import Attendance, AttendanceSubmission
 
@@ -242,7 +261,7 @@ def test_attendance_taken_offline_syncs_exactly_once(page_at, login_as, hr_class
     binh.locator('input[type="number"]').fill("200")
     assert_touch_targets(page)
     assert_accessible(page)
-    page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
+    page.get_by_role("button", name="Lưu điểm danh vào hàng chờ đồng bộ").click()
     _expect_flash(page, "Đã lưu điểm danh")
 
     page.goto("/offline/outbox/")
@@ -285,7 +304,7 @@ def test_stale_roll_call_is_refused_shown_and_resent_on_purpose(page_at, login_a
     _wait_until_kept(page, 3)
     context.set_offline(True)
     page.get_by_role("button", name="Tất cả có mặt").click()
-    page.get_by_role("button", name="Lưu điểm danh vào hộp thư đi").click()
+    page.get_by_role("button", name="Lưu điểm danh vào hàng chờ đồng bộ").click()
     _expect_flash(page, "Đã lưu điểm danh")
 
     # Meanwhile someone else saves this session's roll call on the server.
@@ -340,8 +359,8 @@ def test_inspection_for_an_assignment_taken_away_is_refused_with_the_reason(
     _item(page, "I3").get_by_text("4", exact=True).click()
     _item(page, "I4").locator('input[name="value:I4"]').fill("100")
     _item(page, "I5").locator('input[name="value:I5"]').fill("3")
-    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    _expect_flash(page, "Đã nộp vào hộp thư đi")
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    _expect_flash(page, "Đã nộp vào hàng chờ đồng bộ")
 
     # While the tablet is offline the plan changes: another inspector now leads this assignment.
     other = UserFactory(username="inspector_b")
@@ -371,8 +390,8 @@ def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, log
     _item(page, "I3").get_by_text("2", exact=True).click()
     _item(page, "I4").locator('input[name="value:I4"]').fill("150")  # not a percentage: the server says so
     _item(page, "I5").locator('input[name="value:I5"]').fill("7")
-    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    _expect_flash(page, "Đã nộp vào hộp thư đi")
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    _expect_flash(page, "Đã nộp vào hàng chờ đồng bộ")
 
     page.goto("/offline/outbox/")
     item = page.locator('.outbox-item[data-kind="inspection"]')
@@ -385,8 +404,8 @@ def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, log
     field = _item(page, "I4").locator('input[name="value:I4"]')
     expect(field).to_have_value("150")
     field.fill("95")
-    page.get_by_role("button", name="Nộp vào hộp thư đi").click()
-    _expect_flash(page, "Đã nộp vào hộp thư đi")
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    _expect_flash(page, "Đã nộp vào hàng chờ đồng bộ")
     page.goto("/offline/outbox/")
     expect(page.locator(f'.outbox-item[data-uuid="{client_uuid}"]')).to_have_attribute("data-status", "sent")
     inspection = Inspection.objects.get()

@@ -15,7 +15,7 @@ from inspections import services as inspection_services
 from inspections.models import AnswerType, Inspection, TemplateKind
 from inspections.services import ItemSpec, SectionSpec
 from staff.access import system_actor
-from tests.e2e.conftest import tap
+from tests.e2e.conftest import main_menu, tap
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.e2e
@@ -101,7 +101,7 @@ def progress(page):
 def test_dependent_item_shows_only_when_its_condition_holds(page, journey, assignment, login_as):
     with journey.step("open the checklist"):
         login_as(page, "inspector2")
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Nhiệm vụ của tôi")
         page.get_by_role("link", name=re.compile("Văn phòng xã Gamma")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Văn phòng xã Gamma")

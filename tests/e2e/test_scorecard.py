@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
 from staff.access import system_actor
-from tests.e2e.conftest import download, open_workbook, set_language, tap
+from tests.e2e.conftest import download, main_menu, open_workbook, set_language, tap
 from tests.inspections.conftest import make_checklist
 
 pytestmark = pytest.mark.e2e
@@ -62,8 +62,8 @@ def tile(page, title):
 def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, journey, inspected_department, login_as):
     with journey.step("scorecard"):
         login_as(page, "unit_head")
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Bảng điểm đánh giá").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm: Sở Alpha · Năm 2026")
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Bảng điểm đánh giá").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm đánh giá: Sở Alpha · Năm 2026")
         # Capability: 0 of 2 people met their hours → 0 points of 50; service culture: 73.75 % of a 90 %
         # target → 73.75 / 90 × 50 = 40.97 points; total 40.97 → not satisfactory (< 50).
         expect(tile(page, "Tổng điểm")).to_contain_text("40,97")
@@ -121,6 +121,6 @@ def test_unit_head_drills_into_scorecard_exports_and_switches_language(page, jou
 
     with journey.step("back to vietnamese"):
         set_language(page, "vi")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm: Sở Alpha · Năm 2026")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm đánh giá: Sở Alpha · Năm 2026")
         expect(criterion_row(page, CRITERION_VI)).to_contain_text("73,75")
         journey.check()

@@ -17,7 +17,7 @@ from scorecards import services as scorecard_services
 from scorecards.models import PublishedPeriod, ScorecardModel
 from scorecards.periods import Period
 from staff.access import system_actor
-from tests.e2e.conftest import tap
+from tests.e2e.conftest import main_menu, tap
 from tests.inspections.conftest import make_checklist
 from tests.jobs.conftest import run_db_worker  # noqa: F401
 
@@ -96,7 +96,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         live = figures(page, "Sở Alpha")
         # Nobody worked there in that quarter (the cast's people start today), so capability is not scored
         # and service culture carries all 100 points: 73.75 % of a 90 % target → 81.94.
-        assert (live["Số người"], live["Tổng điểm"], live["Văn hóa công vụ, kỷ luật kỷ cương"]) == (
+        assert (live["Số CBCCVC"], live["Tổng điểm"], live["Văn hóa công vụ, kỷ luật kỷ cương"]) == (
             "0",
             "81,94",
             "81,94",
@@ -104,7 +104,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         journey.check()
 
     with journey.step("publishing screen"):
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Bảng điểm đánh giá").click()
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Bảng điểm đánh giá").click()
         tap(page.get_by_role("link", name="Mẫu bảng điểm và công bố"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Mẫu bảng điểm và công bố")
         form = page.locator("main form", has=page.get_by_role("heading", name="Công bố một kỳ"))
@@ -143,7 +143,7 @@ def test_admin_publishes_a_quarter_and_follows_the_background_run(
         facts = page.locator("main dl.facts")
         expect(facts).to_contain_text("Công bố kết quả quý")
         frozen = figures(page, "Sở Alpha")
-        for column in ("Tổng điểm", "Xếp loại", "Năng lực", "Văn hóa công vụ, kỷ luật kỷ cương", "Số người"):
+        for column in ("Tổng điểm", "Xếp loại", "Năng lực", "Văn hóa công vụ, kỷ luật kỷ cương", "Số CBCCVC"):
             assert frozen[column] == live[column], (column, frozen, live)
         journey.check()
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staff.models import StaffCategory
-from tests.e2e.conftest import download, open_workbook
+from tests.e2e.conftest import download, main_menu, open_workbook
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.e2e
@@ -40,8 +40,8 @@ def test_hr_searches_opens_exports_and_switches_language(page, journey, director
         journey.check()
 
     with journey.step("staff directory"):
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Cán bộ").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Danh bạ cán bộ")
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Cán bộ").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Danh sách CBCCVC")
         assert result_names(page) == ["Nguyễn Thị Hoa", "Nguyễn Văn An", "Nguyễn Văn Hải", "Trần Thị Bình"]
         journey.check()
 
@@ -83,7 +83,7 @@ def test_hr_searches_opens_exports_and_switches_language(page, journey, director
 
     with journey.step("back to vietnamese"):
         page.get_by_role("button", name="Tiếng Việt").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Danh bạ cán bộ")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Danh sách CBCCVC")
         expect(page.locator("html")).to_have_attribute("lang", "vi")
         assert result_names(page) == ["Nguyễn Văn An", "Nguyễn Văn Hải"]
         journey.check()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inspections.models import TemplateVersion
-from tests.e2e.conftest import tap
+from tests.e2e.conftest import main_menu, tap
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def fill_item(page, *, code, text, answer_type, weight=None, critical=False, rel
 def test_admin_builds_a_checklist_with_a_condition_and_publishes_it(page, journey, e2e_cast, login_as):
     with journey.step("templates"):
         login_as(page, "admin")
-        page.get_by_role("navigation", name="Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
+        main_menu(page, "Trình đơn chính").get_by_role("link", name="Kiểm tra công vụ").click()
         subnav(page).get_by_role("link", name="Mẫu phiếu kiểm tra").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Mẫu phiếu kiểm tra")
         expect(page.get_by_role("heading", name="Mẫu phiếu mới")).to_be_visible()

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import download, open_workbook, set_language, tap
+from tests.e2e.conftest import download, main_menu, open_workbook, set_language, tap
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,7 @@ def test_hr_runs_a_class_from_course_to_attendance_matrix(page, journey, people,
     with journey.step("training home"):
         login_as(page, "hr")
         set_language(page, "en")
-        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Training", exact=True).click()
+        main_menu(page, "Main menu").get_by_role("link", name="Training", exact=True).click()
         journey.check()
 
     with journey.step("new course"):

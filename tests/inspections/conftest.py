@@ -160,15 +160,28 @@ def team_actor(assignment):
     return system_actor() if assignment.is_self else assignment.lead
 
 
+def filler_actor(assignment):
+    """Who fills an assignment in these tests: a team member (the lead approves: nobody approves a
+    checklist they filled), or the system for a self-inspection."""
+    if assignment.is_self:
+        return system_actor()
+    member = assignment.members.order_by("pk").first()
+    return member or assignment.lead
+
+
 def fill(assignment, answers=None, *, actor=None, submit=True, approve=True, on=dt.date(2026, 5, 4)):
-    """Fill (and submit, and approve) the assignment as `actor`, by default its team_actor()."""
+    """Fill (and submit, and approve) the assignment as `actor`, by default a team member; the
+    lead (or the system for a self-inspection) approves."""
     inspection = services.inspection_save(
-        actor=actor or team_actor(assignment),
+        actor=actor or filler_actor(assignment),
         assignment=assignment,
         answers=answers or GOOD_ANSWERS,
         inspected_on=on,
         submit=submit,
     )
     if submit and approve:
-        inspection = services.inspection_approve(actor=team_actor(assignment), inspection=inspection)
+        approver = team_actor(assignment)
+        if approver.pk == (actor or filler_actor(assignment)).pk:
+            approver = system_actor()  # a team of one: nobody approves what they filled
+        inspection = services.inspection_approve(actor=approver, inspection=inspection)
     return inspection

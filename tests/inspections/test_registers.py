@@ -345,14 +345,14 @@ def _history(html):
 def test_record_pages_show_who_changed_what(login, assignment, team, cast, plan):
     """Changes made on the screens are recorded with the user who made them."""
     inspection = services.inspection_save(
-        actor=team["lead"], assignment=assignment, answers=FAILING, submit=True, inspected_on=dt.date(2026, 5, 4)
+        actor=team["member"], assignment=assignment, answers=FAILING, submit=True, inspected_on=dt.date(2026, 5, 4)
     )
     client = login(team["lead"])
     client.post(reverse("inspections:review", args=[inspection.pk]), {"decision": "return", "comment": "Thiếu ảnh"})
     history = _history(client.get(reverse("inspections:inspection-detail", args=[inspection.pk])).content.decode())
     assert "<td>inspector</td>" in history and "Thiếu ảnh" in history and "Đã nộp → Bị trả lại" in history
 
-    services.inspection_save(actor=team["lead"], assignment=assignment, answers=FAILING, submit=True)
+    services.inspection_save(actor=team["member"], assignment=assignment, answers=FAILING, submit=True)
     services.inspection_approve(actor=team["lead"], inspection=inspection)
     action = services.action_create(
         actor=team["lead"], finding=inspection.findings.first(), description="Nhắc nhở", due_date=dt.date(2026, 8, 1)

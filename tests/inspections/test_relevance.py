@@ -168,6 +168,7 @@ def conditional(plan, tree, team):
         template_version=version,
         due_date=dt.date(2026, 6, 30),
         lead=team["lead"],
+        members=[team["member"]],
     )
 
 
@@ -214,7 +215,7 @@ def test_an_answer_to_a_skipped_item_is_dropped(conditional, team):
 
 def test_an_amendment_that_hides_an_item_empties_its_answer(conditional, team):
     inspection = services.inspection_save(
-        actor=team["lead"],
+        actor=team["member"],
         assignment=conditional,
         submit=True,
         answers=[AnswerInput("Q1", "no"), AnswerInput("Q2", "no"), AnswerInput("Q3", "0")],

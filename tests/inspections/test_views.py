@@ -104,7 +104,7 @@ def test_lead_returns_with_a_comment_then_approves(login, assignment, team):
     client.post(url, {"decision": "return", "comment": "Bổ sung ảnh"})
     inspection.refresh_from_db()
     assert (inspection.status, inspection.review_comment) == (InspectionStatus.RETURNED, "Bổ sung ảnh")
-    services.inspection_save(actor=team["lead"], assignment=assignment, answers=GOOD_ANSWERS, submit=True)
+    services.inspection_save(actor=team["member"], assignment=assignment, answers=GOOD_ANSWERS, submit=True)
     client.post(url, {"decision": "approve"})
     inspection.refresh_from_db()
     assert inspection.status == InspectionStatus.APPROVED

@@ -59,7 +59,7 @@ def test_dashboard_card_counts_unread(cast):
     _note(cast["member"], 1)
     _note(cast["member"], 2)
     assert [(c["title"], c["value"], c["url"]) for c in cards(cast["member"])] == [
-        ("Thông báo của tôi", 2, "/notifications/")
+        ("Thông báo của tôi", 2, "/notifications/?unread=1")
     ]
     assert cards(cast["nobody"]) == []
 

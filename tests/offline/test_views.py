@@ -25,7 +25,7 @@ def test_manifest_is_valid_json_named_congvu_in_vietnamese(client):
     assert data["start_url"] == "/offline/"
     assert data["scope"] == "/"
     assert data["display"] == "standalone"
-    assert [s["name"] for s in data["shortcuts"]] == ["Việc được giao", "Lớp của tôi", "Hộp thư đi"]
+    assert [s["name"] for s in data["shortcuts"]] == ["Việc được giao", "Lớp của tôi", "Chờ đồng bộ"]
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in data["icons"]}
     assert sizes == {
         ("any", "any"),

@@ -122,7 +122,7 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     assert facts["Xếp loại"] == "Hoàn thành tốt nhiệm vụ"
     table = list(summary.iter_rows(min_row=13, max_row=21, values_only=True))
     assert table[0][:7] == (
-        "Trụ cột",
+        "Nhóm tiêu chí",
         "Tiêu chí",
         "Giá trị (%)",
         "Chỉ tiêu (%)",
@@ -273,7 +273,7 @@ def test_dashboard_card_shows_the_latest_published_score(login, cast, tree, reco
     services.period_publish(actor=cast["admin"], period=Period(2026, quarter=2))
     response = login(cast["unit_head"]).get(reverse("dashboard"))
     titles = {c["title"]: c for c in response.context["cards"]}
-    card = titles["Bảng điểm của Sở Alpha"]
+    card = titles["Bảng điểm đánh giá của Sở Alpha"]
     assert card["value"] == "74,07"  # the page's headline for that period, decimal comma
     page = login(cast["unit_head"]).get(card["url"]).content.decode()
     assert "data-headline>74,07<" in page and "đã công bố" in page

@@ -172,7 +172,7 @@ def test_capacity_below_confirmed_is_refused(klass, tree):
     services.enrollment_nominate_many(actor=system_actor(), training_class=klass, staff_list=_people(tree["alpha"], 3))
     with pytest.raises(ValidationError) as exc:
         services.class_update(actor=system_actor(), training_class=klass, capacity=2)
-    assert exc.value.message_dict == {"capacity": ["Sức chứa không thể thấp hơn 3 người đã được xác nhận."]}
+    assert exc.value.message_dict == {"capacity": ["Số học viên tối đa không thể thấp hơn 3 người đã được xác nhận."]}
     klass.refresh_from_db()
     assert klass.capacity == 30
 

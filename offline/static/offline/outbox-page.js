@@ -12,6 +12,18 @@ function editLink(record) {
   return `${page}#edit=${encodeURIComponent(record.uuid)}`;
 }
 
+// A sent record links to itself on the server: the inspection, or the class of the roll call.
+function serverLink(record) {
+  if (record.status !== STATUS.SENT) return "";
+  const records = config.records || {};
+  if (record.kind === "inspection") {
+    const id = (record.response && record.response.id) || (record.target && record.target.inspection);
+    return id && records.inspection ? records.inspection.replace("{id}", encodeURIComponent(id)) : "";
+  }
+  const klass = record.target && record.target.class;
+  return klass && records.class ? records.class.replace("{id}", encodeURIComponent(klass)) : "";
+}
+
 let names = new Map(); // enrollment id → full name, from the kept classes bundle
 
 async function loadNames() {
@@ -58,6 +70,8 @@ function actions(record) {
     }
     buttons.push(el("button", { type: "button", onclick: () => resubmit(record.uuid, {}) }, t("outbox.resend")));
   }
+  const onServer = serverLink(record);
+  if (onServer) buttons.push(el("a", { class: "button", href: onServer, dataset: { serverLink: "" } }, t("outbox.open")));
   if (record.status !== STATUS.SENDING) {
     buttons.push(el("button", {
       type: "button", class: record.status === STATUS.SENT ? "" : "danger",

@@ -15,9 +15,21 @@ const NETWORK_TIMEOUT_MS = 6000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL.assets)).then(() => self.skipWaiting())
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll([...SHELL.assets, SHELL.unavailable]))
+      .then(() => self.skipWaiting())
   );
 });
+
+// Any other page of the app opened without network: the "no network" page, with links to what works
+// offline, instead of the browser's error page.
+async function pageOrUnavailable(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const kept = await caches.match(SHELL.unavailable, { cacheName: SHELL_CACHE });
+    return kept || Response.error();
+  }
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -115,6 +127,8 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && isPage(url)) {
     event.respondWith(pageNetworkFirst(request));
+  } else if (request.mode === "navigate" && !url.pathname.startsWith("/admin/")) {
+    event.respondWith(pageOrUnavailable(request));
   } else if (url.pathname.startsWith(SHELL.api) && apiCacheKey(request)) {
     // Only the offline pages' reads (they name the user); other screens' API calls are left alone.
     event.respondWith(apiNetworkFirst(request, apiCacheKey(request)));
