@@ -40,6 +40,7 @@ def record(actor, person, name, data):
         provider="Học viện",
         start_date=dt.date(2026, 3, 2),
         end_date=dt.date(2026, 3, 2),
+        periods=3,
         minutes=120,
         evidence=SimpleUploadedFile(name, data, content_type="application/pdf"),
     )

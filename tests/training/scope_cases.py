@@ -52,6 +52,7 @@ def _world(ctx):
             provider="Học viện",
             start_date=start,
             end_date=start,
+            periods=2,
             minutes=60,
             evidence=SimpleUploadedFile("minh-chung.pdf", b"%PDF-1.4\n%%EOF\n"),
         )
