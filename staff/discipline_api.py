@@ -7,7 +7,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -33,6 +33,7 @@ class DisciplineFilterSet(django_filters.FilterSet):
         model = DisciplineDecision
         fields = ["unit", "form", "staff", "decided_from", "decided_until"]
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (the unit and its sub-units)
     def filter_unit(self, queryset, name, value):
         low, high = subtree_bounds(value.path)
         return queryset.filter(staff__unit__path__gte=low, staff__unit__path__lt=high)

@@ -27,6 +27,7 @@ FRAMEWORK = {
     "api-docs",
     "api-redoc",
     "dashboard",
+    "api-token",  # exchanges a username and password (and TOTP code) for a token: anonymous by design
 }
 
 

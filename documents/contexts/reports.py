@@ -20,7 +20,6 @@ from staff.models import StaffCategory, Unit
 from training import selectors as training_selectors
 from training.models import TRAINING_READ, CourseCategory
 
-MINUTES_PER_TIET = 45  # until the training app counts tiết itself (the lead reconciles)
 INSPECTION_READ = (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.INSPECTION_REVIEW)
 
 
@@ -41,8 +40,9 @@ def _subtree_q(unit: Unit, prefix: str) -> Q:
     return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
 
 
-def _tiet(minutes) -> str:
-    return fmt_num((minutes or 0) / MINUTES_PER_TIET, 1)
+def _tiet(periods) -> str:
+    """tiết credited to the enrollments (training counts tiết per session; see training.services)."""
+    return fmt_num(float(periods or 0), 1)
 
 
 def training_report(*, user, code: str, period: str, base_url: str) -> Document:
@@ -53,7 +53,7 @@ def training_report(*, user, code: str, period: str, base_url: str) -> Document:
     by_group_rows = {
         r["training_class__course__category"]: r
         for r in done.values("training_class__course__category").annotate(
-            learners=Count("pk"), minutes=Sum("attended_minutes"), classes=Count("training_class", distinct=True)
+            learners=Count("pk"), tiet=Sum("attended_periods"), classes=Count("training_class", distinct=True)
         )
     }
     by_group = [
@@ -61,23 +61,23 @@ def training_report(*, user, code: str, period: str, base_url: str) -> Document:
             "group": str(label),
             "classes": by_group_rows.get(value, {}).get("classes", 0),
             "learners": by_group_rows.get(value, {}).get("learners", 0),
-            "tiet": _tiet(by_group_rows.get(value, {}).get("minutes")),
+            "tiet": _tiet(by_group_rows.get(value, {}).get("tiet")),
         }
         for value, label in CourseCategory.choices
     ]
     by_cat_rows = {
         r["staff__category"]: r
-        for r in done.values("staff__category").annotate(learners=Count("pk"), minutes=Sum("attended_minutes"))
+        for r in done.values("staff__category").annotate(learners=Count("pk"), tiet=Sum("attended_periods"))
     }
     by_category = [
         {
             "category": str(label),
             "learners": by_cat_rows.get(value, {}).get("learners", 0),
-            "tiet": _tiet(by_cat_rows.get(value, {}).get("minutes")),
+            "tiet": _tiet(by_cat_rows.get(value, {}).get("tiet")),
         }
         for value, label in StaffCategory.choices
     ]
-    totals = done.aggregate(learners=Count("pk"), minutes=Sum("attended_minutes"))
+    totals = done.aggregate(learners=Count("pk"), tiet=Sum("attended_periods"))
     plan = training_selectors.year_plan(user=user, year=year).filter(_subtree_q(unit, "unit__"))
     plan_totals = plan.aggregate(
         classes=Count("pk"), capacity=Sum("capacity"), done=Count("pk", filter=Q(status="completed"))
@@ -91,7 +91,7 @@ def training_report(*, user, code: str, period: str, base_url: str) -> Document:
         by_group=by_group,
         by_category=by_category,
         total_learners=totals["learners"] or 0,
-        total_tiet=_tiet(totals["minutes"]),
+        total_tiet=_tiet(totals["tiet"]),
         planned_classes=plan_totals["classes"] or 0,
         done_classes=plan_totals["done"] or 0,
         planned_learners=plan_totals["capacity"] or 0,

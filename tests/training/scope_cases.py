@@ -72,7 +72,11 @@ def _world(ctx):
         open_enrollment = services.enrollment_nominate(
             actor=system_actor(), training_class=open_cls, staff=person
         ).enrollments[0]
+        requirement = services.requirement_create(
+            actor=system_actor(), name=f"Định mức {key}", periods_per_year=40, effective_year=2026, unit=unit
+        )
         world[key] = {
+            "requirement": requirement,
             "course": course,
             "cls": cls,
             "session": session,
@@ -124,6 +128,9 @@ CASES = {
     "training:person-record-xlsx": _case(lambda w: w["person"]),
     "training:certificate-detail": _case(lambda w: w["certificate"]),
     "training:external-decide": _case(lambda w: w["external"], method="post"),
+    "training:external-evidence": _case(lambda w: w["external"]),
+    "training:person-record": _case(lambda w: w["person"]),
+    "training:requirement-edit": _case(lambda w: w["requirement"]),
     "course-detail": _case(lambda w: w["course"]),
     "class-detail": _case(lambda w: w["cls"]),
     "class-status": _case(lambda w: w["open"], method="post", ok_status=(400,)),

@@ -456,7 +456,7 @@ class PeopleLookupView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="name, staff code or unit")],
-        responses=inline_serializer("PeopleLookup", {"results": PeopleLookupSerializer(many=True)}),
+        responses=inline_serializer("PeopleLookupPage", {"results": PeopleLookupSerializer(many=True)}),
     )
     def get(self, request):
         rows = selectors.people_lookup(
