@@ -15,6 +15,7 @@ from core.text import fold
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
+    Answer,
     Assignment,
     Band,
     CorrectiveAction,
@@ -121,6 +122,9 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
     scored = django_filters.BooleanFilter(
         label=_("Counted in the scorecard (by inspectors where a unit has one, else self)"), method="filter_scored"
     )
+    items = django_filters.CharFilter(
+        label=_("With a scored answer to one of the item codes (comma-separated)"), method="filter_items"
+    )
 
     class Meta:
         model = Inspection
@@ -137,7 +141,14 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
             "critical_failed",
             "template",
             "scored",
+            "items",
         ]
+
+    def filter_items(self, queryset, name, value):
+        """The inspections a checklist-items criterion of a scorecard takes its Σ score ÷ Σ maximum from."""
+        codes = [c.strip() for c in value.split(",") if c.strip()]
+        scored = Answer.objects.filter(inspection_id=OuterRef("pk"), item__code__in=codes, max_score__isnull=False)
+        return queryset.filter(Exists(scored))
 
     def filter_scored(self, queryset, name, value):
         """The inspections a scorecard's checklist score is the mean of: approved and scored in the period,
