@@ -284,5 +284,7 @@ def rows_for(formula: str, *, unit, period: Period, user):
         return None
     t = links.targets(formula, unit=unit, period=period)
     target = t["denominator"] or t["numerator"]
+    if target is None:  # nothing to list (a self-assessed criterion without a round for the period)
+        return None
     numerator = t["numerator"] if t["denominator"] is not None else None
     return reader(target, numerator, user, SimpleNamespace(user=user))

@@ -7,7 +7,7 @@ import io
 import pytest
 import time_machine
 from django.utils import translation
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from core.permissions import Role
 from core.xlsx import ImportRejected
@@ -139,6 +139,13 @@ def test_indicator_values_reach_the_scorecard_and_roll_up(tree, appraiser, peopl
         page = login(appraiser).get(link["numerator"]["url"]).content.decode()
         assert "2 giá trị · Sở Alpha và các đơn vị trực thuộc" in page
         assert page.count('<tr><th scope="row">') == 2
+        # The Excel file has a sheet of those values, with labels.
+        export = login(appraiser).get(f"/scorecards/units/{tree['alpha'].pk}/export.xlsx", {"period": q2.key})
+        book = load_workbook(io.BytesIO(export.content))
+        sheet_ = next(ws for ws in book.worksheets if str(ws["A1"].value or "").startswith(late_alpha.label))
+        rows = list(sheet_.iter_rows(min_row=2, values_only=True))
+        assert rows[0][:5] == ("Mã đơn vị", "Đơn vị", "Kỳ", "Chỉ số", "Giá trị")
+        assert sorted(r[4] for r in rows[1:]) == [4.0, 10.0]
 
 
 def test_an_indicator_value_out_of_range_or_in_a_closed_period_is_refused(tree, appraiser):
