@@ -15,7 +15,7 @@ MENU = [
     ("scorecards:home", _("Scorecards"), Perm.SCORECARD_VIEW),
     (
         "scorecards:rounds",
-        _("Self-assessment and appraisal"),
+        _("Self-assessment, appraisal"),
         (Perm.SCORECARD_VIEW, Perm.SCORECARD_ASSESS, Perm.SCORECARD_APPRAISE),
     ),
     ("scorecards:indicators", _("CCHC indicators"), (Perm.SCORECARD_VIEW, Perm.INDICATOR_MANAGE)),
