@@ -14,6 +14,12 @@ MENU = [
     ("inspections:home", _("Inspections"), (Perm.INSPECTION_VIEW, Perm.INSPECTION_FILL, Perm.INSPECTION_SELF)),
     ("scorecards:home", _("Scorecards"), Perm.SCORECARD_VIEW),
     (
+        "scorecards:rounds",
+        _("Self-assessment, appraisal"),
+        (Perm.SCORECARD_VIEW, Perm.SCORECARD_ASSESS, Perm.SCORECARD_APPRAISE),
+    ),
+    ("scorecards:indicators", _("CCHC indicators"), (Perm.SCORECARD_VIEW, Perm.INDICATOR_MANAGE)),
+    (
         "documents:home",
         _("Documents"),
         (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.SCORECARD_VIEW),
@@ -35,5 +41,13 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:  # an app whose screens are not installed
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+        items.append({"url": url, "label": label, "active": False})
+    # The current page's entry: the longest url it starts with (/scorecards/rounds/ rather than /scorecards/).
+    current = max(
+        (i for i in items if i["url"] != "/" and request.path.startswith(i["url"])),
+        key=lambda i: len(i["url"]),
+        default=None,
+    )
+    if current is not None:
+        current["active"] = True
     return {"menu": items}

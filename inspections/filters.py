@@ -16,6 +16,7 @@ from core.widgets import DateInput
 from inspections.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
+    Answer,
     Assignment,
     Band,
     CorrectiveAction,
@@ -123,6 +124,9 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
         label=_("Counted in the scorecard (by inspectors where a unit has one, else self)"), method="filter_scored"
     )
     to_approve = django_filters.BooleanFilter(label=_("Waiting for my approval"), method="filter_to_approve")
+    items = django_filters.CharFilter(
+        label=_("With a scored answer to one of the item codes (comma-separated)"), method="filter_items"
+    )
 
     class Meta:
         model = Inspection
@@ -140,6 +144,7 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
             "template",
             "scored",
             "to_approve",
+            "items",
         ]
 
     def filter_to_approve(self, queryset, name, value):
@@ -148,6 +153,12 @@ class InspectionFilterSet(_UnitPeriodMixin, django_filters.FilterSet):
             return queryset
         mine = queryset.awaiting_approval_by(user).values("pk")
         return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
+
+    def filter_items(self, queryset, name, value):
+        """The inspections a checklist-items criterion of a scorecard takes its Σ score ÷ Σ maximum from."""
+        codes = [c.strip() for c in value.split(",") if c.strip()]
+        scored = Answer.objects.filter(inspection_id=OuterRef("pk"), item__code__in=codes, max_score__isnull=False)
+        return queryset.filter(Exists(scored))
 
     def filter_scored(self, queryset, name, value):
         """The inspections a scorecard's checklist score is the mean of: approved and scored in the period,

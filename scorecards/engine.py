@@ -364,6 +364,8 @@ def _score(model: ModelSpec, unit: UnitRow, accs: Mapping[str, _Acc], headcount:
             if isinstance(formula, Ratio) or (formula is None and a.den > 0):
                 result.numerator, result.denominator = a.num, a.den
                 result.value = 100.0 * a.num / a.den
+                if formula is None and a.records:
+                    result.records = a.records  # a checklist-items score: the inspections its answers are from
             else:
                 result.records = a.records
                 result.verified_value = a.ver_wv / a.ver_w if a.ver_w else None

@@ -29,6 +29,36 @@ def value_text(c: CriterionResult) -> str:
             "den": count(c.denominator),
             "value": num(c.value),
         }
+    if c.measure == "points" and c.denominator:
+        return _(
+            "Σ points %(num)s ÷ Σ maximum points %(den)s × 100 = %(value)s %% (the items' answers in %(records)s approved self-inspections)"
+        ) % {"num": num(c.numerator), "den": num(c.denominator), "value": num(c.value), "records": count(c.records)}
+    if c.measure == "indicator":
+        if c.units and c.units > 1:
+            return _(
+                "Mean of %(records)s values entered for the period and the periods inside it: each unit's mean, weighted by its headcount over %(units)s units = %(value)s"
+            ) % {"records": count(c.records), "units": count(c.units), "value": num(c.value)}
+        return _("Mean of %(records)s values entered for the period and the periods inside it = %(value)s") % {
+            "records": count(c.records),
+            "value": num(c.value),
+        }
+    if c.measure == "assessed":
+        if c.verified_value is not None and c.self_value is not None:
+            return _("Self-assessed %(self)s, appraised %(appraised)s: the appraised score counts = %(value)s") % {
+                "self": num(c.self_value),
+                "appraised": num(c.verified_value),
+                "value": num(c.value),
+            }
+        if c.units and c.units > 1:
+            return _("Self-assessed scores of %(units)s units, weighted by their headcount = %(value)s") % {
+                "units": count(c.units),
+                "value": num(c.value),
+            }
+        return _("Self-assessed score, not yet appraised = %(value)s") % {"value": num(c.value)}
+    if c.formula == "no_discipline_share" and c.denominator:
+        return _(
+            "%(num)s staff without a discipline decision in the period ÷ %(den)s staff counted × 100 = %(value)s %%"
+        ) % {"num": count(c.numerator), "den": count(c.denominator), "value": num(c.value)}
     if c.numerator is not None and c.denominator:
         return _("%(num)s ÷ %(den)s × 100 = %(value)s %%") % {
             "num": count(c.numerator),

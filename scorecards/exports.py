@@ -92,7 +92,7 @@ def scorecard_xlsx(card: UnitScorecard, *, user, base_url: str = "") -> bytes:
     for r, (label, value) in enumerate(facts, 1):
         _put(ws, r, 1, str(label)).font = Font(bold=True)
         _put(ws, r, 2, value)
-    criterion_links = links.criterion_links(unit=unit, period=period)
+    criterion_links = links.criterion_links(unit=unit, period=period, formulas=[c.formula for c in score.criteria])
     explained = explain.criterion_rows(score, criterion_links)
     headers = [
         _("Pillar"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.permissions import Perm
 from core.xlsx import CellError, Column, ImportRejected, clean_text, iter_chunks, read_table
+from scorecards import defaults, services
 from scorecards.models import AssessmentRound, Indicator, IndicatorValue, PublishedPeriod, RoundStatus
 from scorecards.periods import Period
 from staff.access import require, unit_scope_q
@@ -241,7 +242,6 @@ __all__ = ["ImportRejected", "indicator_import", "indicator_value_set"]
 
 def scorecard_model_add_cchc(*, actor, model) -> None:
     """Add the province's CCHC criteria (scorecards.defaults.CCHC_CRITERIA) to `model`, keeping its own."""
-    from scorecards import defaults, services
 
     for code, vi, en, direction, source in defaults.INDICATORS:
         Indicator.objects.get_or_create(

@@ -12,12 +12,14 @@ Each such criterion has its own formula name (`spec_formula`): `indicator:<id>`,
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Sum
 
+from inspections.models import Answer, InspectionStatus
 from scorecards import engine
+from scorecards.models import AssessmentStatus, CriterionAssessment, CriterionKind, Decision, IndicatorValue
 from scorecards.periods import Period
+from staff.selectors import disciplined_member_counts
 
 INDICATOR, SELF_ASSESSED, CHECKLIST, NO_DISCIPLINE = (
     "indicator",
@@ -61,17 +63,18 @@ def extra_facts(*, period: Period, spec: engine.ModelSpec, capability) -> dict[i
     out: dict[int, dict[str, tuple]] = defaultdict(dict)
     indicator_ids = {int(f.split(":", 1)[1]) for f in formulas if f.startswith(f"{INDICATOR}:")}
     if indicator_ids:
-        for (unit_id, indicator_id), value in indicator_means(period=period, indicator_ids=indicator_ids).items():
-            out[unit_id][f"{INDICATOR}:{indicator_id}"] = _node(value)
+        for (unit_id, indicator_id), (value, values) in indicator_means(
+            period=period, indicator_ids=indicator_ids
+        ).items():
+            out[unit_id][f"{INDICATOR}:{indicator_id}"] = _node(value, records=values)
     if any(f.startswith(f"{SELF_ASSESSED}:") for f in formulas):
         for (unit_id, key), (value, verified, self_value, source) in assessed_values(period=period).items():
             name = f"{SELF_ASSESSED}:{key}"
             if name in formulas:
                 out[unit_id][name] = _node(value, verified=verified, self_value=self_value, source=source)
     if NO_DISCIPLINE in formulas:
-        from staff.selectors import disciplined_staff_counts
-
-        disciplined = disciplined_staff_counts(start=period.start, end=period.end)
+        # The same people as the headcount: active, attributed to the unit by their history in the period.
+        disciplined = disciplined_member_counts(start=period.start, end=period.end)
         for unit_id, facts in capability.items():
             headcount = int(getattr(facts, "headcount", 0) or 0)
             if headcount > 0:
@@ -79,28 +82,27 @@ def extra_facts(*, period: Period, spec: engine.ModelSpec, capability) -> dict[i
                 out[unit_id][NO_DISCIPLINE] = _node(100.0 * clear / headcount, clear, headcount)
     for name in (f for f in formulas if f.startswith(f"{CHECKLIST}:")):
         codes = [c for c in name.split(":", 1)[1].split(",") if c]
-        for unit_id, (score, maximum) in checklist_item_scores(period=period, codes=codes).items():
+        for unit_id, (score, maximum, inspections) in checklist_item_scores(period=period, codes=codes).items():
             if maximum > 0:
-                out[unit_id][name] = _node(100.0 * score / maximum, score, maximum)
+                out[unit_id][name] = _node(100.0 * score / maximum, score, maximum, records=inspections)
     return out
 
 
-def indicator_means(*, period: Period, indicator_ids) -> dict[tuple[int, int], float]:
-    """Mean value per (unit, indicator) of the values entered for the period or periods inside it."""
-    from scorecards.models import IndicatorValue
-
-    sums: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    rows = IndicatorValue.objects.filter(indicator_id__in=indicator_ids, period__in=sub_period_keys(period))
-    for unit_id, indicator_id, value in rows.values_list("unit_id", "indicator_id", "value"):
-        sums[(unit_id, indicator_id)].append(value)
-    return {key: float(sum(values) / len(values)) for key, values in sums.items()}
+def indicator_means(*, period: Period, indicator_ids) -> dict[tuple[int, int], tuple[float, int]]:
+    """(mean value, number of values) per (unit, indicator) of the values entered for the period or the
+    periods inside it, averaged and counted in the database."""
+    rows = (
+        IndicatorValue.objects.filter(indicator_id__in=list(indicator_ids), period__in=sub_period_keys(period))
+        .values("unit_id", "indicator_id")
+        .annotate(mean=Avg("value"), values=Count("pk"))
+        .order_by()
+    )
+    return {(r["unit_id"], r["indicator_id"]): (float(r["mean"]), r["values"]) for r in rows}
 
 
 def assessed_values(*, period: Period) -> dict[tuple[int, str], tuple]:
     """Self-assessed criteria of the period's round: the appraised score where appraised, else the
     submitted self score. (value, appraised, self, source) per (unit, criterion key)."""
-    from scorecards.models import AssessmentStatus, CriterionAssessment, CriterionKind
-
     rows = CriterionAssessment.objects.filter(
         assessment__round__period=period.key,
         assessment__status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED],
@@ -115,10 +117,9 @@ def assessed_values(*, period: Period) -> dict[tuple[int, str], tuple]:
     return out
 
 
-def checklist_item_scores(*, period: Period, codes) -> dict[int, tuple[float, float]]:
-    """Σ score and Σ maximum of the chosen items in the unit's approved self-inspections of the period."""
-    from inspections.models import Answer, InspectionStatus
-
+def checklist_item_scores(*, period: Period, codes) -> dict[int, tuple[float, float, int]]:
+    """Σ score, Σ maximum of the chosen items in the unit's approved self-inspections of the period, and
+    the number of those inspections."""
     rows = (
         Answer.objects.filter(
             item__code__in=list(codes),
@@ -129,17 +130,17 @@ def checklist_item_scores(*, period: Period, codes) -> dict[int, tuple[float, fl
             max_score__isnull=False,
         )
         .values("inspection__unit_id")
-        .annotate(score=Sum("score"), maximum=Sum("max_score"), answers=Count("pk"))
+        .annotate(score=Sum("score"), maximum=Sum("max_score"), inspections=Count("inspection", distinct=True))
         .order_by()
     )
-    return {r["inspection__unit_id"]: (float(r["score"] or 0), float(r["maximum"] or 0)) for r in rows}
+    return {
+        r["inspection__unit_id"]: (float(r["score"] or 0), float(r["maximum"] or 0), r["inspections"]) for r in rows
+    }
 
 
 # ------------------------------------------------------------------------------ appraisals
 def appraised_overrides(*, period: Period) -> dict[int, dict[str, float]]:
     """Per unit, the criteria the appraiser adjusted in the period's round (appraised units only)."""
-    from scorecards.models import AssessmentStatus, CriterionAssessment, Decision
-
     rows = CriterionAssessment.objects.filter(
         assessment__round__period=period.key,
         assessment__status=AssessmentStatus.APPRAISED,

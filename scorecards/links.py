@@ -18,6 +18,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scorecards.engine import FORMULAS
+from scorecards.models import AssessmentRound
 from scorecards.periods import Period
 
 
@@ -27,6 +29,7 @@ class Target:
     api: str  # url name of the API list
     label: object  # lazy text
     params: dict
+    kwargs: dict | None = None  # url arguments (a page of one record rather than a list)
 
 
 def _member(unit, period: Period) -> dict:
@@ -113,21 +116,84 @@ def targets(formula: str, *, unit, period: Period) -> dict[str, Target | None]:
             "numerator": Target(*assignments, _("Submitted on time"), {**base, "on_time": "true"}),
             "denominator": Target(*assignments, _("Self-inspections due"), base),
         }
-    return {"numerator": None, "denominator": None}
+    return _extra_targets(formula, unit=unit, period=period, member=member, span=span)
 
 
-def _url(name: str, params: dict) -> str | None:
+def _extra_targets(formula: str, *, unit, period: Period, member: dict, span: dict) -> dict:
+    """The criteria of scorecards.kinds: indicators, self-assessed scores, the share of staff without a
+    discipline decision and scores of chosen checklist items."""
+    head, _sep, arg = formula.partition(":")
+    none = {"numerator": None, "denominator": None}
+    if head == "indicator" and arg.isdigit():
+        params = {"unit": unit.pk, "period": period.key, "indicator_id": int(arg)}
+        return {
+            "numerator": Target(
+                "scorecards:indicators", "indicator-value-list", _("Indicator values the value is the mean of"), params
+            ),
+            "denominator": None,
+        }
+    if head == "self_assessed":
+        round_pk = AssessmentRound.objects.filter(period=period.key).values_list("pk", flat=True).first()
+        if round_pk is None:
+            return none
+        return {
+            "numerator": Target(
+                "scorecards:assessment",
+                "assessment-round-unit",
+                _("The unit's self-assessment and appraisal"),
+                {"criterion": arg},
+                kwargs={"pk": round_pk, "unit_pk": unit.pk},
+            ),
+            "denominator": None,
+        }
+    if formula == "no_discipline_share":
+        base = {**member}
+        decisions = {"unit": unit.pk, "decided_from": span["start"], "decided_until": span["end"]}
+        return {
+            "numerator": Target(
+                "staff:staff-list",
+                "staff-list",
+                _("Staff without a discipline decision in the period"),
+                {**base, "disciplined": "false"},
+            ),
+            "denominator": Target("staff:staff-list", "staff-list", _("Staff counted (headcount)"), base),
+            "more": [
+                Target(
+                    "staff:staff-list",
+                    "staff-list",
+                    _("Staff with a discipline decision in the period"),
+                    {**base, "disciplined": "true"},
+                ),
+                Target("staff:discipline-list", "discipline-decision-list", _("Discipline decisions"), decisions),
+            ],
+        }
+    if head == "checklist_items" and arg:
+        params = {**span, "self": "true", "status": "approved", "items": arg}
+        return {
+            "numerator": Target(
+                "inspections:inspection-list",
+                "inspection-list",
+                _("Approved self-inspections with answers to the items"),
+                params,
+            ),
+            "denominator": None,
+        }
+    return none
+
+
+def _url(name: str, params: dict, kwargs: dict | None = None) -> str | None:
     try:
-        return f"{reverse(name)}?{urlencode(params)}"
+        url = reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return None
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def _link(target: Target | None) -> dict | None:
     if target is None:
         return None
-    url = _url(target.html, target.params)
-    api_url = _url(target.api, target.params)
+    url = _url(target.html, target.params, target.kwargs)
+    api_url = _url(target.api, target.params, target.kwargs)
     if url is None and api_url is None:
         return None
     return {"label": str(target.label), "url": url, "api_url": api_url}
@@ -135,9 +201,9 @@ def _link(target: Target | None) -> dict | None:
 
 def criterion_links(*, unit, period: Period, formulas=None) -> dict[str, dict]:
     """formula → {"numerator": link | None, "denominator": link | None, "more": [link]}, each link
-    {"label", "url" (the list screen), "api_url" (the API list: its `count` is the figure)}."""
-    from scorecards.engine import FORMULAS
-
+    {"label", "url" (the list screen), "api_url" (the API list: its `count` is the figure)}.
+    `formulas`: those of the scorecard's criteria (its model may have indicators, self-assessed criteria...);
+    the engine's own formulas by default."""
     out: dict[str, dict] = {}
     for formula in formulas or FORMULAS:
         t = targets(formula, unit=unit, period=period)

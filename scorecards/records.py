@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 
 from inspections import selectors as inspection_selectors
 from inspections.models import ActionStatus
-from scorecards import links
+from scorecards import links, rounds_read
+from scorecards.filters import IndicatorValueFilterSet
+from scorecards.models import CriterionAssessment, UnitAssessment
 from scorecards.periods import Period
+from staff import selectors as staff_selectors
 from training import selectors as training_selectors
 from training.requirements import HoursStatus
 
@@ -189,6 +192,74 @@ def _assignments(target, numerator, user, request):
     return headers, rows
 
 
+def _indicator_values(target, numerator, user, request):
+    qs = IndicatorValueFilterSet(
+        target.params, queryset=rounds_read.indicator_value_list(user=user), request=request
+    ).qs.order_by("period", "unit__path", "pk")
+    headers = [_("Unit code"), _("Unit"), _("Period"), _("Indicator"), _("Value"), _("Source"), _("Entered by")]
+    rows = [
+        [
+            v.unit.code,
+            v.unit.name,
+            v.period,
+            v.indicator.name,
+            float(v.value),
+            v.source,
+            v.imported_by.username if v.imported_by_id else "",
+        ]
+        for v in qs[:MAX_ROWS]
+    ]
+    return headers, rows
+
+
+def _staff(target, numerator, user, request):
+    qs = staff_selectors.staff_list(user=user, filters=target.params, request=request).order_by("staff_code", "pk")
+    counted = None
+    if numerator is not None:
+        counted = set(
+            staff_selectors.staff_list(user=user, filters=numerator.params, request=request).values_list(
+                "pk", flat=True
+            )
+        )
+    headers = [_("Staff code"), _("Full name"), _("Unit"), _("Category")]
+    if counted is not None:
+        headers.append(_("Without a discipline decision in the period"))
+    rows = []
+    for p in qs[:MAX_ROWS]:
+        row = [p.staff_code, p.full_name, p.unit.name if p.unit_id else "", str(p.get_category_display())]
+        if counted is not None:
+            row.append(_yes(p.pk in counted))
+        rows.append(row)
+    return headers, rows
+
+
+def _assessments(target, numerator, user, request):
+    key = target.params["criterion"]
+    qs = (
+        CriterionAssessment.objects.filter(
+            assessment__in=UnitAssessment.objects.visible_to(user),
+            assessment__round_id=target.kwargs["pk"],
+            assessment__unit_id=target.kwargs["unit_pk"],
+            key=key,
+        )
+        .select_related("assessment__unit")
+        .order_by("pk")
+    )
+    headers = [_("Unit code"), _("Unit"), _("Status"), _("Self-assessed score"), _("Appraised score"), _("Explanation")]
+    rows = [
+        [
+            a.assessment.unit.code,
+            a.assessment.unit.name,
+            str(a.assessment.get_status_display()),
+            None if a.self_value is None else float(a.self_value),
+            None if a.appraised_value is None else float(a.appraised_value),
+            a.explanation,
+        ]
+        for a in qs[:MAX_ROWS]
+    ]
+    return headers, rows
+
+
 READERS = {
     "hours_met_share": _hours,
     "mandatory_completion": _enrollments,
@@ -198,15 +269,22 @@ READERS = {
     "discipline_score": _inspections,
     "actions_on_time": _actions,
     "self_inspections_on_time": _assignments,
+    # the kinds of scorecards.kinds, by the prefix of their formula name
+    "indicator": _indicator_values,
+    "self_assessed": _assessments,
+    "no_discipline_share": _staff,
+    "checklist_items": _inspections,
 }
 
 
 def rows_for(formula: str, *, unit, period: Period, user):
     """(headers, rows) of the records behind a criterion, or None for an unknown formula."""
-    reader = READERS.get(formula)
+    reader = READERS.get(formula) or READERS.get(formula.partition(":")[0])
     if reader is None:
         return None
     t = links.targets(formula, unit=unit, period=period)
     target = t["denominator"] or t["numerator"]
+    if target is None:  # nothing to list (a self-assessed criterion without a round for the period)
+        return None
     numerator = t["numerator"] if t["denominator"] is not None else None
     return reader(target, numerator, user, SimpleNamespace(user=user))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import Perm
-from scorecards import engine, kinds
+from scorecards import engine, kinds, services
 from scorecards.models import (
     AssessmentRound,
     AssessmentStatus,
@@ -34,6 +34,7 @@ from scorecards.models import (
     UnitAssessment,
 )
 from scorecards.periods import Period
+from scorecards.selectors.tables import score_table
 from staff.access import require, system_actor, unit_in_scope
 from staff.models import Unit
 
@@ -81,7 +82,6 @@ def round_open(*, actor, period: Period, deadline: dt.date, appraisal_deadline=N
 
 
 def _live_unit_score(*, period: Period, unit_id: int):
-    from scorecards.selectors.tables import score_table
 
     table = score_table(period=period, frozen=False, with_previous=False)
     return table, table.live.get(unit_id)
@@ -300,7 +300,6 @@ def assessment_appraise(*, actor, assessment: UnitAssessment, decisions: list[di
 def round_publish(*, actor, round_: AssessmentRound, note: str = "", today=None) -> PublishedPeriod:
     """Publish the round: every submitted self-assessment must be appraised; the period's scorecards are
     then frozen by the publishing service (scorecards.services.period_publish)."""
-    from scorecards import services
 
     require_province_appraiser(actor)
     if round_.status == RoundStatus.PUBLISHED and round_.publication_id:

@@ -4,7 +4,6 @@ services; a unit outside the caller's scope is 404."""
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,35 +17,12 @@ from core.api import as_drf_error
 from core.permissions import Perm
 from core.xlsx import ImportRejected
 from scorecards import indicators, rounds, rounds_read
+from scorecards.filters import IndicatorValueFilterSet
 from scorecards.models import AssessmentRound, Indicator, IndicatorValue
 from scorecards.periods import Period
-from staff.access import subtree_bounds
-from staff.filters import UnitFilter
 
 
 # ------------------------------------------------------------------------------ indicator values
-class IndicatorValueFilterSet(django_filters.FilterSet):
-    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
-    period = django_filters.CharFilter(label=_("Period (and the periods inside it)"), method="filter_period")
-    indicator = django_filters.CharFilter(label=_("Indicator code"), field_name="indicator__code")
-
-    class Meta:
-        model = IndicatorValue
-        fields = ["unit", "period", "indicator"]
-
-    def filter_unit(self, queryset, name, value):
-        low, high = subtree_bounds(value.path)
-        return queryset.filter(unit__path__gte=low, unit__path__lt=high)
-
-    def filter_period(self, queryset, name, value):
-        from scorecards.kinds import sub_period_keys
-
-        try:
-            return queryset.filter(period__in=sub_period_keys(Period.parse(value)))
-        except ValueError:
-            return queryset.none()
-
-
 class IndicatorValueSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)

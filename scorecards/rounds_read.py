@@ -13,10 +13,12 @@ from scorecards.models import (
     AssessmentRound,
     AssessmentStatus,
     CriterionAssessment,
+    Decision,
     IndicatorValue,
     UnitAssessment,
 )
 from scorecards.periods import Period
+from scorecards.selectors.tables import score_table
 from staff.access import subtree_bounds, unit_in_scope
 from staff.models import Unit
 
@@ -106,8 +108,6 @@ class AssessmentView:
 def assessment_view(*, user, round_: AssessmentRound, unit: Unit) -> AssessmentView:
     """Every criterion of the unit's scorecard for the round's period: the live value, the self score,
     explanation and evidence, the appraiser's decision and the difference."""
-    from scorecards.models import Decision
-    from scorecards.selectors.tables import score_table
 
     period = Period.parse(round_.period)
     table = score_table(period=period, frozen=False, with_previous=False)

@@ -17,6 +17,7 @@ from django.views import View
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.xlsx import ImportRejected, XlsxWriter
 from scorecards import indicators, rounds, rounds_read
+from scorecards.filters import IndicatorValueFilterSet
 from scorecards.forms import PeriodField
 from scorecards.models import Decision, Indicator
 
@@ -248,12 +249,12 @@ class IndicatorListView(ScopedViewMixin, View):
 
     def _render(self, request, form, errors=None, status=200):
         period = request.GET.get("period") or ""
-        try:
-            values = rounds_read.indicator_value_list(
-                user=request.user, period=period, indicator=request.GET.get("indicator") or ""
-            )
-        except ValueError:
-            values = rounds_read.indicator_value_list(user=request.user)
+        filterset = IndicatorValueFilterSet(
+            request.GET or None, queryset=rounds_read.indicator_value_list(user=request.user), request=request
+        )
+        values = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        if filterset.is_bound and not filterset.is_valid():
+            values = values.none()
         page = Paginator(values, 100).get_page(request.GET.get("page"))
         return render(
             request,
@@ -266,6 +267,11 @@ class IndicatorListView(ScopedViewMixin, View):
                 "errors": errors or [],
                 "can_import": has_perm(request.user, Perm.INDICATOR_MANAGE),
                 "period": period,
+                "count": page.paginator.count,
+                "filter_unit": filterset.form.cleaned_data.get("unit")
+                if filterset.is_bound and filterset.is_valid()
+                else None,
+                "indicator_id": request.GET.get("indicator_id") or "",
             },
             status=status,
         )

@@ -64,7 +64,9 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
         period = period_from(self.request)
         card = selectors.unit_scorecard(user=self.request.user, pk=kwargs["pk"], period=period)
         score = card.score
-        rows = explain.criterion_rows(score, links.criterion_links(unit=card.unit, period=period))
+        rows = explain.criterion_rows(
+            score, links.criterion_links(unit=card.unit, period=period, formulas=[c.formula for c in score.criteria])
+        )
         context.update(
             unit=card.unit,
             period=period,

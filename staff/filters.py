@@ -3,7 +3,8 @@
 import datetime as dt
 
 import django_filters
-from django.db.models import Case, IntegerField, Q, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,17 @@ from core.permissions import Role
 from core.text import fold
 from staff.access import subtree_bounds
 from staff.forms import UnitPickerField
-from staff.models import Gender, RoleAssignment, Staff, StaffCategory, StaffStatus, StaffUnitHistory, Unit, UnitKind
+from staff.models import (
+    DisciplineDecision,
+    Gender,
+    RoleAssignment,
+    Staff,
+    StaffCategory,
+    StaffStatus,
+    StaffUnitHistory,
+    Unit,
+    UnitKind,
+)
 
 
 def visible_units(request):
@@ -81,10 +92,56 @@ class StaffFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StaffStatus.choices)
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Gender.choices)
     rank_code = django_filters.CharFilter(label=_("Rank code"))
+    # The people a scorecard counts (its headcount): active, and in `member_unit`'s subtree during
+    # member_start..member_end by their unit history; `disciplined`: with (or without) a discipline
+    # decision dated in that period.
+    member_unit = UnitFilter(label=_("Unit of the person during the period (with sub-units)"), method="filter_member")
+    member_start = django_filters.DateFilter(label=_("Member from"), method="noop")
+    member_end = django_filters.DateFilter(label=_("Member until"), method="noop")
+    disciplined = django_filters.BooleanFilter(
+        label=_("With a discipline decision in the period"), method="filter_disciplined"
+    )
 
     class Meta:
         model = Staff
-        fields = ["q", "unit", "category", "status", "gender", "rank_code"]
+        fields = [
+            "q",
+            "unit",
+            "category",
+            "status",
+            "gender",
+            "rank_code",
+            "member_unit",
+            "member_start",
+            "member_end",
+            "disciplined",
+        ]
+
+    def _span(self) -> tuple[dt.date, dt.date]:
+        data = self.form.cleaned_data
+        today = timezone.localdate()
+        return data.get("member_start") or dt.date(today.year, 1, 1), data.get("member_end") or today
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (the unit and its sub-units)
+    def filter_member(self, queryset, name, value):
+        start, end = self._span()
+        low, high = subtree_bounds(value.path)
+        units = Unit.objects.filter(path__gte=low, path__lt=high).values("pk")
+        return (
+            queryset.filter(status=StaffStatus.ACTIVE)
+            .alias(member_unit_id=attributed_unit(OuterRef("pk"), start=start, end=end))
+            .filter(member_unit_id__in=units)
+        )
+
+    def filter_disciplined(self, queryset, name, value):
+        start, end = self._span()
+        decided = Exists(
+            DisciplineDecision.objects.filter(staff_id=OuterRef("pk"), decision_date__gte=start, decision_date__lte=end)
+        )
+        return queryset.filter(decided) if value else queryset.exclude(decided)
 
     def filter_q(self, queryset, name, value):
         q = people_q(value)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.permissions import Perm, Role
 from staff.access import ancestor_paths, subtree_bounds
-from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
+from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet, attributed_unit
 from staff.models import DisciplineDecision, RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
@@ -131,3 +131,19 @@ def disciplined_staff_counts(*, start, end) -> dict[int, int]:
         .order_by()
     )
     return {r["staff__unit_id"]: r["people"] for r in rows}
+
+
+def disciplined_member_counts(*, start, end) -> dict[int, int]:
+    """Per unit, how many of the people it counts in [start, end] (active, attributed to it by their unit
+    history, as the scorecards' headcount) have a discipline decision dated in the period. One query."""
+    decided = DisciplineDecision.objects.in_period(start, end).filter(staff_id=OuterRef("pk"))
+    rows = (
+        Staff.objects.filter(status=StaffStatus.ACTIVE)
+        .filter(Exists(decided))
+        .annotate(member_unit=attributed_unit(OuterRef("pk"), start=start, end=end))
+        .filter(member_unit__isnull=False)
+        .values("member_unit")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    return {r["member_unit"]: r["people"] for r in rows}

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scorecards import charts, explain
-from scorecards.models import Band, Direction, Pillar
+from scorecards.models import Band, Direction, Formula, Pillar
 from staff.models import UnitKind
 
 SOURCE_LABELS = {
@@ -62,8 +62,6 @@ class CriterionSerializer(serializers.Serializer):
         return str(Pillar(c.pillar).label) if c.pillar in Pillar.values else c.pillar
 
     def get_formula_label(self, c) -> str:
-        from scorecards.models import Formula
-
         return str(Formula(c.formula).label) if c.formula in Formula.values else c.formula
 
     def get_direction_label(self, c) -> str:

@@ -58,7 +58,9 @@ class ScorecardViewSet(viewsets.ViewSet):
         card = selectors.unit_scorecard(user=request.user, pk=pk, period=period, trend=False)
         context = {
             "request": request,
-            "links": links.criterion_links(unit=card.unit, period=period),
+            "links": links.criterion_links(
+                unit=card.unit, period=period, formulas=[c.formula for c in card.score.criteria]
+            ),
             "score": card.score,
         }
         return ScorecardSerializer(card, context=context).data

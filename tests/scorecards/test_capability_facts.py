@@ -7,6 +7,7 @@ period, rules by category, job position (case and spaces differ), rank and unit 
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -68,7 +69,7 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
         marks.setdefault(a.enrollment_id, []).append(a)
     external: dict[int, int] = {}
     for x in ExternalTraining.objects.filter(status=ExternalStatus.APPROVED, end_date__year=end.year):
-        external[x.staff_id] = external.get(x.staff_id, 0) + x.minutes
+        external[x.staff_id] = external.get(x.staff_id, 0) + x.periods
 
     totals: dict[int, dict] = {}
     for person in Staff.objects.filter(status=StaffStatus.ACTIVE):
@@ -93,8 +94,8 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
         )
         t["headcount"] += 1
         mine = enrollments.get(person.pk, [])
-        done = external.get(person.pk, 0) + sum(
-            e.attended_minutes
+        done = external.get(person.pk, 0) + sum(  # in tiết, as the hours ledger
+            e.attended_periods
             for e in mine
             if e.outcome == Outcome.COMPLETED and classes[e.training_class_id].end_date.year == end.year
         )
@@ -105,7 +106,7 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
             unit_path=paths[unit_id],
             rules=rules,
         )
-        t["hours_met"] += done >= rule.minutes
+        t["hours_met"] += done >= rule.periods
         for e in mine:
             cls = classes[e.training_class_id]
             if cls.status == ClassStatus.CANCELLED:
@@ -233,12 +234,14 @@ def _random_province(rng: random.Random):
                 [EnrollmentStatus.CONFIRMED] * 4 + [EnrollmentStatus.WAITLISTED, EnrollmentStatus.WITHDRAWN]
             )
             outcome = rng.choice(["", Outcome.COMPLETED, Outcome.COMPLETED, Outcome.NOT_COMPLETED, Outcome.NO_SHOW])
+            attended = rng.choice([0, 240, 480, 700, 960])
             enrollment = Enrollment.objects.create(
                 training_class=cls,
                 staff=person,
                 status=status,
                 outcome=outcome,
-                attended_minutes=rng.choice([0, 240, 480, 700, 960]),
+                attended_minutes=attended,
+                attended_periods=Decimal(attended // 45),
                 planned_minutes=240 * days,
             )
             if status == EnrollmentStatus.CONFIRMED:

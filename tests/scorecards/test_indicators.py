@@ -6,11 +6,12 @@ import io
 
 import pytest
 import time_machine
-from openpyxl import Workbook
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
 
 from core.permissions import Role
 from core.xlsx import ImportRejected
-from scorecards import defaults, indicators, services
+from scorecards import defaults, explain, indicators, links, services
 from scorecards.models import Indicator, IndicatorValue, ScorecardModel
 from scorecards.periods import Period
 from scorecards.selectors.tables import score_table
@@ -98,7 +99,7 @@ def test_a_unit_outside_the_importers_scope_is_refused(tree, cast):
     assert [(e.row, e.column) for e in caught.value.errors] == [(2, "A")]
 
 
-def test_indicator_values_reach_the_scorecard_and_roll_up(tree, appraiser, people):
+def test_indicator_values_reach_the_scorecard_and_roll_up(tree, appraiser, people, api, login):
     with time_machine.travel(dt.datetime(2026, 7, 15, 3, 0, tzinfo=dt.UTC), tick=True):
         model = ScorecardModel.objects.get(year=2026)
         indicators.scorecard_model_add_cchc(actor=system_actor(), model=model)
@@ -124,6 +125,27 @@ def test_indicator_values_reach_the_scorecard_and_roll_up(tree, appraiser, peopl
         # the year takes the mean of the quarters entered
         year = score_table(period=Period(2026), frozen=False, with_previous=False)
         assert year.live[tree["alpha1"].pk].criterion("late_dossiers").value == 10.0
+        # The figure opens the values it is the mean of: 2 for Sở Alpha and its sub-unit, on screen and API.
+        late_alpha = alpha.criterion("late_dossiers")
+        assert (late_alpha.measure, late_alpha.records) == ("indicator", 2)
+        with translation.override("vi"):
+            assert explain.value_text(late_alpha) == (
+                "Trung bình của 2 giá trị nhập cho kỳ và các kỳ bên trong: trung bình của từng đơn vị, "
+                "gia quyền theo biên chế trên 2 đơn vị = 7,00"
+            )
+        link = links.criterion_links(unit=tree["alpha"], period=q2, formulas=[late_alpha.formula])[late_alpha.formula]
+        assert link["denominator"] is None
+        assert api(appraiser).get(link["numerator"]["api_url"]).json()["count"] == 2
+        page = login(appraiser).get(link["numerator"]["url"]).content.decode()
+        assert "2 giá trị · Sở Alpha và các đơn vị trực thuộc" in page
+        assert page.count('<tr><th scope="row">') == 2
+        # The Excel file has a sheet of those values, with labels.
+        export = login(appraiser).get(f"/scorecards/units/{tree['alpha'].pk}/export.xlsx", {"period": q2.key})
+        book = load_workbook(io.BytesIO(export.content))
+        sheet_ = next(ws for ws in book.worksheets if str(ws["A1"].value or "").startswith(late_alpha.label))
+        rows = list(sheet_.iter_rows(min_row=2, values_only=True))
+        assert rows[0][:5] == ("Mã đơn vị", "Đơn vị", "Kỳ", "Chỉ số", "Giá trị")
+        assert sorted(r[4] for r in rows[1:]) == [4.0, 10.0]
 
 
 def test_an_indicator_value_out_of_range_or_in_a_closed_period_is_refused(tree, appraiser):
@@ -142,7 +164,7 @@ def test_cchc_defaults_name_existing_indicators(db):
     assert codes <= set(Indicator.objects.values_list("code", flat=True))
 
 
-def test_a_criterion_on_checklist_items_takes_the_self_inspection_scores(records, tree):
+def test_a_criterion_on_checklist_items_takes_the_self_inspection_scores(records, tree, cast, api):
     """Sở Alpha's self-inspection of Q2 answers every item well (100 %): a criterion on items I2 and I4
     reads exactly those answers (Σ score ÷ Σ maximum); the inspector's inspection of Gamma is not a
     self-inspection and does not count."""
@@ -183,3 +205,14 @@ def test_a_criterion_on_checklist_items_takes_the_self_inspection_scores(records
     assert (items.numerator, items.denominator) == (score, maximum)
     assert items.value == 100.0 * score / maximum
     assert table.live[tree["gamma"].pk].criterion("items").value is None
+    # The figure opens the approved self-inspections whose answers it sums.
+    inspections = answers.values("inspection_id").distinct().count()
+    assert (items.measure, items.records) == ("points", inspections) and inspections >= 1
+    with translation.override("vi"):
+        assert explain.value_text(items).startswith("Σ điểm ")
+        assert "÷ Σ điểm tối đa" in explain.value_text(items)
+    link = links.criterion_links(unit=tree["alpha"], period=Period(2026, quarter=2), formulas=[items.formula])
+    found = link[items.formula]
+    assert found["denominator"] is None
+    assert api(cast["admin"]).get(found["numerator"]["api_url"]).json()["count"] == inspections
+    assert api(cast["admin"]).get(found["numerator"]["api_url"].replace("I2%2CI4", "NOPE")).json()["count"] == 0

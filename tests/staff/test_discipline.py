@@ -160,3 +160,27 @@ def test_disciplined_people_are_counted_per_unit_and_period(cast, people):
     record(cast["hr"], people["binh"], number="3/QĐ", day=dt.date(2026, 9, 1))
     counts = selectors.disciplined_staff_counts(start=dt.date(2026, 4, 1), end=dt.date(2026, 6, 30))
     assert counts == {people["an"].unit_id: 1}
+
+
+def test_the_scorecard_lists_of_people_with_and_without_a_decision_match_its_counts(api, cast, people, tree):
+    """The scorecard's "staff without a discipline decision" opens the staff list filtered by the people it
+    counts (active, in the unit's subtree during the period by their history) and `disciplined`."""
+    from staff.models import StaffUnitHistory
+
+    StaffUnitHistory.objects.update(start_date=dt.date(2025, 1, 1))
+    record(cast["hr"], people["an"], number="1/QĐ")
+    record(cast["hr"], people["an"], number="2/QĐ")
+    record(cast["hr"], people["binh"], number="3/QĐ", day=dt.date(2026, 9, 1))
+    span = {"member_unit": tree["alpha"].pk, "member_start": "2026-04-01", "member_end": "2026-06-30"}
+    client = api(cast["hr"])
+    counted = client.get("/api/v1/staff/", span).json()
+    without = client.get("/api/v1/staff/", {**span, "disciplined": "false"}).json()
+    disciplined = client.get("/api/v1/staff/", {**span, "disciplined": "true"}).json()
+    assert counted["count"] == 2
+    assert [p["staff_code"] for p in without["results"]] == ["A002"]
+    assert [p["staff_code"] for p in disciplined["results"]] == ["A001"]
+    counts = selectors.disciplined_member_counts(start=dt.date(2026, 4, 1), end=dt.date(2026, 6, 30))
+    assert counts == {tree["alpha"].pk: 1}
+    # Someone else's unit is not a filter value they may use: refused, nothing listed.
+    refused = api(cast["outsider_hr"]).get("/api/v1/staff/", {**span, "disciplined": "false"})
+    assert refused.status_code == 400

@@ -26,7 +26,7 @@ from staff.filters import attributed_unit  # noqa: F401 - the rule lives with th
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
 from training.models import Attendance, ClassSession, ClassStatus, Enrollment, EnrollmentStatus, Outcome
 from training.requirements import RequirementMatcher, rules_for_year
-from training.selectors.hours import with_training_minutes
+from training.selectors.hours import with_training_periods
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
     active staff with a unit count. Five queries whatever the number of units, people or rules.
 
     The unit each person belonged to during the period (`attributed_unit`, a correlated subquery over the unit
-    history) is worked out once per person, in the first query, with the minutes the person did in the year;
+    history) is worked out once per person, in the first query, with the tiết the person did in the year;
     whether they met their requirement is `requirement_for`, as on the hours ledger. The enrollment facts are
     then grouped by person in the database (one row per person at most, not one per enrollment) and added up
     per unit here."""
@@ -75,9 +75,9 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
         )
         subtree = set(Unit.objects.filter(path__gte=low, path__lt=high).values_list("pk", flat=True))
 
-    # Each active person's unit (and its path, when a rule names a unit), position and minutes done in the
+    # Each active person's unit (and its path, when a rule names a unit), position and tiết done in the
     # year. People attributed to no unit (NULL) are skipped below, as are their enrollments.
-    people = with_training_minutes(staff, year=year).annotate(
+    people = with_training_periods(staff, year=year).annotate(
         attr_unit=attributed_unit(OuterRef("pk"), start=start, end=end)
     )
     if any(r.unit_id for r in match.rules):
@@ -93,8 +93,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
             "category",
             "job_position",
             "rank_code",
-            "course_minutes",
-            "external_minutes",
+            "course_periods",
+            "external_periods",
             "attr_path",
         )
     )
@@ -110,7 +110,7 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
     )
     unit_of: dict[int, int] = {}
     totals: dict[int, list[int]] = {}
-    for staff_id, unit_id, category, job_position, rank_code, course_minutes, external_minutes, path in people:
+    for staff_id, unit_id, category, job_position, rank_code, course_periods, external_periods, path in people:
         if unit_id is None or (within is not None and unit_id not in subtree):
             continue
         unit_of[staff_id] = unit_id
@@ -119,9 +119,10 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
             row = totals[unit_id] = [0] * len(keys)
         required = match(
             category=category, job_position=job_position, rank_code=rank_code, unit_path=path or ""
-        ).minutes
+        ).periods
         row[0] += 1
-        row[1] += course_minutes + external_minutes >= required
+        # In tiết, as the hours ledger (the list this figure opens) decides "met".
+        row[1] += course_periods + external_periods >= required
     if not totals:
         return {}
 
