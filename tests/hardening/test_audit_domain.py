@@ -17,6 +17,7 @@ EXPECTED = {
     "staff.staff",
     "staff.staffunithistory",
     "staff.roleassignment",
+    "staff.disciplinedecision",
     "training.course",
     "training.trainingclass",
     "training.classsession",
@@ -41,6 +42,11 @@ EXPECTED = {
     "scorecards.criterion",
     "scorecards.publishedperiod",
     "scorecards.scorecardsnapshot",
+    "scorecards.indicator",
+    "scorecards.indicatorvalue",
+    "scorecards.assessmentround",
+    "scorecards.unitassessment",
+    "scorecards.criterionassessment",
 }
 
 

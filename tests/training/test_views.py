@@ -268,10 +268,12 @@ def test_record_pages_show_who_changed_what(login, api, klass, course, people, c
         and "<strong>địa điểm</strong>: — → Hội trường B" in page
     )
     # Course and enrollment: edited through the API.
+    hr_api = api(cast["hr"])
+    etag = hr_api.get(f"/api/v1/courses/{course.pk}/")["ETag"]
     assert (
-        api(cast["hr"])
-        .patch(f"/api/v1/courses/{course.pk}/", {"title": "Văn hóa công vụ 2026"}, format="json")
-        .status_code
+        hr_api.patch(
+            f"/api/v1/courses/{course.pk}/", {"title": "Văn hóa công vụ 2026"}, format="json", HTTP_IF_MATCH=etag
+        ).status_code
         == 200
     )
     page = _history(client.get(reverse("training:course-detail", args=[course.pk])).content.decode())
