@@ -83,14 +83,14 @@ def test_inspector_fills_submits_lead_approves_finding_gets_action(
         journey.check()
 
     with journey.step("answer every item"):
-        page.get_by_label("Inspection date").fill("2026-11-20")
+        page.get_by_label("Inspection date").fill("20/11/2026")  # dd/mm/yyyy, as every date
         failing = item(page, "I1")
         tap(failing.get_by_text("No", exact=True))
         tap(failing.get_by_text("Note and photos"))
         failing.get_by_label("Note").fill("Hai công chức không đeo thẻ khi tiếp dân")
         failing.get_by_label("Add photos (camera)").set_input_files(photo("the-thieu.png", (200, 30, 30)))
-        tap(item(page, "I2").get_by_text("Yes", exact=True))
-        tap(item(page, "I3").get_by_text("4", exact=True))
+        tap(item(page, "I2").get_by_text("Met", exact=True))  # a prohibition: Met / Not met
+        tap(item(page, "I3").get_by_text("4 – Very good", exact=True))  # the labelled 0–4 scale
         item(page, "I4").get_by_label("Percentage (0–100)").fill("90")
         item(page, "I5").get_by_label("Number").fill("12")
         item(page, "I6").get_by_label("Answer").fill("Bộ phận một cửa sạch sẽ")
@@ -136,8 +136,8 @@ def test_inspector_fills_submits_lead_approves_finding_gets_action(
         journey.check()
 
     with journey.step("lead adds a corrective action"):
-        finding.get_by_text("Add a corrective action").click()
-        finding.get_by_label("Corrective action").fill("Nhắc nhở và kiểm tra lại việc đeo thẻ hằng tuần")
+        # the form is open under each finding (no collapsed section to find first)
+        finding.get_by_role("textbox", name="Corrective action").fill("Nhắc nhở và kiểm tra lại việc đeo thẻ hằng tuần")
         finding.get_by_label("Due date").fill("15/12/2026")
         finding.get_by_role("button", name="Add", exact=True).click()
         expect(lead.get_by_role("status")).to_contain_text("Corrective action added.")

@@ -76,7 +76,7 @@ def figures(page, unit):
     table = page.locator("main table").filter(has=page.get_by_role("columnheader", name="Tổng điểm"))
     row = table.locator("tbody tr", has=page.get_by_role("rowheader", name=unit, exact=True))
     expect(row).to_have_count(1)
-    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    headers = [h.strip() for h in table.locator("thead th").all_text_contents()]  # hidden on a phone (cards)
     return dict(zip(headers, [c.strip() for c in row.locator("th, td").all_inner_texts()], strict=True))
 
 
