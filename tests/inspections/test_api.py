@@ -372,7 +372,7 @@ def test_an_existing_blob_answers_at_once_and_is_not_stored_twice(team, api, set
     # Another uploader of the very same bytes gets the stored photo at once; an empty PUT would not tell
     # someone who cannot see the photo that it exists (tests/hardening/test_evidence_files.py).
     again = api(team["member"]).put(_upload_url(sha), data, content_type="application/octet-stream")
-    assert again.status_code == 200
+    assert again.status_code == 201  # their upload, answered at once from the stored photo
     assert again.json()["sha256"] == sha
     assert EvidenceBlob.objects.count() == 1
 
