@@ -95,6 +95,7 @@ register(
             "verify_url": "Địa chỉ trang tra cứu",
             "qr": "Mã QR của trang tra cứu (hình)",
             "valid_until": "Có giá trị đến (nếu có)",
+            "revoked": "Dòng “ĐÃ THU HỒI ngày …” (chỉ khi đã thu hồi)",
         },
         body=[
             P("Chứng nhận Ông/Bà: {{ holder_name }}", bold=True, center=True),
@@ -103,6 +104,7 @@ register(
             P("Đã hoàn thành khóa bồi dưỡng: {{ course_title }}", center=True),
             P("Lớp {{ class_code }}, từ ngày {{ start_date }} đến ngày {{ end_date }}. {{ score }}", center=True),
             P("{{ valid_until }}", center=True),
+            P("{{ revoked }}", bold=True, center=True),
             P("Số hiệu: {{ serial }}", italic=True),
             P("{{ qr }}"),
             P("Tra cứu: {{ verify_url }}", italic=True),
