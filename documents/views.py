@@ -229,6 +229,8 @@ class TemplateDetailView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, kind):
         kind = kind_or_404(request.user, kind)
+        if "restore" in request.POST:
+            return self.restore(request, kind)
         form = TemplateUploadForm(request.POST, request.FILES, units=self.manage_units())
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -248,6 +250,24 @@ class TemplateDetailView(LoginRequiredMixin, TemplateView):
                 )
                 return redirect("documents:template-detail", kind=kind.code)
         return self.render_to_response(self.get_context_data(kind=kind.code, form=form), status=400)
+
+    def restore(self, request, kind):
+        """ "Dùng lại phiên bản này": an older version of a unit the user manages becomes the current one."""
+        version = request.POST.get("restore", "")
+        if not version.isdigit():
+            raise Http404
+        row = get_object_or_404(DocumentTemplate, pk=int(version), kind=kind.code, unit__in=self.manage_units())
+        try:
+            new = services.template_restore(actor=request.user, kind=kind, version=row)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Version %(old)s is in use again for %(unit)s, as version %(version)s.")
+                % {"old": row.version, "unit": row.unit.name, "version": new.version},
+            )
+        return redirect("documents:template-detail", kind=kind.code)
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):

@@ -378,6 +378,32 @@ def test_edited_template_round_trips_for_the_subtree_only(login, cast, tree, wor
     assert "Mẫu riêng của Sở Alpha" in docx_text(old.content)
 
 
+def test_template_uploads_and_restores_are_audited(login, cast, tree, worlds):
+    from audit.selectors import record_history
+
+    admin = login(cast["admin"])
+    assert _upload(admin, tree["alpha"], "mau.docx", _edited_template("Mẫu một")).status_code == 302
+    assert _upload(admin, tree["alpha"], "mau2.docx", _edited_template("Mẫu hai")).status_code == 302
+    v1 = DocumentTemplate.objects.get(version=1)
+    page = admin.get(reverse("documents:template-detail", args=["class_list"])).content.decode()
+    assert page.count('data-testid="template-restore"') == 1  # v2 is in use; v1 can be used again
+    restored = admin.post(reverse("documents:template-detail", args=["class_list"]), {"restore": v1.pk}, follow=True)
+    assert "Phiên bản 1 được dùng lại cho Sở Alpha, thành phiên bản 3." in restored.content.decode()
+    v3 = DocumentTemplate.objects.get(version=3)
+    assert bytes(v3.content) == bytes(v1.content)
+    assert "Mẫu một" in docx_text(_get_docx(admin, "class_list", worlds[0]["in"]["cls"].pk))
+    for row in DocumentTemplate.objects.all():  # each upload and the restore: who, when, which file
+        (entry,) = record_history(obj=row)
+        assert entry.kind == "created" and row.history.get().history_user == cast["admin"]
+        assert row.history.get().filename == row.filename
+    assert not any("content" in f.name for f in DocumentTemplate.history.model._meta.fields)  # not the file
+    other = admin.post(reverse("documents:template-detail", args=["class_list"]), {"restore": "999999"})
+    assert other.status_code == 404
+    hr = login(cast["hr"])  # may read documents but not manage templates
+    assert hr.post(reverse("documents:template-detail", args=["class_list"]), {"restore": v1.pk}).status_code == 404
+    assert DocumentTemplate.objects.count() == 3
+
+
 @pytest.mark.parametrize(
     "name,content,message",
     [
