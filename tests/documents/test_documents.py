@@ -294,6 +294,82 @@ def test_training_report_counts_learners_and_tiet_of_the_subtree(login, api, cas
     assert "tổng số tiết: 4." in page
 
 
+def _completed_class(unit, code, category, capacity, learners):
+    """A class of `unit` in `category` that the learners completed: one morning, 4 tiết each."""
+    from staff.access import system_actor
+    from training import services
+    from training.models import ClassStatus
+
+    actor = system_actor()
+    course = services.course_create(
+        actor=actor, code=f"C-{code}", title=f"Khóa {code}", category=category, planned_minutes=240, owner_unit=unit
+    )
+    day = dt.date.today() - dt.timedelta(days=2)
+    cls = services.class_create(
+        actor=actor, course=course, code=code, unit=unit, capacity=capacity, start_date=day, end_date=day
+    )
+    session = services.session_create(
+        actor=actor, training_class=cls, date=day, start_time=dt.time(8), end_time=dt.time(12)
+    )
+    services.class_set_status(actor=actor, training_class=cls, status=ClassStatus.OPEN)
+    services.class_set_status(actor=actor, training_class=cls, status=ClassStatus.IN_PROGRESS)
+    enrollments = services.enrollment_nominate_many(actor=actor, training_class=cls, staff_list=learners).enrollments
+    services.attendance_save(
+        actor=actor, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"} for e in enrollments]
+    )
+    services.class_close(actor=actor, training_class=cls, scores={e.pk: 8 for e in enrollments})
+    return cls
+
+
+def _table_rows(data: bytes, first_header: str) -> list[list[str]]:
+    for table in Docx(io.BytesIO(data)).tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        if rows and first_header in rows[0]:
+            return rows
+    raise AssertionError(f"no table with the column {first_header!r}")
+
+
+def test_training_report_has_the_ministry_table_by_content_group_and_kind_of_staff(login, cast, tree, worlds):
+    from staff.models import StaffCategory
+    from tests.factories import make_staff
+    from training.models import CourseCategory
+
+    alpha = tree["alpha"]
+    learners = [
+        make_staff(alpha, "Lò Văn Bộ", category=StaffCategory.CAN_BO),
+        make_staff(alpha, "Hà Thị Chức", category=StaffCategory.VIEN_CHUC),
+        make_staff(alpha, "Đàm Văn Hợp", category=StaffCategory.CONTRACT),  # not CBCCVC: not in this table
+    ]
+    _completed_class(alpha, "QLNN-1", CourseCategory.STATE_MANAGEMENT, 4, learners)
+    client = login(cast["hr"])
+    url = reverse("documents:report", args=["training_report"])
+    data = client.get(url, {"unit": "ALPHA", "period": str(YEAR), "format": "docx"}).content
+    rows = _table_rows(data, "Nội dung bồi dưỡng")
+    assert rows[0] == [
+        "STT",
+        "Nội dung bồi dưỡng",
+        "Kế hoạch (lượt)",
+        "Thực hiện: tổng số",
+        "Cán bộ",
+        "Công chức",
+        "Viên chức",
+        "Tỷ lệ so với kế hoạch",
+        "Số tiết",
+    ]
+    by_group = {r[1]: r for r in rows[1:]}
+    assert len(rows) == 1 + len(CourseCategory.choices) + 1  # every content group, then the total
+    # Plan: Alpha's two digital classes of 5 places; An (công chức) completed one: 4 tiết.
+    assert by_group["Khoa học công nghệ, đổi mới sáng tạo và kỹ năng số"][2:] == [
+        "10", "1", "0", "1", "0", "10 %", "4"
+    ]  # fmt: skip
+    # The new state-management class: 4 places, a cán bộ and a viên chức (the contract worker left out).
+    assert by_group["Kiến thức, kỹ năng quản lý nhà nước"][2:] == ["4", "2", "1", "0", "1", "50 %", "8"]
+    assert by_group["Lý luận chính trị"][2:] == ["0", "0", "0", "0", "0", "—", "0"]
+    assert rows[-1][1:] == ["Tổng cộng", "14", "3", "1", "1", "1", "21,4 %", "12"]
+    page = client.get(url, {"unit": "ALPHA", "period": str(YEAR)}).content.decode()
+    assert "Biểu tổng hợp số lượt CBCCVC được bồi dưỡng" in page and "21,4 %" in page
+
+
 def test_inspection_report_of_a_period(login, cast, worlds):
     client = login(cast["inspector"])
     url = reverse("documents:report", args=["inspection_report"])
