@@ -66,6 +66,8 @@ AUDITED = [
     ("inspections", "Evidence", []),
     ("inspections", "Finding", []),
     ("inspections", "CorrectiveAction", []),
+    # documents: the Word templates units upload (the file itself is kept in the version rows, not the history)
+    ("documents", "DocumentTemplate", ["content"]),
     # scorecards: models with their criteria, published periods and snapshots
     ("scorecards", "ScorecardModel", []),
     ("scorecards", "Criterion", []),

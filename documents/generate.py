@@ -4,7 +4,7 @@ and its print page; used by the views, the API, the background job and `render_d
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.permissions import Perm
 from documents.contexts import inspections as inspection_docs
@@ -12,7 +12,8 @@ from documents.contexts import reports as report_docs
 from documents.contexts import training as training_docs
 from documents.kinds import DocumentKind
 from documents.rendering import Document, html_blocks, render_docx
-from documents.selectors import template_bytes
+from documents.selectors import issued_get, template_bytes
+from documents.services import document_number_issue
 from training.models import READ_OR_OWN, TRAINING_READ
 
 MAX_ID = 2**63 - 1
@@ -48,17 +49,42 @@ PERMS = {
 
 
 def document_build(
-    *, kind: DocumentKind, user, record_id: int | None = None, code: str = "", period: str = "", base_url: str = ""
+    *,
+    kind: DocumentKind,
+    user,
+    record_id: int | None = None,
+    code: str = "",
+    period: str = "",
+    base_url: str = "",
+    issue: bool = False,
 ) -> Document:
     """The document of `kind` for a record (or, for reports, unit `code` and `period`), in Vietnamese.
+    A numbered kind carries the number it was issued with; not issued yet, it is a preview ("…/BB-ĐKT")
+    unless `issue` is set: then the next number of the register is taken (once per record and kind; a
+    retry gets the same number). Only explicit actions (a POST, the command's --issue) pass `issue`.
     Http404 when the record or unit is outside the user's scope; ValueError for a malformed period."""
     if record_id is not None and not 0 < record_id <= MAX_ID:
         raise Http404  # an id no database column can hold: not a record, and not a server error
     builder = BUILDERS[kind.code]
     with translation.override("vi"):
         if kind.is_report:
-            return builder(user=user, code=code, period=period, base_url=base_url)
-        return builder(user=user, record_id=record_id, base_url=base_url)
+            document = builder(user=user, code=code, period=period, base_url=base_url)
+        else:
+            document = builder(user=user, record_id=record_id, base_url=base_url)
+    if kind.numbered:
+        context = document.context
+        if issue:
+            document.issued = document_number_issue(
+                actor=user, kind=kind, record_key=document.record_key, unit=document.unit, year=int(context["year"])
+            )
+        else:
+            document.issued = issued_get(kind=kind, record_key=document.record_key)
+        if document.issued is not None:
+            context["number"] = document.issued.number
+            if context.get("dated_on_issue"):  # re-rendered later: still dated the day it was issued
+                day = timezone.localdate(document.issued.issued_at)
+                context.update(day=f"{day.day:02d}", month=f"{day.month:02d}", year=str(day.year))
+    return document
 
 
 def document_docx(document: Document) -> bytes:

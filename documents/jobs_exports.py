@@ -72,6 +72,7 @@ def _write(code):
             user=get_user_model().objects.get(pk=first.report_owner_id),
             code=first.report_root,
             period=first.report_period,
+            issue=True,  # the owner asked for the report with a POST: it is issued (once per unit and period)
         )
         return io.BytesIO(document_docx(document))
 

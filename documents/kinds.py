@@ -95,6 +95,7 @@ register(
             "verify_url": "Địa chỉ trang tra cứu",
             "qr": "Mã QR của trang tra cứu (hình)",
             "valid_until": "Có giá trị đến (nếu có)",
+            "revoked": "Dòng “ĐÃ THU HỒI ngày …” (chỉ khi đã thu hồi)",
         },
         body=[
             P("Chứng nhận Ông/Bà: {{ holder_name }}", bold=True, center=True),
@@ -103,6 +104,7 @@ register(
             P("Đã hoàn thành khóa bồi dưỡng: {{ course_title }}", center=True),
             P("Lớp {{ class_code }}, từ ngày {{ start_date }} đến ngày {{ end_date }}. {{ score }}", center=True),
             P("{{ valid_until }}", center=True),
+            P("{{ revoked }}", bold=True, center=True),
             P("Số hiệu: {{ serial }}", italic=True),
             P("{{ qr }}"),
             P("Tra cứu: {{ verify_url }}", italic=True),
@@ -363,6 +365,10 @@ register(
             "planned_classes": "Số lớp theo kế hoạch",
             "done_classes": "Số lớp đã hoàn thành",
             "planned_learners": "Số học viên theo kế hoạch",
+            "ministry_table": (
+                "Biểu tổng hợp theo chế độ báo cáo ngành Nội vụ: theo nhóm nội dung (stt, group, plan, all, "
+                "can_bo, cong_chuc, vien_chuc, percent, tiet), dòng cuối là tổng cộng"
+            ),
         },
         body=[
             P("{{ subject }}", bold=True, center=True),
@@ -383,7 +389,37 @@ register(
                 loop="r in by_category",
                 cells=["{{ r.category }}", "{{ r.learners }}", "{{ r.tiet }}"],
             ),
-            Heading("IV. Đánh giá, kiến nghị"),
+            Heading("IV. Biểu tổng hợp số lượt CBCCVC được bồi dưỡng theo nội dung và đối tượng"),
+            P(
+                "Theo chế độ báo cáo thống kê ngành Nội vụ; đơn vị tính: lượt người; không gồm người lao động hợp đồng.",
+                italic=True,
+            ),
+            Table(
+                headers=[
+                    "STT",
+                    "Nội dung bồi dưỡng",
+                    "Kế hoạch (lượt)",
+                    "Thực hiện: tổng số",
+                    "Cán bộ",
+                    "Công chức",
+                    "Viên chức",
+                    "Tỷ lệ so với kế hoạch",
+                    "Số tiết",
+                ],
+                loop="r in ministry_table",
+                cells=[
+                    "{{ r.stt }}",
+                    "{{ r.group }}",
+                    "{{ r.plan }}",
+                    "{{ r.all }}",
+                    "{{ r.can_bo }}",
+                    "{{ r.cong_chuc }}",
+                    "{{ r.vien_chuc }}",
+                    "{{ r.percent }}",
+                    "{{ r.tiet }}",
+                ],
+            ),
+            Heading("V. Đánh giá, kiến nghị"),
             P("(Đơn vị tự viết)", italic=True),
         ],
     )

@@ -37,6 +37,12 @@ class Document:
     qr_png: bytes | None = None
     qr_svg_uri: str = ""
     record: object = None
+    issued: object = None  # the IssuedDocument of a numbered kind once issued; None: an unnumbered preview
+
+    @property
+    def is_preview(self) -> bool:
+        """A numbered kind not issued yet: its number reads "…/BB-ĐKT"."""
+        return self.kind.numbered and self.issued is None
 
 
 def render_docx(document: Document, template: bytes) -> bytes:

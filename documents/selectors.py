@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db.models import QuerySet
 
 from documents.kinds import DocumentKind
-from documents.models import DocumentDetails, DocumentTemplate
+from documents.models import DocumentDetails, DocumentTemplate, IssuedDocument
 from staff.access import ancestor_paths
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -46,3 +46,8 @@ def template_versions(*, kind: DocumentKind, units: QuerySet) -> QuerySet[Docume
 def details_get(*, kind: DocumentKind, record_key: str) -> dict:
     row = DocumentDetails.objects.filter(kind=kind.code, record_key=record_key).first()
     return dict(row.data) if row else {}
+
+
+def issued_get(*, kind: DocumentKind, record_key: str) -> IssuedDocument | None:
+    """The number a record's document was issued with, if it was."""
+    return IssuedDocument.objects.filter(kind=kind.code, record_key=record_key).first()

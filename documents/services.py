@@ -120,8 +120,17 @@ def template_upload(*, actor, kind: DocumentKind, unit, filename: str, content: 
             uploaded_by=actor,
         )
         row.full_clean(exclude=["content"])
+        row._history_user = actor if getattr(actor, "pk", None) else None  # the audit trail: who uploaded it
         row.save()
     return row
+
+
+def template_restore(*, actor, kind: DocumentKind, version: DocumentTemplate) -> DocumentTemplate:
+    """Makes an older version current again: a new version with its file (checked again, as any upload:
+    the placeholders known to the kind may have changed since). The restored version stays as it was."""
+    return template_upload(
+        actor=actor, kind=kind, unit=version.unit, filename=version.filename, content=bytes(version.content)
+    )
 
 
 def details_save(*, actor, kind: DocumentKind, record_key: str, data: dict) -> DocumentDetails:

@@ -3,7 +3,7 @@ and the template pages (placeholders, download, upload, versions). Thin: parse, 
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -28,9 +28,14 @@ from staff.models import Unit
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def docx_response(data: bytes, filename: str) -> HttpResponse:
+def docx_response(data: bytes, filename: str, document=None) -> HttpResponse:
+    """The Word file as a download; for a numbered document, its number (or "preview") in a header too."""
+    if document is not None and document.is_preview:
+        filename = f"ban-xem-truoc-{filename}"
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    if document is not None and document.kind.numbered:
+        response["X-Document-Number"] = quote(document.issued.number) if document.issued else "preview"
     return response
 
 
@@ -73,12 +78,26 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 
 class RecordDocxView(LoginRequiredMixin, View):
-    """The Word file of a record's document ("Tải văn bản (Word)")."""
+    """The Word file of a record's document ("Tải văn bản (Word)"). A GET takes no number: an issued
+    document comes with its number, one not issued yet is an unnumbered preview ("Số: …/BB-…")."""
 
     def get(self, request, kind, pk):
         kind = kind_or_404(request.user, kind, report=False)
         document = document_build(kind=kind, user=request.user, record_id=pk, base_url=request.build_absolute_uri("/"))
-        return docx_response(document_docx(document), document.filename)
+        return docx_response(document_docx(document), document.filename, document)
+
+
+class RecordIssueView(LoginRequiredMixin, View):
+    """ "Cấp số và tải văn bản": takes the document's number (once per record and kind: a second click or
+    a retry gets the same number), then sends the browser to the numbered Word file."""
+
+    def post(self, request, kind, pk):
+        kind = kind_or_404(request.user, kind, report=False)
+        if not kind.numbered:
+            raise Http404
+        document = document_build(kind=kind, user=request.user, record_id=pk, issue=True)
+        messages.success(request, _("Document number %(number)s issued.") % {"number": document.issued.number})
+        return redirect("documents:record-docx", kind=kind.code, pk=pk)
 
 
 class RecordPrintView(LoginRequiredMixin, TemplateView):
@@ -96,6 +115,7 @@ class RecordPrintView(LoginRequiredMixin, TemplateView):
             document=document,
             blocks=document_html_blocks(document),
             docx_url=reverse("documents:record-docx", args=[kind.code, kwargs["pk"]]),
+            issue_url=reverse("documents:record-issue", args=[kind.code, kwargs["pk"]]),
         )
         if kind.code == "inspection_minutes" and "details_form" not in context:
             context["details_form"] = MinutesDetailsForm(initial=details_get(kind=kind, record_key=str(kwargs["pk"])))
@@ -136,17 +156,43 @@ class ReportView(LoginRequiredMixin, TemplateView):
             base_url=request.build_absolute_uri("/"),
         )
         if request.GET.get("format") == "docx":
-            return docx_response(document_docx(document), document.filename)
-        query = request.GET.copy()
-        query["format"] = "docx"
+            return docx_response(document_docx(document), document.filename, document)
         return self.render_to_response(
             {
                 "document": document,
                 "blocks": document_html_blocks(document),
-                "docx_url": f"{request.path}?{query.urlencode()}",
+                "docx_url": self.docx_url(form.cleaned_data),
+                "issue_url": request.path,
+                "issue_fields": {"unit": form.cleaned_data["unit"].code, "period": form.cleaned_data["period"]},
                 "report_form": form,
             }
         )
+
+    def docx_url(self, data) -> str:
+        return (
+            f"{self.request.path}?{urlencode({'unit': data['unit'].code, 'period': data['period'], 'format': 'docx'})}"
+        )
+
+    def post(self, request, *args, **kwargs):
+        """ "Cấp số và tải văn bản" for a report: takes its number (once per unit, kind and period), then
+        sends the browser to the numbered Word file."""
+        kind = kind_or_404(request.user, kwargs["kind"], report=True)
+        units = report_units(request.user, kind)
+        code = request.POST.get("unit", "")
+        if code and not units.filter(code=code).exists():
+            raise Http404
+        form = ReportForm(request.POST, units=units)
+        if not form.is_valid():
+            return self.render_to_response({"kind": kind, "report_form": form, "form_errors": True}, status=400)
+        document = document_build(
+            kind=kind,
+            user=request.user,
+            code=form.cleaned_data["unit"].code,
+            period=form.cleaned_data["period"],
+            issue=True,
+        )
+        messages.success(request, _("Document number %(number)s issued.") % {"number": document.issued.number})
+        return redirect(self.docx_url(form.cleaned_data))
 
 
 class TemplateListView(LoginRequiredMixin, TemplateView):
@@ -183,6 +229,8 @@ class TemplateDetailView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, kind):
         kind = kind_or_404(request.user, kind)
+        if "restore" in request.POST:
+            return self.restore(request, kind)
         form = TemplateUploadForm(request.POST, request.FILES, units=self.manage_units())
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -202,6 +250,24 @@ class TemplateDetailView(LoginRequiredMixin, TemplateView):
                 )
                 return redirect("documents:template-detail", kind=kind.code)
         return self.render_to_response(self.get_context_data(kind=kind.code, form=form), status=400)
+
+    def restore(self, request, kind):
+        """ "Dùng lại phiên bản này": an older version of a unit the user manages becomes the current one."""
+        version = request.POST.get("restore", "")
+        if not version.isdigit():
+            raise Http404
+        row = get_object_or_404(DocumentTemplate, pk=int(version), kind=kind.code, unit__in=self.manage_units())
+        try:
+            new = services.template_restore(actor=request.user, kind=kind, version=row)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Version %(old)s is in use again for %(unit)s, as version %(version)s.")
+                % {"old": row.version, "unit": row.unit.name, "version": new.version},
+            )
+        return redirect("documents:template-detail", kind=kind.code)
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):

@@ -118,6 +118,15 @@ class StatusForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for revoking the certificate.")},
+    )
+
+
 class EnrollmentStatusForm(forms.Form):
     status = forms.ChoiceField(choices=EnrollmentStatus.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

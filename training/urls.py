@@ -39,6 +39,7 @@ urlpatterns = [
     path("attendance/export.xlsx", views.AttendanceRecordExportView.as_view(), name="attendance-export"),
     path("certificates/", views.CertificateListView.as_view(), name="certificate-list"),
     path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path("certificates/<int:pk>/revoke/", views.CertificateRevokeView.as_view(), name="certificate-revoke"),
     path("verify/<int:year>/<int:serial>/", views.certificate_verify_legacy, name="certificate-verify-legacy"),
     path("verify/<slug:code>/", views.certificate_verify, name="certificate-verify"),
     path("external/", views.ExternalListView.as_view(), name="external-list"),

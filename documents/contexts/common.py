@@ -8,7 +8,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from documents.kinds import DocumentKind
-from documents.services import document_number_issue
 
 
 def place() -> str:
@@ -40,12 +39,13 @@ def header(
     signer_name: str = "",
     recipients: list[str] | None = None,
 ) -> dict:
+    """The header of a document not yet issued: a numbered kind shows "…/BB-ĐKT" (no number is taken
+    here; documents.generate.document_build puts the issued number in, or takes one when asked to)."""
+    dated_on_issue = day is None
     day = day or timezone.localdate()
-    if kind.numbered:
-        number = document_number_issue(actor=user, kind=kind, record_key=record_key, unit=unit, year=day.year).number
-    else:
-        number = ""
+    number = f"…/{kind.abbreviation}-{kind.issuer_suffix or unit.code.upper()}" if kind.numbered else ""
     return {
+        "dated_on_issue": dated_on_issue,
         "parent_body": unit.parent.name.upper() if unit.parent_id else "",
         "issuing_body": (issuing_body or unit.name).upper(),
         "number": number,

@@ -18,7 +18,7 @@ from scorecards.selectors import unit_scorecard
 from staff.access import subtree_bounds, unit_in_scope
 from staff.models import StaffCategory, Unit
 from training import selectors as training_selectors
-from training.models import TRAINING_READ, CourseCategory
+from training.models import TRAINING_READ, CourseCategory, TrainingClass
 
 INSPECTION_READ = (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.INSPECTION_REVIEW)
 
@@ -82,9 +82,11 @@ def training_report(*, user, code: str, period: str, base_url: str) -> Document:
     plan_totals = plan.aggregate(
         classes=Count("pk"), capacity=Sum("capacity"), done=Count("pk", filter=Q(status="completed"))
     )
+    ministry_table = _ministry_table(done, plan)
     record_key = f"{unit.code}:{year}"
     context = header(user=user, kind=kind, unit=unit, record_key=record_key, recipients=["Sở Nội vụ tỉnh Cao Bằng"])
     context.update(
+        ministry_table=ministry_table,
         subject=f"Kết quả đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm {year}",
         report_unit=unit.name,
         period_label=f"Năm {year}",
@@ -104,6 +106,65 @@ def training_report(*, user, code: str, period: str, base_url: str) -> Document:
         filename=f"bao-cao-dao-tao-{unit.code}-{year}.docx",
         record=unit,
     )
+
+
+MINISTRY_CATEGORIES = (StaffCategory.CAN_BO, StaffCategory.CONG_CHUC, StaffCategory.VIEN_CHUC)
+
+
+def _percent(done: int, planned: int) -> str:
+    return f"{fmt_num(100 * done / planned, 1)} %" if planned else "—"
+
+
+def _ministry_table(done, plan) -> list[dict]:
+    """The ministry's summary table (lượt CBCCVC bồi dưỡng by content group and by cán bộ / công chức /
+    viên chức, against the plan), one row per content group and a total row. Two grouped queries: the
+    completed enrollments by (content group, staff category) and the planned places by content group.
+    Contract workers are not CBCCVC: they are left out of this table (the other tables count them)."""
+    cells = {
+        (r["training_class__course__category"], r["staff__category"]): r
+        for r in done.filter(staff__category__in=MINISTRY_CATEGORIES)
+        .order_by()
+        .values("training_class__course__category", "staff__category")
+        .annotate(learners=Count("pk"), tiet=Sum("attended_periods"))
+    }
+    planned = dict(
+        TrainingClass.objects.filter(pk__in=plan.values("pk"))
+        .order_by()
+        .values("course__category")
+        .annotate(places=Sum("capacity"))
+        .values_list("course__category", "places")
+    )
+    rows, total = [], {"plan": 0, "all": 0, "tiet": 0.0, **{c.value: 0 for c in MINISTRY_CATEGORIES}}
+    for i, (value, label) in enumerate(CourseCategory.choices, start=1):
+        counts = {c.value: cells.get((value, c.value), {}).get("learners", 0) for c in MINISTRY_CATEGORIES}
+        tiet = sum(float(cells.get((value, c.value), {}).get("tiet") or 0) for c in MINISTRY_CATEGORIES)
+        everyone, places = sum(counts.values()), planned.get(value) or 0
+        rows.append(
+            {
+                "stt": str(i),
+                "group": str(label),
+                "plan": places,
+                "all": everyone,
+                **counts,
+                "percent": _percent(everyone, places),
+                "tiet": _tiet(tiet),
+            }
+        )
+        total["plan"] += places
+        total["all"] += everyone
+        total["tiet"] += tiet
+        for c in MINISTRY_CATEGORIES:
+            total[c.value] += counts[c.value]
+    rows.append(
+        {
+            **total,
+            "stt": "",
+            "group": "Tổng cộng",
+            "percent": _percent(total["all"], total["plan"]),
+            "tiet": _tiet(total["tiet"]),
+        }
+    )
+    return rows
 
 
 def inspection_report(*, user, code: str, period: str, base_url: str) -> Document:

@@ -44,6 +44,7 @@ def certificate(*, user, record_id: int, base_url: str) -> Document:
         serial=cert.number,
         verify_url=verify_url,
         valid_until=f"Có giá trị đến ngày {fmt_date(cert.valid_until)}." if cert.valid_until else "",
+        revoked=f"ĐÃ THU HỒI ngày {fmt_date(cert.revoked_on)}" if cert.revoked_on else "",
     )
     return Document(
         kind=kind,

@@ -6,7 +6,7 @@ from tests.inspections.scope_cases import _world as inspection_world
 from tests.training.scope_cases import _world as training_world
 
 
-def _record(kind, getter, world, role, ok_status=(200,)):
+def _record(kind, getter, world, role, ok_status=(200,), method="get"):
     def case(ctx):
         w = world(ctx)
         return {
@@ -14,6 +14,7 @@ def _record(kind, getter, world, role, ok_status=(200,)):
             "ok": {"kind": kind, "pk": getter(w, "in").pk},
             "out": {"kind": kind, "pk": getter(w, "out").pk},
             "ok_status": ok_status,
+            "method": method,
         }
 
     return case
@@ -31,6 +32,14 @@ CASES = {
         "inspection_minutes", lambda w, side: w[f"approved_{side}"], inspection_world, "inspector"
     ),
     "documents:record-docx": _record("certificate", lambda w, side: w[side]["certificate"], training_world, "hr"),
+    "documents:record-issue": _record(
+        "inspection_minutes",
+        lambda w, side: w[f"approved_{side}"],
+        inspection_world,
+        "inspector",
+        ok_status=(302,),
+        method="post",
+    ),
     "documents:template-detail": _kind("class_list", "inspection_minutes"),
     "documents:template-download": _kind("class_list", "inspection_minutes"),
     "documents:report": _kind("training_report", "inspection_report"),

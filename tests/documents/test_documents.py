@@ -52,6 +52,13 @@ def _get_docx(client, kind, pk):
     return response.content
 
 
+def _issue_docx(client, kind, pk):
+    """ "Cấp số và tải văn bản": the POST issues, then the browser follows to the numbered Word file."""
+    response = client.post(reverse("documents:record-issue", args=[kind, pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("documents:record-docx", args=[kind, pk])
+    return _get_docx(client, kind, pk)
+
+
 # ----------------------------------------------------------------------------------- shipped templates
 @pytest.mark.parametrize("code", sorted(KINDS))
 def test_shipped_template_has_decree_30_layout_and_only_known_placeholders(code):
@@ -117,15 +124,61 @@ def test_class_list_lists_learners_who_completed(login, cast, worlds):
     assert "Tổng số: 1 học viên." in text
 
 
-def test_class_opening_decision_is_numbered_once(login, cast, worlds):
+def test_class_opening_decision_is_numbered_only_when_issued(login, api, cast, worlds):
     training, _ = worlds
     klass = training["in"]["open"]
     client = login(cast["hr"])
-    first = docx_text(_get_docx(client, "class_opening", klass.pk))
-    again = docx_text(_get_docx(client, "class_opening", klass.pk))
+    # Looking at it (page or Word file, as often as one likes) takes no number: an unnumbered preview.
+    preview = client.get(reverse("documents:record-docx", args=["class_opening", klass.pk]))
+    assert "Số: …/QĐ-ALPHA" in docx_text(preview.content) and preview["X-Document-Number"] == "preview"
+    assert "ban-xem-truoc-" in preview["Content-Disposition"]
+    page = client.get(reverse("documents:record-print", args=["class_opening", klass.pk])).content.decode()
+    assert "Số: …/QĐ-ALPHA" in page and 'data-testid="docx-issue"' in page
+    assert not IssuedDocument.objects.filter(kind="class_opening").exists()
+    # Issuing takes the number; a second click (or a retry) gets the same one, never the next.
+    first = docx_text(_issue_docx(client, "class_opening", klass.pk))
+    again = docx_text(_issue_docx(client, "class_opening", klass.pk))
     assert "Số: 1/QĐ-ALPHA" in first and "Số: 1/QĐ-ALPHA" in again
     assert "QUYẾT ĐỊNH" in first and "Mở lớp Khóa in (mã lớp L-in-2)" in first
+    # Afterwards a GET re-renders it with its number; the page no longer offers to issue it.
+    assert "Số: 1/QĐ-ALPHA" in docx_text(_get_docx(client, "class_opening", klass.pk))
+    page = client.get(reverse("documents:record-print", args=["class_opening", klass.pk])).content.decode()
+    assert "Số: 1/QĐ-ALPHA" in page and 'data-testid="docx-issue"' not in page
     assert IssuedDocument.objects.filter(kind="class_opening").count() == 1
+    assert IssuedDocument.objects.get(kind="class_opening").issued_by == cast["hr"]
+
+
+def test_api_issues_with_post_and_fetches_with_get(api, cast, worlds):
+    training, _ = worlds
+    inside, outside = training["in"]["open"].pk, training["out"]["open"].pk
+    rest = api(cast["hr"])
+    url = reverse("api-document-record", args=["class_opening", inside])
+    fetched = rest.get(url)
+    assert fetched.status_code == 200 and fetched["X-Document-Number"] == "preview"
+    assert "Số: …/QĐ-ALPHA" in docx_text(fetched.content)
+    issued = rest.post(url)
+    assert issued.status_code == 200 and "Số: 1/QĐ-ALPHA" in docx_text(issued.content)
+    assert issued["X-Document-Number"] == "1/Q%C4%90-ALPHA"
+    assert rest.post(url)["X-Document-Number"] == "1/Q%C4%90-ALPHA"  # a retry: the same number
+    assert "Số: 1/QĐ-ALPHA" in docx_text(rest.get(url).content)
+    assert rest.post(reverse("api-document-record", args=["class_opening", outside])).status_code == 404
+    assert rest.post(reverse("api-document-record", args=["class_list", inside])).status_code == 404  # unnumbered
+    assert IssuedDocument.objects.filter(kind="class_opening").count() == 1
+
+
+def test_issuing_another_units_record_is_404_and_takes_no_number(login, cast, worlds):
+    training, insp = worlds
+    hr, inspector = login(cast["hr"]), login(cast["inspector"])
+    assert (
+        hr.post(reverse("documents:record-issue", args=["class_opening", training["out"]["open"].pk])).status_code
+        == 404
+    )
+    outside = insp["approved_out"].pk
+    assert inspector.post(reverse("documents:record-issue", args=["inspection_minutes", outside])).status_code == 404
+    assert (
+        hr.get(reverse("documents:record-issue", args=["class_opening", training["in"]["open"].pk])).status_code == 405
+    )
+    assert not IssuedDocument.objects.exists()
 
 
 # ----------------------------------------------------------------------------------------- inspections
@@ -133,11 +186,11 @@ def test_team_decision_and_notice(login, cast, worlds):
     _, insp = worlds
     assignment = insp["approved_in"].assignment
     client = login(cast["inspector"])
-    decision = docx_text(_get_docx(client, "team_decision", assignment.pk))
+    decision = docx_text(_issue_docx(client, "team_decision", assignment.pk))
     assert "Số: 1/QĐ-GAMMA" in decision
     assert "Về việc thành lập Đoàn kiểm tra tại Văn phòng xã Gamma" in decision
     assert "Trưởng đoàn" in decision
-    notice = docx_text(_get_docx(client, "inspection_notice", assignment.pk))
+    notice = docx_text(_issue_docx(client, "inspection_notice", assignment.pk))
     assert "Số: 1/TB-GAMMA" in notice and "THÔNG BÁO" in notice and "Kính gửi: Văn phòng xã Gamma" in notice
 
 
@@ -156,7 +209,7 @@ def test_bien_ban_has_number_time_place_people_findings_and_photos(login, cast, 
         },
     )
     assert saved.status_code == 302
-    data = _get_docx(client, "inspection_minutes", inspection.pk)
+    data = _issue_docx(client, "inspection_minutes", inspection.pk)
     left, _right = header_cells(data)
     assert left.splitlines()[:2] == ["UBND XÃ GAMMA", "ĐOÀN KIỂM TRA"]
     assert "Số: 1/BB-ĐKT" in left
@@ -173,7 +226,7 @@ def test_bien_ban_has_number_time_place_people_findings_and_photos(login, cast, 
 
 def test_conclusion_notice_lists_actions_and_deadlines(login, cast, worlds):
     _, insp = worlds
-    text = docx_text(_get_docx(login(cast["inspector"]), "conclusion_notice", insp["approved_in"].pk))
+    text = docx_text(_issue_docx(login(cast["inspector"]), "conclusion_notice", insp["approved_in"].pk))
     assert "Số: 1/TB-GAMMA" in text and "Kết luận kiểm tra tại Văn phòng xã Gamma" in text
     assert "Nhắc nhở" in text and "01/07/2026" in text
 
@@ -219,6 +272,11 @@ def test_training_report_counts_learners_and_tiet_of_the_subtree(login, api, cas
     url = reverse("documents:report", args=["training_report"])
     response = client.get(url, {"unit": "ALPHA", "period": str(YEAR), "format": "docx"})
     assert response.status_code == 200
+    assert "Số: …/BC-ALPHA" in docx_text(response.content)  # a preview until issued
+    issued = client.post(url, {"unit": "ALPHA", "period": str(YEAR)})
+    assert issued.status_code == 302 and "format=docx" in issued["Location"]
+    assert client.post(url, {"unit": "BETA", "period": str(YEAR)}).status_code == 404
+    response = client.get(issued["Location"])
     text = docx_text(response.content)
     assert "Số: 1/BC-ALPHA" in text and "BÁO CÁO" in text
     # One morning session (8:00–12:00) attended in full: 4 tiết, as the training ledger counts them.
@@ -234,6 +292,82 @@ def test_training_report_counts_learners_and_tiet_of_the_subtree(login, api, cas
     )
     page = client.get(url, {"unit": "ALPHA", "period": str(YEAR)}).content.decode()
     assert "tổng số tiết: 4." in page
+
+
+def _completed_class(unit, code, category, capacity, learners):
+    """A class of `unit` in `category` that the learners completed: one morning, 4 tiết each."""
+    from staff.access import system_actor
+    from training import services
+    from training.models import ClassStatus
+
+    actor = system_actor()
+    course = services.course_create(
+        actor=actor, code=f"C-{code}", title=f"Khóa {code}", category=category, planned_minutes=240, owner_unit=unit
+    )
+    day = dt.date.today() - dt.timedelta(days=2)
+    cls = services.class_create(
+        actor=actor, course=course, code=code, unit=unit, capacity=capacity, start_date=day, end_date=day
+    )
+    session = services.session_create(
+        actor=actor, training_class=cls, date=day, start_time=dt.time(8), end_time=dt.time(12)
+    )
+    services.class_set_status(actor=actor, training_class=cls, status=ClassStatus.OPEN)
+    services.class_set_status(actor=actor, training_class=cls, status=ClassStatus.IN_PROGRESS)
+    enrollments = services.enrollment_nominate_many(actor=actor, training_class=cls, staff_list=learners).enrollments
+    services.attendance_save(
+        actor=actor, session_id=session.pk, marks=[{"enrollment": e.pk, "status": "present"} for e in enrollments]
+    )
+    services.class_close(actor=actor, training_class=cls, scores={e.pk: 8 for e in enrollments})
+    return cls
+
+
+def _table_rows(data: bytes, first_header: str) -> list[list[str]]:
+    for table in Docx(io.BytesIO(data)).tables:
+        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        if rows and first_header in rows[0]:
+            return rows
+    raise AssertionError(f"no table with the column {first_header!r}")
+
+
+def test_training_report_has_the_ministry_table_by_content_group_and_kind_of_staff(login, cast, tree, worlds):
+    from staff.models import StaffCategory
+    from tests.factories import make_staff
+    from training.models import CourseCategory
+
+    alpha = tree["alpha"]
+    learners = [
+        make_staff(alpha, "Lò Văn Bộ", category=StaffCategory.CAN_BO),
+        make_staff(alpha, "Hà Thị Chức", category=StaffCategory.VIEN_CHUC),
+        make_staff(alpha, "Đàm Văn Hợp", category=StaffCategory.CONTRACT),  # not CBCCVC: not in this table
+    ]
+    _completed_class(alpha, "QLNN-1", CourseCategory.STATE_MANAGEMENT, 4, learners)
+    client = login(cast["hr"])
+    url = reverse("documents:report", args=["training_report"])
+    data = client.get(url, {"unit": "ALPHA", "period": str(YEAR), "format": "docx"}).content
+    rows = _table_rows(data, "Nội dung bồi dưỡng")
+    assert rows[0] == [
+        "STT",
+        "Nội dung bồi dưỡng",
+        "Kế hoạch (lượt)",
+        "Thực hiện: tổng số",
+        "Cán bộ",
+        "Công chức",
+        "Viên chức",
+        "Tỷ lệ so với kế hoạch",
+        "Số tiết",
+    ]
+    by_group = {r[1]: r for r in rows[1:]}
+    assert len(rows) == 1 + len(CourseCategory.choices) + 1  # every content group, then the total
+    # Plan: Alpha's two digital classes of 5 places; An (công chức) completed one: 4 tiết.
+    assert by_group["Khoa học công nghệ, đổi mới sáng tạo và kỹ năng số"][2:] == [
+        "10", "1", "0", "1", "0", "10 %", "4"
+    ]  # fmt: skip
+    # The new state-management class: 4 places, a cán bộ and a viên chức (the contract worker left out).
+    assert by_group["Kiến thức, kỹ năng quản lý nhà nước"][2:] == ["4", "2", "1", "0", "1", "50 %", "8"]
+    assert by_group["Lý luận chính trị"][2:] == ["0", "0", "0", "0", "0", "—", "0"]
+    assert rows[-1][1:] == ["Tổng cộng", "14", "3", "1", "1", "1", "21,4 %", "12"]
+    page = client.get(url, {"unit": "ALPHA", "period": str(YEAR)}).content.decode()
+    assert "Biểu tổng hợp số lượt CBCCVC được bồi dưỡng" in page and "21,4 %" in page
 
 
 def test_inspection_report_of_a_period(login, cast, worlds):
@@ -320,6 +454,32 @@ def test_edited_template_round_trips_for_the_subtree_only(login, cast, tree, wor
     assert "Mẫu riêng của Sở Alpha" in docx_text(old.content)
 
 
+def test_template_uploads_and_restores_are_audited(login, cast, tree, worlds):
+    from audit.selectors import record_history
+
+    admin = login(cast["admin"])
+    assert _upload(admin, tree["alpha"], "mau.docx", _edited_template("Mẫu một")).status_code == 302
+    assert _upload(admin, tree["alpha"], "mau2.docx", _edited_template("Mẫu hai")).status_code == 302
+    v1 = DocumentTemplate.objects.get(version=1)
+    page = admin.get(reverse("documents:template-detail", args=["class_list"])).content.decode()
+    assert page.count('data-testid="template-restore"') == 1  # v2 is in use; v1 can be used again
+    restored = admin.post(reverse("documents:template-detail", args=["class_list"]), {"restore": v1.pk}, follow=True)
+    assert "Phiên bản 1 được dùng lại cho Sở Alpha, thành phiên bản 3." in restored.content.decode()
+    v3 = DocumentTemplate.objects.get(version=3)
+    assert bytes(v3.content) == bytes(v1.content)
+    assert "Mẫu một" in docx_text(_get_docx(admin, "class_list", worlds[0]["in"]["cls"].pk))
+    for row in DocumentTemplate.objects.all():  # each upload and the restore: who, when, which file
+        (entry,) = record_history(obj=row)
+        assert entry.kind == "created" and row.history.get().history_user == cast["admin"]
+        assert row.history.get().filename == row.filename
+    assert not any("content" in f.name for f in DocumentTemplate.history.model._meta.fields)  # not the file
+    other = admin.post(reverse("documents:template-detail", args=["class_list"]), {"restore": "999999"})
+    assert other.status_code == 404
+    hr = login(cast["hr"])  # may read documents but not manage templates
+    assert hr.post(reverse("documents:template-detail", args=["class_list"]), {"restore": v1.pk}).status_code == 404
+    assert DocumentTemplate.objects.count() == 3
+
+
 @pytest.mark.parametrize(
     "name,content,message",
     [
@@ -363,6 +523,9 @@ def test_render_document_command_lists_and_writes(tmp_path, worlds):
     assert "Nguyễn Văn An" in docx_text(path.read_bytes())
     path = tmp_path / "bc.docx"
     call_command("render_document", "training_report", "ALPHA", str(YEAR), str(path), stdout=io.StringIO())
+    assert "Số: …/BC-ALPHA" in docx_text(path.read_bytes())
+    assert not IssuedDocument.objects.exists()
+    call_command("render_document", "training_report", "ALPHA", str(YEAR), str(path), "--issue", stdout=io.StringIO())
     assert "Số: 1/BC-ALPHA" in docx_text(path.read_bytes())
 
 

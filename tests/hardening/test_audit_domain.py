@@ -38,6 +38,7 @@ EXPECTED = {
     "inspections.evidence",
     "inspections.finding",
     "inspections.correctiveaction",
+    "documents.documenttemplate",
     "scorecards.scorecardmodel",
     "scorecards.criterion",
     "scorecards.publishedperiod",

@@ -127,6 +127,7 @@ CASES = {
     "training:enrollment-status": _case(lambda w: w["open_enrollment"], method="post"),
     "training:person-record-xlsx": _case(lambda w: w["person"]),
     "training:certificate-detail": _case(lambda w: w["certificate"]),
+    "training:certificate-revoke": _case(lambda w: w["certificate"], method="post"),
     "training:external-decide": _case(lambda w: w["external"], method="post"),
     "training:external-evidence": _case(lambda w: w["external"]),
     "training:person-record": _case(lambda w: w["person"]),
@@ -142,6 +143,7 @@ CASES = {
     "enrollment-status": _case(lambda w: w["open_enrollment"], method="post", ok_status=(400,)),
     "enrollment-score": _case(lambda w: w["open_enrollment"], method="post", ok_status=(400,)),
     "certificate-detail": _case(lambda w: w["certificate"]),
+    "certificate-revoke": _case(lambda w: w["certificate"], method="post", ok_status=(400,)),
 }
 
 PUBLIC = {

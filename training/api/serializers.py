@@ -190,7 +190,21 @@ class CertificateSerializer(serializers.ModelSerializer):
             "course_title",
             "issued_on",
             "valid_until",
+            "status",
+            "revoked_on",
+            "revoke_reason",
         ]
+        read_only_fields = ["revoked_on", "revoke_reason"]
+
+    status = serializers.ChoiceField(
+        choices=[("valid", "valid"), ("revoked", "revoked")],
+        read_only=True,
+        help_text="valid, or revoked (see revoked_on and revoke_reason).",
+    )
+
+
+class CertificateRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
 
 
 class AttendanceMarkSerializer(serializers.Serializer):

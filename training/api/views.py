@@ -34,6 +34,7 @@ from training.api.serializers import (
     AttendanceBodySerializer,
     AttendanceWriteSerializer,
     BundleClassSerializer,
+    CertificateRevokeSerializer,
     CertificateSerializer,
     ClassSessionSerializer,
     ClassStatusSerializer,
@@ -420,12 +421,28 @@ class EnrollmentViewSet(
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Certificates in scope (and one's own). `status`: valid or revoked. POST `.../revoke/` with a reason
+    revokes one (training managers of the class's unit; another unit's certificate is 404)."""
+
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilterSet
     read_perm = READ_OR_OWN
+    action_perms = {"revoke": Perm.TRAINING_MANAGE}
 
     def get_queryset(self):
         return selectors.certificate_list(user=self.request.user)
+
+    @extend_schema(request=CertificateRevokeSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        instance = self.get_object()
+        data = CertificateRevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.certificate_revoke(actor=request.user, certificate=instance, reason=data.validated_data["reason"])
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
 
 
 class TrainingHoursViewSet(viewsets.GenericViewSet):

@@ -29,6 +29,15 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason for revoking"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -50,6 +59,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def status(self) -> str:
+        """ "revoked" once revoked, else "valid" (an expired one is still "valid" here: see valid_until)."""
+        return "revoked" if self.revoked_on else "valid"
 
     @staticmethod
     def format_number(year: int, serial: int) -> str:

@@ -16,7 +16,7 @@ from training.services.attendance import (
     session_attendance_current,
 )
 from training.services.classes import CLASS_FIELDS, class_create, class_set_status, class_update
-from training.services.closing import CloseSummary, class_close, enrollment_outcome
+from training.services.closing import CloseSummary, certificate_revoke, class_close, enrollment_outcome
 from training.services.common import StaleVersion, bump_version
 from training.services.courses import COURSE_FIELDS, course_create, course_update
 from training.services.enrollment import (
@@ -41,6 +41,7 @@ from training.services.external import (
 from training.services.sessions import SESSION_FIELDS, session_create, session_delete, session_update
 
 __all__ = [
+    "certificate_revoke",
     "AttendanceSave",
     "CLASS_FIELDS",
     "COURSE_FIELDS",

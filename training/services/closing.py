@@ -176,3 +176,25 @@ def class_close(
     bump_version(cls)
     cls.save(update_fields=["status", "completed_at", "version", "updated_at"])
     return summary
+
+
+def certificate_revoke(*, actor, certificate: Certificate, reason: str, on: dt.date | None = None) -> Certificate:
+    """Revokes a certificate (issued in error, or withdrawn): from then on its public verification page says
+    "revoked" with the date. Needs training management over the class's unit and a reason; the change is
+    kept in the audit trail with who did it. Revoking twice is refused."""
+    require(actor, Perm.TRAINING_MANAGE, certificate.enrollment.training_class.unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for revoking the certificate.")})
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if cert.revoked_on:
+            raise ValidationError(
+                _("This certificate was already revoked on %(day)s.") % {"day": cert.revoked_on.strftime("%d/%m/%Y")}
+            )
+        cert.revoked_on = on or timezone.localdate()
+        cert.revoke_reason = reason
+        cert.revoked_by = actor if getattr(actor, "pk", None) else None
+        cert._history_user = cert.revoked_by
+        cert.save(update_fields=["revoked_on", "revoke_reason", "revoked_by"])
+    return cert

@@ -32,6 +32,7 @@ from training.views.feeds import CalendarView, ics_person, ics_unit
 from training.views.reports import (
     CertificateDetailView,
     CertificateListView,
+    CertificateRevokeView,
     HoursExportView,
     HoursView,
     PersonRecordExportView,
@@ -47,6 +48,7 @@ __all__ = [
     "AttendanceRecordListView",
     "CalendarView",
     "CertificateDetailView",
+    "CertificateRevokeView",
     "CertificateListView",
     "ClassDetailView",
     "ClassEditView",

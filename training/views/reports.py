@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.permissions import ScopedViewMixin, has_perm
+from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.security import client_ip
 from core.views import FilteredListView, page_size_from
+from staff.access import unit_in_scope
 from staff.models import Staff
-from training import exports, selectors
+from training import exports, selectors, services
 from training.filters import CertificateFilterSet, HoursFilterSet, TrainingClassFilterSet, year_from
+from training.forms import CertificateRevokeForm
 from training.models import READ_OR_OWN, TRAINING_READ
 from training.views.common import xlsx_response
 
@@ -152,7 +157,31 @@ class CertificateDetailView(ScopedViewMixin, TemplateView):
             qr_svg_uri=qr_data_uri(verify_url),
             place=getattr(settings, "DOCUMENT_PLACE", "Cao Bằng"),
         )
+        if not cert.revoked_on and unit_in_scope(
+            self.request.user, Perm.TRAINING_MANAGE, cert.enrollment.training_class.unit
+        ):
+            context["revoke_form"] = CertificateRevokeForm()
         return context
+
+
+class CertificateRevokeView(ScopedViewMixin, View):
+    """Revoking a certificate, with a reason (audited): its verification page then says so. Another
+    unit's certificate is 404; one the user sees but may not manage (their own) is 403."""
+
+    required_perm = Perm.TRAINING_MANAGE
+
+    def post(self, request, pk):
+        cert = selectors.certificate_get(user=request.user, pk=pk)
+        form = CertificateRevokeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.certificate_revoke(actor=request.user, certificate=cert, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The certificate was revoked."))
+        return redirect("training:certificate-detail", pk=cert.pk)
 
 
 def qr_data_uri(text: str) -> str:

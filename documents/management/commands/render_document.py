@@ -1,5 +1,6 @@
 """`render_document --list`; `render_document KIND RECORD_ID FILE.docx`; for reports
-`render_document KIND UNIT_CODE PERIOD FILE.docx` (period: 2026, 2026-Q1 or 2026-03)."""
+`render_document KIND UNIT_CODE PERIOD FILE.docx` (period: 2026, 2026-Q1 or 2026-03). A numbered kind
+not issued yet is written as an unnumbered preview unless --issue is given (takes the next number)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("args", nargs="*", metavar="KIND RECORD_ID|UNIT_CODE [PERIOD] FILE.docx")
         parser.add_argument("--list", action="store_true", help="Print the document kinds.")
+        parser.add_argument("--issue", action="store_true", help="Issue the document: take its number if it has none.")
         parser.add_argument("--base-url", default="http://localhost:8000", help="For the certificate's QR code.")
 
     def handle(self, *args, **options):
@@ -33,13 +35,22 @@ class Command(BaseCommand):
                 if len(args) != 4:
                     raise CommandError(f"{kind.code} takes UNIT_CODE PERIOD FILE.docx.")
                 document = document_build(
-                    kind=kind, user=system_actor(), code=args[1], period=args[2], base_url=options["base_url"]
+                    kind=kind,
+                    user=system_actor(),
+                    code=args[1],
+                    period=args[2],
+                    base_url=options["base_url"],
+                    issue=options["issue"],
                 )
             else:
                 if len(args) != 3 or not args[1].isdigit():
                     raise CommandError(f"{kind.code} takes RECORD_ID FILE.docx.")
                 document = document_build(
-                    kind=kind, user=system_actor(), record_id=int(args[1]), base_url=options["base_url"]
+                    kind=kind,
+                    user=system_actor(),
+                    record_id=int(args[1]),
+                    base_url=options["base_url"],
+                    issue=options["issue"],
                 )
         except Http404:
             raise CommandError("No such record or unit.") from None
