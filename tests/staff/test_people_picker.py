@@ -39,7 +39,7 @@ def test_unknown_and_ambiguous_entries_are_all_named(people, tree):
 
 def test_the_widget_points_to_its_lookup_and_shows_codes_back(people):
     html = PickForm(initial={"people": [people["an"], people["binh"]]}).as_p()
-    assert 'data-people-picker="/api/v1/staff/"' in html and "data-multiple" in html
+    assert 'data-people-picker="/api/v1/people/"' in html and "data-multiple" in html
     assert "A001\nA002</textarea>" in html
 
 

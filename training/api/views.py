@@ -28,6 +28,7 @@ from core.api import as_drf_error, id_or_404
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.concurrency import if_match as parse_if_match
 from core.permissions import Perm
+from staff.filters import PICKER_PERMS, PeoplePickFilterSet
 from staff.models import Staff
 from training import selectors, services
 from training.api.serializers import (
@@ -450,18 +451,25 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
 
 class PeopleLookupView(APIView):
     """The people picker's type-ahead: ?q= a name (diacritics optional), a staff code or a unit; at most 20 active
-    people in the user's training scope, each with this year's tiết status."""
+    people in the user's training scope, each with this year's tiết status. The filters of the staff-level
+    picker (/api/v1/people/: within, perm, account) apply too."""
 
     read_perm = TRAINING_READ
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="name, staff code or unit")],
+        parameters=[
+            OpenApiParameter("q", str, description="name (diacritics optional), staff code or unit"),
+            OpenApiParameter("within", int, description="only people of this unit (id) and its sub-units"),
+            OpenApiParameter("perm", str, enum=list(PICKER_PERMS), description="whose account holds it"),
+            OpenApiParameter("account", bool, description="with (true) or without (false) a user account"),
+        ],
         responses=inline_serializer("PeopleLookupPage", {"results": PeopleLookupSerializer(many=True)}),
     )
     def get(self, request):
-        rows = selectors.people_lookup(
-            user=request.user, q=request.query_params.get("q", ""), year=timezone.localdate().year
-        )
+        filters = PeoplePickFilterSet(request.query_params, queryset=Staff.objects.none())
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        rows = selectors.people_lookup(user=request.user, filters=request.query_params, year=timezone.localdate().year)
         return Response({"results": PeopleLookupSerializer(rows, many=True).data})
 
 
