@@ -150,7 +150,7 @@ class AssignmentForm(forms.Form):
     lead = UserPickerField(
         label=_("Lead inspector"),
         multiple=False,
-        help_text=_("Type a name (diacritics optional), a staff code or a unit; or an exact user name."),
+        help_text=_("Type a name (diacritics optional), a staff code, a unit or a user name."),
     )
     members = UserPickerField(label=_("Team members"), required=False)
     announced = forms.BooleanField(label=_("Announced"), required=False, initial=True)

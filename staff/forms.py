@@ -214,10 +214,10 @@ class PeoplePickerField(forms.Field):
 
 
 class UserPickerField(PeoplePickerField):
-    """User accounts chosen with the people picker: a person of `queryset` (staff code or name, as
-    PeoplePickerField; only people with an account) stands for their account. An account without a staff record
-    is typed by its exact user name (never suggested). Cleans to a list of users (one user, or None, when
-    `multiple` is False)."""
+    """User accounts chosen with the people picker: a person of `queryset` (staff code, name, or their user
+    name; only people with an account count) stands for their account. `accounts` (a User queryset, none by
+    default) adds accounts without a staff record, typed by their exact user name and never suggested. Cleans
+    to a list of users (one user, or None, when `multiple` is False)."""
 
     default_error_messages = {"no_account": _("%(name)s has no user account.")}
 
@@ -226,10 +226,13 @@ class UserPickerField(PeoplePickerField):
         self.accounts = accounts
 
     def _match(self, text: str) -> list:
-        accounts = self.accounts if self.accounts is not None else get_user_model().objects.filter(is_active=True)
-        account = accounts.filter(username=text).first()
-        if account is not None:
-            return [account]
+        by_username = list(self.queryset.filter(user__username=text)[:1])
+        if by_username:
+            return by_username
+        if self.accounts is not None:
+            account = self.accounts.filter(username=text, staff_profile__isnull=True).first()
+            if account is not None:
+                return [account]
         return super()._match(text)
 
     def to_python(self, value):
@@ -312,3 +315,5 @@ class RoleAssignmentForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(unit_scope_q(user, Perm.ROLE_MANAGE), active=True)
         if people is not None:  # staff.selectors.people_pick(user=user, filters=self.PEOPLE)
             self.fields["username"].narrow(people.select_related("user"), filters=self.PEOPLE)
+        # accounts without a staff record (service accounts) by their exact user name; never suggested
+        self.fields["username"].accounts = get_user_model().objects.filter(is_active=True)
