@@ -302,7 +302,7 @@ class RoleAssignmentForm(forms.Form):
     PEOPLE = {"account": True}
 
     username = UserPickerField(
-        label=_("Person"),
+        label=_("Person or user account"),
         multiple=False,
         help_text=_("Type a name (diacritics optional), a staff code or a unit; or an exact user name."),
     )

@@ -45,9 +45,11 @@ from training.api.serializers import (
     HoursRowSerializer,
     NominateSerializer,
     PeopleLookupSerializer,
+    RequirementRetireSerializer,
     ScoreSerializer,
     SyncErrorSerializer,
     TrainingClassSerializer,
+    TrainingRequirementSerializer,
 )
 from training.filters import (
     CertificateFilterSet,
@@ -447,6 +449,51 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(HoursRowSerializer(page, many=True).data)
+
+
+class TrainingRequirementViewSet(viewsets.ModelViewSet):
+    """Yearly tiết rules, as on the "Định mức" screen: everyone with training access reads the rules of their
+    scope (and the province-wide ones); training managers (HR, administrators) create, edit and retire them, for
+    the units they manage (the whole province for a rule without a unit). Nothing is deleted: retiring sets the
+    last year the rule applies."""
+
+    serializer_class = TrainingRequirementSerializer
+    read_perm = TRAINING_READ
+    write_perm = Perm.TRAINING_MANAGE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.requirement_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            rule = services.requirement_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=rule.pk)
+
+    def perform_update(self, serializer):
+        try:
+            rule = services.requirement_update(
+                actor=self.request.user, requirement=serializer.instance, **serializer.validated_data
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=rule.pk)
+
+    @extend_schema(request=RequirementRetireSerializer, responses=TrainingRequirementSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        rule = self.get_object()
+        data = RequirementRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.requirement_retire(
+                actor=request.user, requirement=rule, last_year=data.validated_data["last_year"]
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(TrainingRequirementSerializer(self.get_queryset().get(pk=rule.pk)).data)
 
 
 class PeopleLookupView(APIView):
