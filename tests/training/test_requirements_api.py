@@ -85,3 +85,13 @@ def test_writes_outside_the_managed_units_are_refused(api, cast, tree, rules):
     )
     assert TrainingRequirement.objects.get(pk=rules["province"].pk).periods_per_year == 40
     assert not TrainingRequirement.objects.filter(name__in=["Định mức mới", "Beta"]).exists()
+
+
+def test_a_province_wide_rule_keeps_its_null_unit_in_a_patch_answer(api, cast, rules):
+    answer = api(cast["admin"]).patch(f"{URL}{rules['province'].pk}/", {"legal_basis": "NĐ 101/2017"}, format="json")
+    assert answer.status_code == 200
+    assert (answer.json()["unit"], answer.json()["unit_code"], answer.json()["legal_basis"]) == (
+        None,
+        None,
+        "NĐ 101/2017",
+    )

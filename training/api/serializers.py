@@ -299,7 +299,8 @@ class TrainingRequirementSerializer(serializers.ModelSerializer):
     (end_year empty: no end), on what legal basis. Writes go through training.services.requirement_*."""
 
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
-    unit_code = serializers.CharField(source="unit.code", read_only=True, default=None, allow_null=True)
+    # a related field (not source="unit.code" with a default): null for a province-wide rule, also in PATCH answers
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = TrainingRequirement
