@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm
@@ -12,7 +11,9 @@ from inspections.models import (
     VersionStatus,
 )
 from staff.access import subtree_bounds, unit_scope_q
-from staff.models import Staff, Unit
+from staff.forms import PeoplePickerField, UserPickerField
+from staff.models import Unit
+from staff.selectors import people_pick
 
 
 def _units(user, perm):
@@ -137,12 +138,21 @@ class CampaignForm(forms.Form):
         self.fields["template_version"].queryset = _published_versions()
 
 
+# Who the people pickers of an inspection team offer (staff.selectors.people_pick filters).
+TEAM_LEAD = {"perm": Perm.INSPECTION_REVIEW}
+TEAM_MEMBERS = {"perm": Perm.INSPECTION_FILL}
+
+
 class AssignmentForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Inspected unit"), queryset=Unit.objects.none())
     template_version = forms.ModelChoiceField(label=_("Checklist"), queryset=TemplateVersion.objects.none())
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
-    lead = forms.CharField(label=_("Lead inspector (user name)"))
-    members = forms.CharField(label=_("Team members (user names, comma separated)"), required=False)
+    lead = UserPickerField(
+        label=_("Lead inspector"),
+        multiple=False,
+        help_text=_("Type a name (diacritics optional), a staff code, a unit or a user name."),
+    )
+    members = UserPickerField(label=_("Team members"), required=False)
     announced = forms.BooleanField(label=_("Announced"), required=False, initial=True)
 
     def __init__(self, *args, user=None, plan=None, **kwargs):
@@ -153,19 +163,8 @@ class AssignmentForm(forms.Form):
             qs = qs.filter(path__gte=low, path__lt=high)
         self.fields["unit"].queryset = qs
         self.fields["template_version"].queryset = _published_versions()
-
-    def _user(self, name):
-        try:
-            return get_user_model().objects.get(username=name.strip())
-        except get_user_model().DoesNotExist:
-            raise forms.ValidationError(_("No user named “%(name)s”.") % {"name": name.strip()}) from None
-
-    def clean_lead(self):
-        return self._user(self.cleaned_data["lead"])
-
-    def clean_members(self):
-        names = [n for n in (self.cleaned_data.get("members") or "").split(",") if n.strip()]
-        return [self._user(n) for n in names]
+        for name, filters in (("lead", TEAM_LEAD), ("members", TEAM_MEMBERS)):
+            self.fields[name].narrow(people_pick(user=user, filters=filters).select_related("user"), filters=filters)
 
 
 class ReviewForm(forms.Form):
@@ -182,18 +181,20 @@ class ActionForm(forms.Form):
         required=False,
         help_text=_("The inspected unit if empty."),
     )
-    responsible_person = forms.ModelChoiceField(
-        label=_("Responsible person"), queryset=Staff.objects.none(), required=False
+    responsible_person = PeoplePickerField(
+        label=_("Responsible person"),
+        multiple=False,
+        required=False,
+        help_text=_("A person of the inspected unit: type a name (diacritics optional) or a staff code."),
     )
 
-    def __init__(self, *args, finding=None, **kwargs):
+    def __init__(self, *args, finding=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if finding is not None:
             low, high = subtree_bounds(finding.unit.path)
             self.fields["unit"].queryset = Unit.objects.filter(path__gte=low, path__lt=high, active=True)
-            self.fields["responsible_person"].queryset = Staff.objects.filter(
-                unit__path__gte=low, unit__path__lt=high, status="active"
-            ).order_by("search_name")
+            people = {"within": finding.unit_id}
+            self.fields["responsible_person"].narrow(people_pick(user=user, filters=people), filters=people)
 
 
 class ProgressForm(forms.Form):

@@ -270,7 +270,8 @@ class InspectionDetailView(ScopedViewMixin, TemplateView):
             can_fill=selectors.can_fill(user=user, assignment=inspection.assignment),
             can_add_action=bool(findings) and _can_add_action(user, inspection),
             review_form=ReviewForm(),
-            action_form=ActionForm(finding=findings[0]) if findings else None,
+            # (finding, its corrective-action form): ids per finding, the people picker scoped to its unit
+            finding_rows=[(f, ActionForm(finding=f, user=user, auto_id=f"id_finding{f.pk}_%s")) for f in findings],
             amendments=list(inspection.amendments.select_related("actor")),
         )
         return context

@@ -318,7 +318,7 @@ class ActionCreateView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         finding = selectors.finding_get(user=request.user, pk=pk)
-        form = ActionForm(request.POST, finding=finding)
+        form = ActionForm(request.POST, finding=finding, user=request.user)
         if form.is_valid():
             try:
                 services.action_create(actor=request.user, finding=finding, **form.cleaned_data)

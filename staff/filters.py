@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.permissions import Role
+from core.permissions import ROLE_PERMISSIONS, Perm, Role
 from core.text import fold
 from staff.access import subtree_bounds
 from staff.forms import UnitPickerField
@@ -166,6 +166,48 @@ def people_q(value: str) -> Q | None:
         | Q(unit__code__iexact=text)
         | Q(unit__search_name__contains=folded)
     )
+
+
+# What a people picker may be narrowed to: whose account holds one of these permissions.
+PICKER_PERMS = (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW, Perm.TRAINING_ATTEND)
+
+
+class PeoplePickFilterSet(django_filters.FilterSet):
+    """Who a people picker offers, for the type-ahead (the API) and for the form field that accepts the
+    choice: the same filters, applied to the same scoped queryset (staff.selectors.people_pick), so the
+    suggestions never show anybody the form would refuse, nor the other way round."""
+
+    q = django_filters.CharFilter(label=_("Name, staff code or unit"), method="filter_q")
+    within = django_filters.NumberFilter(label=_("Within the unit (id, with sub-units)"), method="filter_within")
+    perm = django_filters.ChoiceFilter(
+        label=_("Whose account holds the permission"), choices=[(p, p) for p in PICKER_PERMS], method="filter_perm"
+    )
+    account = django_filters.BooleanFilter(label=_("With a user account"), method="filter_account")
+
+    class Meta:
+        model = Staff
+        fields = ["q", "within", "perm", "account"]
+
+    def filter_q(self, queryset, name, value):
+        q = people_q(value)
+        return queryset.filter(q) if q is not None else queryset
+
+    def filter_within(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        low, high = subtree_bounds(unit.path)
+        return queryset.filter(unit__path__gte=low, unit__path__lt=high)
+
+    def filter_perm(self, queryset, name, value):
+        roles = [role for role, perms in ROLE_PERMISSIONS.items() if value in perms]
+        granted = Exists(RoleAssignment.objects.filter(user_id=OuterRef("user_id"), role__in=roles))
+        return queryset.filter(user__is_active=True).filter(granted | Q(user__is_superuser=True))
+
+    def filter_account(self, queryset, name, value):
+        if value:
+            return queryset.filter(user__isnull=False, user__is_active=True)
+        return queryset.filter(user__isnull=True)
 
 
 class RoleAssignmentFilterSet(django_filters.FilterSet):

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -82,7 +83,8 @@ class UnitPickerField(FilterModelChoiceField):
 class PeoplePickerInput(forms.Textarea):
     """A box for one or more people, one per line (or separated by commas): a staff code or a name, with or
     without diacritics. static/js/people-picker.js turns it into a type-ahead with chips, fed by the address in
-    `data-people-picker` (default: the staff API, `?q=`); without JavaScript it is a plain box."""
+    `data-people-picker` (default: the people picker API, /api/v1/people/, `?q=`); without JavaScript it is a
+    plain box."""
 
     class Media:
         js = ["js/people-picker.js"]
@@ -96,7 +98,7 @@ class PeoplePickerInput(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
-        widget_attrs["data-people-picker"] = self.lookup_url or reverse("staff-list")
+        widget_attrs["data-people-picker"] = self.lookup_url or reverse("people-pick")
         if self.multiple:
             widget_attrs["data-multiple"] = ""
         widget_attrs.setdefault("placeholder", str(_("Name, staff code or unit")))
@@ -104,9 +106,19 @@ class PeoplePickerInput(forms.Textarea):
         return context
 
     def format_value(self, value):
+        if isinstance(value, Staff | get_user_model()):
+            value = [value]
         if isinstance(value, list | tuple):
-            return "\n".join(p.staff_code if isinstance(p, Staff) else str(p) for p in value)
+            return "\n".join(_typed(p) for p in value)
         return super().format_value(value)
+
+
+def _typed(person) -> str:
+    """What the picker box shows for a chosen person: the staff code, or an account's user name."""
+    if isinstance(person, Staff):
+        return person.staff_code
+    profile = getattr(person, "staff_profile", None) if hasattr(person, "username") else None
+    return profile.staff_code if profile is not None else getattr(person, "username", str(person))
 
 
 PEOPLE_SEPARATORS = re.compile(r"[,;\n\r\t]+")
@@ -135,6 +147,13 @@ class PeoplePickerField(forms.Field):
     def set_lookup_url(self, url: str) -> None:
         self.widget.lookup_url = url
 
+    def narrow(self, queryset, *, filters: dict) -> None:
+        """Accept the people of `queryset` (staff.selectors.people_pick(user=..., filters=filters)) and let the
+        type-ahead suggest the same: the picker API gets the same `filters`."""
+        self.queryset = queryset
+        query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+        self.set_lookup_url(reverse("people-pick") + (f"?{query}" if query else ""))
+
     @staticmethod
     def tokens(text: str) -> list[str]:
         return [t.strip() for t in PEOPLE_SEPARATORS.split(text or "") if t.strip()]
@@ -156,22 +175,24 @@ class PeoplePickerField(forms.Field):
         if isinstance(value, list | tuple) and all(isinstance(v, Staff) for v in value):
             return list(value)
         people, errors, seen = [], [], set()
+
+        def keep(person):
+            key = (type(person), person.pk)
+            if key not in seen:
+                seen.add(key)
+                people.append(person)
+
         for text in self.tokens(str(value or "")):
             matches = self._match(text)
             if not matches and " " in text:
                 parts = text.split()
                 found = {p.staff_code.casefold(): p for p in self.queryset.filter(staff_code__in=parts)}
                 if len(found) == len(set(x.casefold() for x in parts)) and all(x.casefold() in found for x in parts):
-                    matches = [found[x.casefold()] for x in parts]
-                    for person in matches:
-                        if person.pk not in seen:
-                            seen.add(person.pk)
-                            people.append(person)
+                    for part in parts:
+                        keep(found[part.casefold()])
                     continue
             if len(matches) == 1:
-                if matches[0].pk not in seen:
-                    seen.add(matches[0].pk)
-                    people.append(matches[0])
+                keep(matches[0])
                 continue
             code = "ambiguous" if matches else "unknown"
             errors.append(forms.ValidationError(self.error_messages[code], code=code, params={"text": text}))
@@ -190,6 +211,49 @@ class PeoplePickerField(forms.Field):
         if not self.multiple:
             return people[0] if people else None
         return people
+
+
+class UserPickerField(PeoplePickerField):
+    """User accounts chosen with the people picker: a person of `queryset` (staff code, name, or their user
+    name; only people with an account count) stands for their account. `accounts` (a User queryset, none by
+    default) adds accounts without a staff record, typed by their exact user name and never suggested. Cleans
+    to a list of users (one user, or None, when `multiple` is False)."""
+
+    default_error_messages = {"no_account": _("%(name)s has no user account.")}
+
+    def __init__(self, *, accounts=None, **kwargs):
+        super().__init__(**kwargs)
+        self.accounts = accounts
+
+    def _match(self, text: str) -> list:
+        by_username = list(self.queryset.filter(user__username=text)[:1])
+        if by_username:
+            return by_username
+        if self.accounts is not None:
+            account = self.accounts.filter(username=text, staff_profile__isnull=True).first()
+            if account is not None:
+                return [account]
+        return super()._match(text)
+
+    def to_python(self, value):
+        if isinstance(value, get_user_model()):
+            return [value]
+        chosen, errors, users = super().to_python(value), [], []
+        for item in chosen:
+            if isinstance(item, Staff):
+                if item.user_id is None:
+                    errors.append(
+                        forms.ValidationError(
+                            self.error_messages["no_account"], code="no_account", params={"name": item.full_name}
+                        )
+                    )
+                    continue
+                item = item.user
+            if item not in users:
+                users.append(item)
+        if errors:
+            raise forms.ValidationError(errors)
+        return users
 
 
 class StaffForm(VersionFormMixin, forms.ModelForm):
@@ -234,18 +298,22 @@ class RosterUploadForm(forms.Form):
 
 
 class RoleAssignmentForm(forms.Form):
-    username = forms.CharField(label=_("User name"))
+    # Who the person picker offers (staff.selectors.people_pick filters): people with a user account.
+    PEOPLE = {"account": True}
+
+    username = UserPickerField(
+        label=_("Person or user account"),
+        multiple=False,
+        help_text=_("Type a name (diacritics optional), a staff code or a unit; or an exact user name."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     include_subunits = forms.BooleanField(label=_("Includes sub-units"), required=False, initial=True)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(unit_scope_q(user, Perm.ROLE_MANAGE), active=True)
-
-    def clean_username(self):
-        name = self.cleaned_data["username"].strip()
-        try:
-            return get_user_model().objects.get(username=name)
-        except get_user_model().DoesNotExist:
-            raise forms.ValidationError(_("No user with this name.")) from None
+        if people is not None:  # staff.selectors.people_pick(user=user, filters=self.PEOPLE)
+            self.fields["username"].narrow(people.select_related("user"), filters=self.PEOPLE)
+        # accounts without a staff record (service accounts) by their exact user name; never suggested
+        self.fields["username"].accounts = get_user_model().objects.filter(is_active=True)

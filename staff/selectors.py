@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404
 
 from core.permissions import Perm, Role
 from staff.access import ancestor_paths, subtree_bounds
-from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet, attributed_unit
+from staff.filters import (
+    PeoplePickFilterSet,
+    RoleAssignmentFilterSet,
+    StaffFilterSet,
+    UnitFilterSet,
+    attributed_unit,
+)
 from staff.models import DisciplineDecision, RoleAssignment, Staff, StaffStatus, StaffUnitHistory, Unit
 
 
@@ -69,6 +75,21 @@ def staff_list(*, user, filters: dict | None = None, request=None) -> QuerySet[S
     qs = Staff.objects.visible_to(user).select_related("unit")
     if filters is not None:
         qs = StaffFilterSet(filters, queryset=qs, request=request).qs
+    return qs
+
+
+def people_pick(*, user, filters: dict | None = None, perms=Perm.STAFF_VIEW) -> QuerySet[Staff]:
+    """The people a people picker offers and accepts: active staff visible to `user` under `perms`, narrowed by
+    PeoplePickFilterSet (`q`, `within`, `perm`, `account`), in name order with the unit joined. The type-ahead
+    (API) and the form field use this one queryset with the same filters."""
+    qs = (
+        Staff.objects.visible_to(user, perms)
+        .filter(status=StaffStatus.ACTIVE)
+        .select_related("unit")
+        .order_by("search_name", "staff_code")
+    )
+    if filters is not None:
+        qs = PeoplePickFilterSet(filters, queryset=qs).qs
     return qs
 
 

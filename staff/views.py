@@ -299,11 +299,15 @@ class RoleListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = kwargs.get("form") or RoleAssignmentForm(user=self.request.user)
+        context["form"] = kwargs.get("form") or self.role_form()
         return context
 
+    def role_form(self, data=None):
+        people = selectors.people_pick(user=self.request.user, filters=RoleAssignmentForm.PEOPLE)
+        return RoleAssignmentForm(data, user=self.request.user, people=people)
+
     def post(self, request):
-        form = RoleAssignmentForm(request.POST, user=request.user)
+        form = self.role_form(request.POST)
         if form.is_valid():
             try:
                 services.role_assign(

@@ -55,3 +55,15 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         model = RoleAssignment
         fields = ["id", "username", "role", "unit", "unit_code", "include_subunits", "granted_at"]
         read_only_fields = ["granted_at"]
+
+
+class PersonSuggestionSerializer(serializers.ModelSerializer):
+    """A suggestion of the people picker outside training: who, where, rank (no training figures)."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = ["id", "staff_code", "full_name", "unit_code", "unit_name", "rank_code", "rank_name"]
+        read_only_fields = fields

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from staff import discipline_api
@@ -9,4 +10,4 @@ router.register("staff", views.StaffViewSet, basename="staff")
 router.register("role-assignments", views.RoleAssignmentViewSet, basename="role-assignment")
 router.register("discipline-decisions", discipline_api.DisciplineViewSet, basename="discipline-decision")
 
-urlpatterns = router.urls
+urlpatterns = [path("people/", views.PeoplePickView.as_view(), name="people-pick"), *router.urls]

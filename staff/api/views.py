@@ -3,14 +3,19 @@ through staff.services."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
 
 from core.api import as_drf_error
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from staff import selectors, services
-from staff.api.serializers import RoleAssignmentSerializer, StaffSerializer, UnitSerializer
-from staff.filters import RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
+from staff.api.serializers import (
+    PersonSuggestionSerializer,
+    RoleAssignmentSerializer,
+    StaffSerializer,
+    UnitSerializer,
+)
+from staff.filters import PeoplePickFilterSet, RoleAssignmentFilterSet, StaffFilterSet, UnitFilterSet
 
 
 @extend_schema_view(
@@ -108,3 +113,17 @@ class RoleAssignmentViewSet(
 
     def perform_destroy(self, instance):
         services.role_revoke(actor=self.request.user, assignment=instance)
+
+
+class PeoplePickView(generics.ListAPIView):
+    """The people picker's type-ahead outside training (inspection teams, responsible persons, roles): active
+    people the user may see, found by `q` (a name without diacritics, a staff code or a unit) and narrowed like
+    the form that accepts them (`within` a unit, `perm` held by their account, `account`). The form field uses
+    the same selector with the same filters, so nobody is suggested that the form would refuse."""
+
+    serializer_class = PersonSuggestionSerializer
+    filterset_class = PeoplePickFilterSet
+    read_perm = Perm.STAFF_VIEW
+
+    def get_queryset(self):
+        return selectors.people_pick(user=self.request.user)

@@ -38,6 +38,7 @@
         return;
       }
       table.classList.add("stackable");
+      keepTableRoles(table);
       table.querySelectorAll("tbody tr").forEach(function (row) {
         var col = 0;
         Array.prototype.forEach.call(row.children, function (cell) {
@@ -46,6 +47,29 @@
           }
           col += cell.colSpan || 1;
         });
+      });
+    });
+  }
+  // The cards' CSS (display: block / flex) makes browsers drop a table's semantics from the accessibility
+  // tree, so screen readers (and tests finding a row header or a cell by role) would lose rows and
+  // columns: the native roles are stated explicitly. Harmless where the table is shown as a table.
+  function keepTableRoles(table) {
+    table.setAttribute("role", "table");
+    Array.prototype.forEach.call(table.querySelectorAll("thead, tbody, tfoot"), function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    Array.prototype.forEach.call(table.querySelectorAll("tr"), function (row) {
+      row.setAttribute("role", "row");
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (cell.hasAttribute("role")) {
+          return;
+        }
+        if (cell.tagName === "TD") {
+          cell.setAttribute("role", "cell");
+        } else if (cell.tagName === "TH") {
+          var inHead = cell.parentNode.parentNode.tagName === "THEAD" || cell.getAttribute("scope") === "col";
+          cell.setAttribute("role", inHead ? "columnheader" : "rowheader");
+        }
       });
     });
   }

@@ -166,8 +166,10 @@
         controller.abort();
       }
       controller = new AbortController();
-      var query = new URLSearchParams({ q: text, page_size: "20" });
-      fetch(area.getAttribute("data-people-picker") + "?" + query, {
+      var url = new URL(area.getAttribute("data-people-picker"), window.location.href);
+      url.searchParams.set("q", text); // the address may carry the form's own filters (within, perm, account)
+      url.searchParams.set("page_size", "20");
+      fetch(url.toString(), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
         signal: controller.signal,

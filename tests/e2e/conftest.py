@@ -153,12 +153,6 @@ BROKEN_AFTER_MERGE: dict[str, str] = {
         "issue 18/20: its fixture's hours requirement is in minutes; with tiết (no rule matching the cast) "
         "everyone meets it, so capability is 100 and the expected 40,97 total is no longer the figure"
     ),
-    "test_scorecard_publish.py::test_admin_publishes_a_quarter_and_follows_the_background_run[phone]": (
-        "issue 20: the phone's stacked-card tables drop the table roles, so the row header is not found"
-    ),
-    "test_access.py::test_user_without_role_gets_no_menu_entry_and_404[phone]": (
-        "issue 18/20: the unit scorecard page scrolls sideways at 390 px (1047 px wide content)"
-    ),
     "test_scorecard_drilldown.py::test_unit_head_opens_three_figures_from_the_dashboard_card": (
         "issue 18: its fixture needs the 2026 scorecard model, which a transactional test before it flushed"
     ),

@@ -3,10 +3,13 @@ and every table region), shows its rows as stacked cards, and breaks no single w
 date, a number) over two lines. The navigation is one compact menu button."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import URLResolver, get_resolver
 from playwright.sync_api import expect
 
+from core.permissions import ROLE_PERMISSIONS, Role
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
 from staff.access import system_actor
@@ -15,37 +18,80 @@ from tests.inspections.conftest import GOOD_ANSWERS, make_checklist
 
 pytestmark = pytest.mark.e2e
 
-# (role that sees it, list page)
-LIST_PAGES = [
-    ("admin", "/staff/units/"),
-    ("hr", "/staff/people/"),
-    ("admin", "/staff/roles/"),
-    ("hr", "/training/"),
-    ("member", "/training/me/"),
-    ("hr", "/training/courses/"),
-    ("hr", "/training/classes/"),
-    ("hr", "/training/hours/"),
-    ("hr", "/training/plan/"),
-    ("hr", "/training/attendance/"),
-    ("hr", "/training/certificates/"),
-    ("hr", "/training/external/"),
-    ("hr", "/training/requirements/"),
-    ("inspector", "/inspections/"),
-    ("inspector", "/inspections/assignments/"),
-    ("inspector", "/inspections/list/"),
-    ("admin", "/inspections/templates/"),
-    ("admin", "/inspections/plans/"),
-    ("inspector", "/inspections/findings/"),
-    ("inspector", "/inspections/actions/"),
-    ("admin", "/inspections/results/"),
-    ("unit_head", "/scorecards/"),
-    ("unit_head", "/scorecards/table/"),
-    ("admin", "/scorecards/models/"),
-    ("admin", "/audit/log/"),
-    ("hr", "/jobs/exports/"),
-    ("member", "/notifications/"),
-    ("inspector", "/offline/"),
+# Every screen without arguments in the URLconf is checked (list_pages() derives them), so a new list is
+# covered as soon as it has a route; these are not lists: sign-in, forms, downloads, one-shot actions.
+NOT_LISTS = re.compile(r"^(accounts/|jsi18n/)|/new/$|/import/$|\.xlsx$|/two-step/|/read-all/$|^scorecards/publish/$")
+# Who opens each screen: the first of these (cast user, role) holding the view's required_perm...
+CAST_ROLES = [
+    ("hr", Role.HR),
+    ("inspector", Role.INSPECTOR),
+    ("unit_head", Role.UNIT_HEAD),
+    ("member", Role.STAFF),
+    ("admin", Role.ADMIN),
 ]
+# ...unless named here (a role that sees more rows, or a screen for one's own record).
+WHO_OPENS = {
+    "/staff/units/": "admin",
+    "/training/me/": "member",
+    "/inspections/templates/": "admin",
+    "/inspections/plans/": "admin",
+    "/inspections/results/": "admin",
+    "/scorecards/": "unit_head",
+    "/scorecards/table/": "unit_head",
+    "/scorecards/models/": "admin",
+    "/notifications/": "member",
+    "/offline/": "inspector",
+    "/documents/": "hr",
+    "/documents/templates/": "admin",
+}
+# The list pages every run must include (a guard against the derivation silently losing some).
+REQUIRED = {
+    "/staff/people/",
+    "/staff/roles/",
+    "/training/courses/",
+    "/training/classes/",
+    "/training/hours/",
+    "/training/certificates/",
+    "/training/external/",
+    "/training/requirements/",
+    "/inspections/plans/",
+    "/inspections/assignments/",
+    "/inspections/list/",
+    "/inspections/findings/",
+    "/inspections/actions/",
+    "/inspections/templates/",
+    "/scorecards/table/",
+    "/documents/",
+    "/audit/log/",
+    "/jobs/exports/",
+    "/notifications/",
+}
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+def list_pages() -> list[tuple[str, str]]:
+    """(cast user, address) of every HTML screen without arguments, grouped by user (fewer sign-ins)."""
+    pages = []
+    for route, pattern in _routes(get_resolver().url_patterns):
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None or not route or "<" in route or route.startswith("api/") or NOT_LISTS.search(route):
+            continue
+        url = "/" + route
+        perms = getattr(view, "required_perm", None)
+        perms = {perms} if isinstance(perms, str) else set(perms or ())
+        who = WHO_OPENS.get(url) or next(
+            name for name, role in CAST_ROLES if not perms or perms & ROLE_PERMISSIONS[role]
+        )
+        pages.append((who, url))
+    return sorted(pages, key=lambda page: page[0])
+
 
 # Elements that hold one word (no space inside) must fit on one line.
 BROKEN_WORDS_JS = """() => {
@@ -106,7 +152,9 @@ def test_every_list_page_fits_a_phone(page_at, e2e_cast, inspection_rows):
     page = page_at("phone")
     failures = []
     who = None
-    for role, url in LIST_PAGES:
+    pages = list_pages()
+    assert REQUIRED <= {url for _, url in pages}, REQUIRED - {url for _, url in pages}
+    for role, url in pages:
         if role != who:
             if who is not None:
                 page.goto("/")

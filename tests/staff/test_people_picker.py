@@ -3,6 +3,7 @@ server with clear errors; the type-ahead endpoint (scoped, with unit, rank and t
 name on screen."""
 
 from django import forms
+from django.urls import reverse
 
 from staff.forms import PeoplePickerField
 from staff.models import Staff
@@ -39,7 +40,7 @@ def test_unknown_and_ambiguous_entries_are_all_named(people, tree):
 
 def test_the_widget_points_to_its_lookup_and_shows_codes_back(people):
     html = PickForm(initial={"people": [people["an"], people["binh"]]}).as_p()
-    assert 'data-people-picker="/api/v1/staff/"' in html and "data-multiple" in html
+    assert 'data-people-picker="/api/v1/people/"' in html and "data-multiple" in html
     assert "A001\nA002</textarea>" in html
 
 
@@ -83,3 +84,53 @@ def test_lookup_finds_by_name_code_prefix_and_unit_in_scope_with_tiet(api, peopl
 def test_staff_api_search_takes_partial_codes(api, people, cast):
     found = api(cast["admin"]).get("/api/v1/staff/", {"q": "a00"}).json()["results"]
     assert [r["staff_code"] for r in found] == ["A001", "A002"]
+
+
+# ------------------------------------------------------------------ the staff-level picker (/api/v1/people/)
+def _codes(response):
+    assert response.status_code == 200, response.content
+    return [r["staff_code"] for r in response.json()["results"]]
+
+
+def test_people_api_suggests_only_people_in_the_users_scope(api, people, cast):
+    assert _codes(api(cast["hr"]).get("/api/v1/people/", {"q": "van"})) == ["A001"]  # Cường (Beta) is outside
+    # the admin sees everyone; "van" also finds the people of "Văn phòng xã Gamma"
+    assert _codes(api(cast["admin"]).get("/api/v1/people/", {"q": "van"})) == ["G001", "B001", "A001"]
+    assert api(cast["hr"]).get("/api/v1/people/", {"q": "an"}).json()["results"][0] == {
+        "id": people["an"].pk,
+        "staff_code": "A001",
+        "full_name": "Nguyễn Văn An",
+        "unit_code": "ALPHA",
+        "unit_name": "Sở Alpha",
+        "rank_code": "",
+        "rank_name": "",
+    }
+    assert api(cast["member"]).get("/api/v1/people/", {"q": "a00"}).status_code == 403  # own record only
+    assert api().get("/api/v1/people/", {"q": "an"}).status_code in (401, 403)
+
+
+def test_people_api_narrows_like_the_forms(api, people, cast, tree):
+    client = api(cast["admin"])
+    assert _codes(client.get("/api/v1/people/", {"within": tree["alpha"].pk})) == ["A001", "A002"]
+    assert _codes(client.get("/api/v1/people/", {"account": "true"})) == ["A002"]  # Bình is `member`
+    assert _codes(client.get("/api/v1/people/", {"perm": "inspection.fill"})) == []
+    make_staff(tree["gamma"], "Phạm Minh Tâm", code="G010", user=cast["inspector"])
+    assert _codes(client.get("/api/v1/people/", {"perm": "inspection.fill", "q": "tam"})) == ["G010"]
+    assert client.get("/api/v1/people/", {"perm": "staff.manage"}).status_code == 400
+
+
+def test_a_role_is_granted_by_typing_the_persons_name_without_diacritics(login, cast, people, tree):
+    client = login(cast["admin"])
+    page = client.get(reverse("staff:role-list")).content.decode()
+    assert 'data-people-picker="/api/v1/people/?account=True"' in page
+    response = client.post(
+        reverse("staff:role-list"), {"username": "tran thi binh", "role": "hr", "unit": tree["alpha1"].pk}
+    )
+    assert response.status_code == 302
+    assert cast["member"].role_assignments.filter(role="hr", unit=tree["alpha1"]).exists()
+    # a person without an account, or somebody outside the admin's people, is refused by name
+    refused = client.post(
+        reverse("staff:role-list"), {"username": "Nguyen Van An", "role": "hr", "unit": tree["alpha"].pk}
+    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["username"] == ["Không tìm thấy ai khớp với “Nguyen Van An”."]

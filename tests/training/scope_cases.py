@@ -133,6 +133,8 @@ CASES = {
     "training:person-record": _case(lambda w: w["person"]),
     "training:requirement-edit": _case(lambda w: w["requirement"]),
     "course-detail": _case(lambda w: w["course"]),
+    "training-requirement-detail": _case(lambda w: w["requirement"]),
+    "training-requirement-retire": _case(lambda w: w["requirement"], method="post", ok_status=(400,)),
     "class-detail": _case(lambda w: w["cls"]),
     "class-status": _case(lambda w: w["open"], method="post", ok_status=(400,)),
     "class-nominate": _case(lambda w: w["open"], method="post", ok_status=(400,)),

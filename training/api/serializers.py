@@ -11,6 +11,7 @@ from training.models import (
     EnrollmentStatus,
     Outcome,
     TrainingClass,
+    TrainingRequirement,
 )
 
 
@@ -305,3 +306,33 @@ class PeopleLookupSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     badge = serializers.CharField(help_text="ok, warn or bad: how the status is shown")
+
+
+class TrainingRequirementSerializer(serializers.ModelSerializer):
+    """A yearly tiết rule: who it applies to (empty criteria: everyone), how many tiết, from which year to which
+    (end_year empty: no end), on what legal basis. Writes go through training.services.requirement_*."""
+
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
+    # a related field (not source="unit.code" with a default): null for a province-wide rule, also in PATCH answers
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TrainingRequirement
+        fields = [
+            "id",
+            "name",
+            "staff_category",
+            "job_position",
+            "rank_code",
+            "unit",
+            "unit_code",
+            "periods_per_year",
+            "effective_year",
+            "end_year",
+            "legal_basis",
+            "active",
+        ]
+
+
+class RequirementRetireSerializer(serializers.Serializer):
+    last_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="the last year the rule applies")

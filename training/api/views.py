@@ -28,6 +28,7 @@ from core.api import as_drf_error, id_or_404
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.concurrency import if_match as parse_if_match
 from core.permissions import Perm
+from staff.filters import PICKER_PERMS, PeoplePickFilterSet
 from staff.models import Staff
 from training import selectors, services
 from training.api.serializers import (
@@ -45,9 +46,11 @@ from training.api.serializers import (
     HoursRowSerializer,
     NominateSerializer,
     PeopleLookupSerializer,
+    RequirementRetireSerializer,
     ScoreSerializer,
     SyncErrorSerializer,
     TrainingClassSerializer,
+    TrainingRequirementSerializer,
 )
 from training.filters import (
     CertificateFilterSet,
@@ -465,20 +468,72 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(HoursRowSerializer(page, many=True).data)
 
 
+class TrainingRequirementViewSet(viewsets.ModelViewSet):
+    """Yearly tiết rules, as on the "Định mức" screen: everyone with training access reads the rules of their
+    scope (and the province-wide ones); training managers (HR, administrators) create, edit and retire them, for
+    the units they manage (the whole province for a rule without a unit). Nothing is deleted: retiring sets the
+    last year the rule applies."""
+
+    serializer_class = TrainingRequirementSerializer
+    read_perm = TRAINING_READ
+    write_perm = Perm.TRAINING_MANAGE
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.requirement_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            rule = services.requirement_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=rule.pk)
+
+    def perform_update(self, serializer):
+        try:
+            rule = services.requirement_update(
+                actor=self.request.user, requirement=serializer.instance, **serializer.validated_data
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=rule.pk)
+
+    @extend_schema(request=RequirementRetireSerializer, responses=TrainingRequirementSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        rule = self.get_object()
+        data = RequirementRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.requirement_retire(
+                actor=request.user, requirement=rule, last_year=data.validated_data["last_year"]
+            )
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(TrainingRequirementSerializer(self.get_queryset().get(pk=rule.pk)).data)
+
+
 class PeopleLookupView(APIView):
     """The people picker's type-ahead: ?q= a name (diacritics optional), a staff code or a unit; at most 20 active
-    people in the user's training scope, each with this year's tiết status."""
+    people in the user's training scope, each with this year's tiết status. The filters of the staff-level
+    picker (/api/v1/people/: within, perm, account) apply too."""
 
     read_perm = TRAINING_READ
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="name, staff code or unit")],
+        parameters=[
+            OpenApiParameter("q", str, description="name (diacritics optional), staff code or unit"),
+            OpenApiParameter("within", int, description="only people of this unit (id) and its sub-units"),
+            OpenApiParameter("perm", str, enum=list(PICKER_PERMS), description="whose account holds it"),
+            OpenApiParameter("account", bool, description="with (true) or without (false) a user account"),
+        ],
         responses=inline_serializer("PeopleLookupPage", {"results": PeopleLookupSerializer(many=True)}),
     )
     def get(self, request):
-        rows = selectors.people_lookup(
-            user=request.user, q=request.query_params.get("q", ""), year=timezone.localdate().year
-        )
+        filters = PeoplePickFilterSet(request.query_params, queryset=Staff.objects.none())
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        rows = selectors.people_lookup(user=request.user, filters=request.query_params, year=timezone.localdate().year)
         return Response({"results": PeopleLookupSerializer(rows, many=True).data})
 
 

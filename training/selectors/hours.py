@@ -11,10 +11,11 @@ from django.db.models import DecimalField, F, IntegerField, Max, Min, OuterRef, 
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from staff.filters import people_q
 from staff.models import Staff, StaffStatus, Unit
+from staff.selectors import people_pick
 from training.filters import HoursFilterSet
 from training.models import (
+    TRAINING_READ,
     ClassSession,
     ClassStatus,
     Enrollment,
@@ -318,14 +319,13 @@ def person_years(*, staff: Staff, years: list[int], today: dt.date | None = None
     return out
 
 
-def people_lookup(*, user, q: str, year: int, limit: int = 20) -> list[HoursRow]:
-    """The people picker's suggestions: active people in the user's training scope that `q` finds (name without
-    diacritics, staff code, unit), each with this year's tiết against their rule. Three queries."""
-    query = people_q(q)
-    if query is None:
+def people_lookup(*, user, filters, year: int, limit: int = 20) -> list[HoursRow]:
+    """The people picker's suggestions for training: staff.selectors.people_pick in the user's training scope,
+    narrowed by `filters` (PeoplePickFilterSet: `q` a name without diacritics, staff code or unit, ...), each
+    with this year's tiết against their rule. Nothing for an empty `q`. Three queries."""
+    if not (filters.get("q") or "").strip():
         return []
-    qs = staff_in_scope(user).filter(query, status=StaffStatus.ACTIVE).order_by("search_name", "staff_code")
-    pks = list(qs.values_list("pk", flat=True)[:limit])
+    pks = list(people_pick(user=user, filters=filters, perms=TRAINING_READ).values_list("pk", flat=True)[:limit])
     if not pks:
         return []
     people = Staff.objects.filter(pk__in=pks).select_related("unit").order_by("search_name", "staff_code")
