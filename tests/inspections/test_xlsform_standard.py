@@ -92,7 +92,7 @@ def test_kobo_form_imports_with_its_lists_and_a_summary(db):
         ("gioi_thieu", "note"),
         ("deo_the", "select_one"),
         ("thai_do", "select_one"),
-        ("so_cb", "number"),
+        ("so_cb", "integer"),
         ("cac_loi", "select_multi"),
         ("ngay_ht", "date"),
         ("anh", "photo"),
