@@ -95,6 +95,8 @@ class ImportSummary:
     notes_only: list[tuple[int, str, str]] = field(default_factory=list)  # (row, type, name)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, type, name) metadata, calculate
     remarks: list[str] = field(default_factory=list)  # repeats, nested groups, dropped relevant…
+    conditions: list[str] = field(default_factory=list)  # codes whose `relevant` is kept and evaluated
+    constraints: list[str] = field(default_factory=list)  # codes whose `constraint` is kept and enforced
     language: str = ""
 
     @property
@@ -490,6 +492,10 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec], ImportSummar
                     % {"row": number, "expr": constraint, "code": name, "error": exc}
                 )
                 constraint = ""
+        if relevant:
+            summary.conditions.append(name)
+        if constraint:
+            summary.constraints.append(name)
         if message and not constraint:
             hint = f"{hint}\n{message}" if hint else message  # still worth reading as guidance
             message = ""
