@@ -217,12 +217,15 @@ def check_constraint(text: str, *, code: str, earlier: list[str] | set[str]) -> 
 
 def constraint_met(text: str, value: str, values: dict[str, str]) -> bool:
     """True when the answer `value` meets the item's constraint (an empty answer always does: whether
-    one is needed is `required`'s business). An expression that cannot be read is not enforced."""
+    one is needed is `required`'s business). An expression that cannot be read, or that reads an item
+    missing from `values` (not answered, or not known to the caller), is not enforced."""
     if value == "" or not (text or "").strip():
         return True
     try:
         node = parse(text)
     except RelevanceError:
+        return True
+    if any(ref != SELF and ref not in values for ref in references(node)):
         return True
     return evaluate(node, {**values, SELF: value})
 
