@@ -28,10 +28,10 @@ class ChoiceSerializer(serializers.Serializer):
     """One choice of a select_one / select_multi item (Item.choices); score a number as text, null when
     the list is unscored (in a scored list, null marks the "not applicable" choice)."""
 
-    name = serializers.CharField(max_length=64)
-    label_vi = serializers.CharField(max_length=255)
-    label_en = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    score = serializers.DecimalField(max_digits=8, decimal_places=3, required=False, allow_null=True, default=None)
+    name = serializers.CharField()
+    label_vi = serializers.CharField(allow_blank=True)
+    label_en = serializers.CharField(allow_blank=True)
+    score = serializers.CharField(allow_null=True)
 
     def to_representation(self, instance):
         score = instance.get("score")
@@ -41,6 +41,15 @@ class ChoiceSerializer(serializers.Serializer):
             "label_en": instance.get("label_en") or "",
             "score": str(score) if score not in (None, "") else None,
         }
+
+
+class ChoiceInputSerializer(serializers.Serializer):
+    """A choice as the content API takes it; the score is stored as text."""
+
+    name = serializers.CharField(max_length=64)
+    label_vi = serializers.CharField(max_length=255)
+    label_en = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    score = serializers.DecimalField(max_digits=8, decimal_places=3, required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
@@ -154,7 +163,7 @@ class ItemInputSerializer(serializers.Serializer):
     required = serializers.BooleanField(required=False, default=True)
     relevant = serializers.CharField(required=False, allow_blank=True, default="")
     # Left out (null): the item keeps what it has.
-    choices = ChoiceSerializer(many=True, required=False, allow_null=True, default=None)
+    choices = ChoiceInputSerializer(many=True, required=False, allow_null=True, default=None)
     choice_list = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True, default=None)
     hint = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
     constraint = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True, default=None)

@@ -121,7 +121,7 @@ def _missing_for_submit(items: dict[str, Item], cleaned, scores, skipped=frozens
             continue
         entry = cleaned.get(code)
         answered = entry is not None and (entry[1] != "" or (item.answer_type == AnswerType.PHOTO and entry[3]))
-        if item.required and not answered:
+        if item.required and not answered and item.answer_type != AnswerType.NOTE:  # guidance takes no answer
             missing.append(_("%(code)s – %(text)s: no answer.") % {"code": code, "text": item.text_vi})
             continue
         if entry is None:

@@ -197,6 +197,8 @@ def test_a_bad_answer_of_each_type_is_refused_by_name_and_nothing_is_written(job
 
 
 def test_a_required_item_left_blank_blocks_submit_by_name_but_not_a_draft(job, team, api):
+    # A guidance note marked required (the editor allows it) asks for nothing: it never blocks.
+    Item.objects.filter(version=job.template_version, code="huong_dan").update(required=True)
     answers = [a for a in GOOD if a["item"] != "so_cb"]
     response = api(team["lead"]).post(URL, _body(job, answers), format="json")
     assert response.status_code == 400
@@ -325,3 +327,38 @@ def test_a_published_versions_choices_cannot_be_edited(login, cast, imported):
     assert response["Location"] == reverse("inspections:version-detail", args=[imported.pk])
     assert Item.objects.get(version=imported, code="thai_do").choices == before
     assert imported.status == VersionStatus.PUBLISHED
+
+
+def test_the_content_api_sets_and_keeps_a_choice_list(cast, api, db):
+    version = xlsform_import(data=FORM, actor=system_actor())
+    client = api(cast["admin"])
+    url = f"/api/v1/template-versions/{version.pk}/"
+    sections = client.get(url).json()["sections"]
+    body = {"sections": []}
+    for s in sections:
+        items = []
+        for i in s["items"]:
+            keep = {k: i[k] for k in ("code", "text_vi", "answer_type", "required", "relevant", "failing_answers")}
+            if i["code"] == "thai_do":
+                keep["choices"] = [
+                    {"name": "dat", "label_vi": "Đạt", "score": "1.5"},
+                    {"name": "khong_dat", "label_vi": "Không đạt", "label_en": "Not met", "score": 0},
+                ]
+                keep["failing_answers"] = ["khong_dat"]
+            items.append(keep)  # the others leave out choices, hint and constraint: they keep theirs
+        body["sections"].append({"code": s["code"], "title_vi": s["title_vi"], "items": items})
+    response = client.put(f"{url}content/", body, format="json")
+    assert response.status_code == 200, response.json()
+    items = {i.code: i for i in version.items.all()}
+    assert items["thai_do"].choices == [
+        {"name": "dat", "label_vi": "Đạt", "label_en": "", "score": "1.5"},
+        {"name": "khong_dat", "label_vi": "Không đạt", "label_en": "Not met", "score": "0"},
+    ]
+    assert [c["name"] for c in items["cac_loi"].choices] == ["muon", "som"]
+    assert (items["so_cb"].constraint, items["thai_do"].hint) == (". >= 0 and . <= 50", "Quan sát 15 phút")
+    twice = [{"name": "dat", "label_vi": "Đạt"}, {"name": "dat", "label_vi": "Đạt nữa"}]
+    body["sections"][0]["items"][1]["choices"] = twice
+    refused = client.put(f"{url}content/", body, format="json")
+    assert refused.status_code == 400
+    assert "Tên lựa chọn “dat” xuất hiện hai lần." in str(refused.json())
+    assert [c["name"] for c in version.items.get(code="thai_do").choices] == ["dat", "khong_dat"]

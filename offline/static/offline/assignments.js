@@ -165,7 +165,7 @@ async function itemBlock(item, answer) {
   const input = answerInput(item, answer);
   return el("div", { class: "checklist-item", dataset: { item: item.code, type: item.answer_type } },
     el("p", { class: "question", id: labelId },
-      `${item.code}. ${local(item, "text")}`, item.required && !item.relevant ? " *" : "",
+      `${item.code}. ${local(item, "text")}`, item.required && item.answer_type !== "note" && !item.relevant ? " *" : "",
       item.critical ? el("span", { class: "badge critical" }, " ", t("insp.critical")) : null),
     item.legal_basis ? el("p", { class: "muted basis" }, item.legal_basis) : null,
     item.hint ? el("p", { class: item.answer_type === "note" ? "guidance" : "hint" }, item.hint) : null,
@@ -244,7 +244,7 @@ function missingAnswers(entry, state) {
       const bad = badAnswer(item, a.value);
       if (bad) { missing.push(`${item.code}. ${local(item, "text")}: ${bad}`); continue; }
       const answered = a.value !== "" || (item.answer_type === "photo" && a.photos.length);
-      if (item.required && !item.relevant && !answered) { missing.push(`${item.code}. ${local(item, "text")}`); continue; }
+      if (item.required && item.answer_type !== "note" && !item.relevant && !answered) { missing.push(`${item.code}. ${local(item, "text")}`); continue; }
       if (isFailing(item, a.value)) {
         if (item.note_required_on_failure && !a.note) missing.push(`${item.code}: ${t("insp.note")}`);
         if (item.photo_required_on_failure && !a.photos.length) missing.push(`${item.code}: ${t("insp.photos")}`);
