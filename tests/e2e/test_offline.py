@@ -458,6 +458,7 @@ def test_an_imported_xlsform_with_its_own_list_and_an_integer_is_filled_offline(
     _item(page, "ngay_ht").locator('input[name="value:ngay_ht"]').fill("05/04/2026")
     expect(_item(page, "ngay_ht").locator('input[name="value:ngay_ht"]')).to_have_value("05/04/2026")
     page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    expect(page.locator("[data-errors]")).to_contain_text("Hãy sửa các câu trả lời này trước:")
     expect(page.locator("[data-errors]")).to_contain_text("so_cb. Số cán bộ có mặt: hãy nhập số nguyên")
     _item(page, "so_cb").locator('input[name="value:so_cb"]').fill("12")
     assert_accessible(page)

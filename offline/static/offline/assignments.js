@@ -221,13 +221,13 @@ function payloadFrom(entry, state) {
   return { payload, photos: [...new Set(photos)] };
 }
 
-// What the server would refuse, said before the record goes to the outbox (the server checks again).
+// Answers that do not fit their type, said before the record goes to the outbox. Ranges and
+// constraints are the server's: a record it refuses comes back from the outbox to be fixed.
 function badAnswer(item, value) {
   if (value === "" || (value === NA && NA_ALLOWED.has(item.answer_type))) return null;
   const number = Number(value.replace(",", "."));
   if (item.answer_type === "integer" && !/^-?\d+$/.test(value)) return t("insp.bad_integer");
   if ((item.answer_type === "number" || item.answer_type === "percent") && (value.trim() === "" || Number.isNaN(number))) return t("insp.bad_number");
-  if (item.answer_type === "percent" && (number < 0 || number > 100)) return t("insp.bad_percent");
   if (item.answer_type === "date" && !new RegExp(`^(?:${DATE_PATTERN})$`).test(value)) return t("insp.bad_date");
   if (item.answer_type === "select_one" || item.answer_type === "select_multi") {
     const names = new Set((item.choices || []).map((c) => String(c.name)));
@@ -242,7 +242,7 @@ function missingAnswers(entry, state) {
     for (const item of section.items) {
       const a = state.answers[item.code] || { value: "", note: "", photos: [] };
       const bad = badAnswer(item, a.value);
-      if (bad) { missing.push(`${item.code}. ${local(item, "text")}: ${bad}`); continue; }
+      if (bad) { missing.bad = true; missing.push(`${item.code}. ${local(item, "text")}: ${bad}`); continue; }
       const answered = a.value !== "" || (item.answer_type === "photo" && a.photos.length);
       if (item.required && item.answer_type !== "note" && !item.relevant && !answered) { missing.push(`${item.code}. ${local(item, "text")}`); continue; }
       if (isFailing(item, a.value)) {
@@ -329,7 +329,7 @@ form.addEventListener("submit", async (event) => {
   const missing = missingAnswers(entry, state);
   const box = form.querySelector("[data-errors]");
   if (missing.length) {
-    box.replaceChildren(el("p", {}, t("insp.missing")), el("ul", { class: "errors" }, ...missing.map((m) => el("li", {}, m))));
+    box.replaceChildren(el("p", {}, t(missing.bad ? "insp.fix_first" : "insp.missing")), el("ul", { class: "errors" }, ...missing.map((m) => el("li", {}, m))));
     box.hidden = false;
     box.scrollIntoView({ block: "center" });
     return;
