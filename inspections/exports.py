@@ -32,6 +32,7 @@ SURVEY_HEADERS = [
     "note_required_on_failure",
     "photo_required_on_failure",
     "hint::Vietnamese (vi)",
+    "constraint_message::Vietnamese (vi)",
 ]
 CHOICES_HEADERS = ["list_name", "name", LANG_VI, LANG_EN, "score"]
 SETTINGS_HEADERS = [
@@ -50,6 +51,7 @@ TYPE_TO_XLSFORM = {
     AnswerType.SCALE_0_4: "select_one scale_0_4",
     AnswerType.PERCENT: "decimal",
     AnswerType.NUMBER: "decimal",
+    AnswerType.INTEGER: "integer",
     AnswerType.TEXT: "text",
     AnswerType.DATE: "date",
     AnswerType.PHOTO: "image",
@@ -100,11 +102,11 @@ def _choice_list_for(item, lists: dict[str, list]) -> str:
 
 def xlsform_export(*, version: TemplateVersion) -> bytes:
     writer = XlsxWriter()
-    writer.sheet("survey", SURVEY_HEADERS, widths=[24, 14, 60, 50, 10, 20, 20, 8, 8, 10, 16, 36, 12, 12, 40])
+    writer.sheet("survey", SURVEY_HEADERS, widths=[24, 14, 60, 50, 10, 20, 20, 8, 8, 10, 16, 36, 12, 12, 40, 40])
     used_lists = set()
     own_lists: dict[str, list] = {}
     for section in version_structure(version=version):
-        writer.row(["begin_group", section.code, section.title_vi, section.title_en] + [""] * 11)
+        writer.row(["begin_group", section.code, section.title_vi, section.title_en] + [""] * 12)
         for item in section.items.all():
             xls_type = TYPE_TO_XLSFORM[item.answer_type]
             if item.answer_type in (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE):
@@ -119,7 +121,7 @@ def xlsform_export(*, version: TemplateVersion) -> bytes:
                     item.text_en,
                     "yes" if item.required else "",
                     item.relevant,
-                    PERCENT_CONSTRAINT if item.answer_type == AnswerType.PERCENT else "",
+                    PERCENT_CONSTRAINT if item.answer_type == AnswerType.PERCENT else item.constraint,
                     _number(item.weight),
                     "yes" if item.critical else "",
                     score_rule(item),
@@ -128,9 +130,10 @@ def xlsform_export(*, version: TemplateVersion) -> bytes:
                     "yes" if item.note_required_on_failure else "",
                     "yes" if item.photo_required_on_failure else "",
                     item.hint,
+                    item.constraint_message if item.constraint else "",
                 ]
             )
-        writer.row(["end_group", section.code, "", ""] + [""] * 11)
+        writer.row(["end_group", section.code, "", ""] + [""] * 12)
     writer.sheet("choices", CHOICES_HEADERS, widths=[14, 10, 30, 30, 8])
     for list_name in sorted(used_lists):
         for name, vi, en in CHOICE_LISTS[list_name]:

@@ -74,6 +74,31 @@ class ItemForm(forms.Form):
         ),
     )
 
+    hint = forms.CharField(
+        label=_("Guidance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown under the item while filling (XLSForm hint)."),
+    )
+    constraint = forms.CharField(
+        label=_("Constraint on the answer"),
+        required=False,
+        max_length=500,
+        help_text=_("XLSForm condition on the answer “.”, e.g. . >= 0 and . <= 100 · . != 'khong'. Empty: none."),
+    )
+    constraint_message = forms.CharField(
+        label=_("Constraint message"),
+        required=False,
+        max_length=500,
+        help_text=_("What the inspector reads when the answer does not meet the constraint."),
+    )
+    choice_list = forms.CharField(
+        label=_("Choice list name"),
+        required=False,
+        max_length=64,
+        help_text=_("For one or several choices from a list: the XLSForm list name (exported as such)."),
+    )
+
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [(s.code, f"{s.code} · {s.title_vi}") for s in sections]
@@ -99,7 +124,47 @@ class ItemForm(forms.Form):
             "photo_required_on_failure": spec.photo_required_on_failure,
             "required": spec.required,
             "relevant": spec.relevant,
+            "hint": spec.hint or "",
+            "constraint": spec.constraint or "",
+            "constraint_message": spec.constraint_message or "",
+            "choice_list": spec.choice_list or "",
         }
+
+
+class ChoiceForm(forms.Form):
+    """One choice of a select item's list, on the item editor (a formset: add, change, remove, order)."""
+
+    name = forms.CharField(label=_("Choice name"), max_length=64, required=False)
+    label_vi = forms.CharField(label=_("Label (Vietnamese)"), max_length=255, required=False)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=255, required=False)
+    score = forms.DecimalField(label=_("Score"), max_digits=8, decimal_places=3, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("label_vi") or data.get("label_en")) and not data.get("name"):
+            self.add_error("name", _("Give the choice a name (its code), e.g. co, khong, tot."))
+        return data
+
+    def as_choice(self) -> dict | None:
+        """The stored choice ({name, label_vi, label_en, score as text or None}); None for a blank row."""
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        score = data.get("score")
+        return {
+            "name": data["name"].strip(),
+            "label_vi": (data.get("label_vi") or "").strip(),
+            "label_en": (data.get("label_en") or "").strip(),
+            "score": format(score.normalize(), "f") if score is not None else None,
+        }
+
+
+ChoiceFormSet = forms.formset_factory(ChoiceForm, extra=2, can_order=True, can_delete=True, max_num=200)
+
+
+def choices_from_formset(formset) -> list[dict]:
+    """The choices of a valid formset, in the order asked (ORDER), without the deleted and blank rows."""
+    return [c for c in (f.as_choice() for f in formset.ordered_forms) if c]
 
 
 class XlsFormUploadForm(forms.Form):

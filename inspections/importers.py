@@ -70,8 +70,8 @@ SIMPLE_TYPES = {
     "date": AnswerType.DATE,
     "image": AnswerType.PHOTO,
     "photo": AnswerType.PHOTO,
-    "integer": AnswerType.NUMBER,
-    "int": AnswerType.NUMBER,
+    "integer": AnswerType.INTEGER,
+    "int": AnswerType.INTEGER,
     "decimal": AnswerType.NUMBER,
     "range": AnswerType.NUMBER,
 }
@@ -95,6 +95,8 @@ class ImportSummary:
     notes_only: list[tuple[int, str, str]] = field(default_factory=list)  # (row, type, name)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, type, name) metadata, calculate
     remarks: list[str] = field(default_factory=list)  # repeats, nested groups, dropped relevant…
+    conditions: list[str] = field(default_factory=list)  # codes whose `relevant` is kept and evaluated
+    constraints: list[str] = field(default_factory=list)  # codes whose `constraint` is kept and enforced
     language: str = ""
 
     @property
@@ -470,8 +472,33 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec], ImportSummar
                 relevant = ""
         hint = survey.get(values, *hint_vi) or survey.get(values, *hint_en)
         message = survey.get(values, *message_vi)
-        if message:
-            hint = f"{hint}\n{message}" if hint else message
+        if answer_type == AnswerType.PERCENT:
+            constraint = ""  # the type itself keeps answers between 0 and 100
+        elif constraint and answer_type in (AnswerType.NOTE, AnswerType.PHOTO):
+            summary.remarks.append(
+                _("Row %(row)s: the constraint “%(expr)s” of %(code)s is not kept: this item has no typed answer.")
+                % {"row": number, "expr": constraint, "code": name}
+            )
+            constraint = ""
+        elif constraint:
+            try:
+                relevance.check_constraint(constraint, code=name, earlier=earlier_codes)
+            except relevance.RelevanceError as exc:
+                summary.remarks.append(
+                    _(
+                        "Row %(row)s: the constraint “%(expr)s” of %(code)s is not kept (%(error)s); its answers are "
+                        "not checked."
+                    )
+                    % {"row": number, "expr": constraint, "code": name, "error": exc}
+                )
+                constraint = ""
+        if relevant:
+            summary.conditions.append(name)
+        if constraint:
+            summary.constraints.append(name)
+        if message and not constraint:
+            hint = f"{hint}\n{message}" if hint else message  # still worth reading as guidance
+            message = ""
         if name:
             earlier_codes.append(name)
         if answer_type == AnswerType.NOTE:
@@ -510,6 +537,8 @@ def xlsform_parse(*, data: bytes) -> tuple[dict, list[SectionSpec], ImportSummar
                     choices=choices or [],
                     choice_list=choice_list,
                     hint=hint,
+                    constraint=constraint[:500],
+                    constraint_message=message[:500],
                 )
             )
     if general is not None and general.code in seen_sections:

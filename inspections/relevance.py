@@ -7,7 +7,7 @@ Grammar (the subset of XPath that checklists use):
     unary      := "not" "(" expr ")" | "(" expr ")" | "selected" "(" ref "," literal ")" | comparison
     comparison := operand ("=" | "!=" | "<" | "<=" | ">" | ">=") operand
     operand    := ref | literal
-    ref        := "${" item_code "}"
+    ref        := "${" item_code "}" | "."     ("." = the item's own answer, in a constraint only)
     literal    := 'text' | "text" | number
 
 Rules: an unanswered (or not relevant) item's value is the empty text. `=` and `!=` compare numbers
@@ -33,6 +33,7 @@ _TOKEN = re.compile(
         (?P<ref>\$\{(?P<code>[^}]*)\})
       | (?P<string>'(?P<s1>[^']*)'|"(?P<s2>[^"]*)")
       | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<dot>\.)
       | (?P<op>!=|<=|>=|=|<|>)
       | (?P<punct>[(),])
       | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
@@ -40,6 +41,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 MAX_LENGTH = 500
+SELF = "."  # the item's own answer, in a `constraint`
 
 
 class RelevanceError(ValueError):
@@ -64,6 +66,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             tokens.append(("lit", value))
         elif match.group("number"):
             tokens.append(("lit", match.group("number")))
+        elif match.group("dot"):
+            tokens.append(("ref", SELF))
         elif match.group("op"):
             tokens.append(("op", match.group("op")))
         elif match.group("punct"):
@@ -182,6 +186,8 @@ def check(text: str, *, code: str, earlier: list[str] | set[str]) -> dict | None
     node = parse(text)
     earlier = set(earlier)
     for ref in references(node):
+        if ref == SELF:
+            raise RelevanceError(_("“.” (the item's own answer) belongs in a constraint, not in a condition."))
         if ref == code:
             raise RelevanceError(_("The expression refers to its own item %(code)s.") % {"code": ref})
         if ref not in earlier:
@@ -189,6 +195,39 @@ def check(text: str, *, code: str, earlier: list[str] | set[str]) -> dict | None
                 _("Unknown item ${%(code)s}: an expression may refer only to items above it.") % {"code": ref}
             )
     return node
+
+
+def check_constraint(text: str, *, code: str, earlier: list[str] | set[str]) -> dict | None:
+    """Parse an XLSForm `constraint`: "." is the item's own answer (". >= 0 and . <= 100"); it may
+    also read items above it. RelevanceError if it cannot be read."""
+    node = parse(text)
+    earlier = set(earlier)
+    refs = references(node)
+    if node is not None and SELF not in refs:
+        raise RelevanceError(_("A constraint checks the item's own answer, written “.”."))
+    for ref in refs:
+        if ref in (SELF, code):
+            continue
+        if ref not in earlier:
+            raise RelevanceError(
+                _("Unknown item ${%(code)s}: an expression may refer only to items above it.") % {"code": ref}
+            )
+    return node
+
+
+def constraint_met(text: str, value: str, values: dict[str, str]) -> bool:
+    """True when the answer `value` meets the item's constraint (an empty answer always does: whether
+    one is needed is `required`'s business). An expression that cannot be read, or that reads an item
+    missing from `values` (not answered, or not known to the caller), is not enforced."""
+    if value == "" or not (text or "").strip():
+        return True
+    try:
+        node = parse(text)
+    except RelevanceError:
+        return True
+    if any(ref != SELF and ref not in values for ref in references(node)):
+        return True
+    return evaluate(node, {**values, SELF: value})
 
 
 def _number(text: str):

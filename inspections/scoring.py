@@ -20,8 +20,8 @@ from inspections.models import AnswerType, Band
 
 NA = "na"
 SCORED_TYPES = {AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT}
-NUMERIC_TYPES = {AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER}
-NA_ALLOWED = {AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER}
+NUMERIC_TYPES = {AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER, AnswerType.INTEGER}
+NA_ALLOWED = {AnswerType.YES_NO_NA, AnswerType.SCALE_0_4, AnswerType.PERCENT, AnswerType.NUMBER, AnswerType.INTEGER}
 DEFAULT_FAILING = {
     AnswerType.YES_NO_NA: ["no"],
     AnswerType.SCALE_0_4: ["0", "1"],
@@ -114,6 +114,11 @@ def normalise(answer_type: str, raw, choices=None) -> str:
         return _plain(value)
     if answer_type == AnswerType.NUMBER:
         return _plain(_decimal(text))
+    if answer_type == AnswerType.INTEGER:
+        value = _decimal(text)
+        if value != value.to_integral_value():
+            raise AnswerError(_("Answer a whole number, not “%(value)s”.") % {"value": text})
+        return str(int(value))
     if answer_type == AnswerType.DATE:
         for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             try:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from core.xlsx import CellError, ImportRejected, clean_text, open_workbook, parse_date
-from inspections import scoring, services
+from inspections import relevance, scoring, services
 from inspections.models import AnswerType, Assignment, Inspection, InspectionPlan, Item
 from inspections.selectors import can_fill
 from inspections.services import AnswerInput
@@ -363,6 +363,12 @@ def submissions_parse(
                 value = scoring.normalise(item.answer_type, raw, item.choices)
             except scoring.AnswerError as exc:
                 bad(index, _("%(code)s: %(error)s") % {"code": item.code, "error": exc})
+                continue
+            if value not in ("", scoring.NA) and not relevance.constraint_met(item.constraint, value, {}):
+                message = item.constraint_message or _("the answer must meet the condition %(expr)s") % {
+                    "expr": item.constraint
+                }
+                bad(index, _("%(code)s: %(error)s") % {"code": item.code, "error": message})
                 continue
             entry.answers.append(AnswerInput(item=item.code, value=value))
         result.rows.append(entry)

@@ -14,7 +14,8 @@ from django.views import View
 
 from core.permissions import Perm, ScopedViewMixin
 from inspections import selectors, services
-from inspections.forms import ItemForm, SectionForm
+from inspections.forms import ChoiceFormSet, ItemForm, SectionForm, choices_from_formset
+from inspections.models import AnswerType
 from inspections.services import ItemSpec
 from inspections.views import _errors
 
@@ -51,9 +52,16 @@ class _EditorView(ScopedViewMixin, View):
         """(page title, heading) of the form for a new (code None) or an existing section or item."""
         raise NotImplementedError
 
-    def _render(self, request, version, form, code, status=200):
+    def _render(self, request, version, form, code, status=200, choices=None):
         title, heading = self._titles(code)
-        context = {"version": version, "form": form, "code": code, "title": title, "heading": heading}
+        context = {
+            "version": version,
+            "form": form,
+            "code": code,
+            "title": title,
+            "heading": heading,
+            "choices": choices,
+        }
         return render(request, self.template_name, context, status=status)
 
     def _done(self, version, anchor=""):
@@ -101,7 +109,9 @@ class SectionEditView(_EditorView):
 
 
 class ItemEditView(_EditorView):
-    """New item (?section=CODE) or an existing one, with every field of the model."""
+    """New item (?section=CODE) or an existing one, with every field of the model; a choice item's
+    list (name, labels, score) is a formset below it: rows added, changed, removed (delete box) and
+    reordered (order numbers). The whole item with its list is saved by one service call."""
 
     def _titles(self, code):
         if code:
@@ -116,6 +126,7 @@ class ItemEditView(_EditorView):
         if not sections:
             messages.error(request, _("Add a section first."))
             return self._done(version)
+        choices = []
         if code is None:
             wanted = request.GET.get("section")
             section = next((s for s in sections if s.code == wanted), sections[-1])
@@ -126,16 +137,26 @@ class ItemEditView(_EditorView):
                 raise Http404
             section, spec = found[0]
             initial = ItemForm.initial_from(spec, section.code)
-        return self._render(request, version, ItemForm(initial=initial, sections=sections), code)
+            choices = [
+                {**c, "score": c.get("score") if c.get("score") not in (None, "") else None} for c in spec.choices or []
+            ]
+        formset = ChoiceFormSet(initial=choices, prefix="choice")
+        return self._render(request, version, ItemForm(initial=initial, sections=sections), code, choices=formset)
 
     def post(self, request, pk, code=None):
         version, refused = self._version(request, pk)
         if refused:
             return refused
         form = ItemForm(request.POST, sections=services.version_content(version))
-        if form.is_valid():
+        # A post without the choice rows (an older page, a script) keeps the item's list as it is.
+        formset = ChoiceFormSet(request.POST, prefix="choice") if "choice-TOTAL_FORMS" in request.POST else None
+        if form.is_valid() and (formset is None or formset.is_valid()):
             data = dict(form.cleaned_data)
             section_code = data.pop("section")
+            if data["answer_type"] not in (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE):
+                data["choices"], data["choice_list"] = [], ""
+            elif formset is not None:
+                data["choices"] = choices_from_formset(formset)
             try:
                 services.item_save(
                     actor=request.user,
@@ -150,7 +171,9 @@ class ItemEditView(_EditorView):
                 if getattr(exc, "code", None) == "missing":
                     raise Http404 from exc
                 _add_errors(form, exc)
-        return self._render(request, version, form, code, status=400)
+        if formset is None:
+            formset = ChoiceFormSet(prefix="choice")
+        return self._render(request, version, form, code, status=400, choices=formset)
 
 
 class RowActionView(_EditorView):

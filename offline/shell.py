@@ -18,6 +18,7 @@ from django.urls import reverse
 SHELL_ASSETS = (
     "css/app.css",
     "js/app.js",
+    "js/date-input.js",
     "img/icon.svg",
     "offline/offline.css",
     "offline/i18n.js",

@@ -69,6 +69,11 @@ JS_STRINGS = {
     "insp.critical": _("Critical"),
     "insp.draft_kept": _("Your answers are kept on this tablet as you type."),
     "insp.score": _("Score"),
+    "insp.fix_first": _("Correct these answers first:"),
+    "insp.bad_integer": _("write a whole number"),
+    "insp.bad_number": _("write a number"),
+    "insp.bad_date": _("write the date as dd/mm/yyyy"),
+    "insp.bad_choice": _("pick one of the choices shown"),
     # Training.
     "class.none": _("You run no class with sessions to record."),
     "class.sessions": _("Sessions"),

@@ -24,8 +24,43 @@ from staff.models import Staff, Unit
 
 
 # ------------------------------------------------------------------------------------ templates
+class ChoiceSerializer(serializers.Serializer):
+    """One choice of a select_one / select_multi item (Item.choices); score a number as text, null when
+    the list is unscored (in a scored list, null marks the "not applicable" choice)."""
+
+    name = serializers.CharField()
+    label_vi = serializers.CharField(allow_blank=True)
+    label_en = serializers.CharField(allow_blank=True)
+    score = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance):
+        score = instance.get("score")
+        return {
+            "name": str(instance.get("name", "")),
+            "label_vi": instance.get("label_vi") or "",
+            "label_en": instance.get("label_en") or "",
+            "score": str(score) if score not in (None, "") else None,
+        }
+
+
+class ChoiceInputSerializer(serializers.Serializer):
+    """A choice as the content API takes it; the score is stored as text."""
+
+    name = serializers.CharField(max_length=64)
+    label_vi = serializers.CharField(max_length=255)
+    label_en = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    score = serializers.DecimalField(max_digits=8, decimal_places=3, required=False, allow_null=True, default=None)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        score = value.get("score")
+        value["score"] = format(score.normalize(), "f") if score is not None else None
+        return value
+
+
 class ItemSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.code", read_only=True)
+    choices = ChoiceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Item
@@ -45,6 +80,11 @@ class ItemSerializer(serializers.ModelSerializer):
             "photo_required_on_failure",
             "required",
             "relevant",
+            "choices",
+            "choice_list",
+            "hint",
+            "constraint",
+            "constraint_message",
         ]
 
 
@@ -122,6 +162,14 @@ class ItemInputSerializer(serializers.Serializer):
     photo_required_on_failure = serializers.BooleanField(required=False, default=False)
     required = serializers.BooleanField(required=False, default=True)
     relevant = serializers.CharField(required=False, allow_blank=True, default="")
+    # Left out (null): the item keeps what it has.
+    choices = ChoiceInputSerializer(many=True, required=False, allow_null=True, default=None)
+    choice_list = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True, default=None)
+    hint = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)
+    constraint = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True, default=None)
+    constraint_message = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, allow_null=True, default=None
+    )
 
 
 class SectionInputSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ class AnswerType(models.TextChoices):
     SCALE_0_4 = "scale_0_4", _("Scale 0–4")
     PERCENT = "percent", _("Percentage")
     NUMBER = "number", _("Number")
+    INTEGER = "integer", _("Whole number")
     TEXT = "text", _("Text")
     DATE = "date", _("Date")
     PHOTO = "photo", _("Photo")

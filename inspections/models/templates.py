@@ -152,6 +152,10 @@ class Item(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     choice_list = models.CharField(_("choice list"), max_length=64, blank=True)
     hint = models.TextField(_("guidance"), blank=True, help_text=_("Shown under the item (XLSForm hint)."))
+    # XLSForm `constraint` on the item's own answer (". >= 0 and . <= 100"), checked on save with the
+    # same safe parser as `relevant`; the message is what the inspector reads when it is not met.
+    constraint = models.CharField(_("constraint (XLSForm)"), max_length=500, blank=True)
+    constraint_message = models.CharField(_("constraint message"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["version_id", "order", "pk"]

@@ -77,7 +77,27 @@ def _parse_answers(version: TemplateVersion, answers: list[AnswerInput], items: 
         if len(note) > 4000:
             errors.append(_("Item %(code)s: the note is longer than 4,000 characters.") % {"code": code})
         cleaned[code] = (item, value, note, list(dict.fromkeys(shas)))
+    errors.extend(_constraint_errors(cleaned))
     return cleaned, errors
+
+
+def _constraint_errors(cleaned) -> list[str]:
+    """Answers that do not meet their item's XLSForm `constraint` (". >= 0 and . <= 100"): the
+    item's constraint message, else the condition itself. "na" is not checked."""
+    values = {code: entry[1] for code, entry in cleaned.items()}
+    errors = []
+    for code, (item, value, _note, _shas) in cleaned.items():
+        if not item.constraint or value == scoring.NA:
+            continue
+        if not relevance.constraint_met(item.constraint, value, values):
+            message = item.constraint_message or _("the answer must meet the condition %(expr)s") % {
+                "expr": item.constraint
+            }
+            errors.append(
+                _("Item %(code)s: “%(value)s” is refused: %(message)s")
+                % {"code": code, "value": value, "message": message}
+            )
+    return errors
 
 
 def _drop_not_relevant(items: dict[str, Item], cleaned) -> set[str]:
@@ -101,7 +121,7 @@ def _missing_for_submit(items: dict[str, Item], cleaned, scores, skipped=frozens
             continue
         entry = cleaned.get(code)
         answered = entry is not None and (entry[1] != "" or (item.answer_type == AnswerType.PHOTO and entry[3]))
-        if item.required and not answered:
+        if item.required and not answered and item.answer_type != AnswerType.NOTE:  # guidance takes no answer
             missing.append(_("%(code)s – %(text)s: no answer.") % {"code": code, "text": item.text_vi})
             continue
         if entry is None:

@@ -38,10 +38,12 @@ class ItemSpec:
     choices: list | None = None
     choice_list: str | None = None
     hint: str | None = None
+    constraint: str | None = None
+    constraint_message: str | None = None
 
 
 SELECT_TYPES = (AnswerType.SELECT_ONE, AnswerType.SELECT_MULTIPLE)
-KEEP_FIELDS = {"choices": list, "choice_list": str, "hint": str}
+KEEP_FIELDS = {"choices": list, "choice_list": str, "hint": str, "constraint": str, "constraint_message": str}
 
 
 @dataclass
@@ -169,7 +171,40 @@ def _item_problems(item: ItemSpec, *, earlier: list[str]) -> list[tuple[str, str
             relevance.check(item.relevant, code=code, earlier=earlier)
         except relevance.RelevanceError as exc:
             add("relevant", str(exc), _("Item %(code)s, relevant: %(error)s") % {"code": code, "error": exc})
+    if (item.constraint or "").strip():
+        try:
+            relevance.check_constraint(item.constraint, code=code, earlier=earlier)
+        except relevance.RelevanceError as exc:
+            add("constraint", str(exc), _("Item %(code)s, constraint: %(error)s") % {"code": code, "error": exc})
+    if item.answer_type in SELECT_TYPES and item.choices:
+        for short in choice_problems(item.choices):
+            add("choices", short)
     return found
+
+
+def choice_problems(choices: list) -> list[str]:
+    """What is wrong with a list of choices ({name, label_vi, label_en, score}), in order."""
+    problems, seen = [], set()
+    for number, c in enumerate(choices, 1):
+        name = str(c.get("name") or "").strip()
+        if not name:
+            problems.append(_("Choice %(n)s has no name.") % {"n": number})
+        elif re.search(r"\s", name) or len(name) > 64:
+            problems.append(_("Choice name “%(name)s” must be one word, 64 characters at most.") % {"name": name})
+        elif name in seen:
+            problems.append(_("Choice name “%(name)s” appears twice.") % {"name": name})
+        seen.add(name)
+        if not str(c.get("label_vi") or "").strip():
+            problems.append(_("Choice %(name)s has no Vietnamese label.") % {"name": name or number})
+        score = c.get("score")
+        if score not in (None, ""):
+            try:
+                ok = Decimal(str(score).replace(",", ".")).is_finite()
+            except InvalidOperation:
+                ok = False
+            if not ok:
+                problems.append(_("The score of choice %(name)s is not a number.") % {"name": name or number})
+    return problems
 
 
 def content_problems(sections: list[SectionSpec]) -> list[Problem]:
@@ -247,6 +282,8 @@ ITEM_FIELDS = (
     "choices",
     "choice_list",
     "hint",
+    "constraint",
+    "constraint_message",
 )
 
 
@@ -422,6 +459,8 @@ def version_new_draft(*, actor, template: ChecklistTemplate) -> TemplateVersion:
                             choices=i.choices,
                             choice_list=i.choice_list,
                             hint=i.hint,
+                            constraint=i.constraint,
+                            constraint_message=i.constraint_message,
                         )
                         for i in s.items.order_by("order")
                     ],

@@ -412,3 +412,67 @@ def test_refused_inspection_is_fixed_and_resent_under_the_same_uuid(page_at, log
     assert str(inspection.client_uuid) == client_uuid
     assert Answer.objects.get(inspection=inspection, item__code="I4").value == "95"
     assert page.congvu_errors == []
+
+
+def test_an_imported_xlsform_with_its_own_list_and_an_integer_is_filled_offline(page_at, login_as, e2e_cast):
+    """A Kobo-style form (own scored list, integer with a constraint, several choices, a date, a
+    guidance note) is filled with no network: the tablet shows each type as the server defines it,
+    refuses a non-whole number before queueing, and the record syncs once with the answers typed."""
+    from inspections.importers import xlsform_import
+    from tests.inspections.test_item_types import FORM
+
+    tree, users = e2e_cast["tree"], e2e_cast["users"]
+    version = inspection_services.version_publish(
+        actor=system_actor(), version=xlsform_import(data=FORM, actor=system_actor())
+    )
+    plan = inspection_services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch 2026", unit=tree["province"])
+    assignment = inspection_services.assignment_create(
+        actor=system_actor(),
+        plan=plan,
+        unit=tree["gamma_office"],
+        template_version=version,
+        due_date=dt.date(2026, 12, 31),
+        lead=users["inspector"],
+        members=[],
+        announced=False,
+    )
+    page = _tablet(page_at)
+    login_as(page, "inspector")
+    page.goto("/offline/assignments/")
+    card = page.locator(f'[data-assignment="{assignment.pk}"]')
+    expect(card).to_contain_text("Văn phòng xã Gamma")
+    _wait_until_kept(page, 1)
+    page.context.set_offline(True)
+    page.reload()
+    card.get_by_role("link", name="Điền phiếu kiểm tra").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra một cửa")
+    # The note is guidance to read (no answer field); the hint and the constraint message are shown.
+    expect(_item(page, "huong_dan")).to_contain_text("Hỏi trưởng bộ phận trước")
+    expect(_item(page, "huong_dan").locator('[name="value:huong_dan"]')).to_have_count(0)
+    expect(_item(page, "thai_do")).to_contain_text("Quan sát 15 phút")
+    expect(_item(page, "so_cb")).to_contain_text("Từ 0 đến 50 người")
+    _item(page, "thai_do").get_by_text("Khá", exact=True).click()
+    _item(page, "so_cb").locator('input[name="value:so_cb"]').fill("2,5")
+    _item(page, "cac_loi").get_by_text("Đi muộn", exact=True).click()
+    _item(page, "cac_loi").get_by_text("Về sớm", exact=True).click()
+    _item(page, "ngay_ht").locator('input[name="value:ngay_ht"]').fill("05/04/2026")
+    expect(_item(page, "ngay_ht").locator('input[name="value:ngay_ht"]')).to_have_value("05/04/2026")
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    expect(page.locator("[data-errors]")).to_contain_text("Hãy sửa các câu trả lời này trước:")
+    expect(page.locator("[data-errors]")).to_contain_text("so_cb. Số cán bộ có mặt: hãy nhập số nguyên")
+    _item(page, "so_cb").locator('input[name="value:so_cb"]').fill("12")
+    assert_accessible(page)
+    page.get_by_role("button", name="Nộp vào hàng chờ đồng bộ").click()
+    _expect_flash(page, "Đã nộp vào hàng chờ đồng bộ")
+    assert Inspection.objects.count() == 0
+
+    # Network back: the outbox sends it once.
+    page.context.set_offline(False)
+    page.goto("/offline/outbox/")
+    item = page.locator('.outbox-item[data-kind="inspection"]')
+    expect(item).to_have_attribute("data-status", "sent", timeout=30_000)
+    inspection = Inspection.objects.get()
+    answers = dict(Answer.objects.filter(inspection=inspection).values_list("item__code", "value"))
+    assert answers == {"thai_do": "kha", "so_cb": "12", "cac_loi": "muon som", "ngay_ht": "2026-04-05"}
+    assert (inspection.status, str(inspection.total_percent)) == ("submitted", "50.00")
+    assert page.congvu_errors == []

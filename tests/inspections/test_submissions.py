@@ -182,3 +182,13 @@ def test_screen_previews_confirms_and_says_nothing_new_the_second_time(login, as
 def test_screen_is_refused_for_a_plan_outside_scope(login, assignment, cast):
     response = login(cast["member"]).get(reverse("inspections:submissions-import", args=[assignment.plan.pk]))
     assert response.status_code in (403, 404)
+
+
+def test_an_answer_breaking_its_items_constraint_is_refused_with_its_message(assignment, cast):
+    from inspections.models import Item
+
+    Item.objects.filter(version=assignment.template_version, code="I5").update(
+        constraint=". >= 0 and . <= 10", constraint_message="Tối đa 10 người"
+    )
+    errors = rejected(assignment, cast["inspector"], kobo_xlsx([ROW]))
+    assert errors == ["Kiểm tra, hàng 2, cột I: I5: Tối đa 10 người"]

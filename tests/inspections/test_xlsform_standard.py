@@ -92,7 +92,7 @@ def test_kobo_form_imports_with_its_lists_and_a_summary(db):
         ("gioi_thieu", "note"),
         ("deo_the", "select_one"),
         ("thai_do", "select_one"),
-        ("so_cb", "number"),
+        ("so_cb", "integer"),
         ("cac_loi", "select_multi"),
         ("ngay_ht", "date"),
         ("anh", "photo"),
@@ -109,7 +109,11 @@ def test_kobo_form_imports_with_its_lists_and_a_summary(db):
         "Quan sát tại bộ phận một cửa",
         "cokhong",
     )
-    assert items["so_cb"].hint == "Không được âm"
+    assert (items["so_cb"].hint, items["so_cb"].constraint, items["so_cb"].constraint_message) == (
+        "",
+        ". >= 0",
+        "Không được âm",
+    )
     assert items["cac_loi"].relevant == "${deo_the} = 'khong'"
     assert items["gioi_thieu"].text_vi == "Kiểm tra việc chấp hành kỷ luật, kỷ cương hành chính"
     assert (summary.sections, summary.items) == (2, 8)

@@ -14,8 +14,8 @@ const list = listView.querySelector("[data-list]");
 const keptAt = listView.querySelector("[data-kept-at]");
 const form = formView.querySelector("[data-form]");
 const NA = "na";
-const NA_ALLOWED = new Set(["yes_no_na", "scale_0_4", "percent", "number"]);
-const NUMERIC = new Set(["scale_0_4", "percent", "number"]);
+const NA_ALLOWED = new Set(["yes_no_na", "scale_0_4", "percent", "number", "integer"]);
+const NUMERIC = new Set(["scale_0_4", "percent", "number", "integer"]);
 const urls = new Set(); // object URLs of shown photos, revoked on every render
 
 const local = (obj, field) => (lang === "en" && obj[`${field}_en`]) || obj[`${field}_vi`] || obj[field] || "";
@@ -87,6 +87,8 @@ function isFailing(item, value) {
       if ({ "<": current < number, "<=": current <= number, ">": current > number, ">=": current >= number, "=": current === number }[match[1]]) return true;
     } else if (NUMERIC.has(item.answer_type) && !Number.isNaN(Number(token.replace(",", ".")))) {
       if (Number(value) === Number(token.replace(",", "."))) return true;
+    } else if (item.answer_type === "select_multi" && String(value).split(" ").includes(token)) {
+      return true;
     } else if (token.toLowerCase() === String(value).toLowerCase()) {
       return true;
     }
@@ -97,6 +99,14 @@ function isFailing(item, value) {
 function choice(name, value, label, current) {
   return el("label", {}, el("input", { type: "radio", name, value, checked: current === value }), label);
 }
+
+function box(name, value, label, picked) {
+  return el("label", {}, el("input", { type: "checkbox", name, value, checked: picked.includes(value) }), label);
+}
+
+// dd/mm/yyyy on screen (core/widgets.py DateInput and static/js/date-input.js); the server takes both.
+const DATE_PATTERN = "\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}";
+const shownDate = (value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value);
 
 function answerInput(item, answer) {
   const name = `value:${item.code}`;
@@ -109,12 +119,25 @@ function answerInput(item, answer) {
     case "scale_0_4":
       return el("fieldset", { class: "choices", "aria-labelledby": labelId },
         ...["0", "1", "2", "3", "4"].map((n) => choice(name, n, n, value)), choice(name, NA, t("insp.na"), value));
+    case "select_one":
+      return el("fieldset", { class: "choices", "aria-labelledby": labelId },
+        ...(item.choices || []).map((c) => choice(name, c.name, local(c, "label") || c.name, value)));
+    case "select_multi": {
+      const picked = String(value).split(" ").filter(Boolean);
+      return el("fieldset", { class: "choices", "aria-labelledby": labelId },
+        ...(item.choices || []).map((c) => box(name, c.name, local(c, "label") || c.name, picked)));
+    }
+    case "note":
+      return null; // guidance: read, not answered
     case "percent":
     case "number":
       return el("input", { type: "text", inputmode: "decimal", name, value, "aria-labelledby": labelId,
                            ...(item.answer_type === "percent" ? { placeholder: "0–100" } : {}) });
+    case "integer":
+      return el("input", { type: "text", inputmode: "numeric", name, value, "aria-labelledby": labelId, pattern: "-?\\d+" });
     case "date":
-      return el("input", { type: "date", name, value, "aria-labelledby": labelId });
+      return el("input", { type: "text", name, value: shownDate(value), "aria-labelledby": labelId, placeholder: "dd/mm/yyyy",
+                           inputmode: "numeric", pattern: DATE_PATTERN, maxlength: "10", autocomplete: "off", "data-date-input": "" });
     case "text":
       return el("textarea", { name, rows: "2", "aria-labelledby": labelId }, value);
     default:
@@ -142,9 +165,11 @@ async function itemBlock(item, answer) {
   const input = answerInput(item, answer);
   return el("div", { class: "checklist-item", dataset: { item: item.code, type: item.answer_type } },
     el("p", { class: "question", id: labelId },
-      `${item.code}. ${local(item, "text")}`, item.required && !item.relevant ? " *" : "",
+      `${item.code}. ${local(item, "text")}`, item.required && item.answer_type !== "note" && !item.relevant ? " *" : "",
       item.critical ? el("span", { class: "badge critical" }, " ", t("insp.critical")) : null),
     item.legal_basis ? el("p", { class: "muted basis" }, item.legal_basis) : null,
+    item.hint ? el("p", { class: item.answer_type === "note" ? "guidance" : "hint" }, item.hint) : null,
+    item.constraint && item.constraint_message ? el("p", { class: "muted hint", dataset: { constraint: item.code } }, item.constraint_message) : null,
     input,
     el("label", { class: "field" }, el("span", {}, t("insp.note")),
       el("textarea", { name: `note:${item.code}`, rows: "1" }, answer.note || "")),
@@ -161,7 +186,9 @@ function readForm(entry) {
     for (const item of section.items) {
       const field = form.elements[`value:${item.code}`];
       let value = "";
-      if (field instanceof RadioNodeList) value = field.value || "";
+      if (item.answer_type === "select_multi") {
+        value = [...form.querySelectorAll(`input[type=checkbox][name="value:${CSS.escape(item.code)}"]:checked`)].map((b) => b.value).join(" ");
+      } else if (field instanceof RadioNodeList) value = field.value || "";
       else if (field) value = field.value.trim();
       const photos = [...form.querySelectorAll(`[data-photos="${CSS.escape(item.code)}"] figure`)].map((f) => f.dataset.sha);
       state.answers[item.code] = { value, note: form.elements[`note:${item.code}`].value.trim(), photos };
@@ -194,13 +221,30 @@ function payloadFrom(entry, state) {
   return { payload, photos: [...new Set(photos)] };
 }
 
+// Answers that do not fit their type, said before the record goes to the outbox. Ranges and
+// constraints are the server's: a record it refuses comes back from the outbox to be fixed.
+function badAnswer(item, value) {
+  if (value === "" || (value === NA && NA_ALLOWED.has(item.answer_type))) return null;
+  const number = Number(value.replace(",", "."));
+  if (item.answer_type === "integer" && !/^-?\d+$/.test(value)) return t("insp.bad_integer");
+  if ((item.answer_type === "number" || item.answer_type === "percent") && (value.trim() === "" || Number.isNaN(number))) return t("insp.bad_number");
+  if (item.answer_type === "date" && !new RegExp(`^(?:${DATE_PATTERN})$`).test(value)) return t("insp.bad_date");
+  if (item.answer_type === "select_one" || item.answer_type === "select_multi") {
+    const names = new Set((item.choices || []).map((c) => String(c.name)));
+    if (value.split(" ").some((v) => !names.has(v))) return t("insp.bad_choice");
+  }
+  return null;
+}
+
 function missingAnswers(entry, state) {
   const missing = [];
   for (const section of entry.template_version.sections) {
     for (const item of section.items) {
       const a = state.answers[item.code] || { value: "", note: "", photos: [] };
+      const bad = badAnswer(item, a.value);
+      if (bad) { missing.bad = true; missing.push(`${item.code}. ${local(item, "text")}: ${bad}`); continue; }
       const answered = a.value !== "" || (item.answer_type === "photo" && a.photos.length);
-      if (item.required && !item.relevant && !answered) { missing.push(`${item.code}. ${local(item, "text")}`); continue; }
+      if (item.required && item.answer_type !== "note" && !item.relevant && !answered) { missing.push(`${item.code}. ${local(item, "text")}`); continue; }
       if (isFailing(item, a.value)) {
         if (item.note_required_on_failure && !a.note) missing.push(`${item.code}: ${t("insp.note")}`);
         if (item.photo_required_on_failure && !a.photos.length) missing.push(`${item.code}: ${t("insp.photos")}`);
@@ -285,7 +329,7 @@ form.addEventListener("submit", async (event) => {
   const missing = missingAnswers(entry, state);
   const box = form.querySelector("[data-errors]");
   if (missing.length) {
-    box.replaceChildren(el("p", {}, t("insp.missing")), el("ul", { class: "errors" }, ...missing.map((m) => el("li", {}, m))));
+    box.replaceChildren(el("p", {}, t(missing.bad ? "insp.fix_first" : "insp.missing")), el("ul", { class: "errors" }, ...missing.map((m) => el("li", {}, m))));
     box.hidden = false;
     box.scrollIntoView({ block: "center" });
     return;
