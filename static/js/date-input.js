@@ -29,9 +29,22 @@
       return;
     }
     var value = input.value;
-    if (/^[\d/]*$/.test(value) && value.indexOf("/") === -1) {
-      input.value = format(value.replace(/\D/g, ""));
+    if (!/^[\d/]*$/.test(value) || input.selectionEnd !== value.length) {
+      return; // an ISO date, or an edit in the middle: leave the caret where it is
     }
+    // Reformat only what this script could have written: slashes at the 3rd and 6th places. A date
+    // typed with its own slashes ("5/4/2026") stays as typed.
+    for (var i = 0; i < value.length; i++) {
+      if (value.charAt(i) === "/" && i !== 2 && i !== 5) {
+        return;
+      }
+    }
+    var digits = value.replace(/\D/g, "");
+    var formatted = format(digits);
+    if (value.charAt(value.length - 1) === "/" && (digits.length === 2 || digits.length === 4)) {
+      formatted += "/";
+    }
+    input.value = formatted;
   });
   document.addEventListener("change", function (event) {
     var input = event.target;

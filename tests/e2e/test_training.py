@@ -94,9 +94,11 @@ def test_hr_runs_a_class_from_course_to_attendance_matrix(page, journey, people,
                 "Venue": "Hội trường Sở Alpha",
                 "Capacity": "30",
                 "Start date": "02/11/2026",
-                "End date": "20/11/2026",
             },
         )
+        end_date = page.get_by_label("End date")
+        end_date.press_sequentially("20112026")  # digit by digit: the slashes appear as one types
+        expect(end_date).to_have_value("20/11/2026")
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("VHCV-01-2026 – Văn hóa công vụ cho cán bộ một cửa")
         journey.check()
