@@ -9,6 +9,7 @@ router.register("classes", views.TrainingClassViewSet, basename="class")
 router.register("sessions", views.ClassSessionViewSet, basename="session")
 router.register("enrollments", views.EnrollmentViewSet, basename="enrollment")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("attendance-records", views.AttendanceRecordViewSet, basename="attendance-record")
 router.register("training-hours", views.TrainingHoursViewSet, basename="training-hours")
 
 urlpatterns = [

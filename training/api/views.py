@@ -32,6 +32,7 @@ from staff.models import Staff
 from training import selectors, services
 from training.api.serializers import (
     AttendanceBodySerializer,
+    AttendanceRecordSerializer,
     AttendanceWriteSerializer,
     BundleClassSerializer,
     CertificateSerializer,
@@ -49,6 +50,7 @@ from training.api.serializers import (
     TrainingClassSerializer,
 )
 from training.filters import (
+    AttendanceRecordFilterSet,
     CertificateFilterSet,
     CourseFilterSet,
     EnrollmentFilterSet,
@@ -426,6 +428,18 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.certificate_list(user=self.request.user)
+
+
+class AttendanceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The attendance register: every mark the user may see, filtered like the register's screen (person,
+    unit, class, attendance, session dates; and what the scorecards' attendance rate counts)."""
+
+    serializer_class = AttendanceRecordSerializer
+    filterset_class = AttendanceRecordFilterSet
+    read_perm = READ_OR_OWN
+
+    def get_queryset(self):
+        return selectors.attendance_records(user=self.request.user)
 
 
 class TrainingHoursViewSet(viewsets.GenericViewSet):
