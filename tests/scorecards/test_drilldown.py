@@ -153,7 +153,7 @@ def test_every_criterion_of_every_unit_opens_exactly_its_records(api):
     formulas = [c.spec_formula() for c in model.criteria.all()]
     measures = {engine.formula_measure(f) for f in formulas}
     # The demo model has every kind: the engine's own and the province's CCHC ones.
-    assert {"records", "score", "indicator", "assessed"} <= measures
+    assert {"records", "score", "indicator", "assessed", "points"} <= measures
     assert "attendance_rate" in formulas
     rounds = set(AssessmentRound.objects.values_list("period", flat=True))
     checked, expected, mismatches = 0, 0, []
