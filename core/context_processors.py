@@ -24,6 +24,7 @@ MENU = [
         _("Documents"),
         (Perm.TRAINING_VIEW, Perm.TRAINING_MANAGE, Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN, Perm.SCORECARD_VIEW),
     ),
+    ("staff:discipline-list", _("Discipline decisions"), Perm.DISCIPLINE_VIEW),
     ("staff:role-list", _("Roles"), Perm.ROLE_MANAGE),
     ("notifications:list", _("Notifications"), None),
 ]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core import audit
-from scorecards import indicators, rounds, services
+from scorecards import engine, indicators, rounds, services
 from scorecards.models import Indicator, IndicatorValue, ScorecardModel
 from scorecards.periods import Period
 from staff.access import system_actor
@@ -53,6 +53,41 @@ def _indicator_values(ctx, quarters: list[Period]) -> int:
                 )
     audit.bulk_create(IndicatorValue, rows, actor=actor, batch_size=2000)
     return len(rows)
+
+
+# A criterion computed from chosen items of the units' own self-inspections (the TKT checklist's "directing
+# administrative reform" section), so the demo shows that kind too.
+CHECKLIST_ITEMS_CRITERION = {
+    "key": "self_check_direction",
+    "pillar": engine.SERVICE_CULTURE,
+    "formula": "checklist_items",
+    "checklist_items": "TKT-01, TKT-02, TKT-03",
+    "weight": 5,
+    "target": 90,
+    "direction": engine.HIGHER,
+    "indicator": None,
+    "label_vi": "Tự kiểm tra: chỉ đạo, điều hành CCHC (nội dung TKT-01 đến TKT-03)",
+    "label_en": "Self-inspection: directing administrative reform (items TKT-01 to TKT-03)",
+    "order": 200,
+}
+
+
+def _add_checklist_items_criterion(*, actor, model) -> None:
+    if model.criteria.filter(key=CHECKLIST_ITEMS_CRITERION["key"]).exists():
+        return
+    fields = ("key", "pillar", "formula", "weight", "target", "label_vi", "label_en", "direction", "order",
+              "indicator", "checklist_items")  # fmt: skip
+    rows = [{f: getattr(c, f) for f in fields} for c in model.criteria.all()]
+    services.scorecard_model_update(
+        actor=actor,
+        model=model,
+        name=model.name,
+        excellent_min=model.excellent_min,
+        good_min=model.good_min,
+        satisfactory_min=model.satisfactory_min,
+        legal_basis=model.legal_basis,
+        criteria=[*rows, CHECKLIST_ITEMS_CRITERION],
+    )
 
 
 def _finished_round(ctx, period: Period, today: dt.date) -> None:
@@ -112,6 +147,7 @@ def seed(ctx) -> None:
     if model is None:
         model = services.scorecard_model_create(actor=actor, year=ctx.year)
     indicators.scorecard_model_add_cchc(actor=actor, model=model)
+    _add_checklist_items_criterion(actor=actor, model=ScorecardModel.objects.get(pk=model.pk))
     current = Period(ctx.year, quarter=(today.month - 1) // 3 + 1) if today.year == ctx.year else None
     quarters = [Period(ctx.year, quarter=q) for q in range(1, 5) if Period(ctx.year, quarter=q).start <= today]
     values = _indicator_values(ctx, quarters)

@@ -43,7 +43,7 @@ class Ratio:
     source: str  # "capability" | "inspection"
     numerator: str
     denominator: str
-    measure: str = "records"  # what the numerator and denominator count: "records" | "minutes"
+    measure: str = "records"  # what the numerator and denominator count: records
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Score:
 FORMULAS: dict[str, Ratio | Score] = {
     "hours_met_share": Ratio("capability", "hours_met", "headcount"),
     "mandatory_completion": Ratio("capability", "mandatory_completed", "mandatory_enrolled"),
-    "attendance_rate": Ratio("capability", "attended_minutes", "planned_minutes", "minutes"),
+    "attendance_rate": Ratio("capability", "attendance_attended", "attendance_marks"),
     "certificate_pass_rate": Ratio("capability", "certified", "assessed"),
     "service_culture_score": Score(
         "inspection",
@@ -148,7 +148,7 @@ class CriterionResult:
     self_value: float | None = None
     source: str | None = None
     points: float | None = None
-    # What the value is made of, for its explanation and the drill-down: "records" / "minutes" (a ratio of
+    # What the value is made of, for its explanation and the drill-down: "records" (a ratio of
     # numerator ÷ denominator), "score" (a checklist score: the headcount-weighted mean over `units` units
     # of the means of `records` inspections).
     measure: str = ""
@@ -161,7 +161,7 @@ class CriterionResult:
 
     @property
     def is_ratio(self) -> bool:
-        return self.measure in ("records", "minutes", "points") or (self.numerator is not None and self.measure == "")
+        return self.measure in ("records", "points") or (self.numerator is not None and self.measure == "")
 
     @property
     def has_data(self) -> bool:

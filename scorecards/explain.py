@@ -23,8 +23,10 @@ def value_text(c: CriterionResult) -> str:
     """How the value comes from the records (empty without data)."""
     if not c.has_data:
         return ""
-    if c.measure == "minutes":
-        return _("%(num)s attended minutes ÷ %(den)s planned minutes × 100 = %(value)s %%") % {
+    if c.formula == "attendance_rate" and c.denominator:
+        return _(
+            "%(num)s attendance marks present, late or left early ÷ %(den)s attendance marks of the sessions held × 100 = %(value)s %%"
+        ) % {
             "num": count(c.numerator),
             "den": count(c.denominator),
             "value": num(c.value),

@@ -4,7 +4,7 @@ that produced the figure and says so in its own filters: the unit with its sub-u
 unit they belonged to during the period, as the scorecards count them), the period and the condition.
 
 For a ratio the numerator's list and the denominator's list hold exactly `numerator` and `denominator`
-records (attendance counts minutes: its list holds the enrollments whose minutes are summed). For a
+records (attendance counts marks: one person at one session). For a
 checklist score the list holds the inspections the score is the mean of.
 
 A screen that does not exist (an app not installed) is left out, never a broken link."""
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.engine import FORMULAS
@@ -78,17 +77,19 @@ def targets(formula: str, *, unit, period: Period) -> dict[str, Target | None]:
             "denominator": Target(*enrollments, _("Trainees assessed"), base),
         }
     if formula == "attendance_rate":
-        held_until = min(period.end, timezone.localdate())
         base = {
             **member,
-            "status": "confirmed",
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "enrollment_status": "confirmed",
             "class_cancelled": "false",
-            "session_start": period.start.isoformat(),
-            "session_end": held_until.isoformat(),
         }
+        marks = ("training:attendance-list", "attendance-record-list")
         return {
-            "numerator": None,
-            "denominator": Target(*enrollments, _("Enrollments whose minutes are counted"), base),
+            "numerator": Target(
+                *marks, _("Attendance marks present, late or left early"), {**base, "attended": "true"}
+            ),
+            "denominator": Target(*marks, _("Attendance marks of the sessions held"), base),
         }
     if formula in ("service_culture_score", "discipline_score"):
         kind = "service_culture" if formula == "service_culture_score" else "discipline"

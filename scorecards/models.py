@@ -18,7 +18,7 @@ class Pillar(models.TextChoices):
 class Formula(models.TextChoices):
     HOURS_MET_SHARE = "hours_met_share", _("Staff meeting the yearly training hours ÷ headcount")
     MANDATORY_COMPLETION = "mandatory_completion", _("Mandatory courses completed ÷ enrolled")
-    ATTENDANCE_RATE = "attendance_rate", _("Attended minutes ÷ planned minutes")
+    ATTENDANCE_RATE = "attendance_rate", _("Attendance marks attended ÷ marks of the sessions held")
     CERTIFICATE_PASS_RATE = "certificate_pass_rate", _("Certificates issued ÷ trainees assessed")
     SERVICE_CULTURE_SCORE = "service_culture_score", _("Service-culture checklist score (verified, else self)")
     DISCIPLINE_SCORE = "discipline_score", _("Discipline checklist score (verified, else self)")

@@ -22,6 +22,7 @@ from scorecards.models import CriterionAssessment, UnitAssessment
 from scorecards.periods import Period
 from staff import selectors as staff_selectors
 from training import selectors as training_selectors
+from training.models import ABSENT
 from training.requirements import HoursStatus
 
 MAX_ROWS = 50_000
@@ -105,6 +106,37 @@ def _enrollments(target, numerator, user, request):
         if counted is not None:
             row.append(_yes(e.pk in counted))
         rows.append(row)
+    return headers, rows
+
+
+def _attendance(target, numerator, user, request):
+    """The attendance marks counted (the denominator's list), each saying whether it is attended."""
+    qs = training_selectors.attendance_records(user=user, filters=target.params, request=request)
+    headers = [
+        _("Date"),
+        _("Class"),
+        _("Course"),
+        _("Staff code"),
+        _("Full name"),
+        _("Unit"),
+        _("Attendance"),
+        _("Minutes"),
+        _("Counted in the numerator"),
+    ]
+    rows = [
+        [
+            m.session.date,
+            m.session.training_class.code,
+            m.session.training_class.course.title,
+            m.enrollment.staff.staff_code,
+            m.enrollment.staff.full_name,
+            m.enrollment.staff.unit.name if m.enrollment.staff.unit_id else "",
+            str(m.get_status_display()),
+            m.minutes,
+            _yes(m.status not in ABSENT),
+        ]
+        for m in qs[:MAX_ROWS]
+    ]
     return headers, rows
 
 
@@ -263,7 +295,7 @@ def _assessments(target, numerator, user, request):
 READERS = {
     "hours_met_share": _hours,
     "mandatory_completion": _enrollments,
-    "attendance_rate": _enrollments,
+    "attendance_rate": _attendance,
     "certificate_pass_rate": _enrollments,
     "service_culture_score": _inspections,
     "discipline_score": _inspections,

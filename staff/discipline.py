@@ -91,6 +91,42 @@ def discipline_create(
     return decision
 
 
+DECISION_FIELDS = (
+    "staff",
+    "form",
+    "decision_number",
+    "decision_date",
+    "issuing_body",
+    "effective_from",
+    "effective_until",
+    "legal_basis",
+    "reason",
+    "finding_id",
+)
+
+
+@transaction.atomic
+def discipline_update(*, actor, decision: DisciplineDecision, **changes) -> DisciplineDecision:
+    """Correct a decision. The actor needs DISCIPLINE_MANAGE on the person's unit before and after the change
+    (a decision cannot be moved to a person outside one's scope). Recorded in the history (audit)."""
+    obj = DisciplineDecision.objects.select_for_update(of=("self",)).select_related("staff__unit").get(pk=decision.pk)
+    require(actor, Perm.DISCIPLINE_MANAGE, obj.staff.unit)
+    for key, value in changes.items():
+        if key not in DECISION_FIELDS:
+            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
+        setattr(obj, key, value.strip() if isinstance(value, str) else value)
+    if "staff" in changes:
+        require(actor, Perm.DISCIPLINE_MANAGE, obj.staff.unit)
+    problems = _form_errors(obj.form, obj.staff, obj.decision_date)
+    if problems:
+        raise ValidationError({"form": problems})
+    obj.legal_basis = obj.legal_basis or DISCIPLINE_LEGAL_BASIS
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
 # ----------------------------------------------------------------------------------- import
 COLUMNS = [
     Column("staff_code", ("Mã số", "Mã cán bộ", "Mã CBCCVC", "Staff code"), True, gettext_lazy("Staff code")),

@@ -3,11 +3,10 @@ Rows come from `DisciplineDecision.objects.visible_to(user)`: another unit's dec
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,26 +16,8 @@ from core.api import as_drf_error
 from core.permissions import Perm
 from core.xlsx import ImportRejected
 from staff import discipline, selectors
-from staff.access import subtree_bounds
-from staff.filters import UnitFilter
-from staff.models import DisciplineDecision, DisciplineForm, Staff
-
-
-class DisciplineFilterSet(django_filters.FilterSet):
-    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
-    form = django_filters.ChoiceFilter(label=_("Form of discipline"), choices=DisciplineForm.choices)
-    staff = django_filters.NumberFilter(label=_("Staff member"), field_name="staff_id")
-    decided_from = django_filters.DateFilter(label=_("Decided from"), field_name="decision_date", lookup_expr="gte")
-    decided_until = django_filters.DateFilter(label=_("Decided until"), field_name="decision_date", lookup_expr="lte")
-
-    class Meta:
-        model = DisciplineDecision
-        fields = ["unit", "form", "staff", "decided_from", "decided_until"]
-
-    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (the unit and its sub-units)
-    def filter_unit(self, queryset, name, value):
-        low, high = subtree_bounds(value.path)
-        return queryset.filter(staff__unit__path__gte=low, staff__unit__path__lt=high)
+from staff.filters import DisciplineFilterSet
+from staff.models import DisciplineDecision, Staff
 
 
 class DisciplineSerializer(serializers.ModelSerializer):

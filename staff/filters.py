@@ -10,12 +10,14 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import IdFilter, YearFilter
 from core.permissions import ROLE_PERMISSIONS, Perm, Role
 from core.text import fold
 from staff.access import subtree_bounds
 from staff.forms import UnitPickerField
 from staff.models import (
     DisciplineDecision,
+    DisciplineForm,
     Gender,
     RoleAssignment,
     Staff,
@@ -221,3 +223,30 @@ class RoleAssignmentFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(user__username__icontains=value) | Q(user__email__icontains=value))
+
+
+class DisciplineFilterSet(django_filters.FilterSet):
+    """Discipline decisions (the screen and the API): the person's unit with its sub-units, the form, the
+    person, the decision date (year, or from/until) and the decisions in effect on a day."""
+
+    unit = UnitFilter(label=_("Unit (with sub-units)"), method="filter_unit")
+    form = django_filters.ChoiceFilter(label=_("Form of discipline"), choices=DisciplineForm.choices)
+    staff = IdFilter(label=_("Staff member"), field_name="staff_id")
+    year = YearFilter(label=_("Year of the decision"), field_name="decision_date", lookup_expr="year")
+    decided_from = django_filters.DateFilter(label=_("Decided from"), field_name="decision_date", lookup_expr="gte")
+    decided_until = django_filters.DateFilter(label=_("Decided until"), field_name="decision_date", lookup_expr="lte")
+    in_effect_on = django_filters.DateFilter(label=_("In effect on"), method="filter_in_effect_on")
+
+    class Meta:
+        model = DisciplineDecision
+        fields = ["unit", "form", "staff", "year", "decided_from", "decided_until", "in_effect_on"]
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (the unit and its sub-units)
+    def filter_unit(self, queryset, name, value):
+        low, high = subtree_bounds(value.path)
+        return queryset.filter(staff__unit__path__gte=low, staff__unit__path__lt=high)
+
+    def filter_in_effect_on(self, queryset, name, value):
+        return queryset.filter(effective_from__lte=value).filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gte=value)
+        )

@@ -317,3 +317,39 @@ class RoleAssignmentForm(forms.Form):
             self.fields["username"].narrow(people.select_related("user"), filters=self.PEOPLE)
         # accounts without a staff record (service accounts) by their exact user name; never suggested
         self.fields["username"].accounts = get_user_model().objects.filter(is_active=True)
+
+
+class DisciplineDecisionForm(forms.ModelForm):
+    """One discipline decision: the person picked by name or staff code among those the user may discipline."""
+
+    person = PeoplePickerField(label=_("Staff member"), multiple=False)
+
+    class Meta:
+        from staff.models import DisciplineDecision
+
+        model = DisciplineDecision
+        fields = [
+            "form",
+            "decision_number",
+            "decision_date",
+            "issuing_body",
+            "effective_from",
+            "effective_until",
+            "legal_basis",
+            "reason",
+            "finding_id",
+        ]
+        widgets = {
+            "decision_date": DateInput(),
+            "effective_from": DateInput(),
+            "effective_until": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"person": self.fields.pop("person"), **self.fields}
+        self.fields["person"].queryset = people if people is not None else self.fields["person"].queryset
+        self.fields["legal_basis"].required = False
+        if self.instance.pk and not self.is_bound:
+            self.initial["person"] = self.instance.staff.staff_code

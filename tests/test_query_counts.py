@@ -99,6 +99,8 @@ def _other_app_cases():
         ("class API list", ["class-list"], "hr"),
         ("course API list", ["course-list"], "hr"),
         ("enrollment API list", ["enrollment-list"], "hr"),
+        ("attendance API list", ["attendance-record-list"], "hr"),
+        ("discipline decisions (HTML)", ["staff:discipline-list"], "hr"),
         ("inspection API list", ["inspection-list"], "admin"),
         ("finding API list", ["finding-list"], "admin"),
         ("scorecard API list", ["scorecard-list"], "admin"),

@@ -21,6 +21,7 @@ from staff.access import subtree_bounds
 from staff.filters import UnitFilter, attributed_unit
 from staff.models import StaffCategory, StaffStatus, Unit
 from training.models import (
+    ABSENT,
     Attendance,
     AttendanceStatus,
     Certificate,
@@ -51,7 +52,8 @@ def _member_of(filterset, queryset, staff_ref: str, unit):
     end = data.get("member_end") or today
     low, high = subtree_bounds(unit.path)
     units = Unit.objects.filter(path__gte=low, path__lt=high).values("pk")
-    status = "status" if staff_ref == "pk" else "staff__status"
+    # "pk" (a list of people) or "<path>staff_id" (a list of their records): the person's status field
+    status = "status" if staff_ref == "pk" else f"{staff_ref.removesuffix('staff_id')}staff__status"
     return (
         queryset.filter(**{status: StaffStatus.ACTIVE})
         .alias(member_unit_id=attributed_unit(OuterRef(staff_ref), start=start, end=end))
@@ -274,10 +276,48 @@ class AttendanceRecordFilterSet(django_filters.FilterSet):
     year = YearFilter(label=_("Year"), field_name="session__date__year")
     start = PeriodDateFilter(label=_("From"), field_name="session__date", lookup_expr="gte")
     end = PeriodDateFilter(label=_("Until"), field_name="session__date", lookup_expr="lte")
+    # What the scorecards' attendance rate counts (its figures link here with these set, so the list states
+    # its condition): marks of confirmed enrollments in classes not cancelled, of the people who belonged to
+    # the unit during the period; the numerator's marks are those attended (present, late or left early).
+    member_unit, member_start, member_end = _member_filters()
+    enrollment_status = django_filters.ChoiceFilter(
+        label=_("Enrollment status"), field_name="enrollment__status", choices=EnrollmentStatus.choices
+    )
+    class_cancelled = django_filters.BooleanFilter(label=_("Class cancelled"), method="filter_class_cancelled")
+    attended = django_filters.BooleanFilter(label=_("Attended (present, late or left early)"), method="filter_attended")
 
     class Meta:
         model = Attendance
-        fields = ["q", "unit", "training_class", "status", "year", "start", "end"]
+        fields = [
+            "q",
+            "unit",
+            "training_class",
+            "status",
+            "year",
+            "start",
+            "end",
+            "member_unit",
+            "member_start",
+            "member_end",
+            "enrollment_status",
+            "class_cancelled",
+            "attended",
+        ]
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes a unit id (sub-units included)
+    def filter_member_unit(self, queryset, name, value):
+        return _member_of(self, queryset, "enrollment__staff_id", value)
+
+    def filter_class_cancelled(self, queryset, name, value):
+        cancelled = Q(session__training_class__status=ClassStatus.CANCELLED)
+        return queryset.filter(cancelled) if value else queryset.exclude(cancelled)
+
+    def filter_attended(self, queryset, name, value):
+        absent = Q(status__in=ABSENT)
+        return queryset.exclude(absent) if value else queryset.filter(absent)
 
     def filter_q(self, queryset, name, value):
         folded = fold(value)

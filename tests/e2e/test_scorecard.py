@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from inspections import services as inspection_services
 from inspections.services import AnswerInput
 from staff.access import system_actor
-from tests.e2e.conftest import download, main_menu, open_workbook, set_language, tap
+from tests.e2e.conftest import download, ensure_default_scorecard_model, main_menu, open_workbook, set_language, tap
 from tests.inspections.conftest import make_checklist
+from training import services as training_services
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +23,13 @@ CRITERION_EN = "Service-culture checklist score"
 @pytest.fixture
 def inspected_department(e2e_cast):
     """An approved service-culture inspection of Sở Alpha this year: I1 failed (0 of 2), I2 yes (3 of 3),
-    I3 4/4 (2 of 2), I4 90 % (0.9 of 1) → 5.9 / 8 = 73.75 %."""
+    I3 4/4 (2 of 2), I4 90 % (0.9 of 1) → 5.9 / 8 = 73.75 %. A yearly rule of 12 tiết for Sở Alpha's
+    subtree, which neither of its two people (An, Bình: no training this year) meets."""
     tree, users = e2e_cast["tree"], e2e_cast["users"]
+    ensure_default_scorecard_model(2026)
+    training_services.requirement_create(
+        actor=system_actor(), name="Sở Alpha 12 tiết", periods_per_year=12, effective_year=2026, unit=tree["alpha"]
+    )
     version = make_checklist()
     plan = inspection_services.plan_create(
         actor=system_actor(), year=2026, name="Kế hoạch kiểm tra 2026", unit=tree["province"]

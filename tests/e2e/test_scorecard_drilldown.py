@@ -13,7 +13,7 @@ from inspections.services import AnswerInput
 from scorecards import services as scorecard_services
 from scorecards.periods import Period
 from staff.access import system_actor
-from tests.e2e.conftest import tap
+from tests.e2e.conftest import ensure_default_scorecard_model, tap
 from tests.inspections.conftest import make_checklist
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +27,7 @@ def published_quarter(e2e_cast):
     """Q3 2026 of Sở Alpha, published: an inspector's service-culture inspection on 15/09/2026 at 73.75 %
     (I1 failed), two corrective actions due 30/09/2026, one done on 20/09 (on time), one still open."""
     tree, users = e2e_cast["tree"], e2e_cast["users"]
+    ensure_default_scorecard_model(2026)
     plan = inspection_services.plan_create(actor=system_actor(), year=2026, name="Kế hoạch 2026", unit=tree["province"])
     assignment = inspection_services.assignment_create(
         actor=system_actor(),
@@ -73,7 +74,7 @@ def expect_records(page, n: int):
 def test_unit_head_opens_three_figures_from_the_dashboard_card(page, journey, published_quarter, login_as):
     with journey.step("dashboard card"):
         login_as(page, "unit_head")
-        card = page.locator("main a.tile", has_text="Bảng điểm của Sở Alpha")
+        card = page.locator("main a.tile", has_text="Bảng điểm đánh giá của Sở Alpha")
         expect(card).to_contain_text("đã công bố, Quý 3/2026")
         value = card.locator(".tile-value").inner_text()
         assert re.fullmatch(r"\d+,\d\d", value), value  # a decimal comma
@@ -81,7 +82,7 @@ def test_unit_head_opens_three_figures_from_the_dashboard_card(page, journey, pu
 
     with journey.step("scorecard of the card's period"):
         tap(card)
-        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm: Sở Alpha · Quý 3/2026")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điểm đánh giá: Sở Alpha · Quý 3/2026")
         headline = page.locator("main .tile.headline")
         expect(headline.locator("[data-headline]")).to_have_text(value)  # the card's figure
         expect(headline).to_contain_text("đã công bố, Quý 3/2026")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from core import versions
 from scorecards import selectors
 from scorecards.periods import Period
-from training.models import Attendance, TrainingRequirement
+from training.models import Attendance, AttendanceStatus, TrainingRequirement
 
 Q2 = Period(2026, quarter=2)
 
@@ -66,7 +66,7 @@ def test_uncommitted_writes_are_seen_by_their_transaction_and_never_shared(recor
         pass
 
     with pytest.raises(Abandon), transaction.atomic():
-        Attendance.objects.update(minutes=0)  # nobody attended anything
+        Attendance.objects.update(status=AttendanceStatus.UNEXCUSED)  # nobody attended anything
         inside = selectors.score_table(period=Q2, with_previous=False).score(tree["alpha1"].pk)
         assert inside.criterion("attendance").value == 0.0
         raise Abandon  # rolled back

@@ -15,6 +15,7 @@ import time_machine
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
 from tests.factories import make_staff, make_unit
 from training.models import (
+    ABSENT,
     Attendance,
     AttendanceStatus,
     Certificate,
@@ -51,7 +52,6 @@ def _attributed_unit(history: list[StaffUnitHistory], start: dt.date, end: dt.da
 
 def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
     """Person by person, in Python, straight from the rules."""
-    held_until = min(end, TODAY)
     paths = dict(Unit.objects.values_list("pk", "path"))
     history: dict[int, list] = {}
     for h in StaffUnitHistory.objects.all():
@@ -84,8 +84,8 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
                     "hours_met",
                     "mandatory_enrolled",
                     "mandatory_completed",
-                    "planned_minutes",
-                    "attended_minutes",
+                    "attendance_marks",
+                    "attendance_attended",
                     "assessed",
                     "certified",
                 ),
@@ -119,15 +119,10 @@ def reference_facts(start: dt.date, end: dt.date) -> dict[int, CapabilityFacts]:
                 assessed = cls.status == ClassStatus.COMPLETED and cls.course.issues_certificate and e.outcome != ""
                 t["assessed"] += assessed
                 t["certified"] += assessed and e.pk in certified
-            if confirmed:
-                t["planned_minutes"] += sum(
-                    s.planned_minutes
-                    for s in sessions
-                    if s.training_class_id == cls.pk and start <= s.date <= held_until
-                )
-                t["attended_minutes"] += sum(
-                    a.minutes for a in marks.get(e.pk, []) if start <= session_by_pk[a.session_id].date <= held_until
-                )
+            if confirmed:  # one mark = one person at one session held in the period
+                counted = [a for a in marks.get(e.pk, []) if start <= session_by_pk[a.session_id].date <= end]
+                t["attendance_marks"] += len(counted)
+                t["attendance_attended"] += sum(a.status not in ABSENT for a in counted)
     return {unit_id: CapabilityFacts(unit_id=unit_id, **t) for unit_id, t in totals.items()}
 
 
@@ -244,13 +239,13 @@ def _random_province(rng: random.Random):
                 attended_periods=Decimal(attended // 45),
                 planned_minutes=240 * days,
             )
-            if status == EnrollmentStatus.CONFIRMED:
+            if status == EnrollmentStatus.CONFIRMED or rng.random() < 0.2:
                 for s in sessions:
                     if rng.random() < 0.8:
                         Attendance.objects.create(
                             session=s,
                             enrollment=enrollment,
-                            status=AttendanceStatus.PRESENT,
+                            status=rng.choice(AttendanceStatus.values),
                             minutes=rng.choice([0, 120, 240]),
                             marked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
                         )

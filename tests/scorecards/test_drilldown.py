@@ -2,8 +2,8 @@
 live year: for every criterion of the demo model (whatever their number and kinds) of every unit, the list
 the figure links to holds exactly `numerator` records and the denominator's list exactly `denominator`; a
 checklist score, an indicator or a checklist-items score lists its `records` (the inspections, the values
-averaged); attendance counts minutes, so its list holds the enrollments whose minutes are summed (some
-exactly when there are planned minutes); a self-assessed score opens the unit's own assessment.
+averaged); attendance counts marks (one person at one session), so its lists hold exactly the marks
+attended and the marks counted; a self-assessed score opens the unit's own assessment.
 
 Speed (2 cores, both databases): each distinct list (its API list and parameters but the unit) is read
 ONCE for the province through the list's own selector and FilterSet, with the province as the unit, and
@@ -44,7 +44,6 @@ PERIODS = (Period(2026, quarter=3), Period(2026))  # published (seed_demo publis
 # The lists each measure links to: "numerator" / "denominator" (a count to check), "page" (one record's page).
 PARTS = {
     "records": ("numerator", "denominator"),
-    "minutes": ("denominator",),
     "score": ("numerator",),
     "indicator": ("numerator",),
     "points": ("numerator",),
@@ -86,6 +85,7 @@ def _readers(user):
     return {
         "training-hours-list": hours,
         "enrollment-list": people(training_selectors.enrollment_list, "staff_id"),
+        "attendance-record-list": people(training_selectors.attendance_records, "enrollment__staff_id"),
         "staff-list": people(staff_selectors.staff_list, "pk"),
         "inspection-list": units(inspection_selectors.inspection_list),
         "corrective-action-list": units(inspection_selectors.action_list),
@@ -153,7 +153,8 @@ def test_every_criterion_of_every_unit_opens_exactly_its_records(api):
     formulas = [c.spec_formula() for c in model.criteria.all()]
     measures = {engine.formula_measure(f) for f in formulas}
     # The demo model has every kind: the engine's own and the province's CCHC ones.
-    assert {"records", "minutes", "score", "indicator", "assessed"} <= measures
+    assert {"records", "score", "indicator", "assessed", "points"} <= measures
+    assert "attendance_rate" in formulas
     rounds = set(AssessmentRound.objects.values_list("period", flat=True))
     checked, expected, mismatches = 0, 0, []
     for period in PERIODS:
@@ -180,11 +181,7 @@ def test_every_criterion_of_every_unit_opens_exactly_its_records(api):
                         assert match.kwargs["unit_pk"] == str(unit.pk)
                         continue
                     got = walk.count(link["api_url"], unit)
-                    if c.measure == "minutes":
-                        ok = (got > 0) == bool(c.denominator)
-                    else:
-                        ok = got == _expected(c, part)
-                    if not ok:
+                    if got != _expected(c, part):
                         mismatches.append((period.key, unit.code, c.key, part, _expected(c, part), got))
     assert sorted(Counter((m[0], m[2], m[3]) for m in mismatches).items()) == [], mismatches[:20]
     # Nothing left out: every list each criterion's kind names, for every unit and period.
@@ -213,7 +210,7 @@ def test_every_criterion_of_every_unit_opens_exactly_its_records(api):
                         want = c["records"] if c["measure"] in ("score", "indicator", "points") else c["numerator"]
                         assert response.json()["count"] == (want or 0), (period.key, unit.code, c["key"])
                     seen[c["measure"]] += 1
-                if c["denominator_url"] and c["measure"] != "minutes":
+                if c["denominator_url"]:
                     got = client.get(c["denominator_url"]).json()["count"]
                     assert got == (c["denominator"] or 0), (period.key, unit.code, c["key"])
     assert {"records", "score", "indicator"} <= set(seen)

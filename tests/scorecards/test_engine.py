@@ -13,8 +13,8 @@ class Cap:  # the shape of training.selectors.CapabilityFacts
     hours_met: int = 0
     mandatory_enrolled: int = 0
     mandatory_completed: int = 0
-    planned_minutes: int = 0
-    attended_minutes: int = 0
+    attendance_marks: int = 0
+    attendance_attended: int = 0
     assessed: int = 0
     certified: int = 0
 
@@ -59,8 +59,8 @@ def test_a_small_scorecard_matches_the_hand_computation():
             hours_met=8,
             mandatory_enrolled=20,
             mandatory_completed=19,
-            planned_minutes=1000,
-            attended_minutes=900,
+            attendance_marks=1000,
+            attendance_attended=900,
             assessed=4,
             certified=4,
         )
@@ -108,8 +108,8 @@ def test_missing_criteria_show_no_data_and_their_weight_is_shared_openly():
             hours_met=4,
             mandatory_enrolled=2,
             mandatory_completed=1,
-            planned_minutes=100,
-            attended_minutes=95,
+            attendance_marks=100,
+            attendance_attended=95,
         )
     }
     score = engine.compute(model=SPEC, units=[ROOT, A], capability=cap, inspection={})[2]

@@ -216,3 +216,42 @@ def test_a_criterion_on_checklist_items_takes_the_self_inspection_scores(records
     assert found["denominator"] is None
     assert api(cast["admin"]).get(found["numerator"]["api_url"]).json()["count"] == inspections
     assert api(cast["admin"]).get(found["numerator"]["api_url"].replace("I2%2CI4", "NOPE")).json()["count"] == 0
+
+
+def test_a_period_whose_round_is_published_takes_no_more_values(tree, appraiser):
+    """While the round of Q1 2026 is open, values for Q1 (and its months) are imported; once the round is
+    published the period is closed: each such row is refused by its row and column, nothing is written, and a
+    single value cannot be entered either."""
+    from django.core.exceptions import ValidationError
+
+    from scorecards import rounds
+    from scorecards.models import AssessmentRound, RoundStatus
+
+    q1 = Period(2026, quarter=1)
+    rounds.round_open(actor=system_actor(), period=q1, deadline=dt.date(2026, 4, 15), today=dt.date(2026, 4, 1))
+    rows = [["ALPHA", "2026-Q1", "late_dossiers", 3, ""], ["BETA", "2026-02", "sipas", 80, ""]]
+    indicators.indicator_import(data=sheet(rows), actor=appraiser)
+    assert IndicatorValue.objects.count() == 2
+
+    AssessmentRound.objects.filter(period=q1.key).update(status=RoundStatus.PUBLISHED)
+    rows = [
+        ["ALPHA", "2026-Q2", "late_dossiers", 4, ""],  # another period: fine, yet not written
+        ["ALPHA", "2026-Q1", "late_dossiers", 5, ""],
+        ["BETA", "2026-03", "sipas", 81, ""],
+    ]
+    with pytest.raises(ImportRejected) as caught:
+        indicators.indicator_import(data=sheet(rows), actor=appraiser)
+    assert {(e.row, e.column): e.message for e in caught.value.errors} == {
+        (3, "B"): "Quý 1/2026 đã khóa: bảng điểm của kỳ đã công bố.",
+        (4, "B"): "Tháng 03/2026 đã khóa: bảng điểm của kỳ đã công bố.",
+    }
+    assert sorted(IndicatorValue.objects.values_list("period", "value")) == [("2026-02", 80), ("2026-Q1", 3)]
+    with pytest.raises(ValidationError) as refused:
+        indicators.indicator_value_set(
+            actor=appraiser,
+            unit=tree["alpha"],
+            indicator=Indicator.objects.get(code="late_dossiers"),
+            period=q1,
+            value=6,
+        )
+    assert refused.value.message_dict == {"period": ["Quý 1/2026 đã khóa: bảng điểm của kỳ đã công bố."]}

@@ -152,14 +152,15 @@ def test_trend_reads_snapshots_and_live_figures(records, tree, cast):
 
 
 def test_the_province_table_takes_the_same_queries_for_more_units(records, tree, django_assert_num_queries):
-    # 23 + one count of the inspections each checklist score is the mean of, this period and the previous,
+    # 21 (attendance marks: one query per period) + one count of the inspections each checklist score is the
+    # mean of, this period and the previous,
     # + the appraiser's adjustments of the round (scorecards.kinds.apply_appraisals), this period and the previous
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(25):
         selectors.score_table(period=Q2)
     for i in range(12):
         unit = make_unit(f"Phòng thêm {i}", parent=tree["beta"])
         make_staff(unit, f"Người thêm {i}")
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(25):
         table = selectors.score_table(period=Q2)
     assert len(table.live) == 18
 

@@ -22,8 +22,8 @@ from staff.access import system_actor
 Q2 = {"period": "2026-Q2"}
 # + one count of the inspections each checklist score is the mean of (this period and the previous)
 # + the appraiser's adjustments of the round (scorecards.kinds.apply_appraisals), this period and the previous
-QUERIES_TABLE = 31
-QUERIES_API = 29
+QUERIES_TABLE = 29  # attendance marks: one query per period (was two)
+QUERIES_API = 27
 
 
 def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
@@ -139,11 +139,20 @@ def test_excel_export_has_summary_criteria_sheets_and_chart_images(login, cast, 
     hours = list(wb["1. Tỷ lệ công chức đạt số giờ…"].iter_rows(min_row=3, values_only=True))
     # Bình did not complete the class, so none of its minutes count towards the yearly hours.
     assert [(r[0], r[3], r[4], r[6]) for r in hours] == [("A001", 720, 540, "có"), ("A002", 0, 540, "không")]
-    enrollments = list(wb["3. Tỷ lệ chuyên cần"].iter_rows(min_row=3, values_only=True))
-    assert [(r[0], r[9], r[10]) for r in enrollments] == [("A001", 720, 720), ("A002", 720, 480)]
+    # Attendance: one mark per person and session (3 sessions × An, Bình), Bình absent on 02/06 → 5 of 6.
+    marks = list(wb["3. Tỷ lệ chuyên cần"].iter_rows(min_row=3, values_only=True))
     # Labels, not codes; and the same explanation as the page.
-    assert [(r[7], r[8]) for r in enrollments] == [("Đã xác nhận", "Hoàn thành"), ("Đã xác nhận", "Không hoàn thành")]
-    assert table[3][12] == "1.200 phút tham dự ÷ 1.440 phút theo kế hoạch × 100 = 83,33 %"
+    assert sorted((r[3], r[0].day, r[6], r[8]) for r in marks) == [
+        ("A001", 1, "Có mặt", "có"),
+        ("A001", 2, "Có mặt", "có"),
+        ("A001", 3, "Có mặt", "có"),
+        ("A002", 1, "Có mặt", "có"),
+        ("A002", 2, "Vắng không phép", "không"),
+        ("A002", 3, "Có mặt", "có"),
+    ]
+    assert table[3][12] == (
+        "5 lượt điểm danh có mặt, đi muộn hoặc về sớm ÷ 6 lượt điểm danh của các buổi học đã diễn ra × 100 = 83,33 %"
+    )
     inspections = list(wb["5. Điểm kiểm tra văn hóa công…"].iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[3], r[4]) for r in inspections] == [("ALPHA", "có", 100.0)]
     assert wb["8. Tỷ lệ tự kiểm tra nộp đúng…"]["D3"].value.date().isoformat() == "2026-06-29"

@@ -59,3 +59,4 @@ def _discipline(ctx):
 
 
 CASES["discipline-decision-detail"] = _discipline
+CASES["staff:discipline-edit"] = _discipline

@@ -184,3 +184,84 @@ def test_the_scorecard_lists_of_people_with_and_without_a_decision_match_its_cou
     # Someone else's unit is not a filter value they may use: refused, nothing listed.
     refused = api(cast["outsider_hr"]).get("/api/v1/staff/", {**span, "disciplined": "false"})
     assert refused.status_code == 400
+
+
+# ------------------------------------------------------------------------------ the screens
+def test_the_list_screen_shows_the_scope_with_the_apis_filters(cast, people, tree, login):
+    record(cast["hr"], people["an"], "1/QĐ-SA")
+    record(cast["hr"], people["binh"], "2/QĐ-SA", form=DisciplineForm.WARNING, day=dt.date(2025, 3, 2))
+    record(cast["outsider_hr"], people["cuong"], "3/QĐ-SB")
+    client = login(cast["unit_head"])
+    page = client.get("/staff/discipline/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "1/QĐ-SA" in html and "2/QĐ-SA" in html and "3/QĐ-SB" not in html  # Sở Beta's person: not in scope
+    assert "Ghi nhận quyết định" not in html  # the unit head sees, HR records
+    by = lambda **f: client.get("/staff/discipline/", f).context["page_obj"].paginator.count  # noqa: E731
+    assert by(unit=tree["alpha1"].pk) == 1
+    assert by(form="warning") == 1
+    assert by(year=2026) == 1
+    assert by(in_effect_on="2026-06-01") == 1  # An's, in effect for a year from 04/05/2026
+    assert by(staff=people["binh"].pk) == 1
+    # Another unit (outside the scope) as the filter: refused on the filter, nothing of that unit shown.
+    outside = client.get("/staff/discipline/", {"unit": tree["beta"].pk})
+    assert "unit" in outside.context["filter"].errors
+    assert "3/QĐ-SB" not in outside.content.decode()
+    # The API list reads the same FilterSet.
+    assert client.get("/api/v1/discipline-decisions/", {"year": 2026}).json()["count"] == 1
+
+
+def test_hr_records_and_corrects_a_decision_on_screen_with_history(cast, people, login):
+    client = login(cast["hr"])
+    assert "Ghi nhận quyết định" in client.get("/staff/discipline/").content.decode()
+    form = client.get("/staff/discipline/new/")
+    assert form.status_code == 200 and "data-people-picker" in form.content.decode()
+    data = {
+        "person": "A002",  # Bình, by staff code
+        "form": "warning",
+        "decision_number": "7/QĐ-SA",
+        "decision_date": "04/05/2026",
+        "issuing_body": "Giám đốc Sở Alpha",
+        "effective_from": "04/05/2026",
+        "effective_until": "",
+        "legal_basis": "",
+        "reason": "Vi phạm giờ giấc",
+        "finding_id": "",
+    }
+    assert client.post("/staff/discipline/new/", data).status_code == 302
+    decision = DisciplineDecision.objects.get(decision_number="7/QĐ-SA")
+    assert (decision.staff, decision.legal_basis) == (people["binh"], "Nghị định 172/2025/NĐ-CP")
+    edited = client.post(f"/staff/discipline/{decision.pk}/edit/", {**data, "form": "reprimand"})
+    assert edited.status_code == 302
+    decision.refresh_from_db()
+    assert decision.form == "reprimand"
+    assert [h.history_type for h in decision.history.order_by("history_id")] == ["+", "~"]
+    assert {h.history_user for h in decision.history.all()} == {cast["hr"]}
+
+
+def test_the_form_refuses_a_person_outside_the_scope_and_bad_dates(cast, people, login):
+    client = login(cast["hr"])
+    data = {
+        "person": "B001",  # Cường of Sở Beta
+        "form": "warning",
+        "decision_number": "8/QĐ-SA",
+        "decision_date": "04/05/2026",
+        "issuing_body": "Giám đốc",
+        "effective_from": "04/05/2026",
+    }
+    refused = client.post("/staff/discipline/new/", data)
+    assert refused.status_code == 400
+    assert "Không tìm thấy ai khớp với “B001”." in refused.content.decode()
+    assert not DisciplineDecision.objects.exists()
+
+
+def test_another_units_decision_cannot_be_opened_for_editing(cast, people, login):
+    theirs = record(cast["outsider_hr"], people["cuong"], "3/QĐ-SB")
+    assert login(cast["hr"]).get(f"/staff/discipline/{theirs.pk}/edit/").status_code == 404
+    assert login(cast["hr"]).post(f"/staff/discipline/{theirs.pk}/edit/", {}).status_code == 404
+    assert login(cast["unit_head"]).get("/staff/discipline/new/").status_code in (403, 404)  # sees, not records
+
+
+def test_the_menu_has_discipline_for_those_who_may_see_it(cast, login):
+    assert "/staff/discipline/" in login(cast["unit_head"]).get("/").content.decode()
+    assert "/staff/discipline/" not in login(cast["inspector"]).get("/").content.decode()

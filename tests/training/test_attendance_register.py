@@ -156,3 +156,26 @@ def test_background_export_matches_the_screen_export(
     assert background == screen and len(background) == 1 + 7
     bad = client.post(reverse("jobs:export-start"), {"kind": "attendance_records", "end": "2026-13-01"})
     assert bad.status_code == 400 and ExportJob.objects.count() == 1
+
+
+def test_api_lists_the_marks_of_the_scope_with_the_scorecards_filters(api, marks, cast, tree):
+    """/api/v1/attendance-records/: the register's marks in the user's scope, and the conditions the scorecards'
+    attendance rate counts (the person's unit in the period, confirmed enrollments, attended or not)."""
+    url = reverse("attendance-record-list")
+    body = api(cast["hr"]).get(url).json()
+    assert body["count"] == 3 * 3  # Sở Alpha's class only
+    assert {r["class_code"] for r in body["results"]} == {"L-A"}
+    assert {r["status_label"] for r in body["results"]} == {"Có mặt", "Vắng không phép", "Vắng có phép"}
+    counted = {"member_unit": tree["alpha"].pk, "member_start": "2026-06-01", "member_end": "2026-06-30"}
+    counted |= {
+        "start": "2026-06-01",
+        "end": "2026-06-30",
+        "enrollment_status": "confirmed",
+        "class_cancelled": "false",
+    }
+    assert api(cast["hr"]).get(url, counted).json()["count"] == 2 * 3  # An and Bình, three sessions
+    assert api(cast["hr"]).get(url, {**counted, "attended": "true"}).json()["count"] == 3  # An
+    # Another unit's people: not in the HR officer's scope (refused), and their marks never listed.
+    outside = api(cast["hr"]).get(url, {**counted, "member_unit": tree["beta"].pk})
+    assert outside.status_code in (400, 404) or outside.json()["count"] == 0
+    assert api(cast["nobody"]).get(url).status_code in (403, 404) or api(cast["nobody"]).get(url).json()["count"] == 0

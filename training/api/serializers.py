@@ -3,6 +3,7 @@ from rest_framework import serializers
 from core.api import IdField
 from staff.models import Staff, Unit
 from training.models import (
+    Attendance,
     AttendanceStatus,
     Certificate,
     ClassSession,
@@ -120,6 +121,36 @@ class ClassSessionSerializer(serializers.ModelSerializer):
             "attendance_version",
         ]
         read_only_fields = ["uid", "planned_minutes", "sequence", "attendance_version"]
+
+
+class AttendanceRecordSerializer(serializers.ModelSerializer):
+    """One mark of the attendance register (read only: marks are written per session)."""
+
+    date = serializers.DateField(source="session.date", read_only=True)
+    training_class = serializers.IntegerField(source="session.training_class_id", read_only=True)
+    class_code = serializers.CharField(source="session.training_class.code", read_only=True)
+    staff = serializers.IntegerField(source="enrollment.staff_id", read_only=True)
+    staff_code = serializers.CharField(source="enrollment.staff.staff_code", read_only=True)
+    staff_name = serializers.CharField(source="enrollment.staff.full_name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "id",
+            "session",
+            "date",
+            "training_class",
+            "class_code",
+            "enrollment",
+            "staff",
+            "staff_code",
+            "staff_name",
+            "status",
+            "status_label",
+            "minutes",
+        ]
+        read_only_fields = fields
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):

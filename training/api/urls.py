@@ -10,6 +10,7 @@ router.register("sessions", views.ClassSessionViewSet, basename="session")
 router.register("enrollments", views.EnrollmentViewSet, basename="enrollment")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
 router.register("training-requirements", views.TrainingRequirementViewSet, basename="training-requirement")
+router.register("attendance-records", views.AttendanceRecordViewSet, basename="attendance-record")
 router.register("training-hours", views.TrainingHoursViewSet, basename="training-hours")
 
 urlpatterns = [

@@ -33,6 +33,7 @@ from staff.models import Staff
 from training import selectors, services
 from training.api.serializers import (
     AttendanceBodySerializer,
+    AttendanceRecordSerializer,
     AttendanceWriteSerializer,
     BundleClassSerializer,
     CertificateRevokeSerializer,
@@ -53,6 +54,7 @@ from training.api.serializers import (
     TrainingRequirementSerializer,
 )
 from training.filters import (
+    AttendanceRecordFilterSet,
     CertificateFilterSet,
     CourseFilterSet,
     EnrollmentFilterSet,
@@ -446,6 +448,18 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
+
+
+class AttendanceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The attendance register: every mark the user may see, filtered like the register's screen (person,
+    unit, class, attendance, session dates; and what the scorecards' attendance rate counts)."""
+
+    serializer_class = AttendanceRecordSerializer
+    filterset_class = AttendanceRecordFilterSet
+    read_perm = READ_OR_OWN
+
+    def get_queryset(self):
+        return selectors.attendance_records(user=self.request.user)
 
 
 class TrainingHoursViewSet(viewsets.GenericViewSet):

@@ -13,18 +13,15 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.lookups import In
-from django.utils import timezone
-from django_cte import CTE, with_cte
 
 from core.sql import NotIndexed
 from staff.access import subtree_bounds
 from staff.filters import attributed_unit  # noqa: F401 - the rule lives with the staff lists; re-exported
 from staff.models import Staff, StaffStatus, StaffUnitHistory, Unit
-from training.models import Attendance, ClassSession, ClassStatus, Enrollment, EnrollmentStatus, Outcome
+from training.models import ABSENT, Attendance, ClassSession, ClassStatus, Enrollment, EnrollmentStatus, Outcome
 from training.requirements import RequirementMatcher, rules_for_year
 from training.selectors.hours import with_training_periods
 
@@ -36,8 +33,8 @@ class CapabilityFacts:
     hours_met: int
     mandatory_enrolled: int
     mandatory_completed: int
-    planned_minutes: int
-    attended_minutes: int
+    attendance_marks: int
+    attendance_attended: int
     assessed: int
     certified: int
 
@@ -103,8 +100,8 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
         "hours_met",
         "mandatory_enrolled",
         "mandatory_completed",
-        "planned_minutes",
-        "attended_minutes",
+        "attendance_marks",
+        "attendance_attended",
         "assessed",
         "certified",
     )
@@ -164,47 +161,25 @@ def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = 
         "certified",
     )
 
-    # Attendance rate: per confirmed enrollment of a class (not cancelled) with sessions held in the period, the
-    # planned minutes of those sessions and the minutes marked in them (marks belong to sessions of the
-    # enrollment's own class). Each is summed once per class / per enrollment (materialised CTEs, one pass over
-    # the sessions and one over the marks), then joined to the enrollments: a correlated subquery per
-    # enrollment cost 120,000 index walks on PostgreSQL.
-    held_until = min(end, timezone.localdate())
-    held = Q(date__gte=start, date__lte=held_until)
-    counted = Enrollment.objects.filter(of_people, confirmed).exclude(training_class__status=ClassStatus.CANCELLED)
-    planned = CTE(
-        ClassSession.objects.filter(held)
-        .order_by()
-        .values("training_class_id")
-        .annotate(minutes=Sum("planned_minutes")),
-        name="planned",
-        materialized=True,
-    )
-    planned_rows = planned.join(counted, training_class_id=planned.col.training_class_id)
+    # Attendance rate: the attendance marks of sessions held in the period, of confirmed enrollments in classes
+    # not cancelled (each mark is one person at one session), and those attended (present, late or left
+    # early): a count of records, so the figure's list (the attendance register, with the same conditions
+    # as filters) holds exactly as many marks. Grouped by person in the database, one query.
+    absent = Q(status__in=ABSENT)
     add(
-        with_cte(planned, select=planned_rows)
+        Attendance.objects.filter(
+            In(NotIndexed(F("session_id")), ClassSession.objects.filter(date__gte=start, date__lte=end).values("pk"))
+        )
+        .filter(
+            enrollment__in=Enrollment.objects.filter(of_people, confirmed)
+            .exclude(training_class__status=ClassStatus.CANCELLED)
+            .values("pk")
+        )
         .order_by()
-        .values("staff_id")
-        .annotate(planned_minutes=Sum(planned.col.minutes))
-        .values_list("staff_id", "planned_minutes"),
-        "planned_minutes",
-    )
-    held_sessions = ClassSession.objects.filter(date__gte=start, date__lte=held_until).values("pk")
-    marked = CTE(
-        Attendance.objects.filter(In(NotIndexed(F("session_id")), held_sessions))
-        .order_by()
-        .values("enrollment_id")
-        .annotate(minutes=Sum("minutes")),
-        name="marked",
-        materialized=True,
-    )
-    attended_rows = marked.join(counted, id=marked.col.enrollment_id)
-    add(
-        with_cte(marked, select=attended_rows)
-        .order_by()
-        .values("staff_id")
-        .annotate(attended_minutes=Sum(marked.col.minutes))
-        .values_list("staff_id", "attended_minutes"),
-        "attended_minutes",
+        .values("enrollment__staff_id")
+        .annotate(marks=Count("pk"), attended=Count("pk", filter=~absent))
+        .values_list("enrollment__staff_id", "marks", "attended"),
+        "attendance_marks",
+        "attendance_attended",
     )
     return {unit_id: CapabilityFacts(unit_id, *row) for unit_id, row in totals.items()}
