@@ -139,7 +139,7 @@ def measure(path: str) -> dict:
     started = time.perf_counter()
     try:
         plan = roster_import(data=data, actor=actor, dry_run=True)
-        outcome = f"{len(plan.rows) if hasattr(plan, 'rows') else '?'} rows checked"
+        outcome = f"{plan.total} rows checked"
     except ImportRejected as exc:
         outcome = f"refused: {str(exc)[:120]}"
     return {"ready_mb": round(ready, 1), "peak_mb": round(peak_mb(), 1), "seconds": round(time.perf_counter() - started, 1),
