@@ -129,3 +129,18 @@ def test_an_action_outside_the_scope_answers_like_a_missing_one(api, cast, world
         assert foreign.status_code == missing.status_code == 404
         assert foreign.json() == missing.json()
     assert CorrectiveAction.objects.get(pk=out.pk).description == "Nhắc nhở"
+
+
+def test_a_stale_progress_form_is_refused_with_the_status_now(client, cast, world):
+    action = world["action_in"]
+    client.force_login(cast["admin"])
+    url = f"/inspections/actions/{action.pk}/"
+    assert f'name="version" value="{action.version}"' in client.get(url).content.decode()
+    row = CorrectiveAction.objects.get(pk=action.pk)
+    services.action_update_progress(actor=cast["admin"], action=row, status="in_progress", note="Bắt đầu")
+    form = {"step": "progress", "status": "done", "note": "Xong", "version": str(action.version)}
+    refused = client.post(url, form)
+    assert refused.status_code == 409 and "Đang thực hiện" in refused.content.decode()
+    assert CorrectiveAction.objects.get(pk=action.pk).status == "in_progress"
+    saved = client.post(url, {**form, "version": str(action.version + 1)})
+    assert saved.status_code == 302 and CorrectiveAction.objects.get(pk=action.pk).status == "done"
