@@ -1,13 +1,18 @@
 """Peak memory of one Excel import of the biggest file the upload checks allow (issue 22: a 195 KB
 workbook used to inflate to a 190 MB shared-strings part and pushed workers past 900 MB).
 
-Two files, each imported in a fresh process (`roster_import(dry_run=True)`: upload check, openpyxl,
-validation of every row against the database, nothing written), on a throw-away SQLite database:
+Three files, each imported in a fresh process (`roster_import(dry_run=True)` or `nominations_parse`:
+upload check, openpyxl, validation of every row against the database, nothing written), on a
+throw-away SQLite database:
 - `roster`: IMPORT_MAX_ROWS rows of a realistic roster (14 columns, unique names, codes, e-mails);
-- `strings`: a shared-strings part at the largest size accepted (core.xlsx.uncompressed_limit), made of
-  the smallest distinct strings (the worst case for openpyxl, which keeps every string in a list).
+- `nominations`: NOMINATION_IMPORT_MAX_ROWS staff codes for one class, every one on the staff list (run
+  with `NOMINATION_IMPORT_MAX_ROWS=50000` to see the whole IMPORT_MAX_ROWS: 240 MB);
+- `strings`: a shared-strings part as large as accepted (core.xlsx.uncompressed_limit and
+  shared_strings_element_limit), made of the smallest distinct strings (the worst case for openpyxl,
+  which keeps every string, and every cleared element, until the table is read).
 The figure is the process's peak resident size (ru_maxrss), and its growth over the process ready to
-import (Django set up, database migrated). Run: `.venv/bin/python bench/bench_upload_memory.py [rows]`.
+import (Django set up, database migrated). Run: `.venv/bin/python bench/bench_upload_memory.py [rows]`
+(`BENCH_ONLY=roster`, `nominations` or `shared` measures one file).
 """
 
 from __future__ import annotations
@@ -59,8 +64,9 @@ def roster_file(rows: int) -> bytes:
     return buffer.getvalue()
 
 
-def strings_file(limit: int) -> bytes:
-    """A small roster whose shared-strings table fills `limit` bytes with distinct short strings."""
+def strings_file(limit: int, elements: int) -> bytes:
+    """A small roster whose shared-strings table holds the most distinct short strings accepted: up to
+    `limit` bytes and `elements` elements (two a string)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -73,7 +79,7 @@ def strings_file(limit: int) -> bytes:
     parts, size, n = [head], len(head) + 6, 0
     while True:
         item = b"<si><t>%x</t></si>" % n
-        if size + len(item) > limit:
+        if size + len(item) > limit or 2 * (n + 1) + 1 > elements:  # + 1: the closing </sst>
             break
         parts.append(item)
         size += len(item)
@@ -106,6 +112,20 @@ def link_shared_strings(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def nominations_file(rows: int) -> bytes:
+    """A nomination list of `rows` people (staff code and name), all on the staff list."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách cử đi học")
+    ws.append(["Mã số", "Họ và tên"])
+    for i in range(rows):
+        ws.append([f"NK{i:06d}", f"{FAMILY[i % len(FAMILY)]} {GIVEN[(i // 12) % len(GIVEN)]} {i:06d}"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def prepare() -> None:
     """In its own process (migrations take more memory than the import): the throw-away database."""
     sys.path.insert(0, str(ROOT))
@@ -118,11 +138,40 @@ def prepare() -> None:
     from staff.access import system_actor
     from staff.models import Unit, UnitKind
 
-    Unit.objects.create(name="Đơn vị đo", code="BENCH", kind=UnitKind.DEPARTMENT, search_name="don vi do")
-    system_actor()
+    unit = Unit.objects.create(name="Đơn vị đo", code="BENCH", kind=UnitKind.DEPARTMENT, search_name="don vi do")
+    system = system_actor()
+    # For the nominations import: everyone of the list on the staff list, and a class open for registration.
+    import datetime as dt
+
+    from django.conf import settings
+
+    from staff.models import Staff, StaffCategory
+    from training import services as training
+
+    Staff.objects.bulk_create(
+        [
+            Staff(
+                staff_code=f"NK{i:06d}",
+                full_name=f"Người {i:06d}",
+                search_name=f"nguoi {i:06d}",
+                unit=unit,
+                category=StaffCategory.CONG_CHUC,
+            )  # fmt: skip
+            for i in range(settings.IMPORT_MAX_ROWS)
+        ],
+        batch_size=2000,
+    )
+    course = training.course_create(
+        actor=system, code="BENCH", title="Khóa đo", category="service_culture", planned_minutes=240, owner_unit=unit
+    )
+    start = dt.date.today() + dt.timedelta(days=60)
+    training.class_create(
+        actor=system, course=course, code="BENCH-1", unit=unit, capacity=settings.IMPORT_MAX_ROWS, start_date=start,
+        end_date=start + dt.timedelta(days=5),
+    )  # fmt: skip
 
 
-def measure(path: str) -> dict:
+def measure(path: str, kind: str) -> dict:
     """In a fresh process on the prepared database: import the file once (dry run, nothing written)."""
     sys.path.insert(0, str(ROOT))
     import django
@@ -131,24 +180,33 @@ def measure(path: str) -> dict:
     from core.xlsx import ImportRejected
     from staff.access import system_actor
     from staff.importers import roster_import
+    from training.importers import nominations_parse
+    from training.models import TrainingClass
 
     actor = system_actor()
     data = Path(path).read_bytes()
+    klass = TrainingClass.objects.get(code="BENCH-1") if kind == "nominations" else None
     reset_peak()
     ready = peak_mb()
     started = time.perf_counter()
+    cpu_before = sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime"))
     try:
-        plan = roster_import(data=data, actor=actor, dry_run=True)
-        outcome = f"{len(plan.rows) if hasattr(plan, 'rows') else '?'} rows checked"
+        if kind == "nominations":
+            plan = nominations_parse(data=data, training_class=klass, actor=actor)
+        else:
+            plan = roster_import(data=data, actor=actor, dry_run=True)
+        outcome = f"{plan.total} rows checked"
     except ImportRejected as exc:
         outcome = f"refused: {str(exc)[:120]}"
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     return {"ready_mb": round(ready, 1), "peak_mb": round(peak_mb(), 1), "seconds": round(time.perf_counter() - started, 1),
+            "cpu_seconds": round(cpu.ru_utime + cpu.ru_stime - cpu_before, 1),
             "outcome": outcome}  # fmt: skip
 
 
 def main() -> None:
-    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
-        print(json.dumps(measure(sys.argv[2])))
+    if len(sys.argv) > 3 and sys.argv[1] == "--measure":
+        print(json.dumps(measure(sys.argv[2], sys.argv[3])))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--prepare":
         prepare()
@@ -169,23 +227,33 @@ def main() -> None:
         django.setup()
         from django.conf import settings
 
-        from core.xlsx import uncompressed_limit
+        from core.xlsx import shared_strings_element_limit, uncompressed_limit
 
         rows = settings.IMPORT_MAX_ROWS
         files = {
             f"roster, {rows:,} rows": roster_file(rows),
-            "shared strings at the limit": strings_file(uncompressed_limit("xl/sharedStrings.xml")),
+            f"nominations, {settings.NOMINATION_IMPORT_MAX_ROWS:,} rows": nominations_file(
+                settings.NOMINATION_IMPORT_MAX_ROWS
+            ),
+            "shared strings at the limit": strings_file(
+                uncompressed_limit("xl/sharedStrings.xml"), shared_strings_element_limit()
+            ),
         }
         print(
-            f"IMPORT_MAX_ROWS={rows:,}; shared strings limit {uncompressed_limit('xl/sharedStrings.xml') / 1048576:.1f} MB"
+            f"IMPORT_MAX_ROWS={rows:,}; shared strings limit {uncompressed_limit('xl/sharedStrings.xml') / 1048576:.1f} MB, "
+            f"{shared_strings_element_limit():,} elements"
         )
         subprocess.run([sys.executable, __file__, "--prepare"], env=env, check=True, cwd=ROOT)
+        only = os.environ.get("BENCH_ONLY")  # e.g. "nominations": measure that file only
         for label, data in files.items():
+            if only and not label.startswith(only):
+                continue
             path = Path(tmp) / "upload.xlsx"
             path.write_bytes(data)
             parts = {i.filename: i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
-            out = subprocess.run([sys.executable, __file__, "--measure", str(path)], env=env, capture_output=True,
-                                 text=True, cwd=ROOT)  # fmt: skip
+            kind = "nominations" if label.startswith("nominations") else "roster"
+            out = subprocess.run([sys.executable, __file__, "--measure", str(path), kind], env=env,
+                                 capture_output=True, text=True, cwd=ROOT)  # fmt: skip
             if out.returncode:
                 print(label, "failed:", out.stderr[-2000:])
                 continue
@@ -193,7 +261,7 @@ def main() -> None:
             print(
                 f"{label}: file {len(data) / 1024:,.0f} KB, largest part {max(parts.values()) / 1048576:.1f} MB; "
                 f"peak {result['peak_mb']} MB (ready {result['ready_mb']} MB, +{result['peak_mb'] - result['ready_mb']:.1f} MB) "
-                f"in {result['seconds']} s; {result['outcome']}"
+                f"in {result['seconds']} s ({result['cpu_seconds']} s CPU); {result['outcome']}"
             )
 
 

@@ -202,6 +202,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Uploads and exports.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# A nomination list is for one class: a few hundred people, a province-wide course a few thousand. Each
+# person listed is checked against the staff list and kept for the preview (about 2.5 KB each), so the
+# whole IMPORT_MAX_ROWS would take 240 MB at peak (bench/bench_upload_memory.py); this keeps it < 200 MB.
+NOMINATION_IMPORT_MAX_ROWS = min(env_int("NOMINATION_IMPORT_MAX_ROWS", 5_000), IMPORT_MAX_ROWS)
 # Separation of duties: nobody approves a checklist they filled, unless the administrator allows it here.
 INSPECTION_SELF_APPROVAL = env_bool("INSPECTION_SELF_APPROVAL", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024

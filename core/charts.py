@@ -6,13 +6,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from typing import TYPE_CHECKING
 
-import matplotlib
 from django.core.cache import cache
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 PALETTE = {
@@ -30,6 +29,11 @@ CACHE_SECONDS = 24 * 3600
 def new_figure(width: float = 7.0, height: float = 3.6, dpi: int = 100, layout: str | None = None) -> Figure:
     """No layout engine by default: "constrained" costs about 40 % of the render time of a small chart;
     callers set margins with `fig.subplots_adjust`."""
+    # matplotlib and numpy (about 55 MB) are imported with the first chart, not with every process
+    # (a worker that only imports Excel files or serves lists never needs them).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height), dpi=dpi, layout=layout)
     FigureCanvasAgg(fig)
     return fig
@@ -38,6 +42,8 @@ def new_figure(width: float = 7.0, height: float = 3.6, dpi: int = 100, layout: 
 def render(fig: Figure, fmt: str) -> bytes:
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
+    import matplotlib
+
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "congvu", "svg.fonttype": "none"}):
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

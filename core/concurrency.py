@@ -113,21 +113,21 @@ def stale_response(current: dict) -> Response:
 
 class VersionedUpdateMixin:
     """For a ModelViewSet whose serializer has a read-only `version`: GET carries the ETag; PATCH
-    needs If-Match and hands `expected_version` to `perform_update` through the serializer context;
+    and PUT need If-Match and hand `expected_version` to `perform_update` (as `self.expected_version`);
     a StaleVersion from the service becomes 412 with the current record."""
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         return with_etag(response, response.data["version"])
 
-    def partial_update(self, request, *args, **kwargs):
+    def update(self, request, *args, **kwargs):  # DRF's partial_update (PATCH) comes here too
         version = if_match(request)
         if version is None:
             return precondition_required()
         self.expected_version = version
         instance = self.get_object()
         try:
-            response = super().partial_update(request, *args, **kwargs)
+            response = super().update(request, *args, **kwargs)
         except StaleVersion:
             return stale_response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
         return with_etag(response, response.data["version"])

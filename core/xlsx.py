@@ -40,8 +40,13 @@ MAX_ZIP_MEMBERS = 200
 # takes about 0.5-1 KB of sheet XML and 150 bytes of shared strings. openpyxl streams sheets in read-only
 # mode but loads the whole shared-strings table (and styles) into memory, so those get the tight limits:
 # the biggest file allowed stays under 200 MB of peak memory (bench/bench_upload_memory.py).
+# openpyxl also keeps one (cleared) XML element per tag of the shared strings until the table is read,
+# about 130 bytes each with the string: their number is capped too (a real row has 4-6 distinct texts,
+# two elements each; the table's bytes alone let 21 MB of one-character strings through, 160 MB in memory).
 SHEET_BYTES_PER_ROW = 3 * 1024
 SHARED_STRINGS_BYTES_PER_ROW = 400
+SHARED_STRINGS_ELEMENTS_PER_ROW = 16
+SHARED_STRINGS_BASE_ELEMENTS = 20_000
 PART_BASE_BYTES = 2 * 1024 * 1024
 OTHER_PART_MAX_BYTES = 5 * 1024 * 1024
 MAX_SHEETS = 50
@@ -253,6 +258,9 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
             raise _refuse(
                 _("The workbook has %(n)s sheets; the limit is %(limit)s.") % {"n": len(sheets), "limit": MAX_SHEETS}
             )
+        shared = next((m for m in members if m.filename == "xl/sharedStrings.xml"), None)
+        if shared is not None:
+            _check_shared_string_count(archive, shared)
         for member in members:
             if not member.filename.endswith((".xml", ".rels", ".vml")):
                 continue
@@ -267,6 +275,33 @@ def check_upload(data: bytes, *, max_bytes: int | None = None) -> None:
                         "The workbook contains XML declarations that Excel never writes (a possible XML bomb); it is refused."
                     )
                 )
+
+
+def shared_strings_element_limit() -> int:
+    return SHARED_STRINGS_BASE_ELEMENTS + settings.IMPORT_MAX_ROWS * SHARED_STRINGS_ELEMENTS_PER_ROW
+
+
+def _check_shared_string_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Count the elements of the shared-strings part (closing and self-closing tags) as it inflates,
+    1 MB at a time, and refuse the file past shared_strings_element_limit()."""
+    limit = shared_strings_element_limit()
+    count, tail = 0, b""
+    try:
+        with archive.open(member) as handle:
+            while chunk := handle.read(1 << 20):
+                buffer = tail + chunk  # the last byte comes again: a 2-byte mark split by the chunks counts once
+                count += buffer.count(b"</") + buffer.count(b"/>")
+                tail = buffer[-1:]
+                if count > limit:
+                    raise _refuse(
+                        _(
+                            "The shared texts of the workbook have more than %(limit)s elements, the limit for a "
+                            "file of at most %(rows)s rows. Remove unused sheets or text and try again."
+                        )
+                        % {"limit": limit, "rows": settings.IMPORT_MAX_ROWS}
+                    )
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+        raise _refuse(_("The workbook is damaged: %(error)s") % {"error": exc}) from exc
 
 
 def uncompressed_limit(part: str) -> int:
@@ -350,6 +385,7 @@ def _read_table(
             ]
         )
     rows: list[Row] = []
+    letters = {fld: get_column_letter(index + 1) for index, fld in mapping.items()}  # shared by every row
     for number, values in enumerate(rows_iter, header_row_number + 1):
         if values is None or all(v in (None, "") for v in values):
             continue
@@ -362,12 +398,10 @@ def _read_table(
                 ]
             )
         record = {}
-        letters = {}
         for index, fld in mapping.items():
             value = values[index] if index < len(values) else None
             # Imports bulk-create (no pre_save): every cell is cleaned here, like typed text.
             record[fld] = normalise_text(value) if isinstance(value, str) else value
-            letters[fld] = get_column_letter(index + 1)
         rows.append(Row(number=number, values=record, columns=letters))
     return title, rows
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionFormMixin
 from core.permissions import Perm
 from core.widgets import DateInput
 from inspections.models import (
@@ -171,15 +172,22 @@ class XlsFormUploadForm(forms.Form):
     file = forms.FileField(label=_("XLSForm workbook (.xlsx)"))
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionFormMixin, forms.Form):
+    """New plan; with `instance`, the edit of that plan (its values, and the hidden version)."""
+
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=_("Name"), max_length=255)
     unit = forms.ModelChoiceField(label=_("Unit scope (with sub-units)"), queryset=Unit.objects.none())
     target_coverage = forms.DecimalField(label=_("Target coverage (%)"), initial=20, min_value=0, max_value=100)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        if instance is not None and not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {f: getattr(instance, f) for f in ("year", "name", "unit", "target_coverage")})
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, Perm.INSPECTION_PLAN)
+        self.instance = instance
+        if instance is not None:
+            self.add_version_field()
 
 
 def _published_versions():

@@ -37,6 +37,7 @@ urlpatterns = [
     path("versions/<int:pk>/<slug:verb>/", views_manage.VersionActionView.as_view(), name="version-action"),
     path("plans/", views_manage.PlanListView.as_view(), name="plan-list"),
     path("plans/<int:pk>/", views_manage.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", views_manage.PlanEditView.as_view(), name="plan-edit"),
     path(
         "plans/<int:pk>/submissions/import/",
         views_manage.SubmissionsImportView.as_view(),

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.concurrency import StaleVersion
 from core.permissions import Perm, ScopedViewMixin, has_perm
 from core.views import FilteredListView, page_size_from
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
@@ -234,6 +235,44 @@ class PlanListView(FilteredListView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+class PlanEditView(ScopedViewMixin, View):
+    """Edit a plan's year, name, scope and target; the form names the version it was read at (a stale
+    save is refused with the values now, 409)."""
+
+    required_perm = Perm.INSPECTION_PLAN
+    template_name = "inspections/plan_edit.html"
+
+    def _plan(self, request, pk):
+        plan = selectors.plan_get(user=request.user, pk=pk)
+        if not selectors.can_plan(user=request.user, unit=plan.unit):
+            raise Http404
+        return plan
+
+    def _render(self, request, form, plan, status=200):
+        return render(request, self.template_name, {"form": form, "plan": plan}, status=status)
+
+    def get(self, request, pk):
+        plan = self._plan(request, pk)
+        return self._render(request, PlanForm(user=request.user, instance=plan), plan)
+
+    def post(self, request, pk):
+        plan = self._plan(request, pk)
+        form = PlanForm(request.POST, user=request.user, instance=plan)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            try:
+                services.plan_update(actor=request.user, plan=plan, expected_version=version, **data)
+                messages.success(request, _("Changes saved."))
+                return redirect("inspections:plan-detail", pk=plan.pk)
+            except StaleVersion as exc:
+                form.show_stale(exc.obj)
+                return self._render(request, form, plan, status=409)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+        return self._render(request, form, plan, status=400)
+
+
 class PlanDetailView(ScopedViewMixin, TemplateView):
     required_perm = (Perm.INSPECTION_VIEW, Perm.INSPECTION_PLAN)
     template_name = "inspections/plan_detail.html"
@@ -390,6 +429,10 @@ class ActionDetailView(ScopedViewMixin, TemplateView):
                     messages.success(request, _("Progress recorded."))
                     return redirect("inspections:action-detail", pk=pk)
                 errors = [e for errs in form.errors.values() for e in errs]
+        except StaleVersion as exc:
+            errors = [_("Someone else recorded progress on this action while you were writing; nothing was saved.")]
+            errors.append(_("Status now: %(status)s.") % {"status": exc.obj.get_status_display()})
+            return self.render_to_response(self.get_context_data(pk=pk, errors=errors), status=409)
         except ValidationError as exc:
             errors = _errors(exc)
         return self.render_to_response(self.get_context_data(pk=pk, errors=errors), status=400)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,7 +27,6 @@ from core.xlsx import (
     Row,
     XlsxWriter,
     clean_text,
-    iter_chunks,
     open_workbook,
     parse_date,
 )
@@ -416,8 +417,14 @@ def _mapping_errors(scan: HeaderScan) -> list[CellError]:
     return errors
 
 
-def read_roster(data: bytes, *, mapping=None, saved=None) -> tuple[HeaderScan, list[Row]]:
-    """Open the first sheet, find and match its header row, return the rows as field → value."""
+PREVIEW_ROWS = 50
+CHUNK_ROWS = 1000  # rows validated, compared and written together (one query for the existing people)
+
+
+def read_roster(data: bytes, *, mapping=None, saved=None) -> tuple[HeaderScan, Iterator[Row]]:
+    """Open the first sheet, find and match its header row; return the scan and an iterator of the
+    rows as field → value, read from the sheet as it streams (openpyxl read-only mode), so a file of
+    IMPORT_MAX_ROWS rows is never held whole in memory."""
     workbook = open_workbook(data)
     try:
         ws = workbook.worksheets[0]
@@ -433,32 +440,42 @@ def read_roster(data: bytes, *, mapping=None, saved=None) -> tuple[HeaderScan, l
         scan = scan_headers(sheet, scanned, mapping=mapping, saved=saved)
         if scan.needs_mapping:
             raise MappingNeeded(_mapping_errors(scan), scan)
-        columns = scan.mapping
-        limit = settings.IMPORT_MAX_ROWS
-        rows: list[Row] = []
+    except ImportRejected:
+        workbook.close()
+        raise
+    except Exception as exc:  # a part that openpyxl (with defusedxml) refuses
+        workbook.close()
+        raise ImportRejected(
+            [CellError(_("file"), None, None, _("The workbook cannot be read: %(error)s") % {"error": exc})]
+        ) from exc
+    return scan, _roster_rows(workbook, scan, scanned, rows_iter)
 
-        def take(number, values):
+
+def _roster_rows(workbook, scan: HeaderScan, scanned: list, rows_iter) -> Iterator[Row]:
+    columns = [(f, c.index) for f, c in scan.mapping.items()]
+    letters = {f: c.letter for f, c in scan.mapping.items()}  # one dict shared by every row
+    limit = settings.IMPORT_MAX_ROWS
+    count = 0
+    try:
+        for number, values in itertools.chain(
+            enumerate(scanned[scan.row :], scan.row + 1), enumerate(rows_iter, len(scanned) + 1)
+        ):
             if values is None or all(v in (None, "") for v in values):
-                return
-            if len(rows) >= limit:
+                continue
+            if count >= limit:
                 raise ImportRejected(
                     [
                         CellError(
-                            sheet,
+                            scan.sheet,
                             number,
                             None,
                             _("The file has more than %(limit)s rows; split it.") % {"limit": limit},
                         )
                     ]
                 )
-            record = {f: (values[c.index] if c.index < len(values) else None) for f, c in columns.items()}
-            rows.append(Row(number=number, values=record, columns={f: c.letter for f, c in columns.items()}))
-
-        for number, values in enumerate(scanned[scan.row :], scan.row + 1):
-            take(number, values)
-        for number, values in enumerate(rows_iter, len(scanned) + 1):
-            take(number, values)
-        return scan, rows
+            count += 1
+            yield Row(number=number, values={f: (values[i] if i < len(values) else None) for f, i in columns},
+                      columns=letters)  # fmt: skip
     except ImportRejected:
         raise
     except Exception as exc:  # a part that openpyxl (with defusedxml) refuses while reading rows
@@ -471,65 +488,79 @@ def read_roster(data: bytes, *, mapping=None, saved=None) -> tuple[HeaderScan, l
 
 @dataclass
 class RosterPlan:
+    """What an import does (or did): counts, and the first PREVIEW_ROWS rows for the preview. The
+    rows themselves are not kept: they are validated, compared and written CHUNK_ROWS at a time."""
+
     sheet: str
-    rows: list[dict] = field(default_factory=list)  # cleaned values, with "row" and "action"
+    preview: list[dict] = field(default_factory=list)  # cleaned values, with "row" and "action"
+    total: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     scan: HeaderScan | None = None
 
-    @property
-    def total(self) -> int:
-        return len(self.rows)
 
-
-def roster_parse(*, data: bytes, actor, mapping: dict | None = None, saved: dict | None = None) -> RosterPlan:
-    """Read and validate the whole file. Raises ImportRejected with every bad cell (MappingNeeded
-    when the columns need the user's word); a unit outside the actor's scope is a bad cell."""
+def roster_parse(
+    *, data: bytes, actor, mapping: dict | None = None, saved: dict | None = None, write: bool = False
+) -> RosterPlan:
+    """Read and validate the whole file, CHUNK_ROWS rows at a time. Raises ImportRejected with every
+    bad cell (MappingNeeded when the columns need the user's word); a unit outside the actor's scope
+    is a bad cell. With `write`, each chunk is written as soon as it is checked while no error has been
+    found: call it inside a transaction (roster_import), which the error at the end rolls back."""
     require(actor, Perm.STAFF_MANAGE)
     scan, rows = read_roster(data, mapping=mapping, saved=saved)
     sheet = scan.sheet
     errors: list[CellError] = []
+    letters = {f: c.letter for f, c in scan.mapping.items()}
 
-    def bad(row, fld, message):
-        errors.append(CellError(sheet, row.number, row.columns.get(fld), message))
+    def bad(number, fld, message):
+        errors.append(CellError(sheet, number, letters.get(fld), message))
 
-    unit_keys = {clean_text(r.values.get("unit")) for r in rows}
+    # The province's units are a few thousand rows at most: read once, matched in memory.
     units_by_code: dict[str, Unit] = {}
     units_by_name: dict[str, list[Unit]] = {}
-    keys = [k for k in unit_keys if k]
-    for chunk in iter_chunks(keys, 500):
-        for unit in Unit.objects.filter(code__in=chunk):
-            units_by_code[unit.code] = unit
-    name_keys = [k for k in keys if k not in units_by_code]
-    for chunk in iter_chunks(name_keys, 500):
-        for unit in Unit.objects.filter(name__in=chunk):
-            units_by_name.setdefault(unit.name, []).append(unit)
+    for unit in Unit.objects.only("pk", "code", "name"):
+        units_by_code[unit.code] = unit
+        units_by_name.setdefault(unit.name, []).append(unit)
     allowed_unit_ids = set(Unit.objects.filter(unit_scope_q(actor, Perm.STAFF_MANAGE)).values_list("pk", flat=True))
 
+    plan = RosterPlan(sheet=sheet, scan=scan)
     seen_codes: dict[str, int] = {}
-    cleaned_rows: list[dict] = []
+    chunk: list[dict] = []
+    today = timezone.localdate()
+
+    def flush():
+        _plan_actions(plan, chunk, allowed_unit_ids, bad)
+        if write and not errors:
+            _write_chunk(chunk, actor=actor, today=today)
+        room = PREVIEW_ROWS - len(plan.preview)
+        if room > 0:
+            plan.preview.extend({k: v for k, v in item.items() if k != "existing"} for item in chunk[:room])
+        chunk.clear()
+
     for row in rows:
         values = row.values
-        item: dict = {"row": row.number}
+        number = row.number
+        plan.total += 1
+        item: dict = {"row": number}
         code = clean_text(values.get("staff_code"))
         if not code:
-            bad(row, "staff_code", _("Staff code is empty."))
+            bad(number, "staff_code", _("Staff code is empty."))
         elif len(code) > 32:
-            bad(row, "staff_code", _("Staff code is longer than 32 characters."))
+            bad(number, "staff_code", _("Staff code is longer than 32 characters."))
         elif code in seen_codes:
             bad(
-                row,
+                number,
                 "staff_code",
                 _("Staff code %(code)s appears again (first on row %(row)s).")
                 % {"code": code, "row": seen_codes[code]},
             )
         else:
-            seen_codes[code] = row.number
+            seen_codes[code] = number
         item["staff_code"] = code
         name = clean_text(values.get("full_name"))
         if not name:
-            bad(row, "full_name", _("Full name is empty."))
+            bad(number, "full_name", _("Full name is empty."))
         item["full_name"] = name
         item["search_name"] = fold(name)
 
@@ -538,20 +569,19 @@ def roster_parse(*, data: bytes, actor, mapping: dict | None = None, saved: dict
         if unit is None and unit_key:
             candidates = units_by_name.get(unit_key, [])
             if len(candidates) > 1:
-                bad(row, "unit", _("Unit name “%(unit)s” is not unique; use the unit code.") % {"unit": unit_key})
+                bad(number, "unit", _("Unit name “%(unit)s” is not unique; use the unit code.") % {"unit": unit_key})
             elif candidates:
                 unit = candidates[0]
-        if unit is None:
-            if not unit_key:
-                bad(row, "unit", _("Unit is empty."))
-            elif not any(e.row == row.number and e.column == row.columns.get("unit") for e in errors):
+            else:
                 bad(
-                    row,
+                    number,
                     "unit",
                     _("Unknown unit “%(unit)s” (give the unit code or its exact name).") % {"unit": unit_key},
                 )
-        elif unit.pk not in allowed_unit_ids:
-            bad(row, "unit", _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
+        elif unit is None:
+            bad(number, "unit", _("Unit is empty."))
+        if unit is not None and unit.pk not in allowed_unit_ids:
+            bad(number, "unit", _("The unit “%(unit)s” is outside your scope.") % {"unit": unit.name})
         item["unit"] = unit
 
         for fld in ("gender", "category", "status"):
@@ -561,9 +591,9 @@ def roster_parse(*, data: bytes, actor, mapping: dict | None = None, saved: dict
                 choice = fold(raw)
             if choice is None:
                 if fld == "category" and not raw:
-                    bad(row, fld, _("Category is empty."))
+                    bad(number, fld, _("Category is empty."))
                 elif raw:
-                    bad(row, fld, _("“%(value)s” is not a known value for this column.") % {"value": raw})
+                    bad(number, fld, _("“%(value)s” is not a known value for this column.") % {"value": raw})
                 else:
                     choice = "" if fld == "gender" else StaffStatus.ACTIVE
             item[fld] = choice
@@ -572,50 +602,45 @@ def roster_parse(*, data: bytes, actor, mapping: dict | None = None, saved: dict
             try:
                 item[fld] = parse_date(values.get(fld))
             except ValueError as exc:
-                bad(row, fld, str(exc))
+                bad(number, fld, str(exc))
                 item[fld] = None
-        if item.get("date_of_birth") and item["date_of_birth"] > timezone.localdate():
-            bad(row, "date_of_birth", _("Date of birth is in the future."))
+        if item.get("date_of_birth") and item["date_of_birth"] > today:
+            bad(number, "date_of_birth", _("Date of birth is in the future."))
         if item.get("date_of_birth") and item["date_of_birth"] < dt.date(1900, 1, 1):
-            bad(row, "date_of_birth", _("Date of birth is before 1900."))
+            bad(number, "date_of_birth", _("Date of birth is before 1900."))
 
         email = clean_text(values.get("email"))
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                bad(row, "email", _("“%(value)s” is not an e-mail address.") % {"value": email})
+                bad(number, "email", _("“%(value)s” is not an e-mail address.") % {"value": email})
         item["email"] = email
         for fld in TEXT_FIELDS:
             item[fld] = clean_text(values.get(fld))[:255]
-        cleaned_rows.append(item)
-
-    plan = RosterPlan(sheet=sheet, rows=cleaned_rows, scan=scan)
-    _plan_actions(plan, allowed_unit_ids, errors, {r.number: r for r in rows})
+        chunk.append(item)
+        if len(chunk) >= CHUNK_ROWS:
+            flush()
+    if chunk:
+        flush()
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row or 0, e.column or "")))
     return plan
 
 
-def _plan_actions(plan: RosterPlan, allowed_unit_ids, errors: list[CellError], rows_by_number) -> None:
-    codes = [r["staff_code"] for r in plan.rows if r["staff_code"]]
-    existing: dict[str, Staff] = {}
-    for chunk in iter_chunks(codes, 900):
-        for staff in Staff.objects.filter(staff_code__in=chunk).select_related("unit"):
-            existing[staff.staff_code] = staff
-    for item in plan.rows:
+def _plan_actions(plan: RosterPlan, chunk: list[dict], allowed_unit_ids, bad) -> None:
+    codes = [r["staff_code"] for r in chunk if r["staff_code"]]
+    existing = {s.staff_code: s for s in Staff.objects.filter(staff_code__in=codes).select_related("unit")}
+    for item in chunk:
         current = existing.get(item["staff_code"])
         if current is not None and current.unit_id not in allowed_unit_ids:
-            row = rows_by_number[item["row"]]
-            errors.append(
-                CellError(
-                    plan.sheet,
-                    row.number,
-                    row.columns.get("staff_code"),
-                    _("Staff code %(code)s belongs to a person in a unit outside your scope.")
-                    % {"code": item["staff_code"]},
-                )
+            bad(
+                item["row"],
+                "staff_code",
+                _("Staff code %(code)s belongs to a person in a unit outside your scope.")
+                % {"code": item["staff_code"]},
             )
+            item["action"] = "refused"
             continue
         if current is None:
             item["action"] = "create"
@@ -629,13 +654,10 @@ def _plan_actions(plan: RosterPlan, allowed_unit_ids, errors: list[CellError], r
             plan.unchanged += 1
 
 
-@transaction.atomic
-def roster_apply(*, plan: RosterPlan, actor) -> RosterPlan:
-    """Write the plan: upsert by staff code, record unit changes in the history. All or nothing."""
-    require(actor, Perm.STAFF_MANAGE)
-    today = timezone.localdate()
+def _write_chunk(chunk: list[dict], *, actor, today) -> None:
+    """Upsert one checked chunk by staff code; unit changes recorded in the history."""
     to_create, to_update, moved = [], [], []
-    for item in plan.rows:
+    for item in chunk:
         if item["action"] == "create":
             to_create.append(Staff(staff_code=item["staff_code"], **{f: item[f] for f in WRITE_FIELDS}))
         elif item["action"] == "update":
@@ -668,14 +690,18 @@ def roster_apply(*, plan: RosterPlan, actor) -> RosterPlan:
                 h.delete()
         history += [StaffUnitHistory(staff=s, unit=u, start_date=today, recorded_by=actor) for s, u in moved]
     audit.bulk_create(StaffUnitHistory, history, actor=actor)
-    return plan
 
 
-def roster_import(*, data: bytes, actor, dry_run: bool = False, mapping: dict | None = None) -> RosterPlan:
-    plan = roster_parse(data=data, actor=actor, mapping=mapping)
-    if not dry_run:
-        roster_apply(plan=plan, actor=actor)
-    return plan
+def roster_import(
+    *, data: bytes, actor, dry_run: bool = False, mapping: dict | None = None, saved: dict | None = None
+) -> RosterPlan:
+    """Check the file and (unless `dry_run`) write it, all or nothing: chunks are written as they are
+    checked, inside one transaction that any bad cell rolls back."""
+    if dry_run:
+        return roster_parse(data=data, actor=actor, mapping=mapping, saved=saved)
+    require(actor, Perm.STAFF_MANAGE)
+    with transaction.atomic():
+        return roster_parse(data=data, actor=actor, mapping=mapping, saved=saved, write=True)
 
 
 __all__ = [
@@ -684,7 +710,6 @@ __all__ = [
     "MappingNeeded",
     "RosterPlan",
     "parse_mapping",
-    "roster_apply",
     "roster_import",
     "roster_parse",
 ]

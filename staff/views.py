@@ -29,7 +29,7 @@ from staff.forms import RoleAssignmentForm, RosterUploadForm, StaffForm
 from staff.importers import COLUMNS as ROSTER_COLUMNS
 from staff.importers import (
     MappingNeeded,
-    roster_apply,
+    roster_import,
     roster_mapping_get,
     roster_mapping_save,
     roster_parse,
@@ -228,7 +228,7 @@ class StaffImportView(ScopedViewMixin, View):
         return render(
             request,
             self.template_name,
-            self._context(plan=plan, scan=plan.scan, preview=plan.rows[:50], token=token),
+            self._context(plan=plan, scan=plan.scan, preview=plan.preview, token=token),
         )
 
     def get(self, request):
@@ -246,10 +246,9 @@ class StaffImportView(ScopedViewMixin, View):
             if "confirm" not in request.POST and mapping is not None:  # the mapping form: check again
                 return self._check(request, data, token, mapping)
             try:
-                plan = roster_parse(
+                plan = roster_import(
                     data=data, actor=request.user, mapping=mapping, saved=roster_mapping_get(user=request.user)
                 )
-                roster_apply(plan=plan, actor=request.user)
             except ImportRejected as exc:
                 return render(request, self.template_name, self._context(errors=exc.errors), status=400)
             finally:

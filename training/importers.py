@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ class NominationPlan:
 def nominations_parse(*, data: bytes, training_class: TrainingClass, actor) -> NominationPlan:
     """Every bad cell is reported: unknown code, outside the actor's scope, not active, listed twice, already
     enrolled. Raises ImportRejected; nothing is written."""
-    sheet, rows = read_table(data, COLUMNS)
+    sheet, rows = read_table(data, COLUMNS, max_rows=min(settings.NOMINATION_IMPORT_MAX_ROWS, settings.IMPORT_MAX_ROWS))
     try:
         services.check_registration_open(training_class, actor)
     except ValidationError as exc:
@@ -55,7 +56,10 @@ def nominations_parse(*, data: bytes, training_class: TrainingClass, actor) -> N
     codes = [clean_text(r.values.get("staff_code")) for r in rows]
     known: dict[str, Staff] = {}
     for chunk in iter_chunks([c for c in codes if c], 900):
-        for person in Staff.objects.filter(staff_code__in=chunk).select_related("unit"):
+        # Only what the checks, the preview and the nomination read: a whole Staff with its Unit is about
+        # 4 KB in memory, 200 MB for a list of IMPORT_MAX_ROWS people (bench/bench_upload_memory.py).
+        people = Staff.objects.filter(staff_code__in=chunk).select_related("unit")
+        for person in people.only("pk", "staff_code", "full_name", "status", "unit_id", "unit__name"):
             known[person.staff_code] = person
     allowed = set(
         Staff.objects.filter(

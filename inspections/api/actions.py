@@ -1,5 +1,6 @@
-"""Corrective actions: the register, create (the inspection team), progress reports (the
-responsible unit, If-Match), verification, and the progress history."""
+"""Corrective actions: the register, create (the inspection team), PATCH with If-Match (a progress
+report by the responsible unit, or a correction of the action by the inspection team), verification,
+and the progress history."""
 
 from __future__ import annotations
 
@@ -11,10 +12,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import as_drf_error
+from core.concurrency import StaleVersion
 from core.permissions import Perm
 from inspections import selectors, services
 from inspections.api import serializers as s
-from inspections.api.common import IF_MATCH_HEADER, PRECONDITION_REQUIRED, STALE, precondition, with_etag
+from inspections.api.common import (
+    IF_MATCH_HEADER,
+    PRECONDITION_REQUIRED,
+    STALE,
+    if_match,
+    precondition,
+    stale_response,
+    with_etag,
+)
 from inspections.api.findings import FINDING_READ
 from inspections.filters import CorrectiveActionFilterSet
 
@@ -28,7 +38,8 @@ class CorrectiveActionViewSet(
     filterset_class = CorrectiveActionFilterSet
     read_perm = FINDING_READ
     write_perm = TEAM_PERMS
-    action_perms = {"partial_update": Perm.ACTION_UPDATE, "verify": TEAM_PERMS, "progress": FINDING_READ}
+    # PATCH: a progress report (the responsible unit) or a correction (the team); the service decides which
+    action_perms = {"partial_update": (Perm.ACTION_UPDATE, *TEAM_PERMS), "verify": TEAM_PERMS, "progress": FINDING_READ}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -59,22 +70,28 @@ class CorrectiveActionViewSet(
         return with_etag(response, response.data["version"])
 
     @extend_schema(
-        request=s.ProgressInputSerializer,
+        request=s.ActionPatchSerializer,
         parameters=[IF_MATCH_HEADER],
         responses={200: s.CorrectiveActionSerializer, 412: STALE, 428: PRECONDITION_REQUIRED},
     )
     def partial_update(self, request, pk=None):
-        """The responsible unit reports progress (status, note, photos)."""
+        """The responsible unit reports progress (status, note, photos), or the inspection team corrects
+        the action (description, due date, unit, responsible person); only the fields sent are written."""
         obj = self.get_object()
         blocked = precondition(request, obj.version, lambda: self.get_serializer(obj).data)
         if blocked is not None:
             return blocked
-        ser = s.ProgressInputSerializer(data=request.data)
+        ser = s.ActionPatchSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
         try:
-            services.action_update_progress(
-                actor=request.user, action=obj, base_version=obj.version, **ser.validated_data
-            )
+            if "status" in data:
+                services.action_update_progress(actor=request.user, action=obj, base_version=if_match(request), **data)
+            else:
+                services.action_update(actor=request.user, action=obj, expected_version=if_match(request), **data)
+        except StaleVersion:
+            fresh = self.get_queryset().get(pk=obj.pk)
+            return stale_response(fresh.version, self.get_serializer(fresh).data)
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
         return self._current(obj.pk)

@@ -35,7 +35,7 @@ def _sha(sha256: str) -> str:
 
 class EvidenceUploadView(APIView):
     """`PUT /api/v1/evidence-uploads/<sha256>/` with `Content-Range: bytes start-end/total` chunks (or
-    the whole file without it). `HEAD` answers `Upload-Offset`: how many bytes are held. A blob that
+    the whole file without it). `HEAD` answers `Upload-Offset`: how many bytes are held (404: none). A blob that
     is already stored answers at once. The whole is verified against its sha256 and validated as an
     image (type, size, pixels) and resized on the server."""
 
@@ -51,7 +51,11 @@ class EvidenceUploadView(APIView):
         return Response(s.EvidenceBlobSerializer(blob).data)
 
     def head(self, request, sha256):
+        """404 when nothing is held for the caller (no partial copy of theirs, no photo they can see): the
+        same answer for a photo stored for someone else as for one that does not exist."""
         upload = services.upload_state(actor=request.user, sha256=_sha(sha256))
+        if not upload.complete and upload.offset == 0:
+            raise Http404
         response = Response(status=status.HTTP_200_OK)
         response["Upload-Offset"] = str(upload.offset)
         response["Upload-Complete"] = "?1" if upload.complete else "?0"

@@ -1,28 +1,45 @@
-"""Inspection plans: list, create, coverage, self-inspection campaigns."""
+"""Inspection plans: list, create, edit (If-Match), coverage, self-inspection campaigns."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import as_drf_error
+from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from inspections import selectors, services
 from inspections.api import serializers as s
 from inspections.api.common import READ_PERMS
 from inspections.filters import PlanFilterSet
 
+VERSIONED = extend_schema(
+    parameters=[IF_MATCH_PARAMETER],
+    responses={
+        200: s.InspectionPlanSerializer,
+        412: s.InspectionPlanSerializer,
+        428: PRECONDITION_REQUIRED_RESPONSE,
+    },
+)
 
+
+@extend_schema_view(update=VERSIONED, partial_update=VERSIONED)
 class InspectionPlanViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    VersionedUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = s.InspectionPlanSerializer
     filterset_class = PlanFilterSet
     read_perm = READ_PERMS
     write_perm = Perm.INSPECTION_PLAN
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user)
@@ -30,6 +47,18 @@ class InspectionPlanViewSet(
     def perform_create(self, serializer):
         try:
             plan = services.plan_create(actor=self.request.user, **serializer.validated_data)
+        except ValidationError as exc:
+            raise as_drf_error(exc) from exc
+        serializer.instance = self.get_queryset().get(pk=plan.pk)
+
+    def perform_update(self, serializer):
+        try:
+            plan = services.plan_update(
+                actor=self.request.user,
+                plan=serializer.instance,
+                expected_version=getattr(self, "expected_version", None),
+                **serializer.validated_data,
+            )
         except ValidationError as exc:
             raise as_drf_error(exc) from exc
         serializer.instance = self.get_queryset().get(pk=plan.pk)

@@ -2,6 +2,7 @@
 Each reads a selector's queryset, which has done the joins and annotations the fields name."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from inspections.models import (
@@ -192,8 +193,8 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionPlan
-        fields = ["id", "year", "name", "kind", "unit", "target_coverage", "assignment_count", "created_at"]
-        read_only_fields = ["created_at", "kind"]
+        fields = ["id", "year", "name", "kind", "unit", "target_coverage", "assignment_count", "version", "created_at"]
+        read_only_fields = ["created_at", "kind", "version"]
 
 
 class CampaignSerializer(serializers.Serializer):
@@ -386,6 +387,38 @@ class ProgressInputSerializer(serializers.Serializer):
     evidence = serializers.ListField(
         child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, default=list, max_length=20
     )
+
+
+class ActionPatchSerializer(serializers.Serializer):
+    """PATCH of a corrective action: either a progress report by the responsible unit (`status`, with
+    `note` and `evidence`), or a correction by the inspection team of what, by when and who (any of
+    `description`, `due_date`, `unit`, `responsible_person`). Both need If-Match."""
+
+    status = serializers.ChoiceField(choices=["open", "in_progress", "done"], required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    evidence = serializers.ListField(child=serializers.RegexField(r"^[0-9a-fA-F]{64}$"), required=False, max_length=20)
+    description = serializers.CharField(required=False, max_length=4000)
+    due_date = serializers.DateField(required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(active=True), required=False)
+    responsible_person = serializers.PrimaryKeyRelatedField(
+        queryset=Staff.objects.all(), required=False, allow_null=True
+    )
+
+    PROGRESS = ("status", "note", "evidence")
+    EDIT = ("description", "due_date", "unit", "responsible_person")
+
+    def validate(self, attrs):
+        progress = [k for k in self.PROGRESS if k in attrs]
+        edit = [k for k in self.EDIT if k in attrs]
+        if progress and edit:
+            raise serializers.ValidationError(
+                _("Send either a progress report (status, note, evidence) or changes to the action, not both.")
+            )
+        if progress and "status" not in attrs:
+            raise serializers.ValidationError({"status": _("This field is required.")})
+        if not progress and not edit:
+            raise serializers.ValidationError(_("Nothing to change."))
+        return attrs
 
 
 class VerifyInputSerializer(serializers.Serializer):

@@ -39,6 +39,7 @@ class InspectionPlan(models.Model):
     target_coverage = models.DecimalField(
         _("target coverage (%)"), max_digits=5, decimal_places=2, default=Decimal("20")
     )
+    version = models.PositiveIntegerField(_("version"), default=1)  # core.concurrency: bumped by each edit
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,9 +5,11 @@ staff.access.require() (commands and jobs pass staff.access.system_actor()) and 
 inspections.selectors (can_fill, can_review, ...). `from inspections import services;
 services.x(...)` reaches any of them."""
 
+from core.concurrency import StaleVersion
 from inspections.services.actions import (
     ALLOWED_PROGRESS,
     action_create,
+    action_update,
     action_update_progress,
     action_verify,
     findings_sync,
@@ -31,7 +33,7 @@ from inspections.services.evidence import (
     upload_state,
 )
 from inspections.services.filling import CLIENT_ONLY_FIELDS, AnswerInput, canonical_hash, inspection_save
-from inspections.services.planning import assignment_create, campaign_create, plan_create
+from inspections.services.planning import assignment_create, campaign_create, plan_create, plan_update
 from inspections.services.review import inspection_amend, inspection_approve, inspection_return, inspection_snapshot
 from inspections.services.sync import SyncForbidden, SyncResult, inspection_sync, inspection_sync_body
 from inspections.services.templates import (
@@ -59,11 +61,13 @@ __all__ = [
     "ItemSpec",
     "Problem",
     "SectionSpec",
+    "StaleVersion",
     "SyncForbidden",
     "SyncResult",
     "Upload",
     "UploadRefused",
     "action_create",
+    "action_update",
     "action_update_progress",
     "action_verify",
     "assignment_create",
@@ -84,6 +88,7 @@ __all__ = [
     "item_save",
     "item_update",
     "plan_create",
+    "plan_update",
     "section_delete",
     "section_move",
     "section_save",

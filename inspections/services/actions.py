@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.concurrency import apply_changes, check_version, copy_into, save_changed
 from core.permissions import Perm
 from inspections.models import (
     ActionProgress,
@@ -86,6 +87,51 @@ def action_create(
     return action
 
 
+ACTION_FIELDS = ("description", "due_date", "unit", "responsible_person")
+
+
+@transaction.atomic
+def action_update(
+    *, actor, action: CorrectiveAction, expected_version: int | None = None, **changes
+) -> CorrectiveAction:
+    """The inspection team corrects an action (what, by when, who): the row is locked, the version
+    the editor started from checked (StaleVersion) and only the fields that changed are written."""
+    row = CorrectiveAction.objects.select_for_update().select_related("finding__unit").get(pk=action.pk)
+    require(actor, (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW))
+    if not can_verify_action(user=actor, action=row):
+        raise ValidationError(_("Only the inspection team can change this corrective action."))
+    check_version(row, expected_version)
+    for key in changes:
+        if key not in ACTION_FIELDS:
+            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
+    if row.status == ActionStatus.VERIFIED:
+        raise ValidationError(_("A verified action can no longer be changed."))
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+        if not changes["description"]:
+            raise ValidationError({"description": _("Describe the corrective action.")})
+    if "due_date" in changes and changes["due_date"] is None:
+        raise ValidationError({"due_date": _("Give a due date.")})
+    low, high = subtree_bounds(row.finding.unit.path)
+    if "unit" in changes:
+        changes["unit"] = changes["unit"] or row.finding.unit
+        if not (low <= changes["unit"].path < high):
+            raise ValidationError(
+                {"unit": _("The responsible unit must be the inspected unit or one of its sub-units.")}
+            )
+    person = changes.get("responsible_person")
+    if person is not None and person.pk != row.responsible_person_id:
+        if not Staff.objects.filter(pk=person.pk, unit__path__gte=low, unit__path__lt=high).exists():
+            raise ValidationError(
+                {"responsible_person": _("The responsible person must work in the inspected unit or below.")}
+            )
+    changed = apply_changes(row, changes)
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(action, row)
+    return action
+
+
 ALLOWED_PROGRESS = {
     ActionStatus.OPEN: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE},
     ActionStatus.IN_PROGRESS: {ActionStatus.IN_PROGRESS, ActionStatus.DONE},
@@ -113,13 +159,13 @@ def _progress(action: CorrectiveAction, *, actor, note: str, status_to: str, sha
 def action_update_progress(
     *, actor, action: CorrectiveAction, status: str, note: str = "", evidence=(), base_version: int | None = None
 ) -> CorrectiveAction:
-    """The responsible unit reports progress (open → in progress → done) with notes and photos."""
+    """The responsible unit reports progress (open → in progress → done) with notes and photos. The row
+    is locked; `base_version` (the version the reporter saw) is checked: StaleVersion when it moved on."""
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     require(actor, Perm.ACTION_UPDATE)
     if not can_update_action(user=actor, action=action):
         raise ValidationError(_("Only the responsible unit can report progress on this action."))
-    if base_version is not None and base_version != action.version:
-        raise ValidationError(_("This corrective action changed since you opened it."), code="stale")
+    check_version(action, base_version)
     if status not in ALLOWED_PROGRESS.get(action.status, set()) or status == ActionStatus.VERIFIED:
         raise ValidationError(
             {
@@ -138,8 +184,7 @@ def action_update_progress(
     if status != ActionStatus.DONE:
         action.completed_on = None
     action.status = status
-    action.version += 1
-    action.save()
+    save_changed(action, ["status", "completed_on"])
     return action
 
 
@@ -162,8 +207,9 @@ def action_verify(*, actor, action: CorrectiveAction, accept: bool = True, note:
     if accept:
         action.verified_at = timezone.now()
         action.verified_by = actor
+        changed = ["status", "verified_at", "verified_by"]
     else:
         action.completed_on = None
-    action.version += 1
-    action.save()
+        changed = ["status", "completed_on"]
+    save_changed(action, changed)
     return action

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.concurrency import apply_changes, check_version, copy_into, save_changed
 from core.permissions import Perm, has_perm
 from inspections.models import Assignment, AssignmentMember, InspectionPlan, PlanKind, TemplateVersion, VersionStatus
 from staff.access import require, subtree_bounds
@@ -32,6 +33,40 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
+    return plan
+
+
+PLAN_FIELDS = ("year", "name", "unit", "target_coverage")
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: InspectionPlan, expected_version: int | None = None, **changes) -> InspectionPlan:
+    """Lock the row, check the version the editor started from (StaleVersion), write what changed.
+    A new unit scope must be one the actor plans for and must still hold every assignment."""
+    row = InspectionPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    require(actor, Perm.INSPECTION_PLAN, row.unit)
+    check_version(row, expected_version)
+    for key in changes:
+        if key not in PLAN_FIELDS:
+            raise ValidationError(_("Unknown field: %(field)s") % {"field": key})
+    if isinstance(changes.get("name"), str):
+        changes["name"] = changes["name"].strip()
+    unit = changes.get("unit")
+    if unit is not None and unit.pk != row.unit_id:
+        require(actor, Perm.INSPECTION_PLAN, unit)
+        low, high = subtree_bounds(unit.path)
+        outside = row.assignments.exclude(unit__path__gte=low, unit__path__lt=high).select_related("unit").first()
+        if outside is not None:
+            raise ValidationError(
+                {
+                    "unit": _("The plan has an assignment for “%(unit)s”, outside the new scope.")
+                    % {"unit": outside.unit.name}
+                }
+            )
+    changed = apply_changes(row, changes)
+    row.full_clean()
+    save_changed(row, changed)
+    copy_into(plan, row)
     return plan
 
 

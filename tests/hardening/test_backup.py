@@ -191,3 +191,28 @@ def test_backup_during_eight_writers_on_a_sqlite_file(tmp_path):
     report = json.loads(lines[-1][len("REPORT ") :])
     check_writers_report(report)
     print(report)
+
+
+@pytest.mark.parametrize("tool", ["pg_dump", "pg_restore"])
+def test_a_missing_postgresql_client_tool_is_named_with_its_package(tool, monkeypatch, tmp_path):
+    from core.management.commands.backup_data import pg_tool
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without the PostgreSQL client tools
+    with pytest.raises(CommandError) as refused:
+        pg_tool(tool)
+    assert tool in str(refused.value) and "postgresql-client" in str(refused.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_without_pg_restore_stops_before_touching_the_database(cast, people, media, tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_restore is only used on PostgreSQL (see the test above for the message)")
+    from staff.models import Staff
+
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup_data", str(archive), "--no-media")
+    before = snapshot()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    with pytest.raises(CommandError, match="pg_restore is not installed.*postgresql-client"):
+        call_command("restore_data", str(archive), "--force")
+    assert snapshot() == before and Staff.objects.filter(pk=people["an"].pk).exists()

@@ -123,8 +123,7 @@ def test_evidence_head_and_put_do_not_reveal_a_photo_the_caller_cannot_see(api, 
     unknown = f"/api/v1/evidence-uploads/{'0' * 64}/"
     client = api(other)
     head, never = client.head(url), client.head(unknown)
-    assert (head.status_code, head["Upload-Offset"], head["Upload-Complete"]) == (200, "0", "?0")
-    assert (never.status_code, never["Upload-Offset"], never["Upload-Complete"]) == (200, "0", "?0")
+    assert head.status_code == never.status_code == 404
     assert client.get(url).status_code == 404
     # a wrong body for that hash: the same refusal as for any hash, nothing about the stored photo
     wrong = client.put(url, b"not the photo", content_type="application/octet-stream")
@@ -142,3 +141,68 @@ def test_a_twenty_megabyte_put_gets_a_json_413(api, cast, media):
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "too_large" and "MB" in response.json()["detail"]
+
+
+def _answer(response) -> tuple:
+    """What a caller learns from an answer: status, type, the upload headers and the body."""
+    body = b"" if response.status_code == 204 else getattr(response, "content", b"")
+    return (
+        response.status_code,
+        response.get("Content-Type"),
+        response.get("Upload-Offset"),
+        response.get("Upload-Complete"),
+        body,
+    )
+
+
+def test_every_method_answers_a_foreign_photo_exactly_like_a_missing_one(api, cast, media):
+    """HEAD, GET, a partial PUT, a whole PUT of other bytes and DELETE: the answers for a photo stored by
+    another unit's inspector and for a hash nobody uploaded are identical (404 JSON where nothing is
+    held), so no answer tells that the photo exists."""
+    from django.contrib.auth.models import User
+
+    from core.permissions import Role
+    from inspections import services as insp
+    from staff.models import Unit
+    from tests.conftest import grant
+
+    data = jpeg()
+    foreign = hashlib.sha256(data).hexdigest()
+    insp.evidence_store(actor=cast["inspector"], sha256=foreign, data=data)
+    missing = hashlib.sha256(b"never uploaded").hexdigest()
+    other = User.objects.create_user("other_inspector", password="x" * 20)
+    grant(other, Role.INSPECTOR, Unit.objects.get(code="BETA"))
+    client = api(other)
+
+    def both(call):
+        return [_answer(call(sha)) for sha in (foreign, missing)]
+
+    steps = {
+        "HEAD": lambda sha: client.head(f"/api/v1/evidence-uploads/{sha}/"),
+        "GET": lambda sha: client.get(f"/api/v1/evidence-uploads/{sha}/"),
+        "GET file": lambda sha: client.get(f"/api/v1/evidence-files/{sha}/"),
+        "DELETE": lambda sha: client.delete(f"/api/v1/evidence-uploads/{sha}/"),
+        "PUT other bytes": lambda sha: client.put(
+            f"/api/v1/evidence-uploads/{sha}/", b"not the photo", content_type="application/octet-stream"
+        ),
+        "PUT partial": lambda sha: client.put(
+            f"/api/v1/evidence-uploads/{sha}/",
+            data[:100],
+            content_type="application/octet-stream",
+            HTTP_CONTENT_RANGE=f"bytes 0-99/{len(data)}",
+        ),
+        "HEAD after a chunk": lambda sha: client.head(f"/api/v1/evidence-uploads/{sha}/"),
+        "PUT 20 MB": lambda sha: client.put(
+            f"/api/v1/evidence-uploads/{sha}/", os.urandom(20 * 1024 * 1024), content_type="application/octet-stream"
+        ),
+    }
+    for name, call in steps.items():
+        seen, unknown = both(call)
+        assert seen == unknown, (name, seen[:4], unknown[:4])
+        if name in ("HEAD", "GET", "GET file"):
+            assert seen[0] == 404, name
+        if name.startswith("GET"):
+            assert seen[1].startswith("application/json"), name
+    assert both(steps["HEAD after a chunk"])[0][:3] == (200, None, "100")
+    big = steps["PUT 20 MB"](missing)
+    assert big.status_code == 413 and big.json()["code"] == "too_large" and "MB" in big.json()["detail"]

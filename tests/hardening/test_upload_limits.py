@@ -65,3 +65,30 @@ def test_the_same_part_is_accepted_when_the_imports_may_hold_more_rows(settings,
     settings.IMPORT_MAX_ROWS = 1_000
     with pytest.raises(ImportRejected):
         check_upload(data)
+
+
+def many_small_shared_strings(count: int) -> bytes:
+    """A small roster whose shared-strings table holds `count` distinct one-word strings."""
+    items = b"".join(b"<si><t>%x</t></si>" % n for n in range(count))
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + items + b"</sst>"
+    base = workbook(VI_HEADER, GOOD_ROWS)
+    if "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(base)).namelist():
+        return rebuild(base, replace={"xl/sharedStrings.xml": sst})
+    return rebuild(base, add={"xl/sharedStrings.xml": sst})
+
+
+def test_a_table_of_tiny_shared_strings_is_refused_by_its_element_count(settings, tree):
+    """Within the byte limit, a table of one-word strings made openpyxl keep ~8 bytes of memory per byte
+    (every string and every cleared element): the number of elements is capped too, before openpyxl."""
+    from core.xlsx import shared_strings_element_limit
+
+    settings.IMPORT_MAX_ROWS = 1_000  # 36,000 elements, 2.4 MB
+    assert shared_strings_element_limit() == 20_000 + 1_000 * 16
+    data = many_small_shared_strings(20_000)  # 40,001 elements in 0.4 MB
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/sharedStrings.xml").file_size < uncompressed_limit(
+        "xl/sharedStrings.xml"
+    )
+    text = refusal(lambda: roster_import(data=data, actor=system_actor()))
+    assert "văn bản dùng chung" in text and "1000 dòng" in text, text
+    settings.IMPORT_MAX_ROWS = 2_000  # 52,000 elements: the same table passes the check
+    check_upload(data)

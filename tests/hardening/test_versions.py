@@ -111,9 +111,18 @@ def test_concurrent_editors_on_postgresql_lose_nothing():
     assert sorted(api["fields"]) == sorted(version_writers.STAFF_FIELDS)
     assert api["lost"] == {}, api
     assert api["version"] == 1 + api["acknowledged"]
+    for url, fields in (
+        (f"/api/v1/inspection-plans/{world['plan'].pk}/", version_writers.PLAN_FIELDS),
+        (f"/api/v1/corrective-actions/{world['action'].pk}/", version_writers.ACTION_FIELDS),
+    ):
+        other = version_writers.api_patchers(float(SECONDS) / 2, url=url, fields=fields)
+        assert other["errors"] == [], other["errors"]
+        assert sorted(other["fields"]) == sorted(fields) and other["lost"] == {}, other
+        assert other["acknowledged"] > len(fields)
     services = version_writers.service_editors(10, world)
     assert services["errors"] == [], services["errors"]
     assert services["lost"] == {}, services
+    assert {"plan", "action"} <= set(services["versions"]), services
 
 
 def test_concurrent_editors_on_a_sqlite_file_lose_nothing(tmp_path):
@@ -145,4 +154,12 @@ def test_concurrent_editors_on_a_sqlite_file_lose_nothing(tmp_path):
     assert api["lost"] == {}, api
     assert api["acknowledged"] > 8
     assert services["lost"] == {}, services
+    assert {"plan", "action"} <= set(services["versions"]), services
     assert api["version"] == 1 + api["acknowledged"]  # each acknowledged write: exactly one version
+    for name, fields in (
+        ("plan_api", ["name", "target_coverage", "year"]),
+        ("action_api", ["description", "due_date", "status"]),
+    ):
+        other = report[name]
+        assert other["errors"] == [] and other["lost"] == {}, other
+        assert other["fields"] == fields and other["acknowledged"] > len(fields), other

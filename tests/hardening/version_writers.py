@@ -2,8 +2,9 @@
 
 `api_patchers(seconds)`: eight API clients PATCH different fields of one staff member at once, each
 with If-Match (on 412 they take the current version from the answer and send again): at the end every
-field holds the value its client wrote last. `service_editors(rounds)`: for each versioned resource
-(unit, staff, course, class, template, corrective action) four threads edit different fields of the
+field holds the value its client wrote last. The same with one client per field of an inspection plan
+(name, year, target) and of a corrective action (description, due date, and progress reports). `service_editors(rounds)`: for each versioned resource
+(unit, staff, course, class, plan, corrective action, template) up to four threads edit different fields of the
 same row through its service with the version they read (StaleVersion: re-read and retry).
 
 Runs inside a pytest test on PostgreSQL (threads share the test database), and as its own process
@@ -39,6 +40,22 @@ STAFF_FIELDS = {
     "phone": lambda i, n: f"09{n:08d}",
     "gender": lambda i, n: ("male", "female")[n % 2],
 }
+
+
+PLAN_FIELDS = {
+    "name": lambda i, n: f"Kế hoạch {n}",
+    "year": lambda i, n: 2026 + n % 3,
+    "target_coverage": lambda i, n: f"{20 + n % 50}.00",
+}
+ACTION_FIELDS = {
+    "description": lambda i, n: f"Khắc phục {n}",
+    "due_date": lambda i, n: f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
+    "status": lambda i, n: "in_progress",  # a progress report (with a note) by the responsible unit
+}
+
+
+def _body(field, value, n):
+    return {"status": value, "note": f"Tiến độ {n}"} if field == "status" else {field: value}
 
 
 def _close():
@@ -82,28 +99,62 @@ def make_world():
         end_date=today + dt.timedelta(days=30),
     )
     template = insp.template_create(actor=system, code="VT", name_vi="Mẫu V", kind="other")
-    return {"system": system, "unit": unit, "staff": person, "course": course, "class": klass, "template": template}
+    plan, action = _plan_and_action(system, province, unit, today)
+    return {
+        "system": system,
+        "unit": unit,
+        "staff": person,
+        "course": course,
+        "class": klass,
+        "template": template,
+        "plan": plan,
+        "action": action,
+    }
 
 
-def api_patchers(seconds: float, person_pk: int | None = None) -> dict:
-    """Eight clients PATCH eight fields of one person for `seconds`; returns errors and lost fields."""
+def _plan_and_action(system, province, unit, today):
+    """A plan with an approved inspection whose finding has a corrective action."""
+    from inspections import services as insp
+    from staff.models import Role
+    from tests.factories import UserFactory, grant
+    from tests.inspections.conftest import make_checklist
+    from tests.inspections.scope_cases import ANSWERS
+
+    lead = UserFactory(username="v_lead")
+    grant(lead, Role.INSPECTOR, province)
+    plan = insp.plan_create(actor=system, year=2026, name="Kế hoạch V", unit=province)
+    assignment = insp.assignment_create(
+        actor=system, plan=plan, unit=unit, template_version=make_checklist(), due_date=today, lead=lead
+    )
+    inspection = insp.inspection_save(
+        actor=lead, assignment=assignment, answers=ANSWERS, submit=True, inspected_on=today
+    )
+    inspection = insp.inspection_approve(actor=system, inspection=inspection)
+    action = insp.action_create(
+        actor=lead, finding=inspection.findings.get(), description="Nhắc nhở", due_date=today + dt.timedelta(days=30)
+    )
+    return plan, action
+
+
+def api_patchers(seconds: float, person_pk: int | None = None, *, url: str | None = None, fields=None) -> dict:
+    """One client per field (eight for a person) PATCHes its field of one record for `seconds`; returns
+    errors and lost fields. Default: the staff member `person_pk`; else `url` with `fields`."""
     from django.conf import settings
     from rest_framework.test import APIClient
 
-    from staff.models import Staff
-
     settings.ALLOWED_HOSTS = ["*"]
-    if person_pk is None:
+    if url is None and person_pk is None:
         person_pk = make_world()["staff"].pk
     from staff.access import system_actor
 
     system = system_actor()
-    url = f"/api/v1/staff/{person_pk}/"
+    url = url or f"/api/v1/staff/{person_pk}/"
+    fields = fields or STAFF_FIELDS
     last: dict[str, str] = {}
     errors: list[str] = []
     acknowledged = {"count": 0, "stale": 0}
     deadline: list[float] = []  # set when every client is ready
-    barrier = threading.Barrier(len(STAFF_FIELDS), action=lambda: deadline.append(time.monotonic() + seconds))
+    barrier = threading.Barrier(len(fields), action=lambda: deadline.append(time.monotonic() + seconds))
     lock = threading.Lock()
 
     def client_loop(index: int, field: str):
@@ -115,9 +166,9 @@ def api_patchers(seconds: float, person_pk: int | None = None) -> dict:
             n = 0
             while time.monotonic() < deadline[0]:
                 n += 1
-                value = STAFF_FIELDS[field](index, n)
+                value = fields[field](index, n)
                 for _attempt in range(50):
-                    response = client.patch(url, {field: value}, format="json", HTTP_IF_MATCH=etag)
+                    response = client.patch(url, _body(field, value, n), format="json", HTTP_IF_MATCH=etag)
                     etag = response.get("ETag", etag)
                     if response.status_code == 412:
                         with lock:
@@ -135,20 +186,23 @@ def api_patchers(seconds: float, person_pk: int | None = None) -> dict:
         finally:
             _close()
 
-    threads = [threading.Thread(target=client_loop, args=(i, f)) for i, f in enumerate(STAFF_FIELDS)]
+    threads = [threading.Thread(target=client_loop, args=(i, f)) for i, f in enumerate(fields)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    person = Staff.objects.get(pk=person_pk)
-    lost = {f: [getattr(person, f), v] for f, v in last.items() if getattr(person, f) != v}
+    reader = APIClient()
+    reader.force_authenticate(system)
+    now = reader.get(url).json()
+    _close()
+    lost = {f: [now[f], v] for f, v in last.items() if now[f] != v}
     return {
         "errors": errors,
         "lost": lost,
         "fields": sorted(last),
         "acknowledged": acknowledged["count"],
         "stale_retries": acknowledged["stale"],
-        "version": person.version,
+        "version": now["version"],
     }
 
 
@@ -156,7 +210,7 @@ def service_editors(rounds: int = 10, world: dict | None = None) -> dict:
     """Per resource, four threads edit four fields `rounds` times each through the service."""
     from core.concurrency import StaleVersion
     from inspections import services as insp
-    from inspections.models import ChecklistTemplate
+    from inspections.models import ChecklistTemplate, CorrectiveAction, InspectionPlan
     from staff import services as staff_services
     from staff.models import Staff, Unit
     from training import services as training
@@ -189,6 +243,18 @@ def service_editors(rounds: int = 10, world: dict | None = None) -> dict:
             lambda obj, v, **kw: training.class_update(actor=system, training_class=obj, expected_version=v, **kw),
             {"venue": "Phòng {n}", "trainers": "GV {n}", "notes": "Ghi chú {n}", "capacity": 30},
         ),
+        "plan": (
+            InspectionPlan,
+            world["plan"].pk,
+            lambda obj, v, **kw: insp.plan_update(actor=system, plan=obj, expected_version=v, **kw),
+            {"name": "Kế hoạch {n}", "year": 2026, "target_coverage": 20},
+        ),
+        "action": (
+            CorrectiveAction,
+            world["action"].pk,
+            lambda obj, v, **kw: insp.action_update(actor=system, action=obj, expected_version=v, **kw),
+            {"description": "Khắc phục {n}", "due_date": dt.date(2026, 8, 1)},
+        ),
         "template": (
             ChecklistTemplate,
             world["template"].pk,
@@ -207,6 +273,8 @@ def service_editors(rounds: int = 10, world: dict | None = None) -> dict:
                 for n in range(1, rounds + 1):
                     if pattern is None:
                         value = n % 2 == 0
+                    elif isinstance(pattern, dt.date):
+                        value = pattern + dt.timedelta(days=n)
                     elif isinstance(pattern, int):
                         value = pattern + n
                     else:
@@ -244,7 +312,14 @@ def main(seconds: float) -> dict:
 
     call_command("migrate", verbosity=0)
     world = make_world()
-    return {"api": api_patchers(seconds, world["staff"].pk), "services": service_editors(10, world)}
+    return {
+        "api": api_patchers(seconds, world["staff"].pk),
+        "plan_api": api_patchers(seconds, url=f"/api/v1/inspection-plans/{world['plan'].pk}/", fields=PLAN_FIELDS),
+        "action_api": api_patchers(
+            seconds, url=f"/api/v1/corrective-actions/{world['action'].pk}/", fields=ACTION_FIELDS
+        ),
+        "services": service_editors(10, world),
+    }
 
 
 if __name__ == "__main__":

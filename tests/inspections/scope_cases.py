@@ -235,6 +235,7 @@ CASES = {
     "inspections:item-edit": _editor("D1"),
     "inspections:item-action": _editor("D1", "up", method="post"),
     "inspections:plan-detail": _by("plan"),
+    "inspections:plan-edit": _by("plan"),
     "inspections:submissions-import": _by("plan"),
     "inspections:action-create": _by("finding", method="post"),
     "inspections:action-detail": _by("action"),

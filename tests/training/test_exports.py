@@ -175,6 +175,17 @@ def test_nomination_import_round_trip(klass, people, cast):
     assert sorted(Enrollment.objects.values_list("staff__staff_code", flat=True)) == ["A001", "A002"]
 
 
+def test_a_nomination_list_longer_than_its_limit_is_refused_with_the_limit(klass, people, cast, settings):
+    """One class's list is capped by NOMINATION_IMPORT_MAX_ROWS (memory: bench/bench_upload_memory.py)."""
+    settings.NOMINATION_IMPORT_MAX_ROWS = 1
+    data = _xlsx([["Mã số", "Họ và tên"], ["A001", "An"], ["A002", "Bình"]])
+    with pytest.raises(ImportRejected) as exc:
+        nominations_parse(data=data, training_class=klass, actor=cast["hr"])
+    assert [str(e) for e in exc.value.errors] == ["Sheet, hàng 3: Tệp có hơn 1 hàng; hãy chia nhỏ tệp."]
+    settings.NOMINATION_IMPORT_MAX_ROWS = 2
+    assert nominations_parse(data=data, training_class=klass, actor=cast["hr"]).total == 2
+
+
 def test_nomination_import_after_the_registration_deadline_is_refused(course, tree, people, cast):
     cls = make_class(
         course, tree["alpha"], code="L-REG", start=dt.date(2026, 7, 1), registration_deadline=dt.date(2026, 6, 10)

@@ -78,9 +78,14 @@ def pg_environment(settings_dict: dict) -> dict:
 
 
 def pg_tool(name: str) -> str:
+    """The path of pg_dump / pg_restore, or a CommandError naming the missing tool and its package."""
     found = shutil.which(name)
     if not found:
-        raise CommandError(f"{name} is not installed (apt install postgresql-client).")
+        raise CommandError(
+            f"{name} is not installed or not on PATH: install the PostgreSQL client tools of the server's major "
+            f"version (Debian/Ubuntu: apt install postgresql-client-<version>, e.g. postgresql-client-15). "
+            "Nothing was changed."
+        )
     return found
 
 

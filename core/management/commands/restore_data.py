@@ -103,13 +103,14 @@ def restore_sqlite(copy: Path) -> None:
 
 
 def restore_postgresql(dump: Path) -> None:
+    tool = pg_tool("pg_restore")  # before the schema is dropped: a missing tool must change nothing
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA IF EXISTS public CASCADE")
         cursor.execute("CREATE SCHEMA public")
     connections.close_all()
     run = subprocess.run(
         [
-            pg_tool("pg_restore"),
+            tool,
             "--no-owner",
             "--no-acl",
             "--single-transaction",
@@ -180,6 +181,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"This archive holds a {manifest['database_vendor']} database; the site uses {connection.vendor}."
                 )
+            if fmt == 2 and connection.vendor == "postgresql":
+                pg_tool("pg_restore")  # refuse at once, before anything is touched, when the tool is missing
             if database_has_data() and not force:
                 raise CommandError(
                     "The database is not empty. Restore into an empty database, or add --force to replace "
