@@ -279,6 +279,10 @@ SPECTACULAR_SETTINGS = {
         "TemplateVersionStatusEnum": "inspections.models.VersionStatus",
         "ActionStatusEnum": "inspections.models.ActionStatus",
         "TemplateKindEnum": "inspections.models.TemplateKind",
+        "StaffCategoryEnum": "staff.models.StaffCategory",
+        "CourseCategoryEnum": "training.models.CourseCategory",
+        "CertificateStatusEnum": [("valid", "valid"), ("revoked", "revoked")],
+        "AttendanceStatusEnum": "training.models.AttendanceStatus",
     },
 }
 
