@@ -43,7 +43,7 @@ def _scenario(tree, people, course):
 
 def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_assert_num_queries):
     _scenario(tree, people, course)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     assert facts[tree["alpha"].pk] == CapabilityFacts(
         unit_id=tree["alpha"].pk,
@@ -51,8 +51,8 @@ def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_
         hours_met=1,
         mandatory_enrolled=1,
         mandatory_completed=1,
-        planned_minutes=720,
-        attended_minutes=720,
+        attendance_marks=3,
+        attendance_attended=3,
         assessed=1,
         certified=1,
     )
@@ -62,8 +62,8 @@ def test_unit_capability_facts_per_attributed_unit(tree, people, course, django_
         hours_met=0,
         mandatory_enrolled=1,
         mandatory_completed=0,
-        planned_minutes=720,
-        attended_minutes=480,
+        attendance_marks=3,
+        attendance_attended=2,
         assessed=1,
         certified=0,
     )
@@ -81,7 +81,7 @@ def test_unit_capability_facts_follow_the_unit_history(tree, people, course):
     assert first_half[tree["alpha1"].pk].headcount == 1
     assert tree["alpha1"].pk not in year
     assert year[tree["beta"].pk].headcount == 2
-    assert year[tree["beta"].pk].attended_minutes == 480
+    assert year[tree["beta"].pk].attendance_attended == 2
 
 
 def test_unit_capability_facts_constant_queries(tree, people, course, django_assert_num_queries):
@@ -89,7 +89,7 @@ def test_unit_capability_facts_constant_queries(tree, people, course, django_ass
     for i in range(15):
         unit = make_unit(f"Phòng {i}", parent=tree["gamma"])
         make_staff(unit, f"Người {i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         facts = unit_capability_facts(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
     assert len(facts) == 19
 

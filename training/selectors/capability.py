@@ -51,7 +51,7 @@ def attributed_people(*, start: dt.date, end: dt.date):
 
 def unit_capability_facts(*, start: dt.date, end: dt.date, within: str | None = None) -> dict[int, CapabilityFacts]:
     """Training facts per unit for the scorecards, computed in the database and added up here per unit. Only
-    active staff with a unit count. Five queries whatever the number of units, people or rules.
+    active staff with a unit count. Four queries whatever the number of units, people or rules.
 
     The unit each person belonged to during the period (`attributed_unit`, a correlated subquery over the unit
     history) is worked out once per person, in the first query, with the tiết the person did in the year;
