@@ -356,14 +356,17 @@ def first_read_after_a_write(periods=None, repeat: int = 5) -> list[dict]:
         samples: dict[str, list[float]] = {"page": [], **{name: [] for name in chart_urls}}
         queries: dict[str, int] = {}
 
-        def get(name, u, queries=queries):
+        cpu: dict[str, list[float]] = {name: [] for name in samples}
+
+        def get(name, u, queries=queries, cpu=cpu):
             gc.collect()
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(u)
-                elapsed = time.perf_counter() - t0
+                elapsed, used = time.perf_counter() - t0, time.process_time() - c0
             assert response.status_code == 200, (u, response.status_code)
             queries[name] = len(ctx)
+            cpu[name].append(used)
             return elapsed
 
         for i in range(1 + max(3, repeat)):  # the first round warms the process up and is not counted
@@ -377,6 +380,11 @@ def first_read_after_a_write(periods=None, repeat: int = 5) -> list[dict]:
                 samples["page"].append(page)
                 for name, elapsed in images.items():
                     samples[name].append(elapsed)
+            else:
+                for kept in cpu.values():
+                    kept.clear()
+        for name, kept in cpu.items():
+            CPU[id(samples[name])] = kept
         out.append(
             {
                 "figure": f"HTML scorecard of {unit.code} ({unit.name}, {unit.kind}) {period.key}, with trend: "
