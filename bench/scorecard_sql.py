@@ -1,6 +1,9 @@
 """The floor of the database for the province scorecard: one hand-written SQL statement computing, for
 every unit, the same aggregates as `training.selectors.unit_capability_facts` and
-`inspections.selectors.unit_inspection_facts` (the facts the scorecard engine turns into criteria).
+`inspections.selectors.unit_inspection_facts` (the facts the scorecard engine turns into criteria): the
+hours ledger in tiết (completed courses' `attended_periods` + approved external `periods` against the
+rule's tiết a year) and the attendance marks (one person at one session held in the period, confirmed
+enrollment, class not cancelled; attended = present, late or left early).
 
 No ORM: the statement is written out with CTEs (SQLite and PostgreSQL), the only vendor-specific parts
 being the local date of a timestamp (`+m.session_id`, SQLite's way to keep the planner off an index, is a
@@ -12,16 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-TIET_MINUTES = 45  # the scorecards' hours facts compare minutes; a rule counts tiết
-
 # Columns in the order the statement returns them, after unit_id.
 CAPABILITY = (
     "headcount",
     "hours_met",
     "mandatory_enrolled",
     "mandatory_completed",
-    "planned_minutes",
-    "attended_minutes",
+    "attendance_marks",
+    "attendance_attended",
     "assessed",
     "certified",
 )
@@ -47,19 +48,19 @@ WITH attr AS (
     FROM staff_staff s WHERE s.status = 'active'
 ),
 done AS (
-    SELECT e.staff_id, SUM(e.attended_minutes) AS minutes
+    SELECT e.staff_id, SUM(e.attended_periods) AS periods
     FROM training_enrollment e JOIN training_trainingclass c ON c.id = e.training_class_id
     WHERE e.outcome = 'completed' AND c.end_date >= %(year_start)s AND c.end_date <= %(year_end)s
     GROUP BY e.staff_id
 ),
 external AS (
-    SELECT x.staff_id, SUM(x.minutes) AS minutes FROM training_externaltraining x
+    SELECT x.staff_id, SUM(x.periods) AS periods FROM training_externaltraining x
     WHERE x.status = 'approved' AND x.end_date >= %(year_start)s AND x.end_date <= %(year_end)s
     GROUP BY x.staff_id
 ),
 hours AS (
     SELECT a.unit_id, COUNT(*) AS headcount,
-        SUM(CASE WHEN COALESCE(d.minutes, 0) + COALESCE(x.minutes, 0) >= {required} THEN 1 ELSE 0 END) AS met
+        SUM(CASE WHEN COALESCE(d.periods, 0) + COALESCE(x.periods, 0) >= {required} THEN 1 ELSE 0 END) AS met
     FROM attr a LEFT JOIN done d ON d.staff_id = a.staff_id LEFT JOIN external x ON x.staff_id = a.staff_id
     WHERE a.unit_id IS NOT NULL
     GROUP BY a.unit_id
@@ -81,27 +82,17 @@ enrolled AS (
     WHERE c.end_date >= %(start)s AND c.end_date <= %(end)s AND c.status <> 'cancelled' AND a.unit_id IS NOT NULL
     GROUP BY a.unit_id
 ),
-planned AS (
-    SELECT cs.training_class_id, SUM(cs.planned_minutes) AS minutes FROM training_classsession cs
-    WHERE cs.date >= %(start)s AND cs.date <= %(held_until)s
-    GROUP BY cs.training_class_id
-),
-marked AS (
-    SELECT m.enrollment_id, SUM(m.minutes) AS minutes
+marks AS (
+    SELECT a.unit_id, COUNT(*) AS marks,
+        SUM(CASE WHEN m.status IN ('excused', 'unexcused') THEN 0 ELSE 1 END) AS attended
     FROM training_attendance m
-    WHERE +m.session_id IN (
-        SELECT cs.id FROM training_classsession cs WHERE cs.date >= %(start)s AND cs.date <= %(held_until)s
-    )
-    GROUP BY m.enrollment_id
-),
-rates AS (
-    SELECT a.unit_id, SUM(p.minutes) AS planned_minutes, SUM(COALESCE(mk.minutes, 0)) AS attended_minutes
-    FROM training_enrollment e
-    JOIN planned p ON p.training_class_id = e.training_class_id
+    JOIN training_enrollment e ON e.id = m.enrollment_id
     JOIN training_trainingclass c ON c.id = e.training_class_id
     JOIN attr a ON a.staff_id = e.staff_id
-    LEFT JOIN marked mk ON mk.enrollment_id = e.id
-    WHERE e.status = 'confirmed' AND c.status <> 'cancelled' AND a.unit_id IS NOT NULL
+    WHERE +m.session_id IN (
+        SELECT cs.id FROM training_classsession cs WHERE cs.date >= %(start)s AND cs.date <= %(end)s
+    )
+      AND e.status = 'confirmed' AND c.status <> 'cancelled' AND a.unit_id IS NOT NULL
     GROUP BY a.unit_id
 ),
 scores AS (
@@ -132,13 +123,13 @@ selfs AS (
 )
 SELECT u.id,
     hours.headcount, hours.met, enrolled.mandatory_enrolled, enrolled.mandatory_completed,
-    rates.planned_minutes, rates.attended_minutes, enrolled.assessed, enrolled.certified,
+    marks.marks, marks.attended, enrolled.assessed, enrolled.certified,
     scores.sc, scores.sc_self, scores.dis, scores.dis_self,
     actions.due, actions.on_time, selfs.due, selfs.on_time
 FROM staff_unit u
 LEFT JOIN hours ON hours.unit_id = u.id
 LEFT JOIN enrolled ON enrolled.unit_id = u.id
-LEFT JOIN rates ON rates.unit_id = u.id
+LEFT JOIN marks ON marks.unit_id = u.id
 LEFT JOIN scores ON scores.unit_id = u.id
 LEFT JOIN actions ON actions.unit_id = u.id
 LEFT JOIN selfs ON selfs.unit_id = u.id
@@ -154,7 +145,7 @@ LOCAL_DAY = {
 def required_case(rules, default: int) -> str:
     """The yearly requirement of a person (`attr` row `a`) as a CASE written out from the rules in force,
     the most specific first (the same order as `training.selectors.requirement_for`). Values are quoted
-    by hand: codes and categories are short identifiers from the database, minutes integers."""
+    by hand: codes and categories are short identifiers from the database, tiết integers."""
 
     def quote(text: str) -> str:
         return "'" + str(text).replace("'", "''") + "'"
@@ -184,21 +175,20 @@ def required_case(rules, default: int) -> str:
                 f"{quote(rule.unit.path.replace('%', '').replace('_', '') + '%')})"
             )
         if not conditions:
-            default = rule.periods_per_year * TIET_MINUTES
+            default = rule.periods_per_year
             break
-        whens.append(f"WHEN {' AND '.join(conditions)} THEN {int(rule.periods_per_year * TIET_MINUTES)}")
+        whens.append(f"WHEN {' AND '.join(conditions)} THEN {int(rule.periods_per_year)}")
     if not whens:
         return str(int(default))
     return f"(CASE {' '.join(whens)} ELSE {int(default)} END)"
 
 
-def province_facts(connection, *, start: dt.date, end: dt.date, held_until: dt.date, required: str) -> dict:
+def province_facts(connection, *, start: dt.date, end: dt.date, required: str) -> dict:
     """{unit_id: (capability tuple, inspection tuple)} for every unit, in one statement."""
     sql = SQL.format(required=required, local_day=LOCAL_DAY[connection.vendor])
     params = {
         "start": start,
         "end": end,
-        "held_until": held_until,
         "year_start": dt.date(end.year, 1, 1),
         "year_end": dt.date(end.year, 12, 31),
     }

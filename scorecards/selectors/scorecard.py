@@ -16,7 +16,7 @@ from scorecards import charts
 from scorecards.engine import UnitScore
 from scorecards.models import ScorecardSnapshot
 from scorecards.periods import Period
-from scorecards.selectors.tables import ScoreTable, cached, score_table, unit_trend
+from scorecards.selectors.tables import ScoreTable, cached, score_table, set_subtree_changes, unit_trend
 from staff.access import ancestor_paths
 from staff.models import Unit
 
@@ -92,7 +92,11 @@ def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previou
     (the trend's only when `trend`; the change since the previous period only when `previous`)."""
     unit = unit_get(user=user, pk=pk)
     visible = frozenset(visible_units(user=user).values_list("id", flat=True))
-    table = score_table(period=period, with_previous=previous)
+    # The period's table (the ranks are among all units of the same kind); the previous period only for the
+    # units this page shows (the unit and those below it).
+    table = score_table(period=period, with_previous=False)
+    if previous:
+        set_subtree_changes(table, unit.pk)
     score = table.score(unit.pk)
     card = UnitScorecard(unit=unit, period=period, table=table, score=score, visible=visible)
     card.charts["criteria"] = charts.criteria_data(score)

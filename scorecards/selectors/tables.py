@@ -278,37 +278,70 @@ def score_table(*, period: Period, frozen: bool = True, with_previous: bool = Tr
     return table
 
 
+def published_totals(publication: PublishedPeriod) -> dict[int, float | None]:
+    return cached(
+        f"published-totals:{publication.pk}",
+        lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
+    )
+
+
+def set_subtree_changes(table: ScoreTable, unit_id: int) -> None:
+    """The change since the previous period of unit `unit_id` and the units below it (what its page shows),
+    the previous period computed over that subtree only when it is not published (`table` read without
+    `with_previous`)."""
+    unit = table.units.get(unit_id)
+    if unit is None:
+        return
+    previous = table.period.previous()
+    subtree = {uid: s for uid, s in table.shown.items() if s.unit.path.startswith(unit.path)}
+    publication = PublishedPeriod.objects.filter(period=previous.key).first()
+    if publication is not None:
+        totals = published_totals(publication)
+    else:
+        figures = subtree_figures(period=previous, unit_id=unit_id, units=table.units)
+        table.summaries[previous.key] = figures
+        totals = {uid: f[0] for uid, f in figures.items()}
+    engine.set_changes(subtree, totals)
+
+
 def previous_totals(
     *, period: Period, units: dict[int, UnitRow], summaries: dict | None = None
 ) -> dict[int, float | None]:
     publication = PublishedPeriod.objects.filter(period=period.key).first()
     if publication is not None:
-        return cached(
-            f"published-totals:{publication.pk}",
-            lambda: dict(ScorecardSnapshot.objects.filter(publication=publication).values_list("unit_id", "total")),
-        )
+        return published_totals(publication)
     summary = period_summary(period=period, units=units)
     if summaries is not None:
         summaries[period.key] = summary
     return {unit_id: figures[0] for unit_id, figures in summary.items()}
 
 
-def unit_line(*, period: Period, unit_id: int, units: dict[int, UnitRow]) -> Figures:
-    """One unit's live total and pillars for `period`, computed over its subtree only (the trend draws one
-    unit's line: the rest of the province is not needed)."""
+def subtree_figures(*, period: Period, unit_id: int, units: dict[int, UnitRow]) -> dict[int, Figures]:
+    """The live total and pillars of unit `unit_id` and every unit below it for `period`, computed over that
+    subtree only, the same way as `compute_live` (facts, indicators and other kinds, appraisals): what one
+    unit's page shows of a period other than its own (the change since the previous period of the unit
+    and its sub-units, the trend's line) without computing the rest of the province."""
     unit = units.get(unit_id)
     if unit is None:
-        return (None, None, None)
+        return {}
 
     def compute():
         model = scorecard_model_for_year(year=period.year)
         spec = model.spec() if model is not None else defaults.spec(period.year)
         capability, inspection = period_facts(period, within=unit.path)
+        extra = kinds.extra_facts(period=period, spec=spec, capability=capability)
         subtree = [u for u in units.values() if u.path.startswith(unit.path)]
-        s = engine.compute(model=spec, units=subtree, capability=capability, inspection=inspection).get(unit_id)
-        return (s.total, s.capability, s.service_culture) if s is not None else (None, None, None)
+        scores = engine.compute(model=spec, units=subtree, capability=capability, inspection=inspection, extra=extra)
+        kinds.apply_appraisals(spec=spec, period=period, scores=scores)
+        return {uid: (s.total, s.capability, s.service_culture) for uid, s in scores.items()}
 
-    return cached(f"line:{period.key}:{unit_id}", compute)
+    return cached(f"subtree:{period.key}:{unit_id}", compute)
+
+
+def unit_line(*, period: Period, unit_id: int, units: dict[int, UnitRow]) -> Figures:
+    """One unit's live total and pillars for `period`, computed over its subtree only (the trend draws one
+    unit's line: the rest of the province is not needed)."""
+    return subtree_figures(period=period, unit_id=unit_id, units=units).get(unit_id, (None, None, None))
 
 
 def unit_trend(*, unit_id: int, period: Period, table: ScoreTable | None = None) -> list[dict]:

@@ -255,3 +255,31 @@ def test_a_period_whose_round_is_published_takes_no_more_values(tree, appraiser)
             value=6,
         )
     assert refused.value.message_dict == {"period": ["Quý 1/2026 đã khóa: bảng điểm của kỳ đã công bố."]}
+
+
+def test_a_units_page_shows_the_province_tables_figures_for_the_other_periods(tree, appraiser, people):
+    """The unit's page computes the other periods over its own subtree only (issue 18): the change since the
+    previous period and the trend's points are still the province table's figures, indicators included."""
+    from scorecards import selectors
+
+    with time_machine.travel(dt.datetime(2026, 7, 15, 3, 0, tzinfo=dt.UTC), tick=True):
+        model = ScorecardModel.objects.get(year=2026)
+        indicators.scorecard_model_add_cchc(actor=system_actor(), model=model)
+        q2, q3, q4 = (Period(2026, quarter=q) for q in (2, 3, 4))
+        late = Indicator.objects.get(code="late_dossiers")
+        indicators.indicator_value_set(actor=appraiser, unit=tree["alpha1"], indicator=late, period=q2, value=60)
+        province_q2 = score_table(period=q2, with_previous=False).live
+        province_q3 = score_table(period=q3).live
+        alpha, alpha1 = tree["alpha"].pk, tree["alpha1"].pk
+        assert round(province_q2[alpha1].criterion("late_dossiers").value, 2) == 60.0
+
+        card = selectors.unit_scorecard(user=appraiser, pk=alpha, period=q3)
+        assert card.score.previous_total == province_q2[alpha].total
+        assert card.score.change == province_q3[alpha].change
+        assert [c.change for c in card.children] == [province_q3[c.unit_id].change for c in card.children]
+        assert alpha1 in {c.unit_id for c in card.children}
+        # Q2 is two periods before Q4: the trend's point comes from the subtree computation.
+        trend = selectors.unit_scorecard(user=appraiser, pk=alpha, period=q4).trend
+        point = next(t for t in trend if t["period"] == q2)
+        assert point["total"] == round(province_q2[alpha].total, 2)
+        assert point["service_culture"] == round(province_q2[alpha].service_culture, 2)
