@@ -70,6 +70,7 @@ class UnitScorecardView(ScopedViewMixin, TemplateView):
         context.update(
             unit=card.unit,
             period=period,
+            as_of=card.as_of,
             table=card.table,
             score=score,
             live=card.live,
@@ -110,7 +111,7 @@ class ExportView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         period = period_from(request)
-        card = selectors.unit_scorecard(user=request.user, pk=pk, period=period)
+        card = selectors.unit_scorecard(user=request.user, pk=pk, period=period, current=True)
         content = scorecard_xlsx(card, user=request.user, base_url=request.build_absolute_uri("/")[:-1])
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="bang-diem-{card.unit.code}-{period.key}.xlsx"'
@@ -129,13 +130,14 @@ class TableView(ScopedViewMixin, TemplateView):
         kind = self.request.GET.get("kind") or ""
         if kind not in UnitKind.values:
             kind = ""
-        table, rows = selectors.province_rows(user=self.request.user, period=period, kind=kind)
+        table, rows, as_of = selectors.province_rows(user=self.request.user, period=period, kind=kind)
         page = Paginator(rows, page_size_from(self.request, 100)).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
             period=period,
             table=table,
+            as_of=as_of,
             rows=page.object_list,
             count=len(rows),
             page_obj=page,

@@ -41,6 +41,7 @@ def forget_live_scorecards(settings):
     from django.core.cache import cache
 
     settings.SCORECARD_LIVE_MAX_AGE = 0
+    settings.SCORECARD_REFRESH_IN_BACKGROUND = False  # test_cache.py turns it on
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "congvu-tests"},

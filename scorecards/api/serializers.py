@@ -156,6 +156,12 @@ class ScorecardSerializer(serializers.Serializer):
     end = serializers.DateField(source="period.end")
     published = serializers.BooleanField(source="is_published")
     published_at = serializers.DateTimeField(source="table.publication.published_at", allow_null=True)
+    computed_at = serializers.DateTimeField(
+        source="as_of",
+        allow_null=True,
+        help_text="null: the live figures follow the records as they are now. Else when they were computed: "
+        "the records have changed since, and the server is recomputing them.",
+    )
     criteria = CriterionSerializer(source="score.criteria", many=True)
     differences = DifferenceSerializer(many=True)
     sub_units = UnitScoreSerializer(source="children", many=True)

@@ -3,7 +3,9 @@ the Excel export and the charts alike (`visible_units`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -16,7 +18,15 @@ from scorecards import charts
 from scorecards.engine import UnitScore
 from scorecards.models import ScorecardSnapshot
 from scorecards.periods import Period
-from scorecards.selectors.tables import ScoreTable, cached, score_table, set_subtree_changes, unit_trend
+from scorecards.selectors.tables import (
+    Freshness,
+    ScoreTable,
+    cached,
+    for_display,
+    score_table,
+    set_subtree_changes,
+    unit_trend,
+)
 from staff.access import ancestor_paths
 from staff.models import Unit
 
@@ -50,6 +60,9 @@ class UnitScorecard:
     visible: frozenset[int]
     trend: list[dict] | None = None
     charts: dict[str, dict] = field(default_factory=dict)
+    # None: computed from the records as they are now; else when the live figures shown were computed
+    # (records changed since; the worker is recomputing them).
+    as_of: dt.datetime | None = None
 
     @property
     def is_published(self) -> bool:
@@ -87,27 +100,33 @@ class UnitScorecard:
         )
 
 
-def unit_scorecard(*, user, pk: int, period: Period, trend: bool = True, previous: bool = True) -> UnitScorecard:
+def unit_scorecard(
+    *, user, pk: int, period: Period, trend: bool = True, previous: bool = True, current: bool = False
+) -> UnitScorecard:
     """The scorecard of unit `pk` for `period` (404 outside the user's scope), with its chart data
-    (the trend's only when `trend`; the change since the previous period only when `previous`)."""
+    (the trend's only when `trend`; the change since the previous period only when `previous`). A screen
+    may be shown the province's kept computation while a newer one is made (`as_of` says when it was made);
+    `current`: never (documents such as the Excel export)."""
     unit = unit_get(user=user, pk=pk)
     visible = frozenset(visible_units(user=user).values_list("id", flat=True))
-    # The period's table (the ranks are among all units of the same kind); the previous period only for the
-    # units this page shows (the unit and those below it).
-    table = score_table(period=period, with_previous=False)
-    if previous:
-        set_subtree_changes(table, unit.pk)
-    score = table.score(unit.pk)
-    card = UnitScorecard(unit=unit, period=period, table=table, score=score, visible=visible)
-    card.charts["criteria"] = charts.criteria_data(score)
-    card.charts["peers"] = charts.peers_data(table.peers(unit.pk), unit.pk, visible)
-    if trend:
-        card.trend = unit_trend(unit_id=unit.pk, period=period, table=table)
-        card.charts["trend"] = charts.trend_data(card.trend)
-        # The page's images draw exactly these figures: kept for the chart requests that follow the page,
-        # which then neither recompute the scorecard nor show other figures than the page.
-        for name, data in card.charts.items():
-            cache.set(_chart_data_key(name, unit.pk, period, _scope(name, visible)), data, CHART_DATA_TIMEOUT)
+    with nullcontext(Freshness()) if current else for_display() as freshness:
+        # The period's table (the ranks are among all units of the same kind); the previous period only for
+        # the units this page shows (the unit and those below it).
+        table = score_table(period=period, with_previous=False)
+        if previous:
+            set_subtree_changes(table, unit.pk)
+        score = table.score(unit.pk)
+        card = UnitScorecard(unit=unit, period=period, table=table, score=score, visible=visible)
+        card.charts["criteria"] = charts.criteria_data(score)
+        card.charts["peers"] = charts.peers_data(table.peers(unit.pk), unit.pk, visible)
+        if trend:
+            card.trend = unit_trend(unit_id=unit.pk, period=period, table=table)
+            card.charts["trend"] = charts.trend_data(card.trend)
+            # The page's images draw exactly these figures: kept for the chart requests that follow the
+            # page, which then neither recompute the scorecard nor show other figures than the page.
+            for name, data in card.charts.items():
+                cache.set(_chart_data_key(name, unit.pk, period, _scope(name, visible)), data, CHART_DATA_TIMEOUT)
+    card.as_of = freshness.as_of
     return card
 
 
@@ -139,14 +158,17 @@ def unit_chart(*, user, pk: int, period: Period, name: str, fmt: str) -> bytes:
         card = unit_scorecard(user=user, pk=pk, period=period, trend=name == "trend", previous=False)
         return charts.chart_bytes(name, card.charts[name], fmt)
 
-    return cached(f"chart:{name}:{fmt}:{pk}:{period.key}:{get_language()}:{scope}", draw)
+    with for_display():  # an image drawn from a kept computation being refreshed is not kept
+        return cached(f"chart:{name}:{fmt}:{pk}:{period.key}:{get_language()}:{scope}", draw)
 
 
-def province_rows(*, user, period: Period, kind: str = "") -> tuple[ScoreTable, list[UnitScore]]:
-    """Every unit in the user's scope for `period` (of `kind` when given), best first."""
-    table = score_table(period=period)
+def province_rows(*, user, period: Period, kind: str = "") -> tuple[ScoreTable, list[UnitScore], dt.datetime | None]:
+    """Every unit in the user's scope for `period` (of `kind` when given), best first; and when the live
+    figures shown were computed, if the records changed since (None: they are current)."""
+    with for_display() as freshness:
+        table = score_table(period=period)
     visible = set(visible_units(user=user).values_list("id", flat=True))
-    return table, table.rows(visible, kind=kind)
+    return table, table.rows(visible, kind=kind), freshness.as_of
 
 
 def latest_snapshot(*, user, unit: Unit) -> ScorecardSnapshot | None:

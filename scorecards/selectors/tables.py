@@ -5,23 +5,32 @@ of queries (units, model, one GROUP BY per fact source, publication, snapshots),
 Live results are kept in Django's cache with the data-version token (core.versions) they were computed
 under: reused while the data is unchanged, and recomputed after a committed write at most once every
 SCORECARD_LIVE_MAX_AGE seconds. A province computation takes seconds; with writes arriving all day,
-recomputing it after each one would keep the server busy with nothing else."""
+recomputing it after each one would keep the server busy with nothing else.
+
+Screens (`for_display`) go further when the cache is shared with the worker
+(SCORECARD_REFRESH_IN_BACKGROUND): after a write, the province's kept computation of a period is shown,
+labelled with the time it was made, while the worker recomputes it (`refresh_live_scorecards`), so that no
+request waits for a province computation. Publishing, rounds and exports never read a stale table."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from core import versions
 from inspections.models import Inspection, InspectionStatus, TemplateKind
@@ -38,29 +47,133 @@ TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
 CACHE_TIMEOUT = 6 * 3600  # seconds; a new data-version token abandons a result sooner
 
 
-def cached(name: str, compute: Callable[[], object]):
+REFRESH_LOCK = 300  # seconds: one background refresh of a period queued at a time (expires if lost)
+
+
+@dataclass
+class Freshness:
+    """How current what a screen was served is: `computed_at` is None when every figure was computed from
+    the records as they are now, else the time of the oldest kept computation served (the records changed
+    after it, and a newer computation is being made)."""
+
+    computed_at: float | None = None
+    stale_reads: int = 0
+
+    def note(self, computed_at: float) -> None:
+        self.stale_reads += 1
+        self.computed_at = computed_at if self.computed_at is None else min(self.computed_at, computed_at)
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        if self.computed_at is None:
+            return None
+        return timezone.localtime(dt.datetime.fromtimestamp(self.computed_at, tz=dt.UTC))
+
+
+_display: ContextVar[Freshness | None] = ContextVar("scorecards_display", default=None)
+_refreshing: ContextVar[bool] = ContextVar("scorecards_refreshing", default=False)
+
+
+@contextmanager
+def for_display() -> Iterator[Freshness]:
+    """Inside: a screen's reads, which may be served the province's kept computation of a period while the
+    worker makes a newer one (see the module's docstring). The Freshness says what was served."""
+    current = _display.get()
+    if current is not None:
+        yield current
+        return
+    freshness = Freshness()
+    reset = _display.set(freshness)
+    try:
+        yield freshness
+    finally:
+        _display.reset(reset)
+
+
+@contextmanager
+def refreshing() -> Iterator[None]:
+    """Inside: the worker's recomputation; whatever is not current is computed, whatever its age."""
+    reset = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(reset)
+
+
+def refresh_flag(period_key: str) -> str:
+    return f"scorecards:refresh-queued:{period_key}"
+
+
+def _background(computed_at: float) -> bool:
+    """Whether a screen may be served a kept computation this old while the worker recomputes it. Beyond
+    SCORECARD_STALE_LIMIT seconds the worker is taken to be down, and the request computes."""
+    return settings.SCORECARD_REFRESH_IN_BACKGROUND and time.time() - computed_at < settings.SCORECARD_STALE_LIMIT
+
+
+def _queue_refresh(period_key: str) -> None:
+    if not cache.add(refresh_flag(period_key), True, REFRESH_LOCK):
+        return  # already queued
+    transaction.on_commit(lambda: refresh_live_scorecards.using(queue_name=settings.JOBS_QUEUE).enqueue(period_key))
+
+
+@task()
+def refresh_live_scorecards(period_key: str) -> dict:
+    """The worker's side: recompute the province's live scorecards of a period (and the figures the change
+    and the trend read) under the data version now, so that screens show the records as they are."""
+    started = time.monotonic()
+    try:
+        period = Period.parse(period_key)
+        with refreshing():
+            units = unit_rows()
+            compute_live(period=period, units=units)
+            period_summary(period=period, units=units)
+    finally:
+        cache.delete(refresh_flag(period_key))
+    return {"period": period_key, "seconds": round(time.monotonic() - started, 3)}
+
+
+def cached(name: str, compute: Callable[[], object], refresh: str | None = None):
     """`compute()`, kept in the default cache per day (hours held "so far" depend on it) with the data-version
     token it was computed under. Served again while the token is unchanged, or while it is younger than
     SCORECARD_LIVE_MAX_AGE seconds; older and stale, one request recomputes it while the others are served
-    the kept result. Inside a transaction that wrote watched data it has not committed, the result is
-    private to that transaction: computed, not cached."""
+    the kept result. A screen (`for_display`) is served the kept result of a province computation
+    (`refresh`: its period's key) and the worker recomputes it (`_background`). Inside a transaction that
+    wrote watched data it has not committed, the result is private to that transaction: computed, not
+    cached; so is a result computed from a kept one that was stale."""
     token = versions.memo_key(connection)
     if token is None:
         return compute()
     key = f"scorecards:{name}:{timezone.localdate().isoformat()}"
+    display = _display.get()
     kept = cache.get(key)
+    locked = False
     if kept is not None:
         kept_token, computed_at, value = kept
-        if kept_token == token or time.time() - computed_at < settings.SCORECARD_LIVE_MAX_AGE:
+        if kept_token == token:
             return value
-        if not cache.add(f"{key}:computing", True, settings.SCORECARD_LIVE_MAX_AGE or 60):
-            return value  # another request is computing it
+        refreshing_now = _refreshing.get()
+        if not refreshing_now and time.time() - computed_at < settings.SCORECARD_LIVE_MAX_AGE:
+            if display is not None:
+                display.note(computed_at)
+            return value
+        if not refreshing_now and refresh is not None and display is not None and _background(computed_at):
+            display.note(computed_at)
+            _queue_refresh(refresh)
+            return value
+        if not refreshing_now:
+            if not cache.add(f"{key}:computing", True, settings.SCORECARD_LIVE_MAX_AGE or 60):
+                if display is not None:
+                    display.note(computed_at)
+                return value  # another request is computing it
+            locked = True
+    stale_before = display.stale_reads if display is not None else 0
     try:
         started = time.time()
         value = compute()
-        cache.set(key, (token, started, value), CACHE_TIMEOUT)
+        if display is None or display.stale_reads == stale_before:
+            cache.set(key, (token, started, value), CACHE_TIMEOUT)
     finally:
-        if kept is not None:
+        if locked:
             cache.delete(f"{key}:computing")
     return value
 
@@ -244,7 +357,7 @@ def compute_live(
         kinds.apply_appraisals(spec=spec, period=period, scores=scores)
         return model, spec, scores
 
-    return cached(f"live:{period.key}", compute)
+    return cached(f"live:{period.key}", compute, refresh=period.key)
 
 
 def period_summary(*, period: Period, units: dict[int, UnitRow]) -> dict[int, Figures]:
@@ -255,7 +368,7 @@ def period_summary(*, period: Period, units: dict[int, UnitRow]) -> dict[int, Fi
         live = compute_live(period=period, units=units)[2]
         return {unit_id: (s.total, s.capability, s.service_culture) for unit_id, s in live.items()}
 
-    return cached(f"summary:{period.key}", compute)
+    return cached(f"summary:{period.key}", compute, refresh=period.key)
 
 
 def score_table(*, period: Period, frozen: bool = True, with_previous: bool = True) -> ScoreTable:
@@ -324,6 +437,8 @@ def subtree_figures(*, period: Period, unit_id: int, units: dict[int, UnitRow]) 
     unit = units.get(unit_id)
     if unit is None:
         return {}
+    if all(u.path.startswith(unit.path) for u in units.values()):
+        return period_summary(period=period, units=units)  # the subtree is the province
 
     def compute():
         model = scorecard_model_for_year(year=period.year)

@@ -23,7 +23,8 @@ Q2 = {"period": "2026-Q2"}
 # + one count of the inspections each checklist score is the mean of (this period and the previous)
 # + the appraiser's adjustments of the round (scorecards.kinds.apply_appraisals), this period and the previous
 QUERIES_TABLE = 29  # attendance marks: one query per period (was two)
-QUERIES_API = 28  # the previous period over the unit's subtree: + its units (training facts `within`)
+# The province's previous period is the province's summary (its subtree is the province: no `within` query).
+QUERIES_API = 27
 
 
 def test_unit_head_lands_on_their_unit_and_sees_every_criterion(login, cast, tree, records):
