@@ -110,10 +110,20 @@ def _background(computed_at: float) -> bool:
     return settings.SCORECARD_REFRESH_IN_BACKGROUND and time.time() - computed_at < settings.SCORECARD_STALE_LIMIT
 
 
-def _queue_refresh(period_key: str) -> None:
-    if not cache.add(refresh_flag(period_key), True, REFRESH_LOCK):
+def _queue_refresh(period_key: str, not_before: float) -> None:
+    """Queue the worker's refresh of a period, once (until it has run), to run no earlier than
+    `not_before` (the previous computation + SCORECARD_LIVE_MAX_AGE: a period is recomputed at most that
+    often while writes keep coming)."""
+    if not cache.add(refresh_flag(period_key), True, REFRESH_LOCK + max(0, int(not_before - time.time()))):
         return  # already queued
-    transaction.on_commit(lambda: refresh_live_scorecards.using(queue_name=settings.JOBS_QUEUE).enqueue(period_key))
+
+    def send() -> None:
+        task = refresh_live_scorecards.using(queue_name=settings.JOBS_QUEUE)
+        if not_before > time.time() and task.get_backend().supports_defer:
+            task = task.using(run_after=dt.datetime.fromtimestamp(not_before, tz=dt.UTC))
+        task.enqueue(period_key)
+
+    transaction.on_commit(send)
 
 
 @task()
@@ -151,20 +161,21 @@ def cached(name: str, compute: Callable[[], object], refresh: str | None = None)
         kept_token, computed_at, value = kept
         if kept_token == token:
             return value
-        refreshing_now = _refreshing.get()
-        if not refreshing_now and time.time() - computed_at < settings.SCORECARD_LIVE_MAX_AGE:
+        if _refreshing.get():
+            pass  # the worker: compute
+        elif refresh is not None and display is not None and _background(computed_at):
+            display.note(computed_at)
+            _queue_refresh(refresh, not_before=computed_at + settings.SCORECARD_LIVE_MAX_AGE)
+            return value
+        elif time.time() - computed_at < settings.SCORECARD_LIVE_MAX_AGE:
             if display is not None:
                 display.note(computed_at)
             return value
-        if not refreshing_now and refresh is not None and display is not None and _background(computed_at):
-            display.note(computed_at)
-            _queue_refresh(refresh)
-            return value
-        if not refreshing_now:
-            if not cache.add(f"{key}:computing", True, settings.SCORECARD_LIVE_MAX_AGE or 60):
-                if display is not None:
-                    display.note(computed_at)
-                return value  # another request is computing it
+        elif not cache.add(f"{key}:computing", True, settings.SCORECARD_LIVE_MAX_AGE or 60):
+            if display is not None:
+                display.note(computed_at)
+            return value  # another request is computing it
+        else:
             locked = True
     stale_before = display.stale_reads if display is not None else 0
     try:

@@ -129,3 +129,18 @@ def test_without_a_shared_cache_the_request_computes(login, cast, tree, records,
     _nobody_meets_the_requirement()
     assert _hours(client.get(url, Q2)) == 0.0
     assert _queued() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_writes_keep_coming_a_period_is_recomputed_at_most_once_a_minute(login, cast, tree, records, background):
+    background.SCORECARD_LIVE_MAX_AGE = 60
+    client = login(cast["unit_head"])
+    url = reverse("scorecards:unit", args=[tree["alpha"].pk])
+    client.get(url, Q2)
+    _nobody_meets_the_requirement()
+    after = client.get(url, Q2)
+    as_of = after.context["as_of"]
+    assert as_of is not None and "đang được tính lại" in after.content.decode()
+    (queued,) = DBTaskResult.objects.filter(task_path=TASK)
+    # queued at once, to run a minute after the computation shown
+    assert 59 <= (queued.run_after - as_of).total_seconds() <= 61
