@@ -16,7 +16,7 @@ from core.xlsx import ImportRejected
 from staff import discipline, selectors
 from staff.filters import DisciplineFilterSet
 from staff.forms import DisciplineDecisionForm
-from staff.models import Staff, StaffStatus
+from staff.models import Staff
 
 
 class DisciplineUploadForm(forms.Form):
@@ -57,10 +57,16 @@ class DisciplineEditView(ScopedViewMixin, View):
         )
 
     def _form(self, data=None, instance=None):
-        people = Staff.objects.visible_to(self.request.user, Perm.DISCIPLINE_MANAGE)
+        # The picker suggests and the form accepts the same people: those the user may discipline (active
+        # ones for a new decision; a correction keeps its person whatever their status now).
+        picker = {"scope": Perm.DISCIPLINE_MANAGE}
         if instance is None:
-            people = people.filter(status=StaffStatus.ACTIVE)
-        return DisciplineDecisionForm(data, instance=instance, people=people)
+            people = selectors.people_pick(user=self.request.user, filters=picker)
+        else:
+            people = Staff.objects.visible_to(self.request.user, Perm.DISCIPLINE_MANAGE)
+        form = DisciplineDecisionForm(data, instance=instance, people=people)
+        form.fields["person"].narrow(people, filters=picker)
+        return form
 
     def get(self, request, pk=None):
         decision = self.get_object(pk)

@@ -172,6 +172,9 @@ def people_q(value: str) -> Q | None:
 
 # What a people picker may be narrowed to: whose account holds one of these permissions.
 PICKER_PERMS = (Perm.INSPECTION_FILL, Perm.INSPECTION_REVIEW, Perm.TRAINING_ATTEND)
+# Whose scope a picker searches: the people the user may see (default), or those the user may act on with
+# the form's own permission (a discipline decision: discipline.manage), which can be fewer.
+PICKER_SCOPES = (Perm.STAFF_VIEW, Perm.DISCIPLINE_MANAGE)
 
 
 class PeoplePickFilterSet(django_filters.FilterSet):
@@ -185,10 +188,18 @@ class PeoplePickFilterSet(django_filters.FilterSet):
         label=_("Whose account holds the permission"), choices=[(p, p) for p in PICKER_PERMS], method="filter_perm"
     )
     account = django_filters.BooleanFilter(label=_("With a user account"), method="filter_account")
+    scope = django_filters.ChoiceFilter(
+        label=_("Among the people you may act on with the permission"),
+        choices=[(p, p) for p in PICKER_SCOPES],
+        method="filter_scope",
+    )
 
     class Meta:
         model = Staff
-        fields = ["q", "within", "perm", "account"]
+        fields = ["q", "within", "perm", "account", "scope"]
+
+    def filter_scope(self, queryset, name, value):
+        return queryset  # the scope itself: staff.selectors.people_pick starts from it
 
     def filter_q(self, queryset, name, value):
         q = people_q(value)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from core.permissions import Perm, Role
 from staff.access import ancestor_paths, subtree_bounds
 from staff.filters import (
+    PICKER_SCOPES,
     PeoplePickFilterSet,
     RoleAssignmentFilterSet,
     StaffFilterSet,
@@ -79,9 +80,12 @@ def staff_list(*, user, filters: dict | None = None, request=None) -> QuerySet[S
 
 
 def people_pick(*, user, filters: dict | None = None, perms=Perm.STAFF_VIEW) -> QuerySet[Staff]:
-    """The people a people picker offers and accepts: active staff visible to `user` under `perms`, narrowed by
-    PeoplePickFilterSet (`q`, `within`, `perm`, `account`), in name order with the unit joined. The type-ahead
-    (API) and the form field use this one queryset with the same filters."""
+    """The people a people picker offers and accepts: active staff visible to `user` under `perms` (or the
+    filters' `scope`, one of PICKER_SCOPES), narrowed by PeoplePickFilterSet (`q`, `within`, `perm`,
+    `account`), in name order with the unit joined. The type-ahead (API) and the form field use this one
+    queryset with the same filters."""
+    if filters and filters.get("scope") in PICKER_SCOPES:
+        perms = filters["scope"]
     qs = (
         Staff.objects.visible_to(user, perms)
         .filter(status=StaffStatus.ACTIVE)

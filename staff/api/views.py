@@ -117,13 +117,15 @@ class RoleAssignmentViewSet(
 
 class PeoplePickView(generics.ListAPIView):
     """The people picker's type-ahead outside training (inspection teams, responsible persons, roles): active
-    people the user may see, found by `q` (a name without diacritics, a staff code or a unit) and narrowed like
-    the form that accepts them (`within` a unit, `perm` held by their account, `account`). The form field uses
-    the same selector with the same filters, so nobody is suggested that the form would refuse."""
+        people the user may see, found by `q` (a name without diacritics, a staff code or a unit) and narrowed like
+        the form that accepts them (`within` a unit, `perm` held by their account, `account`, and `scope`: among the
+    people the user may act on with the form's own permission). The form field uses
+        the same selector with the same filters, so nobody is suggested that the form would refuse."""
 
     serializer_class = PersonSuggestionSerializer
     filterset_class = PeoplePickFilterSet
     read_perm = Perm.STAFF_VIEW
 
     def get_queryset(self):
-        return selectors.people_pick(user=self.request.user)
+        # `scope` starts the search from the people the form's permission reaches (the FilterSet checks it)
+        return selectors.people_pick(user=self.request.user, filters={"scope": self.request.query_params.get("scope")})

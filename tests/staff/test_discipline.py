@@ -265,3 +265,24 @@ def test_another_units_decision_cannot_be_opened_for_editing(cast, people, login
 def test_the_menu_has_discipline_for_those_who_may_see_it(cast, login):
     assert "/staff/discipline/" in login(cast["unit_head"]).get("/").content.decode()
     assert "/staff/discipline/" not in login(cast["inspector"]).get("/").content.decode()
+
+
+def test_the_picker_suggests_only_the_people_the_form_accepts(cast, people, tree, login):
+    """HR of Sở Alpha who is also unit head of Sở Beta sees both units' people, but may discipline only
+    Alpha's: the form's type-ahead searches that scope, so it never suggests Cường of Beta."""
+    from tests.factories import Role, grant
+
+    hr = cast["hr"]
+    grant(hr, Role.UNIT_HEAD, tree["beta"])
+    client = login(hr)
+    page = client.get("/staff/discipline/new/").content.decode()
+    assert "scope=discipline.manage" in page  # the picker's lookup URL
+    suggested = client.get("/api/v1/people/", {"scope": "discipline.manage"}).json()
+    codes = {p["staff_code"] for p in suggested.get("results", suggested)}
+    assert codes == {"A001", "A002"}
+    everyone = client.get("/api/v1/people/").json()
+    assert "B001" in {p["staff_code"] for p in everyone.get("results", everyone)}  # seen, not disciplined
+    refused = client.post("/staff/discipline/new/", {"person": "B001", "form": "warning"})
+    assert "Không tìm thấy ai khớp với “B001”." in refused.content.decode()
+    wrong = client.get("/api/v1/people/", {"scope": "staff.manage"})
+    assert wrong.status_code == 400 and "scope" in wrong.json()
