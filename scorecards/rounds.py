@@ -34,7 +34,7 @@ from scorecards.models import (
     UnitAssessment,
 )
 from scorecards.periods import Period
-from scorecards.selectors.tables import score_table
+from scorecards.selectors.tables import computed_now, score_table
 from staff.access import require, system_actor, unit_in_scope
 from staff.models import Unit
 
@@ -83,7 +83,8 @@ def round_open(*, actor, period: Period, deadline: dt.date, appraisal_deadline=N
 
 def _live_unit_score(*, period: Period, unit_id: int):
 
-    table = score_table(period=period, frozen=False, with_previous=False)
+    with computed_now():  # what the unit submits: the records as they are now
+        table = score_table(period=period, frozen=False, with_previous=False)
     return table, table.live.get(unit_id)
 
 

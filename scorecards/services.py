@@ -243,7 +243,8 @@ def period_publish(*, actor, period: Period, note: str = "", today=None) -> Publ
     """Freeze the scorecards of every unit for `period`. Once published, a figure never changes:
     later corrections show as a difference against the snapshot."""
     publish_check(actor=actor, period=period, today=today)
-    table = selectors.score_table(period=period, frozen=False)
+    with selectors.computed_now():  # the records as they are, never a kept computation older than them
+        table = selectors.score_table(period=period, frozen=False)
     if table.model is None:
         raise ValidationError(_("There is no scorecard model for %(year)s.") % {"year": period.year})
     publication = PublishedPeriod(

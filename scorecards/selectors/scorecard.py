@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -19,9 +18,9 @@ from scorecards.engine import UnitScore
 from scorecards.models import ScorecardSnapshot
 from scorecards.periods import Period
 from scorecards.selectors.tables import (
-    Freshness,
     ScoreTable,
     cached,
+    computed_now,
     for_display,
     score_table,
     set_subtree_changes,
@@ -109,7 +108,7 @@ def unit_scorecard(
     `current`: never (documents such as the Excel export)."""
     unit = unit_get(user=user, pk=pk)
     visible = frozenset(visible_units(user=user).values_list("id", flat=True))
-    with nullcontext(Freshness()) if current else for_display() as freshness:
+    with computed_now() if current else for_display() as freshness:
         # The period's table (the ranks are among all units of the same kind); the previous period only for
         # the units this page shows (the unit and those below it).
         table = score_table(period=period, with_previous=False)

@@ -10,7 +10,8 @@ recomputing it after each one would keep the server busy with nothing else.
 Screens (`for_display`) go further when the cache is shared with the worker
 (SCORECARD_REFRESH_IN_BACKGROUND): after a write, the province's kept computation of a period is shown,
 labelled with the time it was made, while the worker recomputes it (`refresh_live_scorecards`), so that no
-request waits for a province computation. Publishing, rounds and exports never read a stale table."""
+request waits for a province computation. Publishing, self-assessments and the Excel export compute
+(`computed_now`): they never read a kept computation older than the records."""
 
 from __future__ import annotations
 
@@ -91,11 +92,13 @@ def for_display() -> Iterator[Freshness]:
 
 
 @contextmanager
-def refreshing() -> Iterator[None]:
-    """Inside: the worker's recomputation; whatever is not current is computed, whatever its age."""
+def computed_now() -> Iterator[Freshness]:
+    """Inside: whatever is not current is computed, whatever its age: never a kept computation older than
+    the records (the worker's refresh, publishing, a unit's self-assessment, the Excel export). The
+    Freshness yielded stays empty."""
     reset = _refreshing.set(True)
     try:
-        yield
+        yield Freshness()
     finally:
         _refreshing.reset(reset)
 
@@ -133,7 +136,7 @@ def refresh_live_scorecards(period_key: str) -> dict:
     started = time.monotonic()
     try:
         period = Period.parse(period_key)
-        with refreshing():
+        with computed_now():
             units = unit_rows()
             compute_live(period=period, units=units)
             period_summary(period=period, units=units)
@@ -162,7 +165,7 @@ def cached(name: str, compute: Callable[[], object], refresh: str | None = None)
         if kept_token == token:
             return value
         if _refreshing.get():
-            pass  # the worker: compute
+            pass  # computed_now(): compute
         elif refresh is not None and display is not None and _background(computed_at):
             display.note(computed_at)
             _queue_refresh(refresh, not_before=computed_at + settings.SCORECARD_LIVE_MAX_AGE)

@@ -144,3 +144,40 @@ def test_while_writes_keep_coming_a_period_is_recomputed_at_most_once_a_minute(l
     (queued,) = DBTaskResult.objects.filter(task_path=TASK)
     # queued at once, to run a minute after the computation shown
     assert 59 <= (queued.run_after - as_of).total_seconds() <= 61
+
+
+def _kept_then_written(login, cast, tree, settings):
+    """A screen read, then a committed write: screens may show the kept figures for an hour."""
+    settings.SCORECARD_LIVE_MAX_AGE = 3600
+    client = login(cast["unit_head"])
+    url = reverse("scorecards:unit", args=[tree["alpha"].pk])
+    assert _hours(client.get(url, Q2)) == 50.0
+    _nobody_meets_the_requirement()
+    screen = client.get(url, Q2)
+    assert _hours(screen) == 50.0 and screen.context["as_of"] is not None  # kept, and said so
+    return client, screen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_excel_export_takes_the_records_now_even_within_the_age_limit(login, cast, tree, records, settings):
+    client, screen = _kept_then_written(login, cast, tree, settings)
+    export = client.get(reverse("scorecards:export", args=[tree["alpha"].pk]), Q2)
+    facts: dict = {}
+    for label, value in load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(max_col=2, values_only=True):
+        facts.setdefault(label, value)
+    assert facts["Tổng điểm"] != round(screen.context["score"].total, 2)  # not the kept figures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_freezes_the_records_now_even_within_the_age_limit(login, cast, tree, records, settings):
+    from scorecards import services
+    from scorecards.models import ScorecardModel, ScorecardSnapshot
+    from scorecards.periods import Period
+    from staff.access import system_actor
+
+    if not ScorecardModel.objects.filter(year=2026).exists():  # a data migration's row, flushed by earlier tests
+        services.scorecard_model_create(actor=system_actor(), year=2026)
+    _kept_then_written(login, cast, tree, settings)
+    publication = services.period_publish(actor=cast["admin"], period=Period(2026, quarter=2))
+    frozen = ScorecardSnapshot.objects.get(publication=publication, unit=tree["alpha"])
+    assert {c["key"]: c["value"] for c in frozen.criteria}["hours"] == 0.0
