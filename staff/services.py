@@ -39,6 +39,11 @@ STAFF_FIELDS = (
 @transaction.atomic
 def unit_create(*, actor, code: str, name: str, kind: str, parent: Unit | None = None, active: bool = True) -> Unit:
     require(actor, Perm.UNIT_MANAGE, parent)
+    if parent is None and not getattr(actor, "is_superuser", False):
+        # A top-level unit is outside every role's scope: the role's holder could not even see it.
+        raise ValidationError(
+            {"parent": _("Only a system administrator can create a top-level unit: choose the parent unit.")}
+        )
     unit = Unit(code=code.strip(), name=name.strip(), kind=kind, parent=parent, active=active)
     unit.path = f"tmp{uuid.uuid4().hex}"
     unit.search_name = fold(unit.name)

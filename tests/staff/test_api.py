@@ -173,3 +173,23 @@ def test_api_lists_give_the_clients_json(api, cast, tree, people):
         "active": False,
         "version": 1,
     }
+
+
+def test_a_province_administrator_creates_units_under_the_province_not_beside_it(api, cast, tree):
+    """A unit without a parent would sit outside every role's scope (its creator could not even see it):
+    only a system administrator creates one. Under the province, the new unit is answered as a GET shows it."""
+    client = api(cast["admin"])
+    refused = client.post("/api/v1/units/", {"code": "TINH2", "name": "Tỉnh khác", "kind": "province"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["parent"] == [
+        "Chỉ quản trị hệ thống mới tạo được đơn vị cấp cao nhất: hãy chọn đơn vị cấp trên."
+    ]
+    assert not Unit.objects.filter(code="TINH2").exists()
+    created = client.post(
+        "/api/v1/units/",
+        {"code": "SO-MOI", "name": "Sở Mới", "kind": "department", "parent": tree["province"].pk},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["parent_code"] == "TINH" and created.json()["depth"] == 1
+    assert client.get(f"/api/v1/units/{created.json()['id']}/").json() == created.json()
