@@ -1,5 +1,6 @@
-"""Shared REST API pieces: the pagination every list uses, service errors as 400 answers, ids checked
-before they reach the database, and one JSON shape for every error under /api/.
+"""Shared REST API pieces: the pagination every list uses, service errors as 400 answers, writes through the
+services (`ServiceWriteMixin`), ids checked before they reach the database, and one JSON shape for every
+error under /api/.
 
 Every error answered under /api/ is a JSON object: `{"detail": "<message>"}`, or for invalid input the
 field names mapped to their messages (`{"unit": ["..."]}`, with `detail` for errors not tied to a field),
@@ -35,6 +36,38 @@ def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
             {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         )
     return serializers.ValidationError({"detail": exc.messages})
+
+
+class ServiceWriteMixin:
+    """A ModelViewSet whose writes go through its app's services: POST calls `create_service`, PUT and PATCH
+    `update_service` (the instance under the keyword `service_instance`, and with VersionedUpdateMixin the
+    If-Match version as `expected_version`), both with `actor` and the validated data (`service_data`). A
+    Django ValidationError from the service is the API's 400; the answer is the row re-read through the
+    viewset's scoped queryset, as a GET would show it."""
+
+    create_service = None  # staticmethod(services.<model>_create)
+    update_service = None  # staticmethod(services.<model>_update)
+    service_instance = ""
+
+    def service_data(self, serializer, *, creating: bool) -> dict:
+        return dict(serializer.validated_data)
+
+    def perform_create(self, serializer):
+        row = self._call_service(self.create_service, **self.service_data(serializer, creating=True))
+        serializer.instance = self.get_queryset().get(pk=row.pk)
+
+    def perform_update(self, serializer):
+        kwargs = {self.service_instance: serializer.instance, **self.service_data(serializer, creating=False)}
+        if hasattr(self, "expected_version"):  # set by VersionedUpdateMixin.update
+            kwargs["expected_version"] = self.expected_version
+        row = self._call_service(self.update_service, **kwargs)
+        serializer.instance = self.get_queryset().get(pk=row.pk)
+
+    def _call_service(self, service, **kwargs):
+        try:
+            return service(actor=self.request.user, **kwargs)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
 
 
 def IdField(**kwargs) -> serializers.IntegerField:  # noqa: N802  (reads like a field class)

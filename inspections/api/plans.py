@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import as_drf_error
+from core.api import ServiceWriteMixin, as_drf_error
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from inspections import selectors, services
@@ -28,6 +28,7 @@ VERSIONED = extend_schema(
 
 @extend_schema_view(update=VERSIONED, partial_update=VERSIONED)
 class InspectionPlanViewSet(
+    ServiceWriteMixin,
     VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -35,6 +36,9 @@ class InspectionPlanViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    service_instance = "plan"
     serializer_class = s.InspectionPlanSerializer
     filterset_class = PlanFilterSet
     read_perm = READ_PERMS
@@ -43,25 +47,6 @@ class InspectionPlanViewSet(
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user)
-
-    def perform_create(self, serializer):
-        try:
-            plan = services.plan_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=plan.pk)
-
-    def perform_update(self, serializer):
-        try:
-            plan = services.plan_update(
-                actor=self.request.user,
-                plan=serializer.instance,
-                expected_version=getattr(self, "expected_version", None),
-                **serializer.validated_data,
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=plan.pk)
 
     @extend_schema(responses=s.CoverageSerializer)
     @action(detail=True, methods=["get"])

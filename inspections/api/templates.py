@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from core.api import as_drf_error
+from core.api import ServiceWriteMixin, as_drf_error
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from core.xlsx import XLSX_CONTENT_TYPE, ImportRejected
@@ -36,6 +36,7 @@ TEMPLATE_READ = (Perm.TEMPLATE_VIEW, Perm.TEMPLATE_MANAGE)
     )
 )
 class ChecklistTemplateViewSet(
+    ServiceWriteMixin,
     VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -43,6 +44,9 @@ class ChecklistTemplateViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    create_service = staticmethod(services.template_create)
+    update_service = staticmethod(services.template_update)
+    service_instance = "template"
     serializer_class = s.ChecklistTemplateSerializer
     read_perm = TEMPLATE_READ
     write_perm = Perm.TEMPLATE_MANAGE
@@ -50,25 +54,6 @@ class ChecklistTemplateViewSet(
 
     def get_queryset(self):
         return selectors.template_list(user=self.request.user)
-
-    def perform_create(self, serializer):
-        try:
-            template = services.template_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=template.pk)
-
-    def perform_update(self, serializer):
-        try:
-            template = services.template_update(
-                actor=self.request.user,
-                template=serializer.instance,
-                expected_version=getattr(self, "expected_version", None),
-                **serializer.validated_data,
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=template.pk)
 
     @extend_schema(request=None, responses={201: s.TemplateVersionSerializer})
     @action(detail=True, methods=["post"], url_path="new-draft")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 
-from core.api import as_drf_error
+from core.api import ServiceWriteMixin, as_drf_error
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.permissions import Perm
 from staff import selectors, services
@@ -24,7 +24,10 @@ from staff.filters import PeoplePickFilterSet, RoleAssignmentFilterSet, StaffFil
         responses={200: UnitSerializer, 412: UnitSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
     )
 )
-class UnitViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+class UnitViewSet(ServiceWriteMixin, VersionedUpdateMixin, viewsets.ModelViewSet):
+    create_service = staticmethod(services.unit_create)
+    update_service = staticmethod(services.unit_update)
+    service_instance = "unit"
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
     read_perm = Perm.UNIT_VIEW
@@ -34,23 +37,6 @@ class UnitViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.unit_list(user=self.request.user)
 
-    def perform_create(self, serializer):
-        try:
-            serializer.instance = services.unit_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-
-    def perform_update(self, serializer):
-        try:
-            serializer.instance = services.unit_update(
-                actor=self.request.user,
-                unit=serializer.instance,
-                expected_version=getattr(self, "expected_version", None),
-                **serializer.validated_data,
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-
 
 @extend_schema_view(
     partial_update=extend_schema(
@@ -58,7 +44,10 @@ class UnitViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
         responses={200: StaffSerializer, 412: StaffSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
     )
 )
-class StaffViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+class StaffViewSet(ServiceWriteMixin, VersionedUpdateMixin, viewsets.ModelViewSet):
+    create_service = staticmethod(services.staff_create)
+    update_service = staticmethod(services.staff_update)
+    service_instance = "staff"
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
     read_perm = (Perm.STAFF_VIEW, Perm.OWN_RECORD)
@@ -68,26 +57,12 @@ class StaffViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.staff_list(user=self.request.user)
 
-    def perform_create(self, serializer):
-        try:
-            serializer.instance = services.staff_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-
-    def perform_update(self, serializer):
+    def service_data(self, serializer, *, creating: bool) -> dict:
         data = dict(serializer.validated_data)
-        data.pop("staff_code", None)
-        unit = data.pop("unit", None)
-        try:
-            serializer.instance = services.staff_update(
-                actor=self.request.user,
-                staff=serializer.instance,
-                unit=unit,
-                expected_version=getattr(self, "expected_version", None),
-                **data,
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
+        if not creating:
+            data.pop("staff_code", None)  # a staff code is not changed by an edit
+            data.setdefault("unit", None)  # None: the unit stays
+        return data
 
 
 class RoleAssignmentViewSet(

@@ -24,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import as_drf_error, id_or_404
+from core.api import ServiceWriteMixin, as_drf_error, id_or_404
 from core.concurrency import IF_MATCH_PARAMETER, PRECONDITION_REQUIRED_RESPONSE, VersionedUpdateMixin
 from core.concurrency import if_match as parse_if_match
 from core.permissions import Perm
@@ -93,7 +93,10 @@ def precondition_required() -> Response:
         responses={200: CourseSerializer, 412: CourseSerializer, 428: PRECONDITION_REQUIRED_RESPONSE},
     )
 )
-class CourseViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
+class CourseViewSet(ServiceWriteMixin, VersionedUpdateMixin, viewsets.ModelViewSet):
+    create_service = staticmethod(services.course_create)
+    update_service = staticmethod(services.course_update)
+    service_instance = "course"
     serializer_class = CourseSerializer
     filterset_class = CourseFilterSet
     read_perm = TRAINING_READ
@@ -102,25 +105,6 @@ class CourseViewSet(VersionedUpdateMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.course_list(user=self.request.user)
-
-    def perform_create(self, serializer):
-        try:
-            course = services.course_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=course.pk)
-
-    def perform_update(self, serializer):
-        try:
-            course = services.course_update(
-                actor=self.request.user,
-                course=serializer.instance,
-                expected_version=getattr(self, "expected_version", None),
-                **serializer.validated_data,
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=course.pk)
 
 
 class TrainingClassViewSet(viewsets.ModelViewSet):
@@ -482,12 +466,15 @@ class TrainingHoursViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(HoursRowSerializer(page, many=True).data)
 
 
-class TrainingRequirementViewSet(viewsets.ModelViewSet):
+class TrainingRequirementViewSet(ServiceWriteMixin, viewsets.ModelViewSet):
     """Yearly tiết rules, as on the "Định mức" screen: everyone with training access reads the rules of their
     scope (and the province-wide ones); training managers (HR, administrators) create, edit and retire them, for
     the units they manage (the whole province for a rule without a unit). Nothing is deleted: retiring sets the
     last year the rule applies."""
 
+    create_service = staticmethod(services.requirement_create)
+    update_service = staticmethod(services.requirement_update)
+    service_instance = "requirement"
     serializer_class = TrainingRequirementSerializer
     read_perm = TRAINING_READ
     write_perm = Perm.TRAINING_MANAGE
@@ -495,22 +482,6 @@ class TrainingRequirementViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.requirement_list(user=self.request.user)
-
-    def perform_create(self, serializer):
-        try:
-            rule = services.requirement_create(actor=self.request.user, **serializer.validated_data)
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=rule.pk)
-
-    def perform_update(self, serializer):
-        try:
-            rule = services.requirement_update(
-                actor=self.request.user, requirement=serializer.instance, **serializer.validated_data
-            )
-        except ValidationError as exc:
-            raise as_drf_error(exc) from exc
-        serializer.instance = self.get_queryset().get(pk=rule.pk)
 
     @extend_schema(request=RequirementRetireSerializer, responses=TrainingRequirementSerializer)
     @action(detail=True, methods=["post"])
