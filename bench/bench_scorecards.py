@@ -335,7 +335,8 @@ def first_read_after_a_write(periods=None, repeat: int = 5) -> list[dict]:
     write older than SCORECARD_LIVE_MAX_AGE (set to 0: the worst case). Per sample: a staff phone is updated,
     the page is read (it shows the kept province computation, labelled, and queues a refresh), then the
     worker's refresh runs here (timed: how long until the screens show the write). Then the cold case: nothing
-    kept at all (the first read of a period on a day, or an emptied cache), where the request computes."""
+    kept at all (an emptied cache; a day's first read shows the day before's computation), where the request
+    computes."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -436,7 +437,7 @@ def first_read_after_a_write(periods=None, repeat: int = 5) -> list[dict]:
             )
             out.append(
                 {
-                    "figure": "  cold: nothing kept (first read of the period that day), computed in the request",
+                    "figure": "  cold: nothing kept (emptied cache), computed in the request",
                     "value": f"{_fmt(samples['cold'])}; {queries['cold']} queries",
                 }
             )

@@ -293,9 +293,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "congvu@localhost")
 SCORECARD_LIVE_MAX_AGE = env_int("SCORECARD_LIVE_MAX_AGE", 60)
 # After a write, screens show the province's kept computation (labelled with its time) while the worker
 # recomputes it, so that no page waits for a province computation. Needs a cache the worker shares with
-# the app servers (REDIS_URL); with each process's local memory, the request computes. Kept computations
-# older than SCORECARD_STALE_LIMIT seconds are not shown (the worker is taken to be down): the request
-# computes.
+# the app servers (REDIS_URL); with each process's local memory, the request computes. The day's first
+# screen shows the day before's computation the same way. When a queued refresh has waited longer than
+# SCORECARD_STALE_LIMIT seconds (the worker is taken to be down), the request computes.
 SCORECARD_REFRESH_IN_BACKGROUND = env_bool("SCORECARD_REFRESH_IN_BACKGROUND", bool(CACHE_REDIS_URL))
 SCORECARD_STALE_LIMIT = env_int("SCORECARD_STALE_LIMIT", 900)
 

@@ -46,6 +46,9 @@ from training.selectors import unit_capability_facts
 
 TREND_LENGTH = {"year": 3, QUARTER: 4, MONTH: 6}
 CACHE_TIMEOUT = 6 * 3600  # seconds; a new data-version token abandons a result sooner
+# A province computation (`refresh`) is kept longer: the next morning's first screen shows it, labelled,
+# while the worker computes the day's (about 4 MB a period at province scale).
+KEEP_OVERNIGHT = 30 * 3600
 
 
 REFRESH_LOCK = 300  # seconds: one background refresh of a period queued at a time (expires if lost)
@@ -107,23 +110,28 @@ def refresh_flag(period_key: str) -> str:
     return f"scorecards:refresh-queued:{period_key}"
 
 
-def _background(computed_at: float) -> bool:
-    """Whether a screen may be served a kept computation this old while the worker recomputes it. Beyond
-    SCORECARD_STALE_LIMIT seconds the worker is taken to be down, and the request computes."""
-    return settings.SCORECARD_REFRESH_IN_BACKGROUND and time.time() - computed_at < settings.SCORECARD_STALE_LIMIT
+def _background(period_key: str) -> bool:
+    """Whether a screen may be served a kept computation of the period while the worker recomputes it: with
+    SCORECARD_REFRESH_IN_BACKGROUND, unless a refresh queued more than SCORECARD_STALE_LIMIT seconds ago has
+    still not run (the worker is taken to be down, and the request computes)."""
+    if not settings.SCORECARD_REFRESH_IN_BACKGROUND:
+        return False
+    due = cache.get(refresh_flag(period_key))
+    return due is None or time.time() - due < settings.SCORECARD_STALE_LIMIT
 
 
 def _queue_refresh(period_key: str, not_before: float) -> None:
     """Queue the worker's refresh of a period, once (until it has run), to run no earlier than
     `not_before` (the previous computation + SCORECARD_LIVE_MAX_AGE: a period is recomputed at most that
-    often while writes keep coming)."""
-    if not cache.add(refresh_flag(period_key), True, REFRESH_LOCK + max(0, int(not_before - time.time()))):
+    often while writes keep coming). The flag holds when it is due."""
+    due = max(time.time(), not_before)
+    if not cache.add(refresh_flag(period_key), due, REFRESH_LOCK + int(due - time.time())):
         return  # already queued
 
     def send() -> None:
         task = refresh_live_scorecards.using(queue_name=settings.JOBS_QUEUE)
-        if not_before > time.time() and task.get_backend().supports_defer:
-            task = task.using(run_after=dt.datetime.fromtimestamp(not_before, tz=dt.UTC))
+        if due > time.time() and task.get_backend().supports_defer:
+            task = task.using(run_after=dt.datetime.fromtimestamp(due, tz=dt.UTC))
         task.enqueue(period_key)
 
     transaction.on_commit(send)
@@ -150,15 +158,21 @@ def cached(name: str, compute: Callable[[], object], refresh: str | None = None)
     token it was computed under. Served again while the token is unchanged, or while it is younger than
     SCORECARD_LIVE_MAX_AGE seconds; older and stale, one request recomputes it while the others are served
     the kept result. A screen (`for_display`) is served the kept result of a province computation
-    (`refresh`: its period's key) and the worker recomputes it (`_background`). Inside a transaction that
+    (`refresh`: its period's key; the day before's on a day's first read) and the worker recomputes it
+    (`_background`). Inside a transaction that
     wrote watched data it has not committed, the result is private to that transaction: computed, not
     cached; so is a result computed from a kept one that was stale."""
     token = versions.memo_key(connection)
     if token is None:
         return compute()
-    key = f"scorecards:{name}:{timezone.localdate().isoformat()}"
+    today = timezone.localdate()
+    key = f"scorecards:{name}:{today.isoformat()}"
     display = _display.get()
     kept = cache.get(key)
+    if kept is None and refresh is not None and display is not None and _background(refresh):
+        # The day's first screen: yesterday's computation (stale whatever its token) while the worker computes.
+        yesterday = cache.get(f"scorecards:{name}:{(today - dt.timedelta(days=1)).isoformat()}")
+        kept = None if yesterday is None else (None, *yesterday[1:])
     locked = False
     if kept is not None:
         kept_token, computed_at, value = kept
@@ -166,7 +180,7 @@ def cached(name: str, compute: Callable[[], object], refresh: str | None = None)
             return value
         if _refreshing.get():
             pass  # computed_now(): compute
-        elif refresh is not None and display is not None and _background(computed_at):
+        elif refresh is not None and display is not None and _background(refresh):
             display.note(computed_at)
             _queue_refresh(refresh, not_before=computed_at + settings.SCORECARD_LIVE_MAX_AGE)
             return value
@@ -185,7 +199,7 @@ def cached(name: str, compute: Callable[[], object], refresh: str | None = None)
         started = time.time()
         value = compute()
         if display is None or display.stale_reads == stale_before:
-            cache.set(key, (token, started, value), CACHE_TIMEOUT)
+            cache.set(key, (token, started, value), KEEP_OVERNIGHT if refresh is not None else CACHE_TIMEOUT)
     finally:
         if locked:
             cache.delete(f"{key}:computing")

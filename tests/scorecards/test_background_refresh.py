@@ -4,10 +4,13 @@ shared with the worker); the worker's run brings the figures up to date. Documen
 never made from a kept computation, and a kept computation the worker never replaced is not shown for
 longer than SCORECARD_STALE_LIMIT."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -109,15 +112,35 @@ def test_a_chart_drawn_from_a_kept_computation_is_not_kept(login, cast, tree, re
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_kept_computation_older_than_the_limit_is_recomputed_in_the_request(login, cast, tree, records, background):
-    background.SCORECARD_STALE_LIMIT = 0  # as if the worker had been down for longer than the limit
+def test_when_the_worker_does_not_run_the_refresh_the_request_computes(login, cast, tree, records, background):
+    background.SCORECARD_STALE_LIMIT = 0  # a queued refresh overdue at once: as if the worker were down
     client = login(cast["unit_head"])
     url = reverse("scorecards:unit", args=[tree["alpha"].pk])
     assert _hours(client.get(url, Q2)) == 50.0
     _nobody_meets_the_requirement()
-    now = client.get(url, Q2)
+    assert client.get(url, Q2).context["as_of"] is not None  # kept, refresh queued
+    assert _queued() == [["2026-Q2"]]
+    now = client.get(url, Q2)  # the refresh has not run: this request computes
     assert _hours(now) == 0.0 and now.context["as_of"] is None
-    assert _queued() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_days_first_screen_shows_the_day_befores_computation_while_the_worker_computes(
+    login, cast, tree, records, background
+):
+    client = login(cast["unit_head"])
+    url = reverse("scorecards:unit", args=[tree["alpha"].pk])
+    yesterday = client.get(url, Q2)
+    assert yesterday.context["as_of"] is None
+    day = timezone.localdate()
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7, 30)))):
+        client = login(cast["unit_head"])  # a new day, a new session
+        morning = client.get(url, Q2)
+        assert morning.context["as_of"].date() == day  # the day before's, labelled with its date
+        assert day.strftime("%d/%m/%Y") in morning.content.decode()
+        assert _queued() == [["2026-Q2"]]
+        refresh_live_scorecards.call("2026-Q2")
+        assert client.get(url, Q2).context["as_of"] is None
 
 
 @pytest.mark.django_db(transaction=True)
